@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+
+const budget = JSON.parse(readFileSync(new URL('./size-budget.json', import.meta.url), 'utf8'));
+
+/**
+ * Fails the build when a browser bundle grows past its budget (gzip bytes,
+ * size-budget.json) and prints gzip and brotli sizes for the issue notes.
+ */
+function sizeBudget() {
+  return {
+    name: 'size-budget',
+    generateBundle(_options, bundle) {
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type !== 'chunk' || !(file in budget)) continue;
+        const raw = Buffer.from(chunk.code);
+        const gzip = gzipSync(raw, { level: 9 }).length;
+        const brotli = brotliCompressSync(raw, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+        }).length;
+        const limit = budget[file];
+        console.log(`size ${file}: ${raw.length} B raw, ${gzip} B gzip, ${brotli} B brotli (budget ${limit} B gzip)`);
+        if (gzip > limit) this.error(`${file} is ${gzip} B gzip, over its budget of ${limit} B (size-budget.json).`);
+      }
+    },
+  };
+}
+
+const ts = () =>
+  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false } });
+
+const external = (id) => id === 'jose' || id.startsWith('node:');
+
+export default [
+  {
+    input: { server: 'src/server/index.ts' },
+    external,
+    plugins: [ts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+  },
+  {
+    input: { client: 'src/client/index.ts' },
+    plugins: [ts(), terser({ module: true, compress: { passes: 2 } }), sizeBudget()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+  },
+  {
+    input: 'src/client/loader.ts',
+    plugins: [ts(), terser({ compress: { passes: 2 } }), sizeBudget()],
+    output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
+  },
+];

@@ -1,0 +1,196 @@
+import { IdentityError } from './errors.js';
+import type { IdentityWarning, PredefinedField } from './types.js';
+
+/** SPEC §2 bounds. */
+export const LIMITS = {
+  stringField: 255,
+  uuid: 255,
+  email: 254,
+  avatarUrl: 2048,
+  extraValueKeys: 100,
+  extraValue: 1024,
+} as const;
+
+const STRING_FIELDS = ['screenname', 'firstname', 'lastname', 'company'] as const;
+const KNOWN_FIELDS = new Set<string>([...STRING_FIELDS, 'email', 'avatar_url', 'uuid', 'extra_values']);
+/** Registered JWT claims (RFC 7519 §4.1): expected in a payload, not identity fields. */
+const REGISTERED_CLAIMS = new Set(['exp', 'nbf', 'iat', 'iss', 'aud', 'sub', 'jti']);
+/** SPEC §2: never honoured anywhere. */
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const EXTRA_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+/** Identity data after SPEC §2 rules; the verifier maps it onto agent fields. */
+export interface NormalizedIdentity {
+  uuid?: string;
+  fields: Partial<Record<PredefinedField, string>>;
+  /** Null-prototype object: safe to index with any key. */
+  extraValues: Record<string, string>;
+  warnings: IdentityWarning[];
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function invalid(path: string, message: string): IdentityError {
+  return new IdentityError('ERR_IDENTITY_INVALID', `${path}: ${message}`, { path });
+}
+
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/**
+ * Turns a uuid (string, or a non-negative safe integer) into its string form.
+ * Returns `undefined` for absent or empty; throws for a wrong type or length.
+ */
+export function normalizeUuid(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw invalid(path, `a numeric uuid must be a non-negative integer, got ${value}. Send it as a string.`);
+    }
+    return String(value);
+  }
+  if (typeof value !== 'string') throw invalid(path, `must be a string or an integer, got ${typeName(value)}.`);
+  if (value.length > LIMITS.uuid) {
+    throw invalid(path, `must be at most ${LIMITS.uuid} characters, got ${value.length}.`);
+  }
+  return value;
+}
+
+function isHttpUrl(value: string): boolean {
+  if (value.length > LIMITS.avatarUrl) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWarning[]): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (value === undefined || value === null) return out;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(path, `must be an object of key → string/number/boolean, got ${typeName(value)}.`);
+  }
+  let count = 0;
+  for (const key of Object.keys(value)) {
+    const keyPath = `${path}.${key}`;
+    if (FORBIDDEN_KEYS.has(key) || !EXTRA_KEY.test(key)) {
+      warnings.push({
+        code: 'W_EXTRA_KEY_INVALID',
+        path: keyPath,
+        message: `extra value key "${key.slice(0, 64)}" dropped: keys are 1–64 characters A-Z a-z 0-9 _ . - (and never __proto__, constructor, prototype).`,
+      });
+      continue;
+    }
+    const raw = (value as Record<string, unknown>)[key];
+    let text: string;
+    if (typeof raw === 'string') text = raw;
+    else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') text = String(raw);
+    else throw invalid(keyPath, `extra values must be strings, finite numbers or booleans, got ${typeName(raw)}.`);
+    if (text.length > LIMITS.extraValue) {
+      warnings.push({
+        code: 'W_FIELD_DROPPED',
+        path: keyPath,
+        message: `dropped: extra values are at most ${LIMITS.extraValue} characters, got ${text.length}.`,
+      });
+      continue;
+    }
+    if (count === LIMITS.extraValueKeys) {
+      warnings.push({
+        code: 'W_FIELD_DROPPED',
+        path: keyPath,
+        message: `dropped: at most ${LIMITS.extraValueKeys} extra values are kept.`,
+      });
+      continue;
+    }
+    out[key] = text;
+    count++;
+  }
+  return out;
+}
+
+/**
+ * Applies SPEC §2 to identity data (an unsigned identity or a JWT payload).
+ * A wrong type throws `ERR_IDENTITY_INVALID`; a value that breaks a bound is
+ * dropped with a warning; unknown fields are ignored with a warning.
+ * Only known keys are ever read, so `__proto__` and friends cannot reach any
+ * object we build.
+ */
+export function normalizeIdentityData(
+  data: unknown,
+  path: 'identity' | 'payload',
+  options: { uuidPath?: string } = {},
+): NormalizedIdentity {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw invalid(path, `identity data must be an object, got ${typeName(data)}.`);
+  }
+  const record = data as Record<string, unknown>;
+  const warnings: IdentityWarning[] = [];
+  const fields: Partial<Record<PredefinedField, string>> = {};
+
+  for (const key of Object.keys(record)) {
+    if (KNOWN_FIELDS.has(key) || (path === 'payload' && REGISTERED_CLAIMS.has(key))) continue;
+    warnings.push({
+      code: 'W_UNKNOWN_FIELD',
+      path: `${path}.${key.slice(0, 64)}`,
+      message: `unknown field ignored; identity fields are ${[...KNOWN_FIELDS].join(', ')}.`,
+    });
+  }
+
+  for (const name of STRING_FIELDS) {
+    if (!hasOwn(record, name)) continue;
+    const value = record[name];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
+    if (value.length > LIMITS.stringField) {
+      warnings.push({
+        code: 'W_FIELD_DROPPED',
+        path: `${path}.${name}`,
+        message: `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`,
+      });
+      continue;
+    }
+    fields[name] = value;
+  }
+
+  if (hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
+    const email = record.email;
+    if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
+    if (email.length <= LIMITS.email && EMAIL.test(email)) fields.email = email;
+    else {
+      warnings.push({
+        code: 'W_FIELD_DROPPED',
+        path: `${path}.email`,
+        message: 'dropped: does not look like an email address (name@example.com).',
+      });
+    }
+  }
+
+  if (hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
+    const url = record.avatar_url;
+    if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
+    if (isHttpUrl(url)) fields.avatar_url = url;
+    else {
+      warnings.push({
+        code: 'W_FIELD_DROPPED',
+        path: `${path}.avatar_url`,
+        message: `dropped: only https: (or http:) URLs without credentials, at most ${LIMITS.avatarUrl} characters.`,
+      });
+    }
+  }
+
+  const uuid = hasOwn(record, 'uuid') ? normalizeUuid(record.uuid, options.uuidPath ?? `${path}.uuid`) : undefined;
+  const extraValues = normalizeExtraValues(
+    hasOwn(record, 'extra_values') ? record.extra_values : undefined,
+    `${path}.extra_values`,
+    warnings,
+  );
+  return uuid === undefined ? { fields, extraValues, warnings } : { uuid, fields, extraValues, warnings };
+}

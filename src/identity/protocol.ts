@@ -1,0 +1,148 @@
+/**
+ * The wire contract between the widget (`src/client`) and the handler
+ * (`src/server`), SPEC §5–§6. Both sides import these types from here and
+ * nothing else from each other.
+ *
+ * All paths are relative to `{base}`, the URL the handler is mounted at (the
+ * widget derives it from its own script URL). Every JSON request is
+ * `Content-Type: application/json`. The session credential travels only in
+ * `Authorization: Bearer <session>` — never in a URL (SPEC §6).
+ *
+ *   GET    {base}/loader.js            the widget (IIFE), with ETag
+ *   POST   {base}/v1/identity          RegisterRequest → RegisterResponse
+ *                                      (an Authorization header, if any, names the session to
+ *                                      renew: same visitor ⇒ same session and conversation)
+ *   GET    {base}/v1/conversation      → ConversationResponse            (Authorization)
+ *   POST   {base}/v1/messages          SendMessageRequest → SendMessageResponse (Authorization)
+ *   GET    {base}/v1/stream            text/event-stream of StreamEvent  (Authorization, Last-Event-ID)
+ *   POST   {base}/v1/page              PageChangeRequest → 204           (Authorization)
+ *   DELETE {base}/v1/session           logout → 204                      (Authorization)
+ *
+ * Agent side (its own credential, `Authorization: Bearer <agentToken>`):
+ *   GET    {base}/agent/v1/conversations                   → AgentConversationsResponse
+ *   POST   {base}/agent/v1/conversations/{id}/messages     AgentReplyRequest → SendMessageResponse
+ *   GET    {base}/agent/v1/stream                          text/event-stream of AgentStreamEvent
+ *
+ * Errors: a 4xx status and `ErrorBody`. 401 + ERR_SESSION_EXPIRED means the
+ * session's JWT lapsed: the widget shows the session-expired notice. 429
+ * carries `Retry-After` (seconds).
+ */
+import type { ErrorCode } from './errors.js';
+import type { IdentityData, IdentityPolicy, IdentityWarning, PredefinedField, UuidSource } from './types.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export interface RegisterRequest {
+  /** A signed identity (compact JWT). When present, `identity` is ignored with a warning. */
+  jwt?: string;
+  /** Unsigned identity data. */
+  identity?: IdentityData;
+  /** The browser's automated uuid: random, ≥ 128 bits, base64url or UUID text. */
+  automatedUuid?: string;
+}
+
+/** The part of a VerifiedIdentity the visitor's own browser may see. */
+export interface PublicIdentity {
+  uuid: string;
+  uuidSource: UuidSource;
+  signed: boolean;
+  kid?: string;
+  expiresAt?: number;
+  fields: Partial<Record<PredefinedField, string>>;
+  warnings: IdentityWarning[];
+}
+
+export interface RegisterResponse {
+  /** Opaque, unguessable; send as `Authorization: Bearer …`. Never the JWT. */
+  session: string;
+  conversationId: string;
+  identity: PublicIdentity;
+  /** When the session lapses (the JWT's exp), in **milliseconds** since the epoch; absent = no expiry. */
+  expiresAt?: number;
+  /** The server's clock when it answered, in milliseconds since the epoch (the widget corrects skew). */
+  serverTime: number;
+  policy?: IdentityPolicy;
+}
+
+export type Author = 'visitor' | 'agent' | 'system';
+
+export interface ChatMessage {
+  /** Server id. */
+  id: string;
+  /** Position in the conversation, 1, 2, 3… Also the SSE event id. */
+  seq: number;
+  /** The id the widget chose when sending (idempotency key). */
+  clientId?: string;
+  author: Author;
+  /** Plain text. Always rendered as text, never HTML. */
+  body: string;
+  /** Milliseconds since the epoch (server clock). */
+  createdAt: number;
+}
+
+export interface ConversationResponse {
+  conversationId: string;
+  messages: ChatMessage[];
+}
+
+export interface SendMessageRequest {
+  /** Chosen by the widget, 8–64 chars `[A-Za-z0-9_-]`; a retry with the same id never duplicates. */
+  clientId: string;
+  body: string;
+}
+
+export interface SendMessageResponse {
+  message: ChatMessage;
+}
+
+export interface PageChangeRequest {
+  url?: string;
+  title?: string;
+}
+
+/**
+ * SSE events on `{base}/v1/stream`. `event:` is the type, `data:` the JSON,
+ * `id:` the message seq for `message` events. Comment lines (`: ping`) are
+ * heartbeats, at least every 25 s.
+ */
+export type StreamEvent =
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'session_expired'; code: 'ERR_SESSION_EXPIRED'; message: string }
+  | { type: 'session_ended' };
+
+export interface AgentConversation {
+  id: string;
+  /** The uuid as the visitor claimed it (or the automated one), and where it came from. */
+  uuid: string;
+  uuidSource: UuidSource;
+  signed: boolean;
+  kid?: string;
+  expiresAt?: number;
+  fields: Partial<Record<PredefinedField, string>>;
+  customFields: Record<string, string>;
+  extraValues: Record<string, string>;
+  warnings: IdentityWarning[];
+  messages: ChatMessage[];
+  lastPage?: PageChangeRequest;
+  updatedAt: number;
+}
+
+export interface AgentConversationsResponse {
+  conversations: AgentConversation[];
+}
+
+export interface AgentReplyRequest {
+  body: string;
+  clientId?: string;
+}
+
+export type AgentStreamEvent = { type: 'conversation'; conversation: AgentConversation };
+
+/** Bounds shared by both sides. */
+export const MESSAGE_MAX_LENGTH = 4000;
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const AUTOMATED_UUID_PATTERN = /^(?:[A-Za-z0-9_-]{22,64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
