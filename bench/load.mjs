@@ -1,0 +1,242 @@
+/**
+ * Load run for the messaging handler (issue 4): identity registrations/s and
+ * visitor messages/s through toNodeListener on loopback, next to a bare
+ * node:http hello-world measured in the same run as the ceiling.
+ *
+ *   node bench/load.mjs            (after `npm run build`; imports ../dist/server.js)
+ *   CHATQ_SERVER=/path/server.js node bench/load.mjs   (another build)
+ *   BENCH_DURATION=5 BENCH_CONNECTIONS=32 …
+ *
+ * Each server runs in a worker thread, autocannon in the main thread: two event
+ * loops sharing this machine's cores. Absolute numbers depend on the machine
+ * and its load; the ratio to the hello-world ceiling, measured the same way in
+ * the same run, is the figure to compare. Rate limits are set to Infinity
+ * (they would answer 429 after the first 30 registrations from 127.0.0.1).
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import autocannon from 'autocannon';
+
+const HS_KEY = { id: 'bench_key', secret: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };
+const ORIGIN = 'https://shop.test';
+/** Distinct tokens signed before the registration run (more than it can use on this machine). */
+const TOKENS = 60_000;
+const UNLIMITED = {
+  registrationsPerMinutePerAddress: Infinity,
+  registrationsPerMinutePerSession: Infinity,
+  messagesPerMinutePerSession: Infinity,
+  pageChangesPerMinutePerSession: Infinity,
+};
+
+const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT signed by hand (node:crypto), like a host site's backend would. */
+function signJwt(payload) {
+  const input = `${b64url({ alg: 'HS256', typ: 'JWT', kid: HS_KEY.id })}.${b64url(payload)}`;
+  return `${input}.${createHmac('sha256', HS_KEY.secret).update(input).digest('base64url')}`;
+}
+
+async function listen(listener) {
+  const server = createServer(listener);
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+async function close(server) {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+function summarize(name, result, note) {
+  const ok = result['2xx'];
+  const total = ok + result.non2xx;
+  return {
+    name,
+    reqPerSec: Math.round(ok / (result.duration || 1)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+    total,
+    note,
+  };
+}
+
+/**
+ * The server side of a scenario, run in a worker thread so that the load
+ * generator (this thread) and the server each have their own event loop, as
+ * they would on two machines. Posts back the URL once listening.
+ */
+async function serveScenario({ scenario, serverModule }) {
+  let listener;
+  let handler;
+  if (scenario === 'hello') {
+    listener = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('hello');
+    };
+  } else if (scenario === 'adapter') {
+    // The web-standard floor: toNodeListener around a handler that builds nothing but a JSON Response
+    // (the adapter still turns each request into a Request and reads the Response back).
+    const chatq = await import(serverModule);
+    const empty = Object.assign(async () => new Response('{"ok":true}', { status: 201, headers: { 'Content-Type': 'application/json' } }), {
+      basePath: '',
+      close() {},
+    });
+    listener = chatq.toNodeListener(empty);
+  } else {
+    const chatq = await import(serverModule);
+    const verifier =
+      scenario === 'register'
+        ? chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'require', jwtKeys: [HS_KEY], minTokenLifetime: 60 }))
+        : chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'reject' }));
+    handler = chatq.createMessagingHandler({ verifier, allowedOrigins: [ORIGIN], limits: UNLIMITED });
+    listener = chatq.toNodeListener(handler);
+  }
+  const { server, url } = await listen(listener);
+  parentPort.on('message', async (message) => {
+    if (message !== 'stop') return;
+    handler?.close();
+    await close(server);
+    parentPort.postMessage('stopped');
+    parentPort.close();
+  });
+  parentPort.postMessage({ url });
+}
+
+/** Starts a scenario's server in a worker; resolves to its URL and a stop function. */
+async function startServer(scenario, serverModule) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { scenario, serverModule } });
+  const url = await new Promise((resolve, reject) => {
+    worker.once('message', (message) => resolve(message.url));
+    worker.once('error', reject);
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      worker.once('exit', resolve);
+      worker.postMessage('stop');
+    });
+  return { url, stop };
+}
+
+/**
+ * Runs the four scenarios and returns their rows (req/s counts 2xx answers only).
+ * @param {{ duration?: number, connections?: number, serverModule?: string, log?: (line: string) => void }} [options]
+ */
+export async function run(options = {}) {
+  const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 5);
+  const connections = options.connections ?? Number(process.env.BENCH_CONNECTIONS ?? 32);
+  const log = options.log ?? console.log;
+  const given = options.serverModule ?? process.env.CHATQ_SERVER;
+  const serverModule = given ? (given.startsWith('/') ? pathToFileURL(given).href : given) : new URL('../dist/server.js', import.meta.url).href;
+  const rows = [];
+
+  // 1. The ceiling: the same machine, the same load generator, a server that does nothing.
+  {
+    const { url, stop } = await startServer('hello', serverModule);
+    rows.push(summarize('node:http hello-world', await cannon({ url, connections, duration }), 'ceiling'));
+    await stop();
+  }
+
+  // 2. What a web-standard Request/Response costs on Node before chatq does anything.
+  {
+    const { url, stop } = await startServer('adapter', serverModule);
+    const body = JSON.stringify({ clientId: 'bench_00000000', body: 'message number 0' });
+    const result = await cannon({ url, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    rows.push(summarize('toNodeListener + empty handler', result, 'Request/Response floor'));
+    await stop();
+  }
+
+  // 3. Registrations: a distinct signed JWT each (the verifier caches a token it has seen), signed beforehand.
+  {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
+    const { url, stop } = await startServer('register', serverModule);
+    let n = 0;
+    const result = await cannon({
+      url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/identity',
+          headers: { 'content-type': 'application/json', origin: ORIGIN },
+          setupRequest: (request) => ({ ...request, body: bodies[n++ % bodies.length] }),
+        },
+      ],
+    });
+    const note = n > TOKENS ? `${TOKENS} distinct JWTs reused (cache hits after that)` : 'a distinct JWT each';
+    rows.push(summarize('POST /v1/identity (HS256, real verifier)', result, note));
+    await stop();
+  }
+
+  // 4. Visitor messages: one session per connection, a distinct clientId per message.
+  {
+    const { url, stop } = await startServer('messages', serverModule);
+    const sessions = [];
+    for (let i = 0; i < connections; i++) {
+      const response = await fetch(`${url}/v1/identity`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ automatedUuid: randomBytes(18).toString('base64url') }),
+      });
+      sessions.push((await response.json()).session);
+    }
+    let n = 0;
+    const result = await cannon({
+      url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/messages',
+          setupRequest: (request) => {
+            n++;
+            return {
+              ...request,
+              headers: { 'content-type': 'application/json', origin: ORIGIN, authorization: `Bearer ${sessions[n % sessions.length]}` },
+              body: JSON.stringify({ clientId: `bench_${n.toString(36).padStart(8, '0')}`, body: `message number ${n}` }),
+            };
+          },
+        },
+      ],
+    });
+    rows.push(summarize('POST /v1/messages', result, `${connections} sessions, a distinct clientId each`));
+    await stop();
+  }
+
+  const ceiling = rows[0].reqPerSec || 1;
+  for (const row of rows) row.ratio = Number((row.reqPerSec / ceiling).toFixed(2));
+  log(`chatq handler load: ${duration} s per scenario, ${connections} connections, loopback, server in a worker thread`);
+  log(`machine: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end of the run`);
+  log(formatTable(rows));
+  return rows;
+}
+
+function formatTable(rows) {
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'non-2xx/err'];
+  const lines = rows.map((r) => [r.name, String(r.reqPerSec), String(r.p50), String(r.p99), `${r.ratio.toFixed(2)}×`, String(r.errors)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
+}
+
+if (!isMainThread && workerData?.scenario) {
+  await serveScenario(workerData);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

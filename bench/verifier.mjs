@@ -1,0 +1,191 @@
+// Verifications per second: chatq's verifier against raw jose.jwtVerify on a
+// pre-imported key, fast-jwt's createVerifier (with and without its cache)
+// and the node:crypto floor, for HS256 and RS256 × valid cold (distinct
+// tokens), valid warm (one token again and again), bad signature, malformed.
+//
+// All contenders run in one process, in alternating short rounds, and each
+// cell is the median of its rounds: the machine is shared and noisy, so a
+// ratio measured side by side means more than an absolute number.
+//
+// Usage: npm run build && node bench/verifier.mjs   (or via bench/index.mjs)
+import { createHmac, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, webcrypto } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { createVerifier as createFastVerifier } from 'fast-jwt';
+import * as jose from 'jose';
+import { createVerifier, defineCommunity } from '../dist/server.js';
+
+const ROUNDS = 15;
+const ROUND_MS = 60;
+const HS_POOL = 30_000;
+const RS_POOL = 3_000;
+const SECRET = '0123456789abcdef01234567';
+const signAsync = promisify(sign);
+
+const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+function payloadFor(i) {
+  const now = Math.floor(Date.now() / 1000);
+  return { uuid: `visitor-${i}`, jti: `j${i}`, exp: now + 7200, iat: now, firstname: 'Ada', extra_values: { plan: 'gold' } };
+}
+
+/** Distinct tokens, signed on the libuv thread pool (RSA signing is the slow part of setup). */
+async function signPool(alg, count, privateKey) {
+  const header = b64({ alg, typ: 'JWT', kid: alg === 'HS256' ? 'site_bench' : 'rsa_bench' });
+  const jobs = [];
+  for (let i = 0; i < count; i++) {
+    const input = `${header}.${b64(payloadFor(i))}`;
+    if (alg === 'HS256') jobs.push(`${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`);
+    else jobs.push(signAsync('sha256', Buffer.from(input), privateKey).then((s) => `${input}.${s.toString('base64url')}`));
+  }
+  return Promise.all(jobs);
+}
+
+/** Each token's signature swapped with its neighbour's: same shape, wrong signature. */
+function badSignatures(tokens) {
+  const signatureOf = (t) => t.slice(t.lastIndexOf('.'));
+  return tokens.map((t, i) => t.slice(0, t.lastIndexOf('.')) + signatureOf(tokens[(i + 1) % tokens.length]));
+}
+
+/** A '*' in the payload: not base64url, refused before any signature work. */
+function malformedTokens(tokens) {
+  return tokens.slice(0, 1000).map((t) => {
+    const [h, p, s] = t.split('.');
+    return `${h}.${p.slice(0, 10)}*${p.slice(11)}.${s}`;
+  });
+}
+
+function floorHs(token) {
+  const dot = token.lastIndexOf('.');
+  const expected = createHmac('sha256', SECRET).update(token.slice(0, dot)).digest();
+  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('signature');
+  return floorClaims(token, dot);
+}
+function floorClaims(token, dot) {
+  const payload = JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, dot), 'base64url').toString());
+  if (!(payload.exp > Date.now() / 1000)) throw new Error('expired');
+  return payload;
+}
+
+async function setup() {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const spki = pair.publicKey.export({ type: 'spki', format: 'pem' });
+  const rsKeyObject = createPublicKey(spki);
+  const community = defineCommunity({ jwtKeys: [{ id: 'site_bench', secret: SECRET }, { id: 'rsa_bench', publicKey: spki }] });
+  const hsCrypto = await webcrypto.subtle.importKey('raw', Buffer.from(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const rsCrypto = await jose.importSPKI(spki, 'RS256');
+  // crypto.verify with a KeyObject: the fastest RS256 check node offers.
+  const floorRs = (token) => {
+    const dot = token.lastIndexOf('.');
+    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    if (!verify('sha256', Buffer.from(token.slice(0, dot)), rsKeyObject, signature)) throw new Error('signature');
+    return floorClaims(token, dot);
+  };
+  const pools = { HS256: await signPool('HS256', HS_POOL), RS256: await signPool('RS256', RS_POOL, pair.privateKey) };
+  const fast = (alg, key, cache) => createFastVerifier({ key, algorithms: [alg], cache });
+  // Each contender: a factory giving a fresh verify function (fresh caches for "cold").
+  const contenders = (alg) => {
+    const key = alg === 'HS256' ? SECRET : spki;
+    return [
+      { name: 'chatq', async: true, make: () => { const v = createVerifier(community); return (jwt) => v.verify({ jwt }); } },
+      // Cold only: what the token cache costs on a miss (insertion, copies).
+      { name: 'chatq nocache', async: true, coldOnly: true, make: () => { const v = createVerifier(community, { cacheSize: 0 }); return (jwt) => v.verify({ jwt }); } },
+      { name: 'jose', async: true, make: () => { const k = alg === 'HS256' ? hsCrypto : rsCrypto; return (jwt) => jose.jwtVerify(jwt, k, { algorithms: [alg] }); } },
+      { name: 'fast-jwt', make: () => fast(alg, key, false) },
+      { name: 'fast-jwt+cache', warmOnly: true, make: () => fast(alg, key, true) },
+      { name: 'node:crypto', make: () => (alg === 'HS256' ? floorHs : floorRs) },
+    ];
+  };
+  return { pools, contenders };
+}
+
+/** Runs `fn` over `inputs` (in order, wrapping) for about ROUND_MS; returns operations per second. */
+async function measure(fn, isAsync, inputs, maxOps) {
+  let i = 0;
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ROUND_MS && n < maxOps) {
+    const batch = Math.min(64, maxOps - n);
+    if (isAsync) {
+      for (let k = 0; k < batch; k++) {
+        try { await fn(inputs[i]); } catch {}
+        if (++i === inputs.length) i = 0;
+      }
+    } else {
+      for (let k = 0; k < batch; k++) {
+        try { fn(inputs[i]); } catch {}
+        if (++i === inputs.length) i = 0;
+      }
+    }
+    n += batch;
+    elapsed = performance.now() - start;
+  }
+  return (n * 1000) / elapsed;
+}
+
+/** Refuses to time a contender that gets the answers wrong (a broken path is always fast). */
+async function check(contender, fn, valid, bad, malformed) {
+  const outcome = async (t) => { try { await fn(t); return true; } catch { return false; } };
+  if (!(await outcome(valid))) throw new Error(`${contender.name} refused a valid token`);
+  if (await outcome(bad)) throw new Error(`${contender.name} accepted a bad signature`);
+  if (await outcome(malformed)) throw new Error(`${contender.name} accepted a malformed token`);
+}
+
+const median = (values) => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+async function scenario(kind, tokens, contenders) {
+  const list = contenders.filter((c) => (kind === 'valid warm' || !c.warmOnly) && (kind === 'valid cold' || !c.coldOnly));
+  const warm = new Map(list.map((c) => [c.name, c.make()]));
+  const inputs = kind === 'valid warm' ? [tokens.valid[0]] : kind === 'valid cold' ? tokens.valid : kind === 'bad signature' ? tokens.bad : tokens.malformed;
+  const samples = new Map(list.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order so no contender always runs right after the same one.
+    const order = round % 2 ? [...list].reverse() : list;
+    for (const c of order) {
+      // Cold: a fresh verifier each round and never a repeated token within it.
+      const fn = kind === 'valid cold' ? c.make() : warm.get(c.name);
+      const maxOps = kind === 'valid cold' ? inputs.length : Infinity;
+      if (kind === 'valid warm' && round === 0) await fn(inputs[0]);
+      samples.get(c.name).push(await measure(fn, c.async, inputs, maxOps));
+    }
+  }
+  return new Map([...samples].map(([name, s]) => [name, median(s)]));
+}
+
+const fmt = (n) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+
+export async function run() {
+  const started = performance.now();
+  const { pools, contenders } = await setup();
+  const names = ['chatq', 'chatq nocache', 'jose', 'fast-jwt', 'fast-jwt+cache', 'node:crypto'];
+  const rows = [];
+  for (const alg of ['HS256', 'RS256']) {
+    const valid = pools[alg];
+    const tokens = { valid, bad: badSignatures(valid), malformed: malformedTokens(valid) };
+    for (const c of contenders(alg)) await check(c, c.make(), valid[0], tokens.bad[0], tokens.malformed[0]);
+    for (const kind of ['valid cold', 'valid warm', 'bad signature', 'malformed']) {
+      const result = await scenario(kind, tokens, contenders(alg));
+      const chatq = result.get('chatq');
+      const fastBest = kind === 'valid warm' ? result.get('fast-jwt+cache') : result.get('fast-jwt');
+      rows.push([`${alg} ${kind}`, ...names.map((n) => fmt(result.get(n))), ratio(chatq, result.get('node:crypto')), ratio(chatq, result.get('fast-jwt')), ratio(chatq, fastBest)]);
+    }
+  }
+  const header = ['verifications/s', ...names, 'chatq÷node', 'chatq÷fast-jwt', 'chatq÷fast-jwt best'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log(
+    `\nmedian of ${ROUNDS} alternating ${ROUND_MS} ms rounds; cold = ${HS_POOL.toLocaleString('en-US')} HS256 / ${RS_POOL.toLocaleString('en-US')} RS256 distinct tokens, ` +
+      `fresh verifiers each round; "best" = fast-jwt with its cache for warm. node:crypto = signature + JSON.parse + exp only ` +
+      `(on malformed tokens it still computes the signature: it is no floor there). "chatq nocache" = cacheSize 0. ` +
+      `node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  );
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -1,0 +1,76 @@
+// The demo chat server: chatq's messaging handler mounted once per mode, the
+// front page that explains what to try, and the agent view.
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createMessagingHandler, toNodeListener } from '../../dist/server.js';
+import { sendFile, sendJson, sendText } from './http.mjs';
+
+const ROOT = fileURLToPath(new URL('../public/chat', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+
+/** The chat origin's own pages (front page, agent view): nothing but this origin. */
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const STATIC = new Set(['front.css', 'agent.css', 'agent.js', 'front.js']);
+
+
+/**
+ * @param {{ mounts: {base:string, mode:string, verifier:object}[], hostOrigins: string[],
+ *           hostUrl: () => string, agentToken: string, loaderScript: string, shownConfig: string }} options
+ */
+export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loaderScript, shownConfig }) {
+  const handlers = mounts.map(({ base, mode, verifier }) => {
+    const handler = createMessagingHandler({
+      verifier,
+      allowedOrigins: hostOrigins,
+      basePath: base,
+      agentToken,
+      loaderScript,
+      // Every tab of the demo comes from 127.0.0.1: a per-address limit meant for one visitor would trip while exploring.
+      limits: { registrationsPerMinutePerAddress: 600 },
+    });
+    return { base, mode, handler, listener: toNodeListener(handler) };
+  });
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://chat');
+    const path = url.pathname;
+    const mounted = handlers.find((h) => path === h.base || path.startsWith(`${h.base}/`));
+    if (mounted) return mounted.listener(req, res);
+    if (req.method !== 'GET') return sendText(res, 405, 'method not allowed');
+    const headers = { 'content-security-policy': PAGE_CSP };
+    if (path === '/' || path === '/index.html') return sendFile(res, ROOT, 'index.html', headers);
+    if (path === '/agent') return sendFile(res, ROOT, 'agent.html', headers);
+    if (STATIC.has(path.slice(1))) return sendFile(res, ROOT, path.slice(1));
+    if (path === '/static/client.js') {
+      // The ESM build for the host site's ESM page: a cross-origin module import needs CORS.
+      const origin = req.headers.origin;
+      const cors = origin && hostOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
+      return sendFile(res, DIST, 'client.js', cors);
+    }
+    if (path === '/go/host') {
+      const mode = url.searchParams.get('mode') ?? '';
+      const page = url.searchParams.get('page') === 'esm' ? '/esm' : '/';
+      const embedded = url.searchParams.get('embedded') === '1' ? '&embedded=1' : '';
+      return sendText(res, 302, 'see host site', { location: `${hostUrl()}${page}?mode=${encodeURIComponent(mode)}${embedded}` });
+    }
+    if (path === '/demo/community') return sendJson(res, 200, { community: shownConfig, mounts: handlers.map(({ base, mode }) => ({ base, mode })) });
+    if (path === '/demo/agent-session') {
+      // Demo only: hands the agent credential to the agent view on this
+      // origin. Browsers send Sec-Fetch-Site, so another site's page can
+      // neither trigger a readable response (no CORS) nor pass this check.
+      if (req.headers['sec-fetch-site'] !== 'same-origin') return sendJson(res, 403, { error: 'same-origin only' });
+      return sendJson(res, 200, { agentToken, mounts: handlers.map(({ base, mode }) => ({ base, mode })) });
+    }
+    if (path === '/favicon.ico') return sendText(res, 204, '');
+    return sendText(res, 404, 'not found');
+  });
+
+  return {
+    server,
+    close: async () => {
+      for (const { handler } of handlers) await handler.close?.();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type {
+  ConversationResponse,
+  ErrorCode,
+  PageChangeRequest,
+  RegisterRequest,
+  RegisterResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+} from '../identity/index.js';
+
+/**
+ * JSON calls of the wire protocol (src/identity/protocol.ts). The session
+ * travels only in `Authorization: Bearer` — never in a URL (SPEC §6) — and
+ * no cookies are sent: the chat server is a different site.
+ */
+
+/** A failed call. `status` 0 means the network failed (no answer). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'ERR_NETWORK',
+    message: string,
+    /** Seconds, from a 429's `Retry-After`. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type FetchLike = typeof fetch;
+
+export function authHeaders(session: string | undefined, json: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (json) headers['Content-Type'] = 'application/json';
+  if (session) headers.Authorization = `Bearer ${session}`;
+  return headers;
+}
+
+/** Turns an error response into an ApiError with the server's code and message. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  let code: ErrorCode = 'ERR_BAD_REQUEST';
+  let message = `The chat server answered ${response.status}.`;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === 'string') code = body.error.code as ErrorCode;
+    if (typeof body.error?.message === 'string') message = body.error.message;
+  } catch {
+    // Not the JSON error shape (a proxy's page): keep the generic message.
+  }
+  const retry = Number(response.headers.get('Retry-After'));
+  return new ApiError(response.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+
+export class Api {
+  readonly #fetcher: FetchLike;
+
+  constructor(
+    readonly base: string,
+    fetcher: FetchLike = (...args) => fetch(...args),
+  ) {
+    this.#fetcher = fetcher;
+  }
+
+  register(request: RegisterRequest, session?: string): Promise<RegisterResponse> {
+    return this.#call('POST', '/v1/identity', session, request);
+  }
+
+  conversation(session: string): Promise<ConversationResponse> {
+    return this.#call('GET', '/v1/conversation', session);
+  }
+
+  send(session: string, request: SendMessageRequest): Promise<SendMessageResponse> {
+    return this.#call('POST', '/v1/messages', session, request);
+  }
+
+  page(session: string, request: PageChangeRequest): Promise<void> {
+    return this.#call('POST', '/v1/page', session, request);
+  }
+
+  logout(session: string): Promise<void> {
+    return this.#call('DELETE', '/v1/session', session);
+  }
+
+  /** A raw request, for the stream. */
+  request(path: string, init: RequestInit): Promise<Response> {
+    return this.#fetcher(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
+  }
+
+  async #call<T>(method: string, path: string, session?: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.request(path, {
+        method,
+        headers: authHeaders(session, body !== undefined),
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        // A logout must reach the server even when the page is being left.
+        keepalive: method === 'DELETE',
+      });
+    } catch {
+      throw new ApiError(0, 'ERR_NETWORK', 'The chat server could not be reached.');
+    }
+    if (!response.ok) throw await toApiError(response);
+    if (response.status === 204) return undefined as T;
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError(response.status, 'ERR_BAD_REQUEST', 'The chat server sent an unreadable answer.');
+    }
+  }
+}

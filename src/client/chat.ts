@@ -1,0 +1,219 @@
+import type { ChatMessage, StreamEvent } from '../identity/index.js';
+import { ApiError, type Api } from './api.js';
+import { Conversation, type Entry } from './conversation.js';
+import type { Emitter } from './events.js';
+import type { Strings } from './i18n.js';
+import { randomId } from './ids.js';
+import { openStream } from './stream.js';
+import type { TabSync } from './tabs.js';
+import type { MessengerEvents, MessengerMessage } from './types.js';
+import type { ChatqMessengerElement } from './ui/element.js';
+
+export interface ChatDeps {
+  api: Api;
+  view: ChatqMessengerElement;
+  events: Emitter<MessengerEvents>;
+  strings: Strings;
+  tabs: TabSync;
+  /** Server clock, for the time of pending messages. */
+  now(): number;
+  /** The server said the session lapsed (401 ERR_SESSION_EXPIRED or the stream's event). */
+  onExpired(): void;
+  /** The session is gone for another reason (ended, unknown to the server). */
+  onSessionLost(code: string): void;
+}
+
+/** The event-facing copy of a message (no internal state). */
+function publicMessage(entry: Entry): MessengerMessage {
+  const { id, clientId, author, body, createdAt } = entry;
+  return { ...(id !== undefined && { id }), ...(clientId && { clientId }), author, body, createdAt };
+}
+
+/**
+ * One conversation on screen: history, sending (with a clientId so a retry
+ * never duplicates), the agent stream, rate limits and tab sync. Knows
+ * nothing of identities: the messenger attaches it to a session.
+ */
+export class Chat {
+  readonly conversation = new Conversation();
+  session: string | undefined;
+  conversationId: string | undefined;
+  #closeStream: (() => void) | undefined;
+  #engaged = false;
+  #unread = 0;
+  #pagePending = false;
+  #rateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped on detach, so answers for a forgotten session are dropped. */
+  #generation = 0;
+
+  readonly #deps: ChatDeps;
+
+  constructor(deps: ChatDeps) {
+    this.#deps = deps;
+  }
+
+  /** Binds to a (new or renewed) session; a new conversation id reloads the history. */
+  attach(session: string, conversationId: string): void {
+    const sessionChanged = session !== this.session;
+    this.session = session;
+    if (this.#pagePending) this.pageChange();
+    if (conversationId !== this.conversationId) {
+      // Messages the host page added (a greeting) stay for the same person; history replaces the rest.
+      this.#reset(true);
+      this.conversationId = conversationId;
+      void this.#loadHistory();
+    } else if (sessionChanged || !this.#closeStream) this.#startStream();
+  }
+
+  /** Forgets the session and everything shown (logout, user switch). */
+  detach(): void {
+    this.#reset();
+    this.session = undefined;
+    this.conversationId = undefined;
+    this.#unread = 0;
+    this.#deps.view.setUnread(0);
+  }
+
+  stopStream(): void {
+    this.#closeStream?.();
+    this.#closeStream = undefined;
+    this.#deps.view.hideNotice('offline');
+  }
+
+  /** From the composer. Returns whether the text was taken. */
+  send(body: string): boolean {
+    if (!this.session) return false;
+    const entry = this.conversation.addPending(randomId(), body, this.#deps.now());
+    this.#deps.view.renderEntry(entry);
+    void this.#deliver(entry);
+    return true;
+  }
+
+  retry(key: string): void {
+    const entry = this.conversation.find(key);
+    if (!entry || entry.state !== 'failed' || !this.session) return;
+    entry.state = 'sending';
+    this.#deps.view.renderEntry(entry);
+    void this.#deliver(entry);
+  }
+
+  /** `addMessage` from the host page: shown locally, never sent. */
+  addLocal(body: string, agent: boolean): void {
+    this.#deps.view.renderEntry(this.conversation.addLocal(body, agent ? 'agent' : 'system', this.#deps.now()));
+  }
+
+  /** A message from the stream or another tab. */
+  receive(message: ChatMessage, fromTab = false): void {
+    const { entry, added } = this.conversation.upsert(message);
+    this.#deps.view.renderEntry(entry);
+    if (!added || message.author === 'visitor' || fromTab) return;
+    this.#deps.events.emit('message_received', { message: publicMessage(entry) });
+    if (!this.#deps.view.isOpen) this.#deps.view.setUnread(++this.#unread);
+  }
+
+  /** The panel was opened: nothing is unread any more. */
+  seen(): void {
+    this.#unread = 0;
+  }
+
+  /** Tells the server the page changed; before a session exists, once it does. */
+  pageChange(): void {
+    this.#pagePending = !this.session;
+    if (this.session) this.#deps.api.page(this.session, { url: location.href, title: document.title }).catch(() => {});
+  }
+
+  #reset(keepLocal = false): void {
+    this.#generation++;
+    this.stopStream();
+    for (const entry of this.conversation.clear(keepLocal)) this.#deps.view.removeEntry(entry.key);
+    this.#engaged = false;
+  }
+
+  async #loadHistory(): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const { messages } = await this.#deps.api.conversation(this.session!);
+      if (generation !== this.#generation) return;
+      for (const message of messages) this.#deps.view.renderEntry(this.conversation.upsert(message).entry);
+      this.#engaged = messages.some((m) => m.author === 'visitor');
+    } catch {
+      // No history (network): the stream still brings what comes next.
+    }
+    if (generation === this.#generation) this.#startStream();
+  }
+
+  #startStream(): void {
+    this.stopStream();
+    const deps = this.#deps;
+    const generation = this.#generation;
+    this.#closeStream = openStream({
+      api: deps.api,
+      session: this.session!,
+      lastEventId: () => (this.conversation.lastSeq ? String(this.conversation.lastSeq) : ''),
+      onEvent: (event: StreamEvent) => {
+        if (generation !== this.#generation) return;
+        if (event.type === 'message') this.receive(event.message);
+        else if (event.type === 'session_expired') deps.onExpired();
+        else deps.onSessionLost('session_ended');
+      },
+      onFatal: (error) => {
+        if (generation !== this.#generation) return;
+        this.#closeStream = undefined;
+        if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
+        else deps.onSessionLost(error.code);
+      },
+      onConnected: (connected) => {
+        if (connected) deps.view.hideNotice('offline');
+        else deps.view.showNotice('offline', deps.strings.t('offline'));
+      },
+    });
+  }
+
+  async #deliver(entry: Entry): Promise<void> {
+    const deps = this.#deps;
+    const generation = this.#generation;
+    try {
+      const { message } = await deps.api.send(this.session!, { clientId: entry.clientId!, body: entry.body });
+      if (generation !== this.#generation) return;
+      const { entry: sent } = this.conversation.upsert(message);
+      deps.view.renderEntry(sent);
+      deps.events.emit('message_sent', { message: publicMessage(sent) });
+      if (!this.#engaged) {
+        this.#engaged = true;
+        deps.events.emit('chat_engaged', { message: publicMessage(sent) });
+      }
+      deps.tabs.post({ type: 'message', conversationId: this.conversationId!, message });
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const status = error instanceof ApiError ? error : undefined;
+      if (status?.status === 429 || status?.code === 'ERR_SESSION_EXPIRED') {
+        // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
+        this.conversation.remove(entry.key);
+        deps.view.removeEntry(entry.key);
+        deps.view.draft = deps.view.draft ? `${entry.body}\n${deps.view.draft}` : entry.body;
+        if (status.status === 429) this.#rateLimited(status.retryAfter ?? 5);
+        else deps.onExpired();
+        return;
+      }
+      entry.state = 'failed';
+      deps.view.renderEntry(entry);
+      if (status?.status === 401) deps.onSessionLost(status.code);
+    }
+  }
+
+  #rateLimited(seconds: number): void {
+    const { view, strings } = this.#deps;
+    view.showNotice('rate-limited', strings.t('rate', { seconds: Math.ceil(seconds) }));
+    view.blockSending('rate', true);
+    clearTimeout(this.#rateTimer);
+    this.#rateTimer = setTimeout(() => {
+      view.hideNotice('rate-limited');
+      view.blockSending('rate', false);
+    }, seconds * 1000);
+  }
+
+  dispose(): void {
+    this.#reset();
+    clearTimeout(this.#rateTimer);
+  }
+}

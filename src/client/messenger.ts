@@ -1,0 +1,303 @@
+import { AUTOMATED_UUID_PATTERN, type IdentityPolicy, type PublicIdentity, type RegisterRequest } from '../identity/index.js';
+import { Api, ApiError } from './api.js';
+import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
+import { Chat } from './chat.js';
+import { Emitter } from './events.js';
+import { Strings } from './i18n.js';
+import { randomId } from './ids.js';
+import { readIdentityInput } from './identity-input.js';
+import { IdentityLifecycle, type LifecycleState } from './lifecycle.js';
+import { createTabSync, type TabMessage } from './tabs.js';
+import { DEFAULT_POLICY } from './token.js';
+import type { IdentityResult, Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
+import { defineMessengerElement, TAG_NAME } from './ui/define.js';
+import type { ChatqMessengerElement } from './ui/element.js';
+import { mountElement } from './mount.js';
+import { onWake } from './wake.js';
+
+/**
+ * Creates the chat widget (SPEC §5). It composes the identity lifecycle, the
+ * registration with the server, the conversation (`Chat`) and the
+ * `<chatq-messenger>` element; each of those lives in its own module.
+ */
+export function createMessenger(options: MessengerOptions): Messenger {
+  const api = new Api(String(options.server).replace(/\/+$/, ''));
+  const events = new Emitter<MessengerEvents>();
+  const strings = new Strings(options.locale);
+  const config: MessengerConfiguration & { container?: HTMLElement } = {
+    embedded: !!options.container,
+    ...(options.container && { container: options.container }),
+  };
+  defineMessengerElement();
+  const view = document.createElement(TAG_NAME) as ChatqMessengerElement;
+  view.strings = strings;
+  view.refreshText();
+
+  let policy: IdentityPolicy = DEFAULT_POLICY;
+  let automatedUuid = loadAutomatedUuid();
+  let identity: PublicIdentity | undefined;
+  /** The uuid the host gave for the current visitor (undefined: anonymous). Detects user switches. */
+  let claimedUuid: string | undefined;
+  /** The last identity given, kept in memory only, to register again if the server forgot the session. */
+  let lastRequest: RegisterRequest | undefined;
+  let generation = 0;
+  /** When the server last forgot our session: re-register at most once a minute. */
+  let lostAt = -Infinity;
+  /** A registration that failed on the network (or a 5xx): retried on the next wake-up (`online`…). */
+  let unreached: { request: RegisterRequest; anonymous: boolean } | undefined;
+  /** The server gave an anonymous visitor a session (reject or accept mode). */
+  let anonymousAllowed = false;
+  let registrations: Promise<unknown> = Promise.resolve();
+  let mounted = false;
+  let destroyed = false;
+
+  const tabs = createTabSync(api.base, onTabMessage);
+  const lifecycle = new IdentityLifecycle({
+    renewBefore: options.renewBefore ?? 300,
+    onChange: lifecycleChanged,
+    ...(options.getToken && {
+      renew: async () => {
+        const expected = generation;
+        const jwt = await options.getToken!();
+        // A logout while getToken ran: never sign the previous visitor back in.
+        return expected !== generation || (await setIdentity(jwt)).ok;
+      },
+    }),
+  });
+  const chat = new Chat({
+    api,
+    view,
+    events,
+    strings,
+    tabs,
+    now: () => lifecycle.serverNow(),
+    // A signed session lapses with its JWT (the notice); an unsigned one only idled out: renew it quietly.
+    onExpired: () => (lastRequest?.jwt ? lifecycle.sessionExpired() : registerAgain(true)),
+    onSessionLost: (code) => (code === 'session_ended' ? resetLocal(loadAutomatedUuid(), true) : registerAgain(false)),
+  });
+
+  /** The server forgot (or idled out) the session: register the same identity again, not in a loop. */
+  function registerAgain(keepSession: boolean): void {
+    if (!keepSession) chat.session = undefined;
+    if (!lastRequest || Date.now() - lostAt < 60_000) return;
+    lostAt = Date.now();
+    void register(lastRequest, !lastRequest.jwt && !lastRequest.identity);
+  }
+  const stopWake = onWake(() => {
+    lifecycle.check();
+    if (unreached && !chat.session) void register(unreached.request, unreached.anonymous);
+  });
+
+  view.handlers = {
+    open: () => messenger.open(),
+    close: () => messenger.close(),
+    send: (text) => chat.send(text),
+    retry: (key) => chat.retry(key),
+  };
+
+  function fail(code: 'ERR_IDENTITY_INVALID' | 'ERR_JWT_MALFORMED', message: string): Promise<IdentityResult> {
+    console.error(`chatq: ${message}`);
+    events.emit('identity_rejected', { code, message });
+    return Promise.resolve({ ok: false, code, message });
+  }
+
+  /** In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5). */
+  function visible(): boolean {
+    return !!chat.session && !!identity;
+  }
+
+  function refreshVisibility(): void {
+    const show = visible();
+    view.showLauncher(show);
+    if (view.embedded) {
+      if (show && !view.isOpen) {
+        view.open(false);
+        events.emit('chat_shown', {});
+      } else if (!show) view.close();
+    } else if (!show && view.isOpen) view.close();
+  }
+
+  function lifecycleChanged(next: LifecycleState, previous: LifecycleState): void {
+    if (next.status === previous.status) return;
+    if (next.status === 'expiring') events.emit('identity_expiring', { expiresAt: next.expiresAt! });
+    if (next.status === 'expired') {
+      chat.stopStream();
+      view.showNotice('session-expired', strings.t('expired'), { label: strings.t('refresh'), run: () => location.reload() });
+      view.blockSending('expired', true);
+      events.emit('session_expired', { ...(next.expiresAt !== undefined && { expiresAt: next.expiresAt }) });
+    } else if (previous.status === 'expired') {
+      view.hideNotice('session-expired');
+      view.blockSending('expired', false);
+    }
+  }
+
+  /** Registers an identity (or none, `anonymous`); registrations run one at a time, in order. */
+  function register(request: RegisterRequest, anonymous = false, sameVisitor = true): Promise<IdentityResult> {
+    const run = async (): Promise<IdentityResult> => {
+      const expected = generation;
+      const previousSession = chat.session;
+      unreached = undefined;
+      if (!anonymous) lifecycle.submit();
+      try {
+        const answer = await api.register({ ...request, automatedUuid }, sameVisitor ? previousSession : undefined);
+        if (expected !== generation || destroyed) return { ok: false, code: 'ERR_SESSION_INVALID', message: 'superseded' };
+        // From anonymous to signed in: the anonymous session is no longer needed.
+        if (previousSession && !sameVisitor && previousSession !== answer.session) api.logout(previousSession).catch(() => {});
+        policy = answer.policy ?? policy;
+        identity = answer.identity;
+        lastRequest = request;
+        if (anonymous) anonymousAllowed = true;
+        chat.attach(answer.session, answer.conversationId);
+        const name = identity.fields.screenname ?? identity.fields.firstname;
+        view.setGreeting(name);
+        if (anonymous) lifecycle.syncClock(answer.serverTime);
+        else {
+          lifecycle.verified(answer.expiresAt, answer.serverTime);
+          events.emit('identity_verified', {
+            identity,
+            ...(answer.expiresAt !== undefined && { expiresAt: answer.expiresAt }),
+          });
+        }
+        refreshVisibility();
+        // Other tabs showing another visitor reset (SPEC §5: a user switch applies to all tabs).
+        if (!anonymous && claimedUuid !== undefined) tabs.post({ type: 'switch', automatedUuid, uuid: claimedUuid });
+        return { ok: true, identity };
+      } catch (error) {
+        const { code, message } = error instanceof ApiError ? error : new ApiError(0, 'ERR_NETWORK', String(error));
+        if (expected !== generation || destroyed) return { ok: false, code, message };
+        const status = error instanceof ApiError ? error.status : 0;
+        if (status === 0 || status >= 500) unreached = { request, anonymous };
+        if (!anonymous) {
+          console.error(`chatq: the chat server refused the identity (${code}): ${message}`);
+          lifecycle.rejected(code);
+          events.emit('identity_rejected', { code, message });
+        }
+        return { ok: false, code, message };
+      }
+    };
+    const result = registrations.then(run, run);
+    registrations = result;
+    return result;
+  }
+
+  /** Logout or user switch, in this tab: forget everything shown and stored, keep the widget. */
+  function resetLocal(nextAutomatedUuid: string, reprobe: boolean): void {
+    generation++;
+    automatedUuid = saveAutomatedUuid(nextAutomatedUuid);
+    identity = undefined;
+    claimedUuid = undefined;
+    lastRequest = undefined;
+    chat.detach();
+    view.draft = '';
+    for (const kind of ['session-expired', 'rate-limited', 'offline'] as const) view.hideNotice(kind);
+    view.blockSending('expired', false);
+    view.setGreeting(undefined);
+    lifecycle.reset();
+    refreshVisibility();
+    if (reprobe && (anonymousAllowed || policy.mode !== 'require')) void probe();
+  }
+
+  /** An anonymous registration: learns the server's policy; in reject/accept mode it starts the chat. */
+  function probe(): Promise<IdentityResult> {
+    return register({}, true);
+  }
+
+  /** Ends the current visitor's session on the server and in every tab. */
+  function endVisitor(kind: 'logout' | 'switch', uuid = ''): void {
+    const session = chat.session;
+    resetLocal(randomId(), kind === 'logout');
+    if (session) api.logout(session).catch(() => {});
+    tabs.post(kind === 'logout' ? { type: 'logout', automatedUuid } : { type: 'switch', automatedUuid, uuid });
+  }
+
+  function onTabMessage(message: TabMessage): void {
+    if (message.type === 'message') {
+      if (message.conversationId === chat.conversationId) chat.receive(message.message, true);
+    } else if (
+      AUTOMATED_UUID_PATTERN.test(message.automatedUuid) &&
+      (identity || chat.session) &&
+      (message.type === 'logout' || message.uuid !== claimedUuid)
+    ) {
+      // This tab's own session ends too: the server may keep one per tab.
+      if (chat.session) api.logout(chat.session).catch(() => {});
+      resetLocal(message.automatedUuid, true);
+    }
+  }
+
+  /** A JWT string or unsigned data; a uuid other than the current visitor's is a user switch (SPEC §5). */
+  function setIdentity(input: unknown): Promise<IdentityResult> {
+    const read = readIdentityInput(input, policy, lifecycle.serverNow());
+    if ('code' in read) return fail(read.code, read.message);
+    const { request, uuid, problems } = read;
+    if (problems.length) console.warn(`chatq: the chat server will refuse this JWT: ${problems.join(' ')}`);
+    if (claimedUuid !== undefined && uuid !== undefined && uuid !== claimedUuid) endVisitor('switch', uuid);
+    // Data without a uuid keeps the current visitor (an automated uuid if none was claimed).
+    const sameVisitor = uuid === undefined ? claimedUuid === undefined : uuid === claimedUuid;
+    if (uuid !== undefined) claimedUuid = uuid;
+    return register(request, false, sameVisitor);
+  }
+
+  function mount(): void {
+    if (destroyed) return;
+    mountElement(view, config);
+    mounted = true;
+    refreshVisibility();
+  }
+
+  const messenger: Messenger = {
+    setIdentity,
+    setSignedIdentity(jwt) {
+      if (typeof jwt !== 'string') return fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT string.');
+      return setIdentity(jwt);
+    },
+    clearIdentity: () => endVisitor('logout'),
+    on: (name, fn) => events.on(name, fn),
+    open() {
+      if (!visible() || view.isOpen) return;
+      view.open();
+      chat.seen();
+      events.emit('chat_shown', {});
+    },
+    close() {
+      if (!view.isOpen || view.embedded) return;
+      view.close();
+      events.emit('chat_closed', {});
+    },
+    addMessage({ body, agent }) {
+      chat.addLocal(String(body), !!agent);
+    },
+    pageChange: () => chat.pageChange(),
+    addTranslations(translations) {
+      strings.add(translations);
+      view.refreshText();
+    },
+    setConfiguration(configuration) {
+      Object.assign(config, configuration);
+      if (configuration.locale) strings.locale = configuration.locale.toLowerCase();
+      if (configuration.renewBefore !== undefined) lifecycle.setRenewBefore(configuration.renewBefore);
+      view.refreshText();
+      if (mounted) mount();
+    },
+    destroy() {
+      destroyed = true;
+      generation++;
+      lifecycle.dispose();
+      chat.dispose();
+      tabs.close();
+      stopWake();
+      events.clear();
+      view.remove();
+    },
+  };
+
+  // After the caller's synchronous setup (the script tag drains its queue first):
+  // mount, announce, and learn the server's policy with an anonymous registration
+  // unless an identity is already on its way.
+  queueMicrotask(() => {
+    if (destroyed) return;
+    mount();
+    events.emit('started', {});
+    if (!lastRequest && claimedUuid === undefined && lifecycle.state.status === 'anonymous') void probe();
+  });
+  return messenger;
+}

@@ -1,0 +1,114 @@
+import type { Messenger, MessengerConfiguration, MessengerEventName } from './types.js';
+
+/** Every event name, to check `_onEvent` (SPEC §5). */
+export const EVENT_NAMES: readonly MessengerEventName[] = [
+  'started',
+  'chat_shown',
+  'chat_closed',
+  'chat_engaged',
+  'message_sent',
+  'message_received',
+  'identity_verified',
+  'identity_rejected',
+  'identity_expiring',
+  'session_expired',
+];
+
+const CONFIGURATION_TYPES: Record<keyof MessengerConfiguration, string> = {
+  embedded: 'boolean',
+  parentNodeId: 'string',
+  locale: 'string',
+  renewBefore: 'number',
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Returns what is wrong with an argument, or undefined; then runs the command. */
+type Handler = (messenger: Messenger, args: unknown[]) => string | undefined;
+
+const COMMANDS: Record<string, Handler> = {
+  _setIdentity(m, [data]) {
+    if (!isObject(data) && typeof data !== 'string') return 'takes an object of identity fields, e.g. { firstname: "Ada", uuid: "42" }';
+    void m.setIdentity(data);
+  },
+  _setSignedIdentity(m, [jwt]) {
+    if (typeof jwt !== 'string') return 'takes the JWT string your backend signed';
+    void m.setSignedIdentity(jwt);
+  },
+  _onEvent(m, [name, fn]) {
+    if (!EVENT_NAMES.includes(name as MessengerEventName)) return `takes an event name, one of ${EVENT_NAMES.join(', ')}`;
+    if (typeof fn !== 'function') return 'takes a function as its second argument';
+    m.on(name as MessengerEventName, fn as () => void);
+  },
+  _addMessage(m, [message]) {
+    if (!isObject(message) || typeof message.body !== 'string') return 'takes { body: "text", agent?: true }';
+    m.addMessage({ body: message.body, agent: message.agent === true });
+  },
+  _pageChange(m) {
+    m.pageChange();
+  },
+  _clearIdentity(m) {
+    m.clearIdentity();
+  },
+  _setConfiguration(m, [configuration]) {
+    if (!isObject(configuration)) return 'takes an object, e.g. { embedded: true, parentNodeId: "chat" }';
+    for (const [key, value] of Object.entries(configuration)) {
+      const expected = CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
+      if (!expected) return `does not know "${key}"; use ${Object.keys(CONFIGURATION_TYPES).join(', ')}`;
+      if (typeof value !== expected || (expected === 'number' && !((value as number) >= 0))) {
+        return `"${key}" must be a ${expected === 'number' ? 'number of seconds ≥ 0' : expected}`;
+      }
+    }
+    m.setConfiguration(configuration);
+  },
+  _addTranslations(m, [translations]) {
+    if (!isObject(translations) || !Object.values(translations).every(isObject)) {
+      return 'takes { en: { key: "text" }, fr: { … } }';
+    }
+    m.addTranslations(translations as Record<string, Record<string, string>>);
+  },
+};
+
+/**
+ * Runs one `_chatq` command. Never throws into the host page: an unknown
+ * command or a bad argument logs one console error saying what to fix (SPEC §5).
+ */
+export function runCommand(messenger: Messenger, command: unknown): void {
+  try {
+    if (!Array.isArray(command) || typeof command[0] !== 'string') {
+      console.error('chatq: _chatq.push takes an array such as ["_setIdentity", { firstname: "Ada" }].');
+      return;
+    }
+    const [name, ...args] = command as [string, ...unknown[]];
+    const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!handler) {
+      console.error(`chatq: unknown command "${name}"; known commands: ${Object.keys(COMMANDS).join(', ')}.`);
+      return;
+    }
+    const problem = handler(messenger, args);
+    if (problem) console.error(`chatq: ${name} ${problem}.`);
+  } catch (error) {
+    console.error('chatq: a command failed', error);
+  }
+}
+
+/** The object that replaces the `_chatq` array once loaded: `push` runs commands at once. */
+export interface CommandQueue {
+  push(...commands: unknown[]): number;
+}
+
+/**
+ * Drains the commands queued before load, in order (including any pushed
+ * while draining), then makes `push` immediate.
+ */
+export function drainQueue(messenger: Messenger, queued: unknown): CommandQueue {
+  if (Array.isArray(queued)) for (let i = 0; i < queued.length; i++) runCommand(messenger, queued[i]);
+  else if (queued !== undefined) console.error('chatq: window._chatq must be an array of commands.');
+  return {
+    push(...commands) {
+      for (const command of commands) runCommand(messenger, command);
+      return 0;
+    },
+  };
+}

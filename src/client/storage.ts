@@ -1,0 +1,44 @@
+/**
+ * localStorage that never throws. Private browsing, blocked cookies and
+ * sandboxed iframes make `localStorage` (or merely reading the property)
+ * throw a SecurityError; the chat must keep working without persistence.
+ * Only the automated uuid and the conversation id are ever stored — never
+ * the JWT or the session (SPEC §5).
+ */
+export interface SafeStorage {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+function store(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const safeStorage: SafeStorage = {
+  get(key) {
+    try {
+      return store()?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      store()?.setItem(key, value);
+    } catch {
+      // Quota or policy: the value simply does not persist.
+    }
+  },
+  remove(key) {
+    try {
+      store()?.removeItem(key);
+    } catch {
+      // As above.
+    }
+  },
+};

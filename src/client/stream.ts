@@ -1,0 +1,102 @@
+import type { StreamEvent } from '../identity/index.js';
+import { authHeaders, toApiError, type Api, type ApiError } from './api.js';
+import { createSseParser } from './sse.js';
+import { backoff } from './timers.js';
+
+/**
+ * The agent-message stream: `GET {base}/v1/stream` over `fetch` with the
+ * session in `Authorization` (EventSource cannot send headers; SPEC §6),
+ * parsed by our SSE parser, reconnecting with exponential backoff and jitter
+ * and resending `Last-Event-ID`. A watchdog reconnects when not even the
+ * ≤ 25 s heartbeat arrives (a proxy that silently dropped the connection).
+ */
+export interface StreamOptions {
+  api: Api;
+  session: string;
+  /** The last message seq seen (from history or the stream), resent as Last-Event-ID. */
+  lastEventId(): string;
+  onEvent(event: StreamEvent, id: string): void;
+  /** A 4xx that reconnecting cannot fix (401 and the like); the stream has stopped. */
+  onFatal(error: ApiError): void;
+  /** Connection state, for the "reconnecting" notice. */
+  onConnected?(connected: boolean): void;
+}
+
+const WATCHDOG_MS = 65_000;
+const RETRY_BASE = 1_000;
+const RETRY_CAP = 30_000;
+
+/** Opens the stream; returns a function that closes it for good. */
+export function openStream(options: StreamOptions): () => void {
+  let closed = false;
+  let attempt = 0;
+  let controller: AbortController | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let serverRetry = 0;
+
+  const connect = async (): Promise<void> => {
+    controller = new AbortController();
+    const { signal } = controller;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const feed = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => controller?.abort(), WATCHDOG_MS);
+    };
+    let wait: number | undefined;
+    try {
+      const headers = authHeaders(options.session, false);
+      headers.Accept = 'text/event-stream';
+      const last = options.lastEventId();
+      if (last) headers['Last-Event-ID'] = last;
+      feed();
+      const response = await options.api.request('/v1/stream', { headers, signal });
+      if (!response.ok) {
+        const error = await toApiError(response);
+        if (response.status !== 429 && response.status < 500) {
+          closed = true;
+          options.onFatal(error);
+          return;
+        }
+        if (error.retryAfter) wait = error.retryAfter * 1000;
+      } else if (response.body) {
+        attempt = 0;
+        options.onConnected?.(true);
+        const parser = createSseParser(
+          ({ event, data, id }) => {
+            try {
+              const parsed = JSON.parse(data) as StreamEvent;
+              if (parsed && parsed.type === event) options.onEvent(parsed, id);
+            } catch {
+              // Not ours (malformed JSON): skip this one event, keep the stream.
+            }
+          },
+          (ms) => (serverRetry = ms),
+          options.lastEventId(),
+        );
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || closed) break;
+          feed();
+          parser.push(decoder.decode(value, { stream: true }));
+        }
+      }
+    } catch {
+      // Network error or the watchdog's abort: reconnect below.
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (closed) return;
+    options.onConnected?.(false);
+    const delay = wait ?? Math.max(serverRetry, backoff(attempt++, RETRY_BASE, RETRY_CAP));
+    retryTimer = setTimeout(() => void connect(), delay);
+  };
+
+  void connect();
+  return () => {
+    closed = true;
+    clearTimeout(retryTimer);
+    controller?.abort();
+  };
+}

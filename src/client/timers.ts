@@ -1,0 +1,32 @@
+/**
+ * `setTimeout` keeps its delay in a signed 32-bit integer: anything above
+ * 2^31-1 ms (~24.8 days) fires at once. A JWT may live longer, so long waits
+ * are chunked. Each chunk re-reads the wall clock rather than trusting the
+ * elapsed chunks, because timers pause while a laptop sleeps.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** Runs `fn` at local wall-clock time `at` (ms); returns a cancel function. */
+export function runAt(at: number, fn: () => void): () => void {
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    const remaining = at - Date.now();
+    if (remaining <= 0) {
+      handle = undefined;
+      fn();
+      return;
+    }
+    handle = setTimeout(arm, Math.min(remaining, MAX_TIMER_DELAY));
+  };
+  arm();
+  return () => {
+    if (handle !== undefined) clearTimeout(handle);
+    handle = undefined;
+  };
+}
+
+/** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap`. */
+export function backoff(attempt: number, base: number, cap: number): number {
+  const ceiling = Math.min(cap, base * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}

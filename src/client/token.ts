@@ -1,0 +1,62 @@
+import { decodeJwt } from '../identity/index.js';
+import type { IdentityPolicy } from '../identity/index.js';
+
+/** The policy assumed before the server has told its own (SPEC §3 defaults). */
+export const DEFAULT_POLICY: IdentityPolicy = { mode: 'require', minTokenLifetime: 3600, clockTolerance: 10 };
+
+/** What the widget reads from a JWT without verifying it (SPEC §5: no crypto in the browser). */
+export interface TokenInfo {
+  /** `exp` in milliseconds, when present and a finite number. */
+  expiresAt?: number;
+  uuid?: string;
+  /** Integrator-facing reasons the server will refuse this token; empty when it looks fine. */
+  problems: string[];
+}
+
+/**
+ * Decodes a JWT and lists, in words an integrator understands, why the
+ * server would refuse it. Throws `IdentityError('ERR_JWT_MALFORMED')` when it
+ * is not a JWT at all. Never puts the token itself in a message.
+ */
+export function inspectToken(jwt: string, policy: IdentityPolicy, serverNow: number): TokenInfo {
+  const { header, payload } = decodeJwt(jwt);
+  const problems: string[] = [];
+  if (header.alg !== 'HS256' && header.alg !== 'RS256') {
+    problems.push(`its header "alg" is ${JSON.stringify(header.alg)}; sign it with HS256 or RS256.`);
+  }
+  if (typeof header.kid !== 'string' || !header.kid) {
+    problems.push('its header has no "kid"; put the id of the signing key (as configured in jwtKeys) in it.');
+  }
+  const uuid = claimedUuid(payload.uuid);
+  if (uuid === undefined) {
+    problems.push('its payload has no valid "uuid"; put the visitor\'s id in your system in it.');
+  }
+  const exp = payload.exp;
+  let expiresAt: number | undefined;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    problems.push('its payload has no numeric "exp"; give it an expiry (seconds since the epoch).');
+  } else {
+    expiresAt = exp * 1000;
+    const left = Math.floor((expiresAt - serverNow) / 1000);
+    const tolerance = policy.clockTolerance;
+    if (left < -tolerance) {
+      problems.push(`it expired ${-left} s ago (server time); sign a fresh one.`);
+    } else if (left + tolerance < policy.minTokenLifetime) {
+      problems.push(
+        `it expires in ${left} s, less than the ${policy.minTokenLifetime} s the server requires ` +
+          '(minTokenLifetime); sign tokens that live longer.',
+      );
+    }
+  }
+  return { ...(expiresAt !== undefined && { expiresAt }), ...(uuid !== undefined && { uuid }), problems };
+}
+
+/**
+ * The uuid as the server will name it (SPEC §2: a string, or an integer as
+ * its decimal string), only to tell one visitor from another on this side;
+ * the server validates it.
+ */
+export function claimedUuid(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

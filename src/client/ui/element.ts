@@ -1,0 +1,227 @@
+import type { Entry } from '../conversation.js';
+import type { Strings, TranslationKey } from '../i18n.js';
+import { adoptStyles } from './styles.js';
+
+/** What the element asks of whoever drives it (the messenger). */
+export interface ElementHandlers {
+  open(): void;
+  close(): void;
+  /** Returns `true` when the text was taken (the input is then cleared). */
+  send(text: string): boolean;
+  retry(key: string): void;
+}
+
+export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
+
+/** Builds an element; attributes are set with setAttribute and text with textContent — never HTML. */
+function h(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/**
+ * `<chatq-messenger>`: the chat's UI, SPEC §5. An open shadow root with the
+ * stable parts `launcher`, `panel`, `header`, `messages`, `message`,
+ * `composer`, `input`, `send`, `notice`. It renders what it is told and
+ * reports what the visitor does through `handlers`; it holds no chat state.
+ */
+// A plain base class where there is no DOM (server-side rendering imports `chatq` too).
+const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
+
+export class ChatqMessengerElement extends Base {
+  handlers: ElementHandlers | undefined;
+  strings: Strings | undefined;
+  readonly #root: ShadowRoot;
+  readonly #launcher: HTMLButtonElement;
+  readonly #badge: HTMLElement;
+  readonly #panel: HTMLElement;
+  readonly #heading: HTMLElement;
+  readonly #greeting: HTMLElement;
+  readonly #closer: HTMLButtonElement;
+  readonly #list: HTMLElement;
+  readonly #notices: HTMLElement;
+  readonly #input: HTMLTextAreaElement;
+  readonly #sendButton: HTMLButtonElement;
+  readonly #rendered = new Map<string, HTMLElement>();
+  #unread = 0;
+  readonly #blocks = new Set<string>();
+  #greetName = '';
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    adoptStyles(this.#root);
+    this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
+    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
+      h('span', { 'aria-hidden': 'true' }, '\u{1F4AC}'), this.#badge) as HTMLButtonElement;
+    this.#heading = h('h2', { id: 'chatq-title' });
+    this.#greeting = h('p', { class: 'greet' });
+    this.#closer = h('button', { type: 'button', class: 'close' }, '\u00D7') as HTMLButtonElement;
+    this.#list = h('div', { part: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0' });
+    this.#notices = h('div');
+    this.#input = h('textarea', { part: 'input', rows: '2' }) as HTMLTextAreaElement;
+    this.#sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
+    const composer = h('form', { part: 'composer' }, this.#input, this.#sendButton);
+    this.#panel = h('section', { part: 'panel', role: 'dialog', 'aria-labelledby': 'chatq-title', hidden: '' },
+      h('div', { part: 'header' }, this.#heading, this.#greeting, this.#closer), this.#list, this.#notices, composer);
+    this.#root.append(this.#launcher, this.#panel);
+
+    this.#launcher.addEventListener('click', () => this.handlers?.open());
+    this.#closer.addEventListener('click', () => this.handlers?.close());
+    this.#panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !this.embedded) {
+        event.preventDefault();
+        this.handlers?.close();
+      }
+    });
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#submit();
+    });
+    this.#input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.#submit();
+      }
+    });
+    this.refreshText();
+  }
+
+  connectedCallback(): void {
+    // Never `:empty`, so `*:empty { display: none }` in a host theme cannot match it (SPEC §5).
+    if (!this.firstChild) this.append(h('span', { hidden: '' }, 'chat'));
+  }
+
+  get embedded(): boolean {
+    return this.hasAttribute('embedded');
+  }
+
+  get isOpen(): boolean {
+    return !this.#panel.hidden;
+  }
+
+  /** Re-renders every label (after a locale change or `addTranslations`). */
+  refreshText(): void {
+    const t = (key: TranslationKey, params?: Record<string, string | number>): string =>
+      this.strings?.t(key, params) ?? '';
+    const label = this.#unread ? `${t('open')} (${t('unread', { count: this.#unread })})` : t('open');
+    this.#launcher.setAttribute('aria-label', label);
+    this.#heading.textContent = t('title');
+    this.#greeting.textContent = this.#greetName ? t('greeting', { name: this.#greetName }) : '';
+    this.#closer.setAttribute('aria-label', t('close'));
+    this.#list.setAttribute('aria-label', t('conversation'));
+    this.#input.setAttribute('aria-label', t('input'));
+    this.#input.placeholder = t('placeholder');
+    this.#sendButton.textContent = t('send');
+    for (const node of this.#rendered.values()) this.#decorate(node);
+  }
+
+  showLauncher(visible: boolean): void {
+    this.#launcher.hidden = !visible || this.embedded;
+  }
+
+  open(focus = true): void {
+    this.#panel.hidden = false;
+    this.#launcher.setAttribute('aria-expanded', 'true');
+    this.setUnread(0);
+    this.#list.scrollTop = this.#list.scrollHeight;
+    if (focus) this.#input.focus();
+  }
+
+  close(): void {
+    this.#panel.hidden = true;
+    this.#launcher.setAttribute('aria-expanded', 'false');
+    if (!this.#launcher.hidden) this.#launcher.focus();
+  }
+
+  setUnread(count: number): void {
+    this.#unread = count;
+    this.#badge.hidden = count === 0;
+    this.#badge.textContent = count ? String(count) : '';
+    if (count) this.#launcher.setAttribute('data-unread', String(count));
+    else this.#launcher.removeAttribute('data-unread');
+    this.refreshText();
+  }
+
+  setGreeting(name: string | undefined): void {
+    this.#greetName = name ?? '';
+    this.refreshText();
+  }
+
+  /** Creates or updates the message of `entry`. */
+  renderEntry(entry: Entry): void {
+    let node = this.#rendered.get(entry.key);
+    if (!node) {
+      node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
+      node.dataset.key = entry.key;
+      this.#rendered.set(entry.key, node);
+      this.#list.append(node);
+    }
+    node.dataset.author = entry.author;
+    node.dataset.state = entry.state;
+    node.children[1]!.textContent = entry.body;
+    this.#decorate(node);
+    this.#list.scrollTop = this.#list.scrollHeight;
+  }
+
+  removeEntry(key: string): void {
+    this.#rendered.get(key)?.remove();
+    this.#rendered.delete(key);
+  }
+
+  showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
+    this.hideNotice(kind);
+    const notice = h('div', { part: 'notice', 'data-kind': kind, role: kind === 'session-expired' ? 'alert' : 'status' },
+      h('p', {}, text));
+    if (action) {
+      const button = h('button', { type: 'button' }, action.label);
+      button.addEventListener('click', () => action.run());
+      notice.append(button);
+    }
+    this.#notices.append(notice);
+  }
+
+  hideNotice(kind: NoticeKind): void {
+    this.#notices.querySelector(`[data-kind="${kind}"]`)?.remove();
+  }
+
+  /** Blocks sending for `reason` (session expired, rate limit) while keeping whatever is typed. */
+  blockSending(reason: string, blocked: boolean): void {
+    if (blocked) this.#blocks.add(reason);
+    else this.#blocks.delete(reason);
+    this.#sendButton.disabled = this.#blocks.size > 0;
+  }
+
+  get draft(): string {
+    return this.#input.value;
+  }
+
+  set draft(text: string) {
+    this.#input.value = text;
+  }
+
+  #submit(): void {
+    const text = this.#input.value;
+    if (this.#blocks.size || !text.trim()) return;
+    if (this.handlers?.send(text)) this.#input.value = '';
+  }
+
+  /** The author label for screen readers, and the sending/failed line with its retry button. */
+  #decorate(node: HTMLElement): void {
+    const t = (key: TranslationKey): string => this.strings?.t(key) ?? '';
+    const author = node.dataset.author;
+    node.children[0]!.textContent = `${t(author === 'visitor' ? 'you' : author === 'agent' ? 'agent' : 'system')}: `;
+    const meta = node.children[2] as HTMLElement;
+    const state = node.dataset.state;
+    meta.textContent = state === 'sending' ? t('sending') : state === 'failed' ? t('failed') : '';
+    meta.hidden = state === 'sent';
+    if (state === 'failed') {
+      const retry = h('button', { type: 'button' }, t('retry'));
+      const key = node.dataset.key!;
+      retry.addEventListener('click', () => this.handlers?.retry(key));
+      meta.append(retry);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { HttpError } from './errors.js';
+
+/** Methods and request headers the widget uses (SPEC §6: the session travels in Authorization). */
+const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID';
+/** Retry-After is not a CORS-safelisted response header: without this the widget could not read it. */
+const EXPOSE_HEADERS = 'Retry-After, ETag';
+const PREFLIGHT_MAX_AGE = '600';
+
+export interface CorsPolicy {
+  /** The Origin to echo, when the request's origin may use the handler; undefined when there is none to echo. */
+  check(request: Request, url: URL): { origin: string | undefined; allowed: boolean };
+}
+
+/**
+ * SPEC §6: CORS exactly from `allowedOrigins`. The matching Origin is echoed,
+ * never a wildcard and never an arbitrary reflection; no credentials mode (the
+ * session is a bearer header, not a cookie). A request from the handler's own
+ * origin is always allowed (browsers send Origin on same-origin POSTs too).
+ */
+export function createCorsPolicy(allowedOrigins: readonly string[] | '*'): CorsPolicy {
+  const allowed = allowedOrigins === '*' ? undefined : new Set(allowedOrigins.map(normalizeOrigin));
+  return {
+    check(request, url) {
+      const origin = request.headers.get('Origin');
+      if (origin === null) return { origin: undefined, allowed: true };
+      const ok = allowed === undefined || allowed.has(origin) || origin === url.origin;
+      return { origin: ok ? origin : undefined, allowed: ok };
+    },
+  };
+}
+
+/** `https://Example.com/` → `https://example.com`, so a configured origin compares like a browser's. */
+function normalizeOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    throw new TypeError(`allowedOrigins: "${origin}" is not an origin such as https://shop.example.com`);
+  }
+}
+
+/** Adds the CORS answer to any response (errors included, so the widget can read their codes). */
+export function applyCorsHeaders(response: Response, origin: string | undefined): Response {
+  const headers = response.headers;
+  appendVary(headers, 'Origin');
+  if (origin !== undefined) {
+    headers.set('Access-Control-Allow-Origin', origin);
+    headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+  }
+  return response;
+}
+
+export function preflightResponse(request: Request, origin: string | undefined, allow: readonly string[]): Response {
+  if (origin === undefined && request.headers.has('Origin')) {
+    throw new HttpError(403, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin is not in the handler\'s allowedOrigins.');
+  }
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Methods': allow.join(', '),
+    'Access-Control-Allow-Headers': ALLOW_HEADERS,
+    'Access-Control-Max-Age': PREFLIGHT_MAX_AGE,
+    Allow: allow.join(', '),
+  };
+  const response = new Response(null, { status: 204, headers });
+  appendVary(response.headers, 'Access-Control-Request-Method, Access-Control-Request-Headers');
+  return response;
+}
+
+function appendVary(headers: Headers, value: string): void {
+  const current = headers.get('Vary');
+  if (!current) headers.set('Vary', value);
+  else if (!current.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase())) {
+    headers.set('Vary', `${current}, ${value}`);
+  }
+}

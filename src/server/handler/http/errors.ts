@@ -1,0 +1,35 @@
+import type { ErrorCode } from '../../../identity/index.js';
+
+/**
+ * The handler's codes: every stable ErrorCode, plus ERR_INTERNAL for the one
+ * case that is not the client's fault (an unexpected exception, a 500).
+ */
+export type HandlerErrorCode = ErrorCode | 'ERR_INTERNAL';
+
+/** Thrown anywhere below the router; turned into `{ error: { code, message } }`. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: HandlerErrorCode,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+
+/** A JSON response. API answers carry personal data, so nothing caches them. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+export function errorResponse(error: HttpError): Response {
+  return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, { ...error.headers });
+}
+
+export function emptyResponse(status = 204, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}

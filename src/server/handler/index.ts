@@ -1,0 +1,33 @@
+/**
+ * The chatq messaging handler (SPEC §6): a web-standard Request → Response
+ * function, its Node adapter and the conversation store it keeps state in.
+ * Endpoints and shapes: src/identity/protocol.ts.
+ *
+ * Status codes (the body is always `{ error: { code, message } }`):
+ * - 400 ERR_BAD_REQUEST (malformed JSON, wrong field types, bad Last-Event-ID,
+ *   bad automatedUuid), ERR_MESSAGE_INVALID (clientId or body), and the
+ *   verifier's malformed-input codes: ERR_JWT_MALFORMED, ERR_JWT_ALG,
+ *   ERR_JWT_KID_MISSING, ERR_JWT_HEADER, ERR_JWT_EXP_MISSING,
+ *   ERR_JWT_UUID_MISSING, ERR_IDENTITY_INVALID.
+ * - 401 ERR_SESSION_MISSING / ERR_SESSION_INVALID / ERR_SESSION_EXPIRED,
+ *   ERR_AGENT_UNAUTHORIZED, and the verifier's unacceptable-credential codes:
+ *   ERR_SIGNED_IDENTITY_REQUIRED, ERR_JWT_KID_UNKNOWN, ERR_JWT_SIGNATURE,
+ *   ERR_JWT_EXPIRED, ERR_JWT_EXP_TOO_SOON, ERR_JWT_NOT_YET_VALID.
+ * - 403 ERR_ORIGIN_NOT_ALLOWED, ERR_SIGNED_IDENTITY_REJECTED.
+ * - 404 ERR_NOT_FOUND (unknown path; the agent API without an agentToken;
+ *   loader.js without a loaderScript; an unknown conversation for a reply).
+ * - 405 ERR_METHOD_NOT_ALLOWED with Allow. 413 ERR_BODY_TOO_LARGE.
+ *   415 ERR_UNSUPPORTED_MEDIA_TYPE.
+ * - 429 ERR_RATE_LIMITED / ERR_TOO_MANY_STREAMS with Retry-After.
+ * - 503 ERR_KEY_SOURCE with Retry-After (the key source is down, not the visitor's fault).
+ * - 500 ERR_INTERNAL only for a bug or a failing store/verifier, never for input.
+ */
+export { createMessagingHandler } from './create.js';
+export { DEFAULT_LIMITS } from './options.js';
+export type { HandlerLimits, MessagingHandler, MessagingHandlerOptions } from './options.js';
+export { IDENTITY_ERROR_STATUS } from './routes/identity-errors.js';
+export { setClientAddress } from './request-hints.js';
+export { toNodeListener } from './adapter/node.js';
+export type { NodeListener, NodeListenerOptions } from './adapter/node.js';
+export { createMemoryStore } from '../store/index.js';
+export type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from '../store/index.js';

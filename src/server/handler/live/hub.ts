@@ -1,0 +1,88 @@
+/** A visitor's open stream, as the hub knows it. */
+export interface VisitorStream {
+  readonly conversationId: string;
+  readonly sessionId: string;
+  /** New messages may be in the store: read and send them. */
+  wake(): void;
+  /**
+   * The session was revoked (`session_ended`) or lapsed (`session_expired`):
+   * tell the widget, then close. Without a reason (server shutdown) just close:
+   * the widget reconnects with Last-Event-ID.
+   */
+  end(reason?: 'session_ended' | 'session_expired'): void;
+}
+
+/** An agent's open stream. */
+export interface AgentStream {
+  conversationChanged(conversationId: string): void;
+  close(): void;
+}
+
+/**
+ * Who is listening right now, in this process: visitor streams by
+ * conversation (every tab and device of it gets a reply live) and by session
+ * (for the per-session stream cap and logout), and agent streams. The store is
+ * the truth; the hub only says "look again".
+ */
+export class LiveHub {
+  private readonly byConversation = new Map<string, Set<VisitorStream>>();
+  private readonly bySession = new Map<string, Set<VisitorStream>>();
+  private readonly agents = new Set<AgentStream>();
+
+  streamsOfSession(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
+  }
+
+  get agentStreams(): number {
+    return this.agents.size;
+  }
+
+  /** Registers a visitor stream; returns its removal. */
+  addVisitor(stream: VisitorStream): () => void {
+    add(this.byConversation, stream.conversationId, stream);
+    add(this.bySession, stream.sessionId, stream);
+    return () => {
+      remove(this.byConversation, stream.conversationId, stream);
+      remove(this.bySession, stream.sessionId, stream);
+    };
+  }
+
+  addAgent(stream: AgentStream): () => void {
+    this.agents.add(stream);
+    return () => this.agents.delete(stream);
+  }
+
+  /** A message was added: wake the conversation's visitor streams and tell the agents. */
+  messageAdded(conversationId: string): void {
+    for (const stream of [...(this.byConversation.get(conversationId) ?? [])]) stream.wake();
+    this.conversationChanged(conversationId);
+  }
+
+  /** Identity or page changed: only agents care. */
+  conversationChanged(conversationId: string): void {
+    for (const agent of [...this.agents]) agent.conversationChanged(conversationId);
+  }
+
+  endSession(sessionId: string, reason: 'session_ended' | 'session_expired'): void {
+    for (const stream of [...(this.bySession.get(sessionId) ?? [])]) stream.end(reason);
+  }
+
+  /** Closes every stream without ending any session (handler.close()). */
+  closeAll(): void {
+    for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.end();
+    for (const agent of [...this.agents]) agent.close();
+  }
+}
+
+function add<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function remove<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}

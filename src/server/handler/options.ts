@@ -1,0 +1,96 @@
+import type { IdentityVerifier } from '../../identity/index.js';
+import type { ConversationStore } from '../store/index.js';
+
+/** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
+export interface HandlerLimits {
+  /** Request bodies above this many bytes are refused with 413 before parsing. */
+  maxBodyBytes: number;
+  registrationsPerMinutePerAddress: number;
+  /** Re-registrations that present an existing session (renewals). */
+  registrationsPerMinutePerSession: number;
+  messagesPerMinutePerSession: number;
+  /** Page-change notices per session. */
+  pageChangesPerMinutePerSession: number;
+  /** Open visitor streams per session (tabs); the next one gets 429 ERR_TOO_MANY_STREAMS. */
+  maxStreamsPerSession: number;
+  /** Open agent streams in total. */
+  maxAgentStreams: number;
+  /** SSE comment heartbeat interval; capped at 25 s (SPEC §6). */
+  heartbeatMs: number;
+  /** Unsigned sessions (no JWT expiry) lapse after this long without a request or an open stream. */
+  sessionIdleMs: number;
+  /** An expired session is kept (renewable with a fresh JWT) this long before the store may forget it. */
+  sessionRetainMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
+  maxBodyBytes: 16_384,
+  registrationsPerMinutePerAddress: 30,
+  registrationsPerMinutePerSession: 12,
+  messagesPerMinutePerSession: 60,
+  pageChangesPerMinutePerSession: 60,
+  maxStreamsPerSession: 3,
+  maxAgentStreams: 20,
+  heartbeatMs: 20_000,
+  sessionIdleMs: 24 * 60 * 60 * 1000,
+  sessionRetainMs: 24 * 60 * 60 * 1000,
+});
+
+/** SPEC §6: a heartbeat at least every 25 s keeps proxies from closing an idle stream. */
+export const MAX_HEARTBEAT_MS = 25_000;
+
+export interface MessagingHandlerOptions {
+  /** Anything with `verify(input)`: `createVerifier(community)` or your own (SPEC §4). */
+  verifier: IdentityVerifier;
+  /** The host sites allowed to call the handler from a browser (CORS). `'*'` is for demos only. */
+  allowedOrigins: string[] | '*';
+  /** Where the handler is mounted, e.g. `/chatq`. Default `''`. */
+  basePath?: string;
+  /** Default: `createMemoryStore()`. */
+  store?: ConversationStore;
+  /** The agent API's bearer credential. Without one the agent API is off (404). */
+  agentToken?: string;
+  /** The built `dist/loader.js`, or a function that reads it (called once). Without it `loader.js` is 404. */
+  loaderScript?: string | (() => Promise<string>);
+  limits?: Partial<HandlerLimits>;
+  /**
+   * The client's address, the key of the per-address rate limits. Default: what
+   * `toNodeListener` saw on the socket; elsewhere pass e.g.
+   * `(req) => req.headers.get('cf-connecting-ip') ?? undefined`. Only trust a
+   * forwarding header your own proxy sets.
+   */
+  clientAddress?: (request: Request) => string | undefined;
+  /** The clock (ms). Default `Date.now`. */
+  now?: () => number;
+  /** Where unexpected errors are reported. Never receives a token, JWT or session. Default `console`. */
+  logger?: { warn(message: string): void };
+}
+
+/** A web-standard handler (SPEC §6) plus `close()`, which ends open streams and timers. */
+export type MessagingHandler = ((request: Request) => Promise<Response>) & {
+  close(): void;
+  /** The normalized mount path ('' or '/x'): adapters pass other paths on (`next()`). */
+  readonly basePath: string;
+};
+
+export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(partial) as [keyof HandlerLimits, unknown][]) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new TypeError(`limits.${key}: must be a non-negative number, got ${String(value)}`);
+    }
+    limits[key] = value;
+  }
+  limits.heartbeatMs = Math.min(Math.max(limits.heartbeatMs, 10), MAX_HEARTBEAT_MS);
+  return limits;
+}
+
+/** `/chatq/` → `/chatq`, `/` → ``. */
+export function normalizeBasePath(basePath = ''): string {
+  const trimmed = basePath.replace(/\/+$/, '');
+  if (trimmed !== '' && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(trimmed)) {
+    throw new TypeError(`basePath: "${basePath}" must be a path such as /chatq`);
+  }
+  return trimmed;
+}

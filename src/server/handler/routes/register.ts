@@ -1,0 +1,129 @@
+import {
+  AUTOMATED_UUID_PATTERN,
+  type PublicIdentity,
+  type RegisterResponse,
+  type VerifiedIdentity,
+} from '../../../identity/index.js';
+import type { SessionRecord } from '../../store/index.js';
+import type { HandlerContext } from '../context.js';
+import { newSessionCredential } from '../crypto.js';
+import { readJsonObject } from '../http/body.js';
+import { HttpError, jsonResponse } from '../http/errors.js';
+import { enforceRate } from '../rate.js';
+import { readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
+import { identityHttpError } from './identity-errors.js';
+
+/**
+ * SPEC §6 "Who may read a conversation": a verified JWT uuid owns
+ * `signed:<uuid>`; everything else is keyed by the browser's automated uuid
+ * (random, unguessable), so an unsigned uuid labels the visitor for the agent
+ * but never unlocks anyone's history. Without a usable automated uuid the
+ * conversation is reachable through this session only.
+ */
+export function conversationKey(identity: VerifiedIdentity, automatedUuid: string | undefined): string {
+  if (identity.signed) return `signed:${identity.uuid}`;
+  return `browser:${automatedUuid ?? crypto.randomUUID()}`;
+}
+
+/** `POST {base}/v1/identity`: RegisterRequest → RegisterResponse. */
+export async function register(ctx: HandlerContext, request: Request): Promise<Response> {
+  enforceRate(ctx, `register:address:${ctx.clientAddress(request)}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
+  const body = await readJsonObject(request, ctx.limits.maxBodyBytes);
+  const automatedUuid = readAutomatedUuid(body.automatedUuid);
+  const previous = await previousSession(ctx, request);
+  if (previous) enforceRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
+
+  const identity = await verify(ctx, { jwt: body.jwt, identity: body.identity, automatedUuid });
+  const now = ctx.now();
+  const key = conversationKey(identity, automatedUuid);
+  const conversation = await ctx.store.upsertConversation(key, identity, now);
+  const expiresAt = identity.signed && identity.expiresAt !== undefined ? Math.round(identity.expiresAt * 1000) : undefined;
+
+  let credential: string | undefined;
+  let id: string;
+  if (previous && previous.record.conversationKey === key) {
+    // Renewal (SPEC §5): a fresh JWT for the same visitor extends the session in place, even after it lapsed.
+    credential = previous.credential;
+    id = previous.id;
+  } else {
+    if (previous) {
+      // A different visitor on this browser is a user switch: the old session ends everywhere.
+      await ctx.store.deleteSession(previous.id);
+      ctx.hub.endSession(previous.id, 'session_ended');
+    }
+    credential = newSessionCredential();
+    id = await sessionId(credential);
+  }
+  const record: SessionRecord = {
+    id,
+    conversationId: conversation.id,
+    conversationKey: key,
+    signed: identity.signed,
+    createdAt: previous?.record.conversationKey === key ? previous.record.createdAt : now,
+    lastSeenAt: now,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    retainUntil: 0,
+  };
+  record.retainUntil = retainUntil(sessionExpiry(record, ctx), ctx);
+  await ctx.store.saveSession(record);
+  ctx.hub.conversationChanged(conversation.id);
+
+  const response: RegisterResponse = {
+    session: credential,
+    conversationId: conversation.id,
+    identity: publicIdentity(identity),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    serverTime: now,
+    ...(ctx.verifier.policy ? { policy: ctx.verifier.policy } : {}),
+  };
+  return jsonResponse(200, response);
+}
+
+function readAutomatedUuid(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !AUTOMATED_UUID_PATTERN.test(value)) {
+    throw new HttpError(
+      400,
+      'ERR_BAD_REQUEST',
+      'automatedUuid must be random text of 22–64 characters [A-Za-z0-9_-] or a lowercase UUID.',
+    );
+  }
+  return value;
+}
+
+/** The session named by Authorization, if any — expired ones too (they can be renewed). */
+async function previousSession(ctx: HandlerContext, request: Request) {
+  const { credential } = readBearer(request);
+  if (credential === undefined) return undefined;
+  const id = await sessionId(credential);
+  const record = await ctx.store.getSession(id);
+  return record && { credential, id, record };
+}
+
+async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unknown; automatedUuid: string | undefined }) {
+  let identity: VerifiedIdentity;
+  try {
+    identity = await ctx.verifier.verify(input);
+  } catch (error) {
+    const httpError = identityHttpError(error);
+    if (httpError) throw httpError;
+    throw error;
+  }
+  if (typeof identity?.uuid !== 'string' || identity.uuid === '' || typeof identity.signed !== 'boolean') {
+    throw new Error('The verifier resolved to something that is not a VerifiedIdentity.');
+  }
+  return identity;
+}
+
+/** What the visitor's own browser may see: no custom fields or extra values (those are for agents). */
+export function publicIdentity(identity: VerifiedIdentity): PublicIdentity {
+  return {
+    uuid: identity.uuid,
+    uuidSource: identity.uuidSource,
+    signed: identity.signed,
+    ...(identity.kid === undefined ? {} : { kid: identity.kid }),
+    ...(identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt }),
+    fields: identity.fields ?? {},
+    warnings: identity.warnings ?? [],
+  };
+}

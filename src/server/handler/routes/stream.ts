@@ -1,0 +1,111 @@
+import type { StreamEvent } from '../../../identity/index.js';
+import type { HandlerContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import type { VisitorStream } from '../live/hub.js';
+import { openSse, type SseChannel } from '../live/sse.js';
+import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
+
+/** setTimeout's ceiling (~24.8 days); longer expiries re-arm (SPEC §5 "Timers must survive long lifetimes"). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * `GET {base}/v1/stream`: the conversation as SSE. Every message goes out once
+ * with `id: <seq>`; on reconnect the widget sends `Last-Event-ID` and gets
+ * exactly the messages after it (none lost, none repeated). Without one the
+ * stream starts from the first message.
+ */
+export async function visitorStream(ctx: HandlerContext, request: Request): Promise<Response> {
+  const { record } = await authenticate(ctx, request);
+  const lastEventId = readLastEventId(request.headers.get('Last-Event-ID'));
+  // Checked and registered in one synchronous step below, so concurrent opens cannot overshoot the cap.
+  if (ctx.hub.streamsOfSession(record.id) >= ctx.limits.maxStreamsPerSession) {
+    throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxStreamsPerSession} open streams per session; close a tab's stream first.`, {
+      'Retry-After': '5',
+    });
+  }
+
+  let lastSent = lastEventId;
+  let pumping = false;
+  let again = false;
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  let unregister = (): void => {};
+
+  const { response, channel } = openSse({
+    signal: request.signal,
+    heartbeatMs: ctx.limits.heartbeatMs,
+    onHeartbeat: () => void touch(ctx, record).catch(() => {}),
+    onClose: () => {
+      if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+      unregister();
+    },
+  });
+
+  /** Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight. */
+  async function pump(): Promise<void> {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        const messages = await ctx.store.listMessages(record.conversationId, lastSent);
+        for (const message of messages) {
+          if (channel.closed || message.seq <= lastSent) continue;
+          send(channel, { type: 'message', message }, message.seq);
+          lastSent = message.seq;
+        }
+      } while (again && !channel.closed);
+    } catch (error) {
+      ctx.logger.warn(`chatq: stream read failed: ${error instanceof Error ? error.message : String(error)}`);
+      channel.close();
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function end(reason?: 'session_ended' | 'session_expired'): void {
+    if (reason === 'session_expired') send(channel, { type: 'session_expired', code: 'ERR_SESSION_EXPIRED', message: SESSION_EXPIRED_MESSAGE });
+    else if (reason === 'session_ended') send(channel, { type: 'session_ended' });
+    channel.close();
+  }
+
+  /** Closes the stream when the session lapses — unless a renewal moved its expiry meanwhile. */
+  function armExpiry(expiresAt: number | undefined): void {
+    if (expiresAt === undefined || channel.closed) return;
+    const delay = Math.min(Math.max(0, expiresAt - ctx.now()), MAX_TIMER_MS);
+    expiryTimer = setTimeout(() => void checkExpiry(), delay);
+  }
+
+  async function checkExpiry(): Promise<void> {
+    try {
+      const current = await ctx.store.getSession(record.id);
+      if (!current) return end('session_ended');
+      if (ctx.now() >= sessionExpiry(current, ctx)) return end('session_expired');
+      armExpiry(current.expiresAt);
+    } catch {
+      channel.close();
+    }
+  }
+
+  if (!channel.closed) {
+    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, wake: () => void pump(), end };
+    unregister = ctx.hub.addVisitor(stream);
+    armExpiry(record.expiresAt);
+    void pump();
+  }
+  return response;
+}
+
+function send(channel: SseChannel, event: StreamEvent, id?: number): void {
+  channel.send(event.type, event, id);
+}
+
+function readLastEventId(header: string | null): number {
+  if (header === null || header.trim() === '') return 0;
+  if (!/^\d{1,15}$/.test(header.trim())) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'Last-Event-ID must be the seq of the last message received.');
+  }
+  return Number(header.trim());
+}

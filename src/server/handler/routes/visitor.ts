@@ -1,0 +1,110 @@
+import {
+  CLIENT_ID_PATTERN,
+  MESSAGE_MAX_LENGTH,
+  type ConversationResponse,
+  type PageChangeRequest,
+  type SendMessageResponse,
+} from '../../../identity/index.js';
+import type { HandlerContext } from '../context.js';
+import { readJsonObject } from '../http/body.js';
+import { emptyResponse, HttpError, jsonResponse } from '../http/errors.js';
+import { enforceRate } from '../rate.js';
+import { authenticate } from '../sessions.js';
+
+const PAGE_URL_MAX = 2048;
+const PAGE_TITLE_MAX = 512;
+/** C0 controls and DEL, except tab, line feed and carriage return: a message is plain text. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** `GET {base}/v1/conversation` → ConversationResponse. */
+export async function getConversation(ctx: HandlerContext, request: Request): Promise<Response> {
+  const { record } = await authenticate(ctx, request);
+  const messages = await ctx.store.listMessages(record.conversationId);
+  const body: ConversationResponse = { conversationId: record.conversationId, messages };
+  return jsonResponse(200, body);
+}
+
+/** `POST {base}/v1/messages`: idempotent by clientId (201 new, 200 the same message again). */
+export async function sendMessage(ctx: HandlerContext, request: Request): Promise<Response> {
+  const { record } = await authenticate(ctx, request);
+  enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
+  const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
+  const clientId = readClientId(input.clientId, true);
+  const body = readMessageBody(input.body);
+  const result = await ctx.store.appendMessage(record.conversationId, { author: 'visitor', body, clientId, createdAt: ctx.now() });
+  if (!result) throw new HttpError(401, 'ERR_SESSION_INVALID', 'The conversation of this session no longer exists. Register again.');
+  if (result.created) ctx.hub.messageAdded(record.conversationId);
+  const response: SendMessageResponse = { message: result.message };
+  return jsonResponse(result.created ? 201 : 200, response);
+}
+
+/** `POST {base}/v1/page` → 204: the agent sees the visitor's last page. */
+export async function pageChange(ctx: HandlerContext, request: Request): Promise<Response> {
+  const { record } = await authenticate(ctx, request);
+  enforceRate(ctx, `page:session:${record.id}`, ctx.limits.pageChangesPerMinutePerSession, 'page changes');
+  const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
+  const page: PageChangeRequest = {};
+  if (input.url !== undefined) page.url = readPageUrl(input.url);
+  if (input.title !== undefined) page.title = readText(input.title, 'title', PAGE_TITLE_MAX);
+  if (await ctx.store.setLastPage(record.conversationId, page, ctx.now())) ctx.hub.conversationChanged(record.conversationId);
+  return emptyResponse(204);
+}
+
+/** `DELETE {base}/v1/session` → 204: revokes the session (even a lapsed one) and ends its streams. */
+export async function logout(ctx: HandlerContext, request: Request): Promise<Response> {
+  const { record } = await authenticate(ctx, request, { allowExpired: true });
+  await ctx.store.deleteSession(record.id);
+  ctx.hub.endSession(record.id, 'session_ended');
+  return emptyResponse(204);
+}
+
+export function readClientId(value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || !CLIENT_ID_PATTERN.test(value)) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'clientId must be 8–64 characters [A-Za-z0-9_-], chosen once per message.');
+  }
+  return value;
+}
+
+/** SPEC §6: text only, 1..MESSAGE_MAX_LENGTH characters after trimming. */
+export function readMessageBody(value: unknown): string {
+  if (typeof value !== 'string') throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be a string of text.');
+  const body = value.trim();
+  if (body.length === 0) throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body is empty.');
+  if (body.length > MESSAGE_MAX_LENGTH) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', `body must be at most ${MESSAGE_MAX_LENGTH} characters, got ${body.length}.`);
+  }
+  if (CONTROL_CHARACTERS.test(body) || !isWellFormed(body)) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be plain text (no control characters or broken Unicode).');
+  }
+  return body;
+}
+
+function readText(value: unknown, name: string, max: number): string {
+  if (typeof value !== 'string' || value.length > max || CONTROL_CHARACTERS.test(value) || !isWellFormed(value)) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', `${name} must be plain text of at most ${max} characters.`);
+  }
+  return value;
+}
+
+function readPageUrl(value: unknown): string {
+  const text = readText(value, 'url', PAGE_URL_MAX);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'url must be an absolute http(s) URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'url must be an absolute http(s) URL.');
+  }
+  // Userinfo in a page URL is a credential; the agent has no use for it.
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
+/** No lone surrogates (String.prototype.isWellFormed, ES2024). */
+function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}

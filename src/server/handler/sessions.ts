@@ -1,0 +1,78 @@
+import type { SessionRecord } from '../store/index.js';
+import type { HandlerContext } from './context.js';
+import { SESSION_CREDENTIAL_PATTERN, sha256Base64url } from './crypto.js';
+import { HttpError } from './http/errors.js';
+
+/** Activity is written at most this often per session (a store write per request would be waste). */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface AuthenticatedSession {
+  record: SessionRecord;
+}
+
+/** `Authorization: Bearer <credential>` → the credential, or undefined when absent or not one of ours. */
+export function readBearer(request: Request): { present: boolean; credential: string | undefined } {
+  const header = request.headers.get('Authorization');
+  if (header === null) return { present: false, credential: undefined };
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  const credential = match?.[1];
+  return { present: true, credential: credential && SESSION_CREDENTIAL_PATTERN.test(credential) ? credential : undefined };
+}
+
+/** The store key of a credential: its SHA-256 (the store never holds the credential). */
+export function sessionId(credential: string): Promise<string> {
+  return sha256Base64url(credential);
+}
+
+/** When the session lapses (ms): the JWT's exp, or for an unsigned session the idle limit. */
+export function sessionExpiry(record: SessionRecord, ctx: HandlerContext): number {
+  return record.expiresAt ?? record.lastSeenAt + ctx.limits.sessionIdleMs;
+}
+
+export function retainUntil(expiry: number, ctx: HandlerContext): number {
+  return expiry + ctx.limits.sessionRetainMs;
+}
+
+const EXPIRED_MESSAGE =
+  'The session has expired (its signed identity lapsed). Register again with a fresh JWT to continue the conversation.';
+
+export function sessionExpiredError(): HttpError {
+  return new HttpError(401, 'ERR_SESSION_EXPIRED', EXPIRED_MESSAGE, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+}
+
+export { EXPIRED_MESSAGE as SESSION_EXPIRED_MESSAGE };
+
+/**
+ * SPEC §6: the server is the authority on a session, whatever the browser's
+ * clock says. Missing → ERR_SESSION_MISSING, unknown or revoked →
+ * ERR_SESSION_INVALID, past its expiry → ERR_SESSION_EXPIRED (all 401).
+ */
+export async function authenticate(
+  ctx: HandlerContext,
+  request: Request,
+  options: { allowExpired?: boolean } = {},
+): Promise<AuthenticatedSession> {
+  const bearer = readBearer(request);
+  if (!bearer.present) {
+    throw new HttpError(401, 'ERR_SESSION_MISSING', 'Send the session from POST /v1/identity as Authorization: Bearer <session>.', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const record = bearer.credential === undefined ? undefined : await ctx.store.getSession(await sessionId(bearer.credential));
+  if (!record) {
+    throw new HttpError(401, 'ERR_SESSION_INVALID', 'The session is unknown or was ended. Register the identity again.', {
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
+    });
+  }
+  const now = ctx.now();
+  if (!options.allowExpired && now >= sessionExpiry(record, ctx)) throw sessionExpiredError();
+  await touch(ctx, record, now);
+  return { record };
+}
+
+/** Records activity (idle expiry of unsigned sessions), at most once a minute. */
+export async function touch(ctx: HandlerContext, record: SessionRecord, now = ctx.now()): Promise<void> {
+  if (now - record.lastSeenAt < TOUCH_INTERVAL_MS) return;
+  record.lastSeenAt = now;
+  await ctx.store.touchSession(record.id, now, retainUntil(sessionExpiry(record, ctx), ctx));
+}

@@ -1,0 +1,34 @@
+import { nodeBackend } from './node.js';
+import { webCryptoBackend } from './webcrypto.js';
+
+/** Checks one signature; `signingInput` is ASCII (base64url and a dot). */
+export type SignatureCheck = (signingInput: string, signature: Uint8Array) => boolean | Promise<boolean>;
+
+/**
+ * The two crypto operations the verifier needs, prepared once per key (in
+ * `defineCommunity`), never per request. Two implementations: node:crypto when
+ * the runtime offers it (Node, Bun, Deno), WebCrypto everywhere else. See
+ * node.ts for why the first one exists at all.
+ */
+export interface SignatureBackend {
+  readonly name: 'node' | 'webcrypto';
+  /** HS256 over the key bytes. Throws if the key cannot be imported. */
+  hmacSha256(key: Uint8Array): SignatureCheck;
+  /** RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with an SPKI DER public key. Throws if it cannot be imported. */
+  rsaSha256(spki: Uint8Array, modulusBytes: number): SignatureCheck;
+  /** RS256 with a WebCrypto RSASSA-PKCS1-v1_5 key (what jose's JWKS resolver returns). */
+  rsaSha256FromCryptoKey(key: CryptoKey, modulusBytes: number): SignatureCheck;
+  /**
+   * Strict canonical base64url decoding done natively, when the runtime can
+   * (see ../decode.ts). Returns `undefined` for anything that is not canonical.
+   */
+  readonly decodeBase64url?: (input: string) => Uint8Array | undefined;
+}
+
+let selected: SignatureBackend | undefined;
+
+/** node:crypto when available, else WebCrypto. Chosen once per process. */
+export function signatureBackend(): SignatureBackend {
+  selected ??= nodeBackend() ?? webCryptoBackend();
+  return selected;
+}

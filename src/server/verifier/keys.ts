@@ -1,0 +1,119 @@
+import { IdentityError } from '../../identity/index.js';
+import { signatureBackend, type SignatureBackend } from './crypto/backend.js';
+import { checkKnownKeys, describeType, isPlainObject, Problems } from './problems.js';
+import { parseRsaPublicKey } from './rsa-key.js';
+import { rsaSpki } from './der.js';
+import type { JwtKeyConfig, KeySource, VerificationKey } from './types.js';
+
+const KEY_ID = /^[a-z0-9_]+$/;
+const MAX_KEY_ID = 64;
+const SECRET = /^(?:[0-9a-f]{24}|[0-9a-f]{64})$/;
+const encoder = new TextEncoder();
+
+function secretProblem(secret: unknown): string {
+  const rule = 'must be 24 characters 0-9 a-f';
+  const hint = ' (or 64 characters for a 256-bit key, which RFC 7518 recommends for HS256)';
+  if (typeof secret !== 'string') return `${rule}${hint}, got ${describeType(secret)}.`;
+  if (secret.length !== 24 && secret.length !== 64) return `${rule}, got ${secret.length}${hint}.`;
+  const position = [...secret].findIndex((char) => !/[0-9a-f]/.test(char));
+  const upper = /[A-F]/.test(secret) ? ' (upper-case hex is not accepted: the key is the string itself, write it in lower case)' : '';
+  return `${rule}${hint}, got a character other than 0-9 a-f at position ${position + 1}${upper}.`;
+}
+
+/**
+ * Validates one key configuration and imports it once. Problems are added
+ * under `path`; returns `undefined` when the key is unusable. Messages never
+ * contain the secret or the key text.
+ */
+export function prepareKey(
+  config: unknown,
+  path: string,
+  problems: Problems,
+  backend: SignatureBackend = signatureBackend(),
+): VerificationKey | undefined {
+  if (!isPlainObject(config)) {
+    problems.add(path, `must be { id, secret } or { id, publicKey }, got ${describeType(config)}.`);
+    return undefined;
+  }
+  checkKnownKeys(config, ['id', 'secret', 'publicKey'], path, problems);
+  const id = config.id;
+  let idOk = true;
+  if (typeof id !== 'string' || !KEY_ID.test(id) || id.length > MAX_KEY_ID) {
+    idOk = false;
+    problems.add(
+      `${path}.id`,
+      `must be 1–${MAX_KEY_ID} characters a-z 0-9 _ (tokens name it in their "kid" header), got ${
+        typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : describeType(id)
+      }.`,
+    );
+  }
+  const hasSecret = config.secret !== undefined;
+  const hasPublicKey = config.publicKey !== undefined;
+  if (hasSecret === hasPublicKey) {
+    problems.add(path, hasSecret ? 'give either secret (HS256) or publicKey (RS256), not both.' : 'needs a secret (HS256) or a publicKey (RS256).');
+    return undefined;
+  }
+  const keyId = idOk ? (id as string) : '';
+  try {
+    if (hasSecret) {
+      if (typeof config.secret !== 'string' || !SECRET.test(config.secret)) {
+        problems.add(`${path}.secret`, secretProblem(config.secret));
+        return undefined;
+      }
+      // The HMAC key is the secret string's bytes, as every JWT library does with a string secret (SPEC §3).
+      const check = backend.hmacSha256(encoder.encode(config.secret));
+      return idOk ? Object.freeze({ id: keyId, alg: 'HS256', verify: check }) : undefined;
+    }
+    const parsed = parseRsaPublicKey(config.publicKey);
+    if (!parsed.ok) {
+      problems.add(`${path}.publicKey`, parsed.message);
+      return undefined;
+    }
+    const check = backend.rsaSha256(rsaSpki(parsed.numbers), parsed.numbers.n.length);
+    return idOk ? Object.freeze({ id: keyId, alg: 'RS256', bits: parsed.bits, verify: check }) : undefined;
+  } catch {
+    // Deliberately not the crypto library's message: it could quote key material.
+    problems.add(hasSecret ? `${path}.secret` : `${path}.publicKey`, 'the key could not be imported by the runtime\'s crypto.');
+    return undefined;
+  }
+}
+
+/**
+ * Imports one key for use in a custom {@link KeySource} (keys from a file, a
+ * vault…): the same rules as `jwtKeys` in the community configuration.
+ * Throws `ERR_COMMUNITY_INVALID` listing the problems.
+ */
+export function createVerificationKey(config: JwtKeyConfig): VerificationKey {
+  const problems = new Problems();
+  const key = prepareKey(config, 'key', problems);
+  problems.throwIfAny('key configuration');
+  if (!key) throw new IdentityError('ERR_COMMUNITY_INVALID', 'The key configuration could not be used.');
+  return key;
+}
+
+/** Validates `jwtKeys`: every entry, and unique ids. */
+export function prepareKeys(value: unknown, problems: Problems): VerificationKey[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.add('jwtKeys', `must be an array of { id, secret } or { id, publicKey }, got ${describeType(value)}.`);
+    return [];
+  }
+  const keys: VerificationKey[] = [];
+  const seen = new Map<unknown, number>();
+  value.forEach((entry: unknown, index) => {
+    const path = `jwtKeys[${index}]`;
+    const id = isPlainObject(entry) ? entry.id : undefined;
+    if (typeof id === 'string' && seen.has(id)) {
+      problems.add(`${path}.id`, `"${id.slice(0, 64)}" is already the id of jwtKeys[${seen.get(id)}]; key ids must be unique.`);
+    } else if (typeof id === 'string') seen.set(id, index);
+    const key = prepareKey(entry, path, problems);
+    if (key) keys.push(key);
+  });
+  return keys;
+}
+
+/** A key source over fixed keys, e.g. the community's `jwtKeys`. */
+export function createStaticKeySource(keys: readonly VerificationKey[]): KeySource {
+  const byId = new Map(keys.map((key) => [key.id, key] as const));
+  return Object.freeze({ getKey: (kid: string) => byId.get(kid) });
+}

@@ -1,0 +1,58 @@
+import { LIMITS, normalizeIdentityData, type IdentityWarning, type PredefinedField } from '../../identity/index.js';
+import type { MappingRule } from './mapping-config.js';
+
+/** A predefined field's value obeys the same SPEC §2 rules whether it came from identity data or a mapping. */
+function acceptablePredefined(field: PredefinedField, value: string): boolean {
+  if (field === 'email' || field === 'avatar_url') {
+    return normalizeIdentityData({ [field]: value }, 'identity').fields[field] === value;
+  }
+  return value.length <= LIMITS.stringField;
+}
+
+/**
+ * SPEC §3 mappings: copies extra values (or the host's uuid, under key `uuid`) into
+ * predefined fields (overriding identity data: the mapping is the host's
+ * explicit configuration) and custom fields (only when the custom field's
+ * regex matches the whole value). Returns the custom fields, a
+ * null-prototype object.
+ */
+export function applyMapping(
+  rules: readonly MappingRule[],
+  uuid: string,
+  uuidIsAutomated: boolean,
+  uuidPath: string,
+  extraValues: Record<string, string>,
+  extraPath: string,
+  fields: Partial<Record<PredefinedField, string>>,
+  warnings: IdentityWarning[],
+): Record<string, string> {
+  const customFields: Record<string, string> = Object.create(null);
+  for (const rule of rules) {
+    // The automated uuid is never mapped: it is random (or, from a hostile client, crafted to look like a customer
+    // id), and must never land in a field meant for the host's own ids (SPEC §3) — not even one whose regex it matches.
+    const value = rule.fromUuid ? (uuidIsAutomated ? undefined : uuid) : extraValues[rule.key];
+    if (value === undefined) continue;
+    const path = rule.fromUuid ? uuidPath : `${extraPath}.${rule.key}`;
+    if (rule.predefined) {
+      if (acceptablePredefined(rule.predefined, value)) fields[rule.predefined] = value;
+      else {
+        warnings.push({
+          code: 'W_FIELD_DROPPED',
+          path,
+          message: `not mapped to ${rule.predefined}: the value breaks that field's rules (SPEC §2: length, email or URL format).`,
+        });
+      }
+      continue;
+    }
+    if (rule.regex && !rule.regex.test(value)) {
+      warnings.push({
+        code: 'W_CUSTOM_FIELD_REGEX',
+        path,
+        message: `not stored in custom field "${rule.custom}": the value does not match its regex ${rule.regexSource}.`,
+      });
+      continue;
+    }
+    customFields[rule.custom!] = value;
+  }
+  return customFields;
+}

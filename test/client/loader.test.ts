@@ -1,0 +1,128 @@
+import { describe, expect, it, vi } from 'vitest';
+import { scriptBase } from '../../src/client/base.js';
+import { drainQueue, runCommand } from '../../src/client/queue.js';
+import type { Messenger } from '../../src/client/index.js';
+import { BASE, flush, part, token, useCleanPage } from './helpers.js';
+import { fakeServer } from './fake-server.js';
+
+useCleanPage();
+
+/** A messenger double that records calls in order. */
+function recorder(): { messenger: Messenger; calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  const record = (name: string) => (...args: unknown[]) => {
+    calls.push([name, ...args]);
+    return name.startsWith('set') && name.includes('Identity') ? Promise.resolve({ ok: true }) : () => {};
+  };
+  const names = ['setIdentity', 'setSignedIdentity', 'clearIdentity', 'on', 'open', 'close', 'addMessage', 'pageChange', 'addTranslations', 'setConfiguration', 'destroy'];
+  return { messenger: Object.fromEntries(names.map((n) => [n, record(n)])) as unknown as Messenger, calls };
+}
+
+describe('the _chatq command queue', () => {
+  it('drains queued commands in order, then push runs at once', () => {
+    const { messenger, calls } = recorder();
+    const fn = () => {};
+    const queued: unknown[] = [
+      ['_setConfiguration', { embedded: true, parentNodeId: 'chat' }],
+      ['_setIdentity', { firstname: 'John', uuid: '5457', extra_values: { customer_id: 'A1' } }],
+      ['_onEvent', 'chat_engaged', fn],
+      ['_addMessage', { body: 'Hello, how can I help?', agent: true }],
+      ['_pageChange'],
+      ['_addTranslations', { en: { send: 'Go' } }],
+      ['_setSignedIdentity', 'a.b.c'],
+      ['_clearIdentity'],
+    ];
+    const queue = drainQueue(messenger, queued);
+    expect(calls.map((c) => c[0])).toEqual([
+      'setConfiguration', 'setIdentity', 'on', 'addMessage', 'pageChange', 'addTranslations', 'setSignedIdentity', 'clearIdentity',
+    ]);
+    expect(calls[2]).toEqual(['on', 'chat_engaged', fn]);
+    queue.push(['_pageChange']);
+    expect(calls.at(-1)).toEqual(['pageChange']);
+  });
+
+  it('runs commands pushed while draining, after the ones already queued', () => {
+    const { messenger, calls } = recorder();
+    const queued: unknown[] = [['_pageChange']];
+    queued.push(['_addMessage', { body: 'second' }]);
+    drainQueue(messenger, queued);
+    expect(calls.map((c) => c[0])).toEqual(['pageChange', 'addMessage']);
+  });
+
+  it.each([
+    [['_unknown'], /unknown command "_unknown"; known commands: _setIdentity/],
+    ['not an array', /takes an array/],
+    [['_setSignedIdentity', 42], /_setSignedIdentity takes the JWT string/],
+    [['_setIdentity', null], /_setIdentity takes an object/],
+    [['_onEvent', 'nope', () => {}], /_onEvent takes an event name, one of started/],
+    [['_onEvent', 'started', 'not a function'], /_onEvent takes a function/],
+    [['_addMessage', { text: 'x' }], /_addMessage takes \{ body/],
+    [['_setConfiguration', { embeded: true }], /does not know "embeded"/],
+    [['_setConfiguration', { renewBefore: -5 }], /"renewBefore" must be a number of seconds/],
+    [['_addTranslations', { en: 'x' }], /_addTranslations takes/],
+  ])('%j logs one clear console error and runs nothing', (command, message) => {
+    const { messenger, calls } = recorder();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => runCommand(messenger, command)).not.toThrow();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]![0])).toMatch(message);
+    expect(calls).toEqual([]);
+  });
+
+  it('a command that throws never reaches the host page', () => {
+    const { messenger } = recorder();
+    messenger.pageChange = () => {
+      throw new Error('boom');
+    };
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => drainQueue(messenger, [['_pageChange'], ['_pageChange']])).not.toThrow();
+    expect(error).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('{base} from the script URL', () => {
+  it('uses document.currentScript (a plain async script)', () => {
+    const script = document.createElement('script');
+    script.src = 'https://chat.example.com/chatq/loader.js?v=3';
+    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
+    expect(scriptBase()).toBe('https://chat.example.com/chatq');
+  });
+
+  it('falls back to scanning script[src*="/loader.js"] (the classic async snippet)', () => {
+    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(null);
+    const script = document.createElement('script');
+    script.setAttribute('src', 'https://chat.example.com/loader.js');
+    script.type = 'text/plain'; // not executed by happy-dom
+    document.head.append(script);
+    expect(scriptBase()).toBe('https://chat.example.com');
+    script.remove();
+  });
+});
+
+describe('loader.js end to end (happy-dom)', () => {
+  it('runs commands queued before load, then replaces _chatq with an immediate queue', async () => {
+    const server = fakeServer();
+    vi.stubGlobal('fetch', server.fetch);
+    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(Object.assign(document.createElement('script'), { src: `${BASE}/loader.js` }));
+    const seen: string[] = [];
+    const w = window as unknown as { _chatq: unknown };
+    w._chatq = [
+      ['_onEvent', 'identity_verified', (d: { event: string }) => seen.push(d.event)],
+      ['_onEvent', 'started', (d: { event: string }) => seen.push(d.event)],
+      ['_setSignedIdentity', token()],
+    ];
+    vi.resetModules();
+    await import('../../src/client/loader.js');
+    await flush();
+    expect(seen).toEqual(['started', 'identity_verified']);
+    expect(server.requests[0]!.url).toBe(`${BASE}/v1/identity`);
+    const host = document.querySelector('chatq-messenger')!;
+    expect(part(host.shadowRoot!, 'launcher').hidden).toBe(false);
+    const queue = w._chatq as { push(...c: unknown[]): number };
+    expect(Array.isArray(queue)).toBe(false);
+    queue.push(['_addMessage', { body: 'pushed after load', agent: true }]);
+    expect(host.shadowRoot!.querySelector('[part="message"] p')!.textContent).toBe('pushed after load');
+    delete (w as { _chatq?: unknown })._chatq;
+    host.remove();
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * SPEC §5 "Identity lifecycle", end to end with real clocks: identity_expiring
+ * before the end, the session-expired notice at expiry (role=alert, sending
+ * disabled, typed text kept), and a fresh JWT that removes it and carries the
+ * same conversation on. The test community's minTokenLifetime is 2 s.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  AXE_PATH,
+  describeBrowser,
+  hostPage,
+  jwtFor,
+  launchBrowser,
+  messageTexts,
+  openPage,
+  sendAsVisitor,
+  startChatServer,
+  startHostServer,
+  widget,
+  type ChatServer,
+  type HostServer,
+} from './harness.js';
+import { readFileSync } from 'node:fs';
+
+const LIFETIME = 6; // seconds
+
+describeBrowser('token expiry and renewal', () => {
+  let browser: Browser;
+  let host: HostServer;
+  let chat: ChatServer;
+
+  beforeAll(async () => {
+    host = await startHostServer();
+    chat = await startChatServer({ hostOrigins: [host.origin] });
+    // Warn 3 s before the end instead of 5 minutes (the whole token lives 6 s).
+    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl, setup: `_chatq.push(['_setConfiguration', { renewBefore: 3 }]);` }));
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.close();
+    await host?.close();
+  });
+
+  it('expiring → expired notice with sending disabled and the draft kept → a fresh JWT resumes the same conversation', async () => {
+    const context = await browser.newContext();
+    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    const w = widget(page);
+    const push = (jwt: string) =>
+      page.evaluate((t) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', t]), jwt);
+    const events = () => page.evaluate(() => (window as unknown as { __events: { event: string; expiresAt?: number }[] }).__events);
+
+    const signedAt = Date.now();
+    await push(jwtFor('expiring-1', LIFETIME));
+    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await sendAsVisitor(page, 'before expiry');
+    const before = await chat.agent.waitFor((c) => c.uuid === 'expiring-1' && c.messages.length > 0);
+    await w.input.fill('typed while expired');
+
+    // identity_expiring comes first, with the session's end in ms.
+    await expect.poll(async () => (await events()).map((e) => e.event), { timeout: 10_000 }).toContain('identity_expiring');
+    const expiring = (await events()).find((e) => e.event === 'identity_expiring')!;
+    expect(expiring.expiresAt).toBeGreaterThan(signedAt);
+    expect(expiring.expiresAt).toBeLessThanOrEqual(signedAt + (LIFETIME + 2) * 1000);
+
+    // At expiry: the notice, as an alert; send disabled; the draft untouched.
+    await expect.poll(() => w.expiredNotice.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(Date.now() - signedAt).toBeGreaterThanOrEqual((LIFETIME - 1) * 1000);
+    expect(await w.expiredNotice.getAttribute('role')).toBe('alert');
+    expect((await w.expiredNotice.textContent())?.trim().length).toBeGreaterThan(0);
+    expect(await w.send.isDisabled()).toBe(true);
+    expect(await w.input.inputValue()).toBe('typed while expired');
+    expect((await events()).map((e) => e.event)).toContain('session_expired');
+    // Enter must not send either.
+    await w.input.press('Enter');
+    expect(await w.input.inputValue()).toBe('typed while expired');
+
+    // The notice is accessible too (axe on the widget while it shows).
+    await page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
+      return (await axe.run({ include: [['chatq-messenger']] })).violations.map((v) => v.id);
+    });
+    expect(violations).toEqual([]);
+
+    // A fresh JWT: the notice goes, sending is back, the draft is still there.
+    await push(jwtFor('expiring-1', 3600));
+    await expect.poll(() => w.expiredNotice.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => w.send.isDisabled()).toBe(false);
+    expect(await w.input.inputValue()).toBe('typed while expired');
+    await w.send.click();
+    const after = await chat.agent.waitFor((c) => c.uuid === 'expiring-1' && c.messages.length === 2);
+    expect(after.id).toBe(before.id);
+    expect(after.messages.map((m) => m.body)).toEqual(['before expiry', 'typed while expired']);
+    await chat.agent.reply(after.id, 'welcome back');
+    await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual(['before expiry', 'typed while expired', 'welcome back']);
+    expect((await chat.agent.conversations()).filter((c) => c.uuid === 'expiring-1')).toHaveLength(1);
+    expect(probe.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('a token the server will refuse (under the minimum lifetime) is reported in the console at once and rejected', async () => {
+    const context = await browser.newContext();
+    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    await page.evaluate(
+      (t) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', t]),
+      jwtFor('too-short', 1),
+    );
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __events: { event: string; code?: string }[] }).__events.find((e) => e.event === 'identity_rejected')?.code), { timeout: 10_000 })
+      .toMatch(/^ERR_JWT_(EXP_TOO_SOON|EXPIRED)$/);
+    // In words an integrator understands: it names the lifetime problem.
+    expect(probe.consoleAll.some((m) => /lifetime|minimum|expire/i.test(m))).toBe(true);
+    expect(await widget(page).launcher.isVisible()).toBe(false);
+    await context.close();
+  });
+});
+

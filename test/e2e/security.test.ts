@@ -1,0 +1,175 @@
+/**
+ * Security by default (SPEC §2, §5, §6): identity fields and messages are
+ * always text — markup in them never runs and never becomes an element — and
+ * neither the JWT nor the session credential ever appears in a URL, in
+ * browser storage or in a cookie.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  describeBrowser,
+  hostPage,
+  jwtFor,
+  launchBrowser,
+  messageTexts,
+  openPage,
+  sendAsVisitor,
+  startChatServer,
+  startHostServer,
+  widget,
+  type ChatServer,
+  type HostServer,
+} from './harness.js';
+
+const PAYLOADS = [
+  '<img src=x onerror="window.__xss=(window.__xss||0)+1">',
+  '<script>window.__xss=(window.__xss||0)+1</script>',
+  '"><svg onload="window.__xss=(window.__xss||0)+1">',
+  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+];
+
+const push = (page: Page, command: unknown[]) =>
+  page.evaluate((c) => (window as unknown as { _chatq: unknown[][] })._chatq.push(c), command);
+
+/** Elements the payloads would create, anywhere: the page and the widget's shadow root. */
+const injected = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('chatq-messenger')?.shadowRoot;
+    const selector = 'img, script:not([src]), svg, iframe, b, i';
+    const inShadow = root ? root.querySelectorAll(selector).length : -1;
+    const inPage = document.body.querySelectorAll('img, svg, iframe').length;
+    return { inShadow, inPage, flag: (window as unknown as { __xss?: number }).__xss ?? 0 };
+  });
+
+describeBrowser('security of what the widget renders and stores', () => {
+  let browser: Browser;
+  let host: HostServer;
+  let chat: ChatServer;
+
+  beforeAll(async () => {
+    host = await startHostServer();
+    chat = await startChatServer({ hostOrigins: [host.origin] });
+    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl }));
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.close();
+    await host?.close();
+  });
+
+  it('XSS payloads in identity fields and in messages (visitor, agent, _addMessage) stay inert text', async () => {
+    const context = await browser.newContext();
+    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    const jwt = jwtFor('xss-1', 3600, {
+      firstname: PAYLOADS[0],
+      lastname: PAYLOADS[1],
+      screenname: PAYLOADS[2],
+      company: PAYLOADS[3],
+      extra_values: { note: PAYLOADS[0] },
+    });
+    await push(page, ['_setSignedIdentity', jwt]);
+    const w = widget(page);
+    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await w.launcher.click();
+    await push(page, ['_addMessage', { body: PAYLOADS[2], agent: true }]);
+    await sendAsVisitor(page, PAYLOADS[0]!);
+    const conv = await chat.agent.waitFor((c) => c.uuid === 'xss-1' && c.messages.length > 0);
+    // The agent view gets the data exactly as given: mapping never "cleans" it into something else.
+    expect(conv.fields.firstname).toBe(PAYLOADS[0]);
+    await chat.agent.reply(conv.id, PAYLOADS[1]!);
+    await chat.agent.reply(conv.id, PAYLOADS[3]!);
+    await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual([PAYLOADS[2], PAYLOADS[0], PAYLOADS[1], PAYLOADS[3]]);
+    await page.waitForTimeout(300); // give any onerror/onload a chance to fire
+    expect(await injected(page)).toEqual({ inShadow: 0, inPage: 0, flag: 0 });
+    // The greeting (if the widget shows the name) is text too.
+    const shadowText = await page.evaluate(() => document.querySelector('chatq-messenger')!.shadowRoot!.textContent);
+    expect(shadowText).not.toBeNull();
+    expect(probe.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('the JWT and the session are in no URL, no storage and no cookie; they travel in a body and a header', async () => {
+    const context = await browser.newContext();
+    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    const sessions: string[] = [];
+    page.on('response', async (res) => {
+      if (res.url().endsWith('/v1/identity') && res.ok()) sessions.push(((await res.json()) as { session: string }).session);
+    });
+    const jwt = jwtFor('leak-1', 3600, { firstname: 'Lea' });
+    const signature = jwt.split('.')[2]!;
+    await push(page, ['_setSignedIdentity', jwt]);
+    await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await sendAsVisitor(page, 'private');
+    const conv = await chat.agent.waitFor((c) => c.uuid === 'leak-1' && c.messages.length > 0);
+    await chat.agent.reply(conv.id, 'ok');
+    await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual(['private', 'ok']);
+    await page.reload(); // a reload must not bring back anything secret either
+    await page.waitForFunction(() => customElements.get('chatq-messenger') !== undefined);
+
+    expect(sessions.length).toBeGreaterThan(0);
+    const session = sessions[0]!;
+    expect(session).not.toContain(signature);
+    const secrets = [jwt, signature, session];
+
+    // URLs: page, scripts, API calls, stream.
+    for (const r of probe.requests) for (const s of secrets) expect(r.url).not.toContain(s);
+    // The JWT goes only in the identity registration's body.
+    const carrying = probe.requests.filter((r) => r.postData?.includes(signature));
+    expect(carrying.map((r) => new URL(r.url).pathname)).toEqual(['/chatq/v1/identity']);
+    // The session goes in Authorization, including on the stream (fetch, not EventSource).
+    const stream = probe.requests.find((r) => r.url.endsWith('/v1/stream'));
+    expect(stream?.headers.authorization).toBe(`Bearer ${session}`);
+
+    const stored = await page.evaluate(() => {
+      const dump = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`);
+      return [...dump(localStorage), ...dump(sessionStorage), document.cookie].join('\n');
+    });
+    for (const s of secrets) expect(stored).not.toContain(s);
+    const cookies = await context.cookies();
+    for (const c of cookies) for (const s of secrets) expect(c.value).not.toContain(s);
+    // Nothing in the page's DOM either (attributes, text).
+    const html = await page.evaluate(() => document.documentElement.outerHTML + document.querySelector('chatq-messenger')?.shadowRoot?.innerHTML);
+    for (const s of secrets) expect(html).not.toContain(s);
+    // And never logged.
+    for (const m of probe.consoleAll) for (const s of secrets) expect(m).not.toContain(s);
+    await context.close();
+  });
+
+  it('accept mode: an unsigned visitor claiming a signed uuid never sees the signed conversation', async () => {
+    const acceptChat = await startChatServer({ hostOrigins: [host.origin], community: { signedIdentities: 'accept' } });
+    host.route('/accept.html', hostPage({ loaderUrl: acceptChat.loaderUrl }));
+    try {
+      const signedContext = await browser.newContext();
+      const signed = await openPage(signedContext, host.url('/accept.html'));
+      await push(signed.page, ['_setSignedIdentity', jwtFor('shared-1')]);
+      await expect.poll(() => widget(signed.page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+      await sendAsVisitor(signed.page, 'my signed secret');
+      await acceptChat.agent.waitFor((c) => c.uuid === 'shared-1' && c.signed && c.messages.length > 0);
+
+      // Another browser claims the same uuid without a signature.
+      const otherContext = await browser.newContext();
+      const other = await openPage(otherContext, host.url('/accept.html'));
+      await push(other.page, ['_setIdentity', { uuid: 'shared-1', firstname: 'Impostor' }]);
+      await expect.poll(() => widget(other.page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+      await widget(other.page).launcher.click();
+      await other.page.waitForTimeout(500);
+      expect(await messageTexts(other.page)).toEqual([]);
+      await sendAsVisitor(other.page, 'unsigned hello');
+
+      const both = await acceptChat.agent.waitFor((c) => c.uuid === 'shared-1' && !c.signed && c.messages.length > 0);
+      expect(both.uuidSource).toBe('unsigned');
+      const all = (await acceptChat.agent.conversations()).filter((c) => c.uuid === 'shared-1');
+      expect(all.map((c) => [c.signed, c.messages.map((m) => m.body)]).sort()).toEqual([
+        [false, ['unsigned hello']],
+        [true, ['my signed secret']],
+      ]);
+      expect(await messageTexts(signed.page)).toEqual(['my signed secret']);
+      await signedContext.close();
+      await otherContext.close();
+    } finally {
+      await acceptChat.close();
+    }
+  });
+});

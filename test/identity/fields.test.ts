@@ -1,0 +1,286 @@
+/**
+ * normalizeIdentityData: the SPEC §2 rules for identity data, whether it comes
+ * from the host page (unsigned) or a JWT payload. A wrong type is an error
+ * (ERR_IDENTITY_INVALID); a value past a bound is dropped with a warning.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { IdentityError, LIMITS, normalizeIdentityData, normalizeUuid } from '../../src/identity/index.js';
+
+function invalid(data: unknown, path: 'identity' | 'payload' = 'identity', uuidPath?: string): IdentityError {
+  try {
+    normalizeIdentityData(data, path, uuidPath ? { uuidPath } : {});
+  } catch (error) {
+    expect(error).toBeInstanceOf(IdentityError);
+    expect((error as IdentityError).code).toBe('ERR_IDENTITY_INVALID');
+    return error as IdentityError;
+  }
+  throw new Error('normalizeIdentityData accepted invalid data');
+}
+
+const codes = (data: unknown, path: 'identity' | 'payload' = 'identity') =>
+  normalizeIdentityData(data, path).warnings.map((w) => `${w.code} ${w.path}`);
+
+afterEach(() => {
+  // No test may leave Object.prototype polluted.
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+describe('identity data is a plain object', () => {
+  it.each([null, undefined, 0, 'firstname', true, [], [{ firstname: 'A' }]])('%j → ERR_IDENTITY_INVALID', (data) => {
+    expect(invalid(data).path).toBe('identity');
+  });
+  it('an empty object is a valid, empty identity', () => {
+    expect(normalizeIdentityData({}, 'identity')).toEqual({ fields: {}, extraValues: {}, warnings: [] });
+  });
+  it('the path names the source', () => {
+    expect(invalid('x', 'payload').path).toBe('payload');
+  });
+});
+
+describe('screenname, firstname, lastname, company: strings ≤ 255', () => {
+  const names = ['screenname', 'firstname', 'lastname', 'company'] as const;
+  it.each(names)('%s is kept as given', (name) => {
+    expect(normalizeIdentityData({ [name]: ' Zoë <b>x</b> ' }, 'identity').fields).toEqual({ [name]: ' Zoë <b>x</b> ' });
+  });
+  it.each(names)('%s of exactly 255 characters is kept', (name) => {
+    expect(normalizeIdentityData({ [name]: 'a'.repeat(255) }, 'identity').fields[name]).toHaveLength(255);
+  });
+  it.each(names)('%s of 256 characters is dropped with a warning', (name) => {
+    const result = normalizeIdentityData({ [name]: 'a'.repeat(256), firstname: name === 'firstname' ? 'a'.repeat(256) : 'Ann' }, 'identity');
+    expect(result.fields[name]).toBeUndefined();
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'W_FIELD_DROPPED', path: `identity.${name}` }));
+  });
+  it.each(names.flatMap((name) => [42, true, {}, ['a'], { toString: 'x' }].map((value) => [name, value] as const)))(
+    '%s = %j → ERR_IDENTITY_INVALID at its path',
+    (name, value) => {
+      expect(invalid({ [name]: value }, 'payload').path).toBe(`payload.${name}`);
+    },
+  );
+  it.each([null, undefined, ''])('an absent value (%j) is skipped silently', (value) => {
+    expect(normalizeIdentityData({ firstname: value }, 'identity')).toEqual({ fields: {}, extraValues: {}, warnings: [] });
+  });
+  it('the limit is the SPEC value', () => {
+    expect(LIMITS.stringField).toBe(255);
+  });
+});
+
+describe('email: must look like an email address', () => {
+  it.each(['john@example.com', 'john.doe+tag@sub.example.co.uk', 'o\'brien@example.org', 'x@xn--bcher-kva.example'])('%j is kept', (email) => {
+    expect(normalizeIdentityData({ email }, 'identity').fields.email).toBe(email);
+  });
+  it.each([
+    'john',
+    'john@',
+    '@example.com',
+    'john@example',
+    'john@@example.com',
+    'john doe@example.com',
+    'john@exa mple.com',
+    '<script>@example.com',
+    'john@example.c',
+    'john@example.com\n',
+    `${'a'.repeat(250)}@example.com`,
+  ])('%j is dropped with a warning', (email) => {
+    const result = normalizeIdentityData({ email }, 'identity');
+    expect(result.fields.email).toBeUndefined();
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'W_FIELD_DROPPED', path: 'identity.email' })]);
+  });
+  it.each([42, {}, ['a@b.co'], true])('%j → ERR_IDENTITY_INVALID', (email) => {
+    expect(invalid({ email }).path).toBe('identity.email');
+  });
+  it('a long near-miss is refused in linear time (no ReDoS)', () => {
+    const start = performance.now();
+    normalizeIdentityData({ email: `a@${'a.'.repeat(120)}!` }, 'identity');
+    normalizeIdentityData({ email: `${'a'.repeat(120)}@${'a'.repeat(120)}` }, 'identity');
+    expect(performance.now() - start).toBeLessThan(100);
+  });
+});
+
+describe('avatar_url: https: or http: only', () => {
+  it.each(['https://cdn.example.com/a.png', 'http://example.com/a.png?x=1#y', 'HTTPS://EXAMPLE.COM/A.PNG'])('%j is kept', (url) => {
+    expect(normalizeIdentityData({ avatar_url: url }, 'identity').fields.avatar_url).toBe(url);
+  });
+  it.each([
+    'javascript:alert(1)',
+    ' javascript:alert(1)',
+    'java\tscript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'data:image/png;base64,AAAA',
+    'vbscript:msgbox(1)',
+    'ftp://example.com/a.png',
+    'file:///etc/passwd',
+    'blob:https://example.com/uuid',
+    '//example.com/a.png',
+    '/a.png',
+    'a.png',
+    'not a url',
+    'https://user:pass@example.com/a.png',
+    `https://example.com/${'a'.repeat(LIMITS.avatarUrl)}`,
+  ])('%j is dropped with a warning', (url) => {
+    const result = normalizeIdentityData({ avatar_url: url }, 'identity');
+    expect(result.fields.avatar_url).toBeUndefined();
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'W_FIELD_DROPPED', path: 'identity.avatar_url' })]);
+  });
+  it.each([42, {}, ['https://example.com']])('%j → ERR_IDENTITY_INVALID', (url) => {
+    expect(invalid({ avatar_url: url }).path).toBe('identity.avatar_url');
+  });
+});
+
+describe('uuid: a string ≤ 255, or an integer turned into its decimal string', () => {
+  it.each([
+    ['5457', '5457'],
+    [' spaced ', ' spaced '],
+    [5457, '5457'],
+    [0, '0'],
+    [Number.MAX_SAFE_INTEGER, '9007199254740991'],
+    ['a'.repeat(255), 'a'.repeat(255)],
+  ])('%j → %j', (uuid, expected) => {
+    const result = normalizeIdentityData({ uuid }, 'identity');
+    expect(result.uuid).toBe(expected);
+    expect(typeof result.uuid).toBe('string');
+  });
+  it.each([null, undefined, ''])('%j means no uuid', (uuid) => {
+    expect(normalizeIdentityData({ uuid }, 'identity')).not.toHaveProperty('uuid');
+  });
+  it.each([
+    ['a 256-character string', 'a'.repeat(256)],
+    ['a negative integer', -1],
+    ['a fraction', 1.5],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['an unsafe integer', 2 ** 53],
+    ['an object', { id: 1 }],
+    ['an array', ['5457']],
+    ['a boolean', true],
+  ])('%s → ERR_IDENTITY_INVALID', (_name, uuid) => {
+    expect(invalid({ uuid }).path).toBe('identity.uuid');
+  });
+  it('uses the caller’s path for a uuid error', () => {
+    expect(invalid({ uuid: {} }, 'payload', 'jwt.uuid').path).toBe('jwt.uuid');
+  });
+  it('normalizeUuid agrees', () => {
+    expect(normalizeUuid(12, 'p')).toBe('12');
+    expect(normalizeUuid('', 'p')).toBeUndefined();
+    expect(() => normalizeUuid(-3, 'p')).toThrow(IdentityError);
+  });
+});
+
+describe('extra_values: key → string/number/boolean', () => {
+  it('keeps strings and turns numbers and booleans into strings', () => {
+    const result = normalizeIdentityData({ extra_values: { customer_id: 'A1', visits: 12, ratio: 0.5, vip: true, churned: false, neg: -3 } }, 'identity');
+    expect({ ...result.extraValues }).toEqual({ customer_id: 'A1', visits: '12', ratio: '0.5', vip: 'true', churned: 'false', neg: '-3' });
+    expect(result.warnings).toEqual([]);
+  });
+  it('is a null-prototype object, safe to index with any key', () => {
+    const { extraValues } = normalizeIdentityData({ extra_values: { a: '1' } }, 'identity');
+    expect(Object.getPrototypeOf(extraValues)).toBeNull();
+    expect(extraValues.toString).toBeUndefined();
+    expect(extraValues.constructor).toBeUndefined();
+  });
+  it.each(['a', 'A-Z_0.9', 'x'.repeat(64), 'customer.id', '123'])('key %j is kept', (key) => {
+    expect(normalizeIdentityData({ extra_values: { [key]: 'v' } }, 'identity').extraValues[key]).toBe('v');
+  });
+  it.each(['', 'x'.repeat(65), 'with space', 'é', 'a/b', 'a:b', 'a$b', '<b>', 'constructor', 'prototype', '__proto__'])(
+    'key %j is dropped with W_EXTRA_KEY_INVALID',
+    (key) => {
+      // JSON.parse makes "__proto__" an own key, as it would be in a real payload.
+      const data = JSON.parse(`{"extra_values":{${JSON.stringify(key)}:"v","ok":"v"}}`);
+      const result = normalizeIdentityData(data, 'identity');
+      expect(Object.keys(result.extraValues)).toEqual(['ok']);
+      expect(result.warnings.map((w) => w.code)).toEqual(['W_EXTRA_KEY_INVALID']);
+      expect(result.warnings[0]!.path.startsWith('identity.extra_values.')).toBe(true);
+    },
+  );
+  it('a value of exactly 1024 characters is kept; 1025 is dropped with a warning', () => {
+    const result = normalizeIdentityData({ extra_values: { a: 'x'.repeat(1024), b: 'x'.repeat(1025) } }, 'identity');
+    expect(result.extraValues.a).toHaveLength(1024);
+    expect(result.extraValues.b).toBeUndefined();
+    expect(codes({ extra_values: { b: 'x'.repeat(1025) } })).toEqual(['W_FIELD_DROPPED identity.extra_values.b']);
+  });
+  it('keeps the first 100 keys and drops the rest with warnings', () => {
+    const extra: Record<string, string> = {};
+    for (let i = 0; i < 103; i++) extra[`k${i}`] = String(i);
+    const result = normalizeIdentityData({ extra_values: extra }, 'identity');
+    expect(Object.keys(result.extraValues)).toHaveLength(100);
+    expect(result.extraValues.k99).toBe('99');
+    expect(result.extraValues.k100).toBeUndefined();
+    expect(result.warnings.map((w) => `${w.code} ${w.path}`)).toEqual([
+      'W_FIELD_DROPPED identity.extra_values.k100',
+      'W_FIELD_DROPPED identity.extra_values.k101',
+      'W_FIELD_DROPPED identity.extra_values.k102',
+    ]);
+  });
+  it('dropped keys do not count toward the 100', () => {
+    const extra: Record<string, string> = { 'bad key': 'x', long: 'x'.repeat(2000) };
+    for (let i = 0; i < 100; i++) extra[`k${i}`] = 'v';
+    expect(Object.keys(normalizeIdentityData({ extra_values: extra }, 'identity').extraValues)).toHaveLength(100);
+  });
+  it.each([
+    ['a nested object', { a: { b: 1 } }],
+    ['an array value', { a: ['x'] }],
+    ['null', { a: null }],
+    ['NaN', { a: Number.NaN }],
+    ['Infinity', { a: Number.POSITIVE_INFINITY }],
+  ])('%s as a value → ERR_IDENTITY_INVALID at its path', (_name, extra) => {
+    expect(invalid({ extra_values: extra }).path).toBe('identity.extra_values.a');
+  });
+  it.each([['a string', 'x=1'], ['an array', ['x']], ['a number', 3], ['true', true]])('extra_values as %s → ERR_IDENTITY_INVALID', (_name, extra) => {
+    expect(invalid({ extra_values: extra }).path).toBe('identity.extra_values');
+  });
+  it('null extra_values is empty', () => {
+    expect({ ...normalizeIdentityData({ extra_values: null }, 'identity').extraValues }).toEqual({});
+  });
+});
+
+describe('unknown top-level fields are ignored with warnings', () => {
+  it('reports each unknown field', () => {
+    const result = normalizeIdentityData({ firstname: 'A', role: 'admin', isAgent: true }, 'identity');
+    expect(result.fields).toEqual({ firstname: 'A' });
+    expect(result).not.toHaveProperty('role');
+    expect(codes({ firstname: 'A', role: 'admin', isAgent: true })).toEqual(['W_UNKNOWN_FIELD identity.role', 'W_UNKNOWN_FIELD identity.isAgent']);
+  });
+  it('registered JWT claims are expected in a payload, not warned about', () => {
+    const claims = { exp: 1, nbf: 1, iat: 1, iss: 'i', aud: 'a', sub: 's', jti: 'j' };
+    expect(codes(claims, 'payload')).toEqual([]);
+  });
+  it('the same claims in unsigned identity data are unknown fields', () => {
+    expect(codes({ exp: 1, sub: 's' }, 'identity')).toEqual(['W_UNKNOWN_FIELD identity.exp', 'W_UNKNOWN_FIELD identity.sub']);
+  });
+  it('predefined agent fields that §2 does not list are not set from identity data', () => {
+    const result = normalizeIdentityData({ gender: 'x', notes: 'y', mobile_phone: '1' }, 'identity');
+    expect(result.fields).toEqual({});
+    expect(result.warnings.map((w) => w.code)).toEqual(['W_UNKNOWN_FIELD', 'W_UNKNOWN_FIELD', 'W_UNKNOWN_FIELD']);
+  });
+  it('inherited properties are never read', () => {
+    const data = Object.create({ firstname: 'Inherited', uuid: 'stolen', extra_values: { a: '1' } }) as object;
+    expect(normalizeIdentityData(data, 'identity')).toEqual({ fields: {}, extraValues: {}, warnings: [] });
+  });
+});
+
+describe('__proto__, constructor and prototype are never honoured', () => {
+  const hostile = [
+    '{"__proto__":{"polluted":"top","firstname":"Evil","uuid":"admin"}}',
+    '{"constructor":{"prototype":{"polluted":"ctor"}}}',
+    '{"prototype":{"polluted":"proto"}}',
+    '{"extra_values":{"__proto__":{"polluted":"extra"}}}',
+    '{"extra_values":{"constructor":{"prototype":{"polluted":"extra-ctor"}}}}',
+    '{"firstname":"Ann","__proto__":{"email":"evil@example.com","avatar_url":"https://evil.example/x.png"}}',
+  ];
+  it.each(hostile)('%s', (json) => {
+    const result = normalizeIdentityData(JSON.parse(json), 'payload');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect((result.fields as Record<string, unknown>).polluted).toBeUndefined();
+    expect(result.extraValues.polluted).toBeUndefined();
+    expect(result.uuid).toBeUndefined();
+    expect(result.fields.email).toBeUndefined();
+    expect(result.fields.avatar_url).toBeUndefined();
+    expect(Object.getPrototypeOf(result.fields)).toBe(Object.prototype);
+    expect(result.warnings.length).toBeGreaterThan(0);
+  });
+  it('an object whose own __proto__ key holds fields does not leak them', () => {
+    const result = normalizeIdentityData(JSON.parse('{"__proto__":{"firstname":"Evil"}}'), 'identity');
+    expect(result.fields.firstname).toBeUndefined();
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'W_UNKNOWN_FIELD', path: 'identity.__proto__' })]);
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessagingHandler } from '../../../src/server/handler/index.js';
+import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, SseReader } from './helpers.js';
+
+const handlers: MessagingHandler[] = [];
+function handlerFor(options: Parameters<typeof makeHandler>[0] = {}): MessagingHandler {
+  const handler = makeHandler(options);
+  handlers.push(handler);
+  return handler;
+}
+afterEach(() => {
+  for (const handler of handlers.splice(0)) handler.close();
+});
+
+describe('agent API credential', () => {
+  it('is off (404) without an agentToken', async () => {
+    const handler = handlerFor({ agentToken: undefined });
+    for (const path of ['/agent/v1/conversations', '/agent/v1/stream', '/agent/v1/conversations/x/messages']) {
+      const response = await handler(agentReq(path));
+      expect(response.status, path).toBe(404);
+      expect((await json(response)).error.code).toBe('ERR_NOT_FOUND');
+    }
+  });
+
+  it('refuses a missing or wrong token with 401 ERR_AGENT_UNAUTHORIZED', async () => {
+    const handler = handlerFor();
+    const { session } = await register(handler);
+    const wrong = ['', 'Bearer ', `Bearer ${AGENT_TOKEN}x`, `Bearer ${AGENT_TOKEN.slice(0, -1)}`, `Basic ${AGENT_TOKEN}`, `Bearer ${session}`];
+    for (const authorization of wrong) {
+      const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
+      for (const request of [
+        req('/agent/v1/conversations', { headers }),
+        req('/agent/v1/stream', { headers }),
+        req('/agent/v1/conversations/x/messages', { headers, body: { body: 'hi' } }),
+      ]) {
+        const response = await handler(request);
+        expect(response.status, `${authorization} ${request.url}`).toBe(401);
+        expect((await json(response)).error.code).toBe('ERR_AGENT_UNAUTHORIZED');
+      }
+    }
+    // A visitor session never opens the agent API, and the agent token is not a visitor session.
+    const asVisitor = await handler(req('/v1/conversation', { headers: { Authorization: `Bearer ${AGENT_TOKEN}` } }));
+    expect(asVisitor.status).toBe(401);
+  });
+});
+
+describe('GET /agent/v1/conversations', () => {
+  it('lists each conversation with the verified identity exactly as the verifier produced it', async () => {
+    let now = 1_800_000_000_000;
+    const handler = handlerFor({ now: () => now });
+    const signed = await register(handler, { jwt: fakeJwt('user-1', now + 3_600_000) });
+    now += 10;
+    const anonymous = await register(handler, { automatedUuid: automatedUuid() });
+    now += 10;
+    await send(handler, signed.session, 'hello');
+    const body = await json(await handler(agentReq('/agent/v1/conversations')));
+    expect(body.conversations.map((c: { id: string }) => c.id)).toEqual([signed.conversationId, anonymous.conversationId]);
+    expect(body.conversations[0]).toEqual({
+      id: signed.conversationId,
+      uuid: 'user-1',
+      uuidSource: 'jwt',
+      signed: true,
+      kid: 'test_key',
+      expiresAt: (1_800_000_000_000 + 3_600_000) / 1000,
+      fields: {},
+      customFields: { crm_id: 'CRM-1' },
+      extraValues: { plan: 'gold' },
+      warnings: [],
+      messages: [expect.objectContaining({ seq: 1, body: 'hello', author: 'visitor' })],
+      updatedAt: now,
+    });
+    expect(body.conversations[1]).toMatchObject({ uuidSource: 'automated', signed: false, messages: [] });
+  });
+});
+
+describe('POST /agent/v1/conversations/{id}/messages', () => {
+  it('adds an agent message (201), idempotent by optional clientId, 404 for an unknown conversation', async () => {
+    const handler = handlerFor();
+    const { session, conversationId } = await register(handler);
+    const path = `/agent/v1/conversations/${conversationId}/messages`;
+    const first = await handler(agentReq(path, { body: { body: 'Hi!', clientId: 'agent-msg-1' } }));
+    expect(first.status).toBe(201);
+    const message = (await json(first)).message;
+    expect(message).toMatchObject({ seq: 1, author: 'agent', body: 'Hi!', clientId: 'agent-msg-1' });
+    const retry = await handler(agentReq(path, { body: { body: 'Hi!', clientId: 'agent-msg-1' } }));
+    expect(retry.status).toBe(200);
+    expect((await json(retry)).message).toEqual(message);
+    // The visitor's clientIds are their own namespace.
+    expect((await handler(req('/v1/messages', { session, body: { clientId: 'agent-msg-1', body: 'me' } }))).status).toBe(201);
+    const missing = await handler(agentReq('/agent/v1/conversations/nope/messages', { body: { body: 'x' } }));
+    expect(missing.status).toBe(404);
+    for (const bad of [{ body: '' }, { body: 'x', clientId: 'bad id' }, {}]) {
+      const response = await handler(agentReq(path, { body: bad }));
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.code).toBe('ERR_MESSAGE_INVALID');
+    }
+  });
+});
+
+describe('GET /agent/v1/stream', () => {
+  it('sends every conversation on connect, then each change', async () => {
+    const handler = handlerFor();
+    const existing = await register(handler, { jwt: fakeJwt('early') });
+    const reader = new SseReader(await handler(agentReq('/agent/v1/stream')));
+    await reader.until((r) => r.events.length === 1);
+    expect(reader.events[0]).toMatchObject({ event: 'conversation', data: { type: 'conversation', conversation: { id: existing.conversationId, uuid: 'early' } } });
+    const later = await register(handler, { identity: { uuid: 'late', firstname: 'Lou' }, automatedUuid: automatedUuid() });
+    await reader.until((r) => r.events.some((e) => e.data.conversation.id === later.conversationId));
+    await send(handler, later.session, 'question');
+    await reader.until((r) => r.events.some((e) => e.data.conversation.messages.length === 1));
+    await handler(req('/v1/page', { session: later.session, body: { url: 'https://shop.test/p' } }));
+    await reader.until((r) => r.events.some((e) => e.data.conversation.lastPage?.url === 'https://shop.test/p'));
+    const last = reader.events.at(-1)!.data.conversation;
+    expect(last).toMatchObject({ uuid: 'late', uuidSource: 'unsigned', fields: { firstname: 'Lou' } });
+    await reader.cancel();
+  });
+
+  it('caps agent streams', async () => {
+    const handler = handlerFor({ limits: { maxAgentStreams: 1 } });
+    const first = new SseReader(await handler(agentReq('/agent/v1/stream')));
+    const second = await handler(agentReq('/agent/v1/stream'));
+    expect(second.status).toBe(429);
+    expect((await json(second)).error.code).toBe('ERR_TOO_MANY_STREAMS');
+    await first.cancel();
+    const third = await handler(agentReq('/agent/v1/stream'));
+    expect(third.status).toBe(200);
+    await third.body?.cancel();
+  });
+});
