@@ -43,7 +43,9 @@ export type ProtocolErrorCode =
   | 'ERR_MESSAGE_INVALID'
   | 'ERR_TOO_MANY_STREAMS'
   | 'ERR_RATE_LIMITED'
-  | 'ERR_AGENT_UNAUTHORIZED';
+  | 'ERR_AGENT_UNAUTHORIZED'
+  // 500: a bug or a failing store — never the answer to bad input.
+  | 'ERR_INTERNAL';
 
 export type ErrorCode = IdentityErrorCode | ProtocolErrorCode;
 

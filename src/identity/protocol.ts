@@ -9,6 +9,8 @@
  * `Authorization: Bearer <session>` — never in a URL (SPEC §6).
  *
  *   GET    {base}/loader.js            the widget (IIFE), with ETag
+ *   GET    {base}/v1/policy            → PolicyResponse (public, no credential; lets the widget
+ *                                      know the mode before registering anything)
  *   POST   {base}/v1/identity          RegisterRequest → RegisterResponse
  *                                      (an Authorization header, if any, names the session to
  *                                      renew: same visitor ⇒ same session and conversation)
@@ -28,7 +30,7 @@
  * carries `Retry-After` (seconds).
  */
 import type { ErrorCode } from './errors.js';
-import type { IdentityData, IdentityPolicy, IdentityWarning, PredefinedField, UuidSource } from './types.js';
+import type { IdentityData, IdentityPolicy, VerifiedIdentity } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -45,16 +47,14 @@ export interface RegisterRequest {
   automatedUuid?: string;
 }
 
-/** The part of a VerifiedIdentity the visitor's own browser may see. */
-export interface PublicIdentity {
-  uuid: string;
-  uuidSource: UuidSource;
-  signed: boolean;
-  kid?: string;
-  expiresAt?: number;
-  fields: Partial<Record<PredefinedField, string>>;
-  warnings: IdentityWarning[];
-}
+/**
+ * The part of a VerifiedIdentity the visitor's own browser may see (no custom
+ * fields or extra values). `expiresAt` is the JWT's `exp`, in **seconds**.
+ */
+export type PublicIdentity = Pick<
+  VerifiedIdentity,
+  'uuid' | 'uuidSource' | 'signed' | 'kid' | 'expiresAt' | 'fields' | 'warnings'
+>;
 
 export interface RegisterResponse {
   /** Opaque, unguessable; send as `Authorization: Bearer …`. Never the JWT. */
@@ -69,6 +69,12 @@ export interface RegisterResponse {
 }
 
 export type Author = 'visitor' | 'agent' | 'system';
+
+export interface PolicyResponse {
+  policy: IdentityPolicy;
+  /** The server's clock, in milliseconds since the epoch. */
+  serverTime: number;
+}
 
 export interface ChatMessage {
   /** Server id. */
@@ -114,20 +120,16 @@ export type StreamEvent =
   | { type: 'session_expired'; code: 'ERR_SESSION_EXPIRED'; message: string }
   | { type: 'session_ended' };
 
-export interface AgentConversation {
+/**
+ * A conversation as the agent sees it: the VerifiedIdentity exactly as the
+ * community mapping produced it (`uuid` as claimed, or the automated one;
+ * `expiresAt` = the JWT's `exp` in **seconds**), plus the messages.
+ */
+export interface AgentConversation extends VerifiedIdentity {
   id: string;
-  /** The uuid as the visitor claimed it (or the automated one), and where it came from. */
-  uuid: string;
-  uuidSource: UuidSource;
-  signed: boolean;
-  kid?: string;
-  expiresAt?: number;
-  fields: Partial<Record<PredefinedField, string>>;
-  customFields: Record<string, string>;
-  extraValues: Record<string, string>;
-  warnings: IdentityWarning[];
   messages: ChatMessage[];
   lastPage?: PageChangeRequest;
+  /** Milliseconds since the epoch (server clock). */
   updatedAt: number;
 }
 
