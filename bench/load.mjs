@@ -5,17 +5,23 @@
  *
  *   node bench/load.mjs            (after `npm run build`; imports ../dist/server.js)
  *   CHATQ_SERVER=/path/server.js node bench/load.mjs   (another build)
- *   BENCH_DURATION=5 BENCH_CONNECTIONS=32 …
+ *   CHATQ_BASELINE=/tmp/dist-old/server.js node bench/load.mjs   (before/after in one run)
+ *   BENCH_WEB_REQUESTS=1 node bench/load.mjs   (also toNodeListener(h, { webRequests: true }): real undici Requests and Responses, same build)
+ *   BENCH_DURATION=5 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
  *
  * Each server runs in a worker thread, autocannon in the main thread: two event
  * loops sharing this machine's cores. Absolute numbers depend on the machine
  * and its load; the ratio to the hello-world ceiling, measured the same way in
- * the same run, is the figure to compare. Rate limits are set to Infinity
+ * the same run, is the figure to compare; so is "server µs/req", the server
+ * thread's event-loop busy time (performance.eventLoopUtilization) divided by
+ * the answers it gave, which the load generator's share of the CPU moves
+ * less than req/s. Rate limits are set to Infinity
  * (they would answer 429 after the first 30 registrations from 127.0.0.1).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
@@ -57,11 +63,12 @@ function cannon(options) {
   });
 }
 
-function summarize(name, result, note) {
+function summarize(name, result, note, activeMs) {
   const ok = result['2xx'];
   const total = ok + result.non2xx;
   return {
     name,
+    busyUs: total > 0 ? Math.round((activeMs * 1000) / total) : 0,
     reqPerSec: Math.round(ok / (result.duration || 1)),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -76,7 +83,7 @@ function summarize(name, result, note) {
  * generator (this thread) and the server each have their own event loop, as
  * they would on two machines. Posts back the URL once listening.
  */
-async function serveScenario({ scenario, serverModule }) {
+async function serveScenario({ scenario, serverModule, webRequests }) {
   let listener;
   let handler;
   if (scenario === 'hello') {
@@ -92,7 +99,7 @@ async function serveScenario({ scenario, serverModule }) {
       basePath: '',
       close() {},
     });
-    listener = chatq.toNodeListener(empty);
+    listener = chatq.toNodeListener(empty, { webRequests });
   } else {
     const chatq = await import(serverModule);
     const verifier =
@@ -100,133 +107,202 @@ async function serveScenario({ scenario, serverModule }) {
         ? chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'require', jwtKeys: [HS_KEY], minTokenLifetime: 60 }))
         : chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'reject' }));
     handler = chatq.createMessagingHandler({ verifier, allowedOrigins: [ORIGIN], limits: UNLIMITED });
-    listener = chatq.toNodeListener(handler);
+    listener = chatq.toNodeListener(handler, { webRequests });
   }
   const { server, url } = await listen(listener);
+  let mark = performance.eventLoopUtilization();
   parentPort.on('message', async (message) => {
+    if (message === 'measure') {
+      mark = performance.eventLoopUtilization();
+      parentPort.postMessage('measuring');
+      return;
+    }
     if (message !== 'stop') return;
+    // Busy time of this server's event loop since 'measure': CPU per request, less sensitive than req/s to a shared machine.
+    const activeMs = performance.eventLoopUtilization(mark).active;
     handler?.close();
     await close(server);
-    parentPort.postMessage('stopped');
+    parentPort.postMessage({ activeMs });
     parentPort.close();
   });
   parentPort.postMessage({ url });
 }
 
 /** Starts a scenario's server in a worker; resolves to its URL and a stop function. */
-async function startServer(scenario, serverModule) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { scenario, serverModule } });
+async function startServer(scenario, serverModule, webRequests = false) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { scenario, serverModule, webRequests } });
   const url = await new Promise((resolve, reject) => {
     worker.once('message', (message) => resolve(message.url));
     worker.once('error', reject);
   });
+  /** Starts counting the server's busy time (call right before the load). */
+  const measure = () =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage('measure');
+    });
+  /** Stops the server; resolves to its busy milliseconds since measure(). */
   const stop = () =>
     new Promise((resolve) => {
-      worker.once('exit', resolve);
+      let activeMs = 0;
+      worker.on('message', (message) => (activeMs = message?.activeMs ?? activeMs));
+      worker.once('exit', () => resolve(activeMs));
       worker.postMessage('stop');
     });
-  return { url, stop };
+  return { url, stop, measure };
+}
+
+const toModuleUrl = (given) => (given.startsWith('/') ? pathToFileURL(given).href : given);
+
+/** 2. What a web-standard Request/Response costs on Node before chatq does anything. */
+async function adapterScenario(serverModule, webRequests, connections, duration) {
+  const { url, stop, measure } = await startServer('adapter', serverModule, webRequests);
+  await measure();
+  const body = JSON.stringify({ clientId: 'bench_00000000', body: 'message number 0' });
+  const result = await cannon({ url, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return summarize('toNodeListener + empty handler', result, 'Request/Response floor', await stop());
+}
+
+/** 2b. chatq's own floor: a CORS preflight through the real handler (routing, CORS, an empty 204), what a browser sends first. */
+async function preflightScenario(serverModule, webRequests, connections, duration) {
+  const { url, stop, measure } = await startServer('messages', serverModule, webRequests);
+  await measure();
+  const headers = { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' };
+  const result = await cannon({ url: `${url}/v1/messages`, connections, duration, method: 'OPTIONS', headers });
+  return summarize('OPTIONS /v1/messages (CORS preflight)', result, 'the handler floor', await stop());
+}
+
+/** 3. Registrations: a distinct signed JWT each (the verifier caches a token it has seen), signed beforehand. */
+async function registerScenario(serverModule, webRequests, connections, duration, bodies) {
+  const { url, stop, measure } = await startServer('register', serverModule, webRequests);
+  await measure();
+  let n = 0;
+  const result = await cannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/identity',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        setupRequest: (request) => ({ ...request, body: bodies[n++ % bodies.length] }),
+      },
+    ],
+  });
+  const activeMs = await stop();
+  const note = n > TOKENS ? `${TOKENS} distinct JWTs reused (cache hits after that)` : 'a distinct JWT each';
+  return summarize('POST /v1/identity (HS256, real verifier)', result, note, activeMs);
+}
+
+/** 4. Visitor messages: one session per connection, a distinct clientId per message. */
+async function messagesScenario(serverModule, webRequests, connections, duration) {
+  const { url, stop, measure } = await startServer('messages', serverModule, webRequests);
+  const sessions = [];
+  for (let i = 0; i < connections; i++) {
+    const response = await fetch(`${url}/v1/identity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ automatedUuid: randomBytes(18).toString('base64url') }),
+    });
+    sessions.push((await response.json()).session);
+  }
+  await measure();
+  let n = 0;
+  const result = await cannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/messages',
+        setupRequest: (request) => {
+          n++;
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', origin: ORIGIN, authorization: `Bearer ${sessions[n % sessions.length]}` },
+            body: JSON.stringify({ clientId: `bench_${n.toString(36).padStart(8, '0')}`, body: `message number ${n}` }),
+          };
+        },
+      },
+    ],
+  });
+  return summarize('POST /v1/messages', result, `${connections} sessions, a distinct clientId each`, await stop());
 }
 
 /**
- * Runs the four scenarios and returns their rows (req/s counts 2xx answers only).
- * @param {{ duration?: number, connections?: number, serverModule?: string, log?: (line: string) => void }} [options]
+ * Runs the scenarios and returns their rows (req/s counts 2xx answers only).
+ * With a baseline build (`CHATQ_BASELINE=/tmp/dist-old/server.js`) every chatq
+ * scenario runs against it right before the current build, so before/after
+ * come from the same minutes of this shared machine; the hello-world ceiling
+ * runs first and last, and ratios are against the mean of the two.
+ * With `webRequests` (BENCH_WEB_REQUESTS=1) each one also runs through
+ * `toNodeListener(h, { webRequests: true })` of the same build: the adapter's
+ * fast path against the plain web-standard one, nothing else changed.
+ * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, rounds?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 5);
   const connections = options.connections ?? Number(process.env.BENCH_CONNECTIONS ?? 32);
   const log = options.log ?? console.log;
   const given = options.serverModule ?? process.env.CHATQ_SERVER;
-  const serverModule = given ? (given.startsWith('/') ? pathToFileURL(given).href : given) : new URL('../dist/server.js', import.meta.url).href;
+  const serverModule = given ? toModuleUrl(given) : new URL('../dist/server.js', import.meta.url).href;
+  const baseline = options.baselineModule ?? process.env.CHATQ_BASELINE;
+  const webToo = options.webRequests ?? process.env.BENCH_WEB_REQUESTS === '1';
+  const builds = [
+    ...(baseline ? [[' (baseline)', toModuleUrl(baseline), false]] : []),
+    ...(webToo ? [[' (webRequests)', serverModule, true]] : []),
+    ['', serverModule, false],
+  ];
   const rows = [];
+  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 1);
+  /** Every build in turn, `rounds` times over (interleaved, so a busy minute hits them all); the median row of each. */
+  const both = async (scenario) => {
+    const runs = builds.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, [, module, webRequests]] of builds.entries()) runs[i].push(await scenario(module, webRequests));
+    }
+    for (const [i, [label]] of builds.entries()) {
+      const row = runs[i].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(rounds / 2)];
+      row.name += label;
+      rows.push(row);
+    }
+  };
 
   // 1. The ceiling: the same machine, the same load generator, a server that does nothing.
-  {
-    const { url, stop } = await startServer('hello', serverModule);
-    rows.push(summarize('node:http hello-world', await cannon({ url, connections, duration }), 'ceiling'));
-    await stop();
+  const hello = async () => {
+    const { url, stop, measure } = await startServer('hello', serverModule);
+    await measure();
+    const result = await cannon({ url, connections, duration });
+    return summarize('node:http hello-world', result, 'ceiling', await stop());
+  };
+  rows.push(await hello());
+  await both((module, web) => adapterScenario(module, web, connections, duration));
+  await both((module, web) => preflightScenario(module, web, connections, duration));
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
+  await both((module, web) => registerScenario(module, web, connections, duration, bodies));
+  await both((module, web) => messagesScenario(module, web, connections, duration));
+  if (builds.length > 1) {
+    const again = await hello();
+    again.name += ' (again)';
+    rows.push(again);
   }
 
-  // 2. What a web-standard Request/Response costs on Node before chatq does anything.
-  {
-    const { url, stop } = await startServer('adapter', serverModule);
-    const body = JSON.stringify({ clientId: 'bench_00000000', body: 'message number 0' });
-    const result = await cannon({ url, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    rows.push(summarize('toNodeListener + empty handler', result, 'Request/Response floor'));
-    await stop();
-  }
-
-  // 3. Registrations: a distinct signed JWT each (the verifier caches a token it has seen), signed beforehand.
-  {
-    const exp = Math.floor(Date.now() / 1000) + 3600;
-    const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
-    const { url, stop } = await startServer('register', serverModule);
-    let n = 0;
-    const result = await cannon({
-      url,
-      connections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/identity',
-          headers: { 'content-type': 'application/json', origin: ORIGIN },
-          setupRequest: (request) => ({ ...request, body: bodies[n++ % bodies.length] }),
-        },
-      ],
-    });
-    const note = n > TOKENS ? `${TOKENS} distinct JWTs reused (cache hits after that)` : 'a distinct JWT each';
-    rows.push(summarize('POST /v1/identity (HS256, real verifier)', result, note));
-    await stop();
-  }
-
-  // 4. Visitor messages: one session per connection, a distinct clientId per message.
-  {
-    const { url, stop } = await startServer('messages', serverModule);
-    const sessions = [];
-    for (let i = 0; i < connections; i++) {
-      const response = await fetch(`${url}/v1/identity`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ automatedUuid: randomBytes(18).toString('base64url') }),
-      });
-      sessions.push((await response.json()).session);
-    }
-    let n = 0;
-    const result = await cannon({
-      url,
-      connections,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/messages',
-          setupRequest: (request) => {
-            n++;
-            return {
-              ...request,
-              headers: { 'content-type': 'application/json', origin: ORIGIN, authorization: `Bearer ${sessions[n % sessions.length]}` },
-              body: JSON.stringify({ clientId: `bench_${n.toString(36).padStart(8, '0')}`, body: `message number ${n}` }),
-            };
-          },
-        },
-      ],
-    });
-    rows.push(summarize('POST /v1/messages', result, `${connections} sessions, a distinct clientId each`));
-    await stop();
-  }
-
-  const ceiling = rows[0].reqPerSec || 1;
+  const ceilings = rows.filter((row) => row.note === 'ceiling');
+  const ceiling = ceilings.reduce((sum, row) => sum + row.reqPerSec, 0) / ceilings.length || 1;
   for (const row of rows) row.ratio = Number((row.reqPerSec / ceiling).toFixed(2));
-  log(`chatq handler load: ${duration} s per scenario, ${connections} connections, loopback, server in a worker thread`);
+  log(`chatq handler load: ${duration} s per scenario${rounds > 1 ? ` (median of ${rounds} interleaved rounds)` : ''}, ${connections} connections, loopback, server in a worker thread`);
   log(`machine: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end of the run`);
+  if (baseline) log(`baseline build: ${baseline}`);
   log(formatTable(rows));
   return rows;
 }
 
 function formatTable(rows) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'non-2xx/err'];
-  const lines = rows.map((r) => [r.name, String(r.reqPerSec), String(r.p50), String(r.p99), `${r.ratio.toFixed(2)}×`, String(r.errors)]);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'server µs/req', 'non-2xx/err'];
+  const lines = rows.map((r) => [r.name, String(r.reqPerSec), String(r.p50), String(r.p99), `${r.ratio.toFixed(2)}×`, String(r.busyUs), String(r.errors)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');

@@ -2,6 +2,7 @@ import type {
   ConversationResponse,
   ErrorCode,
   PageChangeRequest,
+  PolicyResponse,
   RegisterRequest,
   RegisterResponse,
   SendMessageRequest,
@@ -27,8 +28,6 @@ export class ApiError extends Error {
   }
 }
 
-export type FetchLike = typeof fetch;
-
 export function authHeaders(session: string | undefined, json: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
   if (json) headers['Content-Type'] = 'application/json';
@@ -52,13 +51,11 @@ export async function toApiError(response: Response): Promise<ApiError> {
 }
 
 export class Api {
-  readonly #fetcher: FetchLike;
+  constructor(readonly base: string) {}
 
-  constructor(
-    readonly base: string,
-    fetcher: FetchLike = (...args) => fetch(...args),
-  ) {
-    this.#fetcher = fetcher;
+  /** The community's rules and the server clock; `policy` is absent when the verifier does not publish them. */
+  policy(): Promise<PolicyResponse> {
+    return this.#call('GET', '/v1/policy');
   }
 
   register(request: RegisterRequest, session?: string): Promise<RegisterResponse> {
@@ -81,9 +78,9 @@ export class Api {
     return this.#call('DELETE', '/v1/session', session);
   }
 
-  /** A raw request, for the stream. */
+  /** A raw request, for the stream. The global `fetch` is looked up at each call (tests and polyfills replace it). */
   request(path: string, init: RequestInit): Promise<Response> {
-    return this.#fetcher(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
+    return fetch(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
   }
 
   async #call<T>(method: string, path: string, session?: string, body?: unknown): Promise<T> {

@@ -72,11 +72,6 @@ export class Conversation {
     if (index >= 0) this.entries.splice(index, 1);
   }
 
-  /** Whether the visitor has written in this conversation (for `chat_engaged`). */
-  hasVisitorMessage(except?: string): boolean {
-    return this.entries.some((e) => e.author === 'visitor' && e.key !== except && e.state !== 'failed');
-  }
-
   /** Forgets messages (all, or all but the host page's local ones); returns the removed entries. */
   clear(keepLocal = false): Entry[] {
     const removed = this.entries.filter((e) => !keepLocal || e.id !== undefined || e.clientId !== undefined);

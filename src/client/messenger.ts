@@ -1,4 +1,4 @@
-import { AUTOMATED_UUID_PATTERN, type IdentityPolicy, type PublicIdentity, type RegisterRequest } from '../identity/index.js';
+import { AUTOMATED_UUID_PATTERN, type PublicIdentity, type RegisterRequest } from '../identity/index.js';
 import { Api, ApiError } from './api.js';
 import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
 import { Chat } from './chat.js';
@@ -7,8 +7,9 @@ import { Strings } from './i18n.js';
 import { randomId } from './ids.js';
 import { readIdentityInput } from './identity-input.js';
 import { IdentityLifecycle, type LifecycleState } from './lifecycle.js';
+import { askPolicy } from './policy.js';
 import { createTabSync, type TabMessage } from './tabs.js';
-import { DEFAULT_POLICY } from './token.js';
+import { inspectToken } from './token.js';
 import type { IdentityResult, Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
@@ -33,7 +34,6 @@ export function createMessenger(options: MessengerOptions): Messenger {
   view.strings = strings;
   view.refreshText();
 
-  let policy: IdentityPolicy = DEFAULT_POLICY;
   let automatedUuid = loadAutomatedUuid();
   let identity: PublicIdentity | undefined;
   /** The uuid the host gave for the current visitor (undefined: anonymous). Detects user switches. */
@@ -75,6 +75,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
     onExpired: () => (lastRequest?.jwt ? lifecycle.sessionExpired() : registerAgain(true)),
     onSessionLost: (code) => (code === 'session_ended' ? resetLocal(loadAutomatedUuid(), true) : registerAgain(false)),
   });
+  // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one,
+  // unless an identity is already on its way.
+  const server = askPolicy(api, (anonymous, serverTime) => {
+    if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
+    if (anonymous && !destroyed && !lastRequest && lifecycle.state.status === 'anonymous') void register({}, true);
+  });
 
   /** The server forgot (or idled out) the session: register the same identity again, not in a loop. */
   function registerAgain(keepSession: boolean): void {
@@ -85,6 +91,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   }
   const stopWake = onWake(() => {
     lifecycle.check();
+    server.retry();
     if (unreached && !chat.session) void register(unreached.request, unreached.anonymous);
   });
 
@@ -143,7 +150,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
         if (expected !== generation || destroyed) return { ok: false, code: 'ERR_SESSION_INVALID', message: 'superseded' };
         // From anonymous to signed in: the anonymous session is no longer needed.
         if (previousSession && !sameVisitor && previousSession !== answer.session) api.logout(previousSession).catch(() => {});
-        policy = answer.policy ?? policy;
+        server.policy = answer.policy ?? server.policy;
         identity = answer.identity;
         lastRequest = request;
         if (anonymous) anonymousAllowed = true;
@@ -194,12 +201,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
     view.setGreeting(undefined);
     lifecycle.reset();
     refreshVisibility();
-    if (reprobe && (anonymousAllowed || policy.mode !== 'require')) void probe();
+    // An anonymous registration: in reject/accept mode it starts the chat again.
+    if (reprobe && (anonymousAllowed || (server.policy && server.policy.mode !== 'require'))) void register({}, true);
   }
 
-  /** An anonymous registration: learns the server's policy; in reject/accept mode it starts the chat. */
-  function probe(): Promise<IdentityResult> {
-    return register({}, true);
+  /** Warns, once the policy is known, when the server will refuse this JWT (in integrator words, never the token). */
+  function judge(jwt: string): void {
+    const { problems } = inspectToken(jwt, server.policy, lifecycle.serverNow());
+    if (problems.length) console.warn(`chatq: the chat server will refuse this JWT: ${problems.join(' ')}`);
   }
 
   /** Ends the current visitor's session on the server and in every tab. */
@@ -226,10 +235,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   /** A JWT string or unsigned data; a uuid other than the current visitor's is a user switch (SPEC §5). */
   function setIdentity(input: unknown): Promise<IdentityResult> {
-    const read = readIdentityInput(input, policy, lifecycle.serverNow());
+    const read = readIdentityInput(input);
     if ('code' in read) return fail(read.code, read.message);
-    const { request, uuid, problems } = read;
-    if (problems.length) console.warn(`chatq: the chat server will refuse this JWT: ${problems.join(' ')}`);
+    const { request, uuid } = read;
+    const { jwt } = request;
+    if (jwt) server.whenKnown(() => judge(jwt));
     if (claimedUuid !== undefined && uuid !== undefined && uuid !== claimedUuid) endVisitor('switch', uuid);
     // Data without a uuid keeps the current visitor (an automated uuid if none was claimed).
     const sameVisitor = uuid === undefined ? claimedUuid === undefined : uuid === claimedUuid;
@@ -290,14 +300,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     },
   };
 
-  // After the caller's synchronous setup (the script tag drains its queue first):
-  // mount, announce, and learn the server's policy with an anonymous registration
-  // unless an identity is already on its way.
+  // Mount after the caller's synchronous setup (the script tag drains its queue first).
   queueMicrotask(() => {
     if (destroyed) return;
     mount();
     events.emit('started', {});
-    if (!lastRequest && claimedUuid === undefined && lifecycle.state.status === 'anonymous') void probe();
   });
   return messenger;
 }

@@ -71,7 +71,8 @@ export interface RegisterResponse {
 export type Author = 'visitor' | 'agent' | 'system';
 
 export interface PolicyResponse {
-  policy: IdentityPolicy;
+  /** Absent when the verifier does not publish its rules (a custom verifier): register to find out. */
+  policy?: IdentityPolicy;
   /** The server's clock, in milliseconds since the epoch. */
   serverTime: number;
 }

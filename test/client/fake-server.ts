@@ -21,6 +21,12 @@ export interface FakeServerOptions {
   skew?: number;
   /** Stream visitor messages too (default true); false isolates tab sync in tests. */
   streamVisitor?: boolean;
+  /**
+   * How `GET /v1/policy` answers: `'answer'` (default) the policy, `'silent'`
+   * 200 without one (a verifier that does not publish it), `'missing'` 404 (a
+   * server older than the endpoint).
+   */
+  policyEndpoint?: 'answer' | 'silent' | 'missing';
 }
 
 function payloadOf(jwt: string): Record<string, unknown> {
@@ -36,6 +42,8 @@ export function fakeServer(options: FakeServerOptions = {}) {
   /** Next answers to force, by path: a status and an error code (and Retry-After). */
   const failures: Record<string, { status: number; code: string; retryAfter?: number }[]> = {};
   let counter = 0;
+  /** While set, `GET /v1/policy` waits for it (a slow first answer). */
+  let policyHeld: Promise<void> | undefined;
   const encoder = new TextEncoder();
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), {
@@ -77,7 +85,8 @@ export function fakeServer(options: FakeServerOptions = {}) {
       identity: { uuid, uuidSource: signed ? 'jwt' : 'automated', signed, fields, warnings: [] },
       ...(expiresAt !== undefined && { expiresAt }),
       serverTime: Date.now() + (options.skew ?? 0),
-      policy,
+      // A verifier that does not publish its policy: the real handler omits it here too.
+      ...(options.policyEndpoint !== 'silent' && { policy }),
     };
     return json(200, answer);
   }
@@ -117,6 +126,12 @@ export function fakeServer(options: FakeServerOptions = {}) {
       return error(forced.status, forced.code, forced.retryAfter ? { 'Retry-After': String(forced.retryAfter) } : {});
     }
     const auth = headers.Authorization?.replace(/^Bearer /, '');
+    if (path === '/v1/policy' && method === 'GET') {
+      const endpoint = options.policyEndpoint ?? 'answer';
+      if (endpoint === 'missing') return error(404, 'ERR_NOT_FOUND');
+      await policyHeld;
+      return json(200, { ...(endpoint === 'answer' && { policy }), serverTime: Date.now() + (options.skew ?? 0) });
+    }
     if (path === '/v1/identity' && method === 'POST') return register(body, auth);
     const session = auth ? sessions.get(auth) : undefined;
     if (!session) return error(401, 'ERR_SESSION_INVALID');
@@ -169,6 +184,15 @@ export function fakeServer(options: FakeServerOptions = {}) {
     },
     expireStreams(): void {
       for (const s of streams) sendEvent(s.controller, { type: 'session_expired', code: 'ERR_SESSION_EXPIRED', message: 'expired' });
+    },
+    /** Holds the next policy answers until the returned function is called. */
+    holdPolicy(): () => void {
+      let release!: () => void;
+      policyHeld = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        policyHeld = undefined;
+        release();
+      };
     },
     fail(path: string, status: number, code: string, retryAfter?: number): void {
       (failures[path] ??= []).push({ status, code, ...(retryAfter !== undefined && { retryAfter }) });

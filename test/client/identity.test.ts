@@ -27,7 +27,9 @@ describe('text only: identity fields and messages are rendered inert', () => {
     expect(bodies.map((p) => p.textContent)).toEqual([payload, payload, payload]);
     for (const p of bodies) expect(p.children).toHaveLength(0);
     expect(root.querySelector('.greet')!.textContent).toBe(`Hello ${payload}`);
-    expect(root.querySelector('img, script, svg, a, [onerror], [onload], [href]')).toBeNull();
+    expect(root.querySelector('img, script, a, [onerror], [onload], [href]')).toBeNull();
+    // The one SVG is the launcher's own icon: no payload ever becomes one.
+    expect([...root.querySelectorAll('svg')].map((svg) => svg.parentElement?.getAttribute('part'))).toEqual(['launcher']);
     expect(document.querySelector('img, svg, a')).toBeNull();
     expect((window as { __xss?: number }).__xss).toBeUndefined();
   });
@@ -156,7 +158,8 @@ describe('storage that throws (private mode, blocked cookies)', () => {
       throw new DOMException('denied', 'SecurityError');
     });
     const { chat, server, root } = await setup({}, { policy: { mode: 'reject', minTokenLifetime: 3600, clockTolerance: 10 } });
-    expect((server.requests[0]!.body as { automatedUuid: string }).automatedUuid).toMatch(AUTOMATED_UUID_PATTERN);
+    const registration = server.requests.find((r) => r.url.endsWith('/v1/identity'))!;
+    expect((registration.body as { automatedUuid: string }).automatedUuid).toMatch(AUTOMATED_UUID_PATTERN);
     chat.open();
     typeAndSend(root, 'still works');
     await flush();

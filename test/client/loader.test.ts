@@ -115,7 +115,10 @@ describe('loader.js end to end (happy-dom)', () => {
     await import('../../src/client/loader.js');
     await flush();
     expect(seen).toEqual(['started', 'identity_verified']);
-    expect(server.requests[0]!.url).toBe(`${BASE}/v1/identity`);
+    // The policy first; then the queued JWT is the only registration (no anonymous one before it).
+    expect(server.requests[0]!.url).toBe(`${BASE}/v1/policy`);
+    const registrations = server.requests.filter((r) => r.url === `${BASE}/v1/identity`);
+    expect(registrations.map((r) => typeof (r.body as { jwt?: unknown }).jwt)).toEqual(['string']);
     const host = document.querySelector('chatq-messenger')!;
     expect(part(host.shadowRoot!, 'launcher').hidden).toBe(false);
     const queue = w._chatq as { push(...c: unknown[]): number };

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOMATED_UUID_PATTERN, CLIENT_ID_PATTERN } from '../../src/identity/index.js';
 import { nowSeconds } from '../helpers/sign.js';
-import { flush, part, parts, setup, token, typeAndSend, useCleanPage } from './helpers.js';
+import { BASE, flush, part, parts, setup, token, typeAndSend, useCleanPage } from './helpers.js';
 
 useCleanPage();
 
@@ -61,7 +61,8 @@ describe('events (SPEC §5): every event carries its name in `event`', () => {
 describe('require mode: no launcher until a signed identity is verified', () => {
   it('keeps the launcher hidden for an anonymous visitor, shows it once verified', async () => {
     const { chat, root, server } = await setup();
-    expect(server.requests[0]?.url).toMatch(/\/v1\/identity$/); // the anonymous probe
+    // The policy says require: no anonymous registration, so nothing the server would refuse.
+    expect(server.requests.map((r) => `${r.method} ${r.url.slice(BASE.length)}`)).toEqual(['GET /v1/policy']);
     expect(part(root, 'launcher').hidden).toBe(true);
     chat.open();
     expect(part(root, 'panel').hidden).toBe(true);
@@ -83,7 +84,7 @@ describe('require mode: no launcher until a signed identity is verified', () => 
   it('in reject mode an anonymous visitor gets the launcher with an automated uuid', async () => {
     const { root, server } = await setup({}, { policy: { mode: 'reject', minTokenLifetime: 3600, clockTolerance: 10 } });
     expect(part(root, 'launcher').hidden).toBe(false);
-    const auid = (server.requests[0]!.body as { automatedUuid: string }).automatedUuid;
+    const auid = (server.requests.find((r) => r.url.endsWith('/v1/identity'))!.body as { automatedUuid: string }).automatedUuid;
     expect(auid).toMatch(AUTOMATED_UUID_PATTERN);
     expect(localStorage.getItem('chatq:uuid')).toBe(auid);
   });
@@ -134,7 +135,9 @@ describe('credentials stay off URLs (SPEC §6)', () => {
       expect(request.url).not.toContain(session);
       expect(request.url).not.toContain(jwt);
     }
-    const authed = server.requests.filter((r) => !r.url.endsWith('/v1/identity'));
+    // The policy is public: asked for without any credential.
+    expect(server.requests.find((r) => r.url.endsWith('/v1/policy'))!.headers.Authorization).toBeUndefined();
+    const authed = server.requests.filter((r) => !/\/v1\/(identity|policy)$/.test(r.url));
     expect(authed.map((r) => r.url.replace(/.*\/chatq/, ''))).toEqual(
       expect.arrayContaining(['/v1/conversation', '/v1/stream', '/v1/messages', '/v1/page']),
     );
@@ -325,8 +328,8 @@ describe('session lost or ended by the server', () => {
     server.streams[0]!.controller.close();
     await vi.advanceTimersByTimeAsync(31_000);
     const registrations = server.requests.filter((r) => r.url.endsWith('/v1/identity'));
-    expect(registrations).toHaveLength(3); // probe, setIdentity, re-registration
-    expect((registrations[2]!.body as { jwt?: string }).jwt).toBe((registrations[1]!.body as { jwt?: string }).jwt);
+    expect(registrations).toHaveLength(2); // setIdentity, re-registration (require mode: no anonymous one)
+    expect((registrations[1]!.body as { jwt?: string }).jwt).toBe((registrations[0]!.body as { jwt?: string }).jwt);
     expect(server.streams.filter((s) => server.sessions.has(s.session))).toHaveLength(1);
   });
 

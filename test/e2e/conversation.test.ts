@@ -4,49 +4,26 @@
  * live over SSE, survive a dropped stream without loss or duplicates, and
  * several tabs of one browser agree (SPEC §5 "Logout, user switch and several tabs").
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import {
   describeBrowser,
-  hostPage,
   jwtFor,
-  launchBrowser,
   messageTexts,
-  openPage,
+  pageEvents,
+  pushCommand,
   sendAsVisitor,
-  startChatServer,
-  startHostServer,
-  widget,
-  type ChatServer,
-  type HostServer,
+  signIn,
+  useStage,
+  waitForLauncher,
 } from './harness.js';
 import { HS_KEY } from '../helpers/sign.js';
 
 describeBrowser('conversation between a signed visitor and an agent', () => {
-  let browser: Browser;
-  let host: HostServer;
-  let chat: ChatServer;
-
-  beforeAll(async () => {
-    host = await startHostServer();
-    chat = await startChatServer({ hostOrigins: [host.origin] });
-    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl }));
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-    await host?.close();
-  });
-
-  const signIn = (page: Page, jwt: string) =>
-    page.evaluate((token) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', token]), jwt);
+  const stage = useStage();
 
   it('require mode: launcher after verification; message reaches the agent with the mapped identity; the reply shows live', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
-    const w = widget(page);
+    const { chat } = stage;
+    const { page, probe, w } = await stage.visit('/shop.html');
     await page.waitForFunction(() => customElements.get('chatq-messenger') !== undefined);
     // SPEC §5: in require mode an anonymous visitor cannot start a conversation.
     await page.waitForTimeout(300);
@@ -54,7 +31,7 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
 
     const jwt = jwtFor('cust-1', 3600, { firstname: 'Ada', extra_values: { customer_id: 'ACME', crm: 'CRM-77', crm_bad: 'x' } });
     await signIn(page, jwt);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await waitForLauncher(page);
     await sendAsVisitor(page, 'Where is my order?');
 
     const conv = await chat.agent.waitFor((c) => c.uuid === 'cust-1' && c.messages.length > 0);
@@ -72,19 +49,14 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
     const reply = await chat.agent.reply(conv.id, 'It ships today.');
     expect(reply.ok).toBe(true);
     await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual(['Where is my order?', 'It ships today.']);
-    const received = await page.evaluate(() =>
-      (window as unknown as { __events: { event: string; message?: { body: string } }[] }).__events.filter((e) => e.event === 'message_received'),
-    );
+    const received = (await pageEvents(page)).filter((e) => e.event === 'message_received');
     expect(received.map((e) => e.message?.body)).toEqual(['It ships today.']);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('nothing is lost or duplicated when the stream drops, and the reconnect resends Last-Event-ID', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
-    await signIn(page, jwtFor('cust-2'));
-    await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    const { chat } = stage;
+    const { page, probe } = await stage.visitSignedIn('/shop.html', jwtFor('cust-2'));
     await sendAsVisitor(page, 'hello');
     const conv = await chat.agent.waitFor((c) => c.uuid === 'cust-2' && c.messages.length > 0);
     await chat.agent.reply(conv.id, 'reply 1');
@@ -107,20 +79,19 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
     expect(reconnects.length).toBeGreaterThanOrEqual(1);
     expect(reconnects[0]!.headers['last-event-id']).toMatch(/^\d+$/);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('two tabs of one browser agree: messages show in both, logout in one clears the other', async () => {
-    const context = await browser.newContext();
+    const { chat } = stage;
     const jwt = jwtFor('cust-3');
-    const a = await openPage(context, host.url('/shop.html'));
-    const b = await openPage(context, host.url('/shop.html'));
+    const a = await stage.visit('/shop.html');
+    const b = await stage.visit('/shop.html', a.context);
     // The host page knows its logged-in user in every tab.
     await signIn(a.page, jwt);
     await signIn(b.page, jwt);
-    for (const { page } of [a, b]) {
-      await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
-      await widget(page).launcher.click();
+    for (const { page, w } of [a, b]) {
+      await waitForLauncher(page);
+      await w.launcher.click();
     }
     await sendAsVisitor(a.page, 'sent from tab A');
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(['sent from tab A']);
@@ -133,26 +104,23 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
     // Exactly one conversation for this visitor, whatever the number of tabs.
     expect((await chat.agent.conversations()).filter((c) => c.uuid === 'cust-3')).toHaveLength(1);
 
-    await a.page.evaluate(() => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_clearIdentity']));
+    await pushCommand(a.page, ['_clearIdentity']);
     for (const { page } of [a, b]) {
       await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual([]);
     }
     expect(a.probe.pageErrors).toEqual([]);
     expect(b.probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('a signed identity with another uuid is a user switch: the screen is cleared and a new conversation starts', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
-    await signIn(page, jwtFor('switch-a'));
-    await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    const { chat } = stage;
+    const { page, probe, w } = await stage.visitSignedIn('/shop.html', jwtFor('switch-a'));
     await sendAsVisitor(page, 'I am A');
     await chat.agent.waitFor((c) => c.uuid === 'switch-a' && c.messages.length > 0);
 
     await signIn(page, jwtFor('switch-b'));
     await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual([]);
-    await expect.poll(() => widget(page).send.isDisabled()).toBe(false);
+    await expect.poll(() => w.send.isDisabled()).toBe(false);
     await sendAsVisitor(page, 'I am B');
     const b = await chat.agent.waitFor((c) => c.uuid === 'switch-b' && c.messages.length > 0);
     expect(b.messages.map((m) => m.body)).toEqual(['I am B']);
@@ -160,6 +128,5 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
     expect(a.messages.map((m) => m.body)).toEqual(['I am A']);
     expect(await messageTexts(page)).toEqual(['I am B']);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 });

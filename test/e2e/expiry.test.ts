@@ -4,57 +4,24 @@
  * disabled, typed text kept), and a fresh JWT that removes it and carries the
  * same conversation on. The test community's minTokenLifetime is 2 s.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  AXE_PATH,
-  describeBrowser,
-  hostPage,
-  jwtFor,
-  launchBrowser,
-  messageTexts,
-  openPage,
-  sendAsVisitor,
-  startChatServer,
-  startHostServer,
-  widget,
-  type ChatServer,
-  type HostServer,
-} from './harness.js';
+import { expect, it } from 'vitest';
+import { AXE_PATH, describeBrowser, jwtFor, messageTexts, pageEvents, sendAsVisitor, signIn, useStage, waitForLauncher } from './harness.js';
 import { readFileSync } from 'node:fs';
 
 const LIFETIME = 6; // seconds
 
 describeBrowser('token expiry and renewal', () => {
-  let browser: Browser;
-  let host: HostServer;
-  let chat: ChatServer;
-
-  beforeAll(async () => {
-    host = await startHostServer();
-    chat = await startChatServer({ hostOrigins: [host.origin] });
-    // Warn 3 s before the end instead of 5 minutes (the whole token lives 6 s).
-    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl, setup: `_chatq.push(['_setConfiguration', { renewBefore: 3 }]);` }));
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-    await host?.close();
-  });
+  // Warn 3 s before the end instead of 5 minutes (the whole token lives 6 s).
+  const stage = useStage({ shop: { setup: `_chatq.push(['_setConfiguration', { renewBefore: 3 }]);` } });
 
   it('expiring → expired notice with sending disabled and the draft kept → a fresh JWT resumes the same conversation', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
-    const w = widget(page);
-    const push = (jwt: string) =>
-      page.evaluate((t) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', t]), jwt);
-    const events = () => page.evaluate(() => (window as unknown as { __events: { event: string; expiresAt?: number }[] }).__events);
+    const { chat } = stage;
+    const { page, probe, w } = await stage.visit('/shop.html');
+    const events = () => pageEvents(page);
 
     const signedAt = Date.now();
-    await push(jwtFor('expiring-1', LIFETIME));
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await signIn(page, jwtFor('expiring-1', LIFETIME));
+    await waitForLauncher(page);
     await sendAsVisitor(page, 'before expiry');
     const before = await chat.agent.waitFor((c) => c.uuid === 'expiring-1' && c.messages.length > 0);
     await w.input.fill('typed while expired');
@@ -86,7 +53,7 @@ describeBrowser('token expiry and renewal', () => {
     expect(violations).toEqual([]);
 
     // A fresh JWT: the notice goes, sending is back, the draft is still there.
-    await push(jwtFor('expiring-1', 3600));
+    await signIn(page, jwtFor('expiring-1', 3600));
     await expect.poll(() => w.expiredNotice.count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => w.send.isDisabled()).toBe(false);
     expect(await w.input.inputValue()).toBe('typed while expired');
@@ -98,23 +65,17 @@ describeBrowser('token expiry and renewal', () => {
     await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual(['before expiry', 'typed while expired', 'welcome back']);
     expect((await chat.agent.conversations()).filter((c) => c.uuid === 'expiring-1')).toHaveLength(1);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('a token the server will refuse (under the minimum lifetime) is reported in the console at once and rejected', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
-    await page.evaluate(
-      (t) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', t]),
-      jwtFor('too-short', 1),
-    );
+    const { page, probe, w } = await stage.visit('/shop.html');
+    await signIn(page, jwtFor('too-short', 1));
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __events: { event: string; code?: string }[] }).__events.find((e) => e.event === 'identity_rejected')?.code), { timeout: 10_000 })
+      .poll(async () => (await pageEvents(page)).find((e) => e.event === 'identity_rejected')?.code, { timeout: 10_000 })
       .toMatch(/^ERR_JWT_(EXP_TOO_SOON|EXPIRED)$/);
     // In words an integrator understands: it names the lifetime problem.
     expect(probe.consoleAll.some((m) => /lifetime|minimum|expire/i.test(m))).toBe(true);
-    expect(await widget(page).launcher.isVisible()).toBe(false);
-    await context.close();
+    expect(await w.launcher.isVisible()).toBe(false);
   });
 });
 

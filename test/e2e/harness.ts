@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { HS_KEY, signHS256, nowSeconds } from '../helpers/sign.js';
+import { startChatServer, startHostServer, type ChatServer, type HostServer } from './servers.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -98,18 +99,25 @@ ${o.setup ?? ''}</script>
 </head><body><main><h1>Host shop</h1><p>Products.</p>${o.body ?? ''}</main>${embed}</body></html>`;
 }
 
-/** What a test collects from a page: console errors, page errors, CSP violations. */
+/** What a test collects from a page: console errors, page errors, CSP violations, failed requests. */
 export interface PageProbe {
   consoleErrors: string[];
   /** Console errors and warnings, as `type: text`. */
   consoleAll: string[];
   pageErrors: string[];
   requests: { url: string; method: string; headers: Record<string, string>; postData: string | null }[];
+  /**
+   * Requests the page saw fail (`requestfailed`) or answered with a status ≥ 400,
+   * as `METHOD path → status or error`: each one is a "Failed to load resource"
+   * line in the host page's console.
+   */
+  failedRequests: string[];
 }
 
 export async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; probe: PageProbe }> {
   const page = await context.newPage();
-  const probe: PageProbe = { consoleErrors: [], consoleAll: [], pageErrors: [], requests: [] };
+  const probe: PageProbe = { consoleErrors: [], consoleAll: [], pageErrors: [], requests: [], failedRequests: [] };
+  const where = (u: string) => new URL(u).pathname;
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') probe.consoleAll.push(`${m.type()}: ${m.text()}`);
     if (m.type() === 'error') probe.consoleErrors.push(m.text());
@@ -118,6 +126,10 @@ export async function openPage(context: BrowserContext, url: string): Promise<{ 
   page.on('request', (r) =>
     probe.requests.push({ url: r.url(), method: r.method(), headers: r.headers(), postData: r.postData() }),
   );
+  page.on('requestfailed', (r) => probe.failedRequests.push(`${r.method()} ${where(r.url())} → ${r.failure()?.errorText ?? 'failed'}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) probe.failedRequests.push(`${r.request().method()} ${where(r.url())} → ${r.status()}`);
+  });
   await page.goto(url);
   return { page, probe };
 }
@@ -149,4 +161,125 @@ export async function sendAsVisitor(page: Page, text: string): Promise<void> {
 /** Texts of the messages on screen, in order. */
 export async function messageTexts(page: Page): Promise<string[]> {
   return widget(page).bodies.allTextContents();
+}
+
+// ---------------------------------------------------------------- commands
+
+type ChatqWindow = { _chatq: { push(command: unknown[]): unknown }; __events: { event: string; code?: string; expiresAt?: number; message?: { body: string } }[] };
+
+/** Runs one `_chatq` command in the page, as the host page's own script would. */
+export function pushCommand(page: Page, command: unknown[]): Promise<unknown> {
+  return page.evaluate((c) => (window as unknown as ChatqWindow)._chatq.push(c), command);
+}
+
+/** `_chatq.push(['_setSignedIdentity', jwt])`. */
+export function signIn(page: Page, jwt: string): Promise<unknown> {
+  return pushCommand(page, ['_setSignedIdentity', jwt]);
+}
+
+/** The widget events hostPage() records (identity_*, session_expired, message_received). */
+export function pageEvents(page: Page): Promise<ChatqWindow['__events']> {
+  return page.evaluate(() => (window as unknown as ChatqWindow).__events);
+}
+
+/** Waits until the floating launcher shows (in require mode: once a signed identity is verified). */
+export async function waitForLauncher(page: Page): Promise<void> {
+  await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+}
+
+// ---------------------------------------------------------------- fixtures
+
+/** A host page as it was opened: the page, what it logged, its widget and its browser context. */
+export interface Visit {
+  page: Page;
+  probe: PageProbe;
+  w: ReturnType<typeof widget>;
+  context: BrowserContext;
+}
+
+/**
+ * One test file's world: a browser, the customer's host site and a chat
+ * server allowing it, with `/shop.html` (hostPage() with the widget) routed.
+ * Started in beforeAll, stopped in afterAll; every context a test opens
+ * through it is closed after that test.
+ */
+export interface Stage {
+  readonly browser: Browser;
+  readonly host: HostServer;
+  readonly chat: ChatServer;
+  /** Routes `path` on the host site to hostPage() loading this stage's widget. */
+  hostPage(path: string, options?: Omit<PageOptions, 'loaderUrl'>): void;
+  /** Opens `path` of the host site in `context` (default: a new one). */
+  visit(path: string, context?: BrowserContext): Promise<Visit>;
+  /** visit(), then `_setSignedIdentity(jwt)`, then waits for the launcher. */
+  visitSignedIn(path: string, jwt: string, context?: BrowserContext): Promise<Visit>;
+  /** A browser context closed after the current test. */
+  newContext(): Promise<BrowserContext>;
+}
+
+export interface StageOptions {
+  /** Merged over TEST_COMMUNITY (require mode, HS_KEY, 2 s minimum lifetime). */
+  community?: Record<string, unknown>;
+  /** Options of the `/shop.html` page. */
+  shop?: Omit<PageOptions, 'loaderUrl'>;
+}
+
+export function useStage(options: StageOptions = {}): Stage {
+  let browser: Browser | undefined;
+  let host: HostServer | undefined;
+  let chat: ChatServer | undefined;
+  const contexts: BrowserContext[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useStage: used before its beforeAll ran');
+    return value;
+  };
+
+  beforeAll(async () => {
+    host = await startHostServer();
+    chat = await startChatServer({ hostOrigins: [host.origin], ...(options.community && { community: options.community }) });
+    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl, ...options.shop }));
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.close();
+    await host?.close();
+  });
+
+  const stage: Stage = {
+    get browser() {
+      return started(browser);
+    },
+    get host() {
+      return started(host);
+    },
+    get chat() {
+      return started(chat);
+    },
+    hostPage(path, pageOptions = {}) {
+      stage.host.route(path, hostPage({ loaderUrl: stage.chat.loaderUrl, ...pageOptions }));
+    },
+    async newContext() {
+      const context = await stage.browser.newContext();
+      contexts.push(context);
+      return context;
+    },
+    async visit(path, context) {
+      const ctx = context ?? (await stage.newContext());
+      const { page, probe } = await openPage(ctx, stage.host.url(path));
+      return { page, probe, w: widget(page), context: ctx };
+    },
+    async visitSignedIn(path, jwt, context) {
+      const visit = await stage.visit(path, context);
+      await signIn(visit.page, jwt);
+      await waitForLauncher(visit.page);
+      return visit;
+    },
+  };
+  return stage;
 }

@@ -5,27 +5,8 @@
  * accessibility audit (axe-core) of the open widget.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  AXE_PATH,
-  asyncSnippet,
-  describeBrowser,
-  hostPage,
-  jwtFor,
-  launchBrowser,
-  messageTexts,
-  openPage,
-  sendAsVisitor,
-  startChatServer,
-  startHostServer,
-  widget,
-  type ChatServer,
-  type HostServer,
-} from './harness.js';
-
-const signIn = (page: Page, jwt: string) =>
-  page.evaluate((t) => (window as unknown as { _chatq: unknown[][] })._chatq.push(['_setSignedIdentity', t]), jwt);
+import { expect, it } from 'vitest';
+import { AXE_PATH, asyncSnippet, describeBrowser, jwtFor, messageTexts, sendAsVisitor, useStage } from './harness.js';
 
 const HOSTILE_CSS = `
 *:empty { display: none !important; }
@@ -38,23 +19,10 @@ button { all: unset; }
 `;
 
 describeBrowser('the widget on a demanding host page', () => {
-  let browser: Browser;
-  let host: HostServer;
-  let chat: ChatServer;
-
-  beforeAll(async () => {
-    host = await startHostServer();
-    chat = await startChatServer({ hostOrigins: [host.origin] });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-    await host?.close();
-  });
+  const stage = useStage();
 
   it('works under a strict CSP (no unsafe-inline) with no violation', async () => {
+    const { host, chat } = stage;
     const csp = `default-src 'self'; script-src 'self' ${chat.origin}; style-src 'self'; connect-src ${chat.origin}`;
     host.route('/probe.js', {
       type: 'text/javascript',
@@ -73,11 +41,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 <script src="/probe.js"></script><script src="/setup.js"></script></head>
 <body><main><h1>Strict shop</h1></main></body></html>`,
     });
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/strict.html'));
-    await signIn(page, jwtFor('csp-1'));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    const { page, probe, w } = await stage.visitSignedIn('/strict.html', jwtFor('csp-1'));
     await sendAsVisitor(page, 'hello under CSP');
     const conv = await chat.agent.waitFor((c) => c.uuid === 'csp-1' && c.messages.length > 0);
     await chat.agent.reply(conv.id, 'reply under CSP');
@@ -89,16 +53,11 @@ document.addEventListener('securitypolicyviolation', function (e) {
     expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
     expect(probe.consoleAll.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('host CSS (*:empty hiding, aggressive resets, inherited fonts) neither hides nor breaks it', async () => {
-    host.route('/hostile.html', hostPage({ loaderUrl: chat.loaderUrl, head: `<style>${HOSTILE_CSS}</style>` }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/hostile.html'));
-    await signIn(page, jwtFor('css-1'));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    stage.hostPage('/hostile.html', { head: `<style>${HOSTILE_CSS}</style>` });
+    const { page, probe, w } = await stage.visitSignedIn('/hostile.html', jwtFor('css-1'));
     const launcherBox = await w.launcher.boundingBox();
     expect(launcherBox!.width).toBeGreaterThanOrEqual(24);
     expect(launcherBox!.height).toBeGreaterThanOrEqual(24);
@@ -120,16 +79,12 @@ document.addEventListener('securitypolicyviolation', function (e) {
     const messageBox = await w.bodies.first().boundingBox();
     expect(messageBox!.height).toBeGreaterThan(0);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('axe-core finds no accessibility violation in the open widget', async () => {
-    host.route('/a11y.html', hostPage({ loaderUrl: chat.loaderUrl, setup: `_chatq.push(['_addMessage', { body: 'Hello, how can I help?', agent: true }]);` }));
-    const context = await browser.newContext();
-    const { page } = await openPage(context, host.url('/a11y.html'));
-    await signIn(page, jwtFor('a11y-1', 3600, { firstname: 'Grace' }));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    const { chat } = stage;
+    stage.hostPage('/a11y.html', { setup: `_chatq.push(['_addMessage', { body: 'Hello, how can I help?', agent: true }]);` });
+    const { page, w } = await stage.visitSignedIn('/a11y.html', jwtFor('a11y-1', 3600, { firstname: 'Grace' }));
 
     const audit = async () => {
       await page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
@@ -153,6 +108,5 @@ document.addEventListener('securitypolicyviolation', function (e) {
     await page.keyboard.press('Escape');
     await expect.poll(() => w.panel.isVisible()).toBe(false);
     expect(await w.launcher.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
-    await context.close();
   });
 });

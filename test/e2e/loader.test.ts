@@ -4,20 +4,8 @@
  * queue in order, runs later pushes at once, and embeds into `parentNodeId`.
  * Also measures load time and the longest main-thread task (printed, not asserted).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  describeBrowser,
-  hostPage,
-  launchBrowser,
-  messageTexts,
-  openPage,
-  startChatServer,
-  startHostServer,
-  widget,
-  type ChatServer,
-  type HostServer,
-} from './harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, messageTexts, useStage, waitForLauncher } from './harness.js';
 
 /** Records when the launcher first paints and the longest task, from the first byte of the page. */
 const LOAD_PROBE = `<script>
@@ -37,30 +25,15 @@ try {
 </script>`;
 
 describeBrowser('script tag on a cross-origin host page', () => {
-  let browser: Browser;
-  let host: HostServer;
-  let chat: ChatServer;
-
-  beforeAll(async () => {
-    host = await startHostServer();
-    // reject mode: an anonymous visitor gets the launcher straight away.
-    chat = await startChatServer({ hostOrigins: [host.origin], community: { signedIdentities: 'reject' } });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-    await host?.close();
-  });
+  // reject mode: an anonymous visitor gets the launcher straight away.
+  const stage = useStage({ community: { signedIdentities: 'reject' } });
 
   it('the classic async snippet loads the widget from the chat origin and shows the launcher', async () => {
+    const { chat, host } = stage;
     expect(new URL(chat.origin).port).not.toBe(new URL(host.origin).port);
-    host.route('/snippet.html', hostPage({ loaderUrl: chat.loaderUrl, head: LOAD_PROBE }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/snippet.html'));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    stage.hostPage('/snippet.html', { head: LOAD_PROBE });
+    const { page, probe } = await stage.visit('/snippet.html');
+    await waitForLauncher(page);
     // The snippet inserts a script element with nothing but async and src.
     const inserted = await page.evaluate(() => {
       const s = [...document.scripts].find((x) => x.src.endsWith('/loader.js'));
@@ -79,21 +52,18 @@ describeBrowser('script tag on a cross-origin host page', () => {
       `[e2e load] launcher visible ${figures.launcherAt.toFixed(1)} ms after navigation start, ` +
         `${(figures.launcherAt - figures.loaderFetched).toFixed(1)} ms after loader.js arrived ` +
         `(element defined ${(figures.definedAt - figures.loaderFetched).toFixed(1)} ms after it arrived; the rest is the ` +
-        `identity registration round trip); longest task ${figures.longest.toFixed(1)} ms ` +
+        `policy and identity registration round trips); longest task ${figures.longest.toFixed(1)} ms ` +
         `(0 = none over the 50 ms long-task threshold)`,
     );
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('a plain <script async src> works too', async () => {
-    host.route('/tag.html', hostPage({ loaderUrl: chat.loaderUrl, embed: 'script-tag' }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/tag.html'));
-    await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    stage.hostPage('/tag.html', { embed: 'script-tag' });
+    const { page, probe } = await stage.visit('/tag.html');
+    await waitForLauncher(page);
     expect(await page.locator('chatq-messenger').count()).toBe(1);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('runs commands queued before load in order (their effects stay once the session starts)', async () => {
@@ -101,17 +71,14 @@ describeBrowser('script tag on a cross-origin host page', () => {
 _chatq.push(['_addMessage', { body: 'first', agent: true }]);
 _chatq.push(['_addMessage', { body: 'second', agent: true }]);
 _chatq.push(['_addMessage', { body: 'third' , agent: true }]);`;
-    host.route('/queue.html', hostPage({ loaderUrl: chat.loaderUrl, setup }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/queue.html'));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    stage.hostPage('/queue.html', { setup });
+    const { page, probe, w } = await stage.visit('/queue.html');
+    await waitForLauncher(page);
     await w.launcher.click();
     await expect.poll(() => messageTexts(page)).toEqual(['first', 'second', 'third']);
     await page.waitForTimeout(500); // the anonymous session is up: nothing wipes them later
     expect(await messageTexts(page)).toEqual(['first', 'second', 'third']);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('runs queued listeners, logs one clear error for an unknown command, then runs later pushes at once', async () => {
@@ -120,11 +87,9 @@ window.__order = [];
 _chatq.push(['_onEvent', 'started', function (d) { __order.push(d.event); }]);
 _chatq.push(['_noSuchCommand', 1]);
 _chatq.push(['_onEvent', 'chat_shown', function (d) { __order.push(d.event); }]);`;
-    host.route('/queue2.html', hostPage({ loaderUrl: chat.loaderUrl, setup }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/queue2.html'));
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    stage.hostPage('/queue2.html', { setup });
+    const { page, probe, w } = await stage.visit('/queue2.html');
+    await waitForLauncher(page);
     await w.launcher.click();
     await expect.poll(() => page.evaluate(() => (window as unknown as { __order: string[] }).__order)).toEqual(['started', 'chat_shown']);
 
@@ -140,16 +105,13 @@ _chatq.push(['_onEvent', 'chat_shown', function (d) { __order.push(d.event); }])
     // The unknown command: one console error naming it; the commands after it still ran.
     expect(probe.consoleErrors.filter((e) => e.includes('_noSuchCommand'))).toHaveLength(1);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('embedded mode renders inside parentNodeId with no floating launcher', async () => {
     const setup = `_chatq.push(['_setConfiguration', { embedded: true, parentNodeId: 'messaging-container' }]);`;
     const body = '<section id="messaging-container" style="width:360px;height:480px"></section>';
-    host.route('/embedded.html', hostPage({ loaderUrl: chat.loaderUrl, setup, body }));
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/embedded.html'));
-    const w = widget(page);
+    stage.hostPage('/embedded.html', { setup, body });
+    const { page, probe, w } = await stage.visit('/embedded.html');
     await expect.poll(() => w.panel.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.locator('#messaging-container > chatq-messenger').count()).toBe(1);
     expect(await w.launcher.isVisible()).toBe(false);
@@ -162,6 +124,5 @@ _chatq.push(['_onEvent', 'chat_shown', function (d) { __order.push(d.event); }])
     expect(box!.x + box!.width).toBeLessThanOrEqual(container!.x + container!.width + 1);
     expect(await w.input.isVisible()).toBe(true);
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 });

@@ -4,21 +4,18 @@
  * neither the JWT nor the session credential ever appears in a URL, in
  * browser storage or in a cookie.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   describeBrowser,
   hostPage,
   jwtFor,
-  launchBrowser,
   messageTexts,
-  openPage,
+  pushCommand as push,
   sendAsVisitor,
   startChatServer,
-  startHostServer,
-  widget,
-  type ChatServer,
-  type HostServer,
+  useStage,
+  waitForLauncher,
 } from './harness.js';
 
 const PAYLOADS = [
@@ -28,40 +25,23 @@ const PAYLOADS = [
   '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
 ];
 
-const push = (page: Page, command: unknown[]) =>
-  page.evaluate((c) => (window as unknown as { _chatq: unknown[][] })._chatq.push(c), command);
-
 /** Elements the payloads would create, anywhere: the page and the widget's shadow root. */
 const injected = (page: Page) =>
   page.evaluate(() => {
     const root = document.querySelector('chatq-messenger')?.shadowRoot;
     const selector = 'img, script:not([src]), svg, iframe, b, i';
-    const inShadow = root ? root.querySelectorAll(selector).length : -1;
+    // The launcher's own icon is the one SVG the widget draws; anything else was injected.
+    const icon = root?.querySelector('[part~="launcher"] > svg');
+    const inShadow = root ? [...root.querySelectorAll(selector)].filter((el) => el !== icon).length : -1;
     const inPage = document.body.querySelectorAll('img, svg, iframe').length;
     return { inShadow, inPage, flag: (window as unknown as { __xss?: number }).__xss ?? 0 };
   });
 
 describeBrowser('security of what the widget renders and stores', () => {
-  let browser: Browser;
-  let host: HostServer;
-  let chat: ChatServer;
-
-  beforeAll(async () => {
-    host = await startHostServer();
-    chat = await startChatServer({ hostOrigins: [host.origin] });
-    host.route('/shop.html', hostPage({ loaderUrl: chat.loaderUrl }));
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await chat?.close();
-    await host?.close();
-  });
+  const stage = useStage();
 
   it('XSS payloads in identity fields and in messages (visitor, agent, _addMessage) stay inert text', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    const { chat } = stage;
     const jwt = jwtFor('xss-1', 3600, {
       firstname: PAYLOADS[0],
       lastname: PAYLOADS[1],
@@ -69,9 +49,7 @@ describeBrowser('security of what the widget renders and stores', () => {
       company: PAYLOADS[3],
       extra_values: { note: PAYLOADS[0] },
     });
-    await push(page, ['_setSignedIdentity', jwt]);
-    const w = widget(page);
-    await expect.poll(() => w.launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    const { page, probe, w } = await stage.visitSignedIn('/shop.html', jwt);
     await w.launcher.click();
     await push(page, ['_addMessage', { body: PAYLOADS[2], agent: true }]);
     await sendAsVisitor(page, PAYLOADS[0]!);
@@ -83,16 +61,16 @@ describeBrowser('security of what the widget renders and stores', () => {
     await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual([PAYLOADS[2], PAYLOADS[0], PAYLOADS[1], PAYLOADS[3]]);
     await page.waitForTimeout(300); // give any onerror/onload a chance to fire
     expect(await injected(page)).toEqual({ inShadow: 0, inPage: 0, flag: 0 });
+    expect(await w.launcher.locator('svg').count()).toBe(1); // the icon the filter above leaves out is there
     // The greeting (if the widget shows the name) is text too.
     const shadowText = await page.evaluate(() => document.querySelector('chatq-messenger')!.shadowRoot!.textContent);
     expect(shadowText).not.toBeNull();
     expect(probe.pageErrors).toEqual([]);
-    await context.close();
   });
 
   it('the JWT and the session are in no URL, no storage and no cookie; they travel in a body and a header', async () => {
-    const context = await browser.newContext();
-    const { page, probe } = await openPage(context, host.url('/shop.html'));
+    const { chat } = stage;
+    const { page, probe, context } = await stage.visit('/shop.html');
     const sessions: string[] = [];
     page.on('response', async (res) => {
       if (res.url().endsWith('/v1/identity') && res.ok()) sessions.push(((await res.json()) as { session: string }).session);
@@ -100,7 +78,7 @@ describeBrowser('security of what the widget renders and stores', () => {
     const jwt = jwtFor('leak-1', 3600, { firstname: 'Lea' });
     const signature = jwt.split('.')[2]!;
     await push(page, ['_setSignedIdentity', jwt]);
-    await expect.poll(() => widget(page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+    await waitForLauncher(page);
     await sendAsVisitor(page, 'private');
     const conv = await chat.agent.waitFor((c) => c.uuid === 'leak-1' && c.messages.length > 0);
     await chat.agent.reply(conv.id, 'ok');
@@ -134,26 +112,22 @@ describeBrowser('security of what the widget renders and stores', () => {
     for (const s of secrets) expect(html).not.toContain(s);
     // And never logged.
     for (const m of probe.consoleAll) for (const s of secrets) expect(m).not.toContain(s);
-    await context.close();
   });
 
   it('accept mode: an unsigned visitor claiming a signed uuid never sees the signed conversation', async () => {
+    const { host } = stage;
     const acceptChat = await startChatServer({ hostOrigins: [host.origin], community: { signedIdentities: 'accept' } });
     host.route('/accept.html', hostPage({ loaderUrl: acceptChat.loaderUrl }));
     try {
-      const signedContext = await browser.newContext();
-      const signed = await openPage(signedContext, host.url('/accept.html'));
-      await push(signed.page, ['_setSignedIdentity', jwtFor('shared-1')]);
-      await expect.poll(() => widget(signed.page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
+      const signed = await stage.visitSignedIn('/accept.html', jwtFor('shared-1'));
       await sendAsVisitor(signed.page, 'my signed secret');
       await acceptChat.agent.waitFor((c) => c.uuid === 'shared-1' && c.signed && c.messages.length > 0);
 
       // Another browser claims the same uuid without a signature.
-      const otherContext = await browser.newContext();
-      const other = await openPage(otherContext, host.url('/accept.html'));
+      const other = await stage.visit('/accept.html');
       await push(other.page, ['_setIdentity', { uuid: 'shared-1', firstname: 'Impostor' }]);
-      await expect.poll(() => widget(other.page).launcher.isVisible(), { timeout: 10_000 }).toBe(true);
-      await widget(other.page).launcher.click();
+      await waitForLauncher(other.page);
+      await other.w.launcher.click();
       await other.page.waitForTimeout(500);
       expect(await messageTexts(other.page)).toEqual([]);
       await sendAsVisitor(other.page, 'unsigned hello');
@@ -166,8 +140,6 @@ describeBrowser('security of what the widget renders and stores', () => {
         [true, ['my signed secret']],
       ]);
       expect(await messageTexts(signed.page)).toEqual(['my signed secret']);
-      await signedContext.close();
-      await otherContext.close();
     } finally {
       await acceptChat.close();
     }

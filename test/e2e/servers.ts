@@ -54,7 +54,9 @@ export interface HostServer {
 }
 
 export async function startHostServer(): Promise<HostServer> {
-  const routes = new Map<string, HostRoute>();
+  // A favicon, as any real site has: Chromium asks for one on its own, and its 404 would log a
+  // "Failed to load resource" line that is the host's, not the widget's (quiet-console.test.ts).
+  const routes = new Map<string, HostRoute>([['/favicon.ico', { body: '', type: 'image/x-icon' }]]);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
     const route = routes.get(path);

@@ -15,11 +15,24 @@ export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
 
 /** Builds an element; attributes are set with setAttribute and text with textContent — never HTML. */
 function h(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const node = document.createElement(tag);
+  // `svg:` names an SVG element (the launcher icon), which only exists in the SVG namespace.
+  const node = tag[3] === ':' ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4)) : document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);
-  return node;
+  return node as HTMLElement;
 }
+
+/** How close to the end of the list still counts as "reading the latest" (px). */
+const NEAR_BOTTOM = 48;
+
+/**
+ * The launcher's speech-bubble icon, drawn (no emoji: a page without an emoji
+ * font would show a box) and hidden from screen readers: the button's
+ * translated `aria-label` names it.
+ */
+const bubbleIcon = (): Element =>
+  h('svg:svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' },
+    h('svg:path', { d: 'M3 4h18v12H9l-5 4v-4H3z' }));
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5. An open shadow root with the
@@ -55,7 +68,7 @@ export class ChatqMessengerElement extends Base {
     adoptStyles(this.#root);
     this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
     this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
-      h('span', { 'aria-hidden': 'true' }, '\u{1F4AC}'), this.#badge) as HTMLButtonElement;
+      bubbleIcon(), this.#badge) as HTMLButtonElement;
     this.#heading = h('h2', { id: 'chatq-title' });
     this.#greeting = h('p', { class: 'greet' });
     this.#closer = h('button', { type: 'button', class: 'close' }, '\u00D7') as HTMLButtonElement;
@@ -150,20 +163,27 @@ export class ChatqMessengerElement extends Base {
     this.refreshText();
   }
 
-  /** Creates or updates the message of `entry`. */
+  /**
+   * Creates or updates the message of `entry`. The list follows new messages
+   * only when the visitor was reading the end of it, or sent this one: someone
+   * scrolled up to reread is not pulled away by an incoming reply.
+   */
   renderEntry(entry: Entry): void {
+    const list = this.#list;
+    let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
     let node = this.#rendered.get(entry.key);
     if (!node) {
       node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
       node.dataset.key = entry.key;
       this.#rendered.set(entry.key, node);
-      this.#list.append(node);
+      list.append(node);
+      if (entry.author === 'visitor') follow = true;
     }
     node.dataset.author = entry.author;
     node.dataset.state = entry.state;
     node.children[1]!.textContent = entry.body;
     this.#decorate(node);
-    this.#list.scrollTop = this.#list.scrollHeight;
+    if (follow) list.scrollTop = list.scrollHeight;
   }
 
   removeEntry(key: string): void {

@@ -3,6 +3,8 @@ import { adapterClientAddress } from './request-hints.js';
 import type { HandlerContext } from './context.js';
 import { applyCorsHeaders, createCorsPolicy, preflightResponse } from './http/cors.js';
 import { errorResponse, HttpError } from './http/errors.js';
+import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
+import { requestUrl } from './http/request-url.js';
 import { LiveHub } from './live/hub.js';
 import { normalizeBasePath, resolveLimits, type MessagingHandler, type MessagingHandlerOptions } from './options.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -75,15 +77,18 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     let originToEcho: string | undefined;
     let response: Response;
     try {
-      const url = new URL(request.url);
+      const url = requestUrl(request);
       const origin = cors.check(request, url);
       originToEcho = origin.origin;
       response = await route(request, url, { allowed: origin.allowed, value: origin.origin });
     } catch (error) {
       response = toErrorResponse(error, logger);
     }
-    response.headers.set('X-Content-Type-Options', 'nosniff');
-    return applyCorsHeaders(response, originToEcho);
+    setResponseHeader(response, 'X-Content-Type-Options', 'nosniff');
+    applyCorsHeaders(response, originToEcho);
+    // Routes answer with raw responses (http/raw-response.ts); only an adapter
+    // that writes them itself gets one, every other caller a real Response.
+    return acceptsRawResponse(request) ? response : toStandardResponse(response);
   };
 
   return Object.assign(handler, {

@@ -29,5 +29,5 @@ export { IDENTITY_ERROR_STATUS } from './routes/identity-errors.js';
 export { setClientAddress } from './request-hints.js';
 export { toNodeListener } from './adapter/node.js';
 export type { NodeListener, NodeListenerOptions } from './adapter/node.js';
-export { createMemoryStore } from '../store/index.js';
-export type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from '../store/index.js';
+export { createMemoryStore, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
+export type { ConversationRecord, ConversationStore, MemoryStoreOptions, NewMessage, SessionRecord } from '../store/index.js';

@@ -6,6 +6,8 @@ export interface HandlerLimits {
   /** Request bodies above this many bytes are refused with 413 before parsing. */
   maxBodyBytes: number;
   registrationsPerMinutePerAddress: number;
+  /** `GET v1/policy`, asked once per page view: cheap, so more generous than registrations. */
+  policyRequestsPerMinutePerAddress: number;
   /** Re-registrations that present an existing session (renewals). */
   registrationsPerMinutePerSession: number;
   messagesPerMinutePerSession: number;
@@ -26,6 +28,7 @@ export interface HandlerLimits {
 export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   maxBodyBytes: 16_384,
   registrationsPerMinutePerAddress: 30,
+  policyRequestsPerMinutePerAddress: 120,
   registrationsPerMinutePerSession: 12,
   messagesPerMinutePerSession: 60,
   pageChangesPerMinutePerSession: 60,

@@ -1,5 +1,6 @@
 import type { HandlerContext } from './context.js';
 import { agentReply, agentStream, listConversations } from './routes/agent.js';
+import { policy } from './routes/policy.js';
 import { register } from './routes/register.js';
 import { visitorStream } from './routes/stream.js';
 import { getConversation, logout, pageChange, sendMessage } from './routes/visitor.js';
@@ -17,6 +18,7 @@ export interface Route {
 
 /** The wire contract's paths (src/identity/protocol.ts), relative to basePath. */
 const STATIC_ROUTES: Readonly<Record<string, Route>> = {
+  '/v1/policy': { methods: { GET: policy, HEAD: policy } },
   '/v1/identity': { methods: { POST: register } },
   '/v1/conversation': { methods: { GET: getConversation } },
   '/v1/messages': { methods: { POST: sendMessage } },

@@ -168,4 +168,23 @@ describe('toNodeListener on a real node:http server', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('60');
   });
+
+  it('a request target cannot pose as the page\'s origin (//host/… and absolute-form)', async () => {
+    const base = await listen(makeHandler());
+    const url = new URL(base);
+    const send = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; allowOrigin: string | undefined }>((resolve, reject) => {
+        const raw = httpRequest({ host: url.hostname, port: url.port, path, method: 'POST', headers: { Origin: 'http://evil.test', 'Content-Type': 'application/json', ...headers } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, allowOrigin: res.headers['access-control-allow-origin'] as string | undefined });
+        });
+        raw.on('error', reject);
+        raw.end(JSON.stringify({ automatedUuid: automatedUuid() }));
+      });
+    // Resolved as a relative reference, these read as http://evil.test/v1/identity: "same origin" as the attacker.
+    expect(await send('//evil.test/v1/identity')).toEqual({ status: 404, allowOrigin: undefined });
+    expect(await send('http://evil.test/v1/identity')).toEqual({ status: 403, allowOrigin: undefined });
+    expect((await send('/v1/identity', { Host: 'evil.test/v1?' })).status).toBe(400);
+    expect((await send('/v1/identity', { Origin: HOST_ORIGIN })).status).toBe(200);
+  });
 });

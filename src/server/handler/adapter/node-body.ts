@@ -64,6 +64,15 @@ export class BodyReader {
     });
   }
 
+  /**
+   * No body at all (RFC 9112 §6.3: neither Content-Length nor
+   * Transfer-Encoding, or a zero length): a CORS preflight, a DELETE.
+   */
+  isAbsent(): boolean {
+    const { headers } = this.req;
+    return headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
+  }
+
   /** A body with a Content-Length small enough to read whole first. */
   isSmall(): boolean {
     const method = this.req.method;
@@ -113,6 +122,12 @@ export class BodyReader {
   settle(): boolean {
     if (this.abandoned) return false;
     if (this.req.readableEnded) return true;
+    // Everything the client sent has arrived (or there was no body): drain what is left, keep the connection.
+    if (this.req.complete) {
+      this.discarding = true;
+      this.req.resume();
+      return true;
+    }
     const declared = this.req.headers['content-length'];
     if (declared === undefined || !/^\d+$/.test(declared) || Number(declared) > this.limit) {
       this.abandon();

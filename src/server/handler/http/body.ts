@@ -1,6 +1,9 @@
 import { takeBufferedBody } from '../request-hints.js';
 import { HttpError } from './errors.js';
 
+/** One decoder for every request: decode() without `stream` starts afresh each call. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Reads a JSON object body under SPEC §6's size limit. The cap is enforced
  * while reading (a missing or lying Content-Length changes nothing), before
@@ -13,7 +16,7 @@ export async function readJsonObject(request: Request, maxBytes: number): Promis
   const bytes = await readCapped(request, maxBytes);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'The request body is not valid UTF-8.');
   }

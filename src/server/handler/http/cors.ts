@@ -1,4 +1,5 @@
 import { HttpError } from './errors.js';
+import { getResponseHeader, rawResponse, setResponseHeader } from './raw-response.js';
 
 /** Methods and request headers the widget uses (SPEC §6: the session travels in Authorization). */
 const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID';
@@ -40,11 +41,10 @@ function normalizeOrigin(origin: string): string {
 
 /** Adds the CORS answer to any response (errors included, so the widget can read their codes). */
 export function applyCorsHeaders(response: Response, origin: string | undefined): Response {
-  const headers = response.headers;
-  appendVary(headers, 'Origin');
+  appendVary(response, 'Origin');
   if (origin !== undefined) {
-    headers.set('Access-Control-Allow-Origin', origin);
-    headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    setResponseHeader(response, 'Access-Control-Allow-Origin', origin);
+    setResponseHeader(response, 'Access-Control-Expose-Headers', EXPOSE_HEADERS);
   }
   return response;
 }
@@ -59,15 +59,16 @@ export function preflightResponse(request: Request, origin: string | undefined, 
     'Access-Control-Max-Age': PREFLIGHT_MAX_AGE,
     Allow: allow.join(', '),
   };
-  const response = new Response(null, { status: 204, headers });
-  appendVary(response.headers, 'Access-Control-Request-Method, Access-Control-Request-Headers');
+  const response = rawResponse(204, null, headers);
+  appendVary(response, 'Access-Control-Request-Method, Access-Control-Request-Headers');
   return response;
 }
 
-function appendVary(headers: Headers, value: string): void {
-  const current = headers.get('Vary');
-  if (!current) headers.set('Vary', value);
+/** Adds to Vary (raw responses keep plain fields: no Headers object is built for this). */
+function appendVary(response: Response, value: string): void {
+  const current = getResponseHeader(response, 'Vary');
+  if (!current) setResponseHeader(response, 'Vary', value);
   else if (!current.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase())) {
-    headers.set('Vary', `${current}, ${value}`);
+    setResponseHeader(response, 'Vary', `${current}, ${value}`);
   }
 }

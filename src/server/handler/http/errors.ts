@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../identity/index.js';
+import { rawResponse } from './raw-response.js';
 
 /**
  * The handler's codes: every stable ErrorCode, plus ERR_INTERNAL for the one
@@ -21,9 +22,13 @@ export class HttpError extends Error {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
-/** A JSON response. API answers carry personal data, so nothing caches them. */
+/**
+ * A JSON response. API answers carry personal data, so nothing caches them.
+ * A raw response (raw-response.ts): a Response everywhere, written straight to
+ * the socket by toNodeListener.
+ */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  return rawResponse(status, JSON.stringify(body), { ...JSON_HEADERS, ...headers });
 }
 
 export function errorResponse(error: HttpError): Response {
@@ -31,5 +36,5 @@ export function errorResponse(error: HttpError): Response {
 }
 
 export function emptyResponse(status = 204, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+  return rawResponse(status, null, { 'Cache-Control': 'no-store', ...headers });
 }

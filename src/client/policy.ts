@@ -1,0 +1,56 @@
+import type { IdentityPolicy } from '../identity/index.js';
+import type { Api, ApiError } from './api.js';
+
+/** The community's rules as the widget knows them. */
+export interface PolicySource {
+  /** Once the server has told them (`/v1/policy`, or a registration answer from an older server). */
+  policy: IdentityPolicy | undefined;
+  /** Runs `fn` once the policy request has answered or failed (at once when it already has). */
+  whenKnown(fn: () => void): void;
+  /** Asks again when the last request reached no server (network, 429, 5xx); call on wake-ups. */
+  retry(): void;
+}
+
+/**
+ * Asks `GET {base}/v1/policy` (SPEC §5), so the widget knows the mode before
+ * registering anything: in `require` mode an anonymous visitor gets no
+ * launcher, and must not cost a refused registration (a red "Failed to load
+ * resource" line in the host page's console) either. A token's lifetime is
+ * judged against the real `minTokenLifetime`, never a guessed default.
+ *
+ * `answered` learns whether an anonymous registration may start the chat:
+ * not in `require` mode, and not after a failure (a server that lacks the
+ * endpoint, 404, or tells no policy is probed by registering, as before),
+ * plus the server clock when there is an answer.
+ */
+export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: number) => void): PolicySource {
+  let asking: Promise<void> | undefined;
+  let again = false;
+  const source: PolicySource = {
+    policy: undefined,
+    whenKnown(fn) {
+      if (asking) void asking.then(fn);
+      else fn();
+    },
+    retry() {
+      if (again) ask();
+    },
+  };
+  function ask(): void {
+    again = false;
+    asking = api.policy().then(
+      (answer) => {
+        asking = undefined;
+        source.policy = answer.policy ?? source.policy;
+        answered(source.policy?.mode !== 'require', answer.serverTime);
+      },
+      ({ status }: ApiError) => {
+        asking = undefined;
+        again = !status || status === 429 || status >= 500;
+        answered(status === 404);
+      },
+    );
+  }
+  ask();
+  return source;
+}

@@ -1,0 +1,36 @@
+import type { IdentityPolicy, PolicyResponse } from '../../../identity/index.js';
+import type { HandlerContext } from '../context.js';
+import { jsonResponse } from '../http/errors.js';
+import { enforceRate } from '../rate.js';
+
+/**
+ * `GET|HEAD {base}/v1/policy` (src/identity/protocol.ts): the verifier's rules
+ * and the server clock, so the widget knows the mode before registering
+ * anything (SPEC §5: in `require` mode an anonymous visitor gets no launcher,
+ * and must not cost a refused registration either) and judges a token's
+ * lifetime against the real `minTokenLifetime`. Public data, no credential;
+ * CORS like every visitor route; `no-store` because of `serverTime`.
+ *
+ * Every page view asks once, so it has its own per-address bucket and limit
+ * (`policyRequestsPerMinutePerAddress`) rather than eating into the registrations' one.
+ *
+ * `policy` is absent when the verifier does not publish its rules (a custom
+ * `IdentityVerifier` without `policy`): the widget then learns the mode by
+ * registering. A 404 for that case would print "Failed to load resource" in
+ * every host page's console.
+ */
+export async function policy(ctx: HandlerContext, request: Request): Promise<Response> {
+  enforceRate(ctx, `policy:address:${ctx.clientAddress(request)}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
+  const rules = ctx.verifier.policy;
+  const answer: PolicyResponse = {
+    ...(rules ? { policy: publicPolicy(rules) } : {}),
+    serverTime: ctx.now(),
+  };
+  const response = jsonResponse(200, answer);
+  return request.method === 'HEAD' ? new Response(null, { status: 200, headers: response.headers }) : response;
+}
+
+/** Only the three fields of the contract: a verifier's own object may carry more than the browser should see. */
+function publicPolicy({ mode, minTokenLifetime, clockTolerance }: IdentityPolicy): IdentityPolicy {
+  return { mode, minTokenLifetime, clockTolerance };
+}
