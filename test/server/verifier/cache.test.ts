@@ -4,20 +4,12 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStaticKeySource, createVerificationKey, createVerifier, defineCommunity, type KeySource, type VerificationKey } from '../../../src/server/verifier/index.js';
 import { HS_KEY, signHS256 } from '../../helpers/sign.js';
-import { codeOf, keys, NOW, payload, verifierFor } from './fixtures.js';
+import { codeOf, keys, NOW, payload, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('the verified-token cache', () => {
   it('re-runs the time checks on a hit: too soon, then expired, as the clock moves', async () => {

@@ -4,21 +4,13 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../../src/identity/index.js';
 import { createVerifier, defineCommunity } from '../../../src/server/verifier/index.js';
 import { HS_KEY, signHS256 } from '../../helpers/sign.js';
-import { attackVerifier, codeOf, failure, forge, HS_HEADER, jwt, KEYS, NOW, payload, rejects, T, verifierFor } from './fixtures.js';
+import { attackVerifier, codeOf, failure, forge, HS_HEADER, jwt, KEYS, NOW, payload, rejects, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('5. claims', () => {
   it('exp missing, a string, or not finite → ERR_JWT_EXP_MISSING', async () => {

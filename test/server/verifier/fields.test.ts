@@ -6,21 +6,13 @@
  * shared helpers are in fixtures.ts.
  */
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AUTOMATED_UUID_PATTERN } from '../../../src/identity/index.js';
 import { createVerifier, defineCommunity } from '../../../src/server/verifier/index.js';
 import { hmacSignature, HS_KEY, HS_KEY_256, signHS256, signRS256 } from '../../helpers/sign.js';
-import { attackVerifier, codeOf, forge, HS_HEADER, KEYS, NOW, payload, RSA, rsa, T, verifierFor } from './fixtures.js';
+import { attackVerifier, codeOf, forge, HS_HEADER, KEYS, NOW, payload, RSA, rsa, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('6. payload fields', () => {
   it('a wrong type → ERR_IDENTITY_INVALID', async () => {

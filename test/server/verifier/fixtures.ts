@@ -5,7 +5,7 @@
  * never by the library under test.
  */
 import { generateKeyPairSync, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { IdentityError, type IdentityErrorCode, type VerifyInput } from '../../../src/identity/index.js';
 import { createVerifier, defineCommunity, type CommunityConfig } from '../../../src/server/verifier/index.js';
 import { b64url, HS_KEY, HS_KEY_256, hmacSignature, rsaKey, rsaSignature } from '../../helpers/sign.js';
@@ -98,3 +98,18 @@ export async function rejects(input: VerifyInput, code: IdentityErrorCode | Iden
   return identityError;
 }
 export const jwt = (token: string, verifier = require_) => verifier.verify({ jwt: token });
+
+/**
+ * Hooks every verifier test file installs: definition-time warnings (the
+ * deprecated 'accept' mode) muted, and after each test a check that nothing
+ * polluted Object.prototype.
+ */
+export function useVerifierTestHooks(): void {
+  beforeEach(() => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+}

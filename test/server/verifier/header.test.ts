@@ -5,21 +5,13 @@
  * shared helpers are in fixtures.ts.
  */
 import { createHmac, sign as rawSign } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../../src/identity/index.js';
 import { createVerifier, defineCommunity } from '../../../src/server/verifier/index.js';
 import { b64url, hmacSignature, HS_KEY, HS_KEY_256, signRS256 } from '../../helpers/sign.js';
-import { codeOf, failure, forge, HS_HEADER, hsWithHeader, OTHER_RSA, payload, rejects, RS_HEADER, rs, RSA, rsa, T, verifierFor } from './fixtures.js';
+import { codeOf, failure, forge, HS_HEADER, hsWithHeader, OTHER_RSA, payload, rejects, RS_HEADER, rs, RSA, rsa, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('3. header', () => {
   it.each(['none', 'HS512', 'RS512', 'PS256', 'ES256', undefined])('alg %s → ERR_JWT_ALG', async (alg) => {

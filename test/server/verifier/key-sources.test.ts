@@ -7,20 +7,12 @@
 import { createPublicKey, generateKeyPairSync, sign as rawSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwksKeySource, createVerificationKey, createVerifier, defineCommunity } from '../../../src/server/verifier/index.js';
 import { hmacSignature, HS_KEY, signHS256, signRS256 } from '../../helpers/sign.js';
-import { codeOf, failure, forge, HS_HEADER, hsWithHeader, KEYS, keys, NOW, payload, rejects, RS_HEADER, rs, RSA, rsa, T } from './fixtures.js';
+import { codeOf, failure, forge, HS_HEADER, hsWithHeader, KEYS, keys, NOW, payload, rejects, RS_HEADER, rs, RSA, rsa, T, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('key sources', () => {
   it('an asynchronous key source works', async () => {

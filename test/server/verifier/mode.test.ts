@@ -4,19 +4,11 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hmacSignature, HS_KEY, HS_KEY_256, signHS256 } from '../../helpers/sign.js';
-import { attackVerifier, codeOf, forge, HS_HEADER, jwt, payload, rejects, require_, RS_HEADER, rs, T, verifierFor } from './fixtures.js';
+import { attackVerifier, codeOf, forge, HS_HEADER, jwt, payload, rejects, require_, RS_HEADER, rs, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('control: well-formed tokens verify', () => {
   it('HS256 (24-char and 64-char secrets) and RS256', async () => {

@@ -4,19 +4,11 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { b64url, HS_KEY, signHS256 } from '../../helpers/sign.js';
-import { codeOf, enc, forge, HS_HEADER, payload, rejects } from './fixtures.js';
+import { codeOf, enc, forge, HS_HEADER, payload, rejects, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('2. token shape → ERR_JWT_MALFORMED', () => {
   it.each([

@@ -5,21 +5,13 @@
  * shared helpers are in fixtures.ts.
  */
 import { createPublicKey, sign as rawSign } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStaticKeySource, createVerifier, defineCommunity, type VerificationKey } from '../../../src/server/verifier/index.js';
 import { webCryptoBackend } from '../../../src/server/verifier/crypto/webcrypto.js';
 import { b64url, hmacSignature, HS_KEY, HS_KEY_256, signHS256, signRS256 } from '../../helpers/sign.js';
-import { attackVerifier, codeOf, enc, forge, HS_HEADER, hs, keys, NOW, OTHER_RSA, otherRsa, payload, rejects, RS_HEADER, rs, rsa, T } from './fixtures.js';
+import { attackVerifier, codeOf, enc, forge, HS_HEADER, hs, keys, NOW, OTHER_RSA, otherRsa, payload, rejects, RS_HEADER, rs, rsa, T, useVerifierTestHooks } from './fixtures.js';
 
-// Definition-time warnings (the deprecated 'accept' mode) would only clutter the output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // No test may leave Object.prototype polluted.
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+useVerifierTestHooks();
 
 describe('4. signature → ERR_JWT_SIGNATURE', () => {
   it('a wrong secret', async () => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { rawResponseParts, type RawResponseParts } from '../http/raw-response.js';
+import { concatBytes } from '../http/bytes.js';
 
 type NodeHeaders = Record<string, string | string[]>;
 
@@ -66,14 +67,7 @@ async function readWhole(body: ReadableStream<Uint8Array>): Promise<Uint8Array> 
     chunks.push(value);
     total += value.byteLength;
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 /** An event stream: headers at once (the client must see them before the first event), then chunk by chunk. */

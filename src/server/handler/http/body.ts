@@ -1,5 +1,6 @@
 import { takeBufferedBody } from '../request-hints.js';
 import { HttpError } from './errors.js';
+import { concatBytes } from './bytes.js';
 
 /** One decoder for every request: decode() without `stream` starts afresh each call. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -68,13 +69,7 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     if (error instanceof Error && error.name === 'BodyTooLargeError') throw tooLarge(maxBytes);
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'The request body could not be read.');
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -10,6 +10,7 @@ import { timingSafeEqualText } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
 import { openSse } from '../live/sse.js';
+import { publicIdentity } from './register.js';
 import { readClientId, readMessageBody } from './visitor.js';
 
 /**
@@ -32,15 +33,9 @@ export async function agentView(ctx: HandlerContext, record: ConversationRecord)
   const { identity } = record;
   return {
     id: record.id,
-    uuid: identity.uuid,
-    uuidSource: identity.uuidSource,
-    signed: identity.signed,
-    ...(identity.kid === undefined ? {} : { kid: identity.kid }),
-    ...(identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt }),
-    fields: identity.fields ?? {},
+    ...publicIdentity(identity),
     customFields: identity.customFields ?? {},
     extraValues: identity.extraValues ?? {},
-    warnings: identity.warnings ?? [],
     messages: await ctx.store.listMessages(record.id),
     ...(record.lastPage === undefined ? {} : { lastPage: record.lastPage }),
     updatedAt: record.updatedAt,
