@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createMessagingHandler, toNodeListener } from '../../dist/server.js';
-import { sendFile, sendJson, sendText } from './http.mjs';
+import { loopbackHost, sendFile, sendJson, sendText } from './http.mjs';
 
 const ROOT = fileURLToPath(new URL('../public/chat', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -34,6 +34,8 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
   });
 
   const server = createServer((req, res) => {
+    // Before anything (the agent credential, the handler): only our own loopback name.
+    if (!loopbackHost(req)) return sendText(res, 421, 'unknown host');
     const url = new URL(req.url ?? '/', 'http://chat');
     const path = url.pathname;
     const mounted = handlers.find((h) => path === h.base || path.startsWith(`${h.base}/`));

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { USERS, createTokenMinter } from './host-backend.mjs';
 import { MOUNTS } from './community.mjs';
-import { attr, readJson, sendFile, sendJson, sendText } from './http.mjs';
+import { attr, loopbackHost, readJson, sendFile, sendJson, sendText } from './http.mjs';
 
 const ROOT = fileURLToPath(new URL('../public/host', import.meta.url));
 
@@ -49,6 +49,7 @@ function csp(chatOrigin) {
 export function createHostSite({ signingKeys, chatPort, modes }) {
   const minter = createTokenMinter(signingKeys);
   return createServer(async (req, res) => {
+    if (!loopbackHost(req)) return sendText(res, 421, 'unknown host');
     const url = new URL(req.url ?? '/', 'http://host');
     const chatOrigin = `http://${hostname(req)}:${chatPort()}`;
     const page = url.pathname === '/esm' ? 'esm.html' : url.pathname === '/' || url.pathname === '/index.html' ? 'index.html' : null;

@@ -18,6 +18,17 @@ export const BASE_HEADERS = {
   'cache-control': 'no-store',
 };
 
+/**
+ * DNS rebinding guard: a hostile name that resolves to 127.0.0.1 would make
+ * the demo same-origin with an attacker's page. Answer only requests that
+ * name this server as 127.0.0.1:port or localhost:port.
+ */
+export function loopbackHost(req) {
+  const { host } = req.headers;
+  const port = req.socket.localPort;
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
 /** Serves `file` (relative to `root`) or answers 404; never escapes `root`. */
 export async function sendFile(res, root, file, headers = {}, transform) {
   const path = normalize(join(root, file));

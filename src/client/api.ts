@@ -78,9 +78,15 @@ export class Api {
     return this.#call('DELETE', '/v1/session', session);
   }
 
-  /** A raw request, for the stream. The global `fetch` is looked up at each call (tests and polyfills replace it). */
+  /**
+   * `fetch` as it was when the widget started: a wrapper the host page installs later
+   * (analytics, error trackers) never sees a JWT in a request body.
+   */
+  readonly #fetch = fetch.bind(globalThis);
+
+  /** A raw request, for the stream. */
   request(path: string, init: RequestInit): Promise<Response> {
-    return fetch(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
+    return this.#fetch(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
   }
 
   async #call<T>(method: string, path: string, session?: string, body?: unknown): Promise<T> {

@@ -67,11 +67,16 @@ export class Chat {
 
   /** Forgets the session and everything shown (logout, user switch). */
   detach(): void {
+    const { view } = this.#deps;
     this.#reset();
+    // A 429 was this visitor's: the next one starts unblocked.
+    clearTimeout(this.#rateTimer);
+    view.hideNotice('rate-limited');
+    view.blockSending('rate', false);
     this.session = undefined;
     this.conversationId = undefined;
     this.#unread = 0;
-    this.#deps.view.setUnread(0);
+    view.setUnread(0);
   }
 
   stopStream(): void {
@@ -119,7 +124,7 @@ export class Chat {
   /** Tells the server the page changed; before a session exists, once it does. */
   pageChange(): void {
     this.#pagePending = !this.session;
-    if (this.session) this.#deps.api.page(this.session, { url: location.href, title: document.title }).catch(() => {});
+    if (this.session) this.#deps.api.page(this.session, { url: location.origin + location.pathname, title: document.title }).catch(() => {});
   }
 
   #reset(keepLocal = false): void {
@@ -131,13 +136,17 @@ export class Chat {
 
   async #loadHistory(): Promise<void> {
     const generation = this.#generation;
+    const { view } = this.#deps;
+    view.setBusy(true);
     try {
       const { messages } = await this.#deps.api.conversation(this.session!);
       if (generation !== this.#generation) return;
-      for (const message of messages) this.#deps.view.renderEntry(this.conversation.upsert(message).entry);
+      for (const message of messages) view.renderEntry(this.conversation.upsert(message).entry);
       this.#engaged = messages.some((m) => m.author === 'visitor');
     } catch {
       // No history (network): the stream still brings what comes next.
+    } finally {
+      view.setBusy(false);
     }
     if (generation === this.#generation) this.#startStream();
   }
@@ -213,7 +222,6 @@ export class Chat {
   }
 
   dispose(): void {
-    this.#reset();
-    clearTimeout(this.#rateTimer);
+    this.detach();
   }
 }

@@ -48,21 +48,25 @@ const BUILT_IN: Translations = {
 
 export type TranslationKey = keyof (typeof BUILT_IN)['en'];
 
+const UNSAFE = /^(__proto__|constructor|prototype)$/;
+
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {
-  readonly #table: Translations = {};
+  /** Null-prototype tables: a host's `{"__proto__": …}` can never reach Object.prototype. */
+  readonly #table: Translations = Object.create(null);
   locale: string;
 
   constructor(locale?: string) {
-    for (const [lang, dict] of Object.entries(BUILT_IN)) this.#table[lang] = { ...dict };
+    this.add(BUILT_IN);
     this.locale = pickLocale(locale);
   }
 
   add(translations: Translations): void {
     for (const [lang, dict] of Object.entries(translations)) {
       const key = lang.toLowerCase();
-      const target = (this.#table[key] ??= {});
-      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string') target[name] = text;
+      if (UNSAFE.test(key)) continue;
+      const target = (this.#table[key] ??= Object.create(null) as Record<string, string>);
+      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !UNSAFE.test(name)) target[name] = text;
     }
   }
 

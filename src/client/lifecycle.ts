@@ -86,7 +86,13 @@ export class IdentityLifecycle {
     const previous = this.#current;
     this.#current = { status: 'verified', ...(expiresAt !== undefined && { expiresAt }) };
     this.#current.status = this.#statusByClock();
-    this.#changed(previous);
+    // A token living no longer than renewBefore is `expiring` already: renew it halfway
+    // through what is left (at least 5 s on, so it cannot loop), not at once nor never.
+    const short = this.#current.status === 'expiring';
+    this.#changed(previous, short);
+    if (short && this.#options.renew) {
+      this.#cancelRetry = runAt(Date.now() + Math.max(RETRY_BASE, (expiresAt! - this.serverNow()) / 2), () => void this.#renew());
+    }
   }
 
   /** The server refused it. A live session (a failed renewal) keeps its state and clock. */
@@ -134,13 +140,14 @@ export class IdentityLifecycle {
     this.#changed(previous);
   }
 
-  #changed(previous: LifecycleState): void {
+  #changed(previous: LifecycleState, armed = false): void {
     this.#schedule();
     const { status } = this.#current;
     if (status !== 'expiring' && status !== 'expired') this.#stopRetry();
     this.#options.onChange(this.#current, previous);
     const entered = status !== previous.status;
-    if (entered && (status === 'expiring' || (status === 'expired' && previous.status !== 'expiring'))) {
+    // Expired with no retry waiting (none armed, or a renewal that did not help): renew now.
+    if (!armed && entered && (status === 'expiring' || (status === 'expired' && !this.#cancelRetry))) {
       void this.#renew();
     }
   }

@@ -9,12 +9,19 @@ import { readIdentityInput } from './identity-input.js';
 import { IdentityLifecycle, type LifecycleState } from './lifecycle.js';
 import { askPolicy } from './policy.js';
 import { createTabSync, type TabMessage } from './tabs.js';
+import { validSeconds } from './timers.js';
 import { inspectToken } from './token.js';
 import type { IdentityResult, Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { mountElement } from './mount.js';
 import { onWake } from './wake.js';
+
+/** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
+function seconds(value: unknown): number | undefined {
+  if (value === undefined || validSeconds(value)) return value;
+  console.error('chatq: renewBefore must be a number of seconds ≥ 0.');
+}
 
 /**
  * Creates the chat widget (SPEC §5). It composes the identity lifecycle, the
@@ -44,16 +51,18 @@ export function createMessenger(options: MessengerOptions): Messenger {
   /** When the server last forgot our session: re-register at most once a minute. */
   let lostAt = -Infinity;
   /** A registration that failed on the network (or a 5xx): retried on the next wake-up (`online`…). */
-  let unreached: { request: RegisterRequest; anonymous: boolean } | undefined;
+  let unreached: { request: RegisterRequest; anonymous: boolean; generation: number } | undefined;
   /** The server gave an anonymous visitor a session (reject or accept mode). */
   let anonymousAllowed = false;
   let registrations: Promise<unknown> = Promise.resolve();
+  /** Registrations queued or in flight: a logout in another tab must supersede them too. */
+  let registering = 0;
   let mounted = false;
   let destroyed = false;
 
   const tabs = createTabSync(api.base, onTabMessage);
   const lifecycle = new IdentityLifecycle({
-    renewBefore: options.renewBefore ?? 300,
+    renewBefore: seconds(options.renewBefore) ?? 300,
     onChange: lifecycleChanged,
     ...(options.getToken && {
       renew: async () => {
@@ -82,6 +91,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (anonymous && !destroyed && !lastRequest && lifecycle.state.status === 'anonymous') void register({}, true);
   });
 
+  /** Ends a session on the server, whatever the answer (it may be gone already). */
+  function endSession(session: string): void {
+    api.logout(session).catch(() => {});
+  }
+
   /** The server forgot (or idled out) the session: register the same identity again, not in a loop. */
   function registerAgain(keepSession: boolean): void {
     if (!keepSession) chat.session = undefined;
@@ -92,7 +106,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
   const stopWake = onWake(() => {
     lifecycle.check();
     server.retry();
-    if (unreached && !chat.session) void register(unreached.request, unreached.anonymous);
+    // Only the visitor who is still current: never one from before a logout.
+    if (unreached && unreached.generation === generation && !chat.session) void register(unreached.request, unreached.anonymous);
   });
 
   view.handlers = {
@@ -140,16 +155,24 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   /** Registers an identity (or none, `anonymous`); registrations run one at a time, in order. */
   function register(request: RegisterRequest, anonymous = false, sameVisitor = true): Promise<IdentityResult> {
+    // Read now, not when its turn comes: a logout queued behind it must win.
+    const expected = generation;
+    registering++;
     const run = async (): Promise<IdentityResult> => {
-      const expected = generation;
+      const superseded = { ok: false, code: 'ERR_SESSION_INVALID', message: 'superseded' } as const;
+      if (expected !== generation || destroyed) return superseded;
       const previousSession = chat.session;
       unreached = undefined;
       if (!anonymous) lifecycle.submit();
       try {
         const answer = await api.register({ ...request, automatedUuid }, sameVisitor ? previousSession : undefined);
-        if (expected !== generation || destroyed) return { ok: false, code: 'ERR_SESSION_INVALID', message: 'superseded' };
+        if (expected !== generation || destroyed) {
+          // The server made a session nobody will use: end it (not one still shown).
+          if (answer.session !== chat.session) endSession(answer.session);
+          return superseded;
+        }
         // From anonymous to signed in: the anonymous session is no longer needed.
-        if (previousSession && !sameVisitor && previousSession !== answer.session) api.logout(previousSession).catch(() => {});
+        if (previousSession && !sameVisitor && previousSession !== answer.session) endSession(previousSession);
         server.policy = answer.policy ?? server.policy;
         identity = answer.identity;
         lastRequest = request;
@@ -170,10 +193,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
         if (!anonymous && claimedUuid !== undefined) tabs.post({ type: 'switch', automatedUuid, uuid: claimedUuid });
         return { ok: true, identity };
       } catch (error) {
+        if (expected !== generation || destroyed) return superseded;
         const { code, message } = error instanceof ApiError ? error : new ApiError(0, 'ERR_NETWORK', String(error));
-        if (expected !== generation || destroyed) return { ok: false, code, message };
         const status = error instanceof ApiError ? error.status : 0;
-        if (status === 0 || status >= 500) unreached = { request, anonymous };
+        if (status === 0 || status >= 500) unreached = { request, anonymous, generation };
         if (!anonymous) {
           console.error(`chatq: the chat server refused the identity (${code}): ${message}`);
           lifecycle.rejected(code);
@@ -182,7 +205,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
         return { ok: false, code, message };
       }
     };
-    const result = registrations.then(run, run);
+    const result = registrations.then(run, run).finally(() => registering--);
     registrations = result;
     return result;
   }
@@ -194,9 +217,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     identity = undefined;
     claimedUuid = undefined;
     lastRequest = undefined;
+    unreached = undefined;
     chat.detach();
     view.draft = '';
-    for (const kind of ['session-expired', 'rate-limited', 'offline'] as const) view.hideNotice(kind);
+    // The rate-limit and offline notices go with chat.detach().
+    view.hideNotice('session-expired');
     view.blockSending('expired', false);
     view.setGreeting(undefined);
     lifecycle.reset();
@@ -215,7 +240,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   function endVisitor(kind: 'logout' | 'switch', uuid = ''): void {
     const session = chat.session;
     resetLocal(randomId(), kind === 'logout');
-    if (session) api.logout(session).catch(() => {});
+    if (session) endSession(session);
     tabs.post(kind === 'logout' ? { type: 'logout', automatedUuid } : { type: 'switch', automatedUuid, uuid });
   }
 
@@ -224,11 +249,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (message.conversationId === chat.conversationId) chat.receive(message.message, true);
     } else if (
       AUTOMATED_UUID_PATTERN.test(message.automatedUuid) &&
-      (identity || chat.session) &&
+      // A registration on its way counts: it must not sign the previous visitor in after.
+      (identity || chat.session || registering) &&
       (message.type === 'logout' || message.uuid !== claimedUuid)
     ) {
       // This tab's own session ends too: the server may keep one per tab.
-      if (chat.session) api.logout(chat.session).catch(() => {});
+      if (chat.session) endSession(chat.session);
       resetLocal(message.automatedUuid, true);
     }
   }
@@ -284,7 +310,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     setConfiguration(configuration) {
       Object.assign(config, configuration);
       if (configuration.locale) strings.locale = configuration.locale.toLowerCase();
-      if (configuration.renewBefore !== undefined) lifecycle.setRenewBefore(configuration.renewBefore);
+      const renewBefore = seconds(configuration.renewBefore);
+      if (renewBefore !== undefined) lifecycle.setRenewBefore(renewBefore);
       view.refreshText();
       if (mounted) mount();
     },

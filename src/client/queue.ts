@@ -1,3 +1,4 @@
+import { validSeconds } from './timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEventName } from './types.js';
 
 /** Every event name, to check `_onEvent` (SPEC §5). */
@@ -54,9 +55,10 @@ const COMMANDS: Record<string, Handler> = {
   _setConfiguration(m, [configuration]) {
     if (!isObject(configuration)) return 'takes an object, e.g. { embedded: true, parentNodeId: "chat" }';
     for (const [key, value] of Object.entries(configuration)) {
-      const expected = CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
+      // Own keys only: `constructor` and the like are not options.
+      const expected = Object.hasOwn(CONFIGURATION_TYPES, key) && CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
       if (!expected) return `does not know "${key}"; use ${Object.keys(CONFIGURATION_TYPES).join(', ')}`;
-      if (typeof value !== expected || (expected === 'number' && !((value as number) >= 0))) {
+      if (typeof value !== expected || (expected === 'number' && !validSeconds(value))) {
         return `"${key}" must be a ${expected === 'number' ? 'number of seconds ≥ 0' : expected}`;
       }
     }
@@ -81,7 +83,7 @@ export function runCommand(messenger: Messenger, command: unknown): void {
       return;
     }
     const [name, ...args] = command as [string, ...unknown[]];
-    const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) {
       console.error(`chatq: unknown command "${name}"; known commands: ${Object.keys(COMMANDS).join(', ')}.`);
       return;

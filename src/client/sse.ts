@@ -15,8 +15,6 @@ export interface SseEvent {
 export interface SseParser {
   /** Feeds decoded text; chunks may split lines (and CR from LF) anywhere. */
   push(chunk: string): void;
-  /** The last event id seen, to resend as `Last-Event-ID` on reconnect. */
-  readonly lastEventId: string;
 }
 
 /**
@@ -80,9 +78,6 @@ export function createSseParser(
         start = i + 1;
       }
       buffer = buffer.slice(start);
-    },
-    get lastEventId() {
-      return lastEventId;
     },
   };
 }

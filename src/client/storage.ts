@@ -2,13 +2,12 @@
  * localStorage that never throws. Private browsing, blocked cookies and
  * sandboxed iframes make `localStorage` (or merely reading the property)
  * throw a SecurityError; the chat must keep working without persistence.
- * Only the automated uuid and the conversation id are ever stored — never
- * the JWT or the session (SPEC §5).
+ * Only the automated uuid is ever stored — never the JWT, the session or
+ * the conversation (SPEC §5).
  */
 export interface SafeStorage {
   get(key: string): string | null;
   set(key: string, value: string): void;
-  remove(key: string): void;
 }
 
 function store(): Storage | undefined {
@@ -32,13 +31,6 @@ export const safeStorage: SafeStorage = {
       store()?.setItem(key, value);
     } catch {
       // Quota or policy: the value simply does not persist.
-    }
-  },
-  remove(key) {
-    try {
-      store()?.removeItem(key);
-    } catch {
-      // As above.
     }
   },
 };

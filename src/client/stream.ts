@@ -25,6 +25,8 @@ export interface StreamOptions {
 const WATCHDOG_MS = 65_000;
 const RETRY_BASE = 1_000;
 const RETRY_CAP = 30_000;
+/** A stream that stayed open this long (or delivered an event) was healthy: backoff starts over. */
+const HEALTHY_MS = 30_000;
 
 /** Opens the stream; returns a function that closes it for good. */
 export function openStream(options: StreamOptions): () => void {
@@ -59,13 +61,17 @@ export function openStream(options: StreamOptions): () => void {
         }
         if (error.retryAfter) wait = error.retryAfter * 1000;
       } else if (response.body) {
-        attempt = 0;
+        // Not on the 200 alone: a proxy answering 200 then closing at once would reconnect in a storm.
+        const opened = Date.now();
         options.onConnected?.(true);
         const parser = createSseParser(
           ({ event, data, id }) => {
             try {
               const parsed = JSON.parse(data) as StreamEvent;
-              if (parsed && parsed.type === event) options.onEvent(parsed, id);
+              if (parsed && parsed.type === event) {
+                attempt = 0;
+                options.onEvent(parsed, id);
+              }
             } catch {
               // Not ours (malformed JSON): skip this one event, keep the stream.
             }
@@ -81,6 +87,7 @@ export function openStream(options: StreamOptions): () => void {
           feed();
           parser.push(decoder.decode(value, { stream: true }));
         }
+        if (Date.now() - opened >= HEALTHY_MS) attempt = 0;
       }
     } catch {
       // Network error or the watchdog's abort: reconnect below.

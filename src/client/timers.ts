@@ -6,9 +6,14 @@
  */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-/** Runs `fn` at local wall-clock time `at` (ms); returns a cancel function. */
+/** A number of seconds for `renewBefore`: finite and ≥ 0. */
+export const validSeconds = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value < Infinity;
+
+/** Runs `fn` at local wall-clock time `at` (ms); a non-finite `at` means never. Returns a cancel function. */
 export function runAt(at: number, fn: () => void): () => void {
   let handle: ReturnType<typeof setTimeout> | undefined;
+  // NaN would re-arm a 0 ms timer forever (NaN <= 0 is false; setTimeout(f, NaN) is 0 ms).
+  if (!Number.isFinite(at)) return () => {};
   const arm = (): void => {
     const remaining = at - Date.now();
     if (remaining <= 0) {

@@ -3,9 +3,6 @@ import type { IdentityPolicy } from '../identity/index.js';
 
 /** What the widget reads from a JWT without verifying it (SPEC §5: no crypto in the browser). */
 export interface TokenInfo {
-  /** `exp` in milliseconds, when present and a finite number. */
-  expiresAt?: number;
-  uuid?: string;
   /** Integrator-facing reasons the server will refuse this token; empty when it looks fine. */
   problems: string[];
 }
@@ -26,30 +23,24 @@ export function inspectToken(jwt: string, policy: IdentityPolicy | undefined, se
     problems.push(`its header "alg" is ${JSON.stringify(header.alg)}; sign it with HS256 or RS256.`);
   }
   if (typeof header.kid !== 'string' || !header.kid) {
-    problems.push('its header has no "kid"; put the id of the signing key (as configured in jwtKeys) in it.');
+    problems.push('its header has no "kid" (its key\'s id in jwtKeys).');
   }
-  const uuid = claimedUuid(payload.uuid);
-  if (uuid === undefined) {
-    problems.push('its payload has no valid "uuid"; put the visitor\'s id in your system in it.');
+  if (claimedUuid(payload.uuid) === undefined) {
+    problems.push('its payload has no valid "uuid" (the visitor\'s id in your system).');
   }
   const exp = payload.exp;
-  let expiresAt: number | undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    problems.push('its payload has no numeric "exp"; give it an expiry (seconds since the epoch).');
+    problems.push('its payload has no numeric "exp" (expiry, seconds since the epoch).');
   } else {
-    expiresAt = exp * 1000;
-    const left = Math.floor((expiresAt - serverNow) / 1000);
+    const left = Math.floor((exp * 1000 - serverNow) / 1000);
     const tolerance = policy?.clockTolerance ?? 0;
     if (left < -tolerance) {
       problems.push(`it expired ${-left} s ago (server time); sign a fresh one.`);
     } else if (policy && left + tolerance < policy.minTokenLifetime) {
-      problems.push(
-        `it expires in ${left} s, less than the ${policy.minTokenLifetime} s the server requires ` +
-          '(minTokenLifetime); sign tokens that live longer.',
-      );
+      problems.push(`it expires in ${left} s, less than the ${policy.minTokenLifetime} s the server requires (minTokenLifetime).`);
     }
   }
-  return { ...(expiresAt !== undefined && { expiresAt }), ...(uuid !== undefined && { uuid }), problems };
+  return { problems };
 }
 
 /**

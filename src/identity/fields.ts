@@ -15,7 +15,14 @@ const STRING_FIELDS = ['screenname', 'firstname', 'lastname', 'company'] as cons
 const KNOWN_FIELDS = [...STRING_FIELDS, 'email', 'avatar_url', 'uuid', 'extra_values'].join(', ');
 /** SPEC §2: never honoured anywhere. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const EXTRA_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * SPEC §2: an extra value key is 1–64 characters A-Z a-z 0-9 _ . - (and never
+ * one of FORBIDDEN_KEYS). The one definition of that rule: the verifier checks
+ * `extraValueMapping` keys against it too, so a mapping can only name a key a
+ * payload can carry. No `g` or `y` flag, so sharing it is safe (`test` keeps no
+ * `lastIndex` state).
+ */
+export const EXTRA_VALUE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
 /** Identity data after SPEC §2 rules; the verifier maps it onto agent fields. */
@@ -35,10 +42,6 @@ function typeName(value: unknown): string {
 
 function invalid(path: string, message: string): IdentityError {
   return new IdentityError('ERR_IDENTITY_INVALID', `${path}: ${message}`, { path });
-}
-
-function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /**
@@ -110,7 +113,7 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
   let count = 0;
   for (const key of Object.keys(value)) {
     // The path is built only for a warning or an error: most keys need none.
-    if (FORBIDDEN_KEYS.has(key) || !EXTRA_KEY.test(key)) {
+    if (FORBIDDEN_KEYS.has(key) || !EXTRA_VALUE_KEY.test(key)) {
       warnings.push({
         code: 'W_EXTRA_KEY_INVALID',
         path: `${path}.${key}`,
@@ -174,7 +177,7 @@ export function normalizeIdentityData(
   }
 
   for (const name of STRING_FIELDS) {
-    if (!hasOwn(record, name)) continue;
+    if (!Object.hasOwn(record, name)) continue;
     const value = record[name];
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
@@ -189,7 +192,7 @@ export function normalizeIdentityData(
     fields[name] = value;
   }
 
-  if (hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
+  if (Object.hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
     const email = record.email;
     if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
     if (email.length <= LIMITS.email && EMAIL.test(email)) fields.email = email;
@@ -202,7 +205,7 @@ export function normalizeIdentityData(
     }
   }
 
-  if (hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
+  if (Object.hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
     const url = record.avatar_url;
     if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
     if (isHttpUrl(url)) fields.avatar_url = url;
@@ -215,9 +218,9 @@ export function normalizeIdentityData(
     }
   }
 
-  const uuid = hasOwn(record, 'uuid') ? normalizeUuid(record.uuid, options.uuidPath ?? `${path}.uuid`) : undefined;
+  const uuid = Object.hasOwn(record, 'uuid') ? normalizeUuid(record.uuid, options.uuidPath ?? `${path}.uuid`) : undefined;
   const extraValues = normalizeExtraValues(
-    hasOwn(record, 'extra_values') ? record.extra_values : undefined,
+    Object.hasOwn(record, 'extra_values') ? record.extra_values : undefined,
     `${path}.extra_values`,
     warnings,
   );

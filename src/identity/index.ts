@@ -21,5 +21,6 @@ export { decodeJwt, MAX_JWT_LENGTH } from './jwt.js';
 export type { DecodedJwt, JsonObject, JwtPartDecoder } from './jwt.js';
 export { decodeBase64url, encodeBase64url } from './base64url.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
+export { EXTRA_VALUE_KEY } from './fields.js';
 export type { NormalizedIdentity } from './fields.js';
 export * from './protocol.js';

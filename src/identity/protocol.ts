@@ -143,7 +143,19 @@ export interface AgentReplyRequest {
   clientId?: string;
 }
 
-export type AgentStreamEvent = { type: 'conversation'; conversation: AgentConversation };
+/** A conversation without its history, plus the seq of its newest message. */
+export type AgentConversationSummary = Omit<AgentConversation, 'messages'> & { lastSeq: number };
+
+/**
+ * SSE events on `{base}/agent/v1/stream`: `conversation` carries the whole
+ * history (on connect, or when the stream fell behind); afterwards `message`
+ * brings one new message and `summary` a change of identity or page, so a
+ * long conversation is never re-sent per message.
+ */
+export type AgentStreamEvent =
+  | { type: 'conversation'; conversation: AgentConversation }
+  | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage }
+  | { type: 'summary'; conversation: AgentConversationSummary };
 
 /** Bounds shared by both sides. */
 export const MESSAGE_MAX_LENGTH = 4000;

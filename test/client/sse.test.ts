@@ -6,7 +6,7 @@ function parse(chunks: string[], initialId = ''): { events: SseEvent[]; retries:
   const retries: number[] = [];
   const parser = createSseParser((e) => events.push(e), (ms) => retries.push(ms), initialId);
   for (const chunk of chunks) parser.push(chunk);
-  return { events, retries, lastEventId: parser.lastEventId };
+  return { events, retries, lastEventId: events.at(-1)?.id ?? initialId };
 }
 
 describe('SSE parser (WHATWG event stream interpretation)', () => {

@@ -3,8 +3,9 @@
  * from the host page (unsigned) or a JWT payload. A wrong type is an error
  * (ERR_IDENTITY_INVALID); a value past a bound is dropped with a warning.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IdentityError, LIMITS, normalizeIdentityData, normalizeUuid } from '../../src/identity/index.js';
+import { EXTRA_VALUE_KEY, FORBIDDEN_KEYS, IdentityError, LIMITS, normalizeIdentityData, normalizeUuid } from '../../src/identity/index.js';
 
 function invalid(data: unknown, path: 'identity' | 'payload' = 'identity', uuidPath?: string): IdentityError {
   try {
@@ -282,5 +283,26 @@ describe('__proto__, constructor and prototype are never honoured', () => {
     const result = normalizeIdentityData(JSON.parse('{"__proto__":{"firstname":"Evil"}}'), 'identity');
     expect(result.fields.firstname).toBeUndefined();
     expect(result.warnings).toEqual([expect.objectContaining({ code: 'W_UNKNOWN_FIELD', path: 'identity.__proto__' })]);
+  });
+});
+
+describe('EXTRA_VALUE_KEY: the one extra value key rule (SPEC §2), exported for the verifier', () => {
+  it('is 1–64 characters A-Z a-z 0-9 _ . -, anchored', () => {
+    for (const key of ['a', 'A-Z_0.9', 'x'.repeat(64)]) expect(EXTRA_VALUE_KEY.test(key)).toBe(true);
+    for (const key of ['', 'x'.repeat(65), 'a b', 'é', 'a/b', 'ok\n', '\nok']) expect(EXTRA_VALUE_KEY.test(key)).toBe(false);
+  });
+
+  it('has no g or y flag, so sharing one object keeps no lastIndex state between callers', () => {
+    expect(EXTRA_VALUE_KEY.flags).toBe('');
+    expect([EXTRA_VALUE_KEY.test('same'), EXTRA_VALUE_KEY.test('same')]).toEqual([true, true]);
+  });
+
+  it('is the rule normalizeIdentityData applies: a key is kept exactly when it matches and is not forbidden', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '9', '_', '.', '-', ' ', 'é', '#'), maxLength: 70 }), (key) => {
+        const kept = Object.keys(normalizeIdentityData({ extra_values: { [key]: 'v' } }, 'identity').extraValues);
+        expect(kept).toEqual(EXTRA_VALUE_KEY.test(key) && !FORBIDDEN_KEYS.has(key) ? [key] : []);
+      }),
+    );
   });
 });

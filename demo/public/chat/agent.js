@@ -53,6 +53,22 @@ function upsert(base, mode, c) {
   conversations.set(`${base} ${c.id}`, { base, mode, c });
 }
 
+/**
+ * A small agent-stream update: the conversation without its history (and, for
+ * `message`, the one new message). Keeps the messages already shown, adds the
+ * new one once (a full `conversation` event may already have carried it).
+ */
+function merge(base, mode, summary, message) {
+  const known = conversations.get(`${base} ${summary.id}`)?.c;
+  const messages = [...(known?.messages ?? [])];
+  if (message && !messages.some((m) => m.id === message.id)) {
+    messages.push(message);
+    messages.sort((a, b) => a.seq - b.seq);
+  }
+  const { lastSeq, ...rest } = summary;
+  upsert(base, mode, { ...rest, messages });
+}
+
 function renderList() {
   const list = $('list');
   const items = [...conversations.entries()].sort((a, b) => (b[1].c.updatedAt ?? 0) - (a[1].c.updatedAt ?? 0));
@@ -215,6 +231,9 @@ async function stream(mount, attempt = 0) {
         const event = JSON.parse(data);
         if (event.type === 'conversation') {
           upsert(mount.base, mount.mode, event.conversation);
+          update();
+        } else if (event.type === 'message' || event.type === 'summary') {
+          merge(mount.base, mount.mode, event.conversation, event.message);
           update();
         }
       }

@@ -67,22 +67,24 @@ export class ChatqMessengerElement extends Base {
     this.#root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.#root);
     this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
-    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
+    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'chatq-panel', hidden: '' },
       bubbleIcon(), this.#badge) as HTMLButtonElement;
     this.#heading = h('h2', { id: 'chatq-title' });
     this.#greeting = h('p', { class: 'greet' });
     this.#closer = h('button', { type: 'button', class: 'close' }, '\u00D7') as HTMLButtonElement;
     this.#list = h('div', { part: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0' });
-    this.#notices = h('div');
+    // One live region from the start: notices added into it are announced (a region created filled is not).
+    this.#notices = h('div', { role: 'status' });
     this.#input = h('textarea', { part: 'input', rows: '2' }) as HTMLTextAreaElement;
     this.#sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
     const composer = h('form', { part: 'composer' }, this.#input, this.#sendButton);
-    this.#panel = h('section', { part: 'panel', role: 'dialog', 'aria-labelledby': 'chatq-title', hidden: '' },
+    this.#panel = h('section', { part: 'panel', id: 'chatq-panel', 'aria-labelledby': 'chatq-title', hidden: '' },
       h('div', { part: 'header' }, this.#heading, this.#greeting, this.#closer), this.#list, this.#notices, composer);
     this.#root.append(this.#launcher, this.#panel);
 
-    this.#launcher.addEventListener('click', () => this.handlers?.open());
-    this.#closer.addEventListener('click', () => this.handlers?.close());
+    // `onclick` properties, not attributes: no inline handler for a CSP to block, and fewer bytes.
+    this.#launcher.onclick = () => this.handlers?.open();
+    this.#closer.onclick = () => this.handlers?.close();
     this.#panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && !this.embedded) {
         event.preventDefault();
@@ -136,6 +138,8 @@ export class ChatqMessengerElement extends Base {
   }
 
   open(focus = true): void {
+    // Floating it is a dialog; embedded it is part of the page, a labelled region.
+    this.#panel.setAttribute('role', this.embedded ? 'region' : 'dialog');
     this.#panel.hidden = false;
     this.#launcher.setAttribute('aria-expanded', 'true');
     this.setUnread(0);
@@ -187,24 +191,36 @@ export class ChatqMessengerElement extends Base {
   }
 
   removeEntry(key: string): void {
-    this.#rendered.get(key)?.remove();
+    this.#drop(this.#rendered.get(key));
     this.#rendered.delete(key);
+  }
+
+  /** History is loading: the log holds its announcements until it is in (no backlog read out). */
+  setBusy(busy: boolean): void {
+    this.#list.setAttribute('aria-busy', String(busy));
+  }
+
+  /** Removes `node`; focus inside it goes to the input rather than being lost to the page. */
+  #drop(node: Element | null | undefined): void {
+    const focused = node?.contains(this.#root.activeElement);
+    node?.remove();
+    if (focused && this.isOpen) this.#input.focus();
   }
 
   showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
     this.hideNotice(kind);
-    const notice = h('div', { part: 'notice', 'data-kind': kind, role: kind === 'session-expired' ? 'alert' : 'status' },
+    const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) },
       h('p', {}, text));
     if (action) {
       const button = h('button', { type: 'button' }, action.label);
-      button.addEventListener('click', () => action.run());
+      button.onclick = () => action.run();
       notice.append(button);
     }
     this.#notices.append(notice);
   }
 
   hideNotice(kind: NoticeKind): void {
-    this.#notices.querySelector(`[data-kind="${kind}"]`)?.remove();
+    this.#drop(this.#notices.querySelector(`[data-kind="${kind}"]`));
   }
 
   /** Blocks sending for `reason` (session expired, rate limit) while keeping whatever is typed. */
@@ -240,7 +256,11 @@ export class ChatqMessengerElement extends Base {
     if (state === 'failed') {
       const retry = h('button', { type: 'button' }, t('retry'));
       const key = node.dataset.key!;
-      retry.addEventListener('click', () => this.handlers?.retry(key));
+      retry.onclick = () => {
+        // The button goes away with the failed state: keep the focus in the chat.
+        this.#input.focus();
+        this.handlers?.retry(key);
+      };
       meta.append(retry);
     }
   }

@@ -8,11 +8,15 @@
  * `*:empty { display: none !important }`: for important declarations the
  * shadow tree's context wins over the outer document's (CSS Cascade 4 §6.1).
  * The element also keeps a light-DOM child so it is never `:empty` at all.
+ * The same goes for the floating position: a host rule such as
+ * `body > * { position: relative }` would otherwise move the widget off-screen.
+ * (A host `transform` on an ancestor still makes `position: fixed` relative to it.)
  * One literal per rule, for reading: the minifier joins them into one string.
  */
 export const CSS =
-  ':host{all:initial;display:block!important;visibility:visible!important;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.45 system-ui,sans-serif;color:#1b1b1f}' +
-  ':host([embedded]){position:relative;right:auto;bottom:auto;z-index:auto;width:100%;height:100%;min-height:320px}' +
+  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 system-ui,sans-serif;color:#1b1b1f}' +
+  ':host(:not([embedded])){position:fixed!important;right:20px!important;bottom:20px!important;z-index:2147483000!important}' +
+  ':host([embedded]){position:relative;width:100%;height:100%;min-height:320px}' +
   '[hidden]{display:none!important}' +
   '*{box-sizing:border-box;font:inherit;color:inherit}' +
   'h2,p{margin:0}' +

@@ -14,6 +14,6 @@ export interface HandlerContext {
   readonly hub: LiveHub;
   readonly limiter: RateLimiter;
   readonly agentToken: string | undefined;
-  /** The per-address rate-limit key. */
+  /** The per-address rate-limit key (IPv6: the /64 prefix, address-key.ts). */
   clientAddress(request: Request): string;
 }

@@ -1,8 +1,10 @@
 import { createMemoryStore } from '../store/index.js';
 import { adapterClientAddress } from './request-hints.js';
+import { addressKey } from './address-key.js';
 import type { HandlerContext } from './context.js';
 import { applyCorsHeaders, createCorsPolicy, preflightResponse } from './http/cors.js';
 import { errorResponse, HttpError } from './http/errors.js';
+import { redact } from './http/redact.js';
 import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
 import { requestUrl } from './http/request-url.js';
 import { LiveHub } from './live/hub.js';
@@ -10,6 +12,8 @@ import { normalizeBasePath, resolveLimits, type MessagingHandler, type Messaging
 import { createRateLimiter } from './rate-limit.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
+
+export { redact } from './http/redact.js';
 
 /**
  * Creates the chatq messaging handler (SPEC §6): a web-standard
@@ -44,7 +48,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     agentToken: options.agentToken || undefined,
     clientAddress: (request) => {
       const address = options.clientAddress?.(request) ?? adapterClientAddress(request);
-      if (address !== undefined) return address;
+      if (address !== undefined) return addressKey(address);
       if (!warnedNoAddress) {
         warnedNoAddress = true;
         logger.warn('chatq: no client address for this request, so every client shares one per-address rate limit. Pass clientAddress to createMessagingHandler.');
@@ -106,15 +110,4 @@ function toErrorResponse(error: unknown, logger: { warn(message: string): void }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
   logger.warn(`chatq: unexpected error in the messaging handler: ${redact(detail.slice(0, 500))}`);
   return errorResponse(new HttpError(500, 'ERR_INTERNAL', 'The chat server failed to handle this request. Try again later.'));
-}
-
-/**
- * Belt and braces for logs: a third-party verifier or store may put a token in
- * an error message. Anything shaped like a JWT or a long base64url credential
- * is blanked.
- */
-export function redact(text: string): string {
-  return text
-    .replace(/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted token]')
-    .replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]');
 }

@@ -1,4 +1,5 @@
 import { encodeBase64url } from '../../identity/index.js';
+import { builtin } from '../runtime/builtin.js';
 
 /**
  * Web Crypto (globalThis.crypto) so the handler runs unchanged on Node, Deno,
@@ -8,19 +9,14 @@ import { encodeBase64url } from '../../identity/index.js';
  * createHash (each subtle call is a thread-pool round trip). Handler-only
  * message throughput was ~2 600/s with subtle, a third of it spent there. So,
  * like the verifier (verifier/crypto/node.ts), node:crypto is taken at run time
- * through `process.getBuiltinModule` when the runtime has it — never a static
- * `node:*` import.
+ * through `process.getBuiltinModule` (server/runtime/builtin.ts, shared with the
+ * verifier) when the runtime has it — never a static `node:*` import.
  */
 type CreateHash = (algorithm: 'sha256') => { update(data: string): { digest(): Uint8Array } };
 
 const createHash: CreateHash | undefined = (() => {
-  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    const candidate = (process?.getBuiltinModule?.('node:crypto') as { createHash?: unknown } | undefined)?.createHash;
-    return typeof candidate === 'function' ? (candidate as CreateHash) : undefined;
-  } catch {
-    return undefined;
-  }
+  const candidate = (builtin('node:crypto') as { createHash?: unknown } | undefined)?.createHash;
+  return typeof candidate === 'function' ? (candidate as CreateHash) : undefined;
 })();
 
 /** A session credential: 32 random bytes, base64url (43 characters). */

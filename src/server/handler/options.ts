@@ -11,10 +11,24 @@ export interface HandlerLimits {
   /** Re-registrations that present an existing session (renewals). */
   registrationsPerMinutePerSession: number;
   messagesPerMinutePerSession: number;
+  /**
+   * Visitor messages per conversation, whatever session sends them (re-registering gives new sessions).
+   * Unless set, never below messagesPerMinutePerSession.
+   */
+  messagesPerMinutePerConversation: number;
+  /** Visitor messages per client address (IPv6: per /64). Unless set, never below messagesPerMinutePerSession. */
+  messagesPerMinutePerAddress: number;
   /** Page-change notices per session. */
   pageChangesPerMinutePerSession: number;
   /** Open visitor streams per session (tabs); the next one gets 429 ERR_TOO_MANY_STREAMS. */
   maxStreamsPerSession: number;
+  /** Open visitor streams per client address (IPv6: per /64); the next one gets 429 ERR_TOO_MANY_STREAMS. */
+  maxStreamsPerAddress: number;
+  /**
+   * Bytes an SSE stream may have waiting for a client that does not read; past
+   * it the stream is ended and the client reconnects (and resumes).
+   */
+  maxStreamQueueBytes: number;
   /** Open agent streams in total. */
   maxAgentStreams: number;
   /** SSE comment heartbeat interval; capped at 25 s (SPEC §6). */
@@ -31,8 +45,12 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   policyRequestsPerMinutePerAddress: 120,
   registrationsPerMinutePerSession: 12,
   messagesPerMinutePerSession: 60,
+  messagesPerMinutePerConversation: 60,
+  messagesPerMinutePerAddress: 120,
   pageChangesPerMinutePerSession: 60,
   maxStreamsPerSession: 3,
+  maxStreamsPerAddress: 20,
+  maxStreamQueueBytes: 1_048_576,
   maxAgentStreams: 20,
   heartbeatMs: 20_000,
   sessionIdleMs: 24 * 60 * 60 * 1000,
@@ -84,6 +102,14 @@ export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimi
       throw new TypeError(`limits.${key}: must be a non-negative number, got ${String(value)}`);
     }
     limits[key] = value;
+  }
+  // Unless set, the conversation and address budgets are never tighter than one session's: raising
+  // messagesPerMinutePerSession (benchmarks, tests) raises them too.
+  if (partial.messagesPerMinutePerConversation === undefined) {
+    limits.messagesPerMinutePerConversation = Math.max(limits.messagesPerMinutePerConversation, limits.messagesPerMinutePerSession);
+  }
+  if (partial.messagesPerMinutePerAddress === undefined) {
+    limits.messagesPerMinutePerAddress = Math.max(limits.messagesPerMinutePerAddress, limits.messagesPerMinutePerSession);
   }
   limits.heartbeatMs = Math.min(Math.max(limits.heartbeatMs, 10), MAX_HEARTBEAT_MS);
   return limits;

@@ -1,5 +1,6 @@
 import type { HandlerContext } from './context.js';
-import { agentReply, agentStream, listConversations } from './routes/agent.js';
+import { agentReply, listConversations } from './routes/agent.js';
+import { agentStream } from './routes/agent-stream.js';
 import { policy } from './routes/policy.js';
 import { register } from './routes/register.js';
 import { visitorStream } from './routes/stream.js';

@@ -1,6 +1,7 @@
 import type { SessionRecord } from '../store/index.js';
 import type { HandlerContext } from './context.js';
 import { SESSION_CREDENTIAL_PATTERN, sha256Base64url } from './crypto.js';
+import { readBearerToken } from './http/bearer.js';
 import { HttpError } from './http/errors.js';
 
 /** Activity is written at most this often per session (a store write per request would be waste). */
@@ -12,11 +13,8 @@ export interface AuthenticatedSession {
 
 /** `Authorization: Bearer <credential>` → the credential, or undefined when absent or not one of ours. */
 export function readBearer(request: Request): { present: boolean; credential: string | undefined } {
-  const header = request.headers.get('Authorization');
-  if (header === null) return { present: false, credential: undefined };
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  const credential = match?.[1];
-  return { present: true, credential: credential && SESSION_CREDENTIAL_PATTERN.test(credential) ? credential : undefined };
+  const { present, token } = readBearerToken(request);
+  return { present, credential: token !== undefined && SESSION_CREDENTIAL_PATTERN.test(token) ? token : undefined };
 }
 
 /** The store key of a credential: its SHA-256 (the store never holds the credential). */

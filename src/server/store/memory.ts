@@ -28,6 +28,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const sessions = new Map<string, SessionRecord>(); // least recently used first
   const conversations = new Map<string, ConversationEntry>(); // least recently active first
   const byKey = new Map<string, ConversationEntry>();
+  /** Conversations without a message yet, least recently active first: evicted before any real one. */
+  const empties = new Map<string, ConversationEntry>();
   let chars = 0;
   let clock = 0;
   let lastSweep = 0;
@@ -50,10 +52,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     if (at > entry.activeAt) entry.activeAt = at;
     conversations.delete(entry.record.id);
     conversations.set(entry.record.id, entry);
+    if (empties.delete(entry.record.id)) empties.set(entry.record.id, entry);
   }
 
   function dropConversation(entry: ConversationEntry): void {
     conversations.delete(entry.record.id);
+    empties.delete(entry.record.id);
     byKey.delete(entry.record.key);
     chars -= entry.log.chars;
     for (const id of entry.sessions) sessions.delete(id);
@@ -66,8 +70,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     conversations.get(record.conversationId)?.sessions.delete(id);
   }
 
-  /** LRU eviction down to the bounds; `keep` (being written to) is never the victim. */
+  /**
+   * LRU eviction down to the bounds; `keep` (being written to) is never the
+   * victim. Past maxConversations, conversations nobody wrote in yet go first:
+   * registrations alone (cheap, from many addresses) cannot push out a
+   * conversation that holds messages while an empty one is left.
+   */
   function evict(keep: ConversationEntry | undefined): void {
+    for (const entry of empties.values()) {
+      if (conversations.size <= bounds.maxConversations) break;
+      if (entry !== keep) dropConversation(entry);
+    }
     for (const entry of conversations.values()) {
       if (conversations.size <= bounds.maxConversations && chars <= bounds.maxMessageChars) break;
       if (entry !== keep) dropConversation(entry);
@@ -132,6 +145,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         const record: ConversationRecord = { id: crypto.randomUUID(), key, identity, createdAt: now, updatedAt: now, lastSeq: 0 };
         entry = { record, log: new MessageLog(bounds.maxMessagesPerConversation), activeAt: now, sessions: new Set() };
         byKey.set(key, entry);
+        empties.set(record.id, entry);
       }
       bump(entry, now);
       evict(entry);
@@ -161,6 +175,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         createdAt: input.createdAt,
       });
       chars += message.body.length - entry.log.push(message);
+      empties.delete(conversationId);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };
       bump(entry, input.createdAt);
       evict(entry);

@@ -7,9 +7,30 @@ export interface TimeClaims {
   iat: number | undefined;
 }
 
-/** "50 minutes", "2 hours 5 minutes", "45 seconds": rounded down, for messages. */
+/**
+ * How far ahead of now a time claim may lie: 10 years of 365 days.
+ * RFC 7519 allows any NumericDate, but an exp beyond this makes a session that
+ * in practice never expires (exp 1e308 verified, and became Infinity
+ * downstream), and the usual cause is a signing backend writing milliseconds
+ * (Date.now()) where seconds belong, which lands ~55,000 years ahead.
+ * Refused as ERR_JWT_MALFORMED (400), like a non-numeric nbf or iat: the token
+ * is broken at its source and a fresh one from the same code would be too, so
+ * neither ERR_JWT_EXPIRED nor ERR_JWT_EXP_TOO_SOON (401: a fresh token would
+ * do), nor ERR_JWT_EXP_MISSING (exp is there). The same bound applies to nbf
+ * and iat. The past is never absurd: however far back, an exp has expired
+ * (ERR_JWT_EXPIRED) and an nbf or iat constrains nothing.
+ * Not above the handler's own backstop for custom verifiers (register.ts,
+ * 10 × 365 days from its clock, read after verification), and well above
+ * MAX_MIN_TOKEN_LIFETIME (one year), so every allowed policy can be met.
+ */
+export const MAX_TIME_AHEAD = 10 * 365 * 86_400;
+/** The largest |time| a Date can hold, in milliseconds (ECMA-262, "Time Values and Time Range"). */
+const MAX_DATE_MS = 8.64e15;
+
+/** "50 minutes", "2 hours 5 minutes", "45 seconds": rounded down, for messages. Never throws, for any number. */
 export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
+  // `> 0` rather than Math.max: NaN becomes 0, not "NaN seconds".
+  const s = totalSeconds > 0 ? Math.floor(totalSeconds) : 0;
   const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (s < 120) return plural(s, 'second');
   if (s < 7200) return plural(Math.floor(s / 60), 'minute');
@@ -17,11 +38,19 @@ export function formatDuration(totalSeconds: number): string {
     const minutes = Math.floor((s % 3600) / 60);
     return plural(Math.floor(s / 3600), 'hour') + (minutes ? ` ${plural(minutes, 'minute')}` : '');
   }
+  // Beyond this a day count only reads as noise ("1.1574074074074074e+295 days").
+  if (s > MAX_TIME_AHEAD) return 'more than 10 years';
   return plural(Math.floor(s / 86400), 'day');
 }
 
-function has(object: JsonObject, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
+/**
+ * A NumericDate for a message: the ISO date, or the number itself where no
+ * Date can hold it. `new Date(-1e303).toISOString()` throws a RangeError, which
+ * turned an expired token into ERR_JWT_MALFORMED; this never throws.
+ */
+function describeDate(seconds: number): string {
+  const ms = seconds * 1000;
+  return Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : `${seconds} s since the epoch, outside the range of dates`;
 }
 
 function describe(value: unknown): string {
@@ -36,7 +65,7 @@ function describe(value: unknown): string {
  * broken at its source (the signing backend), not a visitor-data problem.
  */
 export function readTimeClaims(payload: JsonObject): TimeClaims {
-  const exp = has(payload, 'exp') ? payload.exp : undefined;
+  const exp = Object.hasOwn(payload, 'exp') ? payload.exp : undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw new IdentityError(
       'ERR_JWT_EXP_MISSING',
@@ -50,7 +79,7 @@ export function readTimeClaims(payload: JsonObject): TimeClaims {
 }
 
 function optionalDate(payload: JsonObject, name: 'nbf' | 'iat'): number | undefined {
-  if (!has(payload, name)) return undefined;
+  if (!Object.hasOwn(payload, name)) return undefined;
   const value = payload[name];
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   throw new IdentityError('ERR_JWT_MALFORMED', `The JWT ${name} must be a number of seconds since the epoch (NumericDate), got ${describe(value)}.`, { path: `payload.${name}` });
@@ -66,7 +95,7 @@ export function checkTimes({ exp, nbf, iat }: TimeClaims, nowSeconds: number, po
   if (exp <= nowSeconds - clockTolerance) {
     throw new IdentityError(
       'ERR_JWT_EXPIRED',
-      `The JWT expired ${formatDuration(nowSeconds - exp)} ago (exp ${new Date(exp * 1000).toISOString()}); sign a fresh token with exp at least ${formatDuration(minTokenLifetime)} ahead.`,
+      `The JWT expired ${formatDuration(nowSeconds - exp)} ago (exp ${describeDate(exp)}); sign a fresh token with exp at least ${formatDuration(minTokenLifetime)} ahead.`,
       { path: 'payload.exp' },
     );
   }
@@ -77,6 +106,7 @@ export function checkTimes({ exp, nbf, iat }: TimeClaims, nowSeconds: number, po
       { path: 'payload.exp' },
     );
   }
+  if (exp > nowSeconds + MAX_TIME_AHEAD) throw tooFarAhead('exp', exp);
   // Two calls rather than a loop over [name, value] pairs: no arrays built on every verification.
   checkNotInFuture('nbf', nbf, nowSeconds, clockTolerance);
   checkNotInFuture('iat', iat, nowSeconds, clockTolerance);
@@ -84,6 +114,7 @@ export function checkTimes({ exp, nbf, iat }: TimeClaims, nowSeconds: number, po
 
 function checkNotInFuture(name: 'nbf' | 'iat', value: number | undefined, nowSeconds: number, clockTolerance: number): void {
   if (value !== undefined && value > nowSeconds + clockTolerance) {
+    if (value > nowSeconds + MAX_TIME_AHEAD) throw tooFarAhead(name, value);
     throw new IdentityError(
       'ERR_JWT_NOT_YET_VALID',
       `The JWT ${name} is ${formatDuration(value - nowSeconds)} in the future; check the signing server's clock (leeway: clockTolerance ${clockTolerance} s).`,
@@ -92,11 +123,21 @@ function checkNotInFuture(name: 'nbf' | 'iat', value: number | undefined, nowSec
   }
 }
 
+/** See MAX_TIME_AHEAD: ERR_JWT_MALFORMED, with the likely cause. */
+function tooFarAhead(name: 'exp' | 'nbf' | 'iat', value: number): IdentityError {
+  const consequence = name === 'exp' ? 'the token would in practice never expire' : 'no clock skew explains that';
+  return new IdentityError(
+    'ERR_JWT_MALFORMED',
+    `The JWT ${name} is more than 10 years ahead (${name} ${describeDate(value)}); ${consequence}, so the token is refused. ${name} counts seconds since the epoch, not milliseconds: use Math.floor(Date.now() / 1000)${name === 'exp' ? ' + a lifetime of hours' : ''}.`,
+    { path: `payload.${name}` },
+  );
+}
+
 /** SPEC §4 step 5: a signed payload must carry a valid uuid. */
 export function readSignedUuid(payload: JsonObject): string {
   let uuid: string | undefined;
   try {
-    uuid = has(payload, 'uuid') ? normalizeUuid(payload.uuid, 'payload.uuid') : undefined;
+    uuid = Object.hasOwn(payload, 'uuid') ? normalizeUuid(payload.uuid, 'payload.uuid') : undefined;
   } catch (error) {
     throw new IdentityError('ERR_JWT_UUID_MISSING', `The JWT uuid is not valid: ${(error as Error).message}`, { path: 'payload.uuid' });
   }

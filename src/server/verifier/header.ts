@@ -14,10 +14,6 @@ function quote(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 32)) : value === null ? 'null' : typeof value;
 }
 
-function has(object: JsonObject, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
-
 /**
  * SPEC §4 step 3, everything that needs no key: returns the algorithm and kid.
  * `encodedLength` is the length of the header's base64url part.
@@ -26,15 +22,15 @@ export function checkHeader(header: JsonObject, encodedLength: number): { alg: J
   if (encodedLength > MAX_HEADER_LENGTH) {
     throw new IdentityError('ERR_JWT_HEADER', `The JWT header is ${encodedLength} characters long; at most ${MAX_HEADER_LENGTH} are accepted. Sign with only alg, typ and kid in the header.`, { path: 'header' });
   }
-  const alg = has(header, 'alg') ? header.alg : undefined;
+  const alg = Object.hasOwn(header, 'alg') ? header.alg : undefined;
   if (alg !== 'HS256' && alg !== 'RS256') {
     throw new IdentityError('ERR_JWT_ALG', `The JWT alg is ${alg === undefined ? 'missing' : quote(alg)}; only HS256 (with a secret) and RS256 (with an RSA key) are accepted.`, { path: 'header.alg' });
   }
-  const kid = has(header, 'kid') ? header.kid : undefined;
+  const kid = Object.hasOwn(header, 'kid') ? header.kid : undefined;
   if (typeof kid !== 'string' || kid.length === 0) {
     throw new IdentityError('ERR_JWT_KID_MISSING', `The JWT header has ${kid === undefined ? 'no kid' : `a kid that is not a non-empty string (${quote(kid)})`}; set kid to the id of one of the community's jwtKeys.`, { path: 'header.kid' });
   }
-  if (has(header, 'typ') && header.typ !== 'JWT') {
+  if (Object.hasOwn(header, 'typ') && header.typ !== 'JWT') {
     throw new IdentityError('ERR_JWT_HEADER', `The JWT typ is ${quote(header.typ)}; when present it must be "JWT".`, { path: 'header.typ' });
   }
   // One pass over the (usually three) keys the header has, rather than one lookup per refused name.

@@ -1,9 +1,8 @@
-import { FORBIDDEN_KEYS, PREDEFINED_FIELDS, type PredefinedField } from '../../identity/index.js';
+import { EXTRA_VALUE_KEY, FORBIDDEN_KEYS, PREDEFINED_FIELDS, type PredefinedField } from '../../identity/index.js';
 import { checkKnownKeys, describeType, isPlainObject, type Problems } from './problems.js';
 import type { CustomFieldConfig, ExtraValueMapping } from './types.js';
 
 const FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const EXTRA_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const PREDEFINED = new Set<string>(PREDEFINED_FIELDS);
 
 /** One mapping, compiled at definition time so that verify does no lookups it could avoid. */
@@ -90,7 +89,7 @@ export function prepareMapping(customFieldsValue: unknown, mappingValue: unknown
     checkKnownKeys(entry, ['key', 'field'], path, problems);
     const { key, field } = entry;
     let ok = true;
-    if (typeof key !== 'string' || !EXTRA_KEY.test(key) || FORBIDDEN_KEYS.has(key)) {
+    if (typeof key !== 'string' || !EXTRA_VALUE_KEY.test(key) || FORBIDDEN_KEYS.has(key)) {
       ok = false;
       problems.add(`${path}.key`, `must be an extra value key (1–64 characters A-Z a-z 0-9 _ . -) or "uuid", got ${
         typeof key === 'string' ? JSON.stringify(key.slice(0, 70)) : describeType(key)}.`);

@@ -74,7 +74,7 @@ function parsePem(text: string): RsaKeyResult {
 }
 
 function parseJwk(jwk: Record<string, unknown>): RsaKeyResult {
-  if (PRIVATE_JWK_MEMBERS.some((member) => Object.prototype.hasOwnProperty.call(jwk, member))) return fail(PRIVATE_MESSAGE);
+  if (PRIVATE_JWK_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return fail(PRIVATE_MESSAGE);
   if (Object.keys(jwk).some((key) => FORBIDDEN_KEYS.has(key))) return fail('the JWK has a forbidden member (__proto__, constructor or prototype).');
   if (jwk.kty !== 'RSA') return fail(`only RSA JWKs are supported (kty "RSA"), got kty ${JSON.stringify(String(jwk.kty).slice(0, 16))}.`);
   if (jwk.alg !== undefined && jwk.alg !== 'RS256') return fail('the JWK\'s alg, when set, must be "RS256".');

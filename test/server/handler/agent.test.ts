@@ -107,7 +107,8 @@ describe('GET /agent/v1/stream', () => {
     const later = await register(handler, { identity: { uuid: 'late', firstname: 'Lou' }, automatedUuid: automatedUuid() });
     await reader.until((r) => r.events.some((e) => e.data.conversation.id === later.conversationId));
     await send(handler, later.session, 'question');
-    await reader.until((r) => r.events.some((e) => e.data.conversation.messages.length === 1));
+    // A new message goes out alone (`message` event with a summary), not as the whole conversation again.
+    await reader.until((r) => r.events.some((e) => e.event === 'message' && e.data.message.body === 'question' && e.data.conversation.id === later.conversationId));
     await handler(req('/v1/page', { session: later.session, body: { url: 'https://shop.test/p' } }));
     await reader.until((r) => r.events.some((e) => e.data.conversation.lastPage?.url === 'https://shop.test/p'));
     const last = reader.events.at(-1)!.data.conversation;

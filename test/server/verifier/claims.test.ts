@@ -4,11 +4,12 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../../src/identity/index.js';
 import { createVerifier, defineCommunity } from '../../../src/server/verifier/index.js';
 import { HS_KEY, signHS256 } from '../../helpers/sign.js';
-import { attackVerifier, codeOf, failure, forge, HS_HEADER, jwt, KEYS, NOW, payload, rejects, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
+import { attackVerifier, codeOf, failure, forge, HS_HEADER, jwt, KEYS, NOW, payload, rejects, require_, T, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
 useVerifierTestHooks();
 
@@ -160,5 +161,134 @@ describe('a broken clock fails closed', () => {
     clock.seconds = Number.NaN;
     expect(await codeOf({ jwt }, verifier)).toBe('ERR_JWT_EXPIRED');
     expect(await codeOf({ jwt: signHS256(payload({ uuid: 'other' }), HS_KEY) }, verifier)).toBe('ERR_JWT_EXPIRED');
+  });
+});
+
+/** 10 years of 365 days: how far ahead exp, nbf or iat may lie (claims.ts, MAX_TIME_AHEAD). */
+const TEN_YEARS = 315_360_000;
+
+describe('time claims at the extremes: any finite number gets a precise code and a readable message', () => {
+  it.each([
+    ['-1e300', -1e300],
+    ['-Number.MAX_VALUE', -Number.MAX_VALUE],
+    ['just before the first Date (-8.64e12 - 1)', -8.64e12 - 1],
+    ['-1', -1],
+  ])('exp %s → ERR_JWT_EXPIRED (not the catch-all ERR_JWT_MALFORMED)', async (_name, exp) => {
+    const error = await rejects({ jwt: forge(HS_HEADER, payload({ exp })) }, 'ERR_JWT_EXPIRED');
+    expect(error.path).toBe('payload.exp');
+    expect(error.message).toMatch(/^The JWT expired more than 10 years ago \(exp /);
+    expect(error.message).not.toMatch(/NaN|Infinity|could not be read/);
+  });
+
+  it('a date outside the range of Date is written as the number itself', async () => {
+    const error = await rejects({ jwt: forge(HS_HEADER, payload({ exp: -1e300 })) }, 'ERR_JWT_EXPIRED');
+    expect(error.message).toContain('(exp -1e+300 s since the epoch, outside the range of dates)');
+    const dated = await rejects({ jwt: forge(HS_HEADER, payload({ exp: T - 180 })) }, 'ERR_JWT_EXPIRED');
+    expect(dated.message).toContain(`(exp ${new Date((T - 180) * 1000).toISOString()})`);
+  });
+
+  it.each([
+    ['1e308', 1e308],
+    ['Number.MAX_VALUE', Number.MAX_VALUE],
+    ['beyond the last Date (8.64e12 + 1)', 8.64e12 + 1],
+    ['in milliseconds (Date.now() + 2 h)', T * 1000 + 7_200_000],
+    ['11 years ahead', T + 11 * 365 * 86_400],
+  ])('exp %s → ERR_JWT_MALFORMED: more than 10 years ahead, refused (no never-expiring session)', async (_name, exp) => {
+    const error = await rejects({ jwt: forge(HS_HEADER, payload({ exp })) }, 'ERR_JWT_MALFORMED');
+    expect(error.path).toBe('payload.exp');
+    expect(error.message).toMatch(/^The JWT exp is more than 10 years ahead \(exp /);
+    expect(error.message).toContain('seconds since the epoch, not milliseconds');
+    expect(error.message).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('the bound: exp exactly 10 years (365-day years) ahead verifies, one second more does not', async () => {
+    expect((await jwt(forge(HS_HEADER, payload({ exp: T + TEN_YEARS })))).expiresAt).toBe(T + TEN_YEARS);
+    await rejects({ jwt: forge(HS_HEADER, payload({ exp: T + TEN_YEARS + 1 })) }, 'ERR_JWT_MALFORMED');
+  });
+
+  it('the bound moves with the clock, cached or not', async () => {
+    let now = T * 1000;
+    const verifier = attackVerifier('require', {}, () => now);
+    const token = forge(HS_HEADER, payload({ exp: T + TEN_YEARS + 100 }));
+    await rejects({ jwt: token }, 'ERR_JWT_MALFORMED', verifier);
+    now = (T + 100) * 1000;
+    expect((await verifier.verify({ jwt: token })).expiresAt).toBe(T + TEN_YEARS + 100);
+    expect((await verifier.verify({ jwt: token })).expiresAt).toBe(T + TEN_YEARS + 100);
+    now = (T + 99) * 1000; // a clock set back: the cached token is re-judged, not trusted
+    await rejects({ jwt: token }, 'ERR_JWT_MALFORMED', verifier);
+  });
+
+  for (const claim of ['nbf', 'iat'] as const) {
+    it.each([
+      ['1e308', 1e308],
+      ['in milliseconds (Date.now())', T * 1000],
+      ['10 years + 1 s ahead', T + TEN_YEARS + 1],
+    ])(`${claim} %s → ERR_JWT_MALFORMED, with the likely cause`, async (_name, value) => {
+      const error = await rejects({ jwt: forge(HS_HEADER, payload({ [claim]: value })) }, 'ERR_JWT_MALFORMED');
+      expect(error.path).toBe(`payload.${claim}`);
+      expect(error.message).toMatch(new RegExp(`^The JWT ${claim} is more than 10 years ahead \\(${claim} `));
+      expect(error.message).toContain('not milliseconds');
+    });
+
+    it(`${claim} exactly 10 years ahead is merely not yet valid, with a day count`, async () => {
+      const error = await rejects({ jwt: forge(HS_HEADER, payload({ [claim]: T + TEN_YEARS })) }, 'ERR_JWT_NOT_YET_VALID');
+      expect(error.message).toContain(`The JWT ${claim} is 3650 days in the future`);
+    });
+
+    it.each([['-1e300', -1e300], ['-Number.MAX_VALUE', -Number.MAX_VALUE], ['0', 0]])(
+      `${claim} %s (however far in the past) constrains nothing: the token verifies`,
+      async (_name, value) => {
+        expect((await jwt(forge(HS_HEADER, payload({ [claim]: value })))).uuid).toBe('user-42');
+      },
+    );
+  }
+
+  it('exp and nbf from any finite double: the code the SPEC rules give, never a crash or a catch-all', async () => {
+    const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
+    const near = fc.integer({ min: -2 * TEN_YEARS, max: 2 * TEN_YEARS }).map((offset) => T + offset);
+    const expected = (exp: number, nbf: number): string => {
+      if (exp <= T - 10) return 'ERR_JWT_EXPIRED';
+      if (exp < T + 3600 - 10) return 'ERR_JWT_EXP_TOO_SOON';
+      if (exp > T + TEN_YEARS) return 'ERR_JWT_MALFORMED';
+      if (nbf <= T + 10) return 'ok';
+      return nbf > T + TEN_YEARS ? 'ERR_JWT_MALFORMED' : 'ERR_JWT_NOT_YET_VALID';
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(finite, near), fc.oneof(finite, near), async (exp, nbf) => {
+        const outcome = await require_.verify({ jwt: forge(HS_HEADER, payload({ exp, nbf })) }).then(
+          (result) => {
+            expect(result.expiresAt).toBe(exp === 0 ? 0 : exp);
+            return 'ok';
+          },
+          (error: unknown) => {
+            expect(error).toBeInstanceOf(IdentityError);
+            expect((error as IdentityError).message).not.toMatch(/NaN|Infinity|could not be read|e\+\d+ (days|seconds)/);
+            return (error as IdentityError).code;
+          },
+        );
+        // JSON has no -0: the token carries 0.
+        expect(outcome).toBe(expected(Object.is(exp, -0) ? 0 : exp, Object.is(nbf, -0) ? 0 : nbf));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('claims are own members of the payload', () => {
+  it('an exp inherited from a polluted Object.prototype is not an exp', async () => {
+    const body = { uuid: 'user-42', iat: T };
+    const polluted = Object.prototype as { exp?: number };
+    polluted.exp = T + 7200;
+    let result: Promise<unknown>;
+    try {
+      result = require_.verify({ jwt: forge(HS_HEADER, body) });
+    } finally {
+      delete polluted.exp;
+    }
+    expect(await result.then(() => 'resolved', (error: IdentityError) => error.code)).toBe('ERR_JWT_EXP_MISSING');
+  });
+
+  it('a "__proto__" member carrying exp is not an exp either', async () => {
+    await rejects({ jwt: forge(HS_HEADER, `{"uuid":"user-42","__proto__":{"exp":${T + 7200}}}`) }, 'ERR_JWT_EXP_MISSING');
   });
 });

@@ -4,9 +4,11 @@
  * its bytes, and the RS256 check (createVerify) must verify and refuse as
  * crypto.verify does.
  */
+import * as nodeCrypto from 'node:crypto';
 import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { builtin } from '../../../src/server/runtime/builtin.js';
 import { createVerifier, defineCommunity, type VerificationKey } from '../../../src/server/verifier/index.js';
 import type { HmacCheck } from '../../../src/server/verifier/crypto/backend.js';
 import { nodeBackend } from '../../../src/server/verifier/crypto/node.js';
@@ -93,5 +95,41 @@ describe('the verifier with WebCrypto keys (no encoded check, every check a prom
     expect(await verifier.verify({ jwt: signRS256(body, rsa) })).toMatchObject({ uuid: 'user-42', kid: rsa.kid, signed: true });
     const forged = signHS256(body, { kid: HS_KEY.kid, secret: 'f'.repeat(24) });
     await expect(verifier.verify({ jwt: forged })).rejects.toMatchObject({ code: 'ERR_JWT_SIGNATURE' });
+  });
+});
+
+describe('the shared node:* lookup (src/server/runtime/builtin.ts, used by the verifier and the handler)', () => {
+  type WithLookup = { getBuiltinModule?: (id: string) => unknown };
+  const proc = process as unknown as WithLookup;
+
+  /** Runs `run` with process.getBuiltinModule replaced (or removed), then restores it. */
+  function withLookup<T>(replacement: WithLookup['getBuiltinModule'], run: () => T): T {
+    const original = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule');
+    if (replacement === undefined) delete proc.getBuiltinModule;
+    else proc.getBuiltinModule = replacement;
+    try {
+      return run();
+    } finally {
+      if (original) Object.defineProperty(process, 'getBuiltinModule', original);
+      else delete proc.getBuiltinModule;
+    }
+  }
+
+  it('returns the runtime\'s own node:crypto (the module object, whose functions are the ones an import gives)', () => {
+    const found = builtin('node:crypto') as typeof nodeCrypto;
+    expect(found.createHash).toBe(nodeCrypto.createHash);
+    expect(found.createHmac).toBe(nodeCrypto.createHmac);
+  });
+
+  it('is undefined, not a throw, when the runtime has no getBuiltinModule, or it throws, or has no such module', () => {
+    expect(withLookup(undefined, () => builtin('node:crypto'))).toBeUndefined();
+    expect(withLookup(() => { throw new Error('no builtins here'); }, () => builtin('node:crypto'))).toBeUndefined();
+    expect(builtin('node:no-such-module')).toBeUndefined();
+  });
+
+  it('without it the node:crypto backend is not offered (the verifier then uses WebCrypto)', () => {
+    expect(nodeBackend()).toBeDefined();
+    expect(withLookup(undefined, () => nodeBackend())).toBeUndefined();
+    expect(withLookup(() => { throw new Error('no builtins here'); }, () => nodeBackend())).toBeUndefined();
   });
 });

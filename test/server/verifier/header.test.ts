@@ -159,3 +159,29 @@ describe('header: dangerous members (step 3) → ERR_JWT_HEADER', () => {
     await rejects({ jwt: forge({ ...RS_HEADER, jwk: attackerJwk }, payload(), sign) }, 'ERR_JWT_HEADER');
   });
 });
+
+describe('header parameters are own members of the header', () => {
+  /** Sets members on Object.prototype only while `run` starts the verification, then removes them. */
+  function whilePolluted(members: Record<string, string>, run: () => Promise<unknown>): Promise<unknown> {
+    const prototype = Object.prototype as Record<string, unknown>;
+    Object.assign(prototype, members);
+    try {
+      return run();
+    } finally {
+      for (const name of Object.keys(members)) delete prototype[name];
+    }
+  }
+  const outcome = (promise: Promise<unknown>) => promise.then(() => 'verified', (error: IdentityError) => error.code);
+
+  it('alg and kid inherited from a polluted Object.prototype are not read', async () => {
+    const verifier = verifierFor();
+    const result = whilePolluted({ alg: 'HS256', kid: HS_KEY.kid }, () => verifier.verify({ jwt: hsWithHeader({ typ: 'JWT' }) }));
+    expect(await outcome(result)).toBe('ERR_JWT_ALG');
+  });
+
+  it('an inherited typ is not checked: only a typ the token carries must be "JWT"', async () => {
+    const verifier = verifierFor();
+    const result = whilePolluted({ typ: 'JOSE+JSON' }, () => verifier.verify({ jwt: hsWithHeader({ alg: 'HS256', kid: HS_KEY.kid }) }));
+    expect(await outcome(result)).toBe('verified');
+  });
+});

@@ -4,8 +4,10 @@
  * Tokens are signed by test/helpers/sign.ts (node:crypto by hand, no jose);
  * shared helpers are in fixtures.ts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CommunityConfig } from '../../../src/server/verifier/index.js';
+import { EXTRA_VALUE_KEY, FORBIDDEN_KEYS, normalizeIdentityData, type IdentityError } from '../../../src/identity/index.js';
+import { defineCommunity, type CommunityConfig } from '../../../src/server/verifier/index.js';
 import { b64url, hmacSignature, HS_KEY, signHS256 } from '../../helpers/sign.js';
 import { NOW, payload, verifierFor, useVerifierTestHooks } from './fixtures.js';
 
@@ -69,5 +71,31 @@ describe('mappings (SPEC §3)', () => {
     expect(Object.keys(result.extraValues)).toEqual(['tier']);
     expect(Object.getPrototypeOf(result.customFields)).toBeNull();
     expect(result.customFields).toEqual({ plan: 'gold' });
+  });
+});
+
+describe('extraValueMapping keys follow the SPEC §2 extra value key rule', () => {
+  const keys = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '.', '-', ' ', 'é', '/', '$', ':'), maxLength: 70 }),
+    fc.constantFrom('', 'uuid', 'x'.repeat(64), 'x'.repeat(65), '__proto__', 'constructor', 'prototype'),
+  );
+
+  it('a key is accepted at definition time exactly when a payload can carry it as an extra value', () => {
+    fc.assert(
+      fc.property(keys, (key) => {
+        let accepted = true;
+        try {
+          defineCommunity({ jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }], extraValueMapping: [{ key, field: 'company' }] });
+        } catch (error) {
+          expect((error as IdentityError).code).toBe('ERR_COMMUNITY_INVALID');
+          accepted = false;
+        }
+        // JSON.parse, as a real payload: "__proto__" becomes an own key.
+        const carried = normalizeIdentityData(JSON.parse(`{"extra_values":{${JSON.stringify(key)}:"v"}}`), 'payload').extraValues;
+        expect(accepted).toBe(Object.keys(carried).includes(key));
+        expect(accepted).toBe(EXTRA_VALUE_KEY.test(key) && !FORBIDDEN_KEYS.has(key));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -2,17 +2,18 @@ import type { ErrorCode } from '../../../identity/index.js';
 import { rawResponse } from './raw-response.js';
 
 /**
- * The handler's codes: every stable ErrorCode, plus ERR_INTERNAL for the one
- * case that is not the client's fault (an unexpected exception, a 500).
+ * The handler's codes: every stable ErrorCode (ProtocolErrorCode includes
+ * ERR_INTERNAL, the 500 of an unexpected exception). Kept as an alias for
+ * existing imports.
  */
-export type HandlerErrorCode = ErrorCode | 'ERR_INTERNAL';
+export type HandlerErrorCode = ErrorCode;
 
 /** Thrown anywhere below the router; turned into `{ error: { code, message } }`. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   constructor(
     readonly status: number,
-    readonly code: HandlerErrorCode,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {

@@ -1,7 +1,11 @@
+import type { ChatMessage } from '../../../identity/index.js';
+
 /** A visitor's open stream, as the hub knows it. */
 export interface VisitorStream {
   readonly conversationId: string;
   readonly sessionId: string;
+  /** The per-address key (IPv6: its /64) the stream was opened from: the per-address stream cap. */
+  readonly address: string;
   /** New messages may be in the store: read and send them. */
   wake(): void;
   /**
@@ -14,7 +18,10 @@ export interface VisitorStream {
 
 /** An agent's open stream. */
 export interface AgentStream {
+  /** Identity or page changed. */
   conversationChanged(conversationId: string): void;
+  /** One new message (agents get it alone, not the whole conversation again). */
+  messageAdded(conversationId: string, message: ChatMessage): void;
   close(): void;
 }
 
@@ -27,10 +34,15 @@ export interface AgentStream {
 export class LiveHub {
   private readonly byConversation = new Map<string, Set<VisitorStream>>();
   private readonly bySession = new Map<string, Set<VisitorStream>>();
+  private readonly byAddress = new Map<string, Set<VisitorStream>>();
   private readonly agents = new Set<AgentStream>();
 
   streamsOfSession(sessionId: string): number {
     return this.bySession.get(sessionId)?.size ?? 0;
+  }
+
+  streamsOfAddress(address: string): number {
+    return this.byAddress.get(address)?.size ?? 0;
   }
 
   get agentStreams(): number {
@@ -41,7 +53,9 @@ export class LiveHub {
   addVisitor(stream: VisitorStream): () => void {
     add(this.byConversation, stream.conversationId, stream);
     add(this.bySession, stream.sessionId, stream);
+    add(this.byAddress, stream.address, stream);
     return () => {
+      remove(this.byAddress, stream.address, stream);
       remove(this.byConversation, stream.conversationId, stream);
       remove(this.bySession, stream.sessionId, stream);
     };
@@ -53,9 +67,9 @@ export class LiveHub {
   }
 
   /** A message was added: wake the conversation's visitor streams and tell the agents. */
-  messageAdded(conversationId: string): void {
+  messageAdded(conversationId: string, message: ChatMessage): void {
     for (const stream of [...(this.byConversation.get(conversationId) ?? [])]) stream.wake();
-    this.conversationChanged(conversationId);
+    for (const agent of [...this.agents]) agent.messageAdded(conversationId, message);
   }
 
   /** Identity or page changed: only agents care. */

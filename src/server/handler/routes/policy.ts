@@ -31,6 +31,6 @@ export async function policy(ctx: HandlerContext, request: Request): Promise<Res
 }
 
 /** Only the three fields of the contract: a verifier's own object may carry more than the browser should see. */
-function publicPolicy({ mode, minTokenLifetime, clockTolerance }: IdentityPolicy): IdentityPolicy {
+export function publicPolicy({ mode, minTokenLifetime, clockTolerance }: IdentityPolicy): IdentityPolicy {
   return { mode, minTokenLifetime, clockTolerance };
 }

@@ -12,6 +12,7 @@ import { HttpError, jsonResponse } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
 import { readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
 import { identityHttpError } from './identity-errors.js';
+import { publicPolicy } from './policy.js';
 
 /**
  * SPEC §6 "Who may read a conversation": a verified JWT uuid owns
@@ -35,9 +36,9 @@ export async function register(ctx: HandlerContext, request: Request): Promise<R
 
   const identity = await verify(ctx, { jwt: body.jwt, identity: body.identity, automatedUuid });
   const now = ctx.now();
+  const expiresAt = signedExpiry(identity, now);
   const key = conversationKey(identity, automatedUuid);
   const conversation = await ctx.store.upsertConversation(key, identity, now);
-  const expiresAt = identity.signed && identity.expiresAt !== undefined ? Math.round(identity.expiresAt * 1000) : undefined;
 
   let credential: string | undefined;
   let id: string;
@@ -74,7 +75,7 @@ export async function register(ctx: HandlerContext, request: Request): Promise<R
     identity: publicIdentity(identity),
     ...(expiresAt === undefined ? {} : { expiresAt }),
     serverTime: now,
-    ...(ctx.verifier.policy ? { policy: ctx.verifier.policy } : {}),
+    ...(ctx.verifier.policy ? { policy: publicPolicy(ctx.verifier.policy) } : {}),
   };
   return jsonResponse(200, response);
 }
@@ -113,6 +114,25 @@ async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unkn
     throw new Error('The verifier resolved to something that is not a VerifiedIdentity.');
   }
   return identity;
+}
+
+/** A signed identity's expiry is believed up to this far ahead; beyond it the verifier's answer is refused. */
+const MAX_SIGNED_LIFETIME_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * The session's hard expiry (ms) from a signed identity's `expiresAt` (s).
+ * A non-finite or absurd value (beyond now + 10 years, e.g. `exp: 1e308` from
+ * a custom verifier) would mean a session that never lapses and is kept
+ * forever (`expiresAt: null` on the wire): that is a verifier bug, refused
+ * like a broken answer (500 ERR_INTERNAL, logged) rather than silently clamped.
+ */
+function signedExpiry(identity: VerifiedIdentity, now: number): number | undefined {
+  if (!identity.signed || identity.expiresAt === undefined) return undefined;
+  const ms = Math.round(identity.expiresAt * 1000);
+  if (typeof identity.expiresAt !== 'number' || !Number.isFinite(ms) || ms > now + MAX_SIGNED_LIFETIME_MS) {
+    throw new Error(`The verifier returned an unusable expiresAt (${String(identity.expiresAt).slice(0, 40)}): not a time within 10 years.`);
+  }
+  return ms;
 }
 
 /** What the visitor's own browser may see: no custom fields or extra values (those are for agents). */

@@ -1,6 +1,7 @@
 import type { StreamEvent } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
+import { redact } from '../http/redact.js';
 import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
@@ -17,14 +18,22 @@ const MAX_TIMER_MS = 2_147_483_647;
 export async function visitorStream(ctx: HandlerContext, request: Request): Promise<Response> {
   const { record } = await authenticate(ctx, request);
   const lastEventId = readLastEventId(request.headers.get('Last-Event-ID'));
+  const address = ctx.clientAddress(request);
   // Checked and registered in one synchronous step below, so concurrent opens cannot overshoot the cap.
   if (ctx.hub.streamsOfSession(record.id) >= ctx.limits.maxStreamsPerSession) {
     throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxStreamsPerSession} open streams per session; close a tab's stream first.`, {
       'Retry-After': '5',
     });
   }
+  if (ctx.hub.streamsOfAddress(address) >= ctx.limits.maxStreamsPerAddress) {
+    throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxStreamsPerAddress} open streams per client address.`, {
+      'Retry-After': '5',
+    });
+  }
 
   let lastSent = lastEventId;
+  /** The first read checks Last-Event-ID against the conversation (a value past its end replays it whole). */
+  let firstRead = true;
   let pumping = false;
   let again = false;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +42,14 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   const { response, channel } = openSse({
     signal: request.signal,
     heartbeatMs: ctx.limits.heartbeatMs,
-    onHeartbeat: () => void touch(ctx, record).catch(() => {}),
+    maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
+    // The session may have been revoked, evicted or have lapsed since the stream opened.
+    onHeartbeat: () =>
+      void stillValid()
+        .then(async (valid) => {
+          if (valid) await touch(ctx, record);
+        })
+        .catch(() => channel.close()),
     onClose: () => {
       if (expiryTimer !== undefined) clearTimeout(expiryTimer);
       unregister();
@@ -50,15 +66,24 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
     try {
       do {
         again = false;
+        if (firstRead) {
+          firstRead = false;
+          const conversation = await ctx.store.getConversation(record.conversationId);
+          // An id from the future (another conversation, a store that restarted) would hide every later message.
+          if (conversation && lastSent > conversation.lastSeq) lastSent = 0;
+        }
         const messages = await ctx.store.listMessages(record.conversationId, lastSent);
+        if (messages.length > 0 && !(await stillValid())) return;
         for (const message of messages) {
+          // A client that reads slowly makes the pump wait; the messages stay in the store meanwhile.
+          await channel.room();
           if (channel.closed || message.seq <= lastSent) continue;
           send(channel, { type: 'message', message }, message.seq);
           lastSent = message.seq;
         }
       } while (again && !channel.closed);
     } catch (error) {
-      ctx.logger.warn(`chatq: stream read failed: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.logger.warn(`chatq: stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
       channel.close();
     } finally {
       pumping = false;
@@ -69,6 +94,25 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
     if (reason === 'session_expired') send(channel, { type: 'session_expired', code: 'ERR_SESSION_EXPIRED', message: SESSION_EXPIRED_MESSAGE });
     else if (reason === 'session_ended') send(channel, { type: 'session_ended' });
     channel.close();
+  }
+
+  /**
+   * The session as the store has it now: gone (revoked, evicted) ends the
+   * stream with session_ended, lapsed with session_expired. Nothing is
+   * delivered to a session that no longer holds.
+   */
+  async function stillValid(): Promise<boolean> {
+    if (channel.closed) return false;
+    const current = await ctx.store.getSession(record.id);
+    if (!current || current.conversationId !== record.conversationId) {
+      end('session_ended');
+      return false;
+    }
+    if (ctx.now() >= sessionExpiry(current, ctx)) {
+      end('session_expired');
+      return false;
+    }
+    return true;
   }
 
   /** Closes the stream when the session lapses — unless a renewal moved its expiry meanwhile. */
@@ -90,7 +134,7 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   }
 
   if (!channel.closed) {
-    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, wake: () => void pump(), end };
+    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end };
     unregister = ctx.hub.addVisitor(stream);
     armExpiry(record.expiresAt);
     void pump();

@@ -28,12 +28,15 @@ export async function getConversation(ctx: HandlerContext, request: Request): Pr
 export async function sendMessage(ctx: HandlerContext, request: Request): Promise<Response> {
   const { record } = await authenticate(ctx, request);
   enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
+  // Re-registering gives a conversation new sessions, and one address can hold many: each has its own budget too.
+  enforceRate(ctx, `messages:conversation:${record.conversationId}`, ctx.limits.messagesPerMinutePerConversation, 'messages in this conversation');
+  enforceRate(ctx, `messages:address:${ctx.clientAddress(request)}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, true);
   const body = readMessageBody(input.body);
   const result = await ctx.store.appendMessage(record.conversationId, { author: 'visitor', body, clientId, createdAt: ctx.now() });
   if (!result) throw new HttpError(401, 'ERR_SESSION_INVALID', 'The conversation of this session no longer exists. Register again.');
-  if (result.created) ctx.hub.messageAdded(record.conversationId);
+  if (result.created) ctx.hub.messageAdded(record.conversationId, result.message);
   const response: SendMessageResponse = { message: result.message };
   return jsonResponse(result.created ? 201 : 200, response);
 }

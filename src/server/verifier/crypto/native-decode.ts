@@ -17,7 +17,7 @@
  */
 import type * as NodeBuffer from 'node:buffer';
 import { decodeBase64url, MAX_JWT_LENGTH, type JsonObject, type JwtPartDecoder } from '../../../identity/index.js';
-import { builtin } from './builtin.js';
+import { builtin } from '../../runtime/builtin.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -1,7 +1,8 @@
 /**
- * node:crypto, the fast path — with native-decode.ts the only place chatq's
- * server core touches a `node:*` module, at run time (builtin.ts), so the
- * core still loads on runtimes without it.
+ * node:crypto, the fast path — with native-decode.ts (and the handler's
+ * hashing) the only place chatq's server core touches a `node:*` module, at
+ * run time (server/runtime/builtin.ts), so the core still loads on runtimes
+ * without it.
  *
  * Why it exists (measured here, Node 20.20 on a shared 2-core machine, CPU
  * time, one ~200-byte token, keys imported once):
@@ -14,7 +15,7 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 import type { HmacCheck, SignatureBackend, SignatureCheck } from './backend.js';
-import { builtin } from './builtin.js';
+import { builtin } from '../../runtime/builtin.js';
 import { nativeJwtDecoder } from './native-decode.js';
 
 type NodeCryptoModule = Pick<typeof NodeCrypto, 'createHmac' | 'createSecretKey' | 'createPublicKey' | 'createVerify' | 'timingSafeEqual' | 'KeyObject'>;

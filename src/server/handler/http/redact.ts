@@ -1,0 +1,10 @@
+/**
+ * Belt and braces for logs: a third-party verifier or store may put a token in
+ * an error message. Anything shaped like a JWT or a long base64url credential
+ * is blanked.
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted token]')
+    .replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]');
+}

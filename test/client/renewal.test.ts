@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IdentityLifecycle, type IdentityStatus } from '../../src/client/lifecycle.js';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Tokens that live `lifetime` ms, renewed through `renew` (the messenger's getToken path). */
+function shortTokens(lifetime: number, renewBefore = 300) {
+  const statuses: IdentityStatus[] = [];
+  let calls = 0;
+  const issue = (): void => lifecycle.verified(Date.now() + lifetime, Date.now());
+  const lifecycle: IdentityLifecycle = new IdentityLifecycle({
+    renewBefore,
+    onChange: (next) => statuses.push(next.status),
+    renew: async () => {
+      calls++;
+      issue();
+      return true;
+    },
+  });
+  lifecycle.submit();
+  issue();
+  return { lifecycle, statuses, calls: () => calls };
+}
+
+describe('renewal of tokens that live no longer than renewBefore', () => {
+  it('2-minute tokens with renewBefore 300 s: renewed again and again over 10 minutes, never expired', async () => {
+    const { statuses, calls, lifecycle } = shortTokens(120_000);
+    // Not at once on the first verification: halfway through its life.
+    expect(calls()).toBe(0);
+    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls()).toBeGreaterThanOrEqual(9);
+    expect(calls()).toBeLessThanOrEqual(11);
+    expect(statuses).not.toContain('expired');
+    expect(lifecycle.state.status).toBe('expiring');
+    lifecycle.dispose();
+  });
+
+  it('5-minute tokens (equal to renewBefore) keep renewing too', async () => {
+    const { statuses, calls, lifecycle } = shortTokens(300_000);
+    for (let i = 0; i < 20; i++) await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls()).toBeGreaterThanOrEqual(7);
+    expect(statuses).not.toContain('expired');
+    lifecycle.dispose();
+  });
+
+  it('never loops: a token about to lapse is renewed at most every 5 s', async () => {
+    const { calls, lifecycle } = shortTokens(2_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls()).toBeLessThanOrEqual(12);
+    expect(calls()).toBeGreaterThanOrEqual(1);
+    lifecycle.dispose();
+  });
+
+  it('renews on reaching expired from expiring when no renewal is waiting', async () => {
+    let calls = 0;
+    const lifecycle = new IdentityLifecycle({
+      renewBefore: 300,
+      onChange: () => {},
+      renew: async () => {
+        calls++;
+        return true; // "on its way" but the token is not replaced yet
+      },
+    });
+    lifecycle.submit();
+    lifecycle.verified(Date.now() + 3_600_000, Date.now());
+    await vi.advanceTimersByTimeAsync(3_300_000);
+    expect(lifecycle.state.status).toBe('expiring');
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(lifecycle.state.status).toBe('expired');
+    expect(calls).toBe(2);
+    lifecycle.dispose();
+  });
+});
