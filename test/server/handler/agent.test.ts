@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MessagingHandler } from '../../../src/server/handler/index.js';
-import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, SseReader } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
 
-const handlers: MessagingHandler[] = [];
-function handlerFor(options: Parameters<typeof makeHandler>[0] = {}): MessagingHandler {
-  const handler = makeHandler(options);
-  handlers.push(handler);
-  return handler;
-}
-afterEach(() => {
-  for (const handler of handlers.splice(0)) handler.close();
-});
+const handlerFor = useHandlers();
 
 describe('agent API credential', () => {
   it('is off (404) without an agentToken', async () => {

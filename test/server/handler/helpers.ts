@@ -2,6 +2,7 @@
  * Test kit for the messaging handler: a verifier double, Request builders and
  * an SSE reader that parses the stream the way the widget does.
  */
+import { afterEach } from 'vitest';
 import { IdentityError, type IdentityVerifier, type VerifiedIdentity, type VerifyInput } from '../../../src/identity/index.js';
 import { createMessagingHandler, type MessagingHandler, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
 
@@ -206,4 +207,17 @@ export async function ended(reader: SseReader, timeoutMs = 2000): Promise<void> 
     if (Date.now() > deadline) throw new Error('stream did not end');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A `makeHandler` whose handlers are closed after each test of the file that calls this. */
+export function useHandlers(): (options?: Parameters<typeof makeHandler>[0]) => MessagingHandler {
+  const handlers: MessagingHandler[] = [];
+  afterEach(() => {
+    for (const handler of handlers.splice(0)) handler.close();
+  });
+  return (options = {}) => {
+    const handler = makeHandler(options);
+    handlers.push(handler);
+    return handler;
+  };
 }

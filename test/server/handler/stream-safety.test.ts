@@ -3,21 +3,13 @@
  * updates, streams that end with their session, the per-address stream cap
  * and a Last-Event-ID past the conversation's end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
 import { openSse } from '../../../src/server/handler/live/sse.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
-import { agentReq, automatedUuid, ended, json, makeHandler, register, req, send, SseReader } from './helpers.js';
+import { agentReq, automatedUuid, ended, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
 
-const handlers: MessagingHandler[] = [];
-function handlerFor(options: Parameters<typeof makeHandler>[0] = {}): MessagingHandler {
-  const handler = makeHandler(options);
-  handlers.push(handler);
-  return handler;
-}
-afterEach(() => {
-  for (const handler of handlers.splice(0)) handler.close();
-});
+const handlerFor = useHandlers();
 
 async function agentReply(handler: MessagingHandler, conversationId: string, body: string): Promise<void> {
   const response = await handler(agentReq(`/agent/v1/conversations/${conversationId}/messages`, { body: { body } }));

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
-import { agentReq, ended, fakeJwt, json, makeHandler, register, req, send, SseReader } from './helpers.js';
+import { agentReq, ended, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
 
-const handlers: MessagingHandler[] = [];
-function handlerFor(options: Parameters<typeof makeHandler>[0] = {}): MessagingHandler {
-  const handler = makeHandler(options);
-  handlers.push(handler);
-  return handler;
-}
-afterEach(() => {
-  for (const handler of handlers.splice(0)) handler.close();
-});
+const handlerFor = useHandlers();
 
 async function openStream(handler: MessagingHandler, session: string, lastEventId?: string) {
   const controller = new AbortController();

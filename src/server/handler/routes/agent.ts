@@ -29,19 +29,11 @@ export async function authenticateAgent(ctx: HandlerContext, request: Request): 
 
 /** A conversation as an agent sees it: the verified identity exactly as the community mapping produced it. */
 export async function agentView(ctx: HandlerContext, record: ConversationRecord): Promise<AgentConversation> {
-  const { identity } = record;
-  return {
-    id: record.id,
-    ...publicIdentity(identity),
-    customFields: identity.customFields ?? {},
-    extraValues: identity.extraValues ?? {},
-    messages: await ctx.store.listMessages(record.id),
-    ...(record.lastPage === undefined ? {} : { lastPage: record.lastPage }),
-    updatedAt: record.updatedAt,
-  };
+  const { lastSeq: _lastSeq, ...summary } = agentSummary(record);
+  return { ...summary, messages: await ctx.store.listMessages(record.id) };
 }
 
-/** The same without the history (the agent stream's `message` and `summary` events). */
+/** A conversation without its history (the agent stream's `message` and `summary` events). */
 export function agentSummary(record: ConversationRecord): AgentConversationSummary {
   const { identity } = record;
   return {
