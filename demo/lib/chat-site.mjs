@@ -20,18 +20,27 @@ const STATIC = new Set(['front.css', 'agent.css', 'agent.js', 'front.js']);
  *           hostUrl: () => string, agentToken: string, loaderScript: string, shownConfig: string }} options
  */
 export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loaderScript, shownConfig }) {
-  const handlers = mounts.map(({ base, mode, verifier }) => {
-    const handler = createMessagingHandler({
-      verifier,
-      allowedOrigins: hostOrigins,
-      basePath: base,
-      agentToken,
-      loaderScript,
-      // Every tab of the demo comes from 127.0.0.1: a per-address limit meant for one visitor would trip while exploring.
-      limits: { registrationsPerMinutePerAddress: 600 },
+  // The handlers are made once the server listens: only then is the chat
+  // origin known (--port 0). The agent view on this origin calls the agent API
+  // same-origin, and the handler never takes "same origin" from the Host header.
+  /** @type {{ base: string, mode: string, handler: any, listener: any }[]} */
+  let handlers = [];
+  const createHandlers = (port) =>
+    mounts.map(({ base, mode, verifier }) => {
+      const handler = createMessagingHandler({
+        verifier,
+        // The host site, plus this site under its other loopback name (loopbackHost answers both).
+        allowedOrigins: [...hostOrigins, `http://localhost:${port}`],
+        publicOrigin: `http://127.0.0.1:${port}`,
+        basePath: base,
+        agentToken,
+        loaderScript,
+        // Every tab of the demo comes from 127.0.0.1: a per-address limit meant for one visitor would trip while exploring.
+        limits: { registrationsPerMinutePerAddress: 600 },
+      });
+      return { base, mode, handler, listener: toNodeListener(handler) };
     });
-    return { base, mode, handler, listener: toNodeListener(handler) };
-  });
+  const mountList = () => mounts.map(({ base, mode }) => ({ base, mode }));
 
   const server = createServer((req, res) => {
     // Before anything (the agent credential, the handler): only our own loopback name.
@@ -57,16 +66,21 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
       const embedded = url.searchParams.get('embedded') === '1' ? '&embedded=1' : '';
       return sendText(res, 302, 'see host site', { location: `${hostUrl()}${page}?mode=${encodeURIComponent(mode)}${embedded}` });
     }
-    if (path === '/demo/community') return sendJson(res, 200, { community: shownConfig, mounts: handlers.map(({ base, mode }) => ({ base, mode })) });
+    if (path === '/demo/community') return sendJson(res, 200, { community: shownConfig, mounts: mountList() });
     if (path === '/demo/agent-session') {
       // Demo only: hands the agent credential to the agent view on this
       // origin. Browsers send Sec-Fetch-Site, so another site's page can
       // neither trigger a readable response (no CORS) nor pass this check.
       if (req.headers['sec-fetch-site'] !== 'same-origin') return sendJson(res, 403, { error: 'same-origin only' });
-      return sendJson(res, 200, { agentToken, mounts: handlers.map(({ base, mode }) => ({ base, mode })) });
+      return sendJson(res, 200, { agentToken, mounts: mountList() });
     }
     if (path === '/favicon.ico') return sendText(res, 204, '');
     return sendText(res, 404, 'not found');
+  });
+
+  server.on('listening', () => {
+    for (const { handler } of handlers) handler.close?.();
+    handlers = createHandlers(server.address().port);
   });
 
   return {

@@ -8,7 +8,7 @@ import { redact } from './http/redact.js';
 import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
 import { requestUrl } from './http/request-url.js';
 import { LiveHub } from './live/hub.js';
-import { normalizeBasePath, resolveLimits, type MessagingHandler, type MessagingHandlerOptions } from './options.js';
+import { normalizeBasePath, normalizePublicOrigin, resolveLimits, type MessagingHandler, type MessagingHandlerOptions } from './options.js';
 import { createRateLimiter } from './rate-limit.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
@@ -32,7 +32,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     throw new TypeError("createMessagingHandler: `allowedOrigins` must list the host sites' origins (or be '*' for a demo).");
   }
   const basePath = normalizeBasePath(options.basePath);
-  const cors = createCorsPolicy(options.allowedOrigins);
+  const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
@@ -82,7 +82,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     let response: Response;
     try {
       const url = requestUrl(request);
-      const origin = cors.check(request, url);
+      const origin = cors.check(request);
       originToEcho = origin.origin;
       response = await route(request, url, { allowed: origin.allowed, value: origin.origin });
     } catch (error) {

@@ -67,6 +67,12 @@ export interface MessagingHandlerOptions {
   allowedOrigins: string[] | '*';
   /** Where the handler is mounted, e.g. `/chatq`. Default `''`. */
   basePath?: string;
+  /**
+   * The origin the chat server is reached at, e.g. `https://chat.example.com`,
+   * so its own pages (an agent view) may call it same-origin. Without it only
+   * `allowedOrigins` may send an Origin. Host headers are never trusted for this.
+   */
+  publicOrigin?: string;
   /** Default: `createMemoryStore()`. */
   store?: ConversationStore;
   /** The agent API's bearer credential. Without one the agent API is off (404). */
@@ -122,4 +128,26 @@ export function normalizeBasePath(basePath = ''): string {
     throw new TypeError(`basePath: "${basePath}" must be a path such as /chatq`);
   }
   return trimmed;
+}
+
+/**
+ * `https://Chat.example.com/` → `https://chat.example.com`. Only an http(s)
+ * origin: a path, query, fragment or credentials means a misunderstanding
+ * (a browser's Origin header never has them), so it is refused, not trimmed.
+ */
+export function normalizePublicOrigin(publicOrigin: unknown): string | undefined {
+  if (publicOrigin === undefined) return undefined;
+  let url: URL | undefined;
+  if (typeof publicOrigin === 'string' && /^https?:\/\/[^/?#@\\\s]+\/?$/i.test(publicOrigin)) {
+    try {
+      url = new URL(publicOrigin);
+    } catch {
+      url = undefined;
+    }
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const shown = typeof publicOrigin === 'string' ? `"${publicOrigin.slice(0, 200)}"` : typeof publicOrigin;
+    throw new TypeError(`publicOrigin: ${shown} must be an http(s) origin with no path, such as https://chat.example.com`);
+  }
+  return url.origin;
 }

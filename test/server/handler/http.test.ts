@@ -45,6 +45,13 @@ describe('routing: every error is JSON { error: { code, message } } with a 4xx',
     expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['not an origin'] })).toThrow(/allowedOrigins/);
     expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [], limits: { heartbeatMs: -1 } })).toThrow(/heartbeatMs/);
     expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [], basePath: 'chat q' })).toThrow(/basePath/);
+    for (const publicOrigin of ['chat.example.com', 'https://chat.example.com/chatq', 'https://chat.example.com?x', 'https://chat.example.com#x', 'https://u:p@chat.example.com', 'ftp://chat.example.com', 'https://', '', 42]) {
+      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [], publicOrigin: publicOrigin as string }), String(publicOrigin)).toThrow(TypeError);
+      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [], publicOrigin: publicOrigin as string })).toThrow(/publicOrigin: .* must be an http\(s\) origin with no path/);
+    }
+    for (const publicOrigin of ['https://chat.example.com', 'https://chat.example.com/', 'http://127.0.0.1:8080']) {
+      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [], publicOrigin }), publicOrigin).not.toThrow();
+    }
   });
 });
 
@@ -73,13 +80,51 @@ describe('CORS: exactly from allowedOrigins', () => {
     }
   });
 
-  it('allows the handler\'s own origin and requests without Origin (no browser, no CORS)', async () => {
+  it('allows requests without Origin (no browser, no CORS), answering without a grant', async () => {
     const handler = makeHandler();
-    const same = await handler(req('/v1/identity', { body: { automatedUuid: automatedUuid() }, origin: BASE }));
-    expect(same.status).toBe(200);
     const none = await handler(req('/v1/identity', { body: { automatedUuid: automatedUuid() }, origin: null }));
     expect(none.status).toBe(200);
     expect(none.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('never derives "same origin" from the Host header (DNS rebinding)', async () => {
+    // The request URL is built from Host: a rebinding page makes Host and Origin agree.
+    const handler = makeHandler();
+    const rebound = (path: string, init: RequestInit = {}) =>
+      new Request(`http://evil.test${path}`, { ...init, headers: { Origin: 'http://evil.test', Host: 'evil.test', ...(init.headers as Record<string, string>) } });
+    const post = await handler(rebound('/v1/identity', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ automatedUuid: automatedUuid() }) }));
+    expect(post.status).toBe(403);
+    expect((await json(post)).error.code).toBe('ERR_ORIGIN_NOT_ALLOWED');
+    expect(post.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    const agent = await handler(rebound('/agent/v1/conversations', { headers: { Authorization: 'Bearer x' } }));
+    expect(agent.status).toBe(403);
+    expect(agent.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    const preflight = await handler(rebound('/v1/identity', { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'POST' } }));
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    // The handler's URL origin alone is no longer a grant either.
+    const own = await handler(req('/v1/identity', { body: { automatedUuid: automatedUuid() }, origin: BASE }));
+    expect(own.status).toBe(403);
+    expect(own.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('allows exactly publicOrigin as the server\'s own origin, whatever the Host or scheme of the request URL', async () => {
+    const handler = makeHandler({ publicOrigin: 'https://Chat.Example.com/' });
+    // Behind a TLS-terminating proxy the request URL says http: the https page is still same-origin.
+    const behindProxy = new Request('http://10.0.0.5:8080/v1/identity', {
+      method: 'POST',
+      headers: { Origin: 'https://chat.example.com', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ automatedUuid: automatedUuid() }),
+    });
+    const same = await handler(behindProxy);
+    expect(same.status).toBe(200);
+    expect(same.headers.get('Access-Control-Allow-Origin')).toBe('https://chat.example.com');
+    expect((await handler(req('/v1/identity', { body: { automatedUuid: automatedUuid() } }))).status).toBe(200); // allowedOrigins still apply
+    for (const origin of ['http://chat.example.com', 'https://chat.example.com:8443', 'https://chat.example.com.evil.test', BASE, 'null']) {
+      const response = await handler(req('/v1/conversation', { origin }));
+      expect(response.status, origin).toBe(403);
+      expect(response.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+    }
   });
 
   it("'*' echoes any origin (demo mode)", async () => {

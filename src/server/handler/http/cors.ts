@@ -9,22 +9,25 @@ const PREFLIGHT_MAX_AGE = '600';
 
 export interface CorsPolicy {
   /** The Origin to echo, when the request's origin may use the handler; undefined when there is none to echo. */
-  check(request: Request, url: URL): { origin: string | undefined; allowed: boolean };
+  check(request: Request): { origin: string | undefined; allowed: boolean };
 }
 
 /**
  * SPEC §6: CORS exactly from `allowedOrigins`. The matching Origin is echoed,
  * never a wildcard and never an arbitrary reflection; no credentials mode (the
- * session is a bearer header, not a cookie). A request from the handler's own
- * origin is always allowed (browsers send Origin on same-origin POSTs too).
+ * session is a bearer header, not a cookie). The chat server's own pages
+ * (browsers send Origin on same-origin POSTs too) are allowed only through the
+ * configured `publicOrigin`: "same origin" is never derived from the request
+ * URL, whose host comes from the Host header (a DNS-rebinding page controls it,
+ * and behind a TLS-terminating proxy its scheme is wrong anyway).
  */
-export function createCorsPolicy(allowedOrigins: readonly string[] | '*'): CorsPolicy {
+export function createCorsPolicy(allowedOrigins: readonly string[] | '*', publicOrigin?: string): CorsPolicy {
   const allowed = allowedOrigins === '*' ? undefined : new Set(allowedOrigins.map(normalizeOrigin));
   return {
-    check(request, url) {
+    check(request) {
       const origin = request.headers.get('Origin');
       if (origin === null) return { origin: undefined, allowed: true };
-      const ok = allowed === undefined || allowed.has(origin) || origin === url.origin;
+      const ok = allowed === undefined || allowed.has(origin) || origin === publicOrigin;
       return { origin: ok ? origin : undefined, allowed: ok };
     },
   };
