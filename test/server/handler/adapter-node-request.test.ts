@@ -1,7 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
+import { listenOnLoopback } from './helpers.js';
 
 /** What a test handler saw, and answers with. */
 type Probe = (request: Request) => Promise<Response>;
@@ -13,16 +14,9 @@ afterEach(async () => {
 
 async function serveProbe(probe: Probe, options?: NodeListenerOptions): Promise<string> {
   const handler = Object.assign(probe, { basePath: '', close() {} }) as MessagingHandler;
-  const server: Server = createServer(toNodeListener(handler, options));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(toNodeListener(handler, options));
+  cleanups.push(close);
+  return url;
 }
 
 /** Sends raw HTTP (duplicate headers, exact bytes) and resolves to the status and body. */

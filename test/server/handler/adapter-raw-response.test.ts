@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
 import { jsonResponse } from '../../../src/server/handler/http/errors.js';
 import { ACCEPTS_RAW_RESPONSE, rawResponseParts } from '../../../src/server/handler/http/raw-response.js';
-import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, req } from './helpers.js';
+import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, req, listenOnLoopback } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -12,16 +10,9 @@ afterEach(async () => {
 });
 
 async function listen(handler: MessagingHandler, options?: NodeListenerOptions): Promise<string> {
-  const server: Server = createServer(toNodeListener(handler, options));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(toNodeListener(handler, options));
+  cleanups.push(close);
+  return url;
 }
 
 /** Two servers give out different ids, sessions and times; everything else must match. */

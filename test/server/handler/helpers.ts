@@ -2,6 +2,8 @@
  * Test kit for the messaging handler: a verifier double, Request builders and
  * an SSE reader that parses the stream the way the widget does.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import { IdentityError, type IdentityVerifier, type VerifiedIdentity, type VerifyInput } from '../../../src/identity/index.js';
 import { createMessagingHandler, type MessagingHandler, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
@@ -219,5 +221,21 @@ export function useHandlers(): (options?: Parameters<typeof makeHandler>[0]) => 
     const handler = makeHandler(options);
     handlers.push(handler);
     return handler;
+  };
+}
+
+/** A node:http server for `listener` on 127.0.0.1 and a free port; `close` ends its connections too. */
+export async function listenOnLoopback(
+  listener: Parameters<typeof createServer>[1],
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

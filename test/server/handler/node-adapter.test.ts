@@ -1,8 +1,7 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener, type MessagingHandler } from '../../../src/server/handler/index.js';
-import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader } from './helpers.js';
+import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -10,17 +9,10 @@ afterEach(async () => {
 });
 
 async function listen(handler: MessagingHandler, listener = toNodeListener(handler)): Promise<string> {
-  const server: Server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const { url, close } = await listenOnLoopback(listener);
+  cleanups.push(close);
   cleanups.push(() => handler.close());
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return url;
 }
 
 const jsonHeaders = { 'Content-Type': 'application/json', Origin: HOST_ORIGIN };
