@@ -31,7 +31,7 @@ function sizeBudget() {
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false } });
 
-const external = (id) => id === 'jose' || id.startsWith('node:');
+const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || id.startsWith('node:');
 
 export default [
   {
