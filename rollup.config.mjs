@@ -35,10 +35,10 @@ const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || 
 
 export default [
   {
-    input: { server: 'src/server/index.ts' },
+    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts' },
     external,
     plugins: [ts()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', sourcemap: true },
   },
   {
     input: { client: 'src/client/index.ts' },

@@ -4,6 +4,7 @@ const only = process.argv[2];
 const suites = [
   ['verifier', () => import('./verifier.mjs')],
   ['load', () => import('./load.mjs')],
+  ['engine', () => import('./engine.mjs')],
 ];
 for (const [name, load] of suites) {
   if (only && only !== name) continue;

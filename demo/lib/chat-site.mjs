@@ -17,9 +17,10 @@ const STATIC = new Set(['front.css', 'agent.css', 'agent.js', 'front.js']);
 
 /**
  * @param {{ mounts: {base:string, mode:string, verifier:object}[], hostOrigins: string[],
- *           hostUrl: () => string, agentToken: string, loaderScript: string, shownConfig: string }} options
+ *           hostUrl: () => string, agentToken: string, loaderScript: string, shownConfig: string,
+ *           engine?: object }} options  `engine`: one engine shared by every mount (the Redis engine with --redis)
  */
-export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loaderScript, shownConfig }) {
+export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loaderScript, shownConfig, engine }) {
   // The handlers are made once the server listens: only then is the chat
   // origin known (--port 0). The agent view on this origin calls the agent API
   // same-origin, and the handler never takes "same origin" from the Host header.
@@ -35,6 +36,7 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
         basePath: base,
         agentToken,
         loaderScript,
+        ...(engine ? { engine } : {}),
         // Every tab of the demo comes from 127.0.0.1: a per-address limit meant for one visitor would trip while exploring.
         limits: { registrationsPerMinutePerAddress: 600 },
       });
@@ -85,6 +87,10 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
 
   return {
     server,
+    /** SIGTERM (SPEC §8): refuse new requests, end streams so widgets reconnect elsewhere. */
+    drain: () => {
+      for (const { handler } of handlers) handler.drain?.();
+    },
     close: async () => {
       for (const { handler } of handlers) await handler.close?.();
     },

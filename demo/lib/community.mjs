@@ -2,7 +2,7 @@
 // validates it — once per mode — with the verifier's own error messages, so a
 // broken file stops the demo at start, never at request time (SPEC §3).
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { defineCommunity, createVerifier } from '../../dist/server.js';
 
 /** A `publicKey` with this value is replaced by a key pair made at start; the host backend keeps the private half. */
@@ -62,7 +62,7 @@ function redact(config) {
  * the signing keys the demo host backend may use (secrets and the generated
  * RSA private key — the host's side of the shared configuration).
  */
-export function loadCommunity(path) {
+export function loadCommunity(path, { rsaPrivateKeyPem } = {}) {
   const config = readJson(path);
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new CommunityFileError(`the community file ${path} must hold a JSON object`);
@@ -72,7 +72,9 @@ export function loadCommunity(path) {
   const shown = JSON.stringify(redact(config), null, 2);
   config.jwtKeys = keys.map((key) => {
     if (key && key.publicKey === GENERATED_KEY) {
-      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      // Workers of one demo (--workers) share the key their primary made, so any of them verifies any token.
+      const privateKey = rsaPrivateKeyPem ? createPrivateKey(rsaPrivateKeyPem) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      const pair = { privateKey, publicKey: createPublicKey(privateKey) };
       signingKeys.push({ kid: key.id, alg: 'RS256', privateKey: pair.privateKey });
       return { ...key, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
     }
@@ -81,7 +83,9 @@ export function loadCommunity(path) {
   });
 
   const mounts = MOUNTS.map(({ base, mode }) => {
-    const effective = mode ? { ...config, signedIdentities: mode } : config;
+    // Each mode is its own community (SPEC §6 "Sharing"): on a shared engine (--redis) their visitors stay apart.
+    const effective = { ...config, ...(mode ? { signedIdentities: mode } : {}) };
+    effective.id = `${config.id ?? 'demo'}-${effective.signedIdentities ?? 'require'}`;
     let community;
     try {
       community = defineCommunity(effective);

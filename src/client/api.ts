@@ -13,7 +13,14 @@ import type {
  * JSON calls of the wire protocol (src/identity/protocol.ts). The session
  * travels only in `Authorization: Bearer` — never in a URL (SPEC §6) — and
  * no cookies are sent: the chat server is a different site.
+ *
+ * A script the host page runs after the widget must not pick the JWT or the
+ * session up on the way (issue 9): `fetch` and `JSON.stringify` are the ones
+ * captured at load, and every object that holds a credential (headers, the
+ * request, its body) has a null prototype, so no setter, getter or `toJSON`
+ * added to `Object.prototype` is ever called with it.
  */
+const stringify = JSON.stringify;
 
 /** A failed call. `status` 0 means the network failed (no answer). */
 export class ApiError extends Error {
@@ -29,7 +36,7 @@ export class ApiError extends Error {
 }
 
 export function authHeaders(session: string | undefined, json: boolean): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = { __proto__: null } as unknown as Record<string, string>;
   if (json) headers['Content-Type'] = 'application/json';
   if (session) headers.Authorization = `Bearer ${session}`;
   return headers;
@@ -84,18 +91,27 @@ export class Api {
    */
   readonly #fetch = fetch.bind(globalThis);
 
-  /** A raw request, for the stream. */
+  /**
+   * A raw request, for the stream. `referrerPolicy: 'origin'` whatever the page's own
+   * policy: its URL (a query may hold a reset token) never reaches the chat server (SPEC §6).
+   */
   request(path: string, init: RequestInit): Promise<Response> {
-    return this.#fetch(this.base + path, { credentials: 'omit', cache: 'no-store', ...init });
+    return this.#fetch(this.base + path, {
+      __proto__: null,
+      ...init,
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'origin',
+    } as RequestInit);
   }
 
-  async #call<T>(method: string, path: string, session?: string, body?: unknown): Promise<T> {
+  async #call<T>(method: string, path: string, session?: string, body?: object): Promise<T> {
     let response: Response;
     try {
       response = await this.request(path, {
         method,
         headers: authHeaders(session, body !== undefined),
-        ...(body !== undefined && { body: JSON.stringify(body) }),
+        ...(body !== undefined && { body: stringify({ __proto__: null, ...body }) }),
         // A logout must reach the server even when the page is being left.
         keepalive: method === 'DELETE',
       });

@@ -220,8 +220,4 @@ export class Chat {
       view.blockSending('rate', false);
     }, seconds * 1000);
   }
-
-  dispose(): void {
-    this.detach();
-  }
 }

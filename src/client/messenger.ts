@@ -198,7 +198,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
         const status = error instanceof ApiError ? error.status : 0;
         if (status === 0 || status >= 500) unreached = { request, anonymous, generation };
         if (!anonymous) {
-          console.error(`chatq: the chat server refused the identity (${code}): ${message}`);
+          console.error(`chatq: the server refused the identity (${code}): ${message}`);
           lifecycle.rejected(code);
           events.emit('identity_rejected', { code, message });
         }
@@ -233,7 +233,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   /** Warns, once the policy is known, when the server will refuse this JWT (in integrator words, never the token). */
   function judge(jwt: string): void {
     const { problems } = inspectToken(jwt, server.policy, lifecycle.serverNow());
-    if (problems.length) console.warn(`chatq: the chat server will refuse this JWT: ${problems.join(' ')}`);
+    if (problems.length) console.warn(`chatq: the server will refuse this JWT: ${problems.join(' ')}`);
   }
 
   /** Ends the current visitor's session on the server and in every tab. */
@@ -319,7 +319,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       destroyed = true;
       generation++;
       lifecycle.dispose();
-      chat.dispose();
+      chat.detach();
       tabs.close();
       stopWake();
       events.clear();

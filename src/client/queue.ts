@@ -30,7 +30,7 @@ type Handler = (messenger: Messenger, args: unknown[]) => string | undefined;
 
 const COMMANDS: Record<string, Handler> = {
   _setIdentity(m, [data]) {
-    if (!isObject(data) && typeof data !== 'string') return 'takes an object of identity fields, e.g. { firstname: "Ada", uuid: "42" }';
+    if (!isObject(data) && typeof data !== 'string') return 'takes an object of identity fields';
     void m.setIdentity(data);
   },
   _setSignedIdentity(m, [jwt]) {
@@ -53,7 +53,7 @@ const COMMANDS: Record<string, Handler> = {
     m.clearIdentity();
   },
   _setConfiguration(m, [configuration]) {
-    if (!isObject(configuration)) return 'takes an object, e.g. { embedded: true, parentNodeId: "chat" }';
+    if (!isObject(configuration)) return 'takes an object of options';
     for (const [key, value] of Object.entries(configuration)) {
       // Own keys only: `constructor` and the like are not options.
       const expected = Object.hasOwn(CONFIGURATION_TYPES, key) && CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
@@ -79,7 +79,7 @@ const COMMANDS: Record<string, Handler> = {
 export function runCommand(messenger: Messenger, command: unknown): void {
   try {
     if (!Array.isArray(command) || typeof command[0] !== 'string') {
-      console.error('chatq: _chatq.push takes an array such as ["_setIdentity", { firstname: "Ada" }].');
+      console.error('chatq: _chatq.push takes an array: [command, ...arguments].');
       return;
     }
     const [name, ...args] = command as [string, ...unknown[]];

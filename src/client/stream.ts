@@ -27,6 +27,8 @@ const RETRY_BASE = 1_000;
 const RETRY_CAP = 30_000;
 /** A stream that stayed open this long (or delivered an event) was healthy: backoff starts over. */
 const HEALTHY_MS = 30_000;
+/** A reconnect within this long (a server draining for a deploy, SPEC §8) shows the visitor no notice. */
+const QUIET_MS = 4_000;
 
 /** Opens the stream; returns a function that closes it for good. */
 export function openStream(options: StreamOptions): () => void {
@@ -35,6 +37,7 @@ export function openStream(options: StreamOptions): () => void {
   let controller: AbortController | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let serverRetry = 0;
+  let offline: ReturnType<typeof setTimeout> | undefined;
 
   const connect = async (): Promise<void> => {
     controller = new AbortController();
@@ -63,6 +66,7 @@ export function openStream(options: StreamOptions): () => void {
       } else if (response.body) {
         // Not on the 200 alone: a proxy answering 200 then closing at once would reconnect in a storm.
         const opened = Date.now();
+        offline = clearTimeout(offline) as undefined; // re-armed by the next disconnect
         options.onConnected?.(true);
         const parser = createSseParser(
           ({ event, data, id }) => {
@@ -95,7 +99,7 @@ export function openStream(options: StreamOptions): () => void {
       clearTimeout(watchdog);
     }
     if (closed) return;
-    options.onConnected?.(false);
+    offline ??= setTimeout(() => options.onConnected?.(false), QUIET_MS);
     const delay = wait ?? Math.max(serverRetry, backoff(attempt++, RETRY_BASE, RETRY_CAP));
     retryTimer = setTimeout(() => void connect(), delay);
   };
@@ -104,6 +108,7 @@ export function openStream(options: StreamOptions): () => void {
   return () => {
     closed = true;
     clearTimeout(retryTimer);
+    clearTimeout(offline);
     controller?.abort();
   };
 }

@@ -26,11 +26,11 @@ export function inspectToken(jwt: string, policy: IdentityPolicy | undefined, se
     problems.push('its header has no "kid" (its key\'s id in jwtKeys).');
   }
   if (claimedUuid(payload.uuid) === undefined) {
-    problems.push('its payload has no valid "uuid" (the visitor\'s id in your system).');
+    problems.push('its payload has no valid "uuid".');
   }
   const exp = payload.exp;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    problems.push('its payload has no numeric "exp" (expiry, seconds since the epoch).');
+    problems.push('its payload has no numeric "exp" (seconds since the epoch).');
   } else {
     const left = Math.floor((exp * 1000 - serverNow) / 1000);
     const tolerance = policy?.clockTolerance ?? 0;

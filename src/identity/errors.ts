@@ -33,6 +33,7 @@ export type IdentityErrorCode =
 export type ProtocolErrorCode =
   | 'ERR_BAD_REQUEST'
   | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_BODY_TIMEOUT'
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_NOT_FOUND'
   | 'ERR_METHOD_NOT_ALLOWED'
@@ -44,6 +45,9 @@ export type ProtocolErrorCode =
   | 'ERR_TOO_MANY_STREAMS'
   | 'ERR_RATE_LIMITED'
   | 'ERR_AGENT_UNAUTHORIZED'
+  // 503 + Retry-After: the engine is unreachable (SPEC §8) or full (SPEC §6 "Bounds").
+  | 'ERR_UNAVAILABLE'
+  | 'ERR_CAPACITY'
   // 500: a bug or a failing store — never the answer to bad input.
   | 'ERR_INTERNAL';
 

@@ -1,5 +1,7 @@
 import { IdentityError } from './errors.js';
+import { isPlainText } from './text.js';
 import type { IdentityWarning, PredefinedField } from './types.js';
+import { addWarning } from './warnings.js';
 
 /** SPEC §2 bounds. */
 export const LIMITS = {
@@ -12,7 +14,7 @@ export const LIMITS = {
 } as const;
 
 const STRING_FIELDS = ['screenname', 'firstname', 'lastname', 'company'] as const;
-const KNOWN_FIELDS = [...STRING_FIELDS, 'email', 'avatar_url', 'uuid', 'extra_values'].join(', ');
+const UNKNOWN_FIELD = `unknown field ignored; identity fields are ${[...STRING_FIELDS, 'email', 'avatar_url', 'uuid', 'extra_values'].join(', ')}.`;
 /** SPEC §2: never honoured anywhere. */
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /**
@@ -23,6 +25,13 @@ export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
  * `lastIndex` state).
  */
 export const EXTRA_VALUE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * SPEC §6: identity strings and extra values are plain text on one line. The
+ * message-body rule, with tab, CR and LF refused too: they are C0 controls, and
+ * nothing an agent reads in a name, an id or a label needs them.
+ */
+const NOT_PLAIN_TEXT = 'dropped: control characters (CR, LF and tab too), bidi controls and lone surrogates are not allowed.';
+const TOO_MANY_EXTRA_VALUES = `dropped: at most ${LIMITS.extraValueKeys} extra values are kept.`;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
 /** Identity data after SPEC §2 rules; the verifier maps it onto agent fields. */
@@ -91,6 +100,11 @@ export function normalizeUuid(value: unknown, path: string): string | undefined 
   if (value.length > LIMITS.uuid) {
     throw invalid(path, `must be at most ${LIMITS.uuid} characters, got ${value.length}.`);
   }
+  // Refused, not dropped: the uuid says who the visitor is, and dropping it would silently make a named visitor
+  // anonymous (or, in a JWT, fail as "no uuid"). Same treatment as a uuid past its length bound.
+  if (!isPlainText(value, false)) {
+    throw invalid(path, 'must be one line of plain text (no control characters, no bidi controls, no lone surrogates).');
+  }
   return value;
 }
 
@@ -114,11 +128,13 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
   for (const key of Object.keys(value)) {
     // The path is built only for a warning or an error: most keys need none.
     if (FORBIDDEN_KEYS.has(key) || !EXTRA_VALUE_KEY.test(key)) {
-      warnings.push({
-        code: 'W_EXTRA_KEY_INVALID',
-        path: `${path}.${key}`,
-        message: `extra value key "${key.slice(0, 64)}" dropped: keys are 1–64 characters A-Z a-z 0-9 _ . - (and never __proto__, constructor, prototype).`,
-      });
+      addWarning(
+        warnings,
+        'W_EXTRA_KEY_INVALID',
+        () => `${path}.${key.slice(0, 64)}`,
+        // The path names the key; the message keeps to the rule so it fits SPEC §6's 128 characters.
+        'dropped: keys are 1–64 characters A-Z a-z 0-9 _ . - (never __proto__, constructor, prototype).',
+      );
       continue;
     }
     const raw = (value as Record<string, unknown>)[key];
@@ -127,19 +143,15 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
     else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') text = String(raw);
     else throw invalid(`${path}.${key}`, `extra values must be strings, finite numbers or booleans, got ${typeName(raw)}.`);
     if (text.length > LIMITS.extraValue) {
-      warnings.push({
-        code: 'W_FIELD_DROPPED',
-        path: `${path}.${key}`,
-        message: `dropped: extra values are at most ${LIMITS.extraValue} characters, got ${text.length}.`,
-      });
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, () => `dropped: extra values are at most ${LIMITS.extraValue} characters, got ${text.length}.`);
       continue;
     }
     if (count === LIMITS.extraValueKeys) {
-      warnings.push({
-        code: 'W_FIELD_DROPPED',
-        path: `${path}.${key}`,
-        message: `dropped: at most ${LIMITS.extraValueKeys} extra values are kept.`,
-      });
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, TOO_MANY_EXTRA_VALUES);
+      continue;
+    }
+    if (!isPlainText(text, false)) {
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, NOT_PLAIN_TEXT);
       continue;
     }
     out[key] = text;
@@ -151,7 +163,9 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
 /**
  * Applies SPEC §2 to identity data (an unsigned identity or a JWT payload).
  * A wrong type throws `ERR_IDENTITY_INVALID`; a value that breaks a bound is
- * dropped with a warning; unknown fields are ignored with a warning.
+ * dropped with a warning; unknown fields are ignored with a warning. Strings
+ * with control or bidi characters are dropped too (SPEC §6), and the warnings
+ * are bounded as SPEC §6 says (`addWarning`: 20, then one W_MORE_DROPPED).
  * Only known keys are ever read, so `__proto__` and friends cannot reach any
  * object we build.
  */
@@ -169,11 +183,7 @@ export function normalizeIdentityData(
 
   for (const key of Object.keys(record)) {
     if (isKnownKey(key, path)) continue;
-    warnings.push({
-      code: 'W_UNKNOWN_FIELD',
-      path: `${path}.${key.slice(0, 64)}`,
-      message: `unknown field ignored; identity fields are ${KNOWN_FIELDS}.`,
-    });
+    addWarning(warnings, 'W_UNKNOWN_FIELD', () => `${path}.${key.slice(0, 64)}`, UNKNOWN_FIELD);
   }
 
   for (const name of STRING_FIELDS) {
@@ -182,11 +192,11 @@ export function normalizeIdentityData(
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
     if (value.length > LIMITS.stringField) {
-      warnings.push({
-        code: 'W_FIELD_DROPPED',
-        path: `${path}.${name}`,
-        message: `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`,
-      });
+      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`);
+      continue;
+    }
+    if (!isPlainText(value, false)) {
+      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, NOT_PLAIN_TEXT);
       continue;
     }
     fields[name] = value;
@@ -195,26 +205,18 @@ export function normalizeIdentityData(
   if (Object.hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
     const email = record.email;
     if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
-    if (email.length <= LIMITS.email && EMAIL.test(email)) fields.email = email;
-    else {
-      warnings.push({
-        code: 'W_FIELD_DROPPED',
-        path: `${path}.email`,
-        message: 'dropped: does not look like an email address (name@example.com).',
-      });
-    }
+    if (!isPlainText(email, false)) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, NOT_PLAIN_TEXT);
+    else if (email.length <= LIMITS.email && EMAIL.test(email)) fields.email = email;
+    else addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, 'dropped: does not look like an email address (name@example.com).');
   }
 
   if (Object.hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
     const url = record.avatar_url;
     if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
-    if (isHttpUrl(url)) fields.avatar_url = url;
+    if (!isPlainText(url, false)) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, NOT_PLAIN_TEXT);
+    else if (isHttpUrl(url)) fields.avatar_url = url;
     else {
-      warnings.push({
-        code: 'W_FIELD_DROPPED',
-        path: `${path}.avatar_url`,
-        message: `dropped: only https: (or http:) URLs without credentials, at most ${LIMITS.avatarUrl} characters.`,
-      });
+      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, `dropped: only https: (or http:) URLs without credentials, at most ${LIMITS.avatarUrl} characters.`);
     }
   }
 

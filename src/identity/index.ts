@@ -23,4 +23,7 @@ export { decodeBase64url, encodeBase64url } from './base64url.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
 export { EXTRA_VALUE_KEY } from './fields.js';
 export type { NormalizedIdentity } from './fields.js';
+export { isPlainText, toPlainText } from './text.js';
+export { addWarning, capWarnings, MAX_WARNINGS, MAX_WARNING_TEXT } from './warnings.js';
+export type { WarningText } from './warnings.js';
 export * from './protocol.js';

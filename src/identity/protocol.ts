@@ -21,7 +21,10 @@
  *   DELETE {base}/v1/session           logout → 204                      (Authorization)
  *
  * Agent side (its own credential, `Authorization: Bearer <agentToken>`):
- *   GET    {base}/agent/v1/conversations                   → AgentConversationsResponse
+ *   GET    {base}/agent/v1/conversations?limit=&cursor=    → AgentConversationsResponse (summaries, newest
+ *                                                          first; limit default 50, at most 200)
+ *   GET    {base}/agent/v1/conversations/{id}/messages?limit=&before=&after=
+ *                                                          → AgentMessagesResponse (one conversation's history)
  *   POST   {base}/agent/v1/conversations/{id}/messages     AgentReplyRequest → SendMessageResponse
  *   GET    {base}/agent/v1/stream                          text/event-stream of AgentStreamEvent
  *
@@ -122,20 +125,37 @@ export type StreamEvent =
   | { type: 'session_ended' };
 
 /**
- * A conversation as the agent sees it: the VerifiedIdentity exactly as the
- * community mapping produced it (`uuid` as claimed, or the automated one;
- * `expiresAt` = the JWT's `exp` in **seconds**), plus the messages.
+ * A conversation as the agent sees it, without its history: the
+ * VerifiedIdentity exactly as the community mapping produced it (`uuid` as
+ * claimed, or the automated one; `expiresAt` = the JWT's `exp` in **seconds**),
+ * the visitor's last page, and the seq of the newest message (0 when none).
+ * The history is fetched per conversation (SPEC §6 "Bounds": no answer is
+ * built from the whole store at once).
  */
-export interface AgentConversation extends VerifiedIdentity {
+export interface AgentConversationSummary extends VerifiedIdentity {
   id: string;
-  messages: ChatMessage[];
   lastPage?: PageChangeRequest;
   /** Milliseconds since the epoch (server clock). */
   updatedAt: number;
+  lastSeq: number;
 }
 
+/** One page of the agent list; pass `cursor` back as `?cursor=` for the next. Absent on the last page. */
 export interface AgentConversationsResponse {
-  conversations: AgentConversation[];
+  conversations: AgentConversationSummary[];
+  cursor?: string;
+}
+
+/**
+ * One conversation's messages in seq order: the newest `limit` (default 50,
+ * at most 200), or those before `?before=<seq>` (scrolling back), or the
+ * oldest after `?after=<seq>` (catching up). `more` says whether the
+ * conversation holds more in that direction.
+ */
+export interface AgentMessagesResponse {
+  conversationId: string;
+  messages: ChatMessage[];
+  more: boolean;
 }
 
 export interface AgentReplyRequest {
@@ -143,17 +163,14 @@ export interface AgentReplyRequest {
   clientId?: string;
 }
 
-/** A conversation without its history, plus the seq of its newest message. */
-export type AgentConversationSummary = Omit<AgentConversation, 'messages'> & { lastSeq: number };
-
 /**
- * SSE events on `{base}/agent/v1/stream`: `conversation` carries the whole
- * history (on connect, or when the stream fell behind); afterwards `message`
- * brings one new message and `summary` a change of identity or page, so a
- * long conversation is never re-sent per message.
+ * SSE events on `{base}/agent/v1/stream`: on connect a `summary` for each of
+ * the newest conversations (a page of the agent list), then `message` (one
+ * new message with the conversation's summary) and `summary` (identity or
+ * page changed, or the stream fell behind: compare `lastSeq` with what you
+ * hold and fetch the gap from the messages endpoint).
  */
 export type AgentStreamEvent =
-  | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage }
   | { type: 'summary'; conversation: AgentConversationSummary };
 

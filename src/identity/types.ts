@@ -63,6 +63,8 @@ export interface IdentityVerifier {
   verify(input: VerifyInput): Promise<VerifiedIdentity>;
   /** When known, the rules this verifier applies; the handler passes them to the widget. */
   readonly policy?: IdentityPolicy;
+  /** The community id (SPEC §6 "Sharing"), when the verifier serves one: the handler keys everything by it. */
+  readonly community?: string;
 }
 
 export type SignedIdentitiesMode = 'require' | 'reject' | 'accept';

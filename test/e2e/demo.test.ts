@@ -5,6 +5,7 @@
  * Also: a broken community file stops the demo with the verifier's messages.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +162,56 @@ describeBrowser('the demo (npm start)', () => {
     await page.waitForTimeout(300);
     expect(await agent.locator('#detail img, #detail script, #detail svg, #list img').count()).toBe(0);
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the agent view pages its list ("load more"), fetches a conversation\'s history when it is opened, and what it missed after', async () => {
+    // Visitors of the reject mount, registered straight through the visitor API (no browser needed for them).
+    const base = new URL('chatq-reject', demo.front).href;
+    const post = async (path: string, body: object, session?: string) => {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(session ? { authorization: `Bearer ${session}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${path} ${await res.clone().text()}`).toBeLessThan(300);
+      return res.json();
+    };
+    const visitor = (i: number) => ({ identity: { uuid: `paging-${i}`, firstname: `Pager-${String(i).padStart(3, '0')}` }, automatedUuid: randomUUID() });
+    // The oldest writes first, so it stays the oldest and lands on the list's second page.
+    const oldest = await post('/v1/identity', visitor(0));
+    for (const [i, text] of ['first', 'second', 'third'].entries()) await post('/v1/messages', { clientId: `paging-msg-${i}`, body: text }, oldest.session);
+    for (let i = 1; i <= 54; i++) await post('/v1/identity', visitor(i));
+
+    const context = await browser.newContext();
+    const agent = await context.newPage();
+    const requested: string[] = [];
+    agent.on('request', (request) => requested.push(request.url()));
+    // The reject mount's agent stream stays down (it ends at once, the view reconnects) until the end of the test.
+    const stream = '**/chatq-reject/agent/v1/stream';
+    await agent.route(stream, (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: ': down\n\n' }));
+    await agent.goto(`${demo.front}agent`);
+    const pagers = agent.locator('nav li button', { hasText: 'Pager-' });
+    const loadMore = agent.locator('nav li button', { hasText: 'Load more conversations' });
+    await expect.poll(() => pagers.count(), { timeout: 10_000 }).toBe(50);
+    expect(await agent.locator('nav li button', { hasText: 'Pager-000' }).count()).toBe(0);
+    await loadMore.click();
+    await expect.poll(() => pagers.count(), { timeout: 10_000 }).toBe(55);
+    expect(await loadMore.count()).toBe(0);
+    await agent.locator('nav li button', { hasText: 'Pager-000' }).click();
+    await expect.poll(() => agent.locator('#detail .log li').allTextContents(), { timeout: 10_000 }).toEqual([
+      expect.stringContaining('first'),
+      expect.stringContaining('second'),
+      expect.stringContaining('third'),
+    ]);
+    // What the visitor writes while the stream is down comes back when it reconnects: the summary's
+    // lastSeq is ahead of what the view holds, so the view fetches `?after=` the last seq it holds.
+    for (const [i, text] of ['fourth', 'fifth'].entries()) await post('/v1/messages', { clientId: `paging-msg-late-${i}`, body: text }, oldest.session);
+    expect(await agent.locator('#detail .log li').count()).toBe(3);
+    await agent.unroute(stream);
+    await expect.poll(() => agent.locator('#detail .log li').count(), { timeout: 15_000 }).toBe(5);
+    expect(await agent.locator('#detail .log li').last().textContent()).toContain('fifth');
+    expect(requested.some((url) => /\/chatq-reject\/agent\/v1\/conversations\/[^/]+\/messages\?after=3&/.test(url))).toBe(true);
     await context.close();
   });
 

@@ -59,11 +59,12 @@ export function jwtFor(uuid: string, lifetime = 3600, extra: Record<string, unkn
   return signHS256({ uuid, exp: nowSeconds() + lifetime, iat: nowSeconds(), ...extra }, HS_KEY);
 }
 
-/** The classic asynchronous snippet, exactly as integrators paste it. */
+/** The classic asynchronous snippet, exactly as integrators paste it (the README's). */
 export function asyncSnippet(loaderUrl: string): string {
   return `(function () {
   var s = document.createElement('script');
   s.async = true;
+  s.referrerPolicy = 'origin';
   s.src = ${JSON.stringify(loaderUrl)};
   var first = document.getElementsByTagName('script')[0];
   first.parentNode.insertBefore(s, first);

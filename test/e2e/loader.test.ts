@@ -39,7 +39,7 @@ describeBrowser('script tag on a cross-origin host page', () => {
       const s = [...document.scripts].find((x) => x.src.endsWith('/loader.js'));
       return s ? { async: s.async, attrs: s.getAttributeNames().sort() } : null;
     });
-    expect(inserted).toEqual({ async: true, attrs: ['async', 'src'] }); // `s.async = true` reflects to the attribute
+    expect(inserted).toEqual({ async: true, attrs: ['async', 'referrerpolicy', 'src'] }); // `s.async = true` reflects to the attribute
     expect(probe.requests.some((r) => r.url === chat.loaderUrl)).toBe(true);
 
     await page.waitForFunction(() => (window as unknown as { __launcherAt?: number }).__launcherAt !== undefined);

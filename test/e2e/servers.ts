@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../src/server/index.js';
-import type { AgentConversation, AgentConversationsResponse } from '../../src/identity/index.js';
+import type { AgentConversationSummary, AgentConversationsResponse, AgentMessagesResponse, ChatMessage } from '../../src/identity/index.js';
 import { HS_KEY } from '../helpers/sign.js';
 
 export const LOADER_PATH = fileURLToPath(new URL('../../dist/loader.js', import.meta.url));
@@ -88,6 +88,14 @@ export interface ChatServerOptions {
   community?: Record<string, unknown>;
 }
 
+/** A request as the chat server received it (headers as sent over the wire, lower-case names). */
+export interface ReceivedRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
 export interface ChatServer {
   origin: string;
   /** `{origin}{basePath}`: what the widget derives from its script URL. */
@@ -95,6 +103,8 @@ export interface ChatServer {
   loaderUrl: string;
   agentToken: string;
   agent: AgentClient;
+  /** Every request the server received, in order (for tests of what the browser sends, such as `Referer`). */
+  received: ReceivedRequest[];
   /** Cuts every open connection (SSE streams included) without stopping the server. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -125,7 +135,12 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     // only what a test asserts decides its outcome.
     limits: { registrationsPerMinutePerAddress: 10_000, registrationsPerMinutePerSession: 10_000, messagesPerMinutePerSession: 10_000 },
   });
-  const server = createServer(toNodeListener(handler));
+  const listener = toNodeListener(handler);
+  const received: ReceivedRequest[] = [];
+  const server = createServer((req, res) => {
+    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    listener(req, res);
+  });
   const origin = await listen(server);
   const base = origin + BASE_PATH;
   return {
@@ -134,6 +149,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     loaderUrl: `${base}/loader.js`,
     agentToken,
     agent: agentClient(base, agentToken),
+    received,
     dropConnections: () => server.closeAllConnections(),
     async close() {
       await closeServer(server);
@@ -142,12 +158,16 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   };
 }
 
+/** A conversation's summary with its whole kept history: what an agent has read once it opened the conversation. */
+export type AgentConversationWithHistory = AgentConversationSummary & { messages: ChatMessage[] };
+
 /** The agent API of the handler (protocol.ts), as the demo's agent view uses it. */
 export interface AgentClient {
-  conversations(): Promise<AgentConversation[]>;
+  /** Every conversation (walking the list's pages), each with its history from the messages endpoint. */
+  conversations(): Promise<AgentConversationWithHistory[]>;
   reply(conversationId: string, body: string): Promise<Response>;
   /** Polls until a conversation matches, or throws after `timeoutMs`. */
-  waitFor(match: (c: AgentConversation) => boolean, timeoutMs?: number): Promise<AgentConversation>;
+  waitFor(match: (c: AgentConversationWithHistory) => boolean, timeoutMs?: number): Promise<AgentConversationWithHistory>;
 }
 
 /**
@@ -163,12 +183,33 @@ async function fetchRetry(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-function agentClient(base: string, token: string): AgentClient {
+export function agentClient(base: string, token: string): AgentClient {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const conversations = async () => {
-    const res = await fetchRetry(`${base}/agent/v1/conversations`, { headers });
-    if (!res.ok) throw new Error(`agent list: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as AgentConversationsResponse).conversations;
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetchRetry(`${base}${path}`, { headers });
+    if (!res.ok) throw new Error(`agent ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  /** The whole kept history, oldest first, a page at a time (SPEC §6 "Bounds": the API never sends it all at once). */
+  const history = async (id: string): Promise<ChatMessage[]> => {
+    const messages: ChatMessage[] = [];
+    for (let more = true; more; ) {
+      const after = messages.at(-1)?.seq ?? 0;
+      const page = await get<AgentMessagesResponse>(`/agent/v1/conversations/${encodeURIComponent(id)}/messages?limit=200&after=${after}`);
+      messages.push(...page.messages);
+      more = page.more && page.messages.length > 0;
+    }
+    return messages;
+  };
+  const conversations = async (): Promise<AgentConversationWithHistory[]> => {
+    const summaries: AgentConversationSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await get<AgentConversationsResponse>(`/agent/v1/conversations?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      summaries.push(...page.conversations);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return Promise.all(summaries.map(async (c) => ({ ...c, messages: c.lastSeq > 0 ? await history(c.id) : [] })));
   };
   return {
     conversations,

@@ -306,3 +306,115 @@ describe('EXTRA_VALUE_KEY: the one extra value key rule (SPEC §2), exported for
     );
   });
 });
+
+describe('SPEC §6: identity strings and extra values are one line of plain text', () => {
+  const NOT_PLAIN = /control characters.*bidi controls/;
+
+  it.each(['screenname', 'firstname', 'lastname', 'company'] as const)('"Bob\\u202Egnp.exe" as %s is dropped with a warning', (name) => {
+    const result = normalizeIdentityData({ [name]: 'Bob\u202Egnp.exe', uuid: 'u1' }, 'identity');
+    expect(result.fields).toEqual({});
+    expect(result.uuid).toBe('u1');
+    expect(result.warnings).toEqual([{ code: 'W_FIELD_DROPPED', path: `identity.${name}`, message: expect.stringMatching(NOT_PLAIN) }]);
+  });
+
+  it.each([
+    ['CR/LF', 'Ada\r\nX-Injected: 1'],
+    ['LF', 'Ada\nLovelace'],
+    ['tab', 'Ada\tLovelace'],
+    ['NUL', 'Ada\u0000'],
+    ['DEL', 'Ada\u007F'],
+    ['C1 next line', 'Ada\u0085'],
+    ['an isolate', '\u2066Ada\u2069'],
+    ['a lone surrogate', 'Ada\uD83D'],
+  ])('a firstname with %s is dropped; the other fields are kept', (_what, firstname) => {
+    const result = normalizeIdentityData({ firstname, lastname: 'Lovelace' }, 'payload');
+    expect(result.fields).toEqual({ lastname: 'Lovelace' });
+    expect(result.warnings).toEqual([{ code: 'W_FIELD_DROPPED', path: 'payload.firstname', message: expect.stringMatching(NOT_PLAIN) }]);
+  });
+
+  it('emoji, ZWJ sequences, zero-width characters and other scripts are kept; only the bidi override beside them goes', () => {
+    const data = { firstname: 'Zoë 👩‍💻', lastname: 'ශ්‍රී\u200B', company: '日本\uFEFF', screenname: 'zoë\u202E', extra_values: { note: 'Łódź 👨‍👩‍👧' } };
+    const result = normalizeIdentityData(data, 'identity');
+    expect(result.fields).toEqual({ firstname: 'Zoë 👩‍💻', lastname: 'ශ්‍රී\u200B', company: '日本\uFEFF' });
+    expect({ ...result.extraValues }).toEqual({ note: 'Łódź 👨‍👩‍👧' });
+    expect(result.warnings.map((w) => w.path)).toEqual(['identity.screenname']);
+  });
+
+  it('an email or avatar_url with a control or bidi character is dropped with the plain-text warning', () => {
+    const result = normalizeIdentityData({ email: 'ada@example.com\u0000', avatar_url: 'https://cdn.example.com/\u202Egnp.exe' }, 'identity');
+    expect(result.fields).toEqual({});
+    expect(result.warnings).toEqual([
+      { code: 'W_FIELD_DROPPED', path: 'identity.email', message: expect.stringMatching(NOT_PLAIN) },
+      { code: 'W_FIELD_DROPPED', path: 'identity.avatar_url', message: expect.stringMatching(NOT_PLAIN) },
+    ]);
+  });
+
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['CR/LF', 'a\r\nb'],
+    ['C1', '\u009B31m'],
+    ['a bidi override', 'Bob\u202Egnp.exe'],
+    ['a lone low surrogate', '\uDE00'],
+  ])('an extra value with %s is dropped with a warning and does not count toward the 100', (_what, value) => {
+    const extra: Record<string, string> = { bad: value };
+    for (let i = 0; i < 100; i++) extra[`k${i}`] = 'v';
+    const result = normalizeIdentityData({ extra_values: extra }, 'payload');
+    expect(result.extraValues.bad).toBeUndefined();
+    expect(Object.keys(result.extraValues)).toHaveLength(100);
+    expect(result.warnings).toEqual([{ code: 'W_FIELD_DROPPED', path: 'payload.extra_values.bad', message: expect.stringMatching(NOT_PLAIN) }]);
+  });
+
+  it.each([
+    ['NUL', 'user\u000042'],
+    ['LF', 'user-42\n'],
+    ['a bidi override', '\u202E24-resu'],
+    ['a lone surrogate', 'user-\uD800'],
+  ])('a uuid with %s is refused (ERR_IDENTITY_INVALID), never dropped: it says who the visitor is', (_what, uuid) => {
+    const error = invalid({ uuid, firstname: 'Ada' });
+    expect(error.path).toBe('identity.uuid');
+    expect(error.message).toMatch(/control characters/);
+    expect(() => normalizeUuid(uuid, 'payload.uuid')).toThrow(IdentityError);
+  });
+});
+
+describe('SPEC §6: at most 20 warnings per identity, then one W_MORE_DROPPED; path and message ≤ 128 characters', () => {
+  it('1,400 extra values → 20 warnings and one summary counting the rest', () => {
+    const extra: Record<string, string> = {};
+    for (let i = 0; i < 1400; i++) extra[`k${i}`] = 'v';
+    const result = normalizeIdentityData({ extra_values: extra }, 'identity');
+    expect(Object.keys(result.extraValues)).toHaveLength(100);
+    expect(result.warnings).toHaveLength(21);
+    expect(result.warnings.slice(0, 20).every((w) => w.code === 'W_FIELD_DROPPED')).toBe(true);
+    expect(result.warnings[19]!.path).toBe('identity.extra_values.k119');
+    expect(result.warnings[20]).toEqual({ code: 'W_MORE_DROPPED', path: 'warnings', message: '1280 more warnings dropped (at most 20 are kept per identity).' });
+  });
+
+  it('counts every kind of warning together, in order', () => {
+    const data: Record<string, unknown> = { firstname: 'x'.repeat(300), extra_values: { 'bad key': 'v', nul: '\u0000' } };
+    for (let i = 0; i < 19; i++) data[`unknown${i}`] = i;
+    const result = normalizeIdentityData(data, 'identity');
+    expect(result.warnings).toHaveLength(21);
+    expect(result.warnings[0]!.code).toBe('W_UNKNOWN_FIELD');
+    expect(result.warnings[19]!.code).toBe('W_FIELD_DROPPED');
+    expect(result.warnings[20]).toMatchObject({ code: 'W_MORE_DROPPED', message: expect.stringMatching(/^2 more warnings dropped/) });
+  });
+
+  it('exactly 20 warnings need no summary; 21 give "1 more warning dropped"', () => {
+    const unknown = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`u${i}`, i]));
+    expect(normalizeIdentityData(unknown(20), 'identity').warnings.map((w) => w.code)).toEqual(Array(20).fill('W_UNKNOWN_FIELD'));
+    expect(normalizeIdentityData(unknown(21), 'identity').warnings[20]!.message).toBe('1 more warning dropped (at most 20 are kept per identity).');
+  });
+
+  it('long keys make paths of at most 128 characters, and a quoted key never carries a control or bidi character', () => {
+    const long = 'k'.repeat(10_000);
+    const result = normalizeIdentityData({ [long]: 1, [`\u202E${long}`]: 1, extra_values: { [long]: 'v', [`a\u0000\u202Eb`]: 'v' } }, 'payload');
+    expect(result.warnings).toHaveLength(4);
+    for (const warning of result.warnings) {
+      expect(warning.path.length).toBeLessThanOrEqual(128);
+      expect(warning.message.length).toBeLessThanOrEqual(128);
+      expect(warning.path).not.toMatch(/[\u0000-\u001F\u202A-\u202E]/);
+    }
+    expect(result.warnings[1]!.path.startsWith('payload.\uFFFDkkk')).toBe(true);
+    expect(result.warnings[3]!.path).toBe('payload.extra_values.a\uFFFD\uFFFDb');
+  });
+});

@@ -6,7 +6,10 @@
  * are keyed as they are.
  */
 export function addressKey(address: string): string {
-  const text = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  let text = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  // The zone id (`fe80::1%eth0`) is not part of the address; indexOf, not a regex, on what a callback may return.
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
   if (!text.includes(':')) return text;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
   if (mapped) return mapped[1]!;

@@ -1,18 +1,25 @@
-import type { IdentityVerifier } from '../../identity/index.js';
+import type { IdentityVerifier, SignedIdentitiesMode } from '../../identity/index.js';
+import type { BusEvent, RateLimiter } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { LiveHub } from './live/hub.js';
 import type { HandlerLimits } from './options.js';
-import type { RateLimiter } from './rate-limit.js';
 
-/** What every route gets: the resolved options and the shared live state. */
+/** What every route gets: the resolved options, the engine's parts and this process's open streams. */
 export interface HandlerContext {
   readonly verifier: IdentityVerifier;
+  /** The community id (SPEC §6 "Sharing"): in every key this handler writes, and checked on every session. */
+  readonly community: string;
+  /** The verifier's mode when it publishes one: a session is honoured only where this mode would have issued it. */
+  readonly mode: SignedIdentitiesMode | undefined;
   readonly store: ConversationStore;
+  readonly limiter: RateLimiter;
   readonly limits: HandlerLimits;
   readonly now: () => number;
   readonly logger: { warn(message: string): void };
+  /** This process's open streams; events reach it through the engine's bus. */
   readonly hub: LiveHub;
-  readonly limiter: RateLimiter;
+  /** Tells every instance (this one included) through the engine's bus; never fails the request (the store is the truth). */
+  publish(event: Exclude<BusEvent, { type: 'resync' }>): void;
   readonly agentToken: string | undefined;
   /** The per-address rate-limit key (IPv6: the /64 prefix, address-key.ts). */
   clientAddress(request: Request): string;

@@ -1,4 +1,5 @@
-import { createMemoryStore } from '../store/index.js';
+import { createMemoryEngine } from '../engine/memory.js';
+import { isEngineError, type Engine } from '../engine/types.js';
 import { adapterClientAddress } from './request-hints.js';
 import { addressKey } from './address-key.js';
 import type { HandlerContext } from './context.js';
@@ -8,8 +9,15 @@ import { redact } from './http/redact.js';
 import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
 import { requestUrl } from './http/request-url.js';
 import { LiveHub } from './live/hub.js';
-import { normalizeBasePath, normalizePublicOrigin, resolveLimits, type MessagingHandler, type MessagingHandlerOptions } from './options.js';
-import { createRateLimiter } from './rate-limit.js';
+import {
+  normalizeAgentToken,
+  normalizeBasePath,
+  normalizePublicOrigin,
+  resolveCommunity,
+  resolveLimits,
+  type MessagingHandler,
+  type MessagingHandlerOptions,
+} from './options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
 
@@ -33,19 +41,37 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
   }
   const basePath = normalizeBasePath(options.basePath);
   const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
+  const agentToken = normalizeAgentToken(options.agentToken);
+  const community = resolveCommunity(options.community, options.verifier);
+  if (options.engine !== undefined && options.store !== undefined) {
+    throw new TypeError('createMessagingHandler: give either `engine` or `store` (a custom store on the memory engine), not both.');
+  }
+  // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
+  const ownEngine = options.engine === undefined;
+  const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
+  const unsubscribe = engine.bus.subscribe(community, (event) => hub.dispatch(event));
   let warnedNoAddress = false;
+  const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
     verifier: options.verifier,
-    store: options.store ?? createMemoryStore(),
+    community,
+    mode: options.verifier.policy?.mode,
+    store: engine.store,
+    limiter: engine.limiter,
     limits: resolveLimits(options.limits),
     now,
     logger,
     hub,
-    limiter: createRateLimiter(now),
-    agentToken: options.agentToken || undefined,
+    publish(event) {
+      engine.bus.publish(community, event).catch((error: unknown) => {
+        // The store already holds the change; streams pick it up on their next read.
+        logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
+      });
+    },
+    agentToken,
     clientAddress: (request) => {
       const address = options.clientAddress?.(request) ?? adapterClientAddress(request);
       if (address !== undefined) return addressKey(address);
@@ -77,16 +103,21 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     return implementation(ctx, request, match.param);
   }
 
+  let draining = false;
   const handler = async (request: Request): Promise<Response> => {
     let originToEcho: string | undefined;
     let response: Response;
     try {
+      if (draining) {
+        // SPEC §8: a draining instance takes nothing new; the client retries, and a balancer sends it elsewhere.
+        throw new HttpError(503, 'ERR_UNAVAILABLE', 'This chat server instance is shutting down; try again.', { 'Retry-After': '1', Connection: 'close' });
+      }
       const url = requestUrl(request);
       const origin = cors.check(request);
       originToEcho = origin.origin;
       response = await route(request, url, { allowed: origin.allowed, value: origin.origin });
     } catch (error) {
-      response = toErrorResponse(error, logger);
+      response = toErrorResponse(error, logger, warnedOnce);
     }
     setResponseHeader(response, 'X-Content-Type-Options', 'nosniff');
     applyCorsHeaders(response, originToEcho);
@@ -97,15 +128,35 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
 
   return Object.assign(handler, {
     basePath,
-    close(): void {
+    drain(): void {
+      draining = true;
+      // Streams end without ending their session: widgets reconnect with Last-Event-ID to another instance.
       hub.closeAll();
+    },
+    close(): void {
+      draining = true;
+      unsubscribe();
+      hub.closeAll();
+      if (ownEngine) void engine.close();
     },
   });
 }
 
-/** Known errors keep their status and code; anything else is a 500 that says nothing about internals. */
-function toErrorResponse(error: unknown, logger: { warn(message: string): void }): Response {
+/**
+ * Known errors keep their status and code; an engine that is down or full is
+ * a 503 with Retry-After (not the visitor's fault, SPEC §8); anything else is
+ * a 500 that says nothing about internals.
+ */
+function toErrorResponse(error: unknown, logger: { warn(message: string): void }, warnedOnce: Set<string>): Response {
   if (error instanceof HttpError) return errorResponse(error);
+  if (isEngineError(error)) {
+    if (!warnedOnce.has(error.code)) {
+      warnedOnce.add(error.code);
+      logger.warn(`chatq: ${error.code}: ${redact(error.message.slice(0, 300))} (logged once; requests get 503 with Retry-After meanwhile)`);
+    }
+    const retryAfter = String(Math.max(1, Math.ceil(error.retryAfter)));
+    return errorResponse(new HttpError(503, error.code, error.message, { 'Retry-After': retryAfter }));
+  }
   // Only the error's class and message: never a request header or body (tokens live there).
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
   logger.warn(`chatq: unexpected error in the messaging handler: ${redact(detail.slice(0, 500))}`);

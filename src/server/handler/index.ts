@@ -16,10 +16,13 @@
  * - 403 ERR_ORIGIN_NOT_ALLOWED, ERR_SIGNED_IDENTITY_REJECTED.
  * - 404 ERR_NOT_FOUND (unknown path; the agent API without an agentToken;
  *   loader.js without a loaderScript; an unknown conversation for a reply).
- * - 405 ERR_METHOD_NOT_ALLOWED with Allow. 413 ERR_BODY_TOO_LARGE.
+ * - 405 ERR_METHOD_NOT_ALLOWED with Allow. 408 ERR_BODY_TIMEOUT (the body did not arrive
+ *   within 10 s; the connection closes). 413 ERR_BODY_TOO_LARGE.
  *   415 ERR_UNSUPPORTED_MEDIA_TYPE.
  * - 429 ERR_RATE_LIMITED / ERR_TOO_MANY_STREAMS with Retry-After.
  * - 503 ERR_KEY_SOURCE with Retry-After (the key source is down, not the visitor's fault).
+ * - 503 ERR_UNAVAILABLE (the engine's Redis is unreachable) and ERR_CAPACITY (the memory
+ *   engine is full), both with Retry-After.
  * - 500 ERR_INTERNAL only for a bug or a failing store/verifier, never for input.
  */
 export { createMessagingHandler } from './create.js';
@@ -30,4 +33,15 @@ export { setClientAddress } from './request-hints.js';
 export { toNodeListener } from './adapter/node.js';
 export type { NodeListener, NodeListenerOptions } from './adapter/node.js';
 export { createMemoryStore, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
-export type { ConversationRecord, ConversationStore, MemoryStoreOptions, NewMessage, SessionRecord } from '../store/index.js';
+export type {
+  ConversationPage,
+  ConversationRecord,
+  ConversationStore,
+  ListConversationsOptions,
+  ListMessagesOptions,
+  MemoryStoreOptions,
+  NewMessage,
+  SessionRecord,
+} from '../store/index.js';
+export { createMemoryEngine, EngineError, isEngineError } from '../engine/index.js';
+export type { BusEvent, Engine, EngineErrorCode, LiveBus, MemoryEngineOptions, RateLimiter } from '../engine/index.js';

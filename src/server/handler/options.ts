@@ -1,4 +1,5 @@
 import type { IdentityVerifier } from '../../identity/index.js';
+import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
@@ -31,6 +32,8 @@ export interface HandlerLimits {
   maxStreamQueueBytes: number;
   /** Open agent streams in total. */
   maxAgentStreams: number;
+  /** Wrong agent credentials per client address; past it 429 (SPEC §6 "Bounds": the token cannot be guessed). */
+  agentAuthFailuresPerMinutePerAddress: number;
   /** SSE comment heartbeat interval; capped at 25 s (SPEC §6). */
   heartbeatMs: number;
   /** Unsigned sessions (no JWT expiry) lapse after this long without a request or an open stream. */
@@ -52,6 +55,7 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   maxStreamsPerAddress: 20,
   maxStreamQueueBytes: 1_048_576,
   maxAgentStreams: 20,
+  agentAuthFailuresPerMinutePerAddress: 10,
   heartbeatMs: 20_000,
   sessionIdleMs: 24 * 60 * 60 * 1000,
   sessionRetainMs: 24 * 60 * 60 * 1000,
@@ -73,9 +77,23 @@ export interface MessagingHandlerOptions {
    * `allowedOrigins` may send an Origin. Host headers are never trusted for this.
    */
   publicOrigin?: string;
-  /** Default: `createMemoryStore()`. */
+  /**
+   * Where conversations, live delivery and rate limits live (SPEC §8). Default:
+   * `createMemoryEngine()`, this process only. `createRedisEngine()` from
+   * `chatq/redis` runs any number of instances.
+   */
+  engine?: Engine;
+  /** A custom store on the memory engine (not with `engine`). Default: `createMemoryStore()`. */
   store?: ConversationStore;
-  /** The agent API's bearer credential. Without one the agent API is off (404). */
+  /**
+   * The community id (`[a-z0-9_-]{1,64}`), part of every key the handler
+   * writes (SPEC §6 "Sharing"). Default: the verifier's (`defineCommunity({ id })`), else `default`.
+   */
+  community?: string;
+  /**
+   * The agent API's bearer credential, at least 32 characters (e.g.
+   * `openssl rand -base64 32`). Without one the agent API is off (404).
+   */
   agentToken?: string;
   /** The built `dist/loader.js`, or a function that reads it (called once). Without it `loader.js` is 404. */
   loaderScript?: string | (() => Promise<string>);
@@ -95,6 +113,13 @@ export interface MessagingHandlerOptions {
 
 /** A web-standard handler (SPEC §6) plus `close()`, which ends open streams and timers. */
 export type MessagingHandler = ((request: Request) => Promise<Response>) & {
+  /**
+   * Graceful shutdown (SPEC §8), e.g. on SIGTERM: from now on every request
+   * gets 503 ERR_UNAVAILABLE with Retry-After: 1 and Connection: close, and
+   * open streams end (widgets reconnect, through your load balancer, to
+   * another instance and resume by Last-Event-ID). Then close your server.
+   */
+  drain(): void;
   close(): void;
   /** The normalized mount path ('' or '/x'): adapters pass other paths on (`next()`). */
   readonly basePath: string;
@@ -150,4 +175,30 @@ export function normalizePublicOrigin(publicOrigin: unknown): string | undefined
     throw new TypeError(`publicOrigin: ${shown} must be an http(s) origin with no path, such as https://chat.example.com`);
   }
   return url.origin;
+}
+
+/** SPEC §6 "Sharing": `[a-z0-9_-]{1,64}`. */
+export const COMMUNITY_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
+
+/** The handler's community: the option, else the verifier's, else `default`. */
+export function resolveCommunity(option: unknown, verifier: IdentityVerifier): string {
+  const id = option ?? verifier.community ?? 'default';
+  if (typeof id !== 'string' || !COMMUNITY_ID_PATTERN.test(id)) {
+    throw new TypeError(`community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
+  }
+  return id;
+}
+
+/** SPEC §6 "Bounds": an agent token is at least 32 characters, so it cannot be guessed within the rate limit. */
+export const MIN_AGENT_TOKEN_LENGTH = 32;
+
+export function normalizeAgentToken(token: unknown): string | undefined {
+  if (token === undefined || token === null || token === '') return undefined;
+  if (typeof token !== 'string' || token.length < MIN_AGENT_TOKEN_LENGTH || token.length > 512 || /[^\x21-\x7e]/.test(token)) {
+    throw new TypeError(
+      `agentToken: must be ${MIN_AGENT_TOKEN_LENGTH}–512 printable characters without spaces (make one with \`openssl rand -base64 32\`), got ${
+        typeof token === 'string' ? `${token.length} characters` : typeof token}.`,
+    );
+  }
+  return token;
 }

@@ -1,5 +1,5 @@
 import type { HandlerContext } from './context.js';
-import { agentReply, listConversations } from './routes/agent.js';
+import { agentReply, conversationMessages, listConversations } from './routes/agent.js';
 import { agentStream } from './routes/agent-stream.js';
 import { policy } from './routes/policy.js';
 import { register } from './routes/register.js';
@@ -30,7 +30,8 @@ const STATIC_ROUTES: Readonly<Record<string, Route>> = {
   '/agent/v1/stream': { methods: { GET: agentStream }, agent: true },
 };
 
-const AGENT_REPLY: Route = { methods: { POST: (ctx, request, id) => agentReply(ctx, request, id) }, agent: true };
+/** One conversation's history (GET, paged) and the agent's reply (POST). */
+const AGENT_MESSAGES: Route = { methods: { GET: conversationMessages, POST: agentReply }, agent: true };
 const AGENT_REPLY_PATH = /^\/agent\/v1\/conversations\/([^/]{1,200})\/messages$/;
 
 export function matchRoute(path: string, loader: Route): { route: Route; param: string } | undefined {
@@ -40,7 +41,7 @@ export function matchRoute(path: string, loader: Route): { route: Route; param: 
   const reply = AGENT_REPLY_PATH.exec(path);
   if (reply) {
     try {
-      return { route: AGENT_REPLY, param: decodeURIComponent(reply[1]!) };
+      return { route: AGENT_MESSAGES, param: decodeURIComponent(reply[1]!) };
     } catch {
       return undefined;
     }

@@ -17,9 +17,13 @@ export function readBearer(request: Request): { present: boolean; credential: st
   return { present, credential: token !== undefined && SESSION_CREDENTIAL_PATTERN.test(token) ? token : undefined };
 }
 
-/** The store key of a credential: its SHA-256 (the store never holds the credential). */
-export function sessionId(credential: string): Promise<string> {
-  return sha256Base64url(credential);
+/**
+ * The store key of a credential: the community, then its SHA-256 (the store
+ * never holds the credential). A credential presented to another community's
+ * handler names a record that does not exist (SPEC §6 "Sharing").
+ */
+export async function sessionId(ctx: HandlerContext, credential: string): Promise<string> {
+  return `${ctx.community}.${await sha256Base64url(credential)}`;
 }
 
 /** When the session lapses (ms): the JWT's exp, or for an unsigned session the idle limit. */
@@ -56,8 +60,8 @@ export async function authenticate(
       'WWW-Authenticate': 'Bearer',
     });
   }
-  const record = bearer.credential === undefined ? undefined : await ctx.store.getSession(await sessionId(bearer.credential));
-  if (!record) {
+  const record = bearer.credential === undefined ? undefined : await ctx.store.getSession(await sessionId(ctx, bearer.credential));
+  if (!record || !honoured(ctx, record)) {
     throw new HttpError(401, 'ERR_SESSION_INVALID', 'The session is unknown or was ended. Register the identity again.', {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     });
@@ -66,6 +70,19 @@ export async function authenticate(
   if (!options.allowExpired && now >= sessionExpiry(record, ctx)) throw sessionExpiredError();
   await touch(ctx, record, now);
   return { record };
+}
+
+/**
+ * SPEC §6 "Sharing": a session is honoured only by a handler of the community
+ * that issued it, and only if this handler's mode would have issued it (a
+ * `require` handler refuses a session made for an unsigned visitor, a
+ * `reject` handler one made from a JWT).
+ */
+export function honoured(ctx: HandlerContext, record: SessionRecord): boolean {
+  if (record.community !== ctx.community) return false;
+  if (ctx.mode === 'require') return record.signed;
+  if (ctx.mode === 'reject') return !record.signed;
+  return true;
 }
 
 /** Records activity (idle expiry of unsigned sessions), at most once a minute. */

@@ -1,5 +1,14 @@
-/** The conversation store interface and its in-memory default (SPEC §6). */
-export { createMemoryStore } from './memory.js';
+/** The conversation store interface and its in-memory default (SPEC §6, §8). */
+export { createMemoryStore, RECORD_OVERHEAD_BYTES } from './memory.js';
 export { DEFAULT_MEMORY_STORE_BOUNDS } from './memory-options.js';
 export type { MemoryStoreOptions } from './memory-options.js';
-export type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
+export { pageCursor, readPageCursor } from './cursor.js';
+export type {
+  ConversationPage,
+  ConversationRecord,
+  ConversationStore,
+  ListConversationsOptions,
+  ListMessagesOptions,
+  NewMessage,
+  SessionRecord,
+} from './types.js';

@@ -1,9 +1,13 @@
 /**
- * Bounds of the in-memory store (`createMemoryStore(options)`). Without them
- * a long-running process would keep every visitor who ever came by; with the
- * defaults, message text is capped near 100 MB however the store is used.
- * Evicting a conversation also ends its sessions (the widget registers again
- * and starts a fresh conversation).
+ * Bounds of the in-memory store (`createMemoryStore(options)`), the memory
+ * engine's. They are real memory bounds (SPEC §6 "Bounds"): `maxBytes` counts
+ * each record's estimated heap cost — text at 2 bytes a character plus the
+ * measured overhead of the objects, strings and index entries around it — so
+ * a visitor cannot fit 1.7 GiB into "100 MB" with one-character messages.
+ *
+ * Nothing that holds a message is evicted before its idle time: when full,
+ * the store refuses new conversations and messages (503 `ERR_CAPACITY`) and
+ * drops only conversations nobody wrote in yet, and sessions.
  *
  * Time is the handler's clock: the store keeps the latest instant it was
  * given (`upsertConversation`'s `now`, a message's `createdAt`, a session's
@@ -16,24 +20,22 @@ export interface MemoryStoreOptions {
    * is dropped with its messages and sessions. Default 7 days.
    */
   conversationIdleMs?: number;
-  /** At most this many conversations; past it the least recently active ones are evicted (LRU). Default 10 000. */
+  /** At most this many conversations; past it a new one gets 503 ERR_CAPACITY (empty ones are dropped first). Default 10 000. */
   maxConversations?: number;
   /**
-   * Messages kept per conversation: past it the oldest are dropped (seqs go on;
-   * a reconnect with an older Last-Event-ID gets what is left; a retry of a
-   * dropped message's clientId is no longer recognized). Default 500.
+   * Messages kept per conversation: past it the oldest leave the history
+   * (seqs go on; a retry of one that left is still recognized by its
+   * clientId). Default 500.
    */
   maxMessagesPerConversation?: number;
-  /**
-   * Characters of message text kept in all conversations together (~2 bytes
-   * each): past it the least recently active conversations are evicted, never
-   * the one being written to. Default 50 000 000 (~100 MB).
-   */
-  maxMessageChars?: number;
+  /** Idempotency keys (clientIds) remembered per conversation, kept messages included. Default 5 000. */
+  maxClientIdsPerConversation?: number;
+  /** Estimated heap bytes of everything the store holds. Default 104 857 600 (100 MiB). */
+  maxBytes?: number;
   /**
    * At most this many sessions; past it the least recently used are forgotten
-   * (their widgets register again). Sessions past their `retainUntil` are
-   * dropped whatever the count. Default 100 000.
+   * (their widgets register again and find their conversation). Sessions past
+   * their `retainUntil` are dropped whatever the count. Default 100 000.
    */
   maxSessions?: number;
   /** How often (ms of store time) expired sessions and idle conversations are swept. Default 60 s. */
@@ -46,7 +48,8 @@ export const DEFAULT_MEMORY_STORE_BOUNDS: Readonly<MemoryStoreBounds> = Object.f
   conversationIdleMs: 7 * 24 * 60 * 60 * 1000,
   maxConversations: 10_000,
   maxMessagesPerConversation: 500,
-  maxMessageChars: 50_000_000,
+  maxClientIdsPerConversation: 5_000,
+  maxBytes: 100 * 1024 * 1024,
   maxSessions: 100_000,
   sweepIntervalMs: 60_000,
 });
@@ -56,6 +59,9 @@ export function resolveMemoryStoreBounds(options: MemoryStoreOptions = {}): Memo
   const bounds = { ...DEFAULT_MEMORY_STORE_BOUNDS };
   for (const [key, value] of Object.entries(options) as [keyof MemoryStoreBounds, unknown][]) {
     if (value === undefined) continue;
+    if ((key as string) === 'maxMessageChars') {
+      throw new TypeError('createMemoryStore: maxMessageChars was replaced by maxBytes, which counts the real memory of every record.');
+    }
     if (!Object.hasOwn(DEFAULT_MEMORY_STORE_BOUNDS, key)) throw new TypeError(`createMemoryStore: unknown option "${key}"`);
     const count = key.startsWith('max');
     if (typeof value !== 'number' || !(value > 0) || (count && !Number.isInteger(value) && value !== Infinity)) {

@@ -1,7 +1,28 @@
 import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
+import { EngineError } from '../engine/types.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
+import { pageCursor, readPageCursor } from './cursor.js';
+import { newConversationId } from './ids.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
+
+/**
+ * Estimated heap bytes per record beyond its text (2 bytes a character), as
+ * measured on Node 20 x64 by test/server/store/memory-bounds.test.ts, which
+ * fills a store to its budget and checks the real heap against `maxBytes`.
+ */
+export const RECORD_OVERHEAD_BYTES = Object.freeze({
+  /** A ChatMessage, its 36-character id, its array slot and its idempotency entry. */
+  message: 600,
+  /** What an aged-out message leaves for idempotency: the key and a compact record. */
+  clientId: 200,
+  /** A conversation's entry, record, log, indexes and key strings, before its identity. */
+  conversation: 1400,
+  /** Per property of a stored identity (fields, custom fields, extra values, warnings). */
+  identityProperty: 96,
+  /** A session record, its 43-character id and its index entries. */
+  session: 520,
+});
 
 interface ConversationEntry {
   record: ConversationRecord;
@@ -10,27 +31,29 @@ interface ConversationEntry {
   activeAt: number;
   /** Ids of the sessions bound to this conversation (they end with it). */
   sessions: Set<string>;
+  /** Estimated heap bytes of the record and its identity (the log is counted apart). */
+  recordBytes: number;
 }
 
 /**
- * The default ConversationStore: everything in this process's memory, lost on
- * restart, not shared between processes. Good for the demo, tests and a single
- * instance; use your own store (same interface) to scale out.
+ * The memory engine's ConversationStore: everything in this process's memory,
+ * lost on restart, not shared between processes. Good for the demo, tests and
+ * a single instance; the Redis engine (`chatq/redis`) is for more.
  *
- * Bounded (see MemoryStoreOptions for the defaults): idle conversations and
- * sessions past their `retainUntil` are swept, conversations beyond
- * `maxConversations` or the message-text budget are evicted least recently
- * active first, sessions beyond `maxSessions` least recently used first, and
- * each conversation keeps its latest `maxMessagesPerConversation` messages.
+ * Bounded (MemoryStoreOptions): idle conversations and sessions past their
+ * `retainUntil` are swept; the byte budget counts every record's overhead;
+ * when full, new conversations and messages are refused with `ERR_CAPACITY`
+ * after conversations without a message were dropped — a visitor waiting for
+ * an answer is never evicted before the idle time.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
   const bounds = resolveMemoryStoreBounds(options);
   const sessions = new Map<string, SessionRecord>(); // least recently used first
   const conversations = new Map<string, ConversationEntry>(); // least recently active first
   const byKey = new Map<string, ConversationEntry>();
-  /** Conversations without a message yet, least recently active first: evicted before any real one. */
+  /** Conversations without a message yet, least recently active first: the only ones dropped to make room. */
   const empties = new Map<string, ConversationEntry>();
-  let chars = 0;
+  let bytes = 0;
   let clock = 0;
   let lastSweep = 0;
 
@@ -58,32 +81,39 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   function dropConversation(entry: ConversationEntry): void {
     conversations.delete(entry.record.id);
     empties.delete(entry.record.id);
-    byKey.delete(entry.record.key);
-    chars -= entry.log.chars;
-    for (const id of entry.sessions) sessions.delete(id);
+    byKey.delete(indexKey(entry.record.community, entry.record.key));
+    bytes -= entry.recordBytes + logBytes(entry.log);
+    for (const id of entry.sessions) dropSession(id);
   }
 
   function dropSession(id: string): void {
     const record = sessions.get(id);
     if (!record) return;
     sessions.delete(id);
+    bytes -= RECORD_OVERHEAD_BYTES.session;
     conversations.get(record.conversationId)?.sessions.delete(id);
   }
 
   /**
-   * LRU eviction down to the bounds; `keep` (being written to) is never the
-   * victim. Past maxConversations, conversations nobody wrote in yet go first:
-   * registrations alone (cheap, from many addresses) cannot push out a
-   * conversation that holds messages while an empty one is left.
+   * Makes room for `needed` more bytes (and, with `newConversation`, one more
+   * conversation) by dropping conversations nobody wrote in, least recently
+   * active first, then sessions; `keep` is never dropped. Refuses with
+   * ERR_CAPACITY when that is not enough.
    */
-  function evict(keep: ConversationEntry | undefined): void {
+  function makeRoom(needed: number, newConversation: boolean, keep?: ConversationEntry): void {
+    const fits = (): boolean => bytes + needed <= bounds.maxBytes && (!newConversation || conversations.size < bounds.maxConversations);
     for (const entry of empties.values()) {
-      if (conversations.size <= bounds.maxConversations) break;
+      if (fits()) return;
       if (entry !== keep) dropConversation(entry);
     }
-    for (const entry of conversations.values()) {
-      if (conversations.size <= bounds.maxConversations && chars <= bounds.maxMessageChars) break;
-      if (entry !== keep) dropConversation(entry);
+    if (!newConversation || conversations.size < bounds.maxConversations) {
+      for (const id of sessions.keys()) {
+        if (bytes + needed <= bounds.maxBytes) break;
+        dropSession(id);
+      }
+    }
+    if (!fits()) {
+      throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity: try again later.', 60);
     }
   }
 
@@ -105,10 +135,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     async saveSession(record) {
       advance(record.lastSeenAt);
       const previous = sessions.get(record.id);
-      if (previous && previous.conversationId !== record.conversationId) {
+      if (previous) {
         conversations.get(previous.conversationId)?.sessions.delete(record.id);
+        sessions.delete(record.id);
+      } else {
+        bytes += RECORD_OVERHEAD_BYTES.session;
       }
-      sessions.delete(record.id);
       sessions.set(record.id, { ...record });
       const entry = conversations.get(record.conversationId);
       if (entry) {
@@ -116,8 +148,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         bump(entry, record.lastSeenAt);
       }
       for (const id of sessions.keys()) {
-        if (sessions.size <= bounds.maxSessions) break;
-        dropSession(id);
+        if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
+        if (id !== record.id) dropSession(id);
       }
     },
     async deleteSession(id) {
@@ -136,19 +168,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const entry = conversations.get(id);
       return entry && { ...entry.record };
     },
-    async upsertConversation(key: string, identity: VerifiedIdentity, now: number) {
+    async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number) {
       advance(now);
-      let entry = byKey.get(key);
+      identity = frozenCopy(identity);
+      let entry = byKey.get(indexKey(community, key));
+      const identityCost = identityBytes(identity);
       if (entry) {
+        const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
+        makeRoom(recordBytes - entry.recordBytes, false, entry);
+        bytes += recordBytes - entry.recordBytes;
+        entry.recordBytes = recordBytes;
         entry.record = { ...entry.record, identity, updatedAt: now };
       } else {
-        const record: ConversationRecord = { id: crypto.randomUUID(), key, identity, createdAt: now, updatedAt: now, lastSeq: 0 };
-        entry = { record, log: new MessageLog(bounds.maxMessagesPerConversation), activeAt: now, sessions: new Set() };
-        byKey.set(key, entry);
+        const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
+        makeRoom(recordBytes, true);
+        const record: ConversationRecord = { id: newConversationId(community), community, key, identity, createdAt: now, updatedAt: now, lastSeq: 0 };
+        entry = {
+          record,
+          log: new MessageLog(bounds.maxMessagesPerConversation, bounds.maxClientIdsPerConversation),
+          activeAt: now,
+          sessions: new Set(),
+          recordBytes,
+        };
+        bytes += recordBytes;
+        byKey.set(indexKey(community, key), entry);
         empties.set(record.id, entry);
       }
       bump(entry, now);
-      evict(entry);
       return { ...entry.record };
     },
     async setLastPage(id: string, page: PageChangeRequest, now: number) {
@@ -163,8 +209,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       advance(input.createdAt);
       const entry = conversations.get(conversationId);
       if (!entry) return undefined;
-      const previous = input.clientId === undefined ? undefined : entry.log.find(input.author, input.clientId);
+      const previous = input.clientId === undefined ? undefined : entry.log.find(input.author, input.clientId, input.body);
       if (previous) return { message: previous, created: false };
+      const cost = RECORD_OVERHEAD_BYTES.message + 2 * input.body.length + 2 * (input.clientId?.length ?? 0);
+      makeRoom(cost, false, entry);
       const seq = entry.log.lastSeq + 1;
       const message: ChatMessage = Object.freeze({
         id: crypto.randomUUID(),
@@ -174,18 +222,81 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         body: input.body,
         createdAt: input.createdAt,
       });
-      chars += message.body.length - entry.log.push(message);
+      const before = logBytes(entry.log);
+      entry.log.push(message);
+      bytes += logBytes(entry.log) - before;
       empties.delete(conversationId);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };
       bump(entry, input.createdAt);
-      evict(entry);
       return { message, created: true };
     },
-    async listMessages(conversationId: string, afterSeq = 0) {
-      return conversations.get(conversationId)?.log.after(afterSeq) ?? [];
+    async listMessages(conversationId, options) {
+      return conversations.get(conversationId)?.log.range(options) ?? [];
     },
-    async listConversations() {
-      return [...conversations.values()].map((entry) => ({ ...entry.record })).sort((a, b) => b.updatedAt - a.updatedAt);
+    async listConversations({ community, limit, cursor }) {
+      const after = readPageCursor(cursor);
+      // Newest first by (updatedAt, id); a page holds at most `limit`, chosen in one pass without sorting the store.
+      const page: ConversationRecord[] = [];
+      for (const entry of conversations.values()) {
+        const record = entry.record;
+        if (record.community !== community || (after && !comesAfter(record, after))) continue;
+        insertNewestFirst(page, record, limit);
+      }
+      const last = page.length === limit ? page[page.length - 1] : undefined;
+      return { conversations: page.map((record) => ({ ...record })), ...(last ? { cursor: pageCursor(last) } : {}) };
     },
   };
+}
+
+/** Records are handed out as shallow copies; the identity inside is a deep-frozen copy, so no caller can change what is stored. */
+function frozenCopy<T>(value: T): T {
+  const copy = structuredClone(value);
+  const freeze = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || Object.isFrozen(node)) return;
+    Object.freeze(node);
+    for (const child of Object.values(node)) freeze(child);
+  };
+  freeze(copy);
+  return copy;
+}
+
+/** Communities share one index: the same key in two communities is two conversations (SPEC §6 "Sharing"). */
+function indexKey(community: string, key: string): string {
+  return `${community}\n${key}`;
+}
+
+/** Kept messages and remembered clientIds, at their estimated heap cost. */
+function logBytes(log: MessageLog): number {
+  return log.size * RECORD_OVERHEAD_BYTES.message + 2 * log.chars + log.keys * RECORD_OVERHEAD_BYTES.clientId;
+}
+
+/** A stored identity: its JSON text at 2 bytes a character plus the cost of each property. */
+function identityBytes(identity: VerifiedIdentity): number {
+  let properties = 8;
+  for (const group of [identity.fields, identity.customFields, identity.extraValues]) properties += group ? Object.keys(group).length : 0;
+  properties += 3 * (identity.warnings?.length ?? 0);
+  return 2 * JSON.stringify(identity).length + properties * RECORD_OVERHEAD_BYTES.identityProperty;
+}
+
+/** Newer first: larger updatedAt, then larger id. */
+function newer(a: ConversationRecord, b: { updatedAt: number; id: string }): boolean {
+  return a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.id > b.id);
+}
+
+function comesAfter(record: ConversationRecord, cursor: { updatedAt: number; id: string }): boolean {
+  return !newer(record, cursor) && !(record.updatedAt === cursor.updatedAt && record.id === cursor.id);
+}
+
+/** Keeps `page` the `limit` newest records seen so far, newest first. */
+function insertNewestFirst(page: ConversationRecord[], record: ConversationRecord, limit: number): void {
+  if (page.length === limit && !newer(record, page[page.length - 1]!)) return;
+  let low = 0;
+  let high = page.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (newer(record, page[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  page.splice(low, 0, record);
+  if (page.length > limit) page.pop();
 }

@@ -1,46 +1,89 @@
 import type { Author, ChatMessage } from '../../identity/index.js';
+import type { ListMessagesOptions } from './types.js';
+
+/** What a retry needs to be recognized after its message left the kept history (SPEC §6 "Bounds"). */
+interface SentRecord {
+  readonly id: string;
+  readonly seq: number;
+  readonly createdAt: number;
+}
 
 /**
  * One conversation's messages, newest last, keeping at most `max` of them.
  * Seqs never restart: after trimming, `messages[i].seq === firstSeq + i`.
- * Idempotency keys (`author:clientId`) are kept only for the messages kept.
+ *
+ * Idempotency keys (`author:clientId`) outlive the kept history: a message
+ * that aged out leaves a compact record behind (id, seq, time — the retry
+ * brings its own body), up to `maxKeys` of them, oldest forgotten first.
  */
 export class MessageLog {
   private messages: ChatMessage[] = [];
   private firstSeq = 1;
-  private readonly byClientId = new Map<string, ChatMessage>();
-  /** Characters of message text held (the store's global budget). */
+  private readonly sent = new Map<string, SentRecord | ChatMessage>();
+  /** Characters of message text held. */
   chars = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxKeys: number,
+  ) {}
 
   get lastSeq(): number {
     return this.firstSeq + this.messages.length - 1;
   }
 
-  find(author: Author, clientId: string): ChatMessage | undefined {
-    return this.byClientId.get(`${author}:${clientId}`);
+  get size(): number {
+    return this.messages.length;
   }
 
-  /** Appends; returns how many characters were dropped from the front to stay under `max`. */
-  push(message: ChatMessage): number {
+  /** Idempotency records held (kept messages with a clientId, and those that aged out). */
+  get keys(): number {
+    return this.sent.size;
+  }
+
+  /** The message an earlier send with this clientId made; `body` is what the retry carries when it aged out. */
+  find(author: Author, clientId: string, body: string): ChatMessage | undefined {
+    const found = this.sent.get(`${author}:${clientId}`);
+    if (found === undefined) return undefined;
+    if ('body' in found) return found;
+    return Object.freeze({ id: found.id, seq: found.seq, clientId, author, body, createdAt: found.createdAt });
+  }
+
+  /** Appends; returns the messages dropped from the front to stay under `max`, and the idempotency keys forgotten. */
+  push(message: ChatMessage): { dropped: ChatMessage[]; forgottenKeys: number } {
     this.messages.push(message);
-    if (message.clientId !== undefined) this.byClientId.set(`${message.author}:${message.clientId}`, message);
+    if (message.clientId !== undefined) this.sent.set(`${message.author}:${message.clientId}`, message);
     this.chars += message.body.length;
-    if (this.messages.length <= this.max) return 0;
-    const dropped = this.messages.splice(0, this.messages.length - this.max);
-    this.firstSeq += dropped.length;
-    let chars = 0;
-    for (const old of dropped) {
-      chars += old.body.length;
-      if (old.clientId !== undefined) this.byClientId.delete(`${old.author}:${old.clientId}`);
+    let dropped: ChatMessage[] = [];
+    if (this.messages.length > this.max) {
+      dropped = this.messages.splice(0, this.messages.length - this.max);
+      this.firstSeq += dropped.length;
+      for (const old of dropped) {
+        this.chars -= old.body.length;
+        if (old.clientId !== undefined) {
+          this.sent.set(`${old.author}:${old.clientId}`, { id: old.id, seq: old.seq, createdAt: old.createdAt });
+        }
+      }
     }
-    this.chars -= chars;
-    return chars;
+    let forgottenKeys = 0;
+    for (const key of this.sent.keys()) {
+      if (this.sent.size <= this.maxKeys) break;
+      this.sent.delete(key);
+      forgottenKeys++;
+    }
+    return { dropped, forgottenKeys };
   }
 
-  /** Messages with `seq > afterSeq`, oldest first (what is left of them). */
-  after(afterSeq: number): ChatMessage[] {
-    return this.messages.slice(Math.max(0, Math.floor(afterSeq) + 1 - this.firstSeq));
+  /**
+   * Kept messages with afterSeq < seq < beforeSeq, in seq order. Past `limit`:
+   * the oldest of them when `afterSeq` is given (catching up), else the newest
+   * (the latest page of a history, or the page before `beforeSeq`).
+   */
+  range({ afterSeq, beforeSeq = Infinity, limit = Infinity }: ListMessagesOptions = {}): ChatMessage[] {
+    const start = Math.max(0, Math.floor(afterSeq ?? 0) + 1 - this.firstSeq);
+    const end = Math.min(this.messages.length, Math.ceil(beforeSeq) - this.firstSeq);
+    if (end <= start) return [];
+    if (end - start <= limit) return this.messages.slice(start, end);
+    return afterSeq !== undefined ? this.messages.slice(start, start + limit) : this.messages.slice(end - limit, end);
   }
 }

@@ -8,6 +8,8 @@ import type { Author, ChatMessage, PageChangeRequest, VerifiedIdentity } from '.
 export interface SessionRecord {
   /** SHA-256 of the session credential, base64url. */
   id: string;
+  /** The community that issued it (SPEC §6 "Sharing"): no other community's handler honours it. */
+  community: string;
   conversationId: string;
   /** `signed:<uuid>` or `browser:<automatedUuid>` (see ConversationRecord.key). */
   conversationKey: string;
@@ -24,14 +26,18 @@ export interface SessionRecord {
 /**
  * One visitor's conversation. `key` is what proves ownership (SPEC §6 "Who may
  * read a conversation"): `signed:<uuid>` for a verified JWT uuid, otherwise
- * `browser:<automatedUuid>` — an unsigned uuid only labels the visitor.
+ * `browser:<automatedUuid>` — an unsigned uuid only labels the visitor. Keys
+ * are unique within a community; the same key in two communities is two
+ * conversations.
  */
 export interface ConversationRecord {
   id: string;
+  community: string;
   key: string;
   /** The newest verified identity registered for this conversation. */
   identity: VerifiedIdentity;
   createdAt: number;
+  /** The newest activity an agent cares about (registration, message, page change): the agent list's order. */
   updatedAt: number;
   lastPage?: PageChangeRequest;
   /** Seq of the newest message; 0 when empty. */
@@ -45,12 +51,38 @@ export interface NewMessage {
   createdAt: number;
 }
 
+/** A page of the agent list: `cursor` continues after the last record; absent at the end. */
+export interface ConversationPage {
+  conversations: ConversationRecord[];
+  cursor?: string;
+}
+
+export interface ListConversationsOptions {
+  community: string;
+  /** At most this many (the handler passes 1–200). */
+  limit: number;
+  /** From a previous page's `cursor`: only what comes after it. An unknown or malformed cursor starts over. */
+  cursor?: string;
+}
+
+export interface ListMessagesOptions {
+  /** Only messages with `seq > afterSeq`, oldest first. */
+  afterSeq?: number;
+  /** Only messages with `seq < beforeSeq` (the newest of them when `limit` cuts), oldest first. */
+  beforeSeq?: number;
+  /** At most this many. Default: everything kept. */
+  limit?: number;
+}
+
 /**
- * Where conversations and sessions live. Every method is async so a database
- * or a remote store can implement it; the in-memory default is
- * `createMemoryStore()`. Implementations must make `upsertConversation` and
- * `appendMessage` atomic per key / conversation (the handler relies on it for
- * idempotency and ordering).
+ * Where conversations and sessions live (SPEC §6, §8). Every method is async
+ * so a database or a remote store can implement it; an engine supplies one
+ * (the memory engine's is `createMemoryStore()`).
+ *
+ * Implementations must make `upsertConversation` and `appendMessage` atomic
+ * per key / conversation (the handler relies on it for idempotency and
+ * ordering), and may throw an `EngineError` (`ERR_UNAVAILABLE` when their
+ * backend is down, `ERR_CAPACITY` when full): the handler answers 503.
  */
 export interface ConversationStore {
   getSession(id: string): Promise<SessionRecord | undefined>;
@@ -59,19 +91,24 @@ export interface ConversationStore {
   /** Records activity on a session without touching anything else (no lost update against a renewal). */
   touchSession(id: string, lastSeenAt: number, retainUntil: number): Promise<void>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
-  /** Finds the conversation for `key` (creating it when there is none) and records `identity` as its newest. */
-  upsertConversation(key: string, identity: VerifiedIdentity, now: number): Promise<ConversationRecord>;
+  /**
+   * Finds the community's conversation for `key` (creating it when there is
+   * none) and records `identity` as its newest. A store that is full refuses a
+   * new conversation with `ERR_CAPACITY` rather than dropping one that holds
+   * messages (SPEC §6 "Bounds").
+   */
+  upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number): Promise<ConversationRecord>;
   /** Records the page the visitor is on. Returns undefined for an unknown conversation. */
   setLastPage(id: string, page: PageChangeRequest, now: number): Promise<ConversationRecord | undefined>;
   /**
    * Appends a message, giving it the next seq. When `clientId` is set and this
-   * author already sent a message with it, returns that message with
-   * `created: false` instead (a retry never duplicates). Undefined for an
-   * unknown conversation.
+   * author already sent a message with it — even one no longer in the kept
+   * history — returns that message with `created: false` instead (a retry
+   * never duplicates). Undefined for an unknown conversation.
    */
   appendMessage(conversationId: string, message: NewMessage): Promise<{ message: ChatMessage; created: boolean } | undefined>;
-  /** Messages with `seq > afterSeq`, oldest first. */
-  listMessages(conversationId: string, afterSeq?: number): Promise<ChatMessage[]>;
-  /** Every conversation, newest activity first. */
-  listConversations(): Promise<ConversationRecord[]>;
+  /** Kept messages in seq order, narrowed by `options`. */
+  listMessages(conversationId: string, options?: ListMessagesOptions): Promise<ChatMessage[]>;
+  /** One community's conversations, newest `updatedAt` first, a page at a time. */
+  listConversations(options: ListConversationsOptions): Promise<ConversationPage>;
 }

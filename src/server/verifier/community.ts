@@ -5,8 +5,10 @@ import { checkKnownKeys, describeType, isPlainObject, Problems } from './problem
 import type { Community, CommunityConfig } from './types.js';
 
 const MODES: readonly SignedIdentitiesMode[] = ['require', 'reject', 'accept'];
-const OPTIONS = ['signedIdentities', 'jwtKeys', 'minTokenLifetime', 'clockTolerance', 'customFields', 'extraValueMapping'];
+const OPTIONS = ['id', 'signedIdentities', 'jwtKeys', 'minTokenLifetime', 'clockTolerance', 'customFields', 'extraValueMapping'];
 export const DEFAULT_MIN_TOKEN_LIFETIME = 3600;
+/** SPEC §6 "Sharing": the community id, part of every session and conversation key. */
+const COMMUNITY_ID = /^[a-z0-9_-]{1,64}$/;
 export const DEFAULT_CLOCK_TOLERANCE = 10;
 /** A larger leeway would keep expired tokens alive for minutes. */
 export const MAX_CLOCK_TOLERANCE = 300;
@@ -57,6 +59,11 @@ export function defineCommunity(config: CommunityConfig): Community {
   if (!isPlainObject(config)) problems.add('config', `must be an object, got ${describeType(config)}.`);
   checkKnownKeys(input, OPTIONS, '', problems);
 
+  let id = 'default';
+  if (input.id !== undefined) {
+    if (typeof input.id === 'string' && COMMUNITY_ID.test(input.id)) id = input.id;
+    else problems.add('id', `must be 1–64 characters a-z 0-9 _ - (it is part of every key in a shared store), got ${typeof input.id === 'string' ? JSON.stringify(input.id.slice(0, 70)) : describeType(input.id)}.`);
+  }
   let mode: SignedIdentitiesMode = 'require';
   if (input.signedIdentities !== undefined) {
     if (MODES.includes(input.signedIdentities as SignedIdentitiesMode)) mode = input.signedIdentities as SignedIdentitiesMode;
@@ -83,6 +90,7 @@ export function defineCommunity(config: CommunityConfig): Community {
   }
   const policy: IdentityPolicy = Object.freeze({ mode, minTokenLifetime, clockTolerance });
   const community: Community = Object.freeze({
+    id,
     signedIdentities: mode,
     minTokenLifetime,
     clockTolerance,

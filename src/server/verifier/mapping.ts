@@ -1,4 +1,5 @@
-import { LIMITS, normalizeIdentityData, type IdentityWarning, type PredefinedField } from '../../identity/index.js';
+import type { RE2JS } from 're2js';
+import { addWarning, LIMITS, normalizeIdentityData, type IdentityWarning, type PredefinedField } from '../../identity/index.js';
 import type { MappingRule } from './mapping-config.js';
 
 /** A predefined field's value obeys the same SPEC §2 rules whether it came from identity data or a mapping. */
@@ -7,6 +8,18 @@ function acceptablePredefined(field: PredefinedField, value: string): boolean {
     return normalizeIdentityData({ [field]: value }, 'identity').fields[field] === value;
   }
   return value.length <= LIMITS.stringField;
+}
+
+/**
+ * The whole value against a custom field's regex (SPEC §3), in linear time.
+ * Through a Matcher (RE2's one-pass, bit-state or NFA engine) rather than
+ * `testExact`, whose lazy DFA is faster on ordinary values (µs either way) but
+ * rebuilds its state cache on adversarial ones: for 1024 characters against a
+ * 1000-instruction program, about 45 ms via the DFA and 11 ms this way; at
+ * 5000 instructions 480 ms against 50 ms (re2js 2.10, Node 20, one core).
+ */
+function matchesWhole(regex: RE2JS, value: string): boolean {
+  return regex.matcher(value).matches();
 }
 
 /**
@@ -36,20 +49,12 @@ export function applyMapping(
     if (rule.predefined) {
       if (acceptablePredefined(rule.predefined, value)) fields[rule.predefined] = value;
       else {
-        warnings.push({
-          code: 'W_FIELD_DROPPED',
-          path,
-          message: `not mapped to ${rule.predefined}: the value breaks that field's rules (SPEC §2: length, email or URL format).`,
-        });
+        addWarning(warnings, 'W_FIELD_DROPPED', path, () => `not mapped to ${rule.predefined}: the value breaks that field's rules (SPEC §2: length, email or URL format).`);
       }
       continue;
     }
-    if (rule.regex && !rule.regex.test(value)) {
-      warnings.push({
-        code: 'W_CUSTOM_FIELD_REGEX',
-        path,
-        message: `not stored in custom field "${rule.custom}": the value does not match its regex ${rule.regexSource}.`,
-      });
+    if (rule.regex && !matchesWhole(rule.regex, value)) {
+      addWarning(warnings, 'W_CUSTOM_FIELD_REGEX', path, () => `not stored in custom field "${rule.custom}": the value does not match its regex ${rule.regexSource}.`);
       continue;
     }
     customFields[rule.custom!] = value;

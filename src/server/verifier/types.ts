@@ -41,6 +41,14 @@ export interface CustomFieldConfig {
    * A value is stored only when the whole value matches (anchored like HTML's
    * `pattern` attribute). Use it so that the automated uuid never lands in a
    * field meant for your own customer id.
+   *
+   * JavaScript syntax without flags (`^CRM-[0-9]+$`, `\d{3}-\d{4}`, `(?:…)`,
+   * `(?<name>…)`), with the same meaning, but matched in linear time by RE2
+   * because visitors choose the values. Refused by {@link defineCommunity}:
+   * backreferences and lookaround (they need backtracking), legacy octal
+   * escapes, counts above 1000, and patterns that compile to more than 1000
+   * instructions (4000 for all custom fields together). A character outside
+   * the BMP (an emoji) counts as one character, as with the `u` flag.
    */
   regex?: string;
 }
@@ -57,6 +65,12 @@ export interface ExtraValueMapping {
 
 /** SPEC §3: the community configuration given to {@link defineCommunity}. */
 export interface CommunityConfig {
+  /**
+   * Names the community (`[a-z0-9_-]{1,64}`, default `default`). It is part of
+   * every session and conversation key, so communities sharing one store or
+   * Redis never see each other's visitors (SPEC §6 "Sharing").
+   */
+  id?: string;
   /** Default `'require'`. `'accept'` is deprecated and unsafe: unsigned data can claim any uuid. */
   signedIdentities?: SignedIdentitiesMode;
   jwtKeys?: JwtKeyConfig[];
@@ -96,6 +110,7 @@ export interface KeySource {
 
 /** A defined, validated community. Holds no secret in any enumerable property. */
 export interface Community {
+  readonly id: string;
   readonly signedIdentities: SignedIdentitiesMode;
   readonly minTokenLifetime: number;
   readonly clockTolerance: number;
@@ -124,4 +139,6 @@ export interface VerifierOptions {
 export interface Verifier extends IdentityVerifier {
   verify(input: VerifyInput): Promise<VerifiedIdentity>;
   readonly policy: IdentityPolicy;
+  /** The community's id: the handler keys everything by it. */
+  readonly community: string;
 }

@@ -1,4 +1,5 @@
 import {
+  addWarning,
   decodeJwt,
   IdentityError,
   isIdentityError,
@@ -35,11 +36,15 @@ interface VerifiedToken {
   readonly payload: JsonObject;
 }
 
-const UNSIGNED_IGNORED: Readonly<IdentityWarning> = Object.freeze({
-  code: 'W_UNSIGNED_IGNORED',
-  path: 'identity',
-  message: 'identity data given beside a JWT is ignored: when a JWT is given, only what it carries is used. Put these fields in the JWT payload.',
-});
+const UNSIGNED_IGNORED = 'identity data given beside a JWT is ignored: only what the JWT carries is used. Put these fields in its payload.';
+
+/** automatedUuid, its warning added within the SPEC §6 bound on warnings. */
+function anonymousUuid(candidate: unknown, warnings: IdentityWarning[]): string {
+  const own: IdentityWarning[] = [];
+  const uuid = automatedUuid(candidate, own);
+  for (const warning of own) addWarning(warnings, warning.code, warning.path, warning.message);
+  return uuid;
+}
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
@@ -184,7 +189,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
   function signedResult(token: VerifiedToken, identityGiven: boolean): VerifiedIdentity {
     const { fields, extraValues, warnings } = normalizeIdentityData(token.payload, 'payload');
     const customFields = applyMapping(plan.rules, token.uuid, false, 'payload.uuid', extraValues, 'payload.extra_values', fields, warnings);
-    if (identityGiven) warnings.push({ ...UNSIGNED_IGNORED });
+    if (identityGiven) addWarning(warnings, 'W_UNSIGNED_IGNORED', 'identity', UNSIGNED_IGNORED);
     return {
       uuid: token.uuid,
       uuidSource: 'jwt',
@@ -204,7 +209,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     const extraValues = normalized?.extraValues ?? Object.create(null);
     const warnings = normalized?.warnings ?? [];
     const claimed = normalized?.uuid;
-    const uuid = claimed ?? automatedUuid(automated, warnings);
+    const uuid = claimed ?? anonymousUuid(automated, warnings);
     const customFields = applyMapping(plan.rules, uuid, claimed === undefined, 'identity.uuid', extraValues, 'identity.extra_values', fields, warnings);
     // uuidSource keeps unsigned uuids in their own namespace: they label a visitor, never unlock a signed one's data.
     return { uuid, uuidSource: claimed === undefined ? 'automated' : 'unsigned', signed: false, fields, customFields, extraValues, warnings };
@@ -242,5 +247,5 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     }
   }
 
-  return Object.freeze({ verify, policy });
+  return Object.freeze({ verify, policy, community: community.id });
 }

@@ -11,7 +11,7 @@ import { readBearerToken } from '../../../src/server/handler/http/bearer.js';
 import { resolveLimits } from '../../../src/server/handler/options.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
 import type { ConversationStore } from '../../../src/server/store/index.js';
-import { agentReq, automatedUuid, json, makeHandler, register, req, send, SseReader, verifierDouble } from './helpers.js';
+import { AGENT_TOKEN, agentReq, automatedUuid, json, makeHandler, register, req, send, SseReader, verifierDouble } from './helpers.js';
 
 describe('message limits beyond the session', () => {
   it('re-registering the same conversation does not multiply its message budget', async () => {
@@ -79,11 +79,12 @@ describe('per-address keys: IPv6 by /64', () => {
 describe('empty conversations are evicted first', () => {
   it('the memory store drops conversations without messages before one that has them', async () => {
     const store = createMemoryStore({ maxConversations: 3 });
-    const real = await store.upsertConversation('real', identityOf('real'), 1);
+    const real = await store.upsertConversation('default', 'real', identityOf('real'), 1);
     await store.appendMessage(real.id, { author: 'visitor', body: 'my order #123', createdAt: 2 });
-    for (let i = 0; i < 10; i++) await store.upsertConversation(`empty-${i}`, identityOf(`e${i}`), 3 + i);
+    for (let i = 0; i < 10; i++) await store.upsertConversation('default', `empty-${i}`, identityOf(`e${i}`), 3 + i);
     expect(await store.listMessages(real.id)).toHaveLength(1);
-    expect((await store.listConversations()).map((c) => c.key)).toEqual(['empty-9', 'empty-8', 'real']);
+    const page = await store.listConversations({ community: 'default', limit: 10 });
+    expect(page.conversations.map((c) => c.key)).toEqual(['empty-9', 'empty-8', 'real']);
   });
 
   it('a flood of empty registrations from rotating IPv6 addresses leaves a real conversation alone', async () => {
@@ -134,14 +135,15 @@ describe('register answers', () => {
 
 describe('store errors in stream logs are redacted', () => {
   const leaked = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2aXNpdG9yLTEyMyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
-  function failingStore(): ConversationStore {
+  /** A memory store whose `method` fails with a message that holds a token. */
+  function failingStore(method: 'listMessages' | 'getConversation'): ConversationStore {
     const store = createMemoryStore();
-    return { ...store, listMessages: async () => Promise.reject(new Error(`db said: token ${leaked}`)) };
+    return { ...store, [method]: async () => Promise.reject(new Error(`db said: token ${leaked}`)) };
   }
 
   it('visitor stream', async () => {
     const warnings: string[] = [];
-    const handler = makeHandler({ store: failingStore(), logger: { warn: (m) => warnings.push(m) } });
+    const handler = makeHandler({ store: failingStore('listMessages'), logger: { warn: (m) => warnings.push(m) } });
     const { session } = await register(handler);
     const response = await handler(req('/v1/stream', { session }));
     await new SseReader(response).until((r) => r.done).catch(() => {});
@@ -152,7 +154,8 @@ describe('store errors in stream logs are redacted', () => {
 
   it('agent stream', async () => {
     const warnings: string[] = [];
-    const handler = makeHandler({ store: failingStore(), logger: { warn: (m) => warnings.push(m) } });
+    // The agent stream sends summaries (no history): it reads each changed conversation's record.
+    const handler = makeHandler({ store: failingStore('getConversation'), logger: { warn: (m) => warnings.push(m) } });
     await register(handler);
     const reader = new SseReader(await handler(agentReq('/agent/v1/stream')));
     await reader.until((r) => r.done).catch(() => {});
@@ -173,7 +176,7 @@ describe('one Bearer parser', () => {
 
   it('the agent API uses it: a lowercase scheme with extra spaces still authenticates', async () => {
     const handler = makeHandler();
-    const response = await handler(agentReq('/agent/v1/conversations', { headers: { Authorization: 'bearer   agent-secret-token-0123456789' } }));
+    const response = await handler(agentReq('/agent/v1/conversations', { headers: { Authorization: `bearer   ${AGENT_TOKEN} ` } }));
     expect(response.status).toBe(200);
     handler.close();
   });

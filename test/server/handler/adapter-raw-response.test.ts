@@ -19,7 +19,7 @@ async function listen(handler: MessagingHandler, options?: NodeListenerOptions):
 const normalize = (body: string): string =>
   body
     .replace(/"session":"[^"]+"/g, '"session":"<session>"')
-    .replace(/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"<id>"')
+    .replace(/"(?:[a-z0-9_-]{1,64}\.)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"<id>"')
     .replace(/\d{13}/g, '<time>');
 
 /** A Request that says it came from an adapter writing raw responses itself. */
@@ -116,7 +116,7 @@ describe('toNodeListener writes raw responses straight to the socket', () => {
         response.headers.set('X-Wrapped', 'yes');
         return response;
       },
-      { basePath: '', close: () => inner.close() },
+      { basePath: '', close: () => inner.close(), drain: () => inner.drain() },
     );
     const base = await listen(wrapped);
     const response = await fetch(`${base}/v1/conversation`, { headers: { Origin: HOST_ORIGIN } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
+import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, register, req, send, SseReader, useHandlers } from './helpers.js';
 
 const handlerFor = useHandlers();
 
@@ -14,7 +14,8 @@ describe('agent API credential', () => {
   });
 
   it('refuses a missing or wrong token with 401 ERR_AGENT_UNAUTHORIZED', async () => {
-    const handler = handlerFor();
+    // 18 wrong tries from one address: past the per-address limit (hardening.test.ts) they would get 429.
+    const handler = handlerFor({ limits: { agentAuthFailuresPerMinutePerAddress: 100 } });
     const { session } = await register(handler);
     const wrong = ['', 'Bearer ', `Bearer ${AGENT_TOKEN}x`, `Bearer ${AGENT_TOKEN.slice(0, -1)}`, `Basic ${AGENT_TOKEN}`, `Bearer ${session}`];
     for (const authorization of wrong) {
@@ -36,7 +37,7 @@ describe('agent API credential', () => {
 });
 
 describe('GET /agent/v1/conversations', () => {
-  it('lists each conversation with the verified identity exactly as the verifier produced it', async () => {
+  it('lists a summary of each conversation with the verified identity exactly as the verifier produced it', async () => {
     let now = 1_800_000_000_000;
     const handler = handlerFor({ now: () => now });
     const signed = await register(handler, { jwt: fakeJwt('user-1', now + 3_600_000) });
@@ -46,6 +47,8 @@ describe('GET /agent/v1/conversations', () => {
     await send(handler, signed.session, 'hello');
     const body = await json(await handler(agentReq('/agent/v1/conversations')));
     expect(body.conversations.map((c: { id: string }) => c.id)).toEqual([signed.conversationId, anonymous.conversationId]);
+    expect(body.cursor).toBeUndefined();
+    // A summary, not the history: SPEC §6 "Bounds" (the history is fetched per conversation).
     expect(body.conversations[0]).toEqual({
       id: signed.conversationId,
       uuid: 'user-1',
@@ -57,10 +60,31 @@ describe('GET /agent/v1/conversations', () => {
       customFields: { crm_id: 'CRM-1' },
       extraValues: { plan: 'gold' },
       warnings: [],
-      messages: [expect.objectContaining({ seq: 1, body: 'hello', author: 'visitor' })],
       updatedAt: now,
+      lastSeq: 1,
     });
-    expect(body.conversations[1]).toMatchObject({ uuidSource: 'automated', signed: false, messages: [] });
+    expect(body.conversations[1]).toMatchObject({ uuidSource: 'automated', signed: false, lastSeq: 0 });
+    expect(body.conversations[1].messages).toBeUndefined();
+  });
+});
+
+describe('GET /agent/v1/conversations/{id}/messages', () => {
+  it("returns one conversation's history in seq order", async () => {
+    const handler = handlerFor();
+    const { session, conversationId } = await register(handler);
+    await send(handler, session, 'hello');
+    await handler(agentReq(`/agent/v1/conversations/${conversationId}/messages`, { body: { body: 'Hi!' } }));
+    const response = await handler(agentReq(`/agent/v1/conversations/${conversationId}/messages`));
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    expect(body).toEqual({
+      conversationId,
+      messages: [
+        expect.objectContaining({ seq: 1, body: 'hello', author: 'visitor' }),
+        expect.objectContaining({ seq: 2, body: 'Hi!', author: 'agent' }),
+      ],
+      more: false,
+    });
   });
 });
 
@@ -89,21 +113,26 @@ describe('POST /agent/v1/conversations/{id}/messages', () => {
 });
 
 describe('GET /agent/v1/stream', () => {
-  it('sends every conversation on connect, then each change', async () => {
+  it('sends a summary of each of the newest conversations on connect, then each change', async () => {
     const handler = handlerFor();
     const existing = await register(handler, { jwt: fakeJwt('early') });
+    await send(handler, existing.session, 'before the agent came');
     const reader = new SseReader(await handler(agentReq('/agent/v1/stream')));
     await reader.until((r) => r.events.length === 1);
-    expect(reader.events[0]).toMatchObject({ event: 'conversation', data: { type: 'conversation', conversation: { id: existing.conversationId, uuid: 'early' } } });
+    expect(reader.events[0]).toMatchObject({ event: 'summary', data: { type: 'summary', conversation: { id: existing.conversationId, uuid: 'early', lastSeq: 1 } } });
+    // No history on connect: the view fetches it from the messages endpoint when it needs it.
+    expect(reader.events[0]!.data.conversation.messages).toBeUndefined();
     const later = await register(handler, { identity: { uuid: 'late', firstname: 'Lou' }, automatedUuid: automatedUuid() });
-    await reader.until((r) => r.events.some((e) => e.data.conversation.id === later.conversationId));
+    await reader.until((r) => r.events.some((e) => e.event === 'summary' && e.data.conversation.id === later.conversationId));
     await send(handler, later.session, 'question');
     // A new message goes out alone (`message` event with a summary), not as the whole conversation again.
     await reader.until((r) => r.events.some((e) => e.event === 'message' && e.data.message.body === 'question' && e.data.conversation.id === later.conversationId));
     await handler(req('/v1/page', { session: later.session, body: { url: 'https://shop.test/p' } }));
     await reader.until((r) => r.events.some((e) => e.data.conversation.lastPage?.url === 'https://shop.test/p'));
-    const last = reader.events.at(-1)!.data.conversation;
-    expect(last).toMatchObject({ uuid: 'late', uuidSource: 'unsigned', fields: { firstname: 'Lou' } });
+    const last = reader.events.at(-1)!;
+    expect(last.event).toBe('summary');
+    expect(last.data.conversation).toMatchObject({ uuid: 'late', uuidSource: 'unsigned', fields: { firstname: 'Lou' }, lastSeq: 1 });
+    expect(reader.events.filter((e) => e.data.conversation.id === existing.conversationId)).toHaveLength(1);
     await reader.cancel();
   });
 

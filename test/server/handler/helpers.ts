@@ -10,7 +10,7 @@ import { createMessagingHandler, type MessagingHandler, type MessagingHandlerOpt
 
 export const BASE = 'https://chat.test';
 export const HOST_ORIGIN = 'https://shop.test';
-export const AGENT_TOKEN = 'agent-secret-token-0123456789';
+export const AGENT_TOKEN = 'agent-secret-token-0123456789-abcdef';
 
 /** A JWT stand-in the double understands: `fake.<uuid>.<exp ms>`. */
 export function fakeJwt(uuid: string, expiresAtMs = Date.now() + 3_600_000): string {

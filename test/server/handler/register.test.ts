@@ -10,7 +10,8 @@ describe('POST /v1/identity: registration', () => {
     const body = await register(handler, { jwt });
     expect(body.session).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(body.session).not.toContain(jwt);
-    expect(body.conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    // The community, then a random UUID (SPEC §6 "Sharing": ids of two communities never collide).
+    expect(body.conversationId).toMatch(/^default\.[0-9a-f-]{36}$/);
     expect(body.expiresAt).toBe(now + 7_200_000);
     expect(body.serverTime).toBe(now);
     expect(body.policy).toEqual({ mode: 'accept', minTokenLifetime: 0, clockTolerance: 0 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
 import { openSse } from '../../../src/server/handler/live/sse.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
-import { agentReq, automatedUuid, ended, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
+import { agentReq, automatedUuid, ended, json, register, req, send, SseReader, useHandlers } from './helpers.js';
 
 const handlerFor = useHandlers();
 
@@ -91,14 +91,27 @@ describe('SSE: bytes queued for a client that does not read', () => {
     const result = await drain(agent.body!);
     // Re-sending the whole conversation per message would be ~20 MB; 100 messages are 0.4 MB.
     expect(result.bytes).toBeLessThan(1_500_000);
+    // While the agent was behind, messages collapsed into summaries: their lastSeq says what to fetch.
     const seqs = new Set<number>();
+    let lastSeq = 0;
     for (const event of events(result.text)) {
-      if (event.event === 'conversation' && event.data.conversation.id === conversationId) {
-        for (const message of event.data.conversation.messages) seqs.add(message.seq);
-      }
+      if (event.data.conversation?.id !== conversationId) continue;
+      lastSeq = Math.max(lastSeq, event.data.conversation.lastSeq);
       if (event.event === 'message') seqs.add(event.data.message.seq);
     }
+    expect(lastSeq).toBe(100);
+    // The view fetches the gap (after the last seq it holds in order) from the messages endpoint, as the agent view does.
+    let held = 0;
+    while (seqs.has(held + 1)) held++;
+    let more = true;
+    while (more) {
+      const page = await json(await handler(agentReq(`/agent/v1/conversations/${conversationId}/messages?after=${held}&limit=200`)));
+      for (const message of page.messages) seqs.add(message.seq);
+      held = page.messages.at(-1)?.seq ?? held;
+      more = page.more;
+    }
     expect(seqs.size).toBe(100);
+    expect(Math.max(...seqs)).toBe(100);
   });
 
   it('a new message reaches agents alone, with a summary and no history', async () => {
@@ -107,7 +120,9 @@ describe('SSE: bytes queued for a client that does not read', () => {
     await send(handler, session, 'first');
     const reader = new SseReader(await handler(agentReq('/agent/v1/stream')));
     await reader.until((r) => r.events.length === 1);
-    expect(reader.events[0]!.event).toBe('conversation');
+    // On connect: the conversation's summary, without its history.
+    expect(reader.events[0]).toMatchObject({ event: 'summary', data: { conversation: { id: conversationId, lastSeq: 1 } } });
+    expect(reader.events[0]!.data.conversation.messages).toBeUndefined();
     await send(handler, session, 'second');
     await reader.until((r) => r.events.some((e) => e.event === 'message'));
     const event = reader.events.find((e) => e.event === 'message')!;
@@ -115,8 +130,8 @@ describe('SSE: bytes queued for a client that does not read', () => {
     expect(event.data.conversation).toMatchObject({ id: conversationId, uuid: 'u-1', fields: { firstname: 'Ann' }, lastSeq: 2 });
     expect(event.data.conversation.messages).toBeUndefined();
     await handler(req('/v1/page', { session, body: { url: 'https://shop.test/cart' } }));
-    await reader.until((r) => r.events.some((e) => e.event === 'summary'));
-    const summary = reader.events.find((e) => e.event === 'summary')!;
+    await reader.until((r) => r.events.filter((e) => e.event === 'summary').length === 2);
+    const summary = reader.events.filter((e) => e.event === 'summary')[1]!;
     expect(summary.data.conversation).toMatchObject({ id: conversationId, lastPage: { url: 'https://shop.test/cart' } });
     expect(summary.data.conversation.messages).toBeUndefined();
     await reader.cancel();
@@ -138,12 +153,13 @@ describe('visitor streams end with their session', () => {
 
   it('a heartbeat notices a session deleted behind the hub', async () => {
     const store = createMemoryStore();
-    const handler = handlerFor({ store, limits: { heartbeatMs: 20 } });
+    // The store key of a session is the handler's business (it holds the community): note it as it is saved.
+    const saved: string[] = [];
+    const handler = handlerFor({ store: { ...store, saveSession: (record) => (saved.push(record.id), store.saveSession(record)) }, limits: { heartbeatMs: 20 } });
     const { session } = await register(handler);
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     await reader.until((r) => r.comments.includes('open'));
-    const [id] = await Promise.all([crypto.subtle.digest('SHA-256', new TextEncoder().encode(session))]);
-    await store.deleteSession(Buffer.from(id).toString('base64url'));
+    await store.deleteSession(saved.at(-1)!);
     await reader.until((r) => r.events.some((e) => e.event === 'session_ended'), 1000);
     await ended(reader);
   });

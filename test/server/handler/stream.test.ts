@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
+import { createMemoryStore } from '../../../src/server/store/index.js';
 import { agentReq, ended, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
 
 const handlerFor = useHandlers();
@@ -189,13 +190,21 @@ describe('session end on the stream', () => {
   });
 
   it('handler.close() ends streams without ending sessions', async () => {
-    const handler = makeHandler();
+    const store = createMemoryStore();
+    const handler = makeHandler({ store });
     const { session } = await register(handler);
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     handler.close();
     await ended(reader);
     expect(reader.events).toEqual([]);
-    expect((await handler(req('/v1/conversation', { session }))).status).toBe(200);
+    // A closed handler takes nothing new (SPEC §8 draining): the widget retries, and another instance on the
+    // same store still honours the session.
+    const closed = await handler(req('/v1/conversation', { session }));
+    expect(closed.status).toBe(503);
+    expect(closed.headers.get('Retry-After')).not.toBeNull();
+    const next = makeHandler({ store });
+    expect((await next(req('/v1/conversation', { session }))).status).toBe(200);
+    next.close();
   });
 });
 

@@ -139,7 +139,17 @@ describe('every problem is reported at once, with its path', () => {
 
   it('names unknown top-level options and the known ones', () => {
     const error = problemsOf({ jwtKeys: [hs], signedIdentity: 'reject' });
-    expect(error.problems).toEqual([{ path: 'signedIdentity', message: expect.stringContaining('known options are signedIdentities') }]);
+    expect(error.problems).toEqual([{ path: 'signedIdentity', message: expect.stringContaining('known options are id, signedIdentities') }]);
+  });
+});
+
+describe('community id (SPEC §6 "Sharing")', () => {
+  it('defaults to default, is part of the verifier, and must be [a-z0-9_-]{1,64}', () => {
+    expect(defineCommunity({ jwtKeys: [hs] }).id).toBe('default');
+    expect(defineCommunity({ id: 'acme_shop-2', jwtKeys: [hs] }).id).toBe('acme_shop-2');
+    for (const id of ['', 'Acme', 'a.b', 'x'.repeat(65), 7]) {
+      expect(problemsOf({ id, jwtKeys: [hs] } as never).problems).toEqual([{ path: 'id', message: expect.stringContaining('a-z 0-9 _ -') }]);
+    }
   });
 });
 

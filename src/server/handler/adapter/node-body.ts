@@ -1,67 +1,43 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Bodies announced at or under this size are read whole before the Request is
- * built, and the bytes are handed to the handler beside it (request-hints.ts):
- * reading a body back through undici's web stream cost more CPU than the whole
- * message route. Chat bodies are small; larger or unannounced bodies stream,
- * under the cap.
- */
-const BUFFER_BODY_BYTES = 64 * 1024;
-
-/**
- * The IncomingMessage as a web stream with backpressure (pause/resume). Past
- * `limit` bytes, or when the handler stops reading, it stops consuming and marks
- * the request abandoned so the connection is closed after the answer (an
- * unread body must not be drained into the next request on the connection).
+ * The body of one IncomingMessage, read only when something asks for it:
+ * whole (`readAll`, what the handler's JSON routes use) or as a web stream
+ * with backpressure (`stream`, for a real Request). Nothing is read before
+ * the handler asks, so its per-address limits answer before a byte of body
+ * is read (SPEC §6 "Bounds"); the bytes stay in the socket until then.
+ *
+ * The body must arrive within `deadlineMs` of the headers (SPEC §6: 10 s):
+ * past it, a read in progress or to come fails with a `BodyTimeoutError`
+ * (the handler answers 408, and the connection closes after it), or, when
+ * the answer was already given and the rest of the body was being drained,
+ * the connection closes at once. Past `limit` bytes, or when the handler
+ * stops reading, it stops consuming and marks the request abandoned so the
+ * connection is closed after the answer (an unread body must not be drained
+ * into the next request on the connection).
  */
 export class BodyReader {
   abandoned = false;
-  private discarding = false;
+  timedOut = false;
+  #discarding = false;
+  /** The whole body, once `readAll` has been asked for it (later reads get the same bytes). */
+  #whole: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  #streaming = false;
+  /** Fails the read in progress (deadline). */
+  #fail: ((error: Error) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(
     private readonly req: IncomingMessage,
     private readonly limit: number,
-  ) {}
-
-  stream(): ReadableStream<Uint8Array> {
-    const { req, limit } = this;
-    let received = 0;
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        req.pause();
-        req.on('data', (chunk: Uint8Array) => {
-          if (this.discarding) return;
-          received += chunk.byteLength;
-          if (received > limit) {
-            this.abandon();
-            const error = new RangeError('The request body is over the adapter limit.');
-            error.name = 'BodyTooLargeError';
-            controller.error(error);
-            return;
-          }
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        req.once('end', () => {
-          try {
-            controller.close();
-          } catch {
-            // already errored
-          }
-        });
-        req.once('error', (error) => {
-          try {
-            controller.error(error);
-          } catch {
-            // already closed
-          }
-        });
-      },
-      pull: () => {
-        if (!this.abandoned) req.resume();
-      },
-      cancel: () => this.abandon(),
-    });
+    deadlineMs: number,
+  ) {
+    // A timer only for a body still to come; Infinity turns the deadline off.
+    // No closure per request: the reader rides along as the timer's argument.
+    if (!this.isAbsent() && Number.isFinite(deadlineMs)) {
+      this.#timer = setTimeout(BodyReader.#expire, deadlineMs, this);
+      this.#timer.unref();
+    }
   }
 
   /**
@@ -73,74 +49,225 @@ export class BodyReader {
     return headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
   }
 
-  /** A body with a Content-Length small enough to read whole first. */
-  isSmall(): boolean {
-    const method = this.req.method;
-    if (method === 'GET' || method === 'HEAD') return false;
-    const declared = this.req.headers['content-length'];
-    return declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= Math.min(BUFFER_BODY_BYTES, this.limit);
+  /**
+   * The whole body, at most `maxBytes` (and never past the adapter's limit):
+   * past them it stops reading and rejects with a `BodyTooLargeError`. Asked
+   * again, it gives the same bytes (or the same error).
+   */
+  readAll(maxBytes = this.limit): Promise<Uint8Array<ArrayBuffer>> {
+    if (this.#streaming) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#whole ??= this.#readWhole(Math.min(maxBytes, this.limit));
+    return this.#whole;
   }
 
-  /** Reads a small announced body whole (isSmall); rejects if the client goes away first. */
-  readAll(): Promise<Uint8Array<ArrayBuffer>> {
-    const { req } = this;
-    return new Promise((resolve, reject) => {
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      req.on('data', (chunk: Uint8Array) => {
-        total += chunk.byteLength;
-        // A client that sends more than it announced: node's parser stops at Content-Length, so this cannot grow.
-        chunks.push(chunk);
-      });
-      req.once('end', () => {
-        const bytes = new Uint8Array(total);
-        let offset = 0;
-        for (const chunk of chunks) {
-          bytes.set(chunk, offset);
-          offset += chunk.byteLength;
-        }
-        resolve(bytes);
-      });
-      req.once('error', reject);
-      req.once('close', () => {
-        if (!req.readableEnded) reject(new Error('client went away'));
-      });
-    });
+  /**
+   * The body as a web stream. It reads nothing until its first read (a
+   * Request built around it does not consume the body); if the body was
+   * already read whole, it gives those bytes.
+   */
+  stream(): ReadableStream<Uint8Array> {
+    let started = false;
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          if (started) {
+            if (!this.abandoned) this.req.resume();
+            return;
+          }
+          started = true;
+          if (!this.#whole) return this.#startStream(controller);
+          try {
+            controller.enqueue((await this.#whole).slice());
+            controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+        cancel: () => this.#abandon(),
+      },
+      { highWaterMark: 0 },
+    );
   }
 
   /** GET and HEAD: a body, if any, is not ours to read. */
   discard(): void {
     if (this.req.readableEnded) return;
+    this.#discarding = true;
     this.req.resume();
   }
 
   /**
    * After the handler answered: a body it left unread is drained when it is
-   * announced as small, else the connection must close. Returns whether the
-   * connection can be kept alive.
+   * announced as small, else the connection must close. A drain is still
+   * bound by the deadline. Returns whether the connection can be kept alive.
    */
   settle(): boolean {
-    if (this.abandoned) return false;
-    if (this.req.readableEnded) return true;
+    if (this.abandoned) {
+      this.#disarm();
+      return false;
+    }
+    if (this.req.readableEnded) {
+      this.#disarm();
+      return true;
+    }
     // Everything the client sent has arrived (or there was no body): drain what is left, keep the connection.
     if (this.req.complete) {
-      this.discarding = true;
-      this.req.resume();
+      this.#disarm();
+      this.#drain();
       return true;
     }
     const declared = this.req.headers['content-length'];
     if (declared === undefined || !/^\d+$/.test(declared) || Number(declared) > this.limit) {
-      this.abandon();
+      this.#abandon();
+      this.#disarm();
       return false;
     }
-    this.discarding = true;
-    this.req.resume();
+    this.req.once('end', () => this.#disarm());
+    this.#drain();
     return true;
   }
 
-  private abandon(): void {
+  /** The connection is gone: nothing more will arrive, no deadline to keep. */
+  close(): void {
+    this.#disarm();
+  }
+
+  #readWhole(cap: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (this.timedOut) return Promise.reject(timeoutError());
+    const { req } = this;
+    // Consumed before the handler ran (a body parser mounted first): its 'end' is past, waiting would hang.
+    if (req.readableEnded) return Promise.reject(new Error('The request body was already read by something else.'));
+    return new Promise((resolve, reject) => {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const done = (): void => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', fail);
+        req.off('close', onClose);
+        this.#fail = undefined;
+      };
+      const fail = (error: Error): void => {
+        done();
+        reject(error);
+      };
+      const onData = (chunk: Uint8Array): void => {
+        total += chunk.byteLength;
+        // A Content-Length body cannot pass its announced size (node's parser stops there); a chunked one can.
+        if (total > cap) {
+          this.#abandon();
+          fail(tooLargeError());
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = (): void => {
+        done();
+        this.#disarm();
+        resolve(joinCopy(chunks, total));
+      };
+      const onClose = (): void => {
+        if (!req.readableEnded) fail(new Error('The client went away before its request body arrived.'));
+      };
+      this.#fail = fail;
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', fail);
+      req.once('close', onClose);
+      req.resume();
+    });
+  }
+
+  #startStream(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const { req, limit } = this;
+    if (this.timedOut) return controller.error(timeoutError());
+    this.#streaming = true;
+    let received = 0;
+    const fail = (error: Error): void => {
+      try {
+        controller.error(error);
+      } catch {
+        // already closed
+      }
+    };
+    this.#fail = fail;
+    req.on('data', (chunk: Uint8Array) => {
+      if (this.#discarding) return;
+      received += chunk.byteLength;
+      if (received > limit) {
+        this.#abandon();
+        fail(tooLargeError());
+        return;
+      }
+      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if ((controller.desiredSize ?? 0) <= 0) req.pause();
+    });
+    req.once('end', () => {
+      this.#fail = undefined;
+      this.#disarm();
+      try {
+        controller.close();
+      } catch {
+        // already errored
+      }
+    });
+    req.once('error', fail);
+    req.resume();
+  }
+
+  /**
+   * The deadline passed with the body incomplete: stop reading and fail the
+   * read (the handler answers 408, the connection closes after it); a body
+   * nobody reads any more (drained after the answer, or a GET's) closes the
+   * connection now.
+   */
+  static #expire(reader: BodyReader): void {
+    reader.#timer = undefined;
+    const { req } = reader;
+    if (req.complete || req.destroyed) return;
+    reader.timedOut = true;
+    reader.#abandon();
+    reader.#fail?.(timeoutError());
+    if (reader.#discarding) req.socket.destroy();
+  }
+
+  #disarm(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #drain(): void {
+    this.#discarding = true;
+    this.req.resume();
+  }
+
+  #abandon(): void {
     if (this.abandoned) return;
     this.abandoned = true;
     this.req.pause();
   }
+}
+
+/** The chunks in one new buffer: a chunk may be a view of a larger socket buffer that must not be kept alive. */
+function joinCopy(chunks: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function tooLargeError(): Error {
+  const error = new RangeError('The request body is over the adapter limit.');
+  error.name = 'BodyTooLargeError';
+  return error;
+}
+
+function timeoutError(): Error {
+  const error = new Error('The request body did not arrive within the deadline.');
+  error.name = 'BodyTimeoutError';
+  return error;
 }

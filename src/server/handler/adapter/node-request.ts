@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { inheritThrough } from '../http/inherit-through.js';
 import { ACCEPTS_RAW_RESPONSE } from '../http/raw-response.js';
 import { PARSED_URL } from '../http/request-url.js';
+import { WHOLE_BODY } from '../request-hints.js';
 import type { BodyReader } from './node-body.js';
 
 const decoder = new TextDecoder();
@@ -14,8 +15,9 @@ const decoder = new TextDecoder();
  * costs ~50 µs, ~100 µs with a signal, and `await request.json()` ~80 µs more,
  * against ~30 µs for a whole hello-world exchange. Here `method` and `url` are
  * plain values, `headers` is a real Headers built on first read (~4 µs),
- * `signal` an AbortController made on first read, and a small body already
- * read whole is decoded directly by `text()`, `json()` and `arrayBuffer()`.
+ * `signal` an AbortController made on first read, and `text()`, `json()` and
+ * `arrayBuffer()` read the body whole from the IncomingMessage, when first
+ * asked (node-body.ts), and decode it directly.
  * Anything else (`body`, `clone()`, `formData()`, `cache`, …) builds the real
  * Request once and reads through it.
  *
@@ -28,20 +30,17 @@ export class NodeRequest {
   readonly #href: string;
   /** Undefined when the request has no body (GET, HEAD, no Content-Length nor Transfer-Encoding). */
   readonly #body: BodyReader | undefined;
-  /** A small body read whole before the handler ran (node-body.ts); undefined when it streams or there is none. */
-  readonly #buffered: Uint8Array<ArrayBuffer> | undefined;
   #headers: Headers | undefined;
   #abort: AbortController | undefined;
   #aborted = false;
   #used = false;
   #real: Request | undefined;
 
-  constructor(req: IncomingMessage, url: URL, body: BodyReader | undefined, buffered: Uint8Array<ArrayBuffer> | undefined) {
+  constructor(req: IncomingMessage, url: URL, body: BodyReader | undefined) {
     this.#req = req;
     this.#url = url;
     this.#href = url.href;
     this.#body = body;
-    this.#buffered = buffered;
   }
 
   get method(): string {
@@ -73,6 +72,11 @@ export class NodeRequest {
     return this.#used || (this.#real?.bodyUsed ?? false);
   }
 
+  /** The body read whole for the handler (http/body.ts), at most `maxBytes`; reading it so leaves `bodyUsed` false, as if the handler had its own copy. */
+  [WHOLE_BODY](maxBytes: number): Promise<Uint8Array> {
+    return this.#body ? this.#body.readAll(maxBytes) : Promise.resolve(new Uint8Array(0));
+  }
+
   /** The client went away before the answer was finished: the signal aborts (SSE streams end). */
   abort(): void {
     this.#aborted = true;
@@ -80,30 +84,26 @@ export class NodeRequest {
   }
 
   async text(): Promise<string> {
-    return this.#fast() ? decoder.decode(this.#take()) : this.#request().text();
+    return this.#real ? this.#real.text() : decoder.decode(await this.#take());
   }
 
   async json(): Promise<unknown> {
-    return this.#fast() ? JSON.parse(decoder.decode(this.#take())) : this.#request().json();
+    return this.#real ? this.#real.json() : JSON.parse(decoder.decode(await this.#take()));
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    if (!this.#fast()) return this.#request().arrayBuffer();
-    const bytes = this.#take();
+    if (this.#real) return this.#real.arrayBuffer();
+    const bytes = await this.#take();
     return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
   }
 
-  /** The fast path applies to a buffered body nothing has turned into a real Request yet. */
-  #fast(): boolean {
-    return this.#real === undefined && (this.#buffered !== undefined || this.#body === undefined);
-  }
-
-  #take(): Uint8Array<ArrayBuffer> {
+  /** The fast path (nothing has turned this into a real Request yet): the body read whole. */
+  #take(): Promise<Uint8Array<ArrayBuffer>> {
     // No body: reads as empty and, as with fetch's null body, never becomes used.
-    if (this.#body === undefined) return new Uint8Array(0);
-    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    if (this.#body === undefined) return Promise.resolve(new Uint8Array(0));
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#used = true;
-    return this.#buffered!;
+    return this.#body.readAll();
   }
 
   /** The real Request, built once (same URL, method, headers, signal and body). */
@@ -111,11 +111,9 @@ export class NodeRequest {
     if (this.#real) return this.#real;
     const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers: this.headers, signal: this.signal };
     if (this.#body) {
-      if (this.#buffered) init.body = this.#buffered;
-      else {
-        init.body = this.#body.stream();
-        init.duplex = 'half';
-      }
+      // Lazy: it gives the bytes already read whole, or reads the IncomingMessage on the first read.
+      init.body = this.#body.stream();
+      init.duplex = 'half';
     }
     this.#real = new Request(this.#href, init);
     // Already read through the fast path: the real body must read as used too.

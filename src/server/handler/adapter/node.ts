@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setBufferedBody, setClientAddress } from '../request-hints.js';
+import { pathUnder, spellsPathname, targetUrl } from '../http/request-url.js';
+import { setBodyReader, setClientAddress } from '../request-hints.js';
 import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
 import { NodeRequest } from './node-request.js';
@@ -22,24 +23,35 @@ export interface NodeListenerOptions {
    * `new Request(request, …)` (undici only copies its own Requests).
    */
   webRequests?: boolean;
+  /**
+   * Milliseconds a request body has, from the end of its headers, to arrive
+   * whole (SPEC §6 "Bounds": 10 s). Past them the handler answers 408
+   * ERR_BODY_TIMEOUT with `Connection: close` and the connection closes, so a
+   * client that sends one byte at a time cannot hold it. Default 10 000;
+   * `Infinity` turns it off.
+   */
+  bodyTimeoutMs?: number;
 }
 
 interface ResolvedOptions {
   bodyLimit: number;
   webRequests: boolean;
+  bodyTimeoutMs: number;
 }
 
 /** A `node:http` request listener that is also Express / Connect / Fastify (raw) middleware. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 const DEFAULT_ADAPTER_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /**
  * Runs a messaging handler on Node (SPEC §6): `http.createServer(toNodeListener(h))`
  * or `app.use(toNodeListener(h))`. The handler gets a NodeRequest: a
  * `Request` (instanceof holds, every member works) whose parts are built from
- * the IncomingMessage only when read (node-request.ts). A small body is read
- * whole first, a larger one streams (capped); the handler's own JSON answers
+ * the IncomingMessage only when read (node-request.ts). The body is read only
+ * when the handler asks for it, after its rate limits, and must arrive within
+ * `bodyTimeoutMs` (node-body.ts); the handler's own JSON answers
  * are written in one piece, any other Response streams back chunk by chunk
  * (SSE is never buffered), and a client that disconnects aborts the Request's
  * signal so its stream slot is freed.
@@ -48,13 +60,25 @@ const DEFAULT_ADAPTER_BODY_LIMIT = 1024 * 1024;
  * is where the handler is mounted. As middleware (a `next` is given), requests
  * outside `{basePath}/loader.js`, `{basePath}/v1/…` and `{basePath}/agent/…`
  * go to `next()`; inside, the handler answers (404 JSON for an unknown path).
+ * The decision and the handler's routing read one path, the URL parser's
+ * (`targetUrl`), and as middleware the handler answers only a target that
+ * spells that path as it is (`spellsPathname`), the path the app's own router
+ * matched: `/chatq/v1/../../admin`, `/x/../chatq/v1/…` or `/chatq\v1\…` go
+ * to `next()` as they came.
  */
 export function toNodeListener(handler: MessagingHandler, options: NodeListenerOptions = {}): NodeListener {
-  const resolved: ResolvedOptions = { bodyLimit: options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT, webRequests: options.webRequests === true };
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (typeof bodyTimeoutMs !== 'number' || !(bodyTimeoutMs > 0)) {
+    throw new TypeError(`toNodeListener: bodyTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(bodyTimeoutMs)}`);
+  }
+  const resolved: ResolvedOptions = { bodyLimit: options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT, webRequests: options.webRequests === true, bodyTimeoutMs };
   return (req, res, next) => {
-    const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    if (next && !isUnder(path, handler.basePath)) return next();
-    serve(handler, req, res, path, resolved).catch((error: unknown) => {
+    const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    const origin = requestOrigin(req);
+    // A malformed Host does not change the path: the decision is the same, the handler's answer a 400.
+    const url = targetUrl(origin ?? 'http://localhost', target);
+    if (next && !(url && spellsPathname(target, url) && isUnder(url.pathname, handler.basePath))) return next();
+    serve(handler, req, res, origin === undefined ? undefined : url, resolved).catch((error: unknown) => {
       // serve() answers every error itself; this is a last resort for a broken socket.
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -69,55 +93,39 @@ export function toNodeListener(handler: MessagingHandler, options: NodeListenerO
  * `/loader.js`, `/v1/…` and `/agent/…`; everything else belongs to the app,
  * even with basePath ''.
  */
-function isUnder(path: string, basePath: string): boolean {
-  const pathname = path.split('?', 1)[0] ?? '';
-  if (!pathname.startsWith(`${basePath}/`)) return false;
-  const rest = pathname.slice(basePath.length);
-  return rest === '/loader.js' || rest.startsWith('/v1/') || rest.startsWith('/agent/');
+function isUnder(pathname: string, basePath: string): boolean {
+  const rest = pathUnder(pathname, basePath);
+  return rest !== undefined && (rest === '/loader.js' || rest.startsWith('/v1/') || rest.startsWith('/agent/'));
 }
 
-async function serve(handler: MessagingHandler, req: IncomingMessage, res: ServerResponse, path: string, options: ResolvedOptions): Promise<void> {
-  let request: NodeRequest | Request | undefined;
-  let abort: AbortController | undefined;
-  let gone = false;
-  // 'close' on the response fires on finish and on a dropped connection; only the latter aborts.
-  res.on('close', () => {
-    if (res.writableFinished) return;
-    gone = true;
-    if (request instanceof NodeRequest) request.abort();
-    abort?.abort();
-  });
-  const body = new BodyReader(req, options.bodyLimit);
+async function serve(handler: MessagingHandler, req: IncomingMessage, res: ServerResponse, url: URL | undefined, options: ResolvedOptions): Promise<void> {
+  // Parsed before the handler runs: a malformed target or Host is the client's fault (400), never a 500.
+  if (!url) return malformed(res);
+  const body = new BodyReader(req, options.bodyLimit, options.bodyTimeoutMs);
   const method = req.method ?? 'GET';
   const bodiless = method === 'GET' || method === 'HEAD' || body.isAbsent();
-  let buffered: Uint8Array<ArrayBuffer> | undefined;
-  if (!bodiless && body.isSmall()) {
-    try {
-      buffered = await body.readAll();
-    } catch {
-      res.destroy();
-      return;
-    }
-  }
-  // Parsed here, not in the handler: a malformed target or Host is the client's fault (400), never a 500.
-  const url = requestUrl(req, path);
-  if (!url) return malformed(res);
   if (bodiless) body.discard();
+  let request: NodeRequest | Request;
+  let abort: AbortController | undefined;
   if (options.webRequests) {
     abort = new AbortController();
-    if (gone) abort.abort();
     try {
-      request = toWebRequest(req, url, method, abort.signal, bodiless ? undefined : body, buffered);
+      request = toWebRequest(req, url, method, abort.signal, bodiless ? undefined : body);
     } catch {
       return malformed(res);
     }
-  } else {
-    request = new NodeRequest(req, url, bodiless ? undefined : body, buffered);
-    if (gone) request.abort();
-  }
+  } else request = new NodeRequest(req, url, bodiless ? undefined : body);
+  // 'close' on the response fires on finish and on a dropped connection; only the latter aborts.
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    body.close();
+    if (request instanceof NodeRequest) request.abort();
+    abort?.abort();
+  });
   const webRequest = request as Request;
   setClientAddress(webRequest, req.socket.remoteAddress);
-  if (buffered) setBufferedBody(webRequest, buffered);
+  // A NodeRequest reads its body whole itself; a real Request is told how.
+  if (options.webRequests && !bodiless) setBodyReader(webRequest, (maxBytes) => body.readAll(maxBytes));
   const response = await handler(webRequest);
   await writeResponse(response, res, !body.settle(), method === 'HEAD');
 }
@@ -125,47 +133,31 @@ async function serve(handler: MessagingHandler, req: IncomingMessage, res: Serve
 /** A Host header that is a host name or address and an optional port, nothing else. */
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/**
- * The request's URL: the Host's origin followed by the target's path, joined
- * as text. Resolving the target as a relative reference instead
- * (`new URL(path, base)`) would read `//evil.test/v1/identity` as the URL
- * `http://evil.test/v1/identity`, whose origin then matched an
- * `Origin: http://evil.test` header as "same origin" and went past
- * allowedOrigins. An absolute-form target (RFC 9112 §3.2.2) keeps only its
- * path and query for the same reason.
- */
-function requestUrl(req: IncomingMessage, path: string): URL | undefined {
+/** The request's origin from its Host (localhost without one, as HTTP/1.0 allows); undefined for a malformed Host. */
+function requestOrigin(req: IncomingMessage): string | undefined {
   const host = req.headers.host ?? 'localhost';
   if (!HOST.test(host)) return undefined;
   const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
-  try {
-    if (path.startsWith('/')) return new URL(`${scheme}://${host}${path}`);
-    if (!/^https?:\/\//i.test(path)) return undefined;
-    const absolute = new URL(path);
-    return new URL(`${scheme}://${host}${absolute.pathname}${absolute.search}`);
-  } catch {
-    return undefined;
-  }
+  return `${scheme}://${host}`;
 }
 
+/** Answered before any body is read: the connection closes rather than wait for one. */
 function malformed(res: ServerResponse): void {
-  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
   res.end('{"error":{"code":"ERR_BAD_REQUEST","message":"The request URL or headers are malformed."}}');
 }
 
 /** `webRequests: true`: a real undici Request, as chatq built it before NodeRequest (kept for comparison and for handlers that copy requests). */
-function toWebRequest(req: IncomingMessage, url: URL, method: string, signal: AbortSignal, body: BodyReader | undefined, buffered: Uint8Array<ArrayBuffer> | undefined): Request {
+function toWebRequest(req: IncomingMessage, url: URL, method: string, signal: AbortSignal, body: BodyReader | undefined): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   // As before NodeRequest: only a GET (a possible long-lived stream) gets the
   // signal; it makes undici's Request ~2× dearer (54 vs 20 µs measured).
   const init: RequestInit & { duplex?: 'half' } = method === 'GET' ? { method, headers, signal } : { method, headers };
   if (body) {
-    if (buffered) init.body = buffered;
-    else {
-      init.body = body.stream();
-      init.duplex = 'half';
-    }
+    // Lazy, as with NodeRequest: nothing is read before the handler asks.
+    init.body = body.stream();
+    init.duplex = 'half';
   }
   return new Request(url, init);
 }

@@ -1,4 +1,4 @@
-import { takeBufferedBody } from '../request-hints.js';
+import { readWholeBody } from '../request-hints.js';
 import { HttpError } from './errors.js';
 import { concatBytes } from './bytes.js';
 
@@ -6,15 +6,25 @@ import { concatBytes } from './bytes.js';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON object body under SPEC §6's size limit. The cap is enforced
- * while reading (a missing or lying Content-Length changes nothing), before
- * any decoding or parsing.
+ * SPEC §6 "Bounds": a request body must arrive within 10 s. An adapter that
+ * reads bodies itself (toNodeListener) enforces its own deadline, counted from
+ * the request's headers; this one bounds a web stream body that trickles on
+ * any other runtime, counted from the first read.
  */
-export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+export const BODY_DEADLINE_MS = 10_000;
+
+/**
+ * Reads a JSON object body under SPEC §6's size limit and deadline. The cap
+ * is enforced while reading (a missing or lying Content-Length changes
+ * nothing), before any decoding or parsing. Nothing is read before this is
+ * called, so a route that checks its rate limits first answers 429 without
+ * waiting for a body.
+ */
+export async function readJsonObject(request: Request, maxBytes: number, deadlineMs = BODY_DEADLINE_MS): Promise<Record<string, unknown>> {
   assertJsonContentType(request.headers.get('Content-Type'));
   const declared = request.headers.get('Content-Length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readCapped(request, maxBytes);
+  const bytes = await readCapped(request, maxBytes, deadlineMs);
   let text: string;
   try {
     text = strictUtf8.decode(bytes);
@@ -42,19 +52,35 @@ function assertJsonContentType(header: string | null): void {
   }
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const buffered = takeBufferedBody(request);
-  if (buffered) {
-    if (buffered.byteLength > maxBytes) throw tooLarge(maxBytes);
-    return buffered;
+async function readCapped(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    const whole = readWholeBody(request, maxBytes);
+    if (whole) bytes = await whole;
+    else if (request.body === null) return new Uint8Array(0);
+    else bytes = await readStream(request.body, maxBytes, deadlineMs);
+  } catch (error) {
+    throw readError(error, maxBytes);
   }
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  return bytes;
+}
+
+/** Reads a web stream body whole under the cap; past the deadline the stream is cancelled (a sender must not hold the request). */
+async function readStream(body: ReadableStream<Uint8Array>, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  let late = false;
+  // Cancelling resolves the pending read at once (done), whatever the source does.
+  const timer = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => {});
+  }, deadlineMs);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (late) throw bodyTimeout();
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
@@ -63,16 +89,24 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
       }
       chunks.push(value);
     }
-  } catch (error) {
-    if (error instanceof HttpError) throw error;
-    // An adapter (toNodeListener) stops a body past its own cap with this error name.
-    if (error instanceof Error && error.name === 'BodyTooLargeError') throw tooLarge(maxBytes);
-    throw new HttpError(400, 'ERR_BAD_REQUEST', 'The request body could not be read.');
+  } finally {
+    clearTimeout(timer);
   }
   return concatBytes(chunks, total);
+}
+
+/** An adapter stops a body past its own cap or deadline with these error names (toNodeListener); anything else is a body that could not be read. */
+function readError(error: unknown, maxBytes: number): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof Error && error.name === 'BodyTooLargeError') return tooLarge(maxBytes);
+  if (error instanceof Error && error.name === 'BodyTimeoutError') return bodyTimeout();
+  return new HttpError(400, 'ERR_BAD_REQUEST', 'The request body could not be read.');
 }
 
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, 'ERR_BODY_TOO_LARGE', `The request body is over the ${maxBytes}-byte limit.`);
 }
 
+function bodyTimeout(): HttpError {
+  return new HttpError(408, 'ERR_BODY_TIMEOUT', 'The request body did not arrive in time; send it whole, right after the headers.', { Connection: 'close' });
+}

@@ -33,13 +33,27 @@ export function createCorsPolicy(allowedOrigins: readonly string[] | '*', public
   };
 }
 
-/** `https://Example.com/` → `https://example.com`, so a configured origin compares like a browser's. */
+/**
+ * `https://Example.com/` → `https://example.com`, so a configured origin
+ * compares like a browser's. Only http(s) origins (SPEC §6 "Bounds"): an
+ * opaque origin (`file:`, an extension scheme, `null`) serializes as "null",
+ * which every sandboxed iframe and data: page anywhere also sends.
+ */
 function normalizeOrigin(origin: string): string {
+  let url: URL | undefined;
   try {
-    return new URL(origin).origin;
+    url = new URL(origin);
   } catch {
-    throw new TypeError(`allowedOrigins: "${origin}" is not an origin such as https://shop.example.com`);
+    url = undefined;
   }
+  const shown = typeof origin === 'string' ? JSON.stringify(origin.slice(0, 200)) : typeof origin;
+  if (url === undefined) throw new TypeError(`allowedOrigins: ${shown} is not an origin such as https://shop.example.com`);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin === 'null') {
+    throw new TypeError(
+      `allowedOrigins: ${shown} is an opaque origin (browsers send "null" for it, as does any sandboxed page anywhere), so it cannot be allowed; list http(s) origins such as https://shop.example.com.`,
+    );
+  }
+  return url.origin;
 }
 
 /** Adds the CORS answer to any response (errors included, so the widget can read their codes). */

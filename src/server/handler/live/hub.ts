@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../identity/index.js';
+import type { BusEvent } from '../../engine/types.js';
 
 /** A visitor's open stream, as the hub knows it. */
 export interface VisitorStream {
@@ -29,7 +30,8 @@ export interface AgentStream {
  * Who is listening right now, in this process: visitor streams by
  * conversation (every tab and device of it gets a reply live) and by session
  * (for the per-session stream cap and logout), and agent streams. The store is
- * the truth; the hub only says "look again".
+ * the truth; the hub only says "look again" when the engine's bus tells it
+ * (SPEC §8): events published by any instance reach the hub of every one.
  */
 export class LiveHub {
   private readonly byConversation = new Map<string, Set<VisitorStream>>();
@@ -66,28 +68,34 @@ export class LiveHub {
     return () => this.agents.delete(stream);
   }
 
-  /** A message was added: wake the conversation's visitor streams and tell the agents. */
-  messageAdded(conversationId: string, message: ChatMessage): void {
-    for (const stream of [...(this.byConversation.get(conversationId) ?? [])]) stream.wake();
-    for (const agent of [...this.agents]) agent.messageAdded(conversationId, message);
+  /** One event from the bus, to the streams it concerns. */
+  dispatch(event: BusEvent): void {
+    switch (event.type) {
+      case 'message':
+        for (const stream of [...(this.byConversation.get(event.conversationId) ?? [])]) stream.wake();
+        for (const agent of [...this.agents]) agent.messageAdded(event.conversationId, event.message);
+        break;
+      case 'conversation':
+        for (const agent of [...this.agents]) agent.conversationChanged(event.conversationId);
+        break;
+      case 'session_ended':
+        for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
+        break;
+      case 'resync':
+        // Events may have been lost: visitor streams re-read their log from their last seq; agent
+        // views reconnect and start from a fresh list.
+        for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.wake();
+        for (const agent of [...this.agents]) agent.close();
+        break;
+    }
   }
 
-  /** Identity or page changed: only agents care. */
-  conversationChanged(conversationId: string): void {
-    for (const agent of [...this.agents]) agent.conversationChanged(conversationId);
-  }
-
-  endSession(sessionId: string, reason: 'session_ended' | 'session_expired'): void {
-    for (const stream of [...(this.bySession.get(sessionId) ?? [])]) stream.end(reason);
-  }
-
-  /** Closes every stream without ending any session (handler.close()). */
+  /** Closes every stream without ending any session (handler.close(), drain). */
   closeAll(): void {
     for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.end();
     for (const agent of [...this.agents]) agent.close();
   }
 }
-
 function add<T>(map: Map<string, Set<T>>, key: string, value: T): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));

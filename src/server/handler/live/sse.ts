@@ -15,6 +15,8 @@ export interface SseChannel {
    * (reading from the store later) instead of filling memory.
    */
   room(): Promise<void>;
+  /** Tells the client how long to wait before reconnecting (the SSE `retry:` field). */
+  retry(ms: number): void;
   /** Ends the stream (after anything already written). */
   close(): void;
   readonly closed: boolean;
@@ -115,6 +117,9 @@ export function openSse(options: SseOptions): { response: Response; channel: Sse
     send(event, data, id) {
       // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
       write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    retry(ms) {
+      write(`retry: ${Math.max(0, Math.round(ms))}\n\n`);
     },
     close: () => finish(true),
     get queuedBytes() {

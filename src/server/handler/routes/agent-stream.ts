@@ -2,40 +2,35 @@ import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
 import { HttpError } from '../http/errors.js';
-import type { AgentUpdateEvent } from '../live/agent-events.js';
 import { openSse } from '../live/sse.js';
-import { agentSummary, agentView, authenticateAgent } from './agent.js';
+import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './agent.js';
 
-/** New messages remembered per conversation while the agent is behind; past it the whole conversation goes out once instead. */
+/** New messages remembered per conversation while the agent is behind; past it only a summary goes out (the view fetches the gap). */
 const MAX_PENDING_PER_CONVERSATION = 16;
-/** New messages remembered in all while behind; past it every pending conversation collapses to one full resend. */
+/** New messages remembered in all while behind; past it every pending conversation collapses to a summary. */
 const MAX_PENDING_MESSAGES = 256;
 
-/** What an agent stream still owes for one conversation. */
-interface Pending {
-  /** Send the whole conversation (connect, or too much piled up). */
-  full: boolean;
-  /** New messages to send one by one (empty and not full: a summary). */
-  messages: ChatMessage[];
-}
-
 /**
- * `GET {base}/agent/v1/stream`: every conversation once on connect
- * (`conversation`, the whole history), then small updates: `message` (the new
- * message and a summary without history) and `summary` (identity or page).
+ * `GET {base}/agent/v1/stream`: a `summary` for each of the newest
+ * conversations on connect (one page of the agent list, never the whole
+ * store), then small updates: `message` (the new message and a summary) and
+ * `summary` (identity or page changed, or the stream fell behind).
  *
  * Memory stays bounded whatever the agent reads: the stream writes only while
  * little waits unread (SseChannel.room); meanwhile changes pile up per
- * conversation and collapse (past MAX_PENDING_* into one `conversation` resend
- * read from the store when the agent catches up). SseOptions.maxQueuedBytes
- * ends a stream that still overflows; the agent view reconnects.
+ * conversation and collapse into one summary, whose `lastSeq` tells the view
+ * which messages to fetch. SseOptions.maxQueuedBytes ends a stream that still
+ * overflows; the agent view reconnects.
  */
 export async function agentStream(ctx: HandlerContext, request: Request): Promise<Response> {
   await authenticateAgent(ctx, request);
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
     throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxAgentStreams} open agent streams.`, { 'Retry-After': '5' });
   }
-  const pending = new Map<string, Pending>();
+  // Read before the stream opens: an engine that is down answers 503 instead of an empty stream.
+  const page = await ctx.store.listConversations({ community: ctx.community, limit: DEFAULT_PAGE_SIZE });
+  /** Conversation id → new messages to send one by one (empty: a summary). */
+  const pending = new Map<string, ChatMessage[]>();
   let pendingMessages = 0;
   let flushing = false;
   let unregister = (): void => {};
@@ -46,20 +41,16 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
     onClose: () => unregister(),
   });
 
-  function mark(id: string, change: 'full' | 'summary' | ChatMessage): void {
-    let entry = pending.get(id);
-    if (!entry) pending.set(id, (entry = { full: false, messages: [] }));
-    if (change === 'full' || (typeof change === 'object' && entry.messages.length >= MAX_PENDING_PER_CONVERSATION)) {
-      pendingMessages -= entry.messages.length;
-      entry.full = true;
-      entry.messages = [];
-    } else if (typeof change === 'object' && !entry.full) {
-      entry.messages.push(change);
+  function changed(id: string, message?: ChatMessage): void {
+    let messages = pending.get(id);
+    if (!messages) pending.set(id, (messages = []));
+    if (message && messages.length < MAX_PENDING_PER_CONVERSATION && pendingMessages < MAX_PENDING_MESSAGES) {
+      messages.push(message);
       pendingMessages++;
-    }
-    if (pendingMessages > MAX_PENDING_MESSAGES) {
-      for (const other of pending.values()) if (other.messages.length > 0) (other.full = true), (other.messages = []);
-      pendingMessages = 0;
+    } else if (message) {
+      // Too much piled up: the summary's lastSeq tells the view what to fetch.
+      pendingMessages -= messages.length;
+      messages.length = 0;
     }
     void flush();
   }
@@ -71,19 +62,14 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
       while (pending.size > 0 && !channel.closed) {
         await channel.room();
         if (channel.closed) break;
-        const [id, entry] = pending.entries().next().value as [string, Pending];
+        const [id, messages] = pending.entries().next().value as [string, ChatMessage[]];
         pending.delete(id);
-        pendingMessages -= entry.messages.length;
+        pendingMessages -= messages.length;
         const record = await ctx.store.getConversation(id);
-        if (!record || channel.closed) continue;
-        if (entry.full) {
-          const event: AgentStreamEvent = { type: 'conversation', conversation: await agentView(ctx, record) };
-          channel.send(event.type, event);
-          continue;
-        }
+        if (!record || record.community !== ctx.community || channel.closed) continue;
         const conversation = agentSummary(record);
-        if (entry.messages.length === 0) sendUpdate({ type: 'summary', conversation });
-        for (const message of entry.messages) sendUpdate({ type: 'message', conversation, message });
+        if (messages.length === 0) send({ type: 'summary', conversation });
+        for (const message of messages) send({ type: 'message', conversation, message });
       }
     } catch (error) {
       ctx.logger.warn(`chatq: agent stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
@@ -93,17 +79,18 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
     }
   }
 
-  function sendUpdate(event: AgentUpdateEvent): void {
+  function send(event: AgentStreamEvent): void {
     channel.send(event.type, event);
   }
 
   if (!channel.closed) {
     unregister = ctx.hub.addAgent({
-      conversationChanged: (id) => mark(id, 'summary'),
-      messageAdded: (id, message) => mark(id, message),
+      conversationChanged: (id) => changed(id),
+      messageAdded: (id, message) => changed(id, message),
       close: () => channel.close(),
     });
-    for (const record of await ctx.store.listConversations()) mark(record.id, 'full');
+    // Oldest of the page first, so the newest ends up on top of a view that prepends.
+    for (const record of page.conversations.reverse()) changed(record.id);
   }
   return response;
 }

@@ -1,39 +1,39 @@
 import type {
-  AgentConversation,
+  AgentConversationSummary,
   AgentConversationsResponse,
+  AgentMessagesResponse,
   SendMessageResponse,
 } from '../../../identity/index.js';
-import type { ConversationRecord } from '../../store/index.js';
+import { readPageCursor, type ConversationRecord } from '../../store/index.js';
 import type { HandlerContext } from '../context.js';
 import { timingSafeEqualText } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
 import { readBearerToken } from '../http/bearer.js';
-import type { AgentConversationSummary } from '../live/agent-events.js';
+import { enforceRate } from '../rate.js';
 import { publicIdentity } from './register.js';
 import { readClientId, readMessageBody } from './visitor.js';
 
+/** SPEC §6 "Bounds": the agent list and a history are paged; these are the page sizes. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
 /**
  * The agent API (SPEC §6), behind its own bearer credential. The comparison
- * takes the same time wherever the tokens differ.
+ * takes the same time wherever the tokens differ, and wrong credentials are
+ * limited per address (429), so the token cannot be guessed.
  */
 export async function authenticateAgent(ctx: HandlerContext, request: Request): Promise<void> {
   const presented = readBearerToken(request).token ?? '';
   const expected = ctx.agentToken ?? '';
-  if (expected === '' || !(await timingSafeEqualText(presented, expected))) {
-    throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send the agent token as Authorization: Bearer <agentToken>.', {
-      'WWW-Authenticate': 'Bearer',
-    });
-  }
+  if (expected !== '' && (await timingSafeEqualText(presented, expected))) return;
+  await enforceRate(ctx, `agent-auth:address:${ctx.clientAddress(request)}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
+  throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send the agent token as Authorization: Bearer <agentToken>.', {
+    'WWW-Authenticate': 'Bearer',
+  });
 }
 
-/** A conversation as an agent sees it: the verified identity exactly as the community mapping produced it. */
-export async function agentView(ctx: HandlerContext, record: ConversationRecord): Promise<AgentConversation> {
-  const { lastSeq: _lastSeq, ...summary } = agentSummary(record);
-  return { ...summary, messages: await ctx.store.listMessages(record.id) };
-}
-
-/** A conversation without its history (the agent stream's `message` and `summary` events). */
+/** A conversation as an agent sees it, without its history: the verified identity exactly as the community mapping produced it. */
 export function agentSummary(record: ConversationRecord): AgentConversationSummary {
   const { identity } = record;
   return {
@@ -47,24 +47,79 @@ export function agentSummary(record: ConversationRecord): AgentConversationSumma
   };
 }
 
-/** `GET {base}/agent/v1/conversations` → AgentConversationsResponse, newest activity first. */
+/** `GET {base}/agent/v1/conversations?limit=&cursor=` → one page of summaries, newest activity first. */
 export async function listConversations(ctx: HandlerContext, request: Request): Promise<Response> {
   await authenticateAgent(ctx, request);
-  const records = await ctx.store.listConversations();
-  const body: AgentConversationsResponse = { conversations: await Promise.all(records.map((r) => agentView(ctx, r))) };
+  const query = new URL(request.url).searchParams;
+  const limit = readLimit(query.get('limit'));
+  const cursor = query.get('cursor') ?? undefined;
+  if (cursor !== undefined && readPageCursor(cursor) === undefined) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'cursor must be the `cursor` of a previous page, as it was given.');
+  }
+  const page = await ctx.store.listConversations({ community: ctx.community, limit, ...(cursor ? { cursor } : {}) });
+  const body: AgentConversationsResponse = {
+    conversations: page.conversations.map(agentSummary),
+    ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+  };
   return jsonResponse(200, body);
 }
 
-/** `POST {base}/agent/v1/conversations/{id}/messages`: reaches every open stream of that conversation live. */
+/** `GET {base}/agent/v1/conversations/{id}/messages?limit=&before=&after=` → one page of a conversation's history. */
+export async function conversationMessages(ctx: HandlerContext, request: Request, conversationId: string): Promise<Response> {
+  await authenticateAgent(ctx, request);
+  const query = new URL(request.url).searchParams;
+  const limit = readLimit(query.get('limit'));
+  const before = readSeq(query.get('before'), 'before');
+  const after = readSeq(query.get('after'), 'after');
+  if (before !== undefined && after !== undefined) throw new HttpError(400, 'ERR_BAD_REQUEST', 'Give before or after, not both.');
+  await ownConversation(ctx, conversationId);
+  // One more than asked tells whether there is more in that direction.
+  const found = await ctx.store.listMessages(conversationId, {
+    ...(after === undefined ? {} : { afterSeq: after }),
+    ...(before === undefined ? {} : { beforeSeq: before }),
+    limit: limit + 1,
+  });
+  const more = found.length > limit;
+  const messages = !more ? found : after === undefined ? found.slice(1) : found.slice(0, limit);
+  const body: AgentMessagesResponse = { conversationId, messages, more };
+  return jsonResponse(200, body);
+}
+
+/** `POST {base}/agent/v1/conversations/{id}/messages`: reaches every open stream of that conversation live, on every instance. */
 export async function agentReply(ctx: HandlerContext, request: Request, conversationId: string): Promise<Response> {
   await authenticateAgent(ctx, request);
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, false);
   const body = readMessageBody(input.body);
+  await ownConversation(ctx, conversationId);
   const result = await ctx.store.appendMessage(conversationId, { author: 'agent', body, clientId, createdAt: ctx.now() });
-  if (!result) throw new HttpError(404, 'ERR_NOT_FOUND', 'No conversation has this id.');
-  if (result.created) ctx.hub.messageAdded(conversationId, result.message);
+  if (!result) throw notFound();
+  if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
   return jsonResponse(result.created ? 201 : 200, response);
 }
 
+/** The conversation, if it exists in this handler's community (SPEC §6 "Sharing": another community's reads as absent). */
+async function ownConversation(ctx: HandlerContext, conversationId: string): Promise<ConversationRecord> {
+  const record = await ctx.store.getConversation(conversationId);
+  if (!record || record.community !== ctx.community) throw notFound();
+  return record;
+}
+
+function notFound(): HttpError {
+  return new HttpError(404, 'ERR_NOT_FOUND', 'No conversation has this id.');
+}
+
+function readLimit(value: string | null): number {
+  if (value === null) return DEFAULT_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PAGE_SIZE) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  return Number(value);
+}
+
+function readSeq(value: string | null, name: string): number | undefined {
+  if (value === null) return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw new HttpError(400, 'ERR_BAD_REQUEST', `${name} must be a message seq (a whole number).`);
+  return Number(value);
+}

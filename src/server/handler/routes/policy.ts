@@ -20,7 +20,7 @@ import { enforceRate } from '../rate.js';
  * every host page's console.
  */
 export async function policy(ctx: HandlerContext, request: Request): Promise<Response> {
-  enforceRate(ctx, `policy:address:${ctx.clientAddress(request)}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
+  await enforceRate(ctx, `policy:address:${ctx.clientAddress(request)}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
   const rules = ctx.verifier.policy;
   const answer: PolicyResponse = {
     ...(rules ? { policy: publicPolicy(rules) } : {}),

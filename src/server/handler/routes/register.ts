@@ -1,5 +1,6 @@
 import {
   AUTOMATED_UUID_PATTERN,
+  capWarnings,
   type PublicIdentity,
   type RegisterResponse,
   type VerifiedIdentity,
@@ -10,7 +11,7 @@ import { newSessionCredential } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
-import { readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
+import { honoured, readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
 import { identityHttpError } from './identity-errors.js';
 import { publicPolicy } from './policy.js';
 
@@ -28,17 +29,17 @@ export function conversationKey(identity: VerifiedIdentity, automatedUuid: strin
 
 /** `POST {base}/v1/identity`: RegisterRequest → RegisterResponse. */
 export async function register(ctx: HandlerContext, request: Request): Promise<Response> {
-  enforceRate(ctx, `register:address:${ctx.clientAddress(request)}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
+  await enforceRate(ctx, `register:address:${ctx.clientAddress(request)}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
   const body = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const automatedUuid = readAutomatedUuid(body.automatedUuid);
   const previous = await previousSession(ctx, request);
-  if (previous) enforceRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
+  if (previous) await enforceRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
 
   const identity = await verify(ctx, { jwt: body.jwt, identity: body.identity, automatedUuid });
   const now = ctx.now();
   const expiresAt = signedExpiry(identity, now);
   const key = conversationKey(identity, automatedUuid);
-  const conversation = await ctx.store.upsertConversation(key, identity, now);
+  const conversation = await ctx.store.upsertConversation(ctx.community, key, identity, now);
 
   let credential: string | undefined;
   let id: string;
@@ -50,13 +51,14 @@ export async function register(ctx: HandlerContext, request: Request): Promise<R
     if (previous) {
       // A different visitor on this browser is a user switch: the old session ends everywhere.
       await ctx.store.deleteSession(previous.id);
-      ctx.hub.endSession(previous.id, 'session_ended');
+      ctx.publish({ type: 'session_ended', sessionId: previous.id });
     }
     credential = newSessionCredential();
-    id = await sessionId(credential);
+    id = await sessionId(ctx, credential);
   }
   const record: SessionRecord = {
     id,
+    community: ctx.community,
     conversationId: conversation.id,
     conversationKey: key,
     signed: identity.signed,
@@ -67,7 +69,7 @@ export async function register(ctx: HandlerContext, request: Request): Promise<R
   };
   record.retainUntil = retainUntil(sessionExpiry(record, ctx), ctx);
   await ctx.store.saveSession(record);
-  ctx.hub.conversationChanged(conversation.id);
+  ctx.publish({ type: 'conversation', conversationId: conversation.id });
 
   const response: RegisterResponse = {
     session: credential,
@@ -96,9 +98,10 @@ function readAutomatedUuid(value: unknown): string | undefined {
 async function previousSession(ctx: HandlerContext, request: Request) {
   const { credential } = readBearer(request);
   if (credential === undefined) return undefined;
-  const id = await sessionId(credential);
+  const id = await sessionId(ctx, credential);
   const record = await ctx.store.getSession(id);
-  return record && { credential, id, record };
+  // Another community's session is not this handler's to renew or end (SPEC §6 "Sharing").
+  return record && honoured(ctx, record) ? { credential, id, record } : undefined;
 }
 
 async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unknown; automatedUuid: string | undefined }) {
@@ -113,7 +116,8 @@ async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unkn
   if (typeof identity?.uuid !== 'string' || identity.uuid === '' || typeof identity.signed !== 'boolean') {
     throw new Error('The verifier resolved to something that is not a VerifiedIdentity.');
   }
-  return identity;
+  // SPEC §6 "Bounds": what is returned and stored keeps at most 20 warnings, whatever verifier made them.
+  return { ...identity, warnings: capWarnings(identity.warnings) };
 }
 
 /** A signed identity's expiry is believed up to this far ahead; beyond it the verifier's answer is refused. */

@@ -43,11 +43,15 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
     signal: request.signal,
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
-    // The session may have been revoked, evicted or have lapsed since the stream opened.
+    // The session may have been revoked, evicted or have lapsed since the stream opened. And the bus
+    // may have dropped a notification (SPEC §8: pub/sub is at most once): read the log again, so a
+    // lost event delays a message by one heartbeat at most, never loses it.
     onHeartbeat: () =>
       void stillValid()
         .then(async (valid) => {
-          if (valid) await touch(ctx, record);
+          if (!valid) return;
+          await touch(ctx, record);
+          void pump();
         })
         .catch(() => channel.close()),
     onClose: () => {
@@ -72,7 +76,7 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
           // An id from the future (another conversation, a store that restarted) would hide every later message.
           if (conversation && lastSent > conversation.lastSeq) lastSent = 0;
         }
-        const messages = await ctx.store.listMessages(record.conversationId, lastSent);
+        const messages = await ctx.store.listMessages(record.conversationId, { afterSeq: lastSent });
         if (messages.length > 0 && !(await stillValid())) return;
         for (const message of messages) {
           // A client that reads slowly makes the pump wait; the messages stay in the store meanwhile.
@@ -93,6 +97,9 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   function end(reason?: 'session_ended' | 'session_expired'): void {
     if (reason === 'session_expired') send(channel, { type: 'session_expired', code: 'ERR_SESSION_EXPIRED', message: SESSION_EXPIRED_MESSAGE });
     else if (reason === 'session_ended') send(channel, { type: 'session_ended' });
+    // No reason: this instance is draining or closing (SPEC §8). A short, jittered hint spreads the
+    // reconnects, which the load balancer sends to another instance.
+    else channel.retry(500 + Math.random() * 500);
     channel.close();
   }
 

@@ -1,5 +1,6 @@
 import {
   CLIENT_ID_PATTERN,
+  isPlainText,
   MESSAGE_MAX_LENGTH,
   type ConversationResponse,
   type PageChangeRequest,
@@ -13,8 +14,6 @@ import { authenticate } from '../sessions.js';
 
 const PAGE_URL_MAX = 2048;
 const PAGE_TITLE_MAX = 512;
-/** C0 controls and DEL, except tab, line feed and carriage return: a message is plain text. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** `GET {base}/v1/conversation` → ConversationResponse. */
 export async function getConversation(ctx: HandlerContext, request: Request): Promise<Response> {
@@ -27,16 +26,16 @@ export async function getConversation(ctx: HandlerContext, request: Request): Pr
 /** `POST {base}/v1/messages`: idempotent by clientId (201 new, 200 the same message again). */
 export async function sendMessage(ctx: HandlerContext, request: Request): Promise<Response> {
   const { record } = await authenticate(ctx, request);
-  enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
+  await enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
   // Re-registering gives a conversation new sessions, and one address can hold many: each has its own budget too.
-  enforceRate(ctx, `messages:conversation:${record.conversationId}`, ctx.limits.messagesPerMinutePerConversation, 'messages in this conversation');
-  enforceRate(ctx, `messages:address:${ctx.clientAddress(request)}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
+  await enforceRate(ctx, `messages:conversation:${record.conversationId}`, ctx.limits.messagesPerMinutePerConversation, 'messages in this conversation');
+  await enforceRate(ctx, `messages:address:${ctx.clientAddress(request)}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, true);
   const body = readMessageBody(input.body);
   const result = await ctx.store.appendMessage(record.conversationId, { author: 'visitor', body, clientId, createdAt: ctx.now() });
   if (!result) throw new HttpError(401, 'ERR_SESSION_INVALID', 'The conversation of this session no longer exists. Register again.');
-  if (result.created) ctx.hub.messageAdded(record.conversationId, result.message);
+  if (result.created) ctx.publish({ type: 'message', conversationId: record.conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
   return jsonResponse(result.created ? 201 : 200, response);
 }
@@ -44,12 +43,12 @@ export async function sendMessage(ctx: HandlerContext, request: Request): Promis
 /** `POST {base}/v1/page` → 204: the agent sees the visitor's last page. */
 export async function pageChange(ctx: HandlerContext, request: Request): Promise<Response> {
   const { record } = await authenticate(ctx, request);
-  enforceRate(ctx, `page:session:${record.id}`, ctx.limits.pageChangesPerMinutePerSession, 'page changes');
+  await enforceRate(ctx, `page:session:${record.id}`, ctx.limits.pageChangesPerMinutePerSession, 'page changes');
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const page: PageChangeRequest = {};
   if (input.url !== undefined) page.url = readPageUrl(input.url);
   if (input.title !== undefined) page.title = readText(input.title, 'title', PAGE_TITLE_MAX);
-  if (await ctx.store.setLastPage(record.conversationId, page, ctx.now())) ctx.hub.conversationChanged(record.conversationId);
+  if (await ctx.store.setLastPage(record.conversationId, page, ctx.now())) ctx.publish({ type: 'conversation', conversationId: record.conversationId });
   return emptyResponse(204);
 }
 
@@ -57,7 +56,7 @@ export async function pageChange(ctx: HandlerContext, request: Request): Promise
 export async function logout(ctx: HandlerContext, request: Request): Promise<Response> {
   const { record } = await authenticate(ctx, request, { allowExpired: true });
   await ctx.store.deleteSession(record.id);
-  ctx.hub.endSession(record.id, 'session_ended');
+  ctx.publish({ type: 'session_ended', sessionId: record.id });
   return emptyResponse(204);
 }
 
@@ -77,14 +76,15 @@ export function readMessageBody(value: unknown): string {
   if (body.length > MESSAGE_MAX_LENGTH) {
     throw new HttpError(400, 'ERR_MESSAGE_INVALID', `body must be at most ${MESSAGE_MAX_LENGTH} characters, got ${body.length}.`);
   }
-  if (CONTROL_CHARACTERS.test(body) || !isWellFormed(body)) {
-    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be plain text (no control characters or broken Unicode).');
+  // SPEC §6 plain-text rule, the one identity strings follow too; only a message may span lines (tab, LF, CR).
+  if (!isPlainText(body, true)) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be plain text (no control characters, bidi controls or broken Unicode).');
   }
   return body;
 }
 
 function readText(value: unknown, name: string, max: number): string {
-  if (typeof value !== 'string' || value.length > max || CONTROL_CHARACTERS.test(value) || !isWellFormed(value)) {
+  if (typeof value !== 'string' || value.length > max || !isPlainText(value, false)) {
     throw new HttpError(400, 'ERR_BAD_REQUEST', `${name} must be plain text of at most ${max} characters.`);
   }
   return value;
@@ -105,9 +105,4 @@ function readPageUrl(value: unknown): string {
   url.username = '';
   url.password = '';
   return url.href;
-}
-
-/** No lone surrogates (String.prototype.isWellFormed, ES2024). */
-function isWellFormed(text: string): boolean {
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }

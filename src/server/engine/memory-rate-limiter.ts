@@ -1,25 +1,22 @@
+import type { RateLimiter } from './types.js';
+
 /** One bucket: `tokens` as of `at` (ms). */
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-export interface RateLimiter {
-  /** Takes one token from `key`'s bucket; returns 0 when allowed, else the seconds to wait (≥ 1). */
-  take(key: string, perMinute: number): number;
-}
-
 /** Buckets not touched for this long are full again and can be forgotten. */
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * Token buckets (SPEC §6 "Abuse limits"): each key holds up to `perMinute`
- * tokens and regains `perMinute` per minute, so a burst of one minute's worth
- * passes and a steady flood is cut to the configured rate. In-process only.
+ * The memory engine's token buckets (SPEC §6 "Abuse limits"), in this process
+ * only. `now` is the caller's clock (ms), so a handler with a fake clock ages
+ * its buckets consistently.
  */
-export function createRateLimiter(now: () => number): RateLimiter {
+export function createMemoryRateLimiter(): RateLimiter {
   const buckets = new Map<string, Bucket>();
-  let lastSweep = now();
+  let lastSweep = -Infinity;
 
   function sweep(at: number): void {
     if (at - lastSweep < SWEEP_INTERVAL_MS) return;
@@ -28,14 +25,13 @@ export function createRateLimiter(now: () => number): RateLimiter {
   }
 
   return {
-    take(key, perMinute) {
+    take(key, perMinute, at) {
       if (!Number.isFinite(perMinute)) return 0;
       if (perMinute <= 0) return 60;
-      const at = now();
       sweep(at);
       const ratePerMs = perMinute / 60_000;
       const bucket = buckets.get(key) ?? { tokens: perMinute, at };
-      const tokens = Math.min(perMinute, bucket.tokens + (at - bucket.at) * ratePerMs);
+      const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, at - bucket.at) * ratePerMs);
       if (tokens >= 1) {
         buckets.set(key, { tokens: tokens - 1, at });
         return 0;

@@ -1,0 +1,86 @@
+import type { ChatMessage } from '../../identity/index.js';
+import type { ConversationStore } from '../store/types.js';
+
+/**
+ * Where a handler's state lives and how instances reach each other (SPEC §8):
+ * the conversation store, the live bus and the rate-limit counters, as one
+ * object. The memory engine (`createMemoryEngine`, the default) keeps them in
+ * this process; the Redis engine (`chatq/redis`) shares them between any
+ * number of instances. No route knows which engine it runs on.
+ */
+export interface Engine {
+  readonly store: ConversationStore;
+  readonly bus: LiveBus;
+  readonly limiter: RateLimiter;
+  /** Releases connections and timers. The handler's `close()` does not call it: an engine may serve several handlers. */
+  close(): Promise<void>;
+}
+
+/**
+ * What one instance tells every instance (itself included) through the bus.
+ * The store is the truth: an event only says "look again", so a lost event
+ * delays a delivery (streams re-read the log on every heartbeat and after a
+ * `resync`), it never loses one.
+ */
+export type BusEvent =
+  /** A message was appended: visitor streams of the conversation read the log, agent streams show it. */
+  | { type: 'message'; conversationId: string; message: ChatMessage }
+  /** Identity or page changed: agent streams refresh the summary. */
+  | { type: 'conversation'; conversationId: string }
+  /** A session was revoked (logout, user switch): its open streams end wherever they are. */
+  | { type: 'session_ended'; sessionId: string }
+  /**
+   * Delivery may have had a gap (the bus reconnected): every stream re-reads
+   * what it may have missed. Emitted by the bus itself, never published.
+   */
+  | { type: 'resync' };
+
+/** Fan-out of events to every instance's open streams (SPEC §8 "Live delivery rides pub/sub"). */
+export interface LiveBus {
+  /**
+   * Delivers `event` to the listeners of every instance, this one included.
+   * Resolves once it is handed on (not once delivered); rejects with an
+   * {@link EngineError} when the bus is unreachable.
+   */
+  publish(community: string, event: Exclude<BusEvent, { type: 'resync' }>): Promise<void>;
+  /** Listens to one community's events (and to `resync`); returns the unsubscribe function. */
+  subscribe(community: string, listener: (event: BusEvent) => void): () => void;
+}
+
+/**
+ * Token buckets (SPEC §6 "Abuse limits"), shared by every instance of an
+ * engine: each key holds up to `perMinute` tokens and regains `perMinute` per
+ * minute, so a burst of one minute's worth passes and a steady flood is cut
+ * to the configured rate.
+ */
+export interface RateLimiter {
+  /**
+   * Takes one token from `key`'s bucket at `now` (ms, the handler's clock):
+   * 0 when allowed, else the whole seconds to wait (≥ 1).
+   */
+  take(key: string, perMinute: number, now: number): number | Promise<number>;
+}
+
+export type EngineErrorCode = 'ERR_UNAVAILABLE' | 'ERR_CAPACITY';
+
+/**
+ * An engine could not do what was asked, through no fault of the request:
+ * its backend is unreachable (`ERR_UNAVAILABLE`) or it is full
+ * (`ERR_CAPACITY`). The handler answers 503 with `Retry-After`.
+ */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly code: EngineErrorCode;
+  /** Seconds a client should wait before trying again. */
+  readonly retryAfter: number;
+
+  constructor(code: EngineErrorCode, message: string, retryAfter = code === 'ERR_UNAVAILABLE' ? 2 : 30) {
+    super(message);
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export function isEngineError(error: unknown): error is EngineError {
+  return error instanceof Error && error.name === 'EngineError' && typeof (error as { code?: unknown }).code === 'string';
+}

@@ -1,0 +1,294 @@
+/**
+ * The engine contract (SPEC §8): what every engine's store, bus and rate
+ * limiter must do, whichever engine it is. Run by memory.test.ts and
+ * redis.test.ts (a real redis-server, and a real 3-master cluster).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VerifiedIdentity } from '../../../src/identity/index.js';
+import type { BusEvent, Engine } from '../../../src/server/engine/index.js';
+import type { SessionRecord } from '../../../src/server/store/index.js';
+
+export interface ContractOptions {
+  /** Messages kept per conversation (the contract asks for a small one to test trimming). */
+  maxMessagesPerConversation: number;
+}
+
+export const identity = (uuid: string, extra: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
+  uuid,
+  uuidSource: 'jwt',
+  signed: true,
+  fields: {},
+  customFields: {},
+  extraValues: {},
+  warnings: [],
+  ...extra,
+});
+
+/** Session ids are `<community>.<hash>` (handler/sessions.ts). */
+export const session = (id: string, conversationId: string, at: number, extra: Partial<SessionRecord> = {}): SessionRecord => ({
+  id,
+  community: 'acme',
+  conversationId,
+  conversationKey: 'k',
+  signed: false,
+  createdAt: at,
+  lastSeenAt: at,
+  retainUntil: at + 1_000_000,
+  ...extra,
+});
+
+/** Waits until `check` passes (bus delivery may be asynchronous), at most `ms`. */
+export async function eventually(check: () => void | Promise<void>, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+export interface EngineFactory {
+  /** A fresh engine on a clean backend. */
+  make(options: ContractOptions): Promise<Engine>;
+  /** Another instance on the same backend as `engine` (what a second process would create). */
+  sibling(engine: Engine, options: ContractOptions): Promise<Engine>;
+}
+
+export function describeEngineContract(name: string, factory: EngineFactory): void {
+  const options: ContractOptions = { maxMessagesPerConversation: 3 };
+  describe(`engine contract: ${name}`, () => {
+    let engine: Engine;
+    let others: Engine[] = [];
+    /** A second engine on the same backend: another instance. */
+    const another = async (): Promise<Engine> => {
+      const made = await factory.sibling(engine, options);
+      others.push(made);
+      return made;
+    };
+    beforeEach(async () => {
+      engine = await factory.make(options);
+    });
+    afterEach(async () => {
+      await engine.close();
+      for (const other of others) await other.close();
+      others = [];
+    });
+
+    describe('conversations', () => {
+      it('finds one conversation per community and key, and keeps the newest identity', async () => {
+        const { store } = engine;
+        const a = await store.upsertConversation('acme', 'signed:u1', identity('u1'), 1_000);
+        const again = await store.upsertConversation('acme', 'signed:u1', identity('u1', { kid: 'new' }), 2_000);
+        const browser = await store.upsertConversation('acme', 'browser:b1', identity('u1'), 3_000);
+        const otherCommunity = await store.upsertConversation('globex', 'signed:u1', identity('u1'), 4_000);
+        expect(again.id).toBe(a.id);
+        expect(again).toMatchObject({ community: 'acme', key: 'signed:u1', createdAt: 1_000, updatedAt: 2_000, lastSeq: 0 });
+        expect(again.identity.kid).toBe('new');
+        expect(new Set([a.id, browser.id, otherCommunity.id]).size).toBe(3);
+        expect((await store.getConversation(otherCommunity.id))!.community).toBe('globex');
+        expect(await store.getConversation('no-such-id')).toBeUndefined();
+      });
+
+      it('is the same conversation from another instance', async () => {
+        const first = await engine.store.upsertConversation('acme', 'signed:shared', identity('shared'), 1_000);
+        const second = await (await another()).store.upsertConversation('acme', 'signed:shared', identity('shared'), 2_000);
+        expect(second.id).toBe(first.id);
+      }, 20_000);
+
+      it('records the last page', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        const updated = await store.setLastPage(c.id, { url: 'https://shop.test/cart', title: 'Cart' }, 5_000);
+        expect(updated).toMatchObject({ id: c.id, lastPage: { url: 'https://shop.test/cart', title: 'Cart' }, updatedAt: 5_000 });
+        expect((await store.getConversation(c.id))!.lastPage).toEqual({ url: 'https://shop.test/cart', title: 'Cart' });
+        expect(await store.setLastPage('no-such-id', {}, 6_000)).toBeUndefined();
+      });
+
+      it('returns copies: a caller cannot change what is stored', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        try {
+          c.identity.fields.firstname = 'tampered';
+        } catch {
+          // A frozen copy is fine too.
+        }
+        c.lastSeq = 99;
+        const read = (await store.getConversation(c.id))!;
+        expect(read.identity.fields.firstname).toBeUndefined();
+        expect(read.lastSeq).toBe(0);
+      });
+    });
+
+    describe('messages', () => {
+      it('appends with consecutive seqs, idempotent per author and clientId', async () => {
+        const { store } = engine;
+        const { id } = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        const first = await store.appendMessage(id, { author: 'visitor', body: 'a', clientId: 'same-id-1', createdAt: 5_000 });
+        const retry = await store.appendMessage(id, { author: 'visitor', body: 'a', clientId: 'same-id-1', createdAt: 6_000 });
+        const agent = await store.appendMessage(id, { author: 'agent', body: 'b', clientId: 'same-id-1', createdAt: 7_000 });
+        const plain = await store.appendMessage(id, { author: 'agent', body: 'c', createdAt: 8_000 });
+        expect(first).toMatchObject({ created: true, message: { seq: 1, body: 'a', author: 'visitor', clientId: 'same-id-1', createdAt: 5_000 } });
+        expect(retry).toEqual({ created: false, message: first!.message });
+        expect(agent).toMatchObject({ created: true, message: { seq: 2, author: 'agent' } });
+        expect(plain!.message).not.toHaveProperty('clientId');
+        expect(await store.appendMessage('no-such-id', { author: 'agent', body: 'x', createdAt: 1 })).toBeUndefined();
+        expect(await store.getConversation(id)).toMatchObject({ lastSeq: 3, updatedAt: 8_000 });
+      });
+
+      it('lists after a seq, before a seq, and the newest page', async () => {
+        const { store } = engine;
+        const { id } = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        for (let i = 1; i <= 3; i++) await store.appendMessage(id, { author: 'visitor', body: `m${i}`, createdAt: 1_000 + i });
+        const seqs = async (options?: Parameters<Engine['store']['listMessages']>[1]) => (await store.listMessages(id, options)).map((m) => m.seq);
+        expect(await seqs()).toEqual([1, 2, 3]);
+        expect(await seqs({ afterSeq: 1 })).toEqual([2, 3]);
+        expect(await seqs({ afterSeq: 3 })).toEqual([]);
+        expect(await seqs({ afterSeq: 0, limit: 2 })).toEqual([1, 2]);
+        expect(await seqs({ limit: 2 })).toEqual([2, 3]);
+        expect(await seqs({ beforeSeq: 3, limit: 1 })).toEqual([2]);
+        expect(await seqs({ beforeSeq: 1 })).toEqual([]);
+        expect(await store.listMessages('no-such-id')).toEqual([]);
+      });
+
+      it('keeps the newest messages, seqs go on, and a retry of one that left is still recognized', async () => {
+        const { store } = engine;
+        const { id } = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        for (let i = 1; i <= 5; i++) await store.appendMessage(id, { author: 'visitor', body: `m${i}`, clientId: `client-id-${i}`, createdAt: 1_000 + i });
+        expect((await store.listMessages(id)).map((m) => m.body)).toEqual(['m3', 'm4', 'm5']);
+        expect((await store.listMessages(id, { afterSeq: 1 })).map((m) => m.seq)).toEqual([3, 4, 5]);
+        expect((await store.getConversation(id))!.lastSeq).toBe(5);
+        const kept = await store.appendMessage(id, { author: 'visitor', body: 'm4', clientId: 'client-id-4', createdAt: 2_000 });
+        expect(kept).toMatchObject({ created: false, message: { seq: 4, body: 'm4' } });
+        const aged = await store.appendMessage(id, { author: 'visitor', body: 'm1', clientId: 'client-id-1', createdAt: 2_001 });
+        expect(aged).toMatchObject({ created: false, message: { seq: 1, body: 'm1', clientId: 'client-id-1', author: 'visitor', createdAt: 1_001 } });
+        expect((await store.getConversation(id))!.lastSeq).toBe(5);
+      });
+
+      it('gives concurrent appends distinct consecutive seqs, across instances', async () => {
+        const { store } = engine;
+        const other = (await another()).store;
+        const { id } = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).appendMessage(id, { author: 'visitor', body: `m${i}`, clientId: `concurrent-${i}`, createdAt: 2_000 + i })),
+        );
+        expect(results.map((r) => r!.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        const retries = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).appendMessage(id, { author: 'visitor', body: 'x', clientId: 'one-retry-key', createdAt: 3_000 })),
+        );
+        expect(retries.filter((r) => r!.created)).toHaveLength(1);
+        expect(new Set(retries.map((r) => r!.message.seq)).size).toBe(1);
+      }, 20_000);
+    });
+
+    describe('the agent list', () => {
+      it('pages one community newest first, with a cursor', async () => {
+        const { store } = engine;
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await store.upsertConversation('acme', `k${i}`, identity(`u${i}`), 1_000 + i)).id);
+        await store.upsertConversation('globex', 'k9', identity('u9'), 9_000);
+        await store.appendMessage(ids[1]!, { author: 'visitor', body: 'bump', createdAt: 5_000 });
+        const first = await store.listConversations({ community: 'acme', limit: 2 });
+        expect(first.conversations.map((c) => c.id)).toEqual([ids[1], ids[4]]);
+        expect(first.cursor).toEqual(expect.any(String));
+        const second = await store.listConversations({ community: 'acme', limit: 2, cursor: first.cursor! });
+        expect(second.conversations.map((c) => c.id)).toEqual([ids[3], ids[2]]);
+        const third = await store.listConversations({ community: 'acme', limit: 2, cursor: second.cursor! });
+        expect(third.conversations.map((c) => c.id)).toEqual([ids[0]]);
+        expect(third.cursor).toBeUndefined();
+        expect((await store.listConversations({ community: 'globex', limit: 10 })).conversations).toHaveLength(1);
+        expect((await store.listConversations({ community: 'initech', limit: 10 })).conversations).toEqual([]);
+        // A malformed cursor starts over instead of failing.
+        expect((await store.listConversations({ community: 'acme', limit: 1, cursor: '%%%' })).conversations.map((c) => c.id)).toEqual([ids[1]]);
+      });
+    });
+
+    describe('sessions', () => {
+      it('saves, reads copies, touches only activity, deletes', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        await store.saveSession(session('acme.s1', c.id, 1_000, { signed: true, expiresAt: 50_000, retainUntil: 100_000 }));
+        const read = (await store.getSession('acme.s1'))!;
+        expect(read).toEqual(session('acme.s1', c.id, 1_000, { signed: true, expiresAt: 50_000, retainUntil: 100_000 }));
+        read.conversationId = 'tampered';
+        expect((await store.getSession('acme.s1'))!.conversationId).toBe(c.id);
+        await store.touchSession('acme.s1', 40_000, 90_000);
+        expect(await store.getSession('acme.s1')).toMatchObject({ lastSeenAt: 40_000, expiresAt: 50_000, retainUntil: 100_000 });
+        await store.deleteSession('acme.s1');
+        expect(await store.getSession('acme.s1')).toBeUndefined();
+        await store.touchSession('acme.s1', 41_000, 90_000);
+        expect(await store.getSession('acme.s1')).toBeUndefined();
+        expect(await store.getSession('acme.never')).toBeUndefined();
+      });
+
+      it('a renewal replaces the record; another instance sees it', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        await store.saveSession(session('acme.s2', c.id, 1_000, { expiresAt: 10_000, retainUntil: 20_000 }));
+        await store.saveSession(session('acme.s2', c.id, 5_000, { expiresAt: 60_000, retainUntil: 70_000 }));
+        expect(await (await another()).store.getSession('acme.s2')).toMatchObject({ lastSeenAt: 5_000, expiresAt: 60_000, retainUntil: 70_000 });
+      }, 20_000);
+    });
+
+    describe('the bus', () => {
+      it('delivers to every instance subscribed to the community, in order, and to nobody else', async () => {
+        const other = await another();
+        const seenHere: BusEvent[] = [];
+        const seenThere: BusEvent[] = [];
+        const seenElsewhere: BusEvent[] = [];
+        const offs = [
+          engine.bus.subscribe('acme', (e) => seenHere.push(e)),
+          other.bus.subscribe('acme', (e) => seenThere.push(e)),
+          other.bus.subscribe('globex', (e) => seenElsewhere.push(e)),
+        ];
+        // A remote subscription takes a round trip (on a cluster, a sharded one longer): probe until both hear.
+        await eventually(async () => {
+          await engine.bus.publish('acme', { type: 'conversation', conversationId: 'probe' });
+          expect(seenHere.some((e) => e.type === 'conversation' && e.conversationId === 'probe')).toBe(true);
+          expect(seenThere.some((e) => e.type === 'conversation' && e.conversationId === 'probe')).toBe(true);
+        }, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 50)); // late probes
+        seenHere.length = 0;
+        seenThere.length = 0;
+        const message = { id: 'm', seq: 1, author: 'agent' as const, body: 'hi', createdAt: 1 };
+        await engine.bus.publish('acme', { type: 'message', conversationId: 'c1', message });
+        await other.bus.publish('acme', { type: 'conversation', conversationId: 'c1' });
+        await other.bus.publish('acme', { type: 'session_ended', sessionId: 's1' });
+        const expected = [
+          { type: 'message', conversationId: 'c1', message },
+          { type: 'conversation', conversationId: 'c1' },
+          { type: 'session_ended', sessionId: 's1' },
+        ];
+        await eventually(() => {
+          expect(seenHere.filter((e) => e.type !== 'resync')).toEqual(expected);
+          expect(seenThere.filter((e) => e.type !== 'resync')).toEqual(expected);
+        });
+        expect(seenElsewhere.filter((e) => e.type !== 'resync')).toEqual([]);
+        for (const off of offs) off();
+        await engine.bus.publish('acme', { type: 'conversation', conversationId: 'after' });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(seenHere).toHaveLength(expected.length + seenHere.filter((e) => e.type === 'resync').length);
+      }, 20_000);
+    });
+
+    describe('rate limits', () => {
+      it('a burst of perMinute, then one per 60/perMinute seconds, per key, shared by instances', async () => {
+        const { limiter } = engine;
+        const other = (await another()).limiter;
+        const key = `test:${Math.random()}`;
+        const t = 1_800_000_000_000;
+        for (let i = 0; i < 6; i++) expect(await (i % 2 ? limiter : other).take(key, 6, t)).toBe(0);
+        expect(await limiter.take(key, 6, t)).toBe(10);
+        expect(await other.take(`${key}:b`, 6, t)).toBe(0);
+        expect(await other.take(key, 6, t + 9_000)).toBe(1);
+        expect(await limiter.take(key, 6, t + 10_000)).toBe(0);
+        expect(await limiter.take(key, 6, t + 10_000)).toBe(10);
+        expect(await limiter.take(`${key}:z`, 0, t)).toBe(60);
+        expect(await limiter.take(`${key}:z`, Infinity, t)).toBe(0);
+      }, 20_000);
+    });
+  });
+}

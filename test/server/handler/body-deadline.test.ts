@@ -1,0 +1,196 @@
+import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readJsonObject } from '../../../src/server/handler/http/body.js';
+import { HttpError } from '../../../src/server/handler/http/errors.js';
+import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
+import { automatedUuid, BASE, HOST_ORIGIN, json, listenOnLoopback, makeHandler } from './helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function listen(handler: MessagingHandler, options: NodeListenerOptions): Promise<URL> {
+  const { url, close } = await listenOnLoopback(toNodeListener(handler, options));
+  cleanups.push(close);
+  cleanups.push(() => handler.close());
+  return new URL(url);
+}
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Milliseconds from the headers being sent to the whole answer. */
+  at: number;
+}
+
+/**
+ * A client that sends a request head itself and then only what the test
+ * writes: `answer` resolves with the response (rejects if none within
+ * `waitMs`), `closed` with the milliseconds until the server closed the connection.
+ */
+function rawClient(base: URL, head: string[], waitMs: number) {
+  const socket: Socket = connect(Number(base.port), base.hostname);
+  cleanups.push(() => void socket.destroy());
+  const start = performance.now();
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  let text = '';
+  const answer = new Promise<RawAnswer>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${waitMs} ms`)), waitMs);
+    socket.on('data', (chunk) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const body = text.slice(end + 4);
+      if (body.length < Number(headers['content-length'] ?? 0)) return;
+      clearTimeout(timer);
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, at: performance.now() - start });
+    });
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now() - start)));
+  socket.on('error', () => {});
+  return { socket, answer, closed };
+}
+
+function postHead(path: string, extra: string[] = []): string[] {
+  return [`POST ${path} HTTP/1.1`, 'Host: chat.test', `Origin: ${HOST_ORIGIN}`, 'Content-Type: application/json', ...extra];
+}
+
+const registration = () => JSON.stringify({ automatedUuid: automatedUuid() });
+
+describe('SPEC §6 "Bounds": a request body must arrive within the deadline (toNodeListener)', () => {
+  for (const webRequests of [false, true]) {
+    it(`a body sent byte by byte gets 408 ERR_BODY_TIMEOUT and the connection closes${webRequests ? ' (webRequests)' : ''}`, async () => {
+      const base = await listen(makeHandler(), { bodyTimeoutMs: 300, webRequests });
+      const body = registration();
+      const client = rawClient(base, postHead('/v1/identity', [`Content-Length: ${body.length}`]), 2000);
+      let sent = 0;
+      const trickle = setInterval(() => client.socket.write(body[sent++] ?? ''), 50);
+      cleanups.push(() => clearInterval(trickle));
+      const answer = await client.answer;
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'ERR_BODY_TIMEOUT', message: expect.any(String) } });
+      expect(answer.headers.connection).toBe('close');
+      // The browser can read the refusal: the handler's own answer, with CORS.
+      expect(answer.headers['access-control-allow-origin']).toBe(HOST_ORIGIN);
+      expect(answer.at).toBeGreaterThanOrEqual(290);
+      expect(await client.closed).toBeLessThan(1500);
+    });
+  }
+
+  it('a chunked body that never ends gets the same 408, and the connection closes', async () => {
+    const base = await listen(makeHandler(), { bodyTimeoutMs: 300 });
+    const client = rawClient(base, postHead('/v1/identity', ['Transfer-Encoding: chunked']), 2000);
+    client.socket.write('1\r\n{\r\n');
+    const answer = await client.answer;
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body).error.code).toBe('ERR_BODY_TIMEOUT');
+    expect(await client.closed).toBeLessThan(1500);
+  });
+
+  it('a body sent in pieces within the deadline is read as usual', async () => {
+    const base = await listen(makeHandler(), { bodyTimeoutMs: 1000 });
+    const body = registration();
+    const client = rawClient(base, postHead('/v1/identity', [`Content-Length: ${body.length}`]), 2000);
+    for (const piece of [body.slice(0, 10), body.slice(10, 20), body.slice(20)]) {
+      await new Promise((r) => setTimeout(r, 60));
+      client.socket.write(piece);
+    }
+    const answer = await client.answer;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.connection).toBe('keep-alive');
+    expect(JSON.parse(answer.body).session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a deadline that is not a positive number of milliseconds', () => {
+    const handler = makeHandler();
+    cleanups.push(() => handler.close());
+    for (const bodyTimeoutMs of [0, -1, Number.NaN, '10' as unknown as number]) {
+      expect(() => toNodeListener(handler, { bodyTimeoutMs })).toThrow(TypeError);
+    }
+    expect(() => toNodeListener(handler, { bodyTimeoutMs: Infinity })).not.toThrow();
+  });
+});
+
+describe('SPEC §6 "Bounds": the per-address limits apply before a body is read', () => {
+  // Headers announce a body that never comes: waiting for it would end in a 408 at the deadline.
+  it('a rate-limited address gets 429 at once, without the server waiting for its body', async () => {
+    const base = await listen(makeHandler({ limits: { registrationsPerMinutePerAddress: 1 } }), { bodyTimeoutMs: 1500 });
+    const first = rawClient(base, postHead('/v1/identity', ['Content-Length: 2', 'Connection: close']), 3000);
+    first.socket.write('{}');
+    expect((await first.answer).status).toBe(200);
+    const limited = rawClient(base, postHead('/v1/identity', ['Content-Length: 50']), 3000);
+    const answer = await limited.answer;
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body).error.code).toBe('ERR_RATE_LIMITED');
+    expect(answer.headers['retry-after']).toBe('60');
+    expect(answer.at).toBeLessThan(1500);
+    // Nor can the sender keep the socket past the deadline by never sending the body.
+    expect(await limited.closed).toBeLessThan(3000);
+  });
+
+  it('a message without a session gets 401 at once, before its body is read', async () => {
+    const base = await listen(makeHandler(), { bodyTimeoutMs: 1500 });
+    const client = rawClient(base, postHead('/v1/messages', ['Content-Length: 100']), 3000);
+    const answer = await client.answer;
+    expect(answer.status).toBe(401);
+    expect(answer.at).toBeLessThan(1500);
+  });
+});
+
+describe('SPEC §6 "Bounds": the web-standard core bounds a trickling stream body (Deno, Bun, Workers)', () => {
+  const trickling = (cancelled: { reason?: unknown; done: boolean }) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{'));
+      },
+      cancel(reason) {
+        cancelled.done = true;
+        cancelled.reason = reason;
+      },
+    });
+
+  it('readJsonObject cancels the stream and throws 408 ERR_BODY_TIMEOUT past its deadline', async () => {
+    const cancelled = { done: false } as { reason?: unknown; done: boolean };
+    const request = new Request(`${BASE}/v1/identity`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: trickling(cancelled),
+      duplex: 'half',
+    } as RequestInit);
+    const started = performance.now();
+    const error = await readJsonObject(request, 16_384, 100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 408, code: 'ERR_BODY_TIMEOUT', headers: { Connection: 'close' } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect(cancelled.done).toBe(true);
+  });
+
+  it('the handler answers such a request 408 after 10 s, in the JSON error shape', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const handler = makeHandler();
+    cleanups.push(() => handler.close());
+    const cancelled = { done: false } as { reason?: unknown; done: boolean };
+    const pending = handler(
+      new Request(`${BASE}/v1/identity`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: HOST_ORIGIN },
+        body: trickling(cancelled),
+        duplex: 'half',
+      } as RequestInit),
+    );
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(cancelled.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const response = await pending;
+    expect(response.status).toBe(408);
+    expect(response.headers.get('connection')).toBe('close');
+    expect((await json(response)).error.code).toBe('ERR_BODY_TIMEOUT');
+    expect(cancelled.done).toBe(true);
+  });
+});
