@@ -35,10 +35,18 @@ const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || 
 
 export default [
   {
-    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts' },
+    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
     external,
     plugins: [ts()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', sourcemap: true },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'shared/[name]-[hash].js',
+      sourcemap: true,
+      // `npx chatq` runs dist/cli.js directly.
+      banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
   },
   {
     input: { client: 'src/client/index.ts' },

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { copyBytes } from '../http/bytes.js';
 
 /**
  * The body of one IncomingMessage, read only when something asks for it:
@@ -164,7 +165,7 @@ export class BodyReader {
       const onEnd = (): void => {
         done();
         this.#disarm();
-        resolve(joinCopy(chunks, total));
+        resolve(copyBytes(chunks, total));
       };
       const onClose = (): void => {
         if (!req.readableEnded) fail(new Error('The client went away before its request body arrived.'));
@@ -249,16 +250,6 @@ export class BodyReader {
   }
 }
 
-/** The chunks in one new buffer: a chunk may be a view of a larger socket buffer that must not be kept alive. */
-function joinCopy(chunks: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
 
 function tooLargeError(): Error {
   const error = new RangeError('The request body is over the adapter limit.');

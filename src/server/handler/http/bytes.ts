@@ -1,6 +1,10 @@
 /** Joins the chunks read from a stream; one chunk is returned as it is (no copy). */
 export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
+  return chunks.length === 1 ? chunks[0]! : copyBytes(chunks, total);
+}
+
+/** The chunks in one new buffer: a chunk may be a view of a larger socket buffer that must not be kept alive. */
+export function copyBytes(chunks: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
