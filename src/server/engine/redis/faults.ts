@@ -45,12 +45,18 @@ export function translate(error: unknown): unknown {
 /** Runs Redis calls under {@link guarded}, waiting (within the same deadline) for a client that is still connecting. */
 export type Guard = <T>(run: () => Promise<T>) => Promise<T>;
 
-export function createGuard(client: { status: string; once(event: 'ready', listener: () => void): unknown; off(event: 'ready', listener: () => void): unknown }): Guard {
-  const ready = (): Promise<void> =>
-    client.status === 'ready'
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          client.once('ready', () => resolve());
-        });
+export function createGuard(client: { status: string; once(event: 'ready', listener: () => void): unknown }): Guard {
+  // One shared wait per outage, not one listener per request (they would pile up while Redis is down).
+  let waiting: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    if (client.status === 'ready') return Promise.resolve();
+    waiting ??= new Promise<void>((resolve) => {
+      client.once('ready', () => {
+        waiting = undefined;
+        resolve();
+      });
+    });
+    return waiting;
+  };
   return (run) => guarded(run, COMMAND_DEADLINE_MS, ready);
 }

@@ -52,6 +52,8 @@ export function createRedisEngine(connection: { url: string } | { client: RedisC
     client = new Redis(connection.url, {
       // Fail at once while disconnected (the handler answers 503) instead of queueing requests that hang.
       enableOfflineQueue: false,
+      // Commands issued in one tick go out in one write (bench/engine.mjs: agent reply 167 → 128 µs CPU).
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       connectTimeout: 3000,
       commandTimeout: 3000,

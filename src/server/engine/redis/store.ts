@@ -29,6 +29,7 @@ const touchScript = luaScript(TOUCH_SESSION);
  */
 export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention): ConversationStore {
   const ttl = String(Math.max(1000, Math.round(retention.conversationIdleMs)));
+  const lastTrim = new Map<string, number>();
 
   function conversationKeys(id: string) {
     const community = conversationCommunity(id);
@@ -87,7 +88,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       const record = readConversation(pairs(fields))!;
       await guard(async () => {
         await markRecent(community, id, record.updatedAt);
-        // The list forgets what has expired (conversations lapse by TTL; their entries here by score).
+        // The list forgets what has expired (conversations lapse by TTL; their entries here by score), once a minute.
+        if (now - (lastTrim.get(community) ?? -Infinity) < 60_000) return;
+        lastTrim.set(community, now);
         await client.zremrangebyscore(keys.recent(community), '-inf', `(${now - retention.conversationIdleMs}`);
       });
       return record;
@@ -103,6 +106,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     async appendMessage(conversationId: string, input: NewMessage) {
       const found = conversationKeys(conversationId);
       if (!found) return undefined;
+      // The recency index is written in the same tick (one pipelined write); an entry for a conversation
+      // that turns out not to exist is dropped by the next listing.
+      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt));
       const reply = (await guard(() =>
         appendScript(client, found.keys.all, [
           input.author,
@@ -115,13 +121,10 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           ttl,
         ]),
       )) as [number, string, string?] | null;
+      await recent;
       if (reply === null) return undefined;
       const [created, json, remembered] = reply;
-      if (created === 1) {
-        const message = readMessage(json);
-        await guard(() => markRecent(found.community, conversationId, message.createdAt));
-        return { message, created: true };
-      }
+      if (created === 1) return { message: readMessage(json), created: true };
       if (json !== '') return { message: readMessage(json), created: false };
       // The earlier message left the kept history: rebuild it from its record and the retry's own body.
       const [seq, id, createdAt] = remembered!.split('|');

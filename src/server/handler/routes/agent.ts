@@ -4,6 +4,7 @@ import type {
   AgentMessagesResponse,
   SendMessageResponse,
 } from '../../../identity/index.js';
+import { conversationCommunity } from '../../store/ids.js';
 import { readPageCursor, type ConversationRecord } from '../../store/index.js';
 import type { HandlerContext } from '../context.js';
 import { timingSafeEqualText } from '../crypto.js';
@@ -91,7 +92,10 @@ export async function agentReply(ctx: HandlerContext, request: Request, conversa
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, false);
   const body = readMessageBody(input.body);
-  await ownConversation(ctx, conversationId);
+  // Our ids name their community (store/ids.ts): no read before the append. A custom store's ids are checked by reading.
+  const community = conversationCommunity(conversationId);
+  if (community === undefined) await ownConversation(ctx, conversationId);
+  else if (community !== ctx.community) throw notFound();
   const result = await ctx.store.appendMessage(conversationId, { author: 'agent', body, clientId, createdAt: ctx.now() });
   if (!result) throw notFound();
   if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
