@@ -28,16 +28,49 @@ function sizeBudget() {
   };
 }
 
+const BUILT_LOADER_MODULE = /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/;
+
+/**
+ * Inlines dist/loader.js, built by the config before this one, into the server
+ * bundle, so the handler serves loader.js with no `loaderScript` option
+ * (SPEC §6 "Fitting"). Its sourceMappingURL comment is dropped: the map is
+ * not served beside it.
+ */
+function inlineBuiltLoader() {
+  return {
+    name: 'inline-built-loader',
+    transform(code, id) {
+      if (!BUILT_LOADER_MODULE.test(id)) return null;
+      const file = new URL('./dist/loader.js', import.meta.url);
+      this.addWatchFile(file.pathname);
+      let text;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        this.error('dist/loader.js is missing: the loader must be built before the server bundle (rollup.config.mjs order).');
+      }
+      text = text.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
+      return { code: code.replaceAll('__CHATQ_BUILT_LOADER__', JSON.stringify(text)), map: null };
+    },
+  };
+}
+
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false } });
 
 const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || id.startsWith('node:');
 
+// The loader first: the server bundle inlines the built dist/loader.js (inlineBuiltLoader).
 export default [
+  {
+    input: 'src/client/loader.ts',
+    plugins: [ts(), terser({ compress: { passes: 2 } }), sizeBudget()],
+    output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
+  },
   {
     input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
     external,
-    plugins: [ts()],
+    plugins: [ts(), inlineBuiltLoader()],
     output: {
       dir: 'dist',
       format: 'es',
@@ -52,10 +85,5 @@ export default [
     input: { client: 'src/client/index.ts' },
     plugins: [ts(), terser({ module: true, compress: { passes: 2 } }), sizeBudget()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
-  },
-  {
-    input: 'src/client/loader.ts',
-    plugins: [ts(), terser({ compress: { passes: 2 } }), sizeBudget()],
-    output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
   },
 ];

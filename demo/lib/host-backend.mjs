@@ -1,7 +1,8 @@
 // The demo host site's backend: what a customer's own server does to sign a
 // visitor in — pick the logged-in user, sign a short JWT with a key shared with
-// the chat community, and hand it to the page. Plain node:crypto, no library.
-import { createHmac, createSign } from 'node:crypto';
+// the chat community, and hand it to the page. With chatq/sign's signIdentity,
+// what we recommend (SPEC §9): it refuses at once what the community would refuse.
+import { signIdentity } from '../../dist/sign.js';
 
 /** Demo users. `mallory` carries markup in every field to show it stays text. */
 export const USERS = {
@@ -43,16 +44,20 @@ export const USERS = {
 /** A key the community no longer lists: rotation's "remove the old one" step. */
 export const RETIRED_KEY = { kid: 'retired_2024', alg: 'HS256', secret: '0badc0de0badc0de0badc0de' };
 
-const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-
-function sign(key, payload) {
-  const input = `${b64url({ alg: key.alg, typ: 'JWT', kid: key.kid })}.${b64url(payload)}`;
-  const signature =
-    key.alg === 'HS256'
-      ? createHmac('sha256', key.secret).update(input).digest('base64url')
-      : createSign('RSA-SHA256').update(input).sign(key.privateKey).toString('base64url');
-  return `${input}.${signature}`;
+/**
+ * The demo page may ask for a lifetime under the community's minimum (20 s
+ * against 30 s) to show the chat server's ERR_JWT_EXP_TOO_SOON, so the demo
+ * signs with no minimum; a real backend passes its community's
+ * minTokenLifetime and gets the refusal here, before any visitor does.
+ */
+function sign(key, identity, lifetime) {
+  const options = { kid: key.kid, lifetime, minTokenLifetime: 0 };
+  return key.alg === 'HS256'
+    ? signIdentity(identity, { ...options, secret: key.secret })
+    : signIdentity(identity, { ...options, privateKey: key.privateKey });
 }
+
+const decodePart = (jwt, index) => JSON.parse(Buffer.from(jwt.split('.')[index], 'base64url').toString('utf8'));
 
 const MAX_LIFETIME = 24 * 3600;
 
@@ -64,7 +69,8 @@ export function createTokenMinter(signingKeys) {
   const keys = new Map([...signingKeys, RETIRED_KEY].map((k) => [k.kid, k]));
   return {
     keys: () => [...keys.values()].map(({ kid, alg }) => ({ kid, alg, retired: kid === RETIRED_KEY.kid })),
-    mint(request) {
+    /** Resolves to `{ status, body }`. */
+    async mint(request) {
       const user = Object.hasOwn(USERS, request?.user) ? USERS[request.user] : undefined;
       const key = keys.get(request?.kid);
       const lifetime = Number(request?.lifetime);
@@ -73,9 +79,12 @@ export function createTokenMinter(signingKeys) {
       if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_LIFETIME) {
         return { status: 400, body: { error: `lifetime must be 1–${MAX_LIFETIME} seconds` } };
       }
-      const now = Math.floor(Date.now() / 1000);
-      const payload = { ...user.identity, iat: now, exp: now + lifetime };
-      return { status: 200, body: { jwt: sign(key, payload), header: { alg: key.alg, typ: 'JWT', kid: key.kid }, payload } };
+      try {
+        const jwt = await sign(key, user.identity, lifetime);
+        return { status: 200, body: { jwt, header: decodePart(jwt, 0), payload: decodePart(jwt, 1) } };
+      } catch (error) {
+        return { status: 400, body: { error: error.message, code: error.code } };
+      }
     },
   };
 }

@@ -79,7 +79,7 @@ export function createHostSite({ signingKeys, chatPort, modes }) {
         return sendJson(res, 403, { error: 'same-origin requests only' });
       }
       const body = await readJson(req);
-      const { status, body: answer } = minter.mint(body);
+      const { status, body: answer } = await minter.mint(body);
       return sendJson(res, status, answer);
     }
     if (url.pathname === '/favicon.ico') return sendText(res, 204, '');

@@ -24,34 +24,9 @@ export type IdentityErrorCode =
   // SPEC §4 step 6 — the identity data.
   | 'ERR_IDENTITY_INVALID'
   // A key source could not produce keys (e.g. a JWKS endpoint is down).
-  | 'ERR_KEY_SOURCE';
-
-/**
- * Codes of the HTTP handler (SPEC §6). Same `{ code, message }` shape on the
- * wire as the identity codes.
- */
-export type ProtocolErrorCode =
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_BODY_TIMEOUT'
-  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_ORIGIN_NOT_ALLOWED'
-  | 'ERR_SESSION_MISSING'
-  | 'ERR_SESSION_INVALID'
-  | 'ERR_SESSION_EXPIRED'
-  | 'ERR_MESSAGE_INVALID'
-  | 'ERR_TOO_MANY_STREAMS'
-  | 'ERR_RATE_LIMITED'
-  | 'ERR_AGENT_UNAUTHORIZED'
-  // 503 + Retry-After: the engine is unreachable (SPEC §8) or full (SPEC §6 "Bounds").
-  | 'ERR_UNAVAILABLE'
-  | 'ERR_CAPACITY'
-  // 500: a bug or a failing store — never the answer to bad input.
+  | 'ERR_KEY_SOURCE'
+  // The verifier failed in a way no input explains (a bug): never the caller's fault. The handler answers 500.
   | 'ERR_INTERNAL';
-
-export type ErrorCode = IdentityErrorCode | ProtocolErrorCode;
 
 /**
  * The one error class of chatq's identity layer. `message` is written for the

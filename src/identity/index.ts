@@ -1,10 +1,13 @@
 /**
  * The identity model shared by the widget and the server: types, the error
- * class and its codes, JWT decoding (no verification, no crypto), the SPEC §2
- * field rules and the wire protocol. No DOM, no `node:*`.
+ * class and its codes, JWT decoding and the token checks that need no key
+ * (SPEC §4 steps 2, 3 and 5: no verification, no crypto), the SPEC §2 field
+ * rules, the bounds both sides apply (time claims, constant-time comparison)
+ * and the wire protocol with its codes. Each rule is written once, here.
+ * No DOM, no `node:*`.
  */
 export { IdentityError, isIdentityError } from './errors.js';
-export type { ErrorCode, IdentityErrorCode, ProtocolErrorCode } from './errors.js';
+export type { IdentityErrorCode } from './errors.js';
 export { PREDEFINED_FIELDS } from './types.js';
 export type {
   IdentityData,
@@ -18,8 +21,14 @@ export type {
   VerifyInput,
 } from './types.js';
 export { decodeJwt, MAX_JWT_LENGTH } from './jwt.js';
+export { checkHeader, MAX_HEADER_LENGTH } from './jwt-header.js';
+export type { JwtAlgorithm } from './jwt-header.js';
+export { checkTimes, formatDuration, readSignedUuid, readTimeClaims } from './jwt-claims.js';
+export type { TimeClaims } from './jwt-claims.js';
 export type { DecodedJwt, JsonObject, JwtPartDecoder } from './jwt.js';
 export { decodeBase64url, encodeBase64url } from './base64url.js';
+export { constantTimeEqual } from './constant-time.js';
+export { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
 export { EXTRA_VALUE_KEY } from './fields.js';
 export type { NormalizedIdentity } from './fields.js';

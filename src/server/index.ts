@@ -2,7 +2,45 @@
  * `chatq/server`: the community configuration, the identity verifier and the
  * messaging handler. Runs on any runtime with web-standard APIs; on Node it
  * uses node:crypto for speed when available (see verifier/crypto).
+ *
+ * The public API is exactly this list. From the shared identity model it
+ * takes the error class, its codes, the identity types and the wire protocol
+ * types — what an integrator handles — and not its internals (the base64url
+ * codec, JWT decoding, field rules, patterns), which may change freely.
  */
-export * from '../identity/index.js';
+export { IdentityError, isIdentityError } from '../identity/index.js';
+export type { ErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
+export { PREDEFINED_FIELDS } from '../identity/index.js';
+export type {
+  IdentityData,
+  IdentityPolicy,
+  IdentityVerifier,
+  IdentityWarning,
+  PredefinedField,
+  SignedIdentitiesMode,
+  UuidSource,
+  VerifiedIdentity,
+  VerifyInput,
+} from '../identity/index.js';
+export { MESSAGE_MAX_LENGTH, PROTOCOL_VERSION } from '../identity/index.js';
+export type {
+  AgentConversationSummary,
+  AgentConversationsResponse,
+  AgentMessagesResponse,
+  AgentReplyRequest,
+  AgentStreamEvent,
+  Author,
+  ChatMessage,
+  ConversationResponse,
+  ErrorBody,
+  PageChangeRequest,
+  PolicyResponse,
+  PublicIdentity,
+  RegisterRequest,
+  RegisterResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+  StreamEvent,
+} from '../identity/index.js';
 export * from './verifier/index.js';
 export * from './handler/index.js';

@@ -1,13 +1,14 @@
 import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type Engine } from '../engine/types.js';
-import { adapterClientAddress } from './request-hints.js';
+import { adapterClientAddress, setRuntimeClientAddress } from './request-hints.js';
+import { fromCaller, incomingOfEnv, mountedPath, socketAddress, type FetchContext, type IncomingLike } from './runtime-env.js';
 import { addressKey } from './address-key.js';
 import type { HandlerContext } from './context.js';
 import { applyCorsHeaders, createCorsPolicy, preflightResponse } from './http/cors.js';
 import { errorResponse, HttpError } from './http/errors.js';
 import { redact } from './http/redact.js';
 import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
-import { requestUrl } from './http/request-url.js';
+import { pathUnder, requestUrl } from './http/request-url.js';
 import { LiveHub } from './live/hub.js';
 import {
   normalizeAgentToken,
@@ -20,6 +21,7 @@ import {
 } from './options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
+import { BUILT_LOADER } from './routes/built-loader.js';
 
 export { redact } from './http/redact.js';
 
@@ -82,11 +84,11 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
       return 'unknown';
     },
   };
-  const serveLoader = createLoaderRoute(options.loaderScript);
+  const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
   const loaderRoute: Route = { methods: { GET: (_, r) => serveLoader(r), HEAD: (_, r) => serveLoader(r) }, public: true };
 
-  async function route(request: Request, url: URL, origin: { allowed: boolean; value: string | undefined }): Promise<Response> {
-    const path = url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : undefined;
+  async function route(request: Request, url: URL, origin: { allowed: boolean; value: string | undefined }, incoming: IncomingLike | undefined): Promise<Response> {
+    const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, incoming);
     const match = path === undefined ? undefined : matchRoute(path, loaderRoute);
     if (!match || (match.route.agent && ctx.agentToken === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
@@ -104,7 +106,11 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
   }
 
   let draining = false;
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (input: Request, env?: unknown): Promise<Response> => {
+    // Hono: `app.mount()` passes the Request and c.env; untyped `app.all(path, handler)` its Context.
+    const { request, env: runtimeEnv } = fromCaller(input as Request | FetchContext, env);
+    const incoming = incomingOfEnv(runtimeEnv);
+    setRuntimeClientAddress(request, socketAddress(incoming));
     let originToEcho: string | undefined;
     let response: Response;
     try {
@@ -115,7 +121,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
       const url = requestUrl(request);
       const origin = cors.check(request);
       originToEcho = origin.origin;
-      response = await route(request, url, { allowed: origin.allowed, value: origin.origin });
+      response = await route(request, url, { allowed: origin.allowed, value: origin.origin }, incoming);
     } catch (error) {
       response = toErrorResponse(error, logger, warnedOnce);
     }

@@ -1,4 +1,4 @@
-import { encodeBase64url } from '../../identity/index.js';
+import { constantTimeEqual, encodeBase64url } from '../../identity/index.js';
 import { builtin } from '../runtime/builtin.js';
 
 /**
@@ -37,11 +37,10 @@ export async function sha256Base64url(text: string): Promise<string> {
 
 /**
  * Compares two secrets in time that does not depend on where they differ:
- * both are hashed first, so the comparison also hides the expected length.
+ * both are hashed first, so the comparison (constantTimeEqual, src/identity)
+ * sees two 43-character strings and also hides the expected length.
  */
 export async function timingSafeEqualText(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
+  const [x, y] = await Promise.all([sha256Base64url(a), sha256Base64url(b)]);
+  return constantTimeEqual(x, y);
 }

@@ -28,7 +28,7 @@
 export { createMessagingHandler } from './create.js';
 export { DEFAULT_LIMITS } from './options.js';
 export type { HandlerLimits, MessagingHandler, MessagingHandlerOptions } from './options.js';
-export { IDENTITY_ERROR_STATUS } from './routes/identity-errors.js';
+export { IDENTITY_ERROR_STATUS } from './routes/shared/identity-errors.js';
 export { setClientAddress } from './request-hints.js';
 export { toNodeListener } from './adapter/node.js';
 export type { NodeListener, NodeListenerOptions } from './adapter/node.js';

@@ -95,7 +95,7 @@ export interface MessagingHandlerOptions {
    * `openssl rand -base64 32`). Without one the agent API is off (404).
    */
   agentToken?: string;
-  /** The built `dist/loader.js`, or a function that reads it (called once). Without it `loader.js` is 404. */
+  /** The widget script served as `loader.js`, or a function that reads it (called once). Default: the `dist/loader.js` built into the package. */
   loaderScript?: string | (() => Promise<string>);
   limits?: Partial<HandlerLimits>;
   /**
@@ -111,8 +111,15 @@ export interface MessagingHandlerOptions {
   logger?: { warn(message: string): void };
 }
 
-/** A web-standard handler (SPEC §6) plus `close()`, which ends open streams and timers. */
-export type MessagingHandler = ((request: Request) => Promise<Response>) & {
+/**
+ * A web-standard handler (SPEC §6) plus `close()`, which ends open streams and timers.
+ * `env` is what the server passes beside the Request (Hono's `c.env`; on
+ * `@hono/node-server` it holds the Node request, whose socket address then
+ * keys the per-address limits). Given a Hono Context instead of a Request (plain
+ * JavaScript `app.all('/chatq/*', handler)`), it answers for the Context's
+ * `req.raw` and `env`; the typed form is `(c) => handler(c.req.raw, c.env)`.
+ */
+export type MessagingHandler = ((request: Request, env?: unknown) => Promise<Response>) & {
   /**
    * Graceful shutdown (SPEC §8), e.g. on SIGTERM: from now on every request
    * gets 503 ERR_UNAVAILABLE with Retry-After: 1 and Connection: close, and

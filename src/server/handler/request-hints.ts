@@ -1,3 +1,5 @@
+import { incomingOfRequest, socketAddress } from './runtime-env.js';
+
 /**
  * What an adapter knows about a Request it built that the Request itself
  * cannot carry (the core needs no `node:*`): its peer address, keyed by the
@@ -11,8 +13,14 @@ export function setClientAddress(request: Request, address: string | undefined):
   if (address) addresses.set(request, address);
 }
 
+/** For the handler: the peer address a runtime passed beside the request (runtime-env.ts), unless an adapter already gave one. */
+export function setRuntimeClientAddress(request: Request, address: string | undefined): void {
+  if (address && !addresses.has(request)) addresses.set(request, address);
+}
+
+/** The peer address an adapter or runtime gave, else the one of the Node request a `@hono/node-server` Request keeps. */
 export function adapterClientAddress(request: Request): string | undefined {
-  return addresses.get(request);
+  return addresses.get(request) ?? socketAddress(incomingOfRequest(request));
 }
 
 /**

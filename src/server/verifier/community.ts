@@ -5,7 +5,7 @@ import { checkKnownKeys, describeType, isPlainObject, Problems } from './problem
 import type { Community, CommunityConfig } from './types.js';
 
 const MODES: readonly SignedIdentitiesMode[] = ['require', 'reject', 'accept'];
-const OPTIONS = ['id', 'signedIdentities', 'jwtKeys', 'minTokenLifetime', 'clockTolerance', 'customFields', 'extraValueMapping'];
+const OPTIONS = ['$schema', 'id', 'signedIdentities', 'jwtKeys', 'minTokenLifetime', 'clockTolerance', 'customFields', 'extraValueMapping'];
 export const DEFAULT_MIN_TOKEN_LIFETIME = 3600;
 /** SPEC §6 "Sharing": the community id, part of every session and conversation key. */
 const COMMUNITY_ID = /^[a-z0-9_-]{1,64}$/;

@@ -1,5 +1,6 @@
 import { IdentityError } from '../../identity/index.js';
-import { signatureBackend, type SignatureBackend } from './crypto/backend.js';
+import { signatureBackend } from './crypto/backend.js';
+import type { SignatureBackend } from './crypto/types.js';
 import { checkKnownKeys, describeType, isPlainObject, Problems } from './problems.js';
 import { parseRsaPublicKey } from './rsa-key.js';
 import { rsaSpki } from './der.js';

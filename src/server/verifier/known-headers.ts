@@ -1,6 +1,4 @@
-import type { JsonObject } from '../../identity/index.js';
-import type { JwtPartDecoder } from '../../identity/index.js';
-import { MAX_HEADER_LENGTH } from './header.js';
+import { MAX_HEADER_LENGTH, type JsonObject, type JwtPartDecoder } from '../../identity/index.js';
 
 /** Enough for every signer of a community (a header differs only by alg and kid); a flood of distinct headers only empties it. */
 const CAPACITY = 64;

@@ -1,6 +1,7 @@
 import type {
   IdentityPolicy,
   IdentityVerifier,
+  JwtAlgorithm,
   PredefinedField,
   SignedIdentitiesMode,
   VerifiedIdentity,
@@ -65,6 +66,8 @@ export interface ExtraValueMapping {
 
 /** SPEC §3: the community configuration given to {@link defineCommunity}. */
 export interface CommunityConfig {
+  /** For editors (`chatq/community.schema.json`); ignored. */
+  $schema?: string;
   /**
    * Names the community (`[a-z0-9_-]{1,64}`, default `default`). It is part of
    * every session and conversation key, so communities sharing one store or
@@ -82,7 +85,7 @@ export interface CommunityConfig {
   extraValueMapping?: ExtraValueMapping[];
 }
 
-export type JwtAlgorithm = 'HS256' | 'RS256';
+export type { JwtAlgorithm };
 
 /**
  * A key ready to check signatures: imported once, pinned to one algorithm.

@@ -1,21 +1,25 @@
 import {
   addWarning,
+  checkHeader,
+  checkTimes,
   decodeJwt,
   IdentityError,
   isIdentityError,
   normalizeIdentityData,
+  readSignedUuid,
+  readTimeClaims,
   type DecodedJwt,
   type IdentityWarning,
   type JsonObject,
+  type TimeClaims,
   type VerifiedIdentity,
   type VerifyInput,
 } from '../../identity/index.js';
 import { automatedUuid } from './anonymous.js';
 import { TokenCache } from './cache.js';
-import { checkTimes, readSignedUuid, readTimeClaims, type TimeClaims } from './claims.js';
 import { communityInternals } from './community.js';
-import { signatureBackend, type HmacCheck } from './crypto/backend.js';
-import { checkHeader } from './header.js';
+import { signatureBackend } from './crypto/backend.js';
+import type { HmacCheck } from './crypto/types.js';
 import { rememberingHeaders } from './known-headers.js';
 import { applyMapping } from './mapping.js';
 import type { Community, JwtAlgorithm, KeySource, VerificationKey, Verifier, VerifierOptions } from './types.js';
@@ -54,6 +58,10 @@ function cacheCapacity(value: unknown): number {
   if (value === undefined) return DEFAULT_CACHE_SIZE;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   throw new IdentityError('ERR_COMMUNITY_INVALID', `options.cacheSize must be a non-negative integer (0 turns the cache off), got ${String(value).slice(0, 20)}.`, { path: 'options.cacheSize' });
+}
+
+function internalError(): IdentityError {
+  return new IdentityError('ERR_INTERNAL', 'The verifier failed unexpectedly; nothing in the request caused it. This is a bug: please report it.', { path: 'input' });
 }
 
 function unknownKid(kid: string): IdentityError {
@@ -232,10 +240,14 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     return verifySigned(jwt, identity !== undefined && identity !== null);
   }
 
-  /** Anything that is not an IdentityError is a bug or an input nobody foresaw: still an IdentityError, never a crash. */
+  /**
+   * Anything that is not an IdentityError is a bug in the verifier (every input is refused with its own
+   * code; test/server/verifier/property.test.ts holds it to that): still an IdentityError, never a crash,
+   * but ERR_INTERNAL (the handler answers 500 and logs it) — never a 4xx that blames the caller. The
+   * message names no input: the original error's text may quote the token.
+   */
   function asIdentityError(error: unknown): never {
-    if (isIdentityError(error)) throw error;
-    throw new IdentityError('ERR_JWT_MALFORMED', 'The identity or JWT could not be read.', { path: 'input' });
+    throw isIdentityError(error) ? error : internalError();
   }
 
   function verify(input: VerifyInput): Promise<VerifiedIdentity> {
@@ -243,7 +255,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
       const result = run(input);
       return isThenable(result) ? result.then(undefined, asIdentityError) : Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(isIdentityError(error) ? error : new IdentityError('ERR_JWT_MALFORMED', 'The identity or JWT could not be read.', { path: 'input' }));
+      return Promise.reject(isIdentityError(error) ? error : internalError());
     }
   }
 

@@ -75,8 +75,19 @@ describe('identity errors keep their code; the status says whose move it is', ()
     });
   }
 
+  it('ERR_INTERNAL (the verifier failed, not the visitor) → 500, logged, with a message that says nothing of internals', async () => {
+    const warnings: string[] = [];
+    const handler = makeHandler({ logger: { warn: (message: string) => void warnings.push(message) } });
+    const response = await handler(req('/v1/identity', { body: { jwt: 'ERR_INTERNAL' } }));
+    expect(response.status).toBe(500);
+    const body = await json(response);
+    expect(body.error.code).toBe('ERR_INTERNAL');
+    expect(body.error.message).not.toContain('double says');
+    expect(warnings.join('\n')).toContain('double says ERR_INTERNAL');
+  });
+
   it('the exported table is the documented one', () => {
-    expect({ ...IDENTITY_ERROR_STATUS }).toEqual({ ...expected, ERR_COMMUNITY_INVALID: 500 });
+    expect({ ...IDENTITY_ERROR_STATUS }).toEqual({ ...expected, ERR_COMMUNITY_INVALID: 500, ERR_INTERNAL: 500 });
   });
 });
 

@@ -164,7 +164,7 @@ describe('a broken clock fails closed', () => {
   });
 });
 
-/** 10 years of 365 days: how far ahead exp, nbf or iat may lie (claims.ts, MAX_TIME_AHEAD). */
+/** 10 years of 365 days: how far ahead exp, nbf or iat may lie (src/identity/time-bounds.ts, MAX_TIME_AHEAD_SECONDS). */
 const TEN_YEARS = 315_360_000;
 
 describe('time claims at the extremes: any finite number gets a precise code and a readable message', () => {

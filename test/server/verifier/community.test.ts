@@ -139,7 +139,7 @@ describe('every problem is reported at once, with its path', () => {
 
   it('names unknown top-level options and the known ones', () => {
     const error = problemsOf({ jwtKeys: [hs], signedIdentity: 'reject' });
-    expect(error.problems).toEqual([{ path: 'signedIdentity', message: expect.stringContaining('known options are id, signedIdentities') }]);
+    expect(error.problems).toEqual([{ path: 'signedIdentity', message: expect.stringContaining('known options are $schema, id, signedIdentities') }]);
   });
 });
 

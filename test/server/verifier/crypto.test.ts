@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtin } from '../../../src/server/runtime/builtin.js';
 import { createVerifier, defineCommunity, type VerificationKey } from '../../../src/server/verifier/index.js';
-import type { HmacCheck } from '../../../src/server/verifier/crypto/backend.js';
+import type { HmacCheck } from '../../../src/server/verifier/crypto/types.js';
 import { nodeBackend } from '../../../src/server/verifier/crypto/node.js';
 import { webCryptoBackend } from '../../../src/server/verifier/crypto/webcrypto.js';
 import { prepareKey } from '../../../src/server/verifier/keys.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { copyBytes } from '../http/bytes.js';
+import { alreadyReadBody } from './node-parsed-body.js';
 
 /**
  * The body of one IncomingMessage, read only when something asks for it:
@@ -16,6 +17,12 @@ import { copyBytes } from '../http/bytes.js';
  * stops reading, it stops consuming and marks the request abandoned so the
  * connection is closed after the answer (an unread body must not be drained
  * into the next request on the connection).
+ *
+ * A body a middleware mounted first already read (express.json(), SPEC §6
+ * "Fitting") is taken from where it left it (node-parsed-body.ts), under the
+ * same limits; with nothing left there, a read fails at once with a
+ * `BodyConsumedError` (a 400 that names the cause) instead of waiting for an
+ * 'end' that is past.
  */
 export class BodyReader {
   abandoned = false;
@@ -27,15 +34,18 @@ export class BodyReader {
   /** Fails the read in progress (deadline). */
   #fail: ((error: Error) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The body another middleware read before the handler ran, when it left one (undefined otherwise). */
+  readonly #alreadyRead: Uint8Array<ArrayBuffer> | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
     private readonly limit: number,
     deadlineMs: number,
   ) {
+    this.#alreadyRead = req.readableEnded && !this.isAbsent() ? alreadyReadBody(req) : undefined;
     // A timer only for a body still to come; Infinity turns the deadline off.
     // No closure per request: the reader rides along as the timer's argument.
-    if (!this.isAbsent() && Number.isFinite(deadlineMs)) {
+    if (!this.isAbsent() && !req.readableEnded && Number.isFinite(deadlineMs)) {
       this.#timer = setTimeout(BodyReader.#expire, deadlineMs, this);
       this.#timer.unref();
     }
@@ -57,6 +67,8 @@ export class BodyReader {
    */
   readAll(maxBytes = this.limit): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#streaming) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    const given = this.#alreadyRead;
+    if (given) return given.byteLength > Math.min(maxBytes, this.limit) ? Promise.reject(tooLargeError()) : Promise.resolve(given);
     this.#whole ??= this.#readWhole(Math.min(maxBytes, this.limit));
     return this.#whole;
   }
@@ -76,9 +88,9 @@ export class BodyReader {
             return;
           }
           started = true;
-          if (!this.#whole) return this.#startStream(controller);
+          if (!this.#whole && !this.#alreadyRead) return this.#startStream(controller);
           try {
-            controller.enqueue((await this.#whole).slice());
+            controller.enqueue((await (this.#whole ?? this.readAll())).slice());
             controller.close();
           } catch (error) {
             controller.error(error);
@@ -136,8 +148,8 @@ export class BodyReader {
   #readWhole(cap: number): Promise<Uint8Array<ArrayBuffer>> {
     if (this.timedOut) return Promise.reject(timeoutError());
     const { req } = this;
-    // Consumed before the handler ran (a body parser mounted first): its 'end' is past, waiting would hang.
-    if (req.readableEnded) return Promise.reject(new Error('The request body was already read by something else.'));
+    // Consumed before the handler ran (a body parser mounted first) and nothing left in req.body: its 'end' is past, waiting would hang.
+    if (req.readableEnded) return Promise.reject(consumedError());
     return new Promise((resolve, reject) => {
       const chunks: Uint8Array[] = [];
       let total = 0;
@@ -254,6 +266,14 @@ export class BodyReader {
 function tooLargeError(): Error {
   const error = new RangeError('The request body is over the adapter limit.');
   error.name = 'BodyTooLargeError';
+  return error;
+}
+
+function consumedError(): Error {
+  const error = new Error(
+    'The request body was already read by another middleware (e.g. express.json()) and chatq found no body it left in req.body: mount toNodeListener(handler) before the body parser, or hand over the parsed body as req.body (Fastify: req.raw.body = req.body).',
+  );
+  error.name = 'BodyConsumedError';
   return error;
 }
 

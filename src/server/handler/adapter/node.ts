@@ -65,6 +65,12 @@ const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  * spells that path as it is (`spellsPathname`), the path the app's own router
  * matched: `/chatq/v1/../../admin`, `/x/../chatq/v1/…` or `/chatq\v1\…` go
  * to `next()` as they came.
+ *
+ * Mounted after a body parser (`express.json()`, body-parser; Fastify with
+ * `req.raw.body = req.body`), it uses the body the parser left in
+ * `req.rawBody` or `req.body`, under the same limits (node-parsed-body.ts); a
+ * body read by a middleware that left nothing gets a prompt 400 naming the
+ * cause, never a wait on a stream that has ended.
  */
 export function toNodeListener(handler: MessagingHandler, options: NodeListenerOptions = {}): NodeListener {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;

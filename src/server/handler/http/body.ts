@@ -95,11 +95,13 @@ async function readStream(body: ReadableStream<Uint8Array>, maxBytes: number, de
   return concatBytes(chunks, total);
 }
 
-/** An adapter stops a body past its own cap or deadline with these error names (toNodeListener); anything else is a body that could not be read. */
+/** An adapter stops a body past its own cap or deadline, or finds it consumed, with these error names (toNodeListener); anything else is a body that could not be read. */
 function readError(error: unknown, maxBytes: number): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof Error && error.name === 'BodyTooLargeError') return tooLarge(maxBytes);
   if (error instanceof Error && error.name === 'BodyTimeoutError') return bodyTimeout();
+  // A middleware mounted first read the body and left none for the handler: its message says which and what to change.
+  if (error instanceof Error && error.name === 'BodyConsumedError') return new HttpError(400, 'ERR_BAD_REQUEST', error.message);
   return new HttpError(400, 'ERR_BAD_REQUEST', 'The request body could not be read.');
 }
 

@@ -8,7 +8,14 @@ import { rawResponse } from './raw-response.js';
  */
 export type HandlerErrorCode = ErrorCode;
 
-/** Thrown anywhere below the router; turned into `{ error: { code, message } }`. */
+/**
+ * The handler's error, one of chatq's three error classes — one per domain,
+ * each with a stable `code`, as jose does: `IdentityError` (the verifier,
+ * src/identity), `EngineError` (the engine: 503 with Retry-After) and this one,
+ * which adds the HTTP status. Thrown anywhere below the router; turned into
+ * `{ error: { code, message } }`. Anything else that reaches the router is a
+ * bug: 500 ERR_INTERNAL, logged without request data (create.ts).
+ */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   constructor(

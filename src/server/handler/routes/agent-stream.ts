@@ -1,9 +1,9 @@
 import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
-import { HttpError } from '../http/errors.js';
 import { openSse } from '../live/sse.js';
-import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './agent.js';
+import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './shared/agent.js';
+import { tooManyStreams } from './shared/streams.js';
 
 /** New messages remembered per conversation while the agent is behind; past it only a summary goes out (the view fetches the gap). */
 const MAX_PENDING_PER_CONVERSATION = 16;
@@ -25,7 +25,7 @@ const MAX_PENDING_MESSAGES = 256;
 export async function agentStream(ctx: HandlerContext, request: Request): Promise<Response> {
   await authenticateAgent(ctx, request);
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
-    throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxAgentStreams} open agent streams.`, { 'Retry-After': '5' });
+    throw tooManyStreams(ctx.limits.maxAgentStreams, 'agent streams');
   }
   // Read before the stream opens: an engine that is down answers 503 instead of an empty stream.
   const page = await ctx.store.listConversations({ community: ctx.community, limit: DEFAULT_PAGE_SIZE });

@@ -1,52 +1,11 @@
-import type {
-  AgentConversationSummary,
-  AgentConversationsResponse,
-  AgentMessagesResponse,
-  SendMessageResponse,
-} from '../../../identity/index.js';
+import type { AgentConversationsResponse, AgentMessagesResponse } from '../../../identity/index.js';
 import { conversationCommunity } from '../../store/ids.js';
 import { readPageCursor, type ConversationRecord } from '../../store/index.js';
 import type { HandlerContext } from '../context.js';
-import { timingSafeEqualText } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
-import { readBearerToken } from '../http/bearer.js';
-import { enforceRate } from '../rate.js';
-import { publicIdentity } from './register.js';
-import { readClientId, readMessageBody } from './visitor.js';
-
-/** SPEC §6 "Bounds": the agent list and a history are paged; these are the page sizes. */
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
-
-/**
- * The agent API (SPEC §6), behind its own bearer credential. The comparison
- * takes the same time wherever the tokens differ, and wrong credentials are
- * limited per address (429), so the token cannot be guessed.
- */
-export async function authenticateAgent(ctx: HandlerContext, request: Request): Promise<void> {
-  const presented = readBearerToken(request).token ?? '';
-  const expected = ctx.agentToken ?? '';
-  if (expected !== '' && (await timingSafeEqualText(presented, expected))) return;
-  await enforceRate(ctx, `agent-auth:address:${ctx.clientAddress(request)}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
-  throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send the agent token as Authorization: Bearer <agentToken>.', {
-    'WWW-Authenticate': 'Bearer',
-  });
-}
-
-/** A conversation as an agent sees it, without its history: the verified identity exactly as the community mapping produced it. */
-export function agentSummary(record: ConversationRecord): AgentConversationSummary {
-  const { identity } = record;
-  return {
-    id: record.id,
-    ...publicIdentity(identity),
-    customFields: identity.customFields ?? {},
-    extraValues: identity.extraValues ?? {},
-    ...(record.lastPage === undefined ? {} : { lastPage: record.lastPage }),
-    updatedAt: record.updatedAt,
-    lastSeq: record.lastSeq,
-  };
-}
+import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './shared/agent.js';
+import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
 /** `GET {base}/agent/v1/conversations?limit=&cursor=` → one page of summaries, newest activity first. */
 export async function listConversations(ctx: HandlerContext, request: Request): Promise<Response> {
@@ -96,11 +55,7 @@ export async function agentReply(ctx: HandlerContext, request: Request, conversa
   const community = conversationCommunity(conversationId);
   if (community === undefined) await ownConversation(ctx, conversationId);
   else if (community !== ctx.community) throw notFound();
-  const result = await ctx.store.appendMessage(conversationId, { author: 'agent', body, clientId, createdAt: ctx.now() });
-  if (!result) throw notFound();
-  if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
-  const response: SendMessageResponse = { message: result.message };
-  return jsonResponse(result.created ? 201 : 200, response);
+  return postMessage(ctx, conversationId, { author: 'agent', body, clientId }, notFound);
 }
 
 /** The conversation, if it exists in this handler's community (SPEC §6 "Sharing": another community's reads as absent). */

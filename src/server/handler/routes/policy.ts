@@ -1,7 +1,8 @@
-import type { IdentityPolicy, PolicyResponse } from '../../../identity/index.js';
+import type { PolicyResponse } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { jsonResponse } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
+import { publicPolicy } from './shared/public-views.js';
 
 /**
  * `GET|HEAD {base}/v1/policy` (src/identity/protocol.ts): the verifier's rules
@@ -28,9 +29,4 @@ export async function policy(ctx: HandlerContext, request: Request): Promise<Res
   };
   const response = jsonResponse(200, answer);
   return request.method === 'HEAD' ? new Response(null, { status: 200, headers: response.headers }) : response;
-}
-
-/** Only the three fields of the contract: a verifier's own object may carry more than the browser should see. */
-export function publicPolicy({ mode, minTokenLifetime, clockTolerance }: IdentityPolicy): IdentityPolicy {
-  return { mode, minTokenLifetime, clockTolerance };
 }

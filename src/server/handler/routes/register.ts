@@ -1,7 +1,7 @@
 import {
   AUTOMATED_UUID_PATTERN,
   capWarnings,
-  type PublicIdentity,
+  isTooFarAhead,
   type RegisterResponse,
   type VerifiedIdentity,
 } from '../../../identity/index.js';
@@ -12,8 +12,8 @@ import { readJsonObject } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
 import { honoured, readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
-import { identityHttpError } from './identity-errors.js';
-import { publicPolicy } from './policy.js';
+import { identityHttpError } from './shared/identity-errors.js';
+import { publicIdentity, publicPolicy } from './shared/public-views.js';
 
 /**
  * SPEC §6 "Who may read a conversation": a verified JWT uuid owns
@@ -120,9 +120,6 @@ async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unkn
   return { ...identity, warnings: capWarnings(identity.warnings) };
 }
 
-/** A signed identity's expiry is believed up to this far ahead; beyond it the verifier's answer is refused. */
-const MAX_SIGNED_LIFETIME_MS = 10 * 365 * 24 * 60 * 60 * 1000;
-
 /**
  * The session's hard expiry (ms) from a signed identity's `expiresAt` (s).
  * A non-finite or absurd value (beyond now + 10 years, e.g. `exp: 1e308` from
@@ -133,21 +130,9 @@ const MAX_SIGNED_LIFETIME_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 function signedExpiry(identity: VerifiedIdentity, now: number): number | undefined {
   if (!identity.signed || identity.expiresAt === undefined) return undefined;
   const ms = Math.round(identity.expiresAt * 1000);
-  if (typeof identity.expiresAt !== 'number' || !Number.isFinite(ms) || ms > now + MAX_SIGNED_LIFETIME_MS) {
+  // The verifier's own bound on time claims (src/identity/time-bounds.ts), on the handler's clock.
+  if (typeof identity.expiresAt !== 'number' || !Number.isFinite(ms) || isTooFarAhead(ms / 1000, now / 1000)) {
     throw new Error(`The verifier returned an unusable expiresAt (${String(identity.expiresAt).slice(0, 40)}): not a time within 10 years.`);
   }
   return ms;
-}
-
-/** What the visitor's own browser may see: no custom fields or extra values (those are for agents). */
-export function publicIdentity(identity: VerifiedIdentity): PublicIdentity {
-  return {
-    uuid: identity.uuid,
-    uuidSource: identity.uuidSource,
-    signed: identity.signed,
-    ...(identity.kid === undefined ? {} : { kid: identity.kid }),
-    ...(identity.expiresAt === undefined ? {} : { expiresAt: identity.expiresAt }),
-    fields: identity.fields ?? {},
-    warnings: identity.warnings ?? [],
-  };
 }

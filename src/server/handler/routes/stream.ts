@@ -5,6 +5,7 @@ import { redact } from '../http/redact.js';
 import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
+import { tooManyStreams } from './shared/streams.js';
 
 /** setTimeout's ceiling (~24.8 days); longer expiries re-arm (SPEC §5 "Timers must survive long lifetimes"). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -21,14 +22,10 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   const address = ctx.clientAddress(request);
   // Checked and registered in one synchronous step below, so concurrent opens cannot overshoot the cap.
   if (ctx.hub.streamsOfSession(record.id) >= ctx.limits.maxStreamsPerSession) {
-    throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxStreamsPerSession} open streams per session; close a tab's stream first.`, {
-      'Retry-After': '5',
-    });
+    throw tooManyStreams(ctx.limits.maxStreamsPerSession, 'streams per session', "; close a tab's stream first");
   }
   if (ctx.hub.streamsOfAddress(address) >= ctx.limits.maxStreamsPerAddress) {
-    throw new HttpError(429, 'ERR_TOO_MANY_STREAMS', `At most ${ctx.limits.maxStreamsPerAddress} open streams per client address.`, {
-      'Retry-After': '5',
-    });
+    throw tooManyStreams(ctx.limits.maxStreamsPerAddress, 'streams per client address');
   }
 
   let lastSent = lastEventId;

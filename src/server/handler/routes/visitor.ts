@@ -1,16 +1,10 @@
-import {
-  CLIENT_ID_PATTERN,
-  isPlainText,
-  MESSAGE_MAX_LENGTH,
-  type ConversationResponse,
-  type PageChangeRequest,
-  type SendMessageResponse,
-} from '../../../identity/index.js';
+import { isPlainText, type ConversationResponse, type PageChangeRequest } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
 import { emptyResponse, HttpError, jsonResponse } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
 import { authenticate } from '../sessions.js';
+import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
 const PAGE_URL_MAX = 2048;
 const PAGE_TITLE_MAX = 512;
@@ -33,11 +27,7 @@ export async function sendMessage(ctx: HandlerContext, request: Request): Promis
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, true);
   const body = readMessageBody(input.body);
-  const result = await ctx.store.appendMessage(record.conversationId, { author: 'visitor', body, clientId, createdAt: ctx.now() });
-  if (!result) throw new HttpError(401, 'ERR_SESSION_INVALID', 'The conversation of this session no longer exists. Register again.');
-  if (result.created) ctx.publish({ type: 'message', conversationId: record.conversationId, message: result.message });
-  const response: SendMessageResponse = { message: result.message };
-  return jsonResponse(result.created ? 201 : 200, response);
+  return postMessage(ctx, record.conversationId, { author: 'visitor', body, clientId }, conversationGone);
 }
 
 /** `POST {base}/v1/page` → 204: the agent sees the visitor's last page. */
@@ -60,27 +50,8 @@ export async function logout(ctx: HandlerContext, request: Request): Promise<Res
   return emptyResponse(204);
 }
 
-export function readClientId(value: unknown, required: boolean): string | undefined {
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || !CLIENT_ID_PATTERN.test(value)) {
-    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'clientId must be 8–64 characters [A-Za-z0-9_-], chosen once per message.');
-  }
-  return value;
-}
-
-/** SPEC §6: text only, 1..MESSAGE_MAX_LENGTH characters after trimming. */
-export function readMessageBody(value: unknown): string {
-  if (typeof value !== 'string') throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be a string of text.');
-  const body = value.trim();
-  if (body.length === 0) throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body is empty.');
-  if (body.length > MESSAGE_MAX_LENGTH) {
-    throw new HttpError(400, 'ERR_MESSAGE_INVALID', `body must be at most ${MESSAGE_MAX_LENGTH} characters, got ${body.length}.`);
-  }
-  // SPEC §6 plain-text rule, the one identity strings follow too; only a message may span lines (tab, LF, CR).
-  if (!isPlainText(body, true)) {
-    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be plain text (no control characters, bidi controls or broken Unicode).');
-  }
-  return body;
+function conversationGone(): HttpError {
+  return new HttpError(401, 'ERR_SESSION_INVALID', 'The conversation of this session no longer exists. Register again.');
 }
 
 function readText(value: unknown, name: string, max: number): string {

@@ -1,4 +1,4 @@
-import type { SignatureBackend, SignatureCheck } from './backend.js';
+import type { SignatureBackend, SignatureCheck } from './types.js';
 
 const encoder = new TextEncoder();
 

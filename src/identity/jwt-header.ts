@@ -1,5 +1,12 @@
-import { IdentityError, type JsonObject } from '../../identity/index.js';
-import type { JwtAlgorithm } from './types.js';
+/**
+ * SPEC §4 step 3, the header checks that need no key: one copy for the
+ * verifier and for the widget's pre-checks (no crypto, no DOM, no `node:*`).
+ */
+import { IdentityError } from './errors.js';
+import type { JsonObject } from './jwt.js';
+
+/** The algorithms chatq verifies: HS256 with a secret, RS256 with an RSA key. */
+export type JwtAlgorithm = 'HS256' | 'RS256';
 
 /** Longer encoded headers are refused: ours carry alg, typ and kid, nothing else is needed. */
 export const MAX_HEADER_LENGTH = 1024;

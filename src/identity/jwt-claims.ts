@@ -1,4 +1,13 @@
-import { IdentityError, normalizeUuid, type IdentityPolicy, type JsonObject } from '../../identity/index.js';
+/**
+ * SPEC §4 step 5, the claim checks that need no key (exp, nbf, iat, uuid):
+ * one copy for the verifier and for the widget's pre-checks (no crypto, no
+ * DOM, no `node:*`).
+ */
+import { IdentityError } from './errors.js';
+import { normalizeUuid } from './fields.js';
+import type { JsonObject } from './jwt.js';
+import { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
+import type { IdentityPolicy } from './types.js';
 
 /** The time claims of a verified token, kept in the cache so that every hit re-checks them. */
 export interface TimeClaims {
@@ -7,23 +16,18 @@ export interface TimeClaims {
   iat: number | undefined;
 }
 
-/**
- * How far ahead of now a time claim may lie: 10 years of 365 days.
- * RFC 7519 allows any NumericDate, but an exp beyond this makes a session that
- * in practice never expires (exp 1e308 verified, and became Infinity
- * downstream), and the usual cause is a signing backend writing milliseconds
- * (Date.now()) where seconds belong, which lands ~55,000 years ahead.
- * Refused as ERR_JWT_MALFORMED (400), like a non-numeric nbf or iat: the token
+/*
+ * How far ahead of now a time claim may lie: MAX_TIME_AHEAD_SECONDS (10 years,
+ * src/identity/time-bounds.ts, the one copy of that rule; why it exists is
+ * written there). Refused as ERR_JWT_MALFORMED (400), like a non-numeric nbf or iat: the token
  * is broken at its source and a fresh one from the same code would be too, so
  * neither ERR_JWT_EXPIRED nor ERR_JWT_EXP_TOO_SOON (401: a fresh token would
  * do), nor ERR_JWT_EXP_MISSING (exp is there). The same bound applies to nbf
  * and iat. The past is never absurd: however far back, an exp has expired
  * (ERR_JWT_EXPIRED) and an nbf or iat constrains nothing.
- * Not above the handler's own backstop for custom verifiers (register.ts,
- * 10 × 365 days from its clock, read after verification), and well above
- * MAX_MIN_TOKEN_LIFETIME (one year), so every allowed policy can be met.
+ * The handler applies the same bound to a custom verifier's expiresAt
+ * (src/server/handler/routes/register.ts).
  */
-export const MAX_TIME_AHEAD = 10 * 365 * 86_400;
 /** The largest |time| a Date can hold, in milliseconds (ECMA-262, "Time Values and Time Range"). */
 const MAX_DATE_MS = 8.64e15;
 
@@ -39,7 +43,7 @@ export function formatDuration(totalSeconds: number): string {
     return plural(Math.floor(s / 3600), 'hour') + (minutes ? ` ${plural(minutes, 'minute')}` : '');
   }
   // Beyond this a day count only reads as noise ("1.1574074074074074e+295 days").
-  if (s > MAX_TIME_AHEAD) return 'more than 10 years';
+  if (s > MAX_TIME_AHEAD_SECONDS) return 'more than 10 years';
   return plural(Math.floor(s / 86400), 'day');
 }
 
@@ -106,7 +110,7 @@ export function checkTimes({ exp, nbf, iat }: TimeClaims, nowSeconds: number, po
       { path: 'payload.exp' },
     );
   }
-  if (exp > nowSeconds + MAX_TIME_AHEAD) throw tooFarAhead('exp', exp);
+  if (isTooFarAhead(exp, nowSeconds)) throw tooFarAhead('exp', exp);
   // Two calls rather than a loop over [name, value] pairs: no arrays built on every verification.
   checkNotInFuture('nbf', nbf, nowSeconds, clockTolerance);
   checkNotInFuture('iat', iat, nowSeconds, clockTolerance);
@@ -114,7 +118,7 @@ export function checkTimes({ exp, nbf, iat }: TimeClaims, nowSeconds: number, po
 
 function checkNotInFuture(name: 'nbf' | 'iat', value: number | undefined, nowSeconds: number, clockTolerance: number): void {
   if (value !== undefined && value > nowSeconds + clockTolerance) {
-    if (value > nowSeconds + MAX_TIME_AHEAD) throw tooFarAhead(name, value);
+    if (isTooFarAhead(value, nowSeconds)) throw tooFarAhead(name, value);
     throw new IdentityError(
       'ERR_JWT_NOT_YET_VALID',
       `The JWT ${name} is ${formatDuration(value - nowSeconds)} in the future; check the signing server's clock (leeway: clockTolerance ${clockTolerance} s).`,
@@ -123,7 +127,7 @@ function checkNotInFuture(name: 'nbf' | 'iat', value: number | undefined, nowSec
   }
 }
 
-/** See MAX_TIME_AHEAD: ERR_JWT_MALFORMED, with the likely cause. */
+/** See MAX_TIME_AHEAD_SECONDS: ERR_JWT_MALFORMED, with the likely cause. */
 function tooFarAhead(name: 'exp' | 'nbf' | 'iat', value: number): IdentityError {
   const consequence = name === 'exp' ? 'the token would in practice never expire' : 'no clock skew explains that';
   return new IdentityError(

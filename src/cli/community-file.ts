@@ -1,0 +1,38 @@
+import { isIdentityError } from '../identity/index.js';
+import { defineCommunity, type Community, type CommunityConfig } from '../server/index.js';
+import { readJson } from './files.js';
+
+export interface CommunityFile {
+  path: string;
+  /** The file's object, `$schema` left out (it is for editors). */
+  config: Record<string, unknown>;
+  community?: Community;
+  problems: { path: string; message: string }[];
+  /** What defineCommunity printed as a warning (e.g. 'accept' is deprecated). */
+  warnings: string[];
+}
+
+/**
+ * Reads a community file and defines it with the server's own
+ * `defineCommunity`, so every rule and message is the verifier's (SPEC §3).
+ */
+export function loadCommunityFile(path: string): CommunityFile {
+  const value = readJson(path, 'community file');
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const config: Record<string, unknown> = isObject ? { ...(value as Record<string, unknown>) } : {};
+  // `$schema` points editors at community.schema.json; it is not a community option.
+  delete config.$schema;
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' ').replace(/^chatq: /, ''));
+  try {
+    const community = defineCommunity((isObject ? config : value) as CommunityConfig);
+    return { path, config, community, problems: [], warnings };
+  } catch (error) {
+    if (!isIdentityError(error)) throw error;
+    const problems = error.problems.length > 0 ? [...error.problems] : [{ path: error.path ?? 'config', message: error.message }];
+    return { path, config, problems, warnings };
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The steps of posting a message that the visitor's and the agent's routes
+ * share (`SendMessageRequest`, `AgentReplyRequest` in src/identity/protocol.ts).
+ */
+import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type Author, type SendMessageResponse } from '../../../../identity/index.js';
+import type { HandlerContext } from '../../context.js';
+import { HttpError, jsonResponse } from '../../http/errors.js';
+
+/** The idempotency key: required from the widget, optional for an agent. */
+export function readClientId(value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || !CLIENT_ID_PATTERN.test(value)) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'clientId must be 8–64 characters [A-Za-z0-9_-], chosen once per message.');
+  }
+  return value;
+}
+
+/** SPEC §6: text only, 1..MESSAGE_MAX_LENGTH characters after trimming. */
+export function readMessageBody(value: unknown): string {
+  if (typeof value !== 'string') throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be a string of text.');
+  const body = value.trim();
+  if (body.length === 0) throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body is empty.');
+  if (body.length > MESSAGE_MAX_LENGTH) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', `body must be at most ${MESSAGE_MAX_LENGTH} characters, got ${body.length}.`);
+  }
+  // SPEC §6 plain-text rule, the one identity strings follow too; only a message may span lines (tab, LF, CR).
+  if (!isPlainText(body, true)) {
+    throw new HttpError(400, 'ERR_MESSAGE_INVALID', 'body must be plain text (no control characters, bidi controls or broken Unicode).');
+  }
+  return body;
+}
+
+/**
+ * Appends a message and, when it is new, publishes it to every open stream of
+ * the conversation on every instance. Idempotent by clientId: a retry answers
+ * 200 with the message already stored, a new one 201. `missing` is what to
+ * throw when the conversation no longer exists (whose fault it is depends on
+ * the route).
+ */
+export async function postMessage(
+  ctx: HandlerContext,
+  conversationId: string,
+  message: { author: Author; body: string; clientId: string | undefined },
+  missing: () => HttpError,
+): Promise<Response> {
+  const result = await ctx.store.appendMessage(conversationId, { ...message, createdAt: ctx.now() });
+  if (!result) throw missing();
+  if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
+  const response: SendMessageResponse = { message: result.message };
+  return jsonResponse(result.created ? 201 : 200, response);
+}

@@ -1,0 +1,303 @@
+/**
+ * SPEC §9 `npx chatq`, driven as a user would: the built dist/cli.js is
+ * spawned with node, and stdout, stderr and the exit status are read. Tokens
+ * come from the independent signer (test/helpers/sign.ts, node:crypto by hand).
+ * Build first: `npx rollup -c`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { b64url, hmacSignature, nowSeconds, signHS256, signRS256, rsaKey } from '../helpers/sign.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const SECRET = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+const HS = { kid: 'hs64', secret: SECRET };
+const rsa = rsaKey('rsa_main');
+const dir = mkdtempSync(join(tmpdir(), 'chatq-cli-'));
+const COMMUNITY = join(dir, 'community.json');
+
+function chatq(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input: input ?? '', encoding: 'utf8', timeout: 20_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function explain(jwt: string, ...more: string[]) {
+  return chatq(['explain', jwt, '--community', COMMUNITY, ...more]);
+}
+
+/** The report's line for one check, with its detail lines. */
+function check(stdout: string, name: string): string {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^  \\d\\. ${name}\\b`).test(line));
+  const end = lines.findIndex((line, index) => index > start && !line.startsWith('       '));
+  return lines.slice(start, end).join('\n');
+}
+
+const payload = (extra: object = {}) => ({ uuid: 'user-42', iat: nowSeconds(), exp: nowSeconds() + 7200, ...extra });
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npx rollup -c` first.');
+  writeFileSync(COMMUNITY, JSON.stringify({ $schema: 'https://example.com/community.schema.json', jwtKeys: [{ id: HS.kid, secret: SECRET }, { id: rsa.kid, publicKey: rsa.publicKeyPem }] }));
+});
+
+describe('explain: a token that verifies', () => {
+  it('passes every check and exits 0', () => {
+    const { status, stdout } = explain(signHS256(payload(), HS));
+    expect(status).toBe(0);
+    for (const name of ['mode', 'shape', 'header', 'signature', 'claims', 'fields']) expect(check(stdout, name)).toMatch(/passed/);
+    expect(stdout).toContain('The token verifies.');
+  });
+
+  it('RS256 too', () => {
+    expect(explain(signRS256(payload(), rsa)).status).toBe(0);
+  });
+
+  it('reads the token from stdin, trailing newline and all', () => {
+    const { status, stdout } = chatq(['explain', '--community', COMMUNITY], `${signHS256(payload(), HS)}\n`);
+    expect(status).toBe(0);
+    expect(stdout).toContain('The token verifies.');
+  });
+});
+
+describe('explain: each diagnosis', () => {
+  it('exp in milliseconds', () => {
+    const { status, stdout } = explain(signHS256(payload({ exp: Date.now() + 7_200_000 }), HS));
+    expect(status).toBe(1);
+    expect(check(stdout, 'claims')).toMatch(/FAILED +ERR_JWT_MALFORMED[\s\S]*likely cause: exp looks like milliseconds[\s\S]*fix: exp counts seconds: Math.floor\(Date.now\(\) \/ 1000\)/);
+  });
+
+  it('a hex-decoded secret', () => {
+    const { status, stdout } = explain(signHS256(payload(), { kid: HS.kid, secret: Buffer.from(SECRET, 'hex') as unknown as string }));
+    expect(status).toBe(1);
+    expect(check(stdout, 'signature')).toMatch(/FAILED +ERR_JWT_SIGNATURE[\s\S]*verifies with the hex-decoded secret[\s\S]*sign with the secret string itself/);
+    // The steps after the signature are still run, on the payload alone.
+    expect(check(stdout, 'claims')).toMatch(/passed/);
+  });
+
+  it('a base64-decoded secret', () => {
+    const { stdout } = explain(signHS256(payload(), { kid: HS.kid, secret: Buffer.from(SECRET, 'base64') as unknown as string }));
+    expect(check(stdout, 'signature')).toMatch(/base64-decoded secret/);
+  });
+
+  it('a trailing newline in the secret file', () => {
+    const { status, stdout } = explain(signHS256(payload(), { kid: HS.kid, secret: `${SECRET}\n` }));
+    expect(status).toBe(1);
+    expect(check(stdout, 'signature')).toMatch(/secret followed by a newline[\s\S]*trim the secret/);
+  });
+
+  it('signed with another key than its kid names', () => {
+    writeFileSync(join(dir, 'two.json'), JSON.stringify({ jwtKeys: [{ id: 'a', secret: '0123456789abcdef01234567' }, { id: 'b', secret: '76543210fedcba9876543210' }] }));
+    const { stdout } = chatq(['explain', signHS256(payload(), { kid: 'a', secret: '76543210fedcba9876543210' }), '--community', join(dir, 'two.json')]);
+    expect(check(stdout, 'signature')).toMatch(/verifies with the secret of key `b`, but its kid says `a`/);
+  });
+
+  it('`sub` set but no uuid', () => {
+    const { status, stdout } = explain(signHS256({ sub: 'user-42', exp: nowSeconds() + 7200 }, HS));
+    expect(status).toBe(1);
+    expect(check(stdout, 'claims')).toMatch(/FAILED +ERR_JWT_UUID_MISSING[\s\S]*likely cause: `sub` is set; chatq reads `uuid`/);
+  });
+
+  it('a kid differing only in case', () => {
+    const { status, stdout } = explain(signHS256(payload(), { kid: 'HS64', secret: SECRET }));
+    expect(status).toBe(1);
+    expect(check(stdout, 'header')).toMatch(/FAILED +ERR_JWT_KID_UNKNOWN[\s\S]*kid is case-sensitive: did you mean `hs64`\?/);
+  });
+
+  it('a missing kid', () => {
+    const input = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload())}`;
+    const { stdout } = explain(`${input}.${hmacSignature(input, SECRET)}`);
+    expect(check(stdout, 'header')).toMatch(/ERR_JWT_KID_MISSING[\s\S]*add kid to the header/);
+  });
+
+  it('a lifetime under the minimum', () => {
+    const { status, stdout } = explain(signHS256(payload({ exp: nowSeconds() + 50 * 60 + 30 }), HS));
+    expect(status).toBe(1);
+    expect(check(stdout, 'claims')).toMatch(/ERR_JWT_EXP_TOO_SOON[\s\S]*this token has 50 minutes left; the community asks for 60/);
+  });
+
+  it('iat a few seconds in the future', () => {
+    const { status, stdout } = explain(signHS256(payload({ iat: nowSeconds() + 40 }), HS));
+    expect(status).toBe(1);
+    expect(check(stdout, 'claims')).toMatch(/ERR_JWT_NOT_YET_VALID[\s\S]*iat is (39|40) seconds in the future: the signing server's clock runs ahead/);
+  });
+
+  it('a field of the wrong type, and a field name in the wrong case', () => {
+    const { status, stdout } = explain(signHS256(payload({ email: 42, firstName: 'Ada' }), HS));
+    expect(status).toBe(1);
+    expect(check(stdout, 'fields')).toMatch(/ERR_IDENTITY_INVALID[\s\S]*payload.email[\s\S]*`firstName` is not read: the field is `firstname`/);
+  });
+
+  it('every problem at once: the kid\'s case, then the signature with the key it meant, each claim', () => {
+    const jwt = signHS256({ sub: 'user-42', iat: nowSeconds(), exp: nowSeconds() + 50 * 60 + 30 }, { kid: 'HS64', secret: Buffer.from(SECRET, 'hex') as unknown as string });
+    const { status, stdout } = explain(jwt, '--json');
+    expect(status).toBe(1);
+    const checks = JSON.parse(stdout).checks.map((c: { name: string; status: string; code?: string }) => `${c.name}:${c.status}:${c.code ?? ''}`);
+    expect(checks).toEqual([
+      'mode:passed:', 'shape:passed:', 'header:failed:ERR_JWT_KID_UNKNOWN', 'signature:failed:ERR_JWT_SIGNATURE',
+      'claims:failed:ERR_JWT_EXP_TOO_SOON', 'claims:failed:ERR_JWT_UUID_MISSING', 'fields:passed:',
+    ]);
+    expect(stdout).toMatch(/hex-decoded secret/);
+  });
+
+  it('a damaged token: Bearer prefix, standard base64', () => {
+    const jwt = signHS256(payload(), HS);
+    const bearer = explain(`Bearer ${jwt}`);
+    expect(bearer.status).toBe(1);
+    expect(check(bearer.stdout, 'shape')).toMatch(/ERR_JWT_MALFORMED[\s\S]*starts with "Bearer "/);
+    expect(check(explain(`${jwt}==`).stdout, 'shape')).toMatch(/standard base64/);
+  });
+});
+
+describe('explain without --community', () => {
+  it('checks what needs no key, says the signature was not checked, exits 3', () => {
+    const { status, stdout } = chatq(['explain', signHS256(payload(), { kid: 'anything', secret: 'x' })]);
+    expect(status).toBe(3);
+    expect(check(stdout, 'signature')).toMatch(/skipped +not checked: give --community/);
+    expect(check(stdout, 'claims')).toMatch(/passed/);
+    expect(stdout).toContain('the signature was not checked');
+  });
+
+  it('still finds what needs no key', () => {
+    const { status, stdout } = chatq(['explain', signHS256({ sub: 'u', exp: Date.now() }, HS)]);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/exp looks like milliseconds/);
+  });
+});
+
+describe('explain --json', () => {
+  it('has the verdict, the decoded token and every check in order', () => {
+    const { status, stdout } = explain(signHS256(payload({ exp: nowSeconds() + 600 }), { kid: 'HS64', secret: SECRET }), '--json');
+    expect(status).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ verdict: 'refused', community: { id: 'default' }, header: { kid: 'HS64' }, payload: { uuid: 'user-42' } });
+    expect(report.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'mode:passed', 'shape:passed', 'header:failed', 'signature:passed', 'claims:failed', 'fields:passed',
+    ]);
+    expect(report.checks[2]).toMatchObject({ step: 3, code: 'ERR_JWT_KID_UNKNOWN', path: 'header.kid', causes: [{ cause: expect.stringContaining('hs64') }] });
+    expect(report.checks[4]).toMatchObject({ code: 'ERR_JWT_EXP_TOO_SOON', causes: [{ cause: expect.stringMatching(/9 minutes left/), fix: expect.any(String) }] });
+  });
+});
+
+describe('check', () => {
+  it('a valid file: exit 0', () => {
+    const { status, stdout } = chatq(['check', COMMUNITY]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/valid\. .*keys hs64 \(HS256\), rsa_main \(RS256 2048 bit\)/);
+  });
+
+  it('every problem with its path: exit 1, and --json', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ signedIdentities: 'maybe', jwtKeys: [{ id: 'A', secret: 'abc' }], clockTolerance: 900, extra: 1 }));
+    const { status, stdout } = chatq(['check', bad]);
+    expect(status).toBe(1);
+    for (const path of ['signedIdentities', 'jwtKeys[0].id', 'jwtKeys[0].secret', 'clockTolerance', 'extra']) expect(stdout).toContain(`  ${path}: `);
+    const json = JSON.parse(chatq(['check', bad, '--json']).stdout);
+    expect(json).toMatchObject({ valid: false, community: null });
+    expect(json.problems.map((p: { path: string }) => p.path)).toEqual(expect.arrayContaining(['jwtKeys[0].secret', 'clockTolerance']));
+  });
+
+  it('a file that is not JSON, or missing: a message, exit 1, no stack', () => {
+    writeFileSync(join(dir, 'broken.json'), '{ "jwtKeys": [ }');
+    for (const file of [join(dir, 'broken.json'), join(dir, 'nope.json')]) {
+      const { status, stderr } = chatq(['check', file]);
+      expect(status).toBe(1);
+      expect(stderr).toMatch(/^chatq check: (the community file .* is not valid JSON|cannot read the community file .*: no such file)/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('keygen and sign: a round trip', () => {
+  it('hs256: the entry checks, the signed token verifies', () => {
+    const keygen = JSON.parse(chatq(['keygen', 'hs256', '--kid', 'fresh', '--json']).stdout);
+    expect(keygen.secret).toMatch(/^[0-9a-f]{64}$/);
+    const file = join(dir, 'fresh.json');
+    writeFileSync(file, JSON.stringify({ jwtKeys: [keygen.entry] }));
+    expect(chatq(['check', file]).status).toBe(0);
+    const signed = chatq(['sign', '--kid', 'fresh', '--secret', keygen.secret, '--uuid', '42', '--lifetime', '90m', '--claims', '{"email":"a@example.com"}']);
+    expect(signed.status).toBe(0);
+    const result = chatq(['explain', signed.stdout.trim(), '--community', file]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('"email":"a@example.com"');
+  });
+
+  it('rs256: the private key signs, the public JWK entry verifies', () => {
+    const keygen = JSON.parse(chatq(['keygen', 'rs256', '--json']).stdout);
+    expect(keygen.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const file = join(dir, 'rsa.json');
+    const keyFile = join(dir, 'private.pem');
+    writeFileSync(file, JSON.stringify({ jwtKeys: [keygen.entry] }));
+    writeFileSync(keyFile, keygen.privateKeyPem);
+    const signed = chatq(['sign', '--kid', keygen.kid, '--key', keyFile, '--uuid', 'u1']);
+    expect(signed.status).toBe(0);
+    expect(chatq(['explain', signed.stdout.trim(), '--community', file]).status).toBe(0);
+  });
+
+  it('human output names where each half goes', () => {
+    expect(chatq(['keygen', 'hs256']).stdout).toMatch(/Add to your community file's jwtKeys:\n {2}\{"id":"site_\d{4}","secret":"[0-9a-f]{64}"\}/);
+    expect(chatq(['keygen', 'rs256', '--kid', 'r']).stdout).toMatch(/Private key: keep it in your backend only[\s\S]*BEGIN PRIVATE KEY/);
+  });
+
+  it('sign refuses what the community would refuse, with the code', () => {
+    const short = chatq(['sign', '--kid', 'hs64', '--secret', SECRET, '--uuid', 'u', '--lifetime', '50m']);
+    expect(short.status).toBe(1);
+    expect(short.stderr).toMatch(/^chatq sign: ERR_JWT_EXP_TOO_SOON: /);
+    expect(chatq(['sign', '--kid', 'hs64', '--secret', SECRET, '--uuid', 'u', '--lifetime', '50m', '--min-lifetime', '1800']).status).toBe(0);
+  });
+});
+
+describe('--help and bad arguments', () => {
+  it('--help for chatq and each command', () => {
+    const top = chatq(['--help']);
+    expect(top.status).toBe(0);
+    for (const name of ['keygen', 'sign', 'explain', 'check']) {
+      expect(top.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+      const help = chatq([name, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: chatq ${name}`));
+    }
+  });
+
+  it('bad arguments: a message and the usage hint, exit 2, never a stack trace', () => {
+    const cases: string[][] = [
+      ['frobnicate'],
+      ['keygen'],
+      ['keygen', 'es256'],
+      ['keygen', 'hs256', '--kid', 'Bad Kid'],
+      ['sign', '--kid', 'k', '--uuid', 'u'],
+      ['sign', '--kid', 'k', '--secret', 'nothex', '--uuid', 'u'],
+      ['sign', '--kid', 'k', '--secret', SECRET, '--uuid', 'u', '--claims', '{oops'],
+      ['sign', '--kid', 'k', '--secret', SECRET, '--uuid', 'u', '--lifetime', 'soon'],
+      ['sign', '--kid', 'k', '--secret', SECRET],
+      ['explain', '--unknown'],
+      ['explain', 'a', 'b'],
+      ['explain', '--community'],
+      ['check'],
+    ];
+    for (const args of cases) {
+      const { status, stderr } = chatq(args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toMatch(/^chatq/);
+      expect(stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('explain with no token on stdin', () => {
+    const { status, stderr } = chatq(['explain'], '');
+    expect(status).toBe(2);
+    expect(stderr).toContain('give the token as an argument or on stdin');
+  });
+
+  it('a missing key file or an invalid community file: a message, exit 1', () => {
+    const key = chatq(['sign', '--kid', 'k', '--key', join(dir, 'none.pem'), '--uuid', 'u']);
+    expect(key.status).toBe(1);
+    expect(key.stderr).toMatch(/cannot read the key file/);
+    writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ jwtKeys: [{ id: 'x', secret: 'short' }] }));
+    const community = chatq(['explain', 'a.b.c', '--community', join(dir, 'invalid.json')]);
+    expect(community.status).toBe(1);
+    expect(community.stderr).toMatch(/jwtKeys\[0\]\.secret: must be 24 characters/);
+  });
+});
