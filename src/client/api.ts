@@ -45,7 +45,7 @@ export function authHeaders(session: string | undefined, json: boolean): Record<
 /** Turns an error response into an ApiError with the server's code and message. */
 export async function toApiError(response: Response): Promise<ApiError> {
   let code: ErrorCode = 'ERR_BAD_REQUEST';
-  let message = `The chat server answered ${response.status}.`;
+  let message = `HTTP ${response.status}`;
   try {
     const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
     if (typeof body.error?.code === 'string') code = body.error.code as ErrorCode;
@@ -116,14 +116,14 @@ export class Api {
         keepalive: method === 'DELETE',
       });
     } catch {
-      throw new ApiError(0, 'ERR_NETWORK', 'The chat server could not be reached.');
+      throw new ApiError(0, 'ERR_NETWORK', 'Server unreachable.');
     }
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
     try {
       return (await response.json()) as T;
     } catch {
-      throw new ApiError(response.status, 'ERR_BAD_REQUEST', 'The chat server sent an unreadable answer.');
+      throw new ApiError(response.status, 'ERR_BAD_REQUEST', 'Bad JSON.');
     }
   }
 }

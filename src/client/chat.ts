@@ -4,17 +4,36 @@ import { Conversation, type Entry } from './conversation.js';
 import type { Emitter } from './events.js';
 import type { Strings } from './i18n.js';
 import { randomId } from './ids.js';
+import type { Supersession } from './session/supersession.js';
 import { openStream } from './stream.js';
 import type { TabSync } from './tabs.js';
 import type { MessengerEvents, MessengerMessage } from './types.js';
-import type { ChatqMessengerElement } from './ui/element.js';
+
+/**
+ * What the conversation needs of a screen. `<chatq-messenger>` is one; the
+ * conversation imports no UI module, only the messenger knows both.
+ */
+export interface ChatView {
+  readonly isOpen: boolean;
+  /** The composer's text. */
+  draft: string;
+  renderEntry(entry: Entry): void;
+  removeEntry(key: string): void;
+  setBusy(busy: boolean): void;
+  setUnread(count: number): void;
+  showNotice(kind: 'rate-limited' | 'offline', text: string): void;
+  hideNotice(kind: 'rate-limited' | 'offline'): void;
+  blockSending(reason: 'rate', blocked: boolean): void;
+}
 
 export interface ChatDeps {
   api: Api;
-  view: ChatqMessengerElement;
+  view: ChatView;
   events: Emitter<MessengerEvents>;
   strings: Strings;
   tabs: TabSync;
+  /** The visitor's supersession token: a logout or user switch drops every answer still on its way. */
+  epoch: Supersession;
   /** Server clock, for the time of pending messages. */
   now(): number;
   /** The server said the session lapsed (401 ERR_SESSION_EXPIRED or the stream's event). */
@@ -43,8 +62,6 @@ export class Chat {
   #unread = 0;
   #pagePending = false;
   #rateTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped on detach, so answers for a forgotten session are dropped. */
-  #generation = 0;
 
   readonly #deps: ChatDeps;
 
@@ -65,10 +82,11 @@ export class Chat {
     } else if (sessionChanged || !this.#closeStream) this.#startStream();
   }
 
-  /** Forgets the session and everything shown (logout, user switch). */
+  /** Forgets the session and everything shown, the draft too (logout, user switch). */
   detach(): void {
     const { view } = this.#deps;
     this.#reset();
+    view.draft = '';
     // A 429 was this visitor's: the next one starts unblocked.
     clearTimeout(this.#rateTimer);
     view.hideNotice('rate-limited');
@@ -127,20 +145,29 @@ export class Chat {
     if (this.session) this.#deps.api.page(this.session, { url: location.origin + location.pathname, title: document.title }).catch(() => {});
   }
 
+  /**
+   * Whether work started now still belongs to what is shown: the visitor's
+   * token (logout, user switch, destroy) and the same conversation.
+   */
+  #current(): () => boolean {
+    const ticket = this.#deps.epoch.ticket();
+    const conversationId = this.conversationId;
+    return () => ticket() && conversationId === this.conversationId;
+  }
+
   #reset(keepLocal = false): void {
-    this.#generation++;
     this.stopStream();
     for (const entry of this.conversation.clear(keepLocal)) this.#deps.view.removeEntry(entry.key);
     this.#engaged = false;
   }
 
   async #loadHistory(): Promise<void> {
-    const generation = this.#generation;
+    const current = this.#current();
     const { view } = this.#deps;
     view.setBusy(true);
     try {
       const { messages } = await this.#deps.api.conversation(this.session!);
-      if (generation !== this.#generation) return;
+      if (!current()) return;
       for (const message of messages) view.renderEntry(this.conversation.upsert(message).entry);
       this.#engaged = messages.some((m) => m.author === 'visitor');
     } catch {
@@ -148,25 +175,25 @@ export class Chat {
     } finally {
       view.setBusy(false);
     }
-    if (generation === this.#generation) this.#startStream();
+    if (current()) this.#startStream();
   }
 
   #startStream(): void {
     this.stopStream();
     const deps = this.#deps;
-    const generation = this.#generation;
+    const current = this.#current();
     this.#closeStream = openStream({
       api: deps.api,
       session: this.session!,
       lastEventId: () => (this.conversation.lastSeq ? String(this.conversation.lastSeq) : ''),
       onEvent: (event: StreamEvent) => {
-        if (generation !== this.#generation) return;
+        if (!current()) return;
         if (event.type === 'message') this.receive(event.message);
         else if (event.type === 'session_expired') deps.onExpired();
         else deps.onSessionLost('session_ended');
       },
       onFatal: (error) => {
-        if (generation !== this.#generation) return;
+        if (!current()) return;
         this.#closeStream = undefined;
         if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
         else deps.onSessionLost(error.code);
@@ -180,10 +207,10 @@ export class Chat {
 
   async #deliver(entry: Entry): Promise<void> {
     const deps = this.#deps;
-    const generation = this.#generation;
+    const current = this.#current();
     try {
       const { message } = await deps.api.send(this.session!, { clientId: entry.clientId!, body: entry.body });
-      if (generation !== this.#generation) return;
+      if (!current()) return;
       const { entry: sent } = this.conversation.upsert(message);
       deps.view.renderEntry(sent);
       deps.events.emit('message_sent', { message: publicMessage(sent) });
@@ -193,7 +220,7 @@ export class Chat {
       }
       deps.tabs.post({ type: 'message', conversationId: this.conversationId!, message });
     } catch (error) {
-      if (generation !== this.#generation) return;
+      if (!current()) return;
       const status = error instanceof ApiError ? error : undefined;
       if (status?.status === 429 || status?.code === 'ERR_SESSION_EXPIRED') {
         // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).

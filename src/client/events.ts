@@ -15,7 +15,7 @@ export class Emitter<Events extends { [K in keyof Events]: object }> {
       try {
         fn(payload);
       } catch (error) {
-        console.error(`chatq: a "${String(name)}" event listener threw`, error);
+        console.error(`chatq: ${name as string} listener threw`, error);
       }
     }
   }

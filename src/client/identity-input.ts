@@ -21,7 +21,7 @@ export function readIdentityInput(input: unknown): IdentityInput {
     }
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { code: 'ERR_IDENTITY_INVALID', message: 'setIdentity takes a JWT string or an identity object.' };
+    return { code: 'ERR_IDENTITY_INVALID', message: 'setIdentity takes a JWT or an object.' };
   }
   // Field rules (SPEC §2) are the server's to apply; it answers ERR_IDENTITY_INVALID with the details.
   return { request: { identity: input as IdentityData }, uuid: claimedUuid((input as IdentityData).uuid) };

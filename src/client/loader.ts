@@ -22,7 +22,7 @@ const LOADED = Symbol.for('chatq.loaded');
     if (queued && (queued as Record<symbol, unknown>)[LOADED]) return;
     const server = scriptBase();
     if (!server) {
-      console.error('chatq: no loader.js URL; load chatq with <script async src=".../loader.js">.');
+      console.error('chatq: no loader.js URL.');
       return;
     }
     const queue = drainQueue(createMessenger({ server }), queued);

@@ -12,7 +12,7 @@ export function mountElement(view: HTMLElement, config: MessengerConfiguration &
       parent = document.getElementById(config.parentNodeId);
       if (!parent) {
         if (document.readyState === 'loading') return void document.addEventListener('DOMContentLoaded', place, { once: true });
-        console.error(`chatq: no element with id "${config.parentNodeId}"; the chat floats instead.`);
+        console.error(`chatq: no #${config.parentNodeId}`);
       }
     }
     view.toggleAttribute('embedded', !!parent);

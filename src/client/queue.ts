@@ -30,16 +30,16 @@ type Handler = (messenger: Messenger, args: unknown[]) => string | undefined;
 
 const COMMANDS: Record<string, Handler> = {
   _setIdentity(m, [data]) {
-    if (!isObject(data) && typeof data !== 'string') return 'takes an object of identity fields';
+    if (!isObject(data) && typeof data !== 'string') return 'takes an object';
     void m.setIdentity(data);
   },
   _setSignedIdentity(m, [jwt]) {
-    if (typeof jwt !== 'string') return 'takes the JWT string your backend signed';
+    if (typeof jwt !== 'string') return 'takes the JWT string';
     void m.setSignedIdentity(jwt);
   },
   _onEvent(m, [name, fn]) {
     if (!EVENT_NAMES.includes(name as MessengerEventName)) return `takes an event name, one of ${EVENT_NAMES.join(', ')}`;
-    if (typeof fn !== 'function') return 'takes a function as its second argument';
+    if (typeof fn !== 'function') return 'takes a function';
     m.on(name as MessengerEventName, fn as () => void);
   },
   _addMessage(m, [message]) {
@@ -53,7 +53,7 @@ const COMMANDS: Record<string, Handler> = {
     m.clearIdentity();
   },
   _setConfiguration(m, [configuration]) {
-    if (!isObject(configuration)) return 'takes an object of options';
+    if (!isObject(configuration)) return 'takes an object';
     for (const [key, value] of Object.entries(configuration)) {
       // Own keys only: `constructor` and the like are not options.
       const expected = Object.hasOwn(CONFIGURATION_TYPES, key) && CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
@@ -66,7 +66,7 @@ const COMMANDS: Record<string, Handler> = {
   },
   _addTranslations(m, [translations]) {
     if (!isObject(translations) || !Object.values(translations).every(isObject)) {
-      return 'takes { en: { key: "text" }, fr: { … } }';
+      return 'takes { en: { key: "text" } }';
     }
     m.addTranslations(translations as Record<string, Record<string, string>>);
   },
@@ -106,7 +106,7 @@ export interface CommandQueue {
  */
 export function drainQueue(messenger: Messenger, queued: unknown): CommandQueue {
   if (Array.isArray(queued)) for (let i = 0; i < queued.length; i++) runCommand(messenger, queued[i]);
-  else if (queued !== undefined) console.error('chatq: window._chatq must be an array of commands.');
+  else if (queued !== undefined) console.error('chatq: _chatq must be an array.');
   return {
     push(...commands) {
       for (const command of commands) runCommand(messenger, command);

@@ -3,8 +3,7 @@ import type { ChatMessage } from '../identity/index.js';
 /** What the tabs of one site tell each other (SPEC §5: several tabs agree). */
 export type TabMessage =
   | { type: 'message'; conversationId: string; message: ChatMessage }
-  | { type: 'logout'; automatedUuid: string }
-  | { type: 'switch'; automatedUuid: string; uuid: string };
+  | { type: 'logout' | 'switch'; automatedUuid: string; uuid: string };
 
 export interface TabSync {
   post(message: TabMessage): void;

@@ -1,7 +1,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import { importJWK, importPKCS8, type CryptoKey as JoseKey, type KeyObject } from 'jose';
 import { encodeBase64url } from '../identity/index.js';
-import { builtin } from './runtime.js';
+import { builtin } from '../server/runtime/builtin.js';
 
 /** What jose signs with: a WebCrypto key, or a node:crypto KeyObject where the runtime has one. */
 export type SigningKey = JoseKey | KeyObject;
