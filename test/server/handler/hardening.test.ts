@@ -10,7 +10,7 @@ import type { VerifiedIdentity } from '../../../src/identity/index.js';
 import { createMemoryEngine } from '../../../src/server/engine/index.js';
 import { createMemoryStore, createMessagingHandler, createVerifier, defineCommunity, type ConversationStore, type MessagingHandler } from '../../../src/server/index.js';
 import { HS_KEY, nowSeconds, signHS256 } from '../../helpers/sign.js';
-import { agentReq, automatedUuid, fakeJwt, HOST_ORIGIN, json, register, req, send, SseReader, useHandlers, verifierDouble } from './helpers.js';
+import { agentReq, automatedUuid, fakeJwt, HOST_ORIGIN, json, makeHandler, register, req, send, SseReader, useHandlers, verifierDouble } from './helpers.js';
 
 const handlerFor = useHandlers();
 
@@ -395,5 +395,30 @@ describe('log redaction runs in linear time (SPEC §3: no input may stall the pr
     const out = redact('a'.repeat(100_000));
     expect(performance.now() - started).toBeLessThan(200);
     expect(out.length).toBeLessThanOrEqual(500);
+  });
+});
+
+describe('allowedOrigins: subdomain wildcards and an empty list (issue 10 item 4)', () => {
+  const preflight = (handler: ReturnType<typeof makeHandler>, origin: string) =>
+    handler(new Request('https://chat.test/v1/identity', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } }));
+
+  it('https://*.example.com admits every subdomain with that scheme and port, and nothing else', async () => {
+    const handler = makeHandler({ allowedOrigins: ['https://*.example.com', 'https://other.test'] });
+    for (const origin of ['https://shop.example.com', 'https://eu.shop.example.com', 'https://other.test']) {
+      const response = await preflight(handler, origin);
+      expect(response.status, origin).toBe(204);
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
+    }
+    for (const origin of ['https://example.com', 'http://shop.example.com', 'https://evil-example.com', 'https://shop.example.com.evil.test', 'https://shop.example.com:8443', 'https://.example.com', 'null']) {
+      expect((await preflight(handler, origin)).status, origin).toBe(403);
+    }
+    handler.close();
+  });
+
+  it('a "*" anywhere else, and an empty list, are refused at creation with what to write', () => {
+    for (const entry of ['https://shop.*.com', '*.example.com', 'https://*', 'https://*example.com']) {
+      expect(() => makeHandler({ allowedOrigins: [entry] }), entry).toThrow(/https:\/\/\*\.example\.com/);
+    }
+    expect(() => makeHandler({ allowedOrigins: [] })).toThrow(/allowedOrigins is empty/);
   });
 });

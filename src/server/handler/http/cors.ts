@@ -22,12 +22,25 @@ export interface CorsPolicy {
  * and behind a TLS-terminating proxy its scheme is wrong anyway).
  */
 export function createCorsPolicy(allowedOrigins: readonly string[] | '*', publicOrigin?: string): CorsPolicy {
-  const allowed = allowedOrigins === '*' ? undefined : new Set(allowedOrigins.map(normalizeOrigin));
+  if (allowedOrigins !== '*' && allowedOrigins.length === 0 && publicOrigin === undefined) {
+    throw new TypeError(
+      "allowedOrigins is empty, so no site could use the chat: list your host sites' origins, e.g. ['https://shop.example.com'] ('*' only for a demo), or set publicOrigin for a handler only its own pages use.",
+    );
+  }
+  const exact = new Set<string>();
+  const wildcards: { prefix: string; suffix: string }[] = [];
+  for (const entry of allowedOrigins === '*' ? [] : allowedOrigins) {
+    const wildcard = readWildcard(entry);
+    if (wildcard) wildcards.push(wildcard);
+    else exact.add(normalizeOrigin(entry));
+  }
+  const matches = (origin: string): boolean =>
+    exact.has(origin) || wildcards.some(({ prefix, suffix }) => origin.startsWith(prefix) && origin.endsWith(suffix) && isSubdomainLabelRun(origin.slice(prefix.length, -suffix.length)));
   return {
     check(request) {
       const origin = request.headers.get('Origin');
       if (origin === null) return { origin: undefined, allowed: true };
-      const ok = allowed === undefined || allowed.has(origin) || origin === publicOrigin;
+      const ok = allowedOrigins === '*' || matches(origin) || origin === publicOrigin;
       return { origin: ok ? origin : undefined, allowed: ok };
     },
   };
@@ -54,6 +67,29 @@ function normalizeOrigin(origin: string): string {
     );
   }
   return url.origin;
+}
+
+/**
+ * `https://*.example.com` (shops on many subdomains): any subdomain, at any depth, of that domain, with
+ * that scheme and port — never the domain itself, never another domain that merely ends the same way.
+ * A `*` anywhere else is refused: it would be read as a literal host name and match nothing.
+ */
+function readWildcard(entry: unknown): { prefix: string; suffix: string } | undefined {
+  if (typeof entry !== 'string' || !entry.includes('*')) return undefined;
+  const match = /^(https?):\/\/\*\.([a-z0-9-]+(?:\.[a-z0-9-]+)+)(:\d{1,5})?\/?$/i.exec(entry);
+  if (!match) {
+    throw new TypeError(
+      `allowedOrigins: ${JSON.stringify(entry.slice(0, 200))} has a "*" where chatq cannot use one; write a subdomain wildcard as https://*.example.com, or list each origin.`,
+    );
+  }
+  const base = normalizeOrigin(`${match[1]}://${match[2]}${match[3] ?? ''}`);
+  const url = new URL(base);
+  return { prefix: `${url.protocol}//`, suffix: `.${url.host}` };
+}
+
+/** `shop` or `eu.shop`: DNS labels, as a browser's Origin carries them (lower case). */
+function isSubdomainLabelRun(text: string): boolean {
+  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text);
 }
 
 /** Adds the CORS answer to any response (errors included, so the widget can read their codes). */
