@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { rawResponseParts, type RawResponseParts } from '../http/raw-response.js';
+import { isStreamedBody, rawResponseParts, type ByteSink, type RawResponseParts, type StreamedBody } from '../http/raw-response.js';
 import { concatBytes } from '../http/bytes.js';
 
 type NodeHeaders = Record<string, string | string[]>;
@@ -7,7 +7,7 @@ type NodeHeaders = Record<string, string | string[]>;
 /**
  * Writes the handler's Response to `res`. A raw response (the handler's own
  * JSON answers, http/raw-response.ts) goes out in one write with no web
- * stream involved; any other Response is read through its body: whole for a
+ * stream involved, a raw event stream event by event; any other Response is read through its body: whole for a
  * short answer, chunk by chunk for an event stream (SSE is never buffered).
  */
 export async function writeResponse(response: Response, res: ServerResponse, abandoned: boolean, head: boolean): Promise<void> {
@@ -45,12 +45,54 @@ function writeRaw(parts: RawResponseParts, res: ServerResponse, abandoned: boole
   if (parts.body === null || head) {
     res.writeHead(parts.status, headers);
     res.end();
+    if (isStreamedBody(parts.body)) parts.body.gone();
     return;
   }
+  if (isStreamedBody(parts.body)) return streamRaw(parts.status, headers, parts.body, res);
   headers['content-length'] = String(typeof parts.body === 'string' ? Buffer.byteLength(parts.body) : parts.body.byteLength);
   // writeHead + end(body) leave in one segment (no Nagle stall, see above).
   res.writeHead(parts.status, headers);
   res.end(parts.body);
+}
+
+/** An event stream written as it is produced: headers at once, then each event straight to the socket. */
+function streamRaw(status: number, headers: NodeHeaders, body: StreamedBody, res: ServerResponse): void {
+  res.writeHead(status, headers);
+  res.socket?.setNoDelay(true);
+  res.flushHeaders();
+  body.attach(new SocketSink(res));
+  res.on('drain', () => body.drained());
+  res.once('close', () => body.gone());
+  if (res.destroyed) body.gone();
+}
+
+class SocketSink implements ByteSink {
+  readonly #res: ServerResponse;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  write(bytes: Uint8Array): void {
+    this.#res.write(bytes);
+  }
+
+  /**
+   * Counted only once `res.write` has said "wait" (past the socket's 16 KB
+   * high-water mark): 'drain' comes only then, and a producer waiting in
+   * `room()` for fewer bytes would otherwise wait for an event that never comes.
+   */
+  get queuedBytes(): number {
+    return this.#res.writableNeedDrain ? this.#res.writableLength : 0;
+  }
+
+  abort(): void {
+    this.#res.destroy();
+  }
+
+  end(): void {
+    this.#res.end();
+  }
 }
 
 /**

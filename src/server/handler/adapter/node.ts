@@ -52,9 +52,10 @@ const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  * the IncomingMessage only when read (node-request.ts). The body is read only
  * when the handler asks for it, after its rate limits, and must arrive within
  * `bodyTimeoutMs` (node-body.ts); the handler's own JSON answers
- * are written in one piece, any other Response streams back chunk by chunk
- * (SSE is never buffered), and a client that disconnects aborts the Request's
- * signal so its stream slot is freed.
+ * are written in one piece, its event streams straight to the socket (SSE is
+ * never buffered), any other Response streams back chunk by chunk, and a
+ * client that disconnects ends its stream (and aborts the Request's signal)
+ * so its stream slot is freed.
  *
  * The path is the full request path (Express's `originalUrl`), so `basePath`
  * is where the handler is mounted. As middleware (a `next` is given), requests

@@ -1,7 +1,7 @@
 import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
-import { openSse } from '../live/sse.js';
+import { openSseFor } from '../live/sse.js';
 import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './shared/agent.js';
 import { tooManyStreams } from './shared/streams.js';
 
@@ -34,8 +34,7 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
   let pendingMessages = 0;
   let flushing = false;
   let unregister = (): void => {};
-  const { response, channel } = openSse({
-    signal: request.signal,
+  const { response, channel } = openSseFor(request, {
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
     onClose: () => unregister(),

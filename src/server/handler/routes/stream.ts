@@ -3,7 +3,7 @@ import type { HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { redact } from '../http/redact.js';
 import type { VisitorStream } from '../live/hub.js';
-import { openSse, type SseChannel } from '../live/sse.js';
+import { openSseFor, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
 
@@ -41,8 +41,7 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let unregister = (): void => {};
 
-  const { response, channel } = openSse({
-    signal: request.signal,
+  const { response, channel } = openSseFor(request, {
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
     // The session may have been revoked, evicted or have lapsed since the stream opened. And the bus
