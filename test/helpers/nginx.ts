@@ -19,8 +19,9 @@ import {
   LOOPBACK,
   fileTail,
   findBinary,
-  freePort,
   hardKill,
+  launchOnFreePort,
+  PortInUse,
   makeTempDir,
   portAccepts,
   removeTempDir,
@@ -54,9 +55,7 @@ export interface NginxInstance {
 }
 
 const READY_TIMEOUT_MS = 10_000;
-const PORT_ATTEMPTS = 5;
 
-class PortInUse extends Error {}
 
 /** The whole nginx.conf. Exported so a test can show what it ran against. */
 export function nginxConfig(dir: string, port: number, options: NginxOptions): string {
@@ -145,30 +144,15 @@ export async function startNginx(options: NginxOptions): Promise<NginxInstance> 
   if (options.upstreams.length === 0) throw new Error('startNginx: at least one upstream port is needed');
   const bin = findBinary('nginx', 'nginx');
   const dir = await makeTempDir('chatq-nginx-');
-  let port = 0;
-  let proc: Spawned | undefined;
-  try {
-    // mkdtemp makes the dir 0700. Started as root, nginx runs its workers as `nobody`,
-    // which then cannot reach the temp paths inside it: every request body over
-    // client_body_buffer_size (16k) and every response spooled to disk would fail
-    // with "open() … failed (13: Permission denied)" and a 500.
-    await chmod(dir, 0o755);
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      await writeFile(join(dir, 'nginx.conf'), nginxConfig(dir, port, options));
-      try {
-        proc = await launch(bin, dir, port);
-        break;
-      } catch (err) {
-        if (err instanceof PortInUse && attempt < PORT_ATTEMPTS) continue;
-        throw err;
-      }
-    }
-  } catch (err) {
-    await removeTempDir(dir);
-    throw err;
-  }
-  const running = proc;
+  // mkdtemp makes the dir 0700. Started as root, nginx runs its workers as `nobody`,
+  // which then cannot reach the temp paths inside it: every request body over
+  // client_body_buffer_size (16k) and every response spooled to disk would fail
+  // with "open() … failed (13: Permission denied)" and a 500.
+  await chmod(dir, 0o755);
+  const { port, started: running } = await launchOnFreePort(dir, async (port) => {
+    await writeFile(join(dir, 'nginx.conf'), nginxConfig(dir, port, options));
+    return launch(bin, dir, port);
+  });
   let stopped = false;
   return {
     port,

@@ -386,7 +386,29 @@ export interface RedisInstance {
 const READY_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 5;
 
-class PortInUse extends Error {}
+/** Thrown by a launcher when its port was taken between freePort() and the bind. */
+export class PortInUse extends Error {}
+
+/**
+ * Starts a server on a free port, trying a fresh port when the chosen one was
+ * taken meanwhile (up to PORT_ATTEMPTS); removes `dir` if it never starts.
+ */
+export async function launchOnFreePort<T>(dir: string, launch: (port: number) => Promise<T>): Promise<{ port: number; started: T }> {
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        return { port, started: await launch(port) };
+      } catch (err) {
+        if (err instanceof PortInUse && attempt < PORT_ATTEMPTS) continue;
+        throw err;
+      }
+    }
+  } catch (err) {
+    await removeTempDir(dir);
+    throw err;
+  }
+}
 
 interface LaunchSpec {
   bin: string;
@@ -459,28 +481,13 @@ interface InternalOptions extends RedisOptions {
 async function startRedisInternal(options: InternalOptions): Promise<RedisInstance> {
   const bin = findBinary('redis-server', 'redis-server');
   const dir = await makeTempDir(options.prefix ?? 'chatq-redis-');
-  let spec: LaunchSpec | undefined;
-  let proc: Spawned | undefined;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const extra = options.portArgs ? await options.portArgs(port) : [];
-      const candidate = { bin, dir, port, args: redisArgs(port, dir, options, extra) };
-      try {
-        proc = await launch(candidate);
-        spec = candidate;
-        break;
-      } catch (err) {
-        if (err instanceof PortInUse && attempt < PORT_ATTEMPTS) continue;
-        throw err;
-      }
-    }
-  } catch (err) {
-    await removeTempDir(dir);
-    throw err;
-  }
-  const { port } = spec;
-  let current: Spawned = proc;
+  const { port, started } = await launchOnFreePort(dir, async (port) => {
+    const extra = options.portArgs ? await options.portArgs(port) : [];
+    const candidate = { bin, dir, port, args: redisArgs(port, dir, options, extra) };
+    return { spec: candidate, proc: await launch(candidate) };
+  });
+  const { spec } = started;
+  let current: Spawned = started.proc;
   let stopped = false;
   return {
     host: LOOPBACK,

@@ -13,7 +13,7 @@ import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord }
  */
 export const RECORD_OVERHEAD_BYTES = Object.freeze({
   /** A ChatMessage, its 36-character id, its array slot and its idempotency entry. */
-  message: 600,
+  message: 800,
   /** What an aged-out message leaves for idempotency: the key and a compact record. */
   clientId: 200,
   /** A conversation's entry, record, log, indexes and key strings, before its identity. */
@@ -170,9 +170,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     },
     async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number) {
       advance(now);
-      identity = frozenCopy(identity);
+      // One serialization both copies the identity (deep-frozen: no caller can change what is stored) and sizes it.
+      const json = JSON.stringify(identity);
+      identity = deepFreeze(JSON.parse(json) as VerifiedIdentity);
       let entry = byKey.get(indexKey(community, key));
-      const identityCost = identityBytes(identity);
+      const identityCost = identityBytes(identity, json.length);
       if (entry) {
         const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
         makeRoom(recordBytes - entry.recordBytes, false, entry);
@@ -248,16 +250,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   };
 }
 
-/** Records are handed out as shallow copies; the identity inside is a deep-frozen copy, so no caller can change what is stored. */
-function frozenCopy<T>(value: T): T {
-  const copy = structuredClone(value);
-  const freeze = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null || Object.isFrozen(node)) return;
-    Object.freeze(node);
-    for (const child of Object.values(node)) freeze(child);
-  };
-  freeze(copy);
-  return copy;
+/** Records are handed out as shallow copies; the identity inside is frozen all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** Communities share one index: the same key in two communities is two conversations (SPEC §6 "Sharing"). */
@@ -270,12 +269,12 @@ function logBytes(log: MessageLog): number {
   return log.size * RECORD_OVERHEAD_BYTES.message + 2 * log.chars + log.keys * RECORD_OVERHEAD_BYTES.clientId;
 }
 
-/** A stored identity: its JSON text at 2 bytes a character plus the cost of each property. */
-function identityBytes(identity: VerifiedIdentity): number {
+/** A stored identity: its JSON text (`jsonLength` characters) at 2 bytes a character plus the cost of each property. */
+function identityBytes(identity: VerifiedIdentity, jsonLength: number): number {
   let properties = 8;
   for (const group of [identity.fields, identity.customFields, identity.extraValues]) properties += group ? Object.keys(group).length : 0;
   properties += 3 * (identity.warnings?.length ?? 0);
-  return 2 * JSON.stringify(identity).length + properties * RECORD_OVERHEAD_BYTES.identityProperty;
+  return 2 * jsonLength + properties * RECORD_OVERHEAD_BYTES.identityProperty;
 }
 
 /** Newer first: larger updatedAt, then larger id. */
