@@ -4,7 +4,7 @@ import { adapterClientAddress, setRuntimeClientAddress } from './request-hints.j
 import { fromCaller, incomingOfEnv, mountedPath, socketAddress, type FetchContext, type IncomingLike } from './runtime-env.js';
 import { addressKey } from './address-key.js';
 import type { HandlerContext } from './context.js';
-import { applyCorsHeaders, createCorsPolicy, preflightResponse } from './http/cors.js';
+import { applyCorsHeaders, createCorsPolicy, preflightResponse, type CorsAnswer } from './http/cors.js';
 import { errorResponse, HttpError } from './http/errors.js';
 import { redact } from './http/redact.js';
 import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
@@ -87,21 +87,40 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
   const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
   const loaderRoute: Route = { methods: { GET: (_, r) => serveLoader(r), HEAD: (_, r) => serveLoader(r) }, public: true };
 
-  async function route(request: Request, url: URL, origin: { allowed: boolean; value: string | undefined }, incoming: IncomingLike | undefined): Promise<Response> {
+  const refusedOrigins = new Set<string>();
+  /**
+   * A page whose origin is not allowed (SPEC §6 "Fitting"): logged once per origin (at most
+   * 100, so a flood of made-up origins cannot fill the log), and on a route that holds no data
+   * (the policy) answered readably, so the widget can print which origin and which option.
+   */
+  function refuseOrigin(request: Request, origin: CorsAnswer, readable: boolean | undefined): HttpError {
+    const shown = JSON.stringify((request.headers.get('Origin') ?? '').slice(0, 200));
+    if (refusedOrigins.size < 100 && !refusedOrigins.has(shown)) {
+      refusedOrigins.add(shown);
+      logger.warn(`chatq: refused requests from origin ${shown}, which is not in allowedOrigins (logged once per origin).`);
+    }
+    if (readable) origin.origin = request.headers.get('Origin') ?? undefined;
+    return new HttpError(
+      403,
+      'ERR_ORIGIN_NOT_ALLOWED',
+      `This page's origin ${shown} is not in the chat server's allowedOrigins: add it to allowedOrigins in createMessagingHandler (https://*.example.com admits every subdomain).`,
+    );
+  }
+
+  /** `origin.origin` is what the response echoes in Access-Control-Allow-Origin; a readable refusal sets it. */
+  async function route(request: Request, url: URL, origin: CorsAnswer, incoming: IncomingLike | undefined): Promise<Response> {
     const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, incoming);
     const match = path === undefined ? undefined : matchRoute(path, loaderRoute);
     if (!match || (match.route.agent && ctx.agentToken === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
     const allow = allowedMethods(match.route);
-    if (request.method === 'OPTIONS') return preflightResponse(request, origin.value, allow);
+    if (request.method === 'OPTIONS') return preflightResponse(request, origin.origin, allow);
     const implementation = Object.hasOwn(match.route.methods, request.method) ? match.route.methods[request.method] : undefined;
     if (!implementation) {
       throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}.`, { Allow: allow.join(', ') });
     }
-    if (!origin.allowed && !match.route.public) {
-      throw new HttpError(403, 'ERR_ORIGIN_NOT_ALLOWED', "This page's origin is not in the chat server's allowedOrigins.");
-    }
+    if (!origin.allowed && !match.route.public) throw refuseOrigin(request, origin, match.route.explainsRefusal);
     return implementation(ctx, request, match.param);
   }
 
@@ -111,7 +130,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     const { request, env: runtimeEnv } = fromCaller(input as Request | FetchContext, env);
     const incoming = incomingOfEnv(runtimeEnv);
     setRuntimeClientAddress(request, socketAddress(incoming));
-    let originToEcho: string | undefined;
+    let origin: CorsAnswer | undefined;
     let response: Response;
     try {
       if (draining) {
@@ -119,14 +138,13 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
         throw new HttpError(503, 'ERR_UNAVAILABLE', 'This chat server instance is shutting down; try again.', { 'Retry-After': '1', Connection: 'close' });
       }
       const url = requestUrl(request);
-      const origin = cors.check(request);
-      originToEcho = origin.origin;
-      response = await route(request, url, { allowed: origin.allowed, value: origin.origin }, incoming);
+      origin = cors.check(request);
+      response = await route(request, url, origin, incoming);
     } catch (error) {
       response = toErrorResponse(error, logger, warnedOnce);
     }
     setResponseHeader(response, 'X-Content-Type-Options', 'nosniff');
-    applyCorsHeaders(response, originToEcho);
+    applyCorsHeaders(response, origin?.origin);
     // Routes answer with raw responses (http/raw-response.ts); only an adapter
     // that writes them itself gets one, every other caller a real Response.
     return acceptsRawResponse(request) ? response : toStandardResponse(response);

@@ -15,11 +15,17 @@ export interface Route {
   agent?: boolean;
   /** Public routes answer any Origin (loader.js is loaded by a classic script tag). */
   public?: boolean;
+  /**
+   * A route that holds no data answers a refused Origin with a refusal that page can read
+   * (SPEC §6 "Fitting"): the widget then names the origin and the option in the console,
+   * instead of a bare network error.
+   */
+  explainsRefusal?: boolean;
 }
 
 /** The wire contract's paths (src/identity/protocol.ts), relative to basePath. */
 const STATIC_ROUTES: Readonly<Record<string, Route>> = {
-  '/v1/policy': { methods: { GET: policy, HEAD: policy } },
+  '/v1/policy': { methods: { GET: policy, HEAD: policy }, explainsRefusal: true },
   '/v1/identity': { methods: { POST: register } },
   '/v1/conversation': { methods: { GET: getConversation } },
   '/v1/messages': { methods: { POST: sendMessage } },

@@ -422,3 +422,45 @@ describe('allowedOrigins: subdomain wildcards and an empty list (issue 10 item 4
     expect(() => makeHandler({ allowedOrigins: [] })).toThrow(/allowedOrigins is empty/);
   });
 });
+
+describe('a refused origin is told so (SPEC §6 "Fitting", issue 10 item 4)', () => {
+  const policyFrom = (handler: ReturnType<typeof makeHandler>, origin: string) =>
+    handler(new Request('https://chat.test/v1/policy', { headers: { Origin: origin } }));
+
+  it('the policy route answers a refused origin with a refusal that page can read, naming the origin and the option', async () => {
+    const handler = makeHandler();
+    const response = await policyFrom(handler, 'https://www.shop.test');
+    expect(response.status).toBe(403);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://www.shop.test');
+    const body = await json(response);
+    expect(body).toEqual({ error: { code: 'ERR_ORIGIN_NOT_ALLOWED', message: expect.stringContaining('"https://www.shop.test" is not in the chat server\'s allowedOrigins') } });
+    expect(body.error.message).toMatch(/add it to allowedOrigins in createMessagingHandler/);
+    // The refusal holds no data: no policy, no server time.
+    expect(Object.keys(body)).toEqual(['error']);
+    handler.close();
+  });
+
+  it('every route that holds data still refuses without a CORS grant', async () => {
+    const handler = makeHandler();
+    for (const path of ['/v1/conversation', '/v1/stream', '/agent/v1/conversations']) {
+      const response = await handler(new Request(`https://chat.test${path}`, { headers: { Origin: 'https://www.shop.test' } }));
+      expect(response.status, path).toBe(403);
+      expect(response.headers.get('Access-Control-Allow-Origin'), path).toBeNull();
+    }
+    const preflight = await handler(new Request('https://chat.test/v1/policy', { method: 'OPTIONS', headers: { Origin: 'https://www.shop.test', 'Access-Control-Request-Method': 'GET' } }));
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    handler.close();
+  });
+
+  it('the server logs each refused origin once, and at most 100 of them', async () => {
+    const logged: string[] = [];
+    const handler = makeHandler({ logger: { warn: (message: string) => logged.push(message) } });
+    await policyFrom(handler, 'https://www.shop.test');
+    await policyFrom(handler, 'https://www.shop.test');
+    expect(logged).toEqual(['chatq: refused requests from origin "https://www.shop.test", which is not in allowedOrigins (logged once per origin).']);
+    for (let i = 0; i < 300; i++) await policyFrom(handler, `https://s${i}.evil.test`);
+    expect(logged.length).toBe(100);
+    handler.close();
+  });
+});

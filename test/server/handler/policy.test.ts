@@ -82,13 +82,15 @@ describe('/v1/policy CORS: exactly like the other visitor routes', () => {
     expect(response.headers.get('Access-Control-Expose-Headers')).toMatch(/Retry-After/);
   });
 
-  it('refuses another origin with 403 ERR_ORIGIN_NOT_ALLOWED and no grant, unlike the public loader.js', async () => {
+  it('refuses another origin with 403 ERR_ORIGIN_NOT_ALLOWED and no policy, readable by that page (SPEC §6 "Fitting")', async () => {
     const handler = makeHandler();
     for (const origin of ['https://evil.test', 'https://shop.test.evil.test', 'http://shop.test', 'null']) {
       const response = await handler(req('/v1/policy', { origin }));
       expect(response.status, origin).toBe(403);
-      expect((await json(response)).error.code).toBe('ERR_ORIGIN_NOT_ALLOWED');
-      expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+      const body = await json(response);
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error.code).toBe('ERR_ORIGIN_NOT_ALLOWED');
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
     }
   });
 

@@ -7,9 +7,14 @@ const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID';
 const EXPOSE_HEADERS = 'Retry-After, ETag';
 const PREFLIGHT_MAX_AGE = '600';
 
-export interface CorsPolicy {
+export interface CorsAnswer {
   /** The Origin to echo, when the request's origin may use the handler; undefined when there is none to echo. */
-  check(request: Request): { origin: string | undefined; allowed: boolean };
+  origin: string | undefined;
+  allowed: boolean;
+}
+
+export interface CorsPolicy {
+  check(request: Request): CorsAnswer;
 }
 
 /**
