@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 
 const budget = JSON.parse(readFileSync(new URL('./size-budget.json', import.meta.url), 'utf8'));
+
+// Shared chunks are content-hashed: without this, every build would leave the last
+// build's chunks behind in dist/ (and in a package packed from a working copy).
+rmSync(new URL('./dist/shared', import.meta.url), { recursive: true, force: true });
 
 /**
  * Fails the build when a browser bundle grows past its budget (gzip bytes,

@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts'],
+          include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -16,8 +16,6 @@ export interface ConfiguredKey {
 /** Beyond year 5138 in seconds, a NumericDate is almost surely milliseconds. */
 const MILLISECONDS = 1e11;
 const IDENTITY_FIELDS = ['uuid', 'screenname', 'firstname', 'lastname', 'company', 'email', 'avatar_url', 'extra_values'];
-const UUID_LOOKALIKES = ['sub', 'user_id', 'userId', 'userid', 'uid', 'id', 'UUID', 'Uuid', 'visitor_id', 'customer_id'];
-const NESTING = ['user', 'identity', 'data', 'visitor', 'claims'];
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
@@ -37,16 +35,11 @@ export function shapeCauses(raw: string): Cause[] {
   return causes;
 }
 
-/** SPEC §4 step 3. */
-export function headerCauses(header: JsonObject, error: IdentityError, keys: readonly ConfiguredKey[] | undefined): Cause[] {
-  const kid = header.kid;
-  if (error.code === 'ERR_JWT_KID_UNKNOWN' && typeof kid === 'string' && keys) {
-    const sameButCase = keys.find((key) => key.id.toLowerCase() === kid.toLowerCase());
-    if (sameButCase) return [{ cause: `kid is case-sensitive: did you mean \`${sameButCase.id}\`?`, fix: `set kid to "${sameButCase.id}".` }];
-    const trimmed = keys.find((key) => key.id === kid.trim());
-    if (trimmed) return [{ cause: 'the kid has whitespace around it', fix: `set kid to "${trimmed.id}".` }];
-    return [{ cause: `the community's key ids are ${keys.map((key) => `\`${key.id}\``).join(', ')}; a key removed from the community (rotation) stops its tokens`, fix: 'set kid to one of them, or add the key to the community.' }];
-  }
+/**
+ * SPEC §4 step 3. An unknown kid (its case, whitespace around it, the
+ * configured ids) is the verifier's own message (server/verifier/kid-hints.ts).
+ */
+export function headerCauses(header: JsonObject, error: IdentityError): Cause[] {
   if (error.code === 'ERR_JWT_KID_MISSING') {
     const other = Object.keys(header).find((name) => name !== 'kid' && /^(kid|keyid|key_id|keyId)$/i.test(name));
     if (other) return [{ cause: `the header has "${other}"; the name is "kid"`, fix: `rename "${other}" to "kid".` }];
@@ -59,26 +52,24 @@ export function headerCauses(header: JsonObject, error: IdentityError, keys: rea
   return [];
 }
 
-function hmacVerifies(signingInput: string, signaturePart: string, key: string | Buffer): boolean {
+function hmacVerifies(signingInput: string, signaturePart: string, key: string): boolean {
   return createHmac('sha256', key).update(signingInput).digest('base64url') === signaturePart;
 }
 
 /**
- * SPEC §4 step 4, HS256: tries the secrets integrators sign with by mistake.
- * Each try is an HMAC of the token with a variant of a configured secret,
- * run only after the verifier has refused the signature.
+ * SPEC §4 step 4, HS256: the secrets integrators sign with by mistake that the
+ * verifier does not try itself. It tries the hex- and base64-decoded secret
+ * and a trailing newline on every refused signature, and says so in its
+ * message (server/verifier/secret-mistakes.ts); these cost an HMAC each, too
+ * much for a path an attacker can drive, but nothing for a command run by hand.
  */
 export function signatureCauses(token: string, kid: unknown, keys: readonly ConfiguredKey[]): Cause[] {
   const dot = token.lastIndexOf('.');
   const signingInput = token.slice(0, dot);
   const signature = token.slice(dot + 1);
-  const key = keys.find((candidate) => candidate.id === kid);
-  const secret = key?.secret;
+  const secret = keys.find((candidate) => candidate.id === kid)?.secret;
   if (secret !== undefined) {
-    const variants: [string | Buffer, Cause][] = [
-      [Buffer.from(secret, 'hex'), { cause: 'it verifies with the hex-decoded secret: the backend decoded the secret before signing', fix: 'sign with the secret string itself (its characters are the HMAC key), not the bytes it encodes.' }],
-      [Buffer.from(secret, 'base64'), { cause: 'it verifies with the base64-decoded secret: the backend decoded the secret before signing', fix: 'sign with the secret string itself, not base64-decoded.' }],
-      [`${secret}\n`, { cause: 'it verifies with the secret followed by a newline: the secret file ends with a line break', fix: 'trim the secret when you read it (e.g. readFileSync(path, "utf8").trim()).' }],
+    const variants: [string, Cause][] = [
       [`${secret}\r\n`, { cause: 'it verifies with the secret followed by CR LF: the secret file ends with a Windows line break', fix: 'trim the secret when you read it.' }],
       [secret.toUpperCase(), { cause: 'it verifies with the secret in upper case', fix: 'sign with the secret exactly as configured (lower case).' }],
     ];
@@ -86,8 +77,7 @@ export function signatureCauses(token: string, kid: unknown, keys: readonly Conf
   }
   const other = keys.find((candidate) => candidate.id !== kid && candidate.secret !== undefined && hmacVerifies(signingInput, signature, candidate.secret));
   if (other) return [{ cause: `it verifies with the secret of key \`${other.id}\`, but its kid says \`${String(kid)}\``, fix: `set kid to "${other.id}", or sign with the secret of "${String(kid)}".` }];
-  if (secret !== undefined) return [{ cause: 'the token was signed with another secret, or changed after signing', fix: `sign with the secret of key "${key!.id}" as configured in the community file.` }];
-  return [{ cause: 'the token was signed with another private key, or changed after signing', fix: `sign with the private half of key "${String(kid)}".` }];
+  return [];
 }
 
 function describeLeft(seconds: number, min: number): string {
@@ -121,17 +111,8 @@ export function claimsCauses(payload: JsonObject, error: IdentityError, policy: 
     const ahead = Math.round((payload[name] as number) - nowSeconds);
     causes.push({ cause: `${name} is ${plural(ahead, 'second')} in the future: the signing server's clock runs ahead, or ${name} was rounded up`, fix: `sync the signing server's clock (NTP) and use Math.floor(Date.now() / 1000); clockTolerance allows ${policy.clockTolerance} s.` });
   }
-  if (error.code === 'ERR_JWT_UUID_MISSING' && !Object.hasOwn(payload, 'uuid')) causes.push(...uuidCauses(payload));
+  // A missing uuid (and the look-alike member set instead) is the verifier's own message (src/identity/jwt-claims.ts).
   return causes;
-}
-
-function uuidCauses(payload: JsonObject): Cause[] {
-  const lookalike = UUID_LOOKALIKES.find((name) => Object.hasOwn(payload, name));
-  if (lookalike === 'sub') return [{ cause: '`sub` is set; chatq reads `uuid`', fix: 'put the visitor\'s id in "uuid" (sub may stay).' }];
-  if (lookalike) return [{ cause: `\`${lookalike}\` is set; chatq reads \`uuid\``, fix: `put the visitor's id in "uuid".` }];
-  const nest = NESTING.find((name) => typeof payload[name] === 'object' && payload[name] !== null && Object.hasOwn(payload[name] as object, 'uuid'));
-  if (nest) return [{ cause: `the identity is nested under \`${nest}\``, fix: 'put uuid and the other identity fields at the top level of the payload.' }];
-  return [{ cause: 'the payload has no uuid', fix: 'add "uuid": the visitor\'s id in your system.' }];
 }
 
 /** SPEC §4 step 6: notes for fields the verifier ignores that look like identity fields. */

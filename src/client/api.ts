@@ -8,6 +8,7 @@ import type {
   SendMessageRequest,
   SendMessageResponse,
 } from '../identity/index.js';
+import type { MessengerErrorCode } from './types.js';
 
 /**
  * JSON calls of the wire protocol (src/identity/protocol.ts). The session
@@ -26,7 +27,7 @@ const stringify = JSON.stringify;
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | 'ERR_NETWORK',
+    readonly code: MessengerErrorCode,
     message: string,
     /** Seconds, from a 429's `Retry-After`. */
     readonly retryAfter?: number,

@@ -14,13 +14,13 @@ import type { MessengerEvents, MessengerMessage } from './types.js';
  * conversation imports no UI module, only the messenger knows both.
  */
 export interface ChatView {
-  readonly isOpen: boolean;
+  readonly open: boolean;
   /** The composer's text. */
   draft: string;
   renderEntry(entry: Entry): void;
   removeEntry(key: string): void;
-  setBusy(busy: boolean): void;
-  setUnread(count: number): void;
+  busy: boolean;
+  unread: number;
   showNotice(kind: 'rate-limited' | 'offline', text: string): void;
   hideNotice(kind: 'rate-limited' | 'offline'): void;
   blockSending(reason: 'rate', blocked: boolean): void;
@@ -94,7 +94,7 @@ export class Chat {
     this.session = undefined;
     this.conversationId = undefined;
     this.#unread = 0;
-    view.setUnread(0);
+    view.unread = 0;
   }
 
   stopStream(): void {
@@ -131,7 +131,7 @@ export class Chat {
     this.#deps.view.renderEntry(entry);
     if (!added || message.author === 'visitor' || fromTab) return;
     this.#deps.events.emit('message_received', { message: publicMessage(entry) });
-    if (!this.#deps.view.isOpen) this.#deps.view.setUnread(++this.#unread);
+    if (!this.#deps.view.open) this.#deps.view.unread = ++this.#unread;
   }
 
   /** The panel was opened: nothing is unread any more. */
@@ -164,7 +164,7 @@ export class Chat {
   async #loadHistory(): Promise<void> {
     const current = this.#current();
     const { view } = this.#deps;
-    view.setBusy(true);
+    view.busy = true;
     try {
       const { messages } = await this.#deps.api.conversation(this.session!);
       if (!current()) return;
@@ -173,7 +173,7 @@ export class Chat {
     } catch {
       // No history (network): the stream still brings what comes next.
     } finally {
-      view.setBusy(false);
+      view.busy = false;
     }
     if (current()) this.#startStream();
   }
@@ -208,33 +208,41 @@ export class Chat {
   async #deliver(entry: Entry): Promise<void> {
     const deps = this.#deps;
     const current = this.#current();
+    let message: ChatMessage | undefined;
     try {
-      const { message } = await deps.api.send(this.session!, { clientId: entry.clientId!, body: entry.body });
-      if (!current()) return;
-      const { entry: sent } = this.conversation.upsert(message);
-      deps.view.renderEntry(sent);
-      deps.events.emit('message_sent', { message: publicMessage(sent) });
-      if (!this.#engaged) {
-        this.#engaged = true;
-        deps.events.emit('chat_engaged', { message: publicMessage(sent) });
-      }
-      deps.tabs.post({ type: 'message', conversationId: this.conversationId!, message });
+      ({ message } = await deps.api.send(this.session!, { clientId: entry.clientId!, body: entry.body }));
     } catch (error) {
-      if (!current()) return;
-      const status = error instanceof ApiError ? error : undefined;
-      if (status?.status === 429 || status?.code === 'ERR_SESSION_EXPIRED') {
-        // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
-        this.conversation.remove(entry.key);
-        deps.view.removeEntry(entry.key);
-        deps.view.draft = deps.view.draft ? `${entry.body}\n${deps.view.draft}` : entry.body;
-        if (status.status === 429) this.#rateLimited(status.retryAfter ?? 5);
-        else deps.onExpired();
-        return;
-      }
-      entry.state = 'failed';
-      deps.view.renderEntry(entry);
-      if (status?.status === 401) deps.onSessionLost(status.code);
+      // The stream brought the message back before its answer was lost: the server has it, it is sent.
+      if (current() && entry.state !== 'sent') this.#undelivered(entry, error);
+      if (entry.state !== 'sent') return;
     }
+    if (!current()) return;
+    const sent = message ? this.conversation.upsert(message).entry : entry;
+    deps.view.renderEntry(sent);
+    deps.events.emit('message_sent', { message: publicMessage(sent) });
+    if (!this.#engaged) {
+      this.#engaged = true;
+      deps.events.emit('chat_engaged', { message: publicMessage(sent) });
+    }
+    if (message) deps.tabs.post({ type: 'message', conversationId: this.conversationId!, message });
+  }
+
+  /** A send that failed: back into the composer (429, lapsed session) or marked for a retry. */
+  #undelivered(entry: Entry, error: unknown): void {
+    const deps = this.#deps;
+    const status = error instanceof ApiError ? error : undefined;
+    if (status?.status === 429 || status?.code === 'ERR_SESSION_EXPIRED') {
+      // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
+      this.conversation.remove(entry.key);
+      deps.view.removeEntry(entry.key);
+      deps.view.draft = deps.view.draft ? `${entry.body}\n${deps.view.draft}` : entry.body;
+      if (status.status === 429) this.#rateLimited(status.retryAfter ?? 5);
+      else deps.onExpired();
+      return;
+    }
+    entry.state = 'failed';
+    deps.view.renderEntry(entry);
+    if (status?.status === 401) deps.onSessionLost(status.code);
   }
 
   #rateLimited(seconds: number): void {

@@ -1,9 +1,8 @@
-import { decodeJwt, type IdentityData, type RegisterRequest } from '../identity/index.js';
-import { claimedUuid } from './token.js';
+import { splitJwt, uuidName, type DecodedJwt, type IdentityData, type RegisterRequest } from '../identity/index.js';
 
 /** What `setIdentity` / `setSignedIdentity` was given, made ready to register. */
 export type IdentityInput =
-  | { request: RegisterRequest; uuid: string | undefined }
+  | { request: RegisterRequest; uuid: string | undefined; jwt?: DecodedJwt }
   | { code: 'ERR_IDENTITY_INVALID' | 'ERR_JWT_MALFORMED'; message: string };
 
 /**
@@ -14,15 +13,14 @@ export type IdentityInput =
  */
 export function readIdentityInput(input: unknown): IdentityInput {
   if (typeof input === 'string') {
-    try {
-      return { request: { jwt: input }, uuid: claimedUuid(decodeJwt(input).payload.uuid) };
-    } catch (error) {
-      return { code: 'ERR_JWT_MALFORMED', message: (error as Error).message };
-    }
+    const jwt = splitJwt(input);
+    // The fault's name only: the server's answer and `npx chatq explain` word it (the widget has no bytes for that).
+    if (typeof jwt === 'string') return { code: 'ERR_JWT_MALFORMED', message: `not a JWT (${jwt}); npx chatq explain says why` };
+    return { request: { jwt: input }, uuid: uuidName(jwt.payload.uuid), jwt };
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { code: 'ERR_IDENTITY_INVALID', message: 'setIdentity takes a JWT or an object.' };
   }
   // Field rules (SPEC §2) are the server's to apply; it answers ERR_IDENTITY_INVALID with the details.
-  return { request: { identity: input as IdentityData }, uuid: claimedUuid((input as IdentityData).uuid) };
+  return { request: { identity: input as IdentityData }, uuid: uuidName((input as IdentityData).uuid) };
 }

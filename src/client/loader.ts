@@ -3,7 +3,7 @@
  * chat server from its own URL, creates the messenger, drains the global
  * `_chatq` queue in order and turns `_chatq.push` into immediate execution.
  */
-import { scriptBase } from './base.js';
+import { chatServer } from './base.js';
 import { createMessenger } from './messenger.js';
 import { drainQueue } from './queue.js';
 
@@ -20,9 +20,9 @@ const LOADED = Symbol.for('chatq.loaded');
     const queued = window._chatq;
     // Loaded twice (the snippet pasted twice): the first copy keeps the page.
     if (queued && (queued as Record<symbol, unknown>)[LOADED]) return;
-    const server = scriptBase();
+    const server = chatServer(queued);
     if (!server) {
-      console.error('chatq: no loader.js URL.');
+      console.error('chatq: no chat server URL (data-chatq-server).');
       return;
     }
     const queue = drainQueue(createMessenger({ server }), queued);

@@ -39,6 +39,16 @@ export function createMessenger(options: MessengerOptions): Messenger {
   const view = document.createElement(TAG_NAME) as ChatqMessengerElement;
   view.strings = strings;
   view.refreshText();
+  // The one place that knows both the element and the conversation: the visitor's actions come in as events.
+  view.addEventListener('chatq-toggle', (event) => {
+    event.preventDefault();
+    if (event.detail.open) messenger.open();
+    else messenger.close();
+  });
+  view.addEventListener('chatq-send', (event) => {
+    if (!chat.send(event.detail.text)) event.preventDefault();
+  });
+  view.addEventListener('chatq-retry', (event) => chat.retry(event.detail.key));
   let mounted = false;
 
   const tabs = createTabSync(api.base, (message) => {
@@ -69,7 +79,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     onSessionLost: (code) => visitor.lost(code),
   });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
-  const server = askPolicy(api, (anonymous, serverTime) => {
+  const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
     if (anonymous) visitor.anonymous();
   });
@@ -78,42 +88,35 @@ export function createMessenger(options: MessengerOptions): Messenger {
     tabs,
     lifecycle,
     events,
-    server,
+    rules,
     chat,
     epoch,
     changed(identity) {
-      view.setGreeting(identity && (identity.fields.screenname ?? identity.fields.firstname));
+      view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
       refreshVisibility();
     },
   });
   const stopWake = onWake(() => {
     lifecycle.check();
-    server.retry();
+    rules.retry();
     visitor.wake();
   });
-
-  view.handlers = {
-    open: () => messenger.open(),
-    close: () => messenger.close(),
-    send: (text) => chat.send(text),
-    retry: (key) => chat.retry(key),
-  };
 
   /** In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5). */
   const visible = (): boolean => visitor.status === 'active';
 
-  /** Opens the panel (focusing the input when the visitor asked for it). */
-  function show(focus: boolean): void {
-    view.open(focus);
+  /** Opens the panel (a floating one takes the focus: the visitor asked for it). */
+  function show(): void {
+    view.open = true;
     chat.seen();
     events.emit('chat_shown', {});
   }
 
   function refreshVisibility(): void {
     const shown = visible();
-    view.showLauncher(shown);
-    if (shown && view.embedded && !view.isOpen) show(false);
-    else if (!shown && view.isOpen) view.close();
+    view.launcher = shown;
+    if (shown && view.embedded && !view.open) show();
+    else if (!shown && view.open) view.open = false;
   }
 
   function lifecycleChanged(next: LifecycleState, previous: LifecycleState): void {
@@ -134,6 +137,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
   function mount(): boolean {
     if (visitor.status === 'ended') return false;
     mountElement(view, config);
+    // Counted in the page, not in this bundle: an ESM messenger next to the script tag's is a second launcher too.
+    if (!mounted && document.querySelectorAll(TAG_NAME).length > 1) {
+      console.warn('chatq: a second widget on this page; reuse or destroy() the first.');
+    }
     refreshVisibility();
     return (mounted = true);
   }
@@ -147,11 +154,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     clearIdentity: () => visitor.end('logout'),
     on: (name, fn) => events.on(name, fn),
     open() {
-      if (visible() && !view.isOpen) show(true);
+      if (visible() && !view.open) show();
     },
     close() {
-      if (!view.isOpen || view.embedded) return;
-      view.close();
+      if (!view.open || view.embedded) return;
+      view.open = false;
       events.emit('chat_closed', {});
     },
     addMessage({ body, agent }) {

@@ -44,8 +44,11 @@ export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: 
         source.policy = answer.policy ?? source.policy;
         answered(source.policy?.mode !== 'require', answer.serverTime);
       },
-      ({ status }: ApiError) => {
+      ({ status, message }: ApiError) => {
         asking = undefined;
+        // The one refusal the policy route answers readably (SPEC §6 "Fitting"): the server's words name
+        // this page's origin and the option to change; any other route would look like a network error.
+        if (status === 403) console.error(`chatq: ${message}`);
         again = !status || status === 429 || status >= 500;
         answered(status === 404);
       },

@@ -25,8 +25,8 @@ const CONFIGURATION_TYPES: Record<keyof MessengerConfiguration, string> = {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Returns what is wrong with an argument, or undefined; then runs the command. */
-type Handler = (messenger: Messenger, args: unknown[]) => string | undefined;
+/** Returns what is wrong with an argument, or undefined; then runs the command. `late`: pushed after load. */
+type Handler = (messenger: Messenger, args: unknown[], late?: boolean) => string | undefined;
 
 const COMMANDS: Record<string, Handler> = {
   _setIdentity(m, [data]) {
@@ -43,7 +43,9 @@ const COMMANDS: Record<string, Handler> = {
     m.on(name as MessengerEventName, fn as () => void);
   },
   _addMessage(m, [message]) {
-    if (!isObject(message) || typeof message.body !== 'string') return 'takes { body: "text", agent?: true }';
+    if (!isObject(message) || typeof message.body !== 'string' || (message.agent !== undefined && typeof message.agent !== 'boolean')) {
+      return 'takes { body: "text", agent?: boolean }';
+    }
     m.addMessage({ body: message.body, agent: message.agent === true });
   },
   _pageChange(m) {
@@ -52,9 +54,12 @@ const COMMANDS: Record<string, Handler> = {
   _clearIdentity(m) {
     m.clearIdentity();
   },
-  _setConfiguration(m, [configuration]) {
+  _setConfiguration(m, [configuration], late) {
     if (!isObject(configuration)) return 'takes an object';
-    for (const [key, value] of Object.entries(configuration)) {
+    const { server, ...options } = configuration;
+    // `server` was read before the widget started (base.ts): a copy of loader.js served by the host site.
+    if (server !== undefined && (late || typeof server !== 'string')) return '"server" is a URL, set before loader.js loads';
+    for (const [key, value] of Object.entries(options)) {
       // Own keys only: `constructor` and the like are not options.
       const expected = Object.hasOwn(CONFIGURATION_TYPES, key) && CONFIGURATION_TYPES[key as keyof MessengerConfiguration];
       if (!expected) return `does not know "${key}"; use ${Object.keys(CONFIGURATION_TYPES).join(', ')}`;
@@ -62,7 +67,7 @@ const COMMANDS: Record<string, Handler> = {
         return `"${key}" must be a ${expected === 'number' ? 'number of seconds ≥ 0' : expected}`;
       }
     }
-    m.setConfiguration(configuration);
+    m.setConfiguration(options);
   },
   _addTranslations(m, [translations]) {
     if (!isObject(translations) || !Object.values(translations).every(isObject)) {
@@ -76,7 +81,7 @@ const COMMANDS: Record<string, Handler> = {
  * Runs one `_chatq` command. Never throws into the host page: an unknown
  * command or a bad argument logs one console error saying what to fix (SPEC §5).
  */
-export function runCommand(messenger: Messenger, command: unknown): void {
+export function runCommand(messenger: Messenger, command: unknown, late?: boolean): void {
   try {
     if (!Array.isArray(command) || typeof command[0] !== 'string') {
       console.error('chatq: _chatq.push takes an array: [command, ...arguments].');
@@ -88,7 +93,7 @@ export function runCommand(messenger: Messenger, command: unknown): void {
       console.error(`chatq: unknown command "${name}"; known commands: ${Object.keys(COMMANDS).join(', ')}.`);
       return;
     }
-    const problem = handler(messenger, args);
+    const problem = handler(messenger, args, late);
     if (problem) console.error(`chatq: ${name} ${problem}.`);
   } catch (error) {
     console.error('chatq: a command failed', error);
@@ -109,7 +114,7 @@ export function drainQueue(messenger: Messenger, queued: unknown): CommandQueue 
   else if (queued !== undefined) console.error('chatq: _chatq must be an array.');
   return {
     push(...commands) {
-      for (const command of commands) runCommand(messenger, command);
+      for (const command of commands) runCommand(messenger, command, true);
       return 0;
     },
   };

@@ -1,5 +1,11 @@
 import type { ErrorCode, IdentityData, PublicIdentity } from '../identity/index.js';
 
+/**
+ * Every code the widget reports: the server's (they travel unchanged, SPEC §4, §6) and
+ * `ERR_NETWORK`, the widget's own, when no answer came back (offline, DNS, a proxy that cut it).
+ */
+export type MessengerErrorCode = ErrorCode | 'ERR_NETWORK';
+
 /** A message as the widget shows it. */
 export interface MessengerMessage {
   /** The server id, once the server has it. */
@@ -22,7 +28,7 @@ export interface MessengerEvents {
   message_sent: { event: 'message_sent'; message: MessengerMessage };
   message_received: { event: 'message_received'; message: MessengerMessage };
   identity_verified: { event: 'identity_verified'; identity: PublicIdentity; expiresAt?: number };
-  identity_rejected: { event: 'identity_rejected'; code: ErrorCode | 'ERR_NETWORK'; message: string };
+  identity_rejected: { event: 'identity_rejected'; code: MessengerErrorCode; message: string };
   /** `expiresAt`: when the session lapses, milliseconds since the epoch, server clock. */
   identity_expiring: { event: 'identity_expiring'; expiresAt: number };
   session_expired: { event: 'session_expired'; expiresAt?: number };
@@ -58,7 +64,7 @@ export interface MessengerConfiguration {
 /** What `setIdentity` resolves to; it never rejects. */
 export type IdentityResult =
   | { ok: true; identity: PublicIdentity }
-  | { ok: false; code: ErrorCode | 'ERR_NETWORK'; message: string };
+  | { ok: false; code: MessengerErrorCode; message: string };
 
 export interface Messenger {
   /** A string is a signed identity (JWT); an object is unsigned data (SPEC §2). */

@@ -1,5 +1,6 @@
 import { IdentityError } from './errors.js';
 import { isPlainText } from './text.js';
+import { uuidName } from './uuid.js';
 import type { IdentityWarning, PredefinedField } from './types.js';
 import { addWarning } from './warnings.js';
 
@@ -90,22 +91,22 @@ function isKnownKey(key: string, path: 'identity' | 'payload'): boolean {
  */
 export function normalizeUuid(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw invalid(path, `a numeric uuid must be a non-negative integer, got ${value}. Send it as a string.`);
-    }
-    return String(value);
+  const name = uuidName(value);
+  if (name === undefined) {
+    throw typeof value === 'number'
+      ? invalid(path, `a numeric uuid must be a non-negative integer, got ${value}. Send it as a string.`)
+      : invalid(path, `must be a string or an integer, got ${typeName(value)}.`);
   }
-  if (typeof value !== 'string') throw invalid(path, `must be a string or an integer, got ${typeName(value)}.`);
-  if (value.length > LIMITS.uuid) {
-    throw invalid(path, `must be at most ${LIMITS.uuid} characters, got ${value.length}.`);
+  if (typeof value === 'number') return name;
+  if (name.length > LIMITS.uuid) {
+    throw invalid(path, `must be at most ${LIMITS.uuid} characters, got ${name.length}.`);
   }
   // Refused, not dropped: the uuid says who the visitor is, and dropping it would silently make a named visitor
   // anonymous (or, in a JWT, fail as "no uuid"). Same treatment as a uuid past its length bound.
-  if (!isPlainText(value, false)) {
+  if (!isPlainText(name, false)) {
     throw invalid(path, 'must be one line of plain text (no control characters, no bidi controls, no lone surrogates).');
   }
-  return value;
+  return name;
 }
 
 function isHttpUrl(value: string): boolean {

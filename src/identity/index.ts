@@ -20,16 +20,17 @@ export type {
   VerifiedIdentity,
   VerifyInput,
 } from './types.js';
-export { decodeJwt, MAX_JWT_LENGTH } from './jwt.js';
+export { decodeJwt, MAX_JWT_LENGTH, splitJwt } from './jwt.js';
 export { checkHeader, MAX_HEADER_LENGTH } from './jwt-header.js';
 export type { JwtAlgorithm } from './jwt-header.js';
 export { checkTimes, formatDuration, readSignedUuid, readTimeClaims } from './jwt-claims.js';
 export type { TimeClaims } from './jwt-claims.js';
-export type { DecodedJwt, JsonObject, JwtPartDecoder } from './jwt.js';
+export type { DecodedJwt, JsonObject, JwtFault, JwtPartDecoder } from './jwt.js';
 export { decodeBase64url, encodeBase64url } from './base64url.js';
 export { constantTimeEqual } from './constant-time.js';
 export { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
+export { uuidName } from './uuid.js';
 export { EXTRA_VALUE_KEY } from './fields.js';
 export type { NormalizedIdentity } from './fields.js';
 export { isPlainText, toPlainText } from './text.js';

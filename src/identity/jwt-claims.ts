@@ -137,6 +137,11 @@ function tooFarAhead(name: 'exp' | 'nbf' | 'iat', value: number): IdentityError 
   );
 }
 
+/** Where integrators put the visitor's id instead of `uuid`, in the order they are named; compared without case, `_` or `-`. */
+const UUID_LOOKALIKES = ['sub', 'userid', 'uid', 'uuid', 'visitorid', 'customerid', 'id'];
+/** Objects integrators nest the identity under. */
+const NESTING = ['user', 'identity', 'data', 'visitor', 'claims'];
+
 /** SPEC §4 step 5: a signed payload must carry a valid uuid. */
 export function readSignedUuid(payload: JsonObject): string {
   let uuid: string | undefined;
@@ -145,8 +150,24 @@ export function readSignedUuid(payload: JsonObject): string {
   } catch (error) {
     throw new IdentityError('ERR_JWT_UUID_MISSING', `The JWT uuid is not valid: ${(error as Error).message}`, { path: 'payload.uuid' });
   }
-  if (uuid === undefined) {
-    throw new IdentityError('ERR_JWT_UUID_MISSING', 'The JWT has no uuid; a signed identity must carry the visitor\'s id in your system as "uuid".', { path: 'payload.uuid' });
-  }
+  if (uuid === undefined) throw new IdentityError('ERR_JWT_UUID_MISSING', missingUuid(payload), { path: 'payload.uuid' });
   return uuid;
+}
+
+/** ERR_JWT_UUID_MISSING's message, naming the look-alike member when the payload has one (SPEC §9). Failure path only. */
+function missingUuid(payload: JsonObject): string {
+  const names = Object.keys(payload).filter((name) => name !== 'uuid');
+  const folded = names.map((name) => name.toLowerCase().replace(/[_-]/g, ''));
+  for (const lookalike of UUID_LOOKALIKES) {
+    const index = folded.indexOf(lookalike);
+    if (index < 0) continue;
+    const name = JSON.stringify(names[index]!.slice(0, 40)).slice(1, -1);
+    return `The JWT has no uuid: \`${name}\` is set; chatq reads \`uuid\`. Put the visitor's id in your system in "uuid"${name === 'sub' ? ' (sub may stay)' : ''}.`;
+  }
+  const nest = NESTING.find((name) => {
+    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
+    return typeof value === 'object' && value !== null && Object.hasOwn(value, 'uuid');
+  });
+  if (nest) return `The JWT has no uuid at the top level: the identity is nested under \`${nest}\`; put uuid and the other identity fields at the top level of the payload.`;
+  return 'The JWT has no uuid; a signed identity must carry the visitor\'s id in your system as "uuid".';
 }

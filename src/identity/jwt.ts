@@ -35,61 +35,78 @@ export interface JwtPartDecoder {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function malformed(message: string): IdentityError {
-  return new IdentityError('ERR_JWT_MALFORMED', message, { path: 'jwt' });
-}
+/**
+ * Why a value is not a JWT (SPEC §4 step 2). {@link decodeJwt} words each one
+ * for the integrator; the widget, which has no bytes for those words, prints
+ * the fault and leaves the explaining to the server and `npx chatq explain`.
+ */
+export type JwtFault = 'type' | 'length' | 'parts' | `${'header' | 'payload'}-${'base64' | 'json' | 'object'}` | 'signature';
 
-function decodeJsonObject(part: string, name: 'header' | 'payload'): JsonObject {
+function readJsonObject(part: string, name: 'header' | 'payload'): JsonObject | JwtFault {
   const bytes = decodeBase64url(part);
-  if (!bytes) {
-    throw malformed(
-      `The JWT ${name} is not canonical base64url (no padding, no "+" or "/", no whitespace). ` +
-        'Sign the token with a standard JWT library.',
-    );
-  }
+  if (!bytes) return `${name}-base64`;
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(bytes));
   } catch {
-    throw malformed(`The JWT ${name} is not valid UTF-8 JSON. Sign the token with a standard JWT library.`);
+    return `${name}-json`;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed(`The JWT ${name} must be a JSON object.`);
-  }
-  return value as JsonObject;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : `${name}-object`;
 }
 
 /**
- * Splits and decodes a compact JWT without verifying it (SPEC §4 step 2).
- * Used by the server before verification and by the widget to read `exp`.
- * Throws `IdentityError('ERR_JWT_MALFORMED')` for anything that is not a
- * string of at most 8 KiB with three canonical base64url parts whose header
- * and payload are JSON objects. `decoder` only changes how fast that is
- * found out, never the outcome (see {@link JwtPartDecoder}).
+ * Splits and decodes a compact JWT without verifying it, or says why it is
+ * not one: a string of at most 8 KiB with three canonical base64url parts
+ * whose header and payload are JSON objects. The one copy of that rule, for
+ * the server ({@link decodeJwt}) and the widget (which reads `exp` and `uuid`
+ * with it). `decoder` only changes how fast that is found out, never the
+ * outcome (see {@link JwtPartDecoder}).
  */
-export function decodeJwt(token: unknown, decoder?: JwtPartDecoder): DecodedJwt {
-  if (typeof token !== 'string') {
-    throw malformed(`A JWT must be a string, got ${token === null ? 'null' : typeof token}.`);
-  }
-  if (token.length > MAX_JWT_LENGTH) {
-    throw malformed(
-      `The JWT is ${token.length} characters long; the limit is ${MAX_JWT_LENGTH}. ` +
-        'Put only identity data in it (move large extra values elsewhere).',
-    );
-  }
+export function splitJwt(token: unknown, decoder?: JwtPartDecoder): DecodedJwt | JwtFault {
+  if (typeof token !== 'string') return 'type';
+  if (token.length > MAX_JWT_LENGTH) return 'length';
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-  if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
-    throw malformed('A JWT has exactly three parts separated by dots (header.payload.signature).');
-  }
+  if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) return 'parts';
   const headerPart = token.slice(0, first);
-  const header = decoder?.object(headerPart, 'header') ?? decodeJsonObject(headerPart, 'header');
+  const header = decoder?.object(headerPart, 'header') ?? readJsonObject(headerPart, 'header');
+  if (typeof header === 'string') return header;
   const payloadPart = token.slice(first + 1, second);
-  const payload = decoder?.object(payloadPart, 'payload') ?? decodeJsonObject(payloadPart, 'payload');
+  const payload = decoder?.object(payloadPart, 'payload') ?? readJsonObject(payloadPart, 'payload');
+  if (typeof payload === 'string') return payload;
   const signaturePart = token.slice(second + 1);
   const signature = decoder?.bytes(signaturePart) ?? decodeBase64url(signaturePart);
-  if (!signature || signature.length === 0) {
-    throw malformed('The JWT signature is missing or not canonical base64url.');
-  }
+  if (!signature || signature.length === 0) return 'signature';
   return { header, payload, signingInput: token.slice(0, second), signature };
+}
+
+const STANDARD_LIBRARY = 'Sign the token with a standard JWT library.';
+
+/** What the integrator reads for each fault (server side only: the widget never ships these words). */
+function faultMessage(fault: JwtFault, token: unknown): string {
+  const [part, problem] = fault.split('-') as ['header' | 'payload', 'base64' | 'json' | 'object'];
+  switch (fault) {
+    case 'type':
+      return `A JWT must be a string, got ${token === null ? 'null' : typeof token}.`;
+    case 'length':
+      return `The JWT is ${(token as string).length} characters long; the limit is ${MAX_JWT_LENGTH}. Put only identity data in it (move large extra values elsewhere).`;
+    case 'parts':
+      return 'A JWT has exactly three parts separated by dots (header.payload.signature).';
+    case 'signature':
+      return 'The JWT signature is missing or not canonical base64url.';
+  }
+  if (problem === 'base64') return `The JWT ${part} is not canonical base64url (no padding, no "+" or "/", no whitespace). ${STANDARD_LIBRARY}`;
+  if (problem === 'json') return `The JWT ${part} is not valid UTF-8 JSON. ${STANDARD_LIBRARY}`;
+  return `The JWT ${part} must be a JSON object.`;
+}
+
+/**
+ * {@link splitJwt}, throwing `IdentityError('ERR_JWT_MALFORMED')` with a
+ * message that says what to fix when the value is not a JWT (SPEC §4 step 2).
+ * Used by the server before verification.
+ */
+export function decodeJwt(token: unknown, decoder?: JwtPartDecoder): DecodedJwt {
+  const decoded = splitJwt(token, decoder);
+  if (typeof decoded === 'string') throw new IdentityError('ERR_JWT_MALFORMED', faultMessage(decoded, token), { path: 'jwt' });
+  return decoded;
 }

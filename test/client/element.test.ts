@@ -56,7 +56,7 @@ describe('scrolling when messages arrive', () => {
     await chat.setIdentity(token());
     await flush(); // history loaded, stream open
     chat.open();
-    for (let i = 0; i < 6; i++) server.agentSays('c-visitor-1', `old ${i}`);
+    for (let i = 0; i < 6; i++) await server.agentSays('visitor-1', `old ${i}`);
     await flush();
     const list = withGeometry(part(root, 'messages'));
     return { server, root, list };
@@ -65,7 +65,7 @@ describe('scrolling when messages arrive', () => {
   it('follows an incoming message when the visitor is at the bottom', async () => {
     const { server, list } = await chatWithHistory();
     list.scrollTop = list.max;
-    server.agentSays('c-visitor-1', 'new reply');
+    await server.agentSays('visitor-1', 'new reply');
     await flush();
     expect(list.scrollTop).toBe(list.max);
     expect(list.max).toBe(400);
@@ -74,7 +74,7 @@ describe('scrolling when messages arrive', () => {
   it('follows when the visitor is near the bottom (within a few lines of pixels)', async () => {
     const { server, list } = await chatWithHistory();
     list.scrollTop = list.max - 30;
-    server.agentSays('c-visitor-1', 'new reply');
+    await server.agentSays('visitor-1', 'new reply');
     await flush();
     expect(list.scrollTop).toBe(list.max);
   });
@@ -82,7 +82,7 @@ describe('scrolling when messages arrive', () => {
   it('stays put when the visitor scrolled up to reread', async () => {
     const { server, list } = await chatWithHistory();
     list.scrollTop = 50;
-    server.agentSays('c-visitor-1', 'new reply');
+    await server.agentSays('visitor-1', 'new reply');
     await flush();
     expect(list.scrollTop).toBe(50);
   });

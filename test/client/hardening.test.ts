@@ -90,6 +90,25 @@ function onObjectPrototype(accessors: Record<string, PropertyDescriptor>): () =>
   };
 }
 
+/**
+ * Whether the widget's own code is on the synchronous stack: it, or the
+ * browser's fetch reading what it was given (the shim reads RequestInit's
+ * members, as WebIDL does, within the widget's call), triggered the getter.
+ * What the in-process server does after the request left the page runs from
+ * the event loop (only `async` frames lead back to the widget): in a browser
+ * it is another machine, which no page script can watch.
+ */
+function calledByTheWidget(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack
+    .split('\n')
+    .filter((line) => !/^\s*at async /.test(line))
+    .some((line) => line.includes('/src/client/'));
+}
+
 /** A signed-in visitor who sends a message and has the agent stream open. */
 async function signedInTraffic(chat: Messenger, root: ShadowRoot, jwt = token()): Promise<void> {
   expect(await chat.setIdentity(jwt)).toMatchObject({ ok: true });
@@ -138,7 +157,7 @@ describe('a script running after the widget cannot pick up its credentials (issu
     }
     expect(captured).toEqual([]);
     // The session did travel, in the header itself.
-    const authorized = server.requests.filter((r) => r.headers.Authorization?.startsWith('Bearer s'));
+    const authorized = server.requests.filter((r) => server.sessions.some((s) => r.headers.Authorization === `Bearer ${s}`));
     expect(pathsOf(authorized.map((r) => r.url))).toEqual(
       ['/v1/conversation', '/v1/identity', '/v1/messages', '/v1/page', '/v1/session', '/v1/stream'],
     );
@@ -150,7 +169,7 @@ describe('a script running after the widget cannot pick up its credentials (issu
     const receivers: unknown[] = [];
     const spy: PropertyDescriptor = {
       get(this: unknown) {
-        receivers.push(this);
+        if (calledByTheWidget()) receivers.push(this);
         return undefined;
       },
     };
@@ -160,10 +179,11 @@ describe('a script running after the widget cannot pick up its credentials (issu
     } finally {
       remove();
     }
-    const sessions = [...server.sessions.keys()].map((s) => `Bearer ${s}`);
+    const sessions = server.sessions.map((s) => `Bearer ${s}`);
     expect(sessions).toHaveLength(1);
-    expect(server.requests.some((r) => r.url.endsWith('/v1/stream'))).toBe(true);
-    const leaked = receivers.flatMap((r) => reachableStrings(r)).filter((s) => s.includes(jwt) || sessions.includes(s));
+    // The credential was in use (the stream is open with it), yet no getter saw it.
+    expect(server.streams.map((s) => `Bearer ${s.session}`)).toEqual(sessions);
+    const leaked = receivers.flatMap((r) => reachableStrings(r)).filter((s) => s.includes(jwt) || server.sessions.some((c) => s.includes(c)));
     expect(leaked).toEqual([]);
   });
 
@@ -177,9 +197,12 @@ describe('a script running after the widget cannot pick up its credentials (issu
     const stringify = vi.spyOn(JSON, 'stringify');
     expect(await chat.setIdentity(renewed)).toMatchObject({ ok: true });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(getToken).toHaveBeenCalled();
-    const sent = server.requests.filter((r) => r.url.endsWith('/v1/identity')).map((r) => (r.body as { jwt?: string }).jwt);
-    expect(sent).toEqual(expect.arrayContaining([renewed, fromGetToken]));
+    expect(getToken).toHaveBeenCalledTimes(1);
+    const sent = server.requests.filter((r) => r.url.endsWith('/v1/identity')).map((r) => [(r.body as { jwt?: string }).jwt, r.status]);
+    expect(sent.slice(1)).toEqual([
+      [renewed, 200],
+      [fromGetToken, 200],
+    ]);
     const seen = [...stringify.mock.calls.flat(), ...stringify.mock.results.map((r) => r.value)].flatMap((v) => reachableStrings(v));
     expect(seen.filter((s) => s.includes(renewed) || s.includes(fromGetToken))).toEqual([]);
   });
@@ -192,9 +215,9 @@ describe('a script running after the widget cannot pick up its credentials (issu
     expect(await chat.setIdentity(jwts[1])).toMatchObject({ ok: true }); // a user switch
     chat.clearIdentity();
     await flush();
-    expect(post.mock.calls.map(([m]) => (m as { type: string }).type)).toEqual(expect.arrayContaining(['message', 'switch', 'logout']));
+    expect([...new Set(post.mock.calls.map(([m]) => (m as { type: string }).type))].sort()).toEqual(['logout', 'message', 'switch']);
     const sessions = server.requests.flatMap((r) => r.headers.Authorization?.replace(/^Bearer /, '') ?? []);
-    expect(sessions.length).toBeGreaterThan(0);
+    expect([...new Set(sessions)]).toEqual(server.sessions); // both visitors' sessions travelled
     const told = post.mock.calls.flatMap(([m]) => reachableStrings(m, 5));
     const stored = Object.keys(localStorage).flatMap((k) => [k, localStorage.getItem(k)!]);
     for (const s of [...told, ...stored]) {

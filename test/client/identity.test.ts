@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOMATED_UUID_PATTERN } from '../../src/identity/index.js';
 import { createMessenger } from '../../src/client/index.js';
-import { BASE, fakeServer } from './fake-server.js';
-import { flush, part, parts, setup, token, typeAndSend, useCleanPage } from './helpers.js';
+import { BASE, flush, part, parts, realServer, setup, texts, token, typeAndSend, useCleanPage } from './helpers.js';
 
 useCleanPage();
 
@@ -21,7 +20,7 @@ describe('text only: identity fields and messages are rendered inert', () => {
     chat.addMessage({ body: payload, agent: true });
     typeAndSend(root, payload);
     await flush();
-    server.agentSays('c-visitor-1', payload);
+    await server.agentSays('visitor-1', payload);
     await flush();
     const bodies = parts(root, 'message').map((m) => m.querySelector('p')!);
     expect(bodies.map((p) => p.textContent)).toEqual([payload, payload, payload]);
@@ -44,7 +43,7 @@ describe('logout: clearIdentity forgets everything, in place', () => {
     await flush();
     (part(root, 'input') as HTMLTextAreaElement).value = 'half-typed';
     const auid = localStorage.getItem('chatq:uuid');
-    const session = [...server.sessions.keys()][0]!;
+    const [session] = server.sessions;
     chat.clearIdentity();
     await flush();
     expect(parts(root, 'message')).toHaveLength(0);
@@ -52,6 +51,7 @@ describe('logout: clearIdentity forgets everything, in place', () => {
     const logout = server.requests.find((r) => r.method === 'DELETE')!;
     expect(logout.url).toBe(`${BASE}/v1/session`);
     expect(logout.headers.Authorization).toBe(`Bearer ${session}`);
+    expect(await server.sessionState(session!)).toBe('ended');
     const fresh = localStorage.getItem('chatq:uuid')!;
     expect(fresh).toMatch(AUTOMATED_UUID_PATTERN);
     expect(fresh).not.toBe(auid);
@@ -61,7 +61,7 @@ describe('logout: clearIdentity forgets everything, in place', () => {
   });
 
   it('in reject mode the next visitor starts a new anonymous conversation with the new uuid', async () => {
-    const { chat, server, root } = await setup({}, { policy: { mode: 'reject', minTokenLifetime: 3600, clockTolerance: 10 } });
+    const { chat, server, root } = await setup({}, { policy: { mode: 'reject' } });
     chat.open();
     typeAndSend(root, 'first visitor');
     await flush();
@@ -73,6 +73,9 @@ describe('logout: clearIdentity forgets everything, in place', () => {
     expect(registrations[1]!.headers.Authorization).toBeUndefined();
     expect(part(root, 'launcher').hidden).toBe(false);
     expect(parts(root, 'message')).toHaveLength(0);
+    // Two conversations on the server: the next visitor's holds nothing of the first one's.
+    expect((await server.history(a!)).map((m) => m.body)).toEqual(['first visitor']);
+    expect(await server.history(b!)).toEqual([]);
   });
 });
 
@@ -80,31 +83,31 @@ describe('registration edge cases', () => {
   it('an identity the network lost is registered again when the browser is back online', async () => {
     const { chat, server, root } = await setup();
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const realFetch = server.fetch.getMockImplementation()!;
-    server.fetch.mockImplementationOnce(() => Promise.reject(new TypeError('Failed to fetch')));
+    server.fail('/v1/identity', 'network');
     expect(await chat.setIdentity(token())).toMatchObject({ ok: false, code: 'ERR_NETWORK' });
     expect(part(root, 'launcher').hidden).toBe(true);
-    server.fetch.mockImplementation(realFetch);
     window.dispatchEvent(new Event('online'));
     await flush();
+    expect(server.requests.filter((r) => r.url.endsWith('/v1/identity')).map((r) => r.status)).toEqual([undefined, 200]);
     expect(part(root, 'launcher').hidden).toBe(false);
   });
 
   it('signing in after an anonymous session ends the anonymous session on the server', async () => {
-    const { chat, server } = await setup({}, { policy: { mode: 'accept', minTokenLifetime: 3600, clockTolerance: 10 } });
-    const anonymous = [...server.sessions.keys()][0]!;
+    const { chat, server } = await setup({}, { policy: { mode: 'accept' } });
+    const [anonymous] = server.sessions;
     await chat.setIdentity(token({ uuid: 'member-7' }));
     await flush();
     const logout = server.requests.find((r) => r.method === 'DELETE')!;
     expect(logout.headers.Authorization).toBe(`Bearer ${anonymous}`);
     expect(server.requests.filter((r) => r.url.endsWith('/v1/identity'))[1]!.headers.Authorization).toBeUndefined();
+    expect(await server.sessionState(anonymous!)).toBe('ended');
+    expect(await server.liveSessions()).toEqual([server.sessions[1]]);
   });
 });
 
 describe('messages the host page adds (addMessage)', () => {
   it('survive the session starting, and go with a logout', async () => {
-    const { createMessenger } = await import('../../src/client/index.js');
-    vi.stubGlobal('fetch', fakeServer().fetch);
+    realServer().install();
     const chat = createMessenger({ server: BASE });
     chat.addMessage({ body: 'Hello, how can I help?', agent: true });
     await chat.setIdentity(token());
@@ -125,18 +128,21 @@ describe('user switch: a JWT with another uuid', () => {
     chat.open();
     typeAndSend(root, 'alice secret');
     await flush();
-    const aliceSession = [...server.sessions.keys()][0]!;
+    const [aliceSession] = server.sessions;
     const auid = localStorage.getItem('chatq:uuid');
     await chat.setIdentity(token({ uuid: 'bob' }));
     await flush();
     expect(parts(root, 'message')).toHaveLength(0);
-    expect(server.requests.some((r) => r.method === 'DELETE' && r.headers.Authorization === `Bearer ${aliceSession}`)).toBe(true);
+    expect(server.requests.filter((r) => r.method === 'DELETE').map((r) => r.headers.Authorization)).toEqual([`Bearer ${aliceSession}`]);
+    expect(await server.sessionState(aliceSession!)).toBe('ended');
     const bobRegistration = server.requests.filter((r) => r.url.endsWith('/v1/identity')).at(-1)!;
     expect(bobRegistration.headers.Authorization).toBeUndefined();
     expect(localStorage.getItem('chatq:uuid')).not.toBe(auid);
     expect(part(root, 'launcher').hidden).toBe(false);
+    const [, bobSession] = server.sessions;
     const conversation = server.requests.filter((r) => r.url.endsWith('/v1/conversation')).at(-1)!;
-    expect(conversation.headers.Authorization).not.toBe(`Bearer ${aliceSession}`);
+    expect(conversation.headers.Authorization).toBe(`Bearer ${bobSession}`);
+    expect(await server.history('bob')).toEqual([]);
   });
 
   it('the same uuid again is a renewal, not a switch (same session, messages kept)', async () => {
@@ -147,8 +153,9 @@ describe('user switch: a JWT with another uuid', () => {
     await flush();
     await chat.setIdentity(token({ uuid: 'alice' }));
     await flush();
-    expect(parts(root, 'message')).toHaveLength(1);
-    expect(server.requests.some((r) => r.method === 'DELETE')).toBe(false);
+    expect(texts(root)).toEqual(['kept']);
+    expect(server.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(server.sessions).toHaveLength(1);
   });
 });
 
@@ -157,7 +164,7 @@ describe('storage that throws (private mode, blocked cookies)', () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
     });
-    const { chat, server, root } = await setup({}, { policy: { mode: 'reject', minTokenLifetime: 3600, clockTolerance: 10 } });
+    const { chat, server, root } = await setup({}, { policy: { mode: 'reject' } });
     const registration = server.requests.find((r) => r.url.endsWith('/v1/identity'))!;
     expect((registration.body as { automatedUuid: string }).automatedUuid).toMatch(AUTOMATED_UUID_PATTERN);
     chat.open();
@@ -181,8 +188,8 @@ describe('storage that throws (private mode, blocked cookies)', () => {
 describe('several tabs agree (BroadcastChannel)', () => {
   it('a message sent in one tab shows in the other, and a logout applies to both', async () => {
     vi.useRealTimers();
-    const server = fakeServer({ streamVisitor: false });
-    vi.stubGlobal('fetch', server.fetch);
+    // The streams hang (never reach the server), so only the tabs themselves can tell each other.
+    realServer().install().hold('/v1/stream');
     const [one, two] = [document.createElement('div'), document.createElement('div')];
     document.body.append(one, two);
     const tabA = createMessenger({ server: BASE, container: one });
@@ -205,8 +212,7 @@ describe('several tabs agree (BroadcastChannel)', () => {
 
   it('a tab that registers another visitor resets the tabs still showing the previous one', async () => {
     vi.useRealTimers();
-    const server = fakeServer();
-    vi.stubGlobal('fetch', server.fetch);
+    realServer().install();
     const [one, two] = [document.createElement('div'), document.createElement('div')];
     document.body.append(one, two);
     const alice = createMessenger({ server: BASE, container: one });

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { scriptBase } from '../../src/client/base.js';
+import { chatServer } from '../../src/client/base.js';
 import { drainQueue, runCommand } from '../../src/client/queue.js';
 import type { Messenger } from '../../src/client/index.js';
-import { BASE, flush, part, token, useCleanPage } from './helpers.js';
-import { fakeServer } from './fake-server.js';
+import { BASE, flush, part, realServer, token, useCleanPage } from './helpers.js';
 
 useCleanPage();
 
@@ -76,7 +75,10 @@ describe('the _chatq command queue', () => {
     };
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => drainQueue(messenger, [['_pageChange'], ['_pageChange']])).not.toThrow();
-    expect(error).toHaveBeenCalledTimes(2);
+    expect(error.mock.calls).toEqual([
+      ['chatq: a command failed', new Error('boom')],
+      ['chatq: a command failed', new Error('boom')],
+    ]);
   });
 });
 
@@ -85,7 +87,7 @@ describe('{base} from the script URL', () => {
     const script = document.createElement('script');
     script.src = 'https://chat.example.com/chatq/loader.js?v=3';
     vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
-    expect(scriptBase()).toBe('https://chat.example.com/chatq');
+    expect(chatServer(undefined)).toBe('https://chat.example.com/chatq');
   });
 
   it('falls back to scanning script[src*="/loader.js"] (the classic async snippet)', () => {
@@ -94,15 +96,14 @@ describe('{base} from the script URL', () => {
     script.setAttribute('src', 'https://chat.example.com/loader.js');
     script.type = 'text/plain'; // not executed by happy-dom
     document.head.append(script);
-    expect(scriptBase()).toBe('https://chat.example.com');
+    expect(chatServer(undefined)).toBe('https://chat.example.com');
     script.remove();
   });
 });
 
 describe('loader.js end to end (happy-dom)', () => {
   it('runs commands queued before load, then replaces _chatq with an immediate queue', async () => {
-    const server = fakeServer();
-    vi.stubGlobal('fetch', server.fetch);
+    const server = realServer().install();
     vi.spyOn(document, 'currentScript', 'get').mockReturnValue(Object.assign(document.createElement('script'), { src: `${BASE}/loader.js` }));
     const seen: string[] = [];
     const w = window as unknown as { _chatq: unknown };
@@ -118,7 +119,7 @@ describe('loader.js end to end (happy-dom)', () => {
     // The policy first; then the queued JWT is the only registration (no anonymous one before it).
     expect(server.requests[0]!.url).toBe(`${BASE}/v1/policy`);
     const registrations = server.requests.filter((r) => r.url === `${BASE}/v1/identity`);
-    expect(registrations.map((r) => typeof (r.body as { jwt?: unknown }).jwt)).toEqual(['string']);
+    expect(registrations.map((r) => [typeof (r.body as { jwt?: unknown }).jwt, r.status])).toEqual([['string', 200]]);
     const host = document.querySelector('chatq-messenger')!;
     expect(part(host.shadowRoot!, 'launcher').hidden).toBe(false);
     const queue = w._chatq as { push(...c: unknown[]): number };

@@ -8,24 +8,24 @@ import { describe, expect, it, vi } from 'vitest';
 import type { IdentityPolicy } from '../../src/identity/index.js';
 import { createMessenger } from '../../src/client/index.js';
 import { nowSeconds } from '../helpers/sign.js';
-import { BASE, fakeServer, type FakeServerOptions } from './fake-server.js';
-import { flush, part, setup, token, useCleanPage } from './helpers.js';
+import type { RealServer, RealServerOptions } from './real-server.js';
+import { BASE, flush, part, paths, realServer, setup, token, useCleanPage } from './helpers.js';
 
 useCleanPage();
 
 const DEMO: IdentityPolicy = { mode: 'require', minTokenLifetime: 30, clockTolerance: 5 };
 const REJECT: IdentityPolicy = { mode: 'reject', minTokenLifetime: 3600, clockTolerance: 10 };
 
-const paths = (server: ReturnType<typeof fakeServer>) => server.requests.map((r) => `${r.method} ${r.url.slice(BASE.length)}`);
-
-/** A messenger whose fake server holds the policy answer until `release()`. */
-function withHeldPolicy(options: FakeServerOptions) {
-  const server = fakeServer(options);
-  vi.stubGlobal('fetch', server.fetch);
-  const release = server.holdPolicy();
+/** A messenger whose policy request is slow: it reaches the server when `release()` is called. */
+function withHeldPolicy(options: RealServerOptions) {
+  const server = realServer(options).install();
+  const release = server.hold('/v1/policy');
   const chat = createMessenger({ server: BASE });
   return { server, chat, release };
 }
+
+const launcherHidden = () =>
+  document.querySelector('chatq-messenger')!.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.hidden;
 
 describe('require mode: nothing the server would refuse', () => {
   it('an anonymous page view asks for the policy only, and never registers', async () => {
@@ -43,15 +43,21 @@ describe('require mode: nothing the server would refuse', () => {
     await chat.setIdentity(token());
     chat.clearIdentity();
     await flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    window.dispatchEvent(new Event('focus'));
+    await flush();
     const registrations = server.requests.filter((r) => r.url.endsWith('/v1/identity'));
     expect(registrations.map((r) => typeof (r.body as { jwt?: unknown }).jwt)).toEqual(['string']);
+    expect(await server.liveSessions()).toEqual([]);
   });
 
   it('a JWT given before the policy answers registers at once, without waiting for it', async () => {
     const { server, chat, release } = withHeldPolicy({ policy: DEMO });
     const result = await chat.setSignedIdentity(token());
     expect(result).toMatchObject({ ok: true });
-    expect(paths(server)).toContain('POST /v1/identity');
+    // The policy request is still on its way; the registration did not wait for it.
+    expect(paths(server).slice(0, 2)).toEqual(['GET /v1/policy', 'POST /v1/identity']);
+    expect(server.requests.map((r) => r.status).slice(0, 2)).toEqual([undefined, 200]);
     release();
     await flush();
     expect(server.requests.filter((r) => r.url.endsWith('/v1/identity'))).toHaveLength(1);
@@ -63,6 +69,7 @@ describe('token lifetime warnings: against the known policy only', () => {
   it('a 45 s token in a community with minTokenLifetime 30 logs nothing', async () => {
     const { chat } = await setup({}, { policy: DEMO });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // The real verifier agrees: 45 s is enough there.
     expect(await chat.setSignedIdentity(token({ exp: nowSeconds() + 45 }))).toMatchObject({ ok: true });
     await flush();
     expect(warn).not.toHaveBeenCalled();
@@ -71,14 +78,18 @@ describe('token lifetime warnings: against the known policy only', () => {
   it('a 20 s token there is reported, naming the 30 s minimum', async () => {
     const { chat } = await setup({}, { policy: DEMO });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    void chat.setSignedIdentity(token({ exp: nowSeconds() + 20 }));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const result = chat.setSignedIdentity(token({ exp: nowSeconds() + 20 }));
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(/expires in 20 s, less than the 30 s .*minTokenLifetime/);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/expires in 20 s, under minTokenLifetime \(30 s\)/);
+    // And the server does refuse it, for that reason.
+    expect(await result).toMatchObject({ ok: false, code: 'ERR_JWT_EXP_TOO_SOON' });
   });
 
   it('while the policy is not known yet, the judgement waits for it (no guess at 3600 s)', async () => {
     const { chat, release } = withHeldPolicy({ policy: DEMO });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
     void chat.setSignedIdentity(token({ exp: nowSeconds() + 45 }));
     void chat.setSignedIdentity(token({ exp: nowSeconds() + 20 }));
     await flush();
@@ -86,7 +97,7 @@ describe('token lifetime warnings: against the known policy only', () => {
     release();
     await flush();
     expect(warn).toHaveBeenCalledTimes(1); // only the 20 s one
-    expect(String(warn.mock.calls[0]![0])).toMatch(/expires in 20 s, less than the 30 s/);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/expires in 20 s, under minTokenLifetime \(30 s\)/);
     chat.destroy();
   });
 
@@ -94,12 +105,13 @@ describe('token lifetime warnings: against the known policy only', () => {
     // The server's clock is 60 s behind this browser's: a token that ends 20 s from now (here) has 80 s left there.
     const { chat } = await setup({}, { policy: DEMO, skew: -60_000 });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    void chat.setSignedIdentity(token({ exp: nowSeconds() + 20 }));
+    const result = chat.setSignedIdentity(token({ exp: nowSeconds() + 20 }));
     expect(warn).not.toHaveBeenCalled();
+    expect(await result).toMatchObject({ ok: true });
   });
 
   it('a server that does not tell its policy: only a lapsed token is reported', async () => {
-    const { chat } = await setup({}, { policy: REJECT, policyEndpoint: 'silent' });
+    const { chat } = await setup({}, { policy: REJECT, publishPolicy: false });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation(() => {});
     void chat.setSignedIdentity(token({ exp: nowSeconds() + 45 }));
@@ -128,44 +140,80 @@ describe('reject and accept mode, and servers that do not tell', () => {
     chat.destroy();
   });
 
-  it.each(['silent', 'missing'] as const)('policy endpoint %s: learns the mode by registering, as before', async (policyEndpoint) => {
-    const { server, root } = await setup({}, { policy: REJECT, policyEndpoint });
+  it.each([
+    // A custom verifier without `policy`: the real handler answers 200 with the clock only.
+    ['silent', () => realServer({ policy: REJECT, publishPolicy: false })],
+    // A server older than the endpoint (scripted: today's handler always has it).
+    [
+      'missing',
+      () => {
+        const server = realServer({ policy: REJECT });
+        server.fail('/v1/policy', { status: 404, code: 'ERR_NOT_FOUND' }, Infinity);
+        return server;
+      },
+    ],
+  ] as const)('policy endpoint %s: learns the mode by registering, as before', async (name, make) => {
+    const { server, root } = await setup({}, make());
     expect(paths(server).slice(0, 2)).toEqual(['GET /v1/policy', 'POST /v1/identity']);
+    expect(server.requests.slice(0, 2).map((r) => r.status)).toEqual([name === 'silent' ? 200 : 404, 200]);
     expect(part(root, 'launcher').hidden).toBe(false);
   });
 
   it('a policy request that found no server is asked again on the next wake-up, then the chat starts', async () => {
-    const server = fakeServer({ policy: REJECT });
-    let offline = true;
-    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
-      offline ? Promise.reject(new TypeError('Failed to fetch')) : server.fetch(input, init),
-    );
+    const server = realServer({ policy: REJECT }).install();
+    server.offline = true;
     const chat = createMessenger({ server: BASE });
     await flush();
-    expect(document.querySelector('chatq-messenger')!.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.hidden).toBe(true);
-    offline = false;
+    expect(launcherHidden()).toBe(true);
+    expect(paths(server)).toEqual(['GET /v1/policy']);
+    server.offline = false;
     window.dispatchEvent(new Event('online'));
     await flush();
-    expect(paths(server)).toEqual(['GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream']);
-    expect(document.querySelector('chatq-messenger')!.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.hidden).toBe(false);
+    expect(paths(server)).toEqual(['GET /v1/policy', 'GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream']);
+    expect(server.requests.map((r) => r.status)).toEqual([undefined, 200, 200, 200, 200]);
+    expect(launcherHidden()).toBe(false);
     chat.destroy();
   });
 
-  it.each([
-    [503, 'ERR_INTERNAL', true],
-    [429, 'ERR_RATE_LIMITED', true],
-    [403, 'ERR_ORIGIN_NOT_ALLOWED', false],
-  ])('a %s answer registers nothing; asked again on wake-up: %s', async (status, code, again) => {
-    const server = fakeServer({ policy: REJECT });
-    server.fail('/v1/policy', status, code);
-    vi.stubGlobal('fetch', server.fetch);
+  it.each<[string, boolean, number, () => Promise<RealServer>]>([
+    [
+      'an outage (503, scripted: a load balancer with no instance up)',
+      true,
+      503,
+      async () => {
+        const server = realServer({ policy: REJECT });
+        server.fail('/v1/policy', { status: 503, code: 'ERR_UNAVAILABLE', retryAfter: 5 });
+        return server;
+      },
+    ],
+    [
+      'the per-address limit (429): another page view from this address took the last policy answer of the minute',
+      true,
+      429,
+      async () => {
+        const server = realServer({ policy: REJECT, limits: { policyRequestsPerMinutePerAddress: 1 } });
+        expect((await server.call('GET', '/v1/policy')).status).toBe(200);
+        return server;
+      },
+    ],
+    ['a page origin not in allowedOrigins (403)', false, 403, async () => realServer({ policy: REJECT, allowedOrigins: ['https://another-shop.example'] })],
+  ])('%s: registers nothing; asked again on wake-up: %s', async (_name, again, status, make) => {
+    const server = (await make()).install();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const chat = createMessenger({ server: BASE });
     await flush();
     expect(paths(server)).toEqual(['GET /v1/policy']);
+    expect(server.requests[0]!.status).toBe(status);
+    await vi.advanceTimersByTimeAsync(60_000); // past any Retry-After
     window.dispatchEvent(new Event('focus'));
     await flush();
     expect(paths(server).filter((p) => p === 'GET /v1/policy')).toHaveLength(again ? 2 : 1);
     expect(paths(server).includes('POST /v1/identity')).toBe(again);
+    expect(launcherHidden()).toBe(!again);
+    // SPEC §6 "Fitting": a refused origin is told in the console, naming the origin and the option to change.
+    const logged = error.mock.calls.map((call) => String(call[0]));
+    if (status === 403) expect(logged).toEqual([expect.stringMatching(new RegExp(`"${location.origin}".*allowedOrigins`))]);
+    else expect(logged).toEqual([]);
     chat.destroy();
   });
 });

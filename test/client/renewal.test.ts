@@ -51,8 +51,9 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
   it('never loops: a token about to lapse is renewed at most every 5 s', async () => {
     const { calls, lifecycle } = shortTokens(2_000);
     await vi.advanceTimersByTimeAsync(60_000);
+    // About every 5 s over the minute: still renewing, never faster.
     expect(calls()).toBeLessThanOrEqual(12);
-    expect(calls()).toBeGreaterThanOrEqual(1);
+    expect(calls()).toBeGreaterThanOrEqual(11);
     lifecycle.dispose();
   });
 

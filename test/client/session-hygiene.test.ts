@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../src/client/api.js';
 import { openStream } from '../../src/client/stream.js';
-import { flush, part, setup, token, typeAndSend, useCleanPage } from './helpers.js';
+import { flush, part, parts, setup, token, typeAndSend, useCleanPage } from './helpers.js';
 
 useCleanPage();
 
@@ -48,12 +48,15 @@ describe('the stream does not reconnect in a storm', () => {
 
 describe('one visitor’s state never reaches the next', () => {
   it('a 429 block is lifted by clearIdentity: the next visitor can send at once', async () => {
-    const { chat, root, server } = await setup();
+    // One message a minute per session: alice's second one meets the handler's real limit.
+    const { chat, root, server } = await setup({}, { limits: { messagesPerMinutePerSession: 1 } });
     await chat.setIdentity(token({ uuid: 'alice' }));
     chat.open();
-    server.fail('/v1/messages', 429, 'ERR_RATE_LIMITED', 600);
+    typeAndSend(root, 'first');
+    await flush();
     typeAndSend(root, 'too fast');
     await flush();
+    expect(server.requests.filter((r) => r.url.endsWith('/v1/messages')).map((r) => r.status)).toEqual([201, 429]);
     expect((part(root, 'send') as HTMLButtonElement).disabled).toBe(true);
     chat.clearIdentity();
     await chat.setIdentity(token({ uuid: 'bob' }));
@@ -61,6 +64,10 @@ describe('one visitor’s state never reaches the next', () => {
     await flush();
     expect((part(root, 'send') as HTMLButtonElement).disabled).toBe(false);
     expect(root.querySelector('[data-kind="rate-limited"]')).toBeNull();
+    // And bob's message goes through (his session has its own budget).
+    typeAndSend(root, 'hello from bob');
+    await flush();
+    expect(parts(root, 'message').map((m) => [m.dataset.state, m.querySelector('p')!.textContent])).toEqual([['sent', 'hello from bob']]);
   });
 });
 
@@ -72,6 +79,8 @@ describe('what the host page can see', () => {
     const jwt = token();
     expect(await chat.setIdentity(jwt)).toMatchObject({ ok: true });
     expect(wrapper).not.toHaveBeenCalled();
+    // The registration did go out, through the fetch the widget captured at start.
+    expect(server.requests.filter((r) => r.url.endsWith('/v1/identity')).map((r) => [(r.body as { jwt?: string }).jwt, r.status])).toEqual([[jwt, 200]]);
   });
 
   it('pageChange sends origin + path only: no query or hash (they may hold tokens)', async () => {
@@ -82,6 +91,7 @@ describe('what the host page can see', () => {
     await flush();
     const page = server.requests.find((r) => r.url.endsWith('/v1/page'))!;
     expect((page.body as { url: string }).url).toBe(`${location.origin}/shop/cart`);
+    expect(await server.conversationsOf('visitor-1')).toEqual([expect.objectContaining({ lastPage: expect.objectContaining({ url: `${location.origin}/shop/cart` }) })]);
     history.replaceState(null, '', '/');
   });
 });

@@ -79,7 +79,7 @@ describeBrowser('token lifetime warnings against the community in use (the demo 
     await expect.poll(() => probe.consoleAll.filter((m) => m.startsWith('warning:')).length, { timeout: 10_000 }).toBe(1);
     await settled(page, probe);
     const [warning] = probe.consoleAll.filter((m) => m.startsWith('warning:'));
-    expect(warning).toMatch(/less than the 30 s the server requires \(minTokenLifetime\)/);
+    expect(warning).toMatch(/under minTokenLifetime \(30 s\)/);
     expect(await w.launcher.isVisible()).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as base64url from '../../src/identity/base64url.js';
-import { decodeJwt, IdentityError, MAX_JWT_LENGTH } from '../../src/identity/index.js';
+import { decodeJwt, IdentityError, MAX_JWT_LENGTH, splitJwt, type JwtFault } from '../../src/identity/index.js';
 import { b64url, HS_KEY, hmacSignature, signHS256 } from '../helpers/sign.js';
 
 // Wrap the decoder in a spy so tests can prove the length cap is applied
@@ -205,5 +205,37 @@ describe('error messages never echo the token', () => {
     const error = malformed(`${b64url({ alg: 'HS256' })}.${b64url(`{"x":"${secretish}"`)}.${SIG}`);
     expect(error.message).not.toContain(secretish);
     expect(error.message).not.toContain(SIG);
+  });
+});
+
+describe('splitJwt: the same rule, naming the fault instead of throwing (what the widget uses)', () => {
+  const enc = (value: string) => b64url(Buffer.from(value));
+  const valid = signHS256({ uuid: '1', exp: 2_000_000_000 }, HS_KEY);
+  const [h, p] = valid.split('.') as [string, string, string];
+  const cases: [unknown, JwtFault][] = [
+    [42, 'type'],
+    ['a'.repeat(MAX_JWT_LENGTH + 1), 'length'],
+    ['a.b', 'parts'],
+    [`${h}=.${p}.sig`, 'header-base64'],
+    [`${enc('{nope')}.${p}.sig`, 'header-json'],
+    [`${enc('[1]')}.${p}.sig`, 'header-object'],
+    [`${h}.${p}+.sig`, 'payload-base64'],
+    [`${h}.${enc('\u00ff')}.sig`, 'payload-json'],
+    [`${h}.${enc('null')}.sig`, 'payload-object'],
+    [`${h}.${p}.`, 'signature'],
+  ];
+  it.each(cases)('%#: names the fault %s, where decodeJwt throws ERR_JWT_MALFORMED', (token, fault) => {
+    expect(splitJwt(token)).toBe(fault);
+    expect(() => decodeJwt(token)).toThrow(IdentityError);
+    try {
+      decodeJwt(token);
+    } catch (error) {
+      expect((error as IdentityError).code).toBe('ERR_JWT_MALFORMED');
+      expect((error as IdentityError).path).toBe('jwt');
+    }
+  });
+
+  it('a well-formed token decodes to exactly what decodeJwt returns', () => {
+    expect(splitJwt(valid)).toEqual(decodeJwt(valid));
   });
 });

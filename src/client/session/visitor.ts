@@ -7,8 +7,8 @@ import { readIdentityInput } from '../identity-input.js';
 import type { IdentityLifecycle } from '../lifecycle.js';
 import type { PolicySource } from '../policy.js';
 import type { TabMessage, TabSync } from '../tabs.js';
-import { inspectToken } from '../token.js';
-import type { IdentityResult, MessengerEvents } from '../types.js';
+import { lifetimeProblem } from '../token.js';
+import type { IdentityResult, MessengerErrorCode, MessengerEvents } from '../types.js';
 import type { Supersession } from './supersession.js';
 
 /**
@@ -36,7 +36,7 @@ export interface VisitorDeps {
   tabs: TabSync;
   lifecycle: IdentityLifecycle;
   events: Emitter<MessengerEvents>;
-  server: PolicySource;
+  rules: PolicySource;
   chat: SessionHolder;
   /** Superseded on logout, user switch and destroy: every registration still on its way is dropped. */
   epoch: Supersession;
@@ -66,7 +66,7 @@ export interface Visitor {
 }
 
 export function createVisitor(deps: VisitorDeps): Visitor {
-  const { api, tabs, lifecycle, events, server, chat, epoch } = deps;
+  const { api, tabs, lifecycle, events, rules, chat, epoch } = deps;
   let status: VisitorStatus = 'none';
   let automatedUuid = loadAutomatedUuid();
   let identity: PublicIdentity | undefined;
@@ -90,7 +90,7 @@ export function createVisitor(deps: VisitorDeps): Visitor {
   };
 
   /** An identity refused, here or by the server: told in the console and by `identity_rejected` (not for an anonymous try). */
-  function refused(code: ErrorCode | 'ERR_NETWORK', message: string, quiet = false): IdentityResult {
+  function refused(code: MessengerErrorCode, message: string, quiet = false): IdentityResult {
     if (!quiet) {
       console.error(`chatq: ${code}: ${message}`);
       events.emit('identity_rejected', { code, message });
@@ -125,7 +125,7 @@ export function createVisitor(deps: VisitorDeps): Visitor {
     settle();
     deps.changed(undefined);
     // An anonymous registration: in reject/accept mode it starts the chat again.
-    if (reprobe && (anonymousAllowed || (server.policy && server.policy.mode !== 'require'))) void register({}, true);
+    if (reprobe && (anonymousAllowed || (rules.policy && rules.policy.mode !== 'require'))) void register({}, true);
   }
 
   /** Registers an identity (or none, `anonymous`); registrations run one at a time, in order. */
@@ -159,7 +159,7 @@ export function createVisitor(deps: VisitorDeps): Visitor {
       }
       // From anonymous to signed in: the anonymous session is no longer needed.
       if (!sameVisitor && previousSession !== answer.session) endSession(previousSession);
-      server.policy = answer.policy ?? server.policy;
+      rules.policy = answer.policy ?? rules.policy;
       identity = answer.identity;
       last = request;
       if (anonymous) anonymousAllowed = true;
@@ -193,13 +193,12 @@ export function createVisitor(deps: VisitorDeps): Visitor {
     set(input) {
       const read = readIdentityInput(input);
       if ('code' in read) return visitor.fail(read.code, read.message);
-      const { request, uuid } = read;
-      const { jwt } = request;
+      const { request, uuid, jwt } = read;
       if (jwt) {
-        server.whenKnown(() => {
+        rules.whenKnown(() => {
           // In integrator words, never the token.
-          const { problems } = inspectToken(jwt, server.policy, lifecycle.serverNow());
-          if (problems.length) console.warn(`chatq: JWT will be refused: ${problems.join('; ')}`);
+          const problem = lifetimeProblem(jwt, rules.policy, lifecycle.serverNow());
+          if (problem) console.warn(`chatq: JWT will be refused: ${problem}`);
         });
       }
       if (claimed !== undefined && uuid !== undefined && uuid !== claimed) visitor.end('switch', uuid);

@@ -1,4 +1,12 @@
-import { ChatqMessengerElement } from './element.js';
+import { ChatqMessengerElement, type MessengerElementEvents } from './element.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chatq-messenger': ChatqMessengerElement;
+  }
+  // Typed listeners: `element.addEventListener('chatq-send', (e) => e.detail.text)`.
+  interface HTMLElementEventMap extends MessengerElementEvents {}
+}
 
 /** The tag name of the widget (SPEC §5). */
 export const TAG_NAME = 'chatq-messenger';

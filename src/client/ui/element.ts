@@ -1,14 +1,28 @@
-import type { Entry } from '../conversation.js';
-import type { Strings, TranslationKey } from '../i18n.js';
+import { Strings, type TranslationKey } from '../i18n.js';
 import { adoptStyles } from './styles.js';
 
-/** What the element asks of whoever drives it (the messenger). */
-export interface ElementHandlers {
-  open(): void;
-  close(): void;
-  /** Returns `true` when the text was taken (the input is then cleared). */
-  send(text: string): boolean;
-  retry(key: string): void;
+/** One message as the element shows it: what it renders, nothing of how it travels. */
+export interface MessageView {
+  /** Stable for the message's life: renderEntry with the same key updates it. */
+  readonly key: string;
+  readonly author: 'visitor' | 'agent' | 'system';
+  readonly body: string;
+  readonly state: 'sending' | 'sent' | 'failed';
+}
+
+/**
+ * The events the element dispatches (they bubble from the element): what the visitor
+ * asked for, never done behind the page's back. `chatq-toggle` and `chatq-send` are cancelable:
+ * a listener that calls `preventDefault()` takes over (the panel is not toggled; the text is
+ * kept, not taken).
+ */
+export interface MessengerElementEvents {
+  /** The launcher, the close button or Escape: `open` is what the visitor asked for. */
+  'chatq-toggle': CustomEvent<{ open: boolean }>;
+  /** The composer was submitted with `text`. */
+  'chatq-send': CustomEvent<{ text: string }>;
+  /** The retry button of the failed message `key`. */
+  'chatq-retry': CustomEvent<{ key: string }>;
 }
 
 export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
@@ -35,17 +49,24 @@ const bubbleIcon = (): Element =>
     h('svg:path', { d: 'M3 4h18v12H9l-5 4v-4H3z' }));
 
 /**
- * `<chatq-messenger>`: the chat's UI, SPEC §5. An open shadow root with the
- * stable parts `launcher`, `panel`, `header`, `messages`, `message`,
- * `composer`, `input`, `send`, `notice`. It renders what it is told and
- * reports what the visitor does through `handlers`; it holds no chat state.
+ * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
+ * @github/*-element sense. An open shadow root with the stable parts
+ * `launcher`, `panel`, `header`, `messages`, `message`, `composer`, `input`,
+ * `send`, `notice`. In: the attributes `open`, `embedded` and `lang` (the
+ * built-in English and French, or `strings` with a host's translations),
+ * and a view model — `launcher`, `unread`, `greeting`, the messages
+ * (`renderEntry`), notices and send blocks. Out: the `chatq-toggle`,
+ * `chatq-send` and `chatq-retry` events. It holds no chat state and knows
+ * no server: `<chatq-messenger embedded open lang="fr">` renders on its own.
+ * Registered by ui/define.ts; bound to a conversation only in messenger.ts.
  */
 // A plain base class where there is no DOM (server-side rendering imports `chatq` too).
 const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
 
 export class ChatqMessengerElement extends Base {
-  handlers: ElementHandlers | undefined;
-  strings: Strings | undefined;
+  static observedAttributes = ['open', 'lang'];
+  /** The texts, in the locale of the `lang` attribute (else the page's). The messenger shares its own, with the host's translations. */
+  strings = new Strings(this.lang);
   readonly #root: ShadowRoot;
   readonly #launcher: HTMLButtonElement;
   readonly #badge: HTMLElement;
@@ -61,6 +82,9 @@ export class ChatqMessengerElement extends Base {
   #unread = 0;
   readonly #blocks = new Set<string>();
   #greetName = '';
+  /** Tells what the visitor did; `false` when a listener took it over (`preventDefault()`). */
+  readonly #tell = (type: keyof MessengerElementEvents, detail: object): boolean =>
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, cancelable: true }));
 
   constructor() {
     super();
@@ -83,12 +107,12 @@ export class ChatqMessengerElement extends Base {
     this.#root.append(this.#launcher, this.#panel);
 
     // `onclick` properties, not attributes: no inline handler for a CSP to block, and fewer bytes.
-    this.#launcher.onclick = () => this.handlers?.open();
-    this.#closer.onclick = () => this.handlers?.close();
+    this.#launcher.onclick = () => this.#toggle(true);
+    this.#closer.onclick = () => this.#toggle(false);
     this.#panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && !this.embedded) {
         event.preventDefault();
-        this.handlers?.close();
+        this.#toggle(false);
       }
     });
     composer.addEventListener('submit', (event) => {
@@ -109,18 +133,34 @@ export class ChatqMessengerElement extends Base {
     if (!this.firstChild) this.append(h('span', { hidden: '' }, 'chat'));
   }
 
+  attributeChangedCallback(name: string): void {
+    if (name === 'lang') {
+      if (this.lang) this.strings.locale = this.lang.toLowerCase();
+      this.refreshText();
+    } else this.#showPanel();
+  }
+
   get embedded(): boolean {
     return this.hasAttribute('embedded');
   }
 
-  get isOpen(): boolean {
-    return !this.#panel.hidden;
+  /** The panel is shown (the `open` attribute). Embedded, it is always open once the chat may be used. */
+  get open(): boolean {
+    return this.hasAttribute('open');
+  }
+
+  set open(value: boolean) {
+    this.toggleAttribute('open', value);
+  }
+
+  /** The visitor asked to open or close: unless a listener takes that over, the element does it. */
+  #toggle(open: boolean): void {
+    if (this.#tell('chatq-toggle', { open })) this.open = open;
   }
 
   /** Re-renders every label (after a locale change or `addTranslations`). */
   refreshText(): void {
-    const t = (key: TranslationKey, params?: Record<string, string | number>): string =>
-      this.strings?.t(key, params) ?? '';
+    const t = (key: TranslationKey, params?: Record<string, string | number>): string => this.strings.t(key, params);
     const label = this.#unread ? `${t('open')} (${t('unread', { count: this.#unread })})` : t('open');
     this.#launcher.setAttribute('aria-label', label);
     this.#heading.textContent = t('title');
@@ -133,27 +173,31 @@ export class ChatqMessengerElement extends Base {
     for (const node of this.#rendered.values()) this.#decorate(node);
   }
 
-  showLauncher(visible: boolean): void {
+  /** The floating launcher is offered (never when embedded). */
+  set launcher(visible: boolean) {
     this.#launcher.hidden = !visible || this.embedded;
   }
 
-  open(focus = true): void {
-    // Floating it is a dialog; embedded it is part of the page, a labelled region.
-    this.#panel.setAttribute('role', this.embedded ? 'region' : 'dialog');
-    this.#panel.hidden = false;
-    this.#launcher.setAttribute('aria-expanded', 'true');
-    this.setUnread(0);
-    this.#list.scrollTop = this.#list.scrollHeight;
-    if (focus) this.#input.focus();
+  /**
+   * Renders the `open` attribute. Opening a floating panel moves the focus into it (the visitor
+   * asked); an embedded one is part of the page and takes no focus. Closing returns it to the launcher.
+   */
+  #showPanel(): void {
+    const open = this.open;
+    if (open === !this.#panel.hidden) return;
+    this.#panel.hidden = !open;
+    this.#launcher.setAttribute('aria-expanded', String(open));
+    if (open) {
+      // Floating it is a dialog; embedded it is part of the page, a labelled region.
+      this.#panel.setAttribute('role', this.embedded ? 'region' : 'dialog');
+      this.unread = 0;
+      this.#list.scrollTop = this.#list.scrollHeight;
+      if (!this.embedded) this.#input.focus();
+    } else if (!this.#launcher.hidden) this.#launcher.focus();
   }
 
-  close(): void {
-    this.#panel.hidden = true;
-    this.#launcher.setAttribute('aria-expanded', 'false');
-    if (!this.#launcher.hidden) this.#launcher.focus();
-  }
-
-  setUnread(count: number): void {
+  /** Messages the visitor has not seen: the launcher's badge. */
+  set unread(count: number) {
     this.#unread = count;
     this.#badge.hidden = count === 0;
     this.#badge.textContent = count ? String(count) : '';
@@ -162,8 +206,9 @@ export class ChatqMessengerElement extends Base {
     this.refreshText();
   }
 
-  setGreeting(name: string | undefined): void {
-    this.#greetName = name ?? '';
+  /** The visitor's name for the header's greeting; empty for none. */
+  set greeting(name: string) {
+    this.#greetName = name;
     this.refreshText();
   }
 
@@ -172,7 +217,7 @@ export class ChatqMessengerElement extends Base {
    * only when the visitor was reading the end of it, or sent this one: someone
    * scrolled up to reread is not pulled away by an incoming reply.
    */
-  renderEntry(entry: Entry): void {
+  renderEntry(entry: MessageView): void {
     const list = this.#list;
     let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
     let node = this.#rendered.get(entry.key);
@@ -196,7 +241,7 @@ export class ChatqMessengerElement extends Base {
   }
 
   /** History is loading: the log holds its announcements until it is in (no backlog read out). */
-  setBusy(busy: boolean): void {
+  set busy(busy: boolean) {
     this.#list.setAttribute('aria-busy', String(busy));
   }
 
@@ -204,7 +249,7 @@ export class ChatqMessengerElement extends Base {
   #drop(node: Element | null | undefined): void {
     const focused = node?.contains(this.#root.activeElement);
     node?.remove();
-    if (focused && this.isOpen) this.#input.focus();
+    if (focused && this.open) this.#input.focus();
   }
 
   showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
@@ -241,12 +286,12 @@ export class ChatqMessengerElement extends Base {
   #submit(): void {
     const text = this.#input.value;
     if (this.#blocks.size || !text.trim()) return;
-    if (this.handlers?.send(text)) this.#input.value = '';
+    if (this.#tell('chatq-send', { text })) this.#input.value = '';
   }
 
   /** The author label for screen readers, and the sending/failed line with its retry button. */
   #decorate(node: HTMLElement): void {
-    const t = (key: TranslationKey): string => this.strings?.t(key) ?? '';
+    const t = (key: TranslationKey): string => this.strings.t(key);
     const author = node.dataset.author;
     node.children[0]!.textContent = `${t(author === 'visitor' ? 'you' : author === 'agent' ? 'agent' : 'system')}: `;
     const meta = node.children[2] as HTMLElement;
@@ -259,7 +304,7 @@ export class ChatqMessengerElement extends Base {
       retry.onclick = () => {
         // The button goes away with the failed state: keep the focus in the chat.
         this.#input.focus();
-        this.handlers?.retry(key);
+        this.#tell('chatq-retry', { key });
       };
       meta.append(retry);
     }

@@ -4,7 +4,10 @@
  * the shadow root keeps it from leaking in or out.
  *
  * `:host { all: initial }` stops inherited host styles (fonts, colours, line
- * heights). `display … !important` in `:host` beats even a host page's
+ * heights); the text properties a shop theme forces on every element with
+ * `!important` (`* { font-size: 13px !important }`, SPEC §5) are also set
+ * `!important` in `:host`, which the host's rules cannot beat (below); pages
+ * restyle the widget's text through `::part()`. `display … !important` in `:host` beats even a host page's
  * `*:empty { display: none !important }`: for important declarations the
  * shadow tree's context wins over the outer document's (CSS Cascade 4 §6.1).
  * The element also keeps a light-DOM child so it is never `:empty` at all.
@@ -14,7 +17,7 @@
  * One literal per rule, for reading: the minifier joins them into one string.
  */
 export const CSS =
-  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 system-ui,sans-serif;color:#1b1b1f}' +
+  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 system-ui,sans-serif!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important;color:#1b1b1f}' +
   ':host(:not([embedded])){position:fixed!important;right:20px!important;bottom:20px!important;z-index:2147483000!important}' +
   ':host([embedded]){position:relative;width:100%;height:100%;min-height:320px}' +
   '[hidden]{display:none!important}' +

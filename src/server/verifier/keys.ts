@@ -1,9 +1,12 @@
 import { IdentityError } from '../../identity/index.js';
 import { signatureBackend } from './crypto/backend.js';
 import type { SignatureBackend } from './crypto/types.js';
+import { keyObjectMistake } from './key-material.js';
+import { rememberKeyIds } from './kid-hints.js';
 import { checkKnownKeys, describeType, isPlainObject, Problems } from './problems.js';
 import { parseRsaPublicKey } from './rsa-key.js';
 import { rsaSpki } from './der.js';
+import { rememberSecret } from './secret-mistakes.js';
 import type { JwtKeyConfig, KeySource, VerificationKey } from './types.js';
 
 const KEY_ID = /^[a-z0-9_]+$/;
@@ -11,14 +14,29 @@ const MAX_KEY_ID = 64;
 const SECRET = /^(?:[0-9a-f]{24}|[0-9a-f]{64})$/;
 const encoder = new TextEncoder();
 
+/** A secret read from a file or an environment variable often keeps its line break: say so rather than "got 65". */
+function whitespaceProblem(secret: string, trimmed: string): string {
+  const where = /^\s/.test(secret) ? (/\s$/.test(secret) ? 'around it' : 'before it') : 'after it';
+  const said = /^[^\s]+\r?\n$/.test(secret) ? 'ends with a newline (trailing line break from the file: trim it)' : `has whitespace ${where} (trim it)`;
+  return SECRET.test(trimmed) ? `${said}.` : `${said}; trimmed, it ${secretProblem(trimmed)}`;
+}
+
 function secretProblem(secret: unknown): string {
   const rule = 'must be 24 characters 0-9 a-f';
   const hint = ' (or 64 characters for a 256-bit key, which RFC 7518 recommends for HS256)';
-  if (typeof secret !== 'string') return `${rule}${hint}, got ${describeType(secret)}.`;
+  if (typeof secret !== 'string') return keyObjectMistake(secret, 'secret') ?? `${rule}${hint}, got ${describeType(secret)}.`;
+  const trimmed = secret.trim();
+  if (trimmed === '') return `is ${secret === '' ? 'empty' : 'only whitespace'} — is the environment variable set? It ${rule}${hint}.`;
+  if (trimmed !== secret) return whitespaceProblem(secret, trimmed);
   if (secret.length !== 24 && secret.length !== 64) return `${rule}, got ${secret.length}${hint}.`;
   const position = [...secret].findIndex((char) => !/[0-9a-f]/.test(char));
   const upper = /[A-F]/.test(secret) ? ' (upper-case hex is not accepted: the key is the string itself, write it in lower case)' : '';
   return `${rule}${hint}, got a character other than 0-9 a-f at position ${position + 1}${upper}.`;
+}
+
+/** `{ id, secret: process.env.X }` with X unset has a secret member set to undefined. */
+function unsetMember(config: Record<string, unknown>): string | undefined {
+  return ['secret', 'publicKey'].find((name) => Object.hasOwn(config, name) && config[name] === undefined);
 }
 
 /**
@@ -51,7 +69,9 @@ export function prepareKey(
   const hasSecret = config.secret !== undefined;
   const hasPublicKey = config.publicKey !== undefined;
   if (hasSecret === hasPublicKey) {
-    problems.add(path, hasSecret ? 'give either secret (HS256) or publicKey (RS256), not both.' : 'needs a secret (HS256) or a publicKey (RS256).');
+    const unset = hasSecret ? undefined : unsetMember(config);
+    if (unset) problems.add(`${path}.${unset}`, 'is undefined — is the environment variable set?');
+    else problems.add(path, hasSecret ? 'give either secret (HS256) or publicKey (RS256), not both.' : 'needs a secret (HS256) or a publicKey (RS256).');
     return undefined;
   }
   const keyId = idOk ? (id as string) : '';
@@ -63,7 +83,10 @@ export function prepareKey(
       }
       // The HMAC key is the secret string's bytes, as every JWT library does with a string secret (SPEC §3).
       const check = backend.hmacSha256(encoder.encode(config.secret));
-      return idOk ? Object.freeze({ id: keyId, alg: 'HS256', verify: check }) : undefined;
+      if (!idOk) return undefined;
+      const key: VerificationKey = Object.freeze({ id: keyId, alg: 'HS256', verify: check });
+      rememberSecret(key, config.secret, backend);
+      return key;
     }
     const parsed = parseRsaPublicKey(config.publicKey);
     if (!parsed.ok) {
@@ -116,5 +139,7 @@ export function prepareKeys(value: unknown, problems: Problems): VerificationKey
 /** A key source over fixed keys, e.g. the community's `jwtKeys`. */
 export function createStaticKeySource(keys: readonly VerificationKey[]): KeySource {
   const byId = new Map(keys.map((key) => [key.id, key] as const));
-  return Object.freeze({ getKey: (kid: string) => byId.get(kid) });
+  const source: KeySource = Object.freeze({ getKey: (kid: string) => byId.get(kid) });
+  rememberKeyIds(source, [...byId.keys()]);
+  return source;
 }

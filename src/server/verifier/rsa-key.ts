@@ -1,5 +1,6 @@
 import { decodeBase64url, FORBIDDEN_KEYS } from '../../identity/index.js';
 import { modulusBits, readCertificateRsaKey, readPkcs1, readRsaSpki, type RsaNumbers } from './der.js';
+import { jwksProblem, keyObjectMistake } from './key-material.js';
 
 /** SPEC §3: RSA keys below this size are refused. */
 export const MIN_RSA_BITS = 2048;
@@ -15,6 +16,8 @@ const PRIVATE_MESSAGE =
 const FORMATS = 'an RSA public key as SPKI PEM (BEGIN PUBLIC KEY), PKCS#1 PEM (BEGIN RSA PUBLIC KEY), an X.509 certificate PEM or a JWK';
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/** An OpenSSH public key line (`ssh-rsa AAAA… comment`), what ~/.ssh/id_rsa.pub holds. */
+const OPENSSH_KEY = /^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+AAAA/;
 
 function fail(message: string): RsaKeyResult {
   return { ok: false, message };
@@ -43,6 +46,13 @@ function base64Bytes(body: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+function openSshProblem(text: string): RsaKeyResult | undefined {
+  const type = OPENSSH_KEY.exec(text)?.[1];
+  if (type === undefined) return undefined;
+  if (type === 'ssh-rsa') return fail('this is an OpenSSH public key (ssh-rsa AAAA…); convert it to PEM with `ssh-keygen -e -m PKCS8 -f key.pub` and give that.');
+  return fail(`this is an OpenSSH ${type} key; RS256 needs an RSA key (ssh-rsa, converted with \`ssh-keygen -e -m PKCS8 -f key.pub\`), or ${FORMATS}.`);
 }
 
 function parsePem(text: string): RsaKeyResult {
@@ -105,14 +115,19 @@ export function parseRsaPublicKey(value: unknown): RsaKeyResult {
         return fail(`looks like JSON but is not valid JSON; expected ${FORMATS}.`);
       }
     }
-    return parsePem(trimmed);
+    return openSshProblem(trimmed) ?? parsePem(trimmed);
   }
-  return parseJwkValue(value);
+  const mistake = keyObjectMistake(value, 'publicKey');
+  return mistake === undefined ? parseJwkValue(value) : fail(mistake);
 }
 
 function parseJwkValue(value: unknown): RsaKeyResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(`expected ${FORMATS}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`);
   }
-  return parseJwk(value as Record<string, unknown>);
+  const jwks = jwksProblem(value as Record<string, unknown>);
+  if (jwks === undefined) return parseJwk(value as Record<string, unknown>);
+  const keys = (value as { keys: unknown[] }).keys;
+  const hasPrivate = keys.some((key) => typeof key === 'object' && key !== null && PRIVATE_JWK_MEMBERS.some((member) => Object.hasOwn(key, member)));
+  return fail(hasPrivate ? PRIVATE_MESSAGE : jwks);
 }

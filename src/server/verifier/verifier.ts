@@ -20,8 +20,10 @@ import { TokenCache } from './cache.js';
 import { communityInternals } from './community.js';
 import { signatureBackend } from './crypto/backend.js';
 import type { HmacCheck } from './crypto/types.js';
+import { unknownKidHint } from './kid-hints.js';
 import { rememberingHeaders } from './known-headers.js';
 import { applyMapping } from './mapping.js';
+import { secretMistake } from './secret-mistakes.js';
 import type { Community, JwtAlgorithm, KeySource, VerificationKey, Verifier, VerifierOptions } from './types.js';
 
 export const DEFAULT_CACHE_SIZE = 1000;
@@ -64,12 +66,8 @@ function internalError(): IdentityError {
   return new IdentityError('ERR_INTERNAL', 'The verifier failed unexpectedly; nothing in the request caused it. This is a bug: please report it.', { path: 'input' });
 }
 
-function unknownKid(kid: string): IdentityError {
-  return new IdentityError(
-    'ERR_JWT_KID_UNKNOWN',
-    `The JWT kid ${JSON.stringify(kid.slice(0, 64))} names no configured key; set kid to the id of one of the community's jwtKeys (tokens signed with a removed key stop verifying).`,
-    { path: 'header.kid' },
-  );
+function unknownKid(kid: string, keySource: KeySource): IdentityError {
+  return new IdentityError('ERR_JWT_KID_UNKNOWN', `The JWT kid ${JSON.stringify(kid.slice(0, 64))} names no configured key; ${unknownKidHint(keySource, kid)}`, { path: 'header.kid' });
 }
 
 function keySourceFailed(error: unknown): never {
@@ -87,8 +85,32 @@ function findKey(keySource: KeySource, kid: string): VerificationKey | undefined
   }
 }
 
-function badSignature(key: VerificationKey): IdentityError {
-  return new IdentityError('ERR_JWT_SIGNATURE', `The JWT signature does not verify with key "${key.id}"; sign with that key's ${key.alg === 'HS256' ? 'secret' : 'private key'}, and do not alter the token after signing.`, { path: 'jwt' });
+function badSignature(key: VerificationKey, mistake: string | undefined): IdentityError {
+  const refused = `The JWT signature does not verify with key "${key.id}"`;
+  return new IdentityError(
+    'ERR_JWT_SIGNATURE',
+    mistake === undefined ? `${refused}; sign with that key's ${key.alg === 'HS256' ? 'secret' : 'private key'}, and do not alter the token after signing.` : `${refused}, but ${mistake}`,
+    { path: 'jwt' },
+  );
+}
+
+/** The refusal, naming the integrator's likely mistake when there is one: work done only here, never when a signature verifies. */
+function refuseSignature(key: VerificationKey, jwt: string, token: DecodedJwt): never | Promise<never> {
+  let mistake: string | undefined | Promise<string | undefined>;
+  try {
+    mistake = secretMistake(key, token.signingInput, jwt.slice(token.signingInput.length + 1), token.signature);
+  } catch {
+    mistake = undefined;
+  }
+  if (!isThenable(mistake)) throw badSignature(key, mistake);
+  return mistake.then(
+    (found) => {
+      throw badSignature(key, found);
+    },
+    () => {
+      throw badSignature(key, undefined);
+    },
+  );
 }
 
 /** Runs the key's check; a crypto exception counts as a bad signature. */
@@ -99,19 +121,19 @@ function checkSignature(key: VerificationKey, jwt: string, token: DecodedJwt): v
     const encoded = (key.verify as HmacCheck).encoded;
     result = encoded ? encoded(signingInput, jwt.slice(signingInput.length + 1)) : key.verify(signingInput, token.signature);
   } catch {
-    throw badSignature(key);
+    throw badSignature(key, undefined);
   }
   if (isThenable(result)) {
     return result.then(
       (valid) => {
-        if (valid !== true) throw badSignature(key);
+        if (valid !== true) return refuseSignature(key, jwt, token);
       },
       () => {
-        throw badSignature(key);
+        throw badSignature(key, undefined);
       },
     );
   }
-  if (result !== true) throw badSignature(key);
+  if (result !== true) return refuseSignature(key, jwt, token);
 }
 
 /**
@@ -170,7 +192,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     identityGiven: boolean,
     nowSeconds: number,
   ): VerifiedIdentity | Promise<VerifiedIdentity> {
-    if (!key) throw unknownKid(kid);
+    if (!key) throw unknownKid(kid, keySource);
     if (key.alg !== alg) {
       throw new IdentityError(
         'ERR_JWT_ALG',

@@ -4,7 +4,7 @@
  * lifecycle and supersession token, no element.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { RegisterResponse } from '../../../src/identity/index.js';
+import { AUTOMATED_UUID_PATTERN, type RegisterResponse } from '../../../src/identity/index.js';
 import { ApiError, type Api } from '../../../src/client/api.js';
 import { Emitter } from '../../../src/client/events.js';
 import { IdentityLifecycle } from '../../../src/client/lifecycle.js';
@@ -43,7 +43,7 @@ function harness() {
     tabs: { post: (message) => void posted.push(message), close() {} },
     lifecycle: new IdentityLifecycle({ renewBefore: 300, onChange() {} }),
     events: new Emitter<MessengerEvents>(),
-    server: { policy: { mode: 'accept' } as never, whenKnown() {}, retry() {} },
+    rules: { policy: { mode: 'accept' } as never, whenKnown() {}, retry() {} },
     chat,
     epoch: createSupersession(),
     changed,
@@ -92,8 +92,9 @@ describe('a logout supersedes everything in flight (one token)', () => {
     visitor.end('logout');
     answers[0]!.resolve(answer('late'));
     expect(await result).toMatchObject({ ok: false, message: 'superseded' });
-    expect(logouts).toContain('late');
-    expect(posted).toContainEqual(expect.objectContaining({ type: 'logout' }));
+    expect(logouts).toEqual(['late']);
+    // The other tabs are told, with the new automated uuid and no identity to keep.
+    expect(posted).toEqual([{ type: 'logout', automatedUuid: expect.stringMatching(AUTOMATED_UUID_PATTERN), uuid: '' }]);
   });
 
   it('destroy ends the machine for good', async () => {
