@@ -6,7 +6,7 @@ export { createMessenger } from './messenger.js';
 export { defineMessengerElement, TAG_NAME } from './ui/define.js';
 export { ChatqMessengerElement } from './ui/element.js';
 export type { MessageView, MessengerElementEvents, NoticeKind } from './ui/element.js';
-export type { IdentityStatus, LifecycleState } from './lifecycle.js';
+export type { IdentityStatus, LifecycleState } from './session/lifecycle.js';
 export type {
   IdentityResult,
   Messenger,

@@ -1,18 +1,18 @@
-import { Api } from './api.js';
-import { Chat } from './chat.js';
-import { Emitter } from './events.js';
-import { Strings } from './i18n.js';
-import { IdentityLifecycle, type LifecycleState } from './lifecycle.js';
-import { mountElement } from './mount.js';
-import { askPolicy } from './policy.js';
+import { Api } from './transport/api.js';
+import { Chat } from './conversation/chat.js';
+import { Emitter } from './support/events.js';
+import { Strings } from './support/i18n.js';
+import { IdentityLifecycle, type LifecycleState } from './session/lifecycle.js';
+import { mountElement } from './ui/mount.js';
+import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
 import { createVisitor, type Visitor } from './session/visitor.js';
-import { createTabSync } from './tabs.js';
-import { validSeconds } from './timers.js';
+import { createTabSync } from './support/tabs.js';
+import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
-import { onWake } from './wake.js';
+import { onWake } from './support/wake.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
 function seconds(value: unknown): number | undefined {
@@ -164,7 +164,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     addMessage({ body, agent }) {
       chat.addLocal(String(body), !!agent);
     },
-    pageChange: () => chat.pageChange(),
+    // Origin and path only: the query may hold a reset token (SPEC §6: no page URL beyond that).
+    pageChange: () => chat.pageChange({ url: location.origin + location.pathname, title: document.title }),
     addTranslations(translations) {
       strings.add(translations);
       view.refreshText();

@@ -1,4 +1,4 @@
-import { validSeconds } from './timers.js';
+import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEventName } from './types.js';
 
 /** Every event name, to check `_onEvent` (SPEC §5). */

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Messenger } from '../../src/client/index.js';
-import { Strings } from '../../src/client/i18n.js';
+import { Strings } from '../../src/client/support/i18n.js';
 import { runCommand } from '../../src/client/queue.js';
-import { runAt } from '../../src/client/timers.js';
+import { runAt } from '../../src/client/support/timers.js';
 import { CSS } from '../../src/client/ui/styles.js';
 import { nowSeconds } from '../helpers/sign.js';
 import { BASE, flush, setup, token, typeAndSend, useCleanPage } from './helpers.js';

@@ -1,12 +1,19 @@
 /**
  * The client's layering, checked on the import statements of src/client
- * (issue 12): who the visitor is (`session/`) knows no UI and no DOM, the
- * conversation (`chat.ts`) renders through its `ChatView` interface, so only
- * the messenger (the binding) and the entry file import `ui/`; the element
- * knows nothing of sessions or of what drives it; nothing imports the
- * server; and the import graph has no cycle. A plain
- * reading of `import … from '…'` lines is enough: the client uses no
- * dynamic imports.
+ * (issue 12). The folders, bottom up:
+ *
+ * - `support/`     events, ids, storage, timers, wake-ups, tabs, texts: imports no other folder;
+ * - `transport/`   the wire (api, SSE, the stream): may use support/ only;
+ * - `session/`     who the visitor is (visitor state machine, JWT lifecycle, policy);
+ * - `conversation/` the messages on screen, rendered through the `ChatView` interface;
+ * - `ui/`          `<chatq-messenger>`: attributes and a view model in, events out;
+ * - the root: `messenger.ts` (the one binding that knows both the element and the
+ *   conversation), the entries `index.ts` and `loader.ts`, the script tag's `queue.ts`
+ *   and `base.ts`, and the shared `types.ts`.
+ *
+ * session/, conversation/ and transport/ use no DOM global and never import ui/;
+ * nothing imports the server; the graph has no cycle. A plain reading of
+ * `import … from '…'` lines is enough: the client uses no dynamic imports.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -37,38 +44,47 @@ for (const file of sources(root)) {
 
 const under = (folder: string): string[] => [...graph.keys()].filter((name) => name.startsWith(`${folder}/`));
 
+const FOLDERS = ['support', 'transport', 'session', 'conversation', 'ui'] as const;
+type Folder = (typeof FOLDERS)[number];
+const folderOf = (file: string): Folder | 'root' => (FOLDERS as readonly string[]).find((f) => file.startsWith(`${f}/`)) as Folder ?? 'root';
+
+/** What each folder may import besides itself, the shared `types.ts` and `../identity/`. */
+const MAY_IMPORT: Record<Folder, readonly (Folder | 'root')[]> = {
+  support: [],
+  transport: ['support'],
+  session: ['support', 'transport'],
+  conversation: ['support', 'transport', 'session'],
+  ui: ['support'],
+};
+
 describe('the client import graph', () => {
   it('is read (the check would pass vacuously otherwise)', () => {
-    expect(graph.get('messenger.ts')).toEqual(expect.arrayContaining(['session/visitor.ts', 'chat.ts', 'ui/define.ts']));
-    expect(under('session').sort()).toEqual(['session/supersession.ts', 'session/visitor.ts']);
+    expect(graph.get('messenger.ts')).toEqual(expect.arrayContaining(['session/visitor.ts', 'conversation/chat.ts', 'ui/define.ts']));
+    for (const folder of FOLDERS) expect(under(folder).length, folder).toBeGreaterThan(0);
+    expect([...graph.keys()].filter((file) => folderOf(file) === 'root').sort()).toEqual(['base.ts', 'index.ts', 'loader.ts', 'messenger.ts', 'queue.ts', 'types.ts']);
   });
 
-  it('session/ imports nothing from ui/, nor the messenger or the conversation above it', () => {
-    const upward = under('session').flatMap((file) =>
-      graph.get(file)!.filter((to) => to.startsWith('ui/') || to === 'messenger.ts' || to === 'chat.ts').map((to) => `${file} → ${to}`),
-    );
+  it('each folder imports only the folders below it', () => {
+    const upward = [...graph].flatMap(([file, imports]) => {
+      const from = folderOf(file);
+      if (from === 'root') return [];
+      return imports
+        .filter((to) => !to.startsWith('..') && to !== 'types.ts')
+        .filter((to) => folderOf(to) !== from && !MAY_IMPORT[from].includes(folderOf(to)))
+        .map((to) => `${file} → ${to}`);
+    });
     expect(upward).toEqual([]);
   });
 
-  it('session/ uses no DOM global', () => {
+  it('session/, conversation/ and transport/ use no DOM global', () => {
     const dom = /\b(document|window|HTMLElement|customElements|location|navigator|localStorage|BroadcastChannel)\b/;
-    const users = under('session').filter((file) => dom.test(text.get(file)!));
+    const users = [...under('session'), ...under('conversation'), ...under('transport')].filter((file) => dom.test(text.get(file)!));
     expect(users).toEqual([]);
   });
 
   it('only the messenger (the binding) and the entry import ui/: the conversation renders through an interface', () => {
     const users = [...graph].filter(([, imports]) => imports.some((to) => to.startsWith('ui/'))).map(([file]) => file);
     expect(users.filter((file) => !file.startsWith('ui/')).sort()).toEqual(['index.ts', 'messenger.ts']);
-  });
-
-  it('ui/ knows neither sessions nor the messenger, chat or transport that drive it', () => {
-    const upward = under('ui').flatMap((file) =>
-      graph
-        .get(file)!
-        .filter((to) => to.startsWith('session/') || ['messenger.ts', 'chat.ts', 'api.ts', 'stream.ts', 'tabs.ts'].includes(to))
-        .map((to) => `${file} → ${to}`),
-    );
-    expect(upward).toEqual([]);
   });
 
   it('nothing imports the server (the shared identity module is the only way out)', () => {

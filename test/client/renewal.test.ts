@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdentityLifecycle, type IdentityStatus } from '../../src/client/lifecycle.js';
+import { IdentityLifecycle, type IdentityStatus } from '../../src/client/session/lifecycle.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });

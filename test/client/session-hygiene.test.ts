@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Api } from '../../src/client/api.js';
-import { openStream } from '../../src/client/stream.js';
+import type { Api } from '../../src/client/transport/api.js';
+import { openStream } from '../../src/client/transport/stream.js';
 import { flush, part, parts, setup, token, typeAndSend, useCleanPage } from './helpers.js';
 
 useCleanPage();

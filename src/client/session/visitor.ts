@@ -1,13 +1,13 @@
 import { AUTOMATED_UUID_PATTERN, type ErrorCode, type PublicIdentity, type RegisterRequest, type RegisterResponse } from '../../identity/index.js';
-import type { Api, ApiError } from '../api.js';
-import { loadAutomatedUuid, saveAutomatedUuid } from '../automated-uuid.js';
-import type { Emitter } from '../events.js';
-import { randomId } from '../ids.js';
-import { readIdentityInput } from '../identity-input.js';
-import type { IdentityLifecycle } from '../lifecycle.js';
-import type { PolicySource } from '../policy.js';
-import type { TabMessage, TabSync } from '../tabs.js';
-import { lifetimeProblem } from '../token.js';
+import type { Api, ApiError } from '../transport/api.js';
+import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
+import type { Emitter } from '../support/events.js';
+import { randomId } from '../support/ids.js';
+import { readIdentityInput } from './identity-input.js';
+import type { IdentityLifecycle } from './lifecycle.js';
+import type { PolicySource } from './policy.js';
+import type { TabMessage, TabSync } from '../support/tabs.js';
+import { lifetimeProblem } from './token.js';
 import type { IdentityResult, MessengerErrorCode, MessengerEvents } from '../types.js';
 import type { Supersession } from './supersession.js';
 

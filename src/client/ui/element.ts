@@ -1,4 +1,4 @@
-import { Strings, type TranslationKey } from '../i18n.js';
+import { Strings, type TranslationKey } from '../support/i18n.js';
 import { adoptStyles } from './styles.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOMATED_UUID_PATTERN, type RegisterResponse } from '../../../src/identity/index.js';
-import { ApiError, type Api } from '../../../src/client/api.js';
-import { Emitter } from '../../../src/client/events.js';
-import { IdentityLifecycle } from '../../../src/client/lifecycle.js';
+import { ApiError, type Api } from '../../../src/client/transport/api.js';
+import { Emitter } from '../../../src/client/support/events.js';
+import { IdentityLifecycle } from '../../../src/client/session/lifecycle.js';
 import { createSupersession } from '../../../src/client/session/supersession.js';
 import { createVisitor, type SessionHolder } from '../../../src/client/session/visitor.js';
-import type { TabMessage } from '../../../src/client/tabs.js';
+import type { TabMessage } from '../../../src/client/support/tabs.js';
 import type { MessengerEvents } from '../../../src/client/types.js';
 
 const answer = (session: string): RegisterResponse => ({

@@ -1,4 +1,4 @@
-import { backoff, runAt } from './timers.js';
+import { backoff, runAt } from '../support/timers.js';
 
 /**
  * The identity lifecycle, SPEC §5, as an explicit state machine:

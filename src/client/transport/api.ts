@@ -7,8 +7,8 @@ import type {
   RegisterResponse,
   SendMessageRequest,
   SendMessageResponse,
-} from '../identity/index.js';
-import type { MessengerErrorCode } from './types.js';
+} from '../../identity/index.js';
+import type { MessengerErrorCode } from '../types.js';
 
 /**
  * JSON calls of the wire protocol (src/identity/protocol.ts). The session

@@ -1,4 +1,4 @@
-import type { DecodedJwt, IdentityPolicy } from '../identity/index.js';
+import type { DecodedJwt, IdentityPolicy } from '../../identity/index.js';
 
 /**
  * What SPEC §5 asks the widget to say at once, before the server answers: a

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../identity/index.js';
+import type { ChatMessage } from '../../identity/index.js';
 
 /** What the tabs of one site tell each other (SPEC §5: several tabs agree). */
 export type TabMessage =

@@ -1,7 +1,7 @@
-import type { StreamEvent } from '../identity/index.js';
+import type { StreamEvent } from '../../identity/index.js';
 import { authHeaders, toApiError, type Api, type ApiError } from './api.js';
 import { createSseParser } from './sse.js';
-import { backoff } from './timers.js';
+import { backoff } from '../support/timers.js';
 
 /**
  * The agent-message stream: `GET {base}/v1/stream` over `fetch` with the

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdentityLifecycle, type LifecycleState } from '../../src/client/lifecycle.js';
-import { MAX_TIMER_DELAY, runAt } from '../../src/client/timers.js';
-import { onWake } from '../../src/client/wake.js';
+import { IdentityLifecycle, type LifecycleState } from '../../../src/client/session/lifecycle.js';
+import { MAX_TIMER_DELAY, runAt } from '../../../src/client/support/timers.js';
+import { onWake } from '../../../src/client/support/wake.js';
 
 const DAY = 86_400_000;
 

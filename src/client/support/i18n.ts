@@ -1,4 +1,4 @@
-import type { Translations } from './types.js';
+import type { Translations } from '../types.js';
 
 /** Every visible string of the widget, by key (SPEC §5). */
 const BUILT_IN: Translations = {

@@ -1,4 +1,4 @@
-import type { MessengerConfiguration } from './types.js';
+import type { MessengerConfiguration } from '../types.js';
 
 /**
  * Puts the element where the configuration says: into `container` or the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, type SseEvent } from '../../src/client/sse.js';
+import { createSseParser, type SseEvent } from '../../../src/client/transport/sse.js';
 
 function parse(chunks: string[], initialId = ''): { events: SseEvent[]; retries: number[]; lastEventId: string } {
   const events: SseEvent[] = [];

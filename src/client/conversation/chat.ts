@@ -1,13 +1,13 @@
-import type { ChatMessage, StreamEvent } from '../identity/index.js';
-import { ApiError, type Api } from './api.js';
+import type { ChatMessage, PageChangeRequest, StreamEvent } from '../../identity/index.js';
+import { ApiError, type Api } from '../transport/api.js';
 import { Conversation, type Entry } from './conversation.js';
-import type { Emitter } from './events.js';
-import type { Strings } from './i18n.js';
-import { randomId } from './ids.js';
-import type { Supersession } from './session/supersession.js';
-import { openStream } from './stream.js';
-import type { TabSync } from './tabs.js';
-import type { MessengerEvents, MessengerMessage } from './types.js';
+import type { Emitter } from '../support/events.js';
+import type { Strings } from '../support/i18n.js';
+import { randomId } from '../support/ids.js';
+import type { Supersession } from '../session/supersession.js';
+import { openStream } from '../transport/stream.js';
+import type { TabSync } from '../support/tabs.js';
+import type { MessengerEvents, MessengerMessage } from '../types.js';
 
 /**
  * What the conversation needs of a screen. `<chatq-messenger>` is one; the
@@ -60,7 +60,7 @@ export class Chat {
   #closeStream: (() => void) | undefined;
   #engaged = false;
   #unread = 0;
-  #pagePending = false;
+  #pagePending: PageChangeRequest | undefined;
   #rateTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #deps: ChatDeps;
@@ -73,7 +73,7 @@ export class Chat {
   attach(session: string, conversationId: string): void {
     const sessionChanged = session !== this.session;
     this.session = session;
-    if (this.#pagePending) this.pageChange();
+    if (this.#pagePending) this.pageChange(this.#pagePending);
     if (conversationId !== this.conversationId) {
       // Messages the host page added (a greeting) stay for the same person; history replaces the rest.
       this.#reset(true);
@@ -139,10 +139,10 @@ export class Chat {
     this.#unread = 0;
   }
 
-  /** Tells the server the page changed; before a session exists, once it does. */
-  pageChange(): void {
-    this.#pagePending = !this.session;
-    if (this.session) this.#deps.api.page(this.session, { url: location.origin + location.pathname, title: document.title }).catch(() => {});
+  /** Tells the server the visitor is on `page` (the binding reads it from the document); before a session exists, once it does. */
+  pageChange(page: PageChangeRequest): void {
+    this.#pagePending = this.session ? undefined : page;
+    if (this.session) this.#deps.api.page(this.session, page).catch(() => {});
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../identity/index.js';
+import type { ChatMessage } from '../../identity/index.js';
 
 export type EntryState = 'sending' | 'sent' | 'failed';
 

@@ -1,4 +1,4 @@
-import { splitJwt, uuidName, type DecodedJwt, type IdentityData, type RegisterRequest } from '../identity/index.js';
+import { splitJwt, uuidName, type DecodedJwt, type IdentityData, type RegisterRequest } from '../../identity/index.js';
 
 /** What `setIdentity` / `setSignedIdentity` was given, made ready to register. */
 export type IdentityInput =

@@ -1,5 +1,5 @@
-import type { IdentityPolicy } from '../identity/index.js';
-import type { Api, ApiError } from './api.js';
+import type { IdentityPolicy } from '../../identity/index.js';
+import type { Api, ApiError } from '../transport/api.js';
 
 /** The community's rules as the widget knows them. */
 export interface PolicySource {

@@ -1,6 +1,6 @@
-import { AUTOMATED_UUID_PATTERN } from '../identity/index.js';
-import { randomId } from './ids.js';
-import { safeStorage } from './storage.js';
+import { AUTOMATED_UUID_PATTERN } from '../../identity/index.js';
+import { randomId } from '../support/ids.js';
+import { safeStorage } from '../support/storage.js';
 
 /** SPEC §2: one browser stays one anonymous visitor, across pages and tabs. */
 export const AUTOMATED_UUID_KEY = 'chatq:uuid';
