@@ -172,7 +172,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     },
     setConfiguration(configuration) {
       Object.assign(config, configuration);
-      if (configuration.locale) strings.locale = configuration.locale.toLowerCase();
+      // The element's lang attribute: its texts follow, and screen readers pronounce them in that language.
+      if (configuration.locale) view.lang = configuration.locale;
       const renewBefore = seconds(configuration.renewBefore);
       if (renewBefore !== undefined) lifecycle.setRenewBefore(renewBefore);
       view.refreshText();
