@@ -1,4 +1,5 @@
 import { Strings, type TranslationKey } from '../support/i18n.js';
+import { bubbleIcon, h } from './dom.js';
 import { adoptStyles } from './styles.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
@@ -27,26 +28,8 @@ export interface MessengerElementEvents {
 
 export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
 
-/** Builds an element; attributes are set with setAttribute and text with textContent — never HTML. */
-function h(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  // `svg:` names an SVG element (the launcher icon), which only exists in the SVG namespace.
-  const node = tag[3] === ':' ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4)) : document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node as HTMLElement;
-}
-
 /** How close to the end of the list still counts as "reading the latest" (px). */
 const NEAR_BOTTOM = 48;
-
-/**
- * The launcher's speech-bubble icon, drawn (no emoji: a page without an emoji
- * font would show a box) and hidden from screen readers: the button's
- * translated `aria-label` names it.
- */
-const bubbleIcon = (): Element =>
-  h('svg:svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' },
-    h('svg:path', { d: 'M3 4h18v12H9l-5 4v-4H3z' }));
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
