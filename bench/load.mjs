@@ -7,6 +7,8 @@
  *   CHATQ_SERVER=/path/server.js node bench/load.mjs   (another build)
  *   CHATQ_BASELINE=/tmp/dist-old/server.js node bench/load.mjs   (before/after in one run)
  *   BENCH_WEB_REQUESTS=1 node bench/load.mjs   (also toNodeListener(h, { webRequests: true }): real undici Requests and Responses, same build)
+ *   BENCH_HONO=1 node bench/load.mjs   (also @hono/node-server's getRequestListener(h), same build and handler; issue 12 item 4)
+ *   BENCH_ONLY=preflight,policy,register,messages …   (only these scenarios)
  *   BENCH_DURATION=5 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
  *
  * Each server runs in a worker thread, autocannon in the main thread: two event
@@ -32,6 +34,7 @@ const ORIGIN = 'https://shop.test';
 const TOKENS = 60_000;
 const UNLIMITED = {
   registrationsPerMinutePerAddress: Infinity,
+  policyRequestsPerMinutePerAddress: Infinity,
   registrationsPerMinutePerSession: Infinity,
   messagesPerMinutePerSession: Infinity,
   pageChangesPerMinutePerSession: Infinity,
@@ -45,7 +48,7 @@ function signJwt(payload) {
   return `${input}.${createHmac('sha256', HS_KEY.secret).update(input).digest('base64url')}`;
 }
 
-async function listen(listener) {
+async function listenOn(listener) {
   const server = createServer(listener);
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,9 +86,20 @@ function summarize(name, result, note, activeMs) {
  * generator (this thread) and the server each have their own event loop, as
  * they would on two machines. Posts back the URL once listening.
  */
-async function serveScenario({ scenario, serverModule, webRequests }) {
+async function serveScenario({ scenario, serverModule, via }) {
   let listener;
   let handler;
+  /**
+   * How the handler meets node:http: `node` toNodeListener(h), `web` toNodeListener(h, { webRequests: true }),
+   * `hono` getRequestListener(h) from @hono/node-server with its defaults (it replaces this thread's global
+   * Request and Response with its lightweight ones), `hono-globals-kept` the same with overrideGlobalObjects: false
+   * (what a library could ship without changing the app's globals).
+   */
+  const listen = async (chatq, h) => {
+    if (via === 'node' || via === 'web') return chatq.toNodeListener(h, { webRequests: via === 'web' });
+    const { getRequestListener } = await import('@hono/node-server');
+    return getRequestListener(h, via === 'hono' ? {} : { overrideGlobalObjects: false });
+  };
   if (scenario === 'hello') {
     listener = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -99,7 +113,7 @@ async function serveScenario({ scenario, serverModule, webRequests }) {
       basePath: '',
       close() {},
     });
-    listener = chatq.toNodeListener(empty, { webRequests });
+    listener = await listen(chatq, empty);
   } else {
     const chatq = await import(serverModule);
     const verifier =
@@ -107,9 +121,9 @@ async function serveScenario({ scenario, serverModule, webRequests }) {
         ? chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'require', jwtKeys: [HS_KEY], minTokenLifetime: 60 }))
         : chatq.createVerifier(chatq.defineCommunity({ signedIdentities: 'reject' }));
     handler = chatq.createMessagingHandler({ verifier, allowedOrigins: [ORIGIN], limits: UNLIMITED });
-    listener = chatq.toNodeListener(handler, { webRequests });
+    listener = await listen(chatq, handler);
   }
-  const { server, url } = await listen(listener);
+  const { server, url } = await listenOn(listener);
   let mark = performance.eventLoopUtilization();
   parentPort.on('message', async (message) => {
     if (message === 'measure') {
@@ -129,8 +143,8 @@ async function serveScenario({ scenario, serverModule, webRequests }) {
 }
 
 /** Starts a scenario's server in a worker; resolves to its URL and a stop function. */
-async function startServer(scenario, serverModule, webRequests = false) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { scenario, serverModule, webRequests } });
+async function startServer(scenario, serverModule, via = 'node') {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { scenario, serverModule, via } });
   const url = await new Promise((resolve, reject) => {
     worker.once('message', (message) => resolve(message.url));
     worker.once('error', reject);
@@ -155,8 +169,8 @@ async function startServer(scenario, serverModule, webRequests = false) {
 const toModuleUrl = (given) => (given.startsWith('/') ? pathToFileURL(given).href : given);
 
 /** 2. What a web-standard Request/Response costs on Node before chatq does anything. */
-async function adapterScenario(serverModule, webRequests, connections, duration) {
-  const { url, stop, measure } = await startServer('adapter', serverModule, webRequests);
+async function adapterScenario(serverModule, via, connections, duration) {
+  const { url, stop, measure } = await startServer('adapter', serverModule, via);
   await measure();
   const body = JSON.stringify({ clientId: 'bench_00000000', body: 'message number 0' });
   const result = await cannon({ url, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -164,17 +178,25 @@ async function adapterScenario(serverModule, webRequests, connections, duration)
 }
 
 /** 2b. chatq's own floor: a CORS preflight through the real handler (routing, CORS, an empty 204), what a browser sends first. */
-async function preflightScenario(serverModule, webRequests, connections, duration) {
-  const { url, stop, measure } = await startServer('messages', serverModule, webRequests);
+async function preflightScenario(serverModule, via, connections, duration) {
+  const { url, stop, measure } = await startServer('messages', serverModule, via);
   await measure();
   const headers = { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' };
   const result = await cannon({ url: `${url}/v1/messages`, connections, duration, method: 'OPTIONS', headers });
   return summarize('OPTIONS /v1/messages (CORS preflight)', result, 'the handler floor', await stop());
 }
 
+/** 2c. The widget's first request on every page view: GET /v1/policy (a JSON answer, no body to read). */
+async function policyScenario(serverModule, via, connections, duration) {
+  const { url, stop, measure } = await startServer('messages', serverModule, via);
+  await measure();
+  const result = await cannon({ url: `${url}/v1/policy`, connections, duration, headers: { origin: ORIGIN } });
+  return summarize('GET /v1/policy', result, 'a JSON answer, no request body', await stop());
+}
+
 /** 3. Registrations: a distinct signed JWT each (the verifier caches a token it has seen), signed beforehand. */
-async function registerScenario(serverModule, webRequests, connections, duration, bodies) {
-  const { url, stop, measure } = await startServer('register', serverModule, webRequests);
+async function registerScenario(serverModule, via, connections, duration, bodies) {
+  const { url, stop, measure } = await startServer('register', serverModule, via);
   await measure();
   let n = 0;
   const result = await cannon({
@@ -196,8 +218,8 @@ async function registerScenario(serverModule, webRequests, connections, duration
 }
 
 /** 4. Visitor messages: one session per connection, a distinct clientId per message. */
-async function messagesScenario(serverModule, webRequests, connections, duration) {
-  const { url, stop, measure } = await startServer('messages', serverModule, webRequests);
+async function messagesScenario(serverModule, via, connections, duration) {
+  const { url, stop, measure } = await startServer('messages', serverModule, via);
   const sessions = [];
   for (let i = 0; i < connections; i++) {
     const response = await fetch(`${url}/v1/identity`, {
@@ -240,7 +262,12 @@ async function messagesScenario(serverModule, webRequests, connections, duration
  * With `webRequests` (BENCH_WEB_REQUESTS=1) each one also runs through
  * `toNodeListener(h, { webRequests: true })` of the same build: the adapter's
  * fast path against the plain web-standard one, nothing else changed.
- * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, rounds?: number, log?: (line: string) => void }} [options]
+ * With `hono` (BENCH_HONO=1) each one also runs through @hono/node-server's
+ * `getRequestListener(h)` (its defaults, and with `overrideGlobalObjects:
+ * false`), and a second table gives, per scenario, the medians of req/s and
+ * of server µs/req of each way next to toNodeListener's, with the ratios
+ * (issue 12 item 4: adopt it if it is within 10 % on this bench).
+ * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, only?: string[], rounds?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 5);
@@ -250,21 +277,29 @@ export async function run(options = {}) {
   const serverModule = given ? toModuleUrl(given) : new URL('../dist/server.js', import.meta.url).href;
   const baseline = options.baselineModule ?? process.env.CHATQ_BASELINE;
   const webToo = options.webRequests ?? process.env.BENCH_WEB_REQUESTS === '1';
+  const honoToo = options.hono ?? process.env.BENCH_HONO === '1';
+  const only = options.only ?? process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  const wanted = (name) => !only || only.includes(name);
+  /** [label, server module, via] (via: see serveScenario). */
   const builds = [
-    ...(baseline ? [[' (baseline)', toModuleUrl(baseline), false]] : []),
-    ...(webToo ? [[' (webRequests)', serverModule, true]] : []),
-    ['', serverModule, false],
+    ...(baseline ? [[' (baseline)', toModuleUrl(baseline), 'node']] : []),
+    ...(webToo ? [[' (webRequests)', serverModule, 'web']] : []),
+    ...(honoToo ? [[' (getRequestListener)', serverModule, 'hono'], [' (getRequestListener, globals kept)', serverModule, 'hono-globals-kept']] : []),
+    ['', serverModule, 'node'],
   ];
   const rows = [];
+  /** Per scenario: the runs of every build, for the comparison table. */
+  const compared = [];
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 1);
   /** Every build in turn, `rounds` times over (interleaved, so a busy minute hits them all); the median row of each. */
   const both = async (scenario) => {
     const runs = builds.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, [, module, webRequests]] of builds.entries()) runs[i].push(await scenario(module, webRequests));
+      for (const [i, [, module, via]] of builds.entries()) runs[i].push(await scenario(module, via));
     }
+    compared.push({ name: runs[0][0].name, runs });
     for (const [i, [label]] of builds.entries()) {
-      const row = runs[i].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(rounds / 2)];
+      const row = { ...[...runs[i]].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(rounds / 2)] };
       row.name += label;
       rows.push(row);
     }
@@ -278,12 +313,15 @@ export async function run(options = {}) {
     return summarize('node:http hello-world', result, 'ceiling', await stop());
   };
   rows.push(await hello());
-  await both((module, web) => adapterScenario(module, web, connections, duration));
-  await both((module, web) => preflightScenario(module, web, connections, duration));
+  if (wanted('adapter')) await both((module, via) => adapterScenario(module, via, connections, duration));
+  if (wanted('preflight')) await both((module, via) => preflightScenario(module, via, connections, duration));
+  if (wanted('policy')) await both((module, via) => policyScenario(module, via, connections, duration));
   const exp = Math.floor(Date.now() / 1000) + 3600;
-  const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
-  await both((module, web) => registerScenario(module, web, connections, duration, bodies));
-  await both((module, web) => messagesScenario(module, web, connections, duration));
+  if (wanted('register')) {
+    const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
+    await both((module, via) => registerScenario(module, via, connections, duration, bodies));
+  }
+  if (wanted('messages')) await both((module, via) => messagesScenario(module, via, connections, duration));
   if (builds.length > 1) {
     const again = await hello();
     again.name += ' (again)';
@@ -297,7 +335,36 @@ export async function run(options = {}) {
   log(`machine: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end of the run`);
   if (baseline) log(`baseline build: ${baseline}`);
   log(formatTable(rows));
+  if (builds.length > 1) {
+    log(`\nmedians of ${rounds} interleaved round${rounds > 1 ? 's' : ''} per way, against toNodeListener (this build); ratio = way ÷ toNodeListener`);
+    log(formatComparison(compared, builds));
+  }
   return rows;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** One line per scenario and way: median req/s and server µs/req, each ÷ the same median of toNodeListener (the last build). */
+function formatComparison(compared, builds) {
+  const reference = builds.length - 1;
+  const header = ['scenario', 'way', 'req/s', '÷ ours', 'server µs/req', '÷ ours'];
+  const lines = [];
+  for (const { name, runs } of compared) {
+    const ours = { rps: median(runs[reference].map((r) => r.reqPerSec)), us: median(runs[reference].map((r) => r.busyUs)) };
+    for (const [i, [label]] of builds.entries()) {
+      const rps = median(runs[i].map((r) => r.reqPerSec));
+      const us = median(runs[i].map((r) => r.busyUs));
+      const way = i === reference ? 'toNodeListener' : label.trim().replace(/^\((.*)\)$/, '$1');
+      lines.push([name, way, String(Math.round(rps)), `${(rps / ours.rps).toFixed(2)}`, String(Math.round(us)), `${(us / ours.us).toFixed(2)}`]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
 }
 
 function formatTable(rows) {

@@ -1,4 +1,5 @@
 import { createMemoryStore, type ConversationStore, type MemoryStoreOptions } from '../store/index.js';
+import { MessagingConfigError } from './config-error.js';
 import { createLocalBus } from './local-bus.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import type { Engine } from './types.js';
@@ -16,7 +17,7 @@ export interface MemoryEngineOptions extends MemoryStoreOptions {
 export function createMemoryEngine(options: MemoryEngineOptions = {}): Engine {
   const { store, ...bounds } = options;
   if (store !== undefined && Object.keys(bounds).length > 0) {
-    throw new TypeError('createMemoryEngine: give either a store or the memory store bounds, not both.');
+    throw new MessagingConfigError('store', 'createMemoryEngine: give either a store or the memory store bounds, not both.');
   }
   return {
     store: store ?? createMemoryStore(bounds),

@@ -21,6 +21,15 @@ export interface HandlerContext {
   /** Tells every instance (this one included) through the engine's bus; never fails the request (the store is the truth). */
   publish(event: Exclude<BusEvent, { type: 'resync' }>): void;
   readonly agentToken: string | undefined;
-  /** The per-address rate-limit key (IPv6: the /64 prefix, address-key.ts). */
-  clientAddress(request: Request): string;
+}
+
+/** One request, as a route sees it. */
+export interface Call {
+  readonly request: Request;
+  /** `request.url`, parsed once. */
+  readonly url: URL;
+  /** The path parameter of a route that has one (an agent route's conversation id), else ''. */
+  readonly param: string;
+  /** The client's per-address rate-limit key (IPv6: the /64 prefix, address-key.ts). */
+  clientAddress(): string;
 }

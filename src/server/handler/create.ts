@@ -1,16 +1,17 @@
+import { MessagingConfigError } from '../engine/config-error.js';
 import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type Engine } from '../engine/types.js';
-import { adapterClientAddress, setRuntimeClientAddress } from './request-hints.js';
-import { fromCaller, incomingOfEnv, mountedPath, socketAddress, type FetchContext, type IncomingLike } from './runtime-env.js';
 import { addressKey } from './address-key.js';
-import type { HandlerContext } from './context.js';
-import { applyCorsHeaders, createCorsPolicy, preflightResponse, type CorsAnswer } from './http/cors.js';
-import { errorResponse, HttpError } from './http/errors.js';
+import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
+import type { Call, HandlerContext } from './context.js';
+import { applyCorsHeaders, createCorsPolicy, preflightReply, type CorsAnswer } from './http/cors.js';
+import { errorReply, HttpError } from './http/errors.js';
+import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
-import { acceptsRawResponse, setResponseHeader, toStandardResponse } from './http/raw-response.js';
-import { pathUnder, requestUrl } from './http/request-url.js';
+import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
 import {
+  checkOptions,
   normalizeAgentToken,
   normalizeBasePath,
   normalizePublicOrigin,
@@ -26,28 +27,18 @@ import { BUILT_LOADER } from './routes/built-loader.js';
 export { redact } from './http/redact.js';
 
 /**
- * Creates the chatq messaging handler (SPEC §6): a web-standard
- * `(request: Request) => Promise<Response>` serving `{basePath}/loader.js`,
- * the visitor API and, with an `agentToken`, the agent API
- * (src/identity/protocol.ts). On Node wrap it with `toNodeListener`.
- *
- * Every error is JSON `{ error: { code, message } }`; malformed input gets a
- * 4xx, never a 5xx. Call `close()` on shutdown to end open streams and timers.
+ * The messaging handler (SPEC §6), reading a server's `env` with `serverEnv`
+ * (the package entry passes the Node servers' reader, index.ts). Routes
+ * answer with Replies; `handler(request)` turns one into a Response,
+ * `handler.reply(request)` hands it to an adapter as it is.
  */
-export function createMessagingHandler(options: MessagingHandlerOptions): MessagingHandler {
-  if (!options || typeof options.verifier?.verify !== 'function') {
-    throw new TypeError('createMessagingHandler: `verifier` must have a verify(input) method (e.g. createVerifier(community)).');
-  }
-  if (options.allowedOrigins !== '*' && !Array.isArray(options.allowedOrigins)) {
-    throw new TypeError("createMessagingHandler: `allowedOrigins` must list the host sites' origins (or be '*' for a demo).");
-  }
+export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
+  checkOptions(options);
   const basePath = normalizeBasePath(options.basePath);
   const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
   const agentToken = normalizeAgentToken(options.agentToken);
   const community = resolveCommunity(options.community, options.verifier);
-  if (options.engine !== undefined && options.store !== undefined) {
-    throw new TypeError('createMessagingHandler: give either `engine` or `store` (a custom store on the memory engine), not both.');
-  }
+  const limits = resolveLimits(options.limits);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
@@ -63,7 +54,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     mode: options.verifier.policy?.mode,
     store: engine.store,
     limiter: engine.limiter,
-    limits: resolveLimits(options.limits),
+    limits,
     now,
     logger,
     hub,
@@ -74,18 +65,19 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
       });
     },
     agentToken,
-    clientAddress: (request) => {
-      const address = options.clientAddress?.(request) ?? adapterClientAddress(request);
-      if (address !== undefined) return addressKey(address);
-      if (!warnedNoAddress) {
-        warnedNoAddress = true;
-        logger.warn('chatq: no client address for this request, so every client shares one per-address rate limit. Pass clientAddress to createMessagingHandler.');
-      }
-      return 'unknown';
-    },
   };
+  /** The per-address rate-limit key: the option's answer, else the address the server passed beside the request. */
+  function clientAddress(request: Request, env: unknown): string {
+    const address = options.clientAddress?.(request) ?? serverEnv.clientAddress(request, env);
+    if (address !== undefined) return addressKey(address);
+    if (!warnedNoAddress) {
+      warnedNoAddress = true;
+      logger.warn('chatq: no client address for this request, so every client shares one per-address rate limit. Pass clientAddress to createMessagingHandler.');
+    }
+    return 'unknown';
+  }
   const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
-  const loaderRoute: Route = { methods: { GET: (_, r) => serveLoader(r), HEAD: (_, r) => serveLoader(r) }, public: true };
+  const loaderRoute: Route = { methods: { GET: (_, call) => serveLoader(call.request), HEAD: (_, call) => serveLoader(call.request) }, public: true };
 
   const refusedOrigins = new Set<string>();
   /**
@@ -107,50 +99,62 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
     );
   }
 
-  /** `origin.origin` is what the response echoes in Access-Control-Allow-Origin; a readable refusal sets it. */
-  async function route(request: Request, url: URL, origin: CorsAnswer, incoming: IncomingLike | undefined): Promise<Response> {
-    const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, incoming);
+  /** `origin.origin` is what the answer echoes in Access-Control-Allow-Origin; a readable refusal sets it. */
+  async function route(request: Request, env: unknown, url: URL, origin: CorsAnswer): Promise<Reply> {
+    const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, serverEnv.receivedTarget(env));
     const match = path === undefined ? undefined : matchRoute(path, loaderRoute);
     if (!match || (match.route.agent && ctx.agentToken === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
     const allow = allowedMethods(match.route);
-    if (request.method === 'OPTIONS') return preflightResponse(request, origin.origin, allow);
+    if (request.method === 'OPTIONS') return preflightReply(request, origin.origin, allow);
     const implementation = Object.hasOwn(match.route.methods, request.method) ? match.route.methods[request.method] : undefined;
     if (!implementation) {
       throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}.`, { Allow: allow.join(', ') });
     }
     if (!origin.allowed && !match.route.public) throw refuseOrigin(request, origin, match.route.explainsRefusal);
-    return implementation(ctx, request, match.param);
+    const call: Call = { request, url, param: match.param, clientAddress: () => clientAddress(request, env) };
+    return implementation(ctx, call);
   }
 
   let draining = false;
-  const handler = async (input: Request, env?: unknown): Promise<Response> => {
-    // Hono: `app.mount()` passes the Request and c.env; untyped `app.all(path, handler)` its Context.
-    const { request, env: runtimeEnv } = fromCaller(input as Request | FetchContext, env);
-    const incoming = incomingOfEnv(runtimeEnv);
-    setRuntimeClientAddress(request, socketAddress(incoming));
+  /** The answer to one request, as plain parts (http/reply.ts). */
+  async function answer(request: Request, env: unknown): Promise<Reply> {
     let origin: CorsAnswer | undefined;
-    let response: Response;
+    let result: Reply;
     try {
       if (draining) {
         // SPEC §8: a draining instance takes nothing new; the client retries, and a balancer sends it elsewhere.
         throw new HttpError(503, 'ERR_UNAVAILABLE', 'This chat server instance is shutting down; try again.', { 'Retry-After': '1', Connection: 'close' });
       }
-      const url = requestUrl(request);
+      const url = new URL(request.url);
       origin = cors.check(request);
-      response = await route(request, url, origin, incoming);
+      result = await route(request, env, url, origin);
     } catch (error) {
-      response = toErrorResponse(error, logger, warnedOnce);
+      result = toErrorReply(error, logger, warnedOnce);
     }
-    setResponseHeader(response, 'X-Content-Type-Options', 'nosniff');
-    applyCorsHeaders(response, origin?.origin);
-    // Routes answer with raw responses (http/raw-response.ts); only an adapter
-    // that writes them itself gets one, every other caller a real Response.
-    return acceptsRawResponse(request) ? response : toStandardResponse(response);
+    result.headers['x-content-type-options'] = 'nosniff';
+    applyCorsHeaders(result, origin?.origin);
+    return result;
+  }
+
+  // Hono: `app.mount()` passes the Request and c.env; untyped `app.all(path, handler)` its Context.
+  const handler = async (input: Request, env?: unknown): Promise<Response> => {
+    const given = fromCaller(input as Request | FetchContext, env);
+    const result = await answer(given.request, given.env);
+    // Only a stream reads the signal: building one costs a Request from @hono/node-server its real undici twin.
+    return toResponse(result, isEventStream(result.body) ? given.request.signal : undefined);
   };
 
-  return Object.assign(handler, {
+  // Not enumerable: a wrapper made with Object.assign(wrapper, handler) or a spread must not carry
+  // it, or toNodeListener would answer through it and skip the wrapper.
+  Object.defineProperty(handler, 'reply', {
+    value(input: Request, env?: unknown): Promise<Reply> {
+      const given = fromCaller(input as Request | FetchContext, env);
+      return answer(given.request, given.env);
+    },
+  });
+  return Object.assign(handler as typeof handler & Pick<MessagingHandler, 'reply'>, {
     basePath,
     drain(): void {
       draining = true;
@@ -171,18 +175,18 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
  * a 503 with Retry-After (not the visitor's fault, SPEC §8); anything else is
  * a 500 that says nothing about internals.
  */
-function toErrorResponse(error: unknown, logger: { warn(message: string): void }, warnedOnce: Set<string>): Response {
-  if (error instanceof HttpError) return errorResponse(error);
+function toErrorReply(error: unknown, logger: { warn(message: string): void }, warnedOnce: Set<string>): Reply {
+  if (error instanceof HttpError) return errorReply(error);
   if (isEngineError(error)) {
     if (!warnedOnce.has(error.code)) {
       warnedOnce.add(error.code);
       logger.warn(`chatq: ${error.code}: ${redact(error.message.slice(0, 300))} (logged once; requests get 503 with Retry-After meanwhile)`);
     }
     const retryAfter = String(Math.max(1, Math.ceil(error.retryAfter)));
-    return errorResponse(new HttpError(503, error.code, error.message, { 'Retry-After': retryAfter }));
+    return errorReply(new HttpError(503, error.code, error.message, { 'Retry-After': retryAfter }));
   }
   // Only the error's class and message: never a request header or body (tokens live there).
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
   logger.warn(`chatq: unexpected error in the messaging handler: ${redact(detail.slice(0, 500))}`);
-  return errorResponse(new HttpError(500, 'ERR_INTERNAL', 'The chat server failed to handle this request. Try again later.'));
+  return errorReply(new HttpError(500, 'ERR_INTERNAL', 'The chat server failed to handle this request. Try again later.'));
 }

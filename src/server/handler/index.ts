@@ -25,13 +25,32 @@
  *   engine is full), both with Retry-After.
  * - 500 ERR_INTERNAL only for a bug or a failing store/verifier, never for input.
  */
-export { createMessagingHandler } from './create.js';
+import { serverEnv } from './adapter/fetch-env.js';
+import { createHandler } from './create.js';
+import type { MessagingHandler, MessagingHandlerOptions } from './options.js';
+
+/**
+ * Creates the chatq messaging handler (SPEC §6): a web-standard
+ * `(request: Request) => Promise<Response>` serving `{basePath}/loader.js`,
+ * the visitor API and, with an `agentToken`, the agent API
+ * (src/identity/protocol.ts). On Node wrap it with `toNodeListener`.
+ *
+ * Every error is JSON `{ error: { code, message } }`; malformed input gets a
+ * 4xx, never a 5xx. Call `close()` on shutdown to end open streams and timers.
+ * A wrong option throws `MessagingConfigError` (`ERR_HANDLER_CONFIG`, with
+ * the option's `path`) here, before anything is served.
+ */
+export function createMessagingHandler(options: MessagingHandlerOptions): MessagingHandler {
+  // The core reads no runtime; what servers pass beside the Request is read here (adapter/node-env.ts, adapter/fetch-env.ts).
+  return createHandler(options, serverEnv);
+}
+
 export { DEFAULT_LIMITS } from './options.js';
 export type { HandlerLimits, MessagingHandler, MessagingHandlerOptions } from './options.js';
+export type { ByteSink, EventStream, Reply, ReplyBody } from './http/reply.js';
 export { IDENTITY_ERROR_STATUS } from './routes/shared/identity-errors.js';
-export { setClientAddress } from './request-hints.js';
 export { toNodeListener } from './adapter/node.js';
-export type { NodeListener, NodeListenerOptions } from './adapter/node.js';
+export type { NodeListener, NodeListenerOptions, NodeServedHandler } from './adapter/node.js';
 export { createMemoryStore, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
 export type {
   ConversationPage,
@@ -43,5 +62,5 @@ export type {
   NewMessage,
   SessionRecord,
 } from '../store/index.js';
-export { createMemoryEngine, EngineError, isEngineError } from '../engine/index.js';
+export { createMemoryEngine, EngineError, isEngineError, MessagingConfigError } from '../engine/index.js';
 export type { BusEvent, Engine, EngineErrorCode, LiveBus, MemoryEngineOptions, RateLimiter } from '../engine/index.js';

@@ -1,6 +1,8 @@
 import type { IdentityVerifier } from '../../identity/index.js';
+import { MessagingConfigError } from '../engine/config-error.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
+import type { Reply } from './http/reply.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
 export interface HandlerLimits {
@@ -121,6 +123,13 @@ export interface MessagingHandlerOptions {
  */
 export type MessagingHandler = ((request: Request, env?: unknown) => Promise<Response>) & {
   /**
+   * The same answer as plain parts (status, lower-case header fields, a body
+   * of text, bytes, nothing or an event stream), for an adapter that writes
+   * it to its socket itself and so needs no Response (toNodeListener does:
+   * http/reply.ts says what that saves). Everything else calls the handler.
+   */
+  reply(request: Request, env?: unknown): Promise<Reply>;
+  /**
    * Graceful shutdown (SPEC §8), e.g. on SIGTERM: from now on every request
    * gets 503 ERR_UNAVAILABLE with Retry-After: 1 and Connection: close, and
    * open streams end (widgets reconnect, through your load balancer, to
@@ -132,12 +141,41 @@ export type MessagingHandler = ((request: Request, env?: unknown) => Promise<Res
   readonly basePath: string;
 };
 
+/**
+ * The checks of createMessagingHandler's options that no normalizer below
+ * makes: a wrong one throws MessagingConfigError naming the option (issue 12
+ * item 6), at start-up rather than as a 500 on the first request that uses it.
+ */
+export function checkOptions(options: MessagingHandlerOptions): void {
+  const fail = (path: string, message: string): never => {
+    throw new MessagingConfigError(path, `createMessagingHandler: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options', 'pass an options object ({ verifier, allowedOrigins, … }).');
+  if (typeof options.verifier?.verify !== 'function') fail('verifier', '`verifier` must have a verify(input) method (e.g. createVerifier(community)).');
+  if (options.allowedOrigins !== '*' && !Array.isArray(options.allowedOrigins)) {
+    fail('allowedOrigins', "`allowedOrigins` must list the host sites' origins (or be '*' for a demo).");
+  }
+  if (options.engine !== undefined && options.store !== undefined) fail('store', 'give either `engine` or `store` (a custom store on the memory engine), not both.');
+  const engine = options.engine as Partial<Engine> | undefined;
+  if (engine !== undefined && (typeof engine?.store !== 'object' || typeof engine.bus?.subscribe !== 'function' || typeof engine.limiter?.take !== 'function')) {
+    fail('engine', '`engine` must be an engine: createMemoryEngine() or createRedisEngine() from chatq/redis.');
+  }
+  for (const name of ['clientAddress', 'now'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') fail(name, `\`${name}\` must be a function.`);
+  }
+  if (options.logger !== undefined && typeof options.logger?.warn !== 'function') fail('logger', '`logger` must have a warn(message) method (console has one).');
+  if (options.loaderScript !== undefined && typeof options.loaderScript !== 'string' && typeof options.loaderScript !== 'function') {
+    fail('loaderScript', '`loaderScript` must be the widget script as a string, or a function that resolves to it.');
+  }
+  if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) fail('limits', '`limits` must be an object such as { maxBodyBytes: 16384 }.');
+}
+
 export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimits {
   const limits = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(partial) as [keyof HandlerLimits, unknown][]) {
     if (value === undefined) continue;
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new TypeError(`limits.${key}: must be a non-negative number, got ${String(value)}`);
+      throw new MessagingConfigError(`limits.${key}`, `limits.${key}: must be a non-negative number, got ${String(value)}`);
     }
     limits[key] = value;
   }
@@ -157,7 +195,7 @@ export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimi
 export function normalizeBasePath(basePath = ''): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed !== '' && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(trimmed)) {
-    throw new TypeError(`basePath: "${basePath}" must be a path such as /chatq`);
+    throw new MessagingConfigError('basePath', `basePath: "${basePath}" must be a path such as /chatq`);
   }
   return trimmed;
 }
@@ -179,7 +217,7 @@ export function normalizePublicOrigin(publicOrigin: unknown): string | undefined
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     const shown = typeof publicOrigin === 'string' ? `"${publicOrigin.slice(0, 200)}"` : typeof publicOrigin;
-    throw new TypeError(`publicOrigin: ${shown} must be an http(s) origin with no path, such as https://chat.example.com`);
+    throw new MessagingConfigError('publicOrigin', `publicOrigin: ${shown} must be an http(s) origin with no path, such as https://chat.example.com`);
   }
   return url.origin;
 }
@@ -191,7 +229,7 @@ export const COMMUNITY_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 export function resolveCommunity(option: unknown, verifier: IdentityVerifier): string {
   const id = option ?? verifier.community ?? 'default';
   if (typeof id !== 'string' || !COMMUNITY_ID_PATTERN.test(id)) {
-    throw new TypeError(`community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
+    throw new MessagingConfigError('community', `community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
   }
   return id;
 }
@@ -202,7 +240,8 @@ export const MIN_AGENT_TOKEN_LENGTH = 32;
 export function normalizeAgentToken(token: unknown): string | undefined {
   if (token === undefined || token === null || token === '') return undefined;
   if (typeof token !== 'string' || token.length < MIN_AGENT_TOKEN_LENGTH || token.length > 512 || /[^\x21-\x7e]/.test(token)) {
-    throw new TypeError(
+    throw new MessagingConfigError(
+      'agentToken',
       `agentToken: must be ${MIN_AGENT_TOKEN_LENGTH}–512 printable characters without spaces (make one with \`openssl rand -base64 32\`), got ${
         typeof token === 'string' ? `${token.length} characters` : typeof token}.`,
     );

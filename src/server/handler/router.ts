@@ -1,4 +1,5 @@
-import type { HandlerContext } from './context.js';
+import type { Call, HandlerContext } from './context.js';
+import type { Reply } from './http/reply.js';
 import { agentReply, conversationMessages, listConversations } from './routes/agent.js';
 import { agentStream } from './routes/agent-stream.js';
 import { policy } from './routes/policy.js';
@@ -6,7 +7,7 @@ import { register } from './routes/register.js';
 import { visitorStream } from './routes/stream.js';
 import { getConversation, logout, pageChange, sendMessage } from './routes/visitor.js';
 
-export type RouteFn = (ctx: HandlerContext, request: Request, param: string) => Promise<Response>;
+export type RouteFn = (ctx: HandlerContext, call: Call) => Promise<Reply>;
 
 export interface Route {
   /** Method → implementation. */

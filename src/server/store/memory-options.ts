@@ -1,3 +1,5 @@
+import { MessagingConfigError } from '../engine/config-error.js';
+
 /**
  * Bounds of the in-memory store (`createMemoryStore(options)`), the memory
  * engine's. They are real memory bounds (SPEC §6 "Bounds"): `maxBytes` counts
@@ -60,12 +62,12 @@ export function resolveMemoryStoreBounds(options: MemoryStoreOptions = {}): Memo
   for (const [key, value] of Object.entries(options) as [keyof MemoryStoreBounds, unknown][]) {
     if (value === undefined) continue;
     if ((key as string) === 'maxMessageChars') {
-      throw new TypeError('createMemoryStore: maxMessageChars was replaced by maxBytes, which counts the real memory of every record.');
+      throw new MessagingConfigError('maxMessageChars', 'createMemoryStore: maxMessageChars was replaced by maxBytes, which counts the real memory of every record.');
     }
-    if (!Object.hasOwn(DEFAULT_MEMORY_STORE_BOUNDS, key)) throw new TypeError(`createMemoryStore: unknown option "${key}"`);
+    if (!Object.hasOwn(DEFAULT_MEMORY_STORE_BOUNDS, key)) throw new MessagingConfigError(key, `createMemoryStore: unknown option "${key}"`);
     const count = key.startsWith('max');
     if (typeof value !== 'number' || !(value > 0) || (count && !Number.isInteger(value) && value !== Infinity)) {
-      throw new TypeError(`createMemoryStore: ${key} must be a positive ${count ? 'integer' : 'number'} (Infinity for no bound), got ${String(value)}`);
+      throw new MessagingConfigError(key, `createMemoryStore: ${key} must be a positive ${count ? 'integer' : 'number'} (Infinity for no bound), got ${String(value)}`);
     }
     bounds[key] = value;
   }

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pathUnder, spellsPathname, targetUrl } from '../../../src/server/handler/http/request-url.js';
+import { spellsPathname, targetUrl } from '../../../src/server/handler/adapter/node-url.js';
+import { pathUnder } from '../../../src/server/handler/http/paths.js';
 import { toNodeListener, type MessagingHandler } from '../../../src/server/handler/index.js';
 import { AGENT_TOKEN, HOST_ORIGIN, listenOnLoopback, makeHandler } from './helpers.js';
 
@@ -108,7 +109,7 @@ describe('toNodeListener as the whole server: the handler routes on the resolved
   });
 });
 
-describe('targetUrl, spellsPathname and pathUnder (http/request-url.ts): the one rule', () => {
+describe('targetUrl, spellsPathname (adapter/node-url.ts) and pathUnder (http/paths.ts): the one rule', () => {
   it('gives the path the WHATWG parser gives, joined to the origin as text', () => {
     const path = (target: string) => targetUrl('http://chat.test', target)?.pathname;
     expect(path('/chatq/v1/../../admin')).toBe('/admin');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
+import { toResponse } from '../../../src/server/handler/http/reply.js';
 import { openSse } from '../../../src/server/handler/live/sse.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
 import { agentReq, automatedUuid, ended, json, register, req, send, SseReader, useHandlers } from './helpers.js';
@@ -51,7 +52,8 @@ function events(text: string): { event: string; data: any }[] {
 describe('SSE: bytes queued for a client that does not read', () => {
   it('an SSE channel ends once more than maxQueuedBytes wait unread (the widget resumes with Last-Event-ID)', async () => {
     const closed: string[] = [];
-    const { response, channel } = openSse({ signal: new AbortController().signal, heartbeatMs: 60_000, maxQueuedBytes: 50_000, onClose: () => closed.push('closed') });
+    const { reply, channel } = openSse({ heartbeatMs: 60_000, maxQueuedBytes: 50_000, onClose: () => closed.push('closed') });
+    const response = toResponse(reply, new AbortController().signal);
     for (let i = 0; i < 30 && !channel.closed; i++) channel.send('message', { body: 'x'.repeat(4000) }, i + 1);
     expect(channel.closed).toBe(true);
     expect(closed).toEqual(['closed']);
@@ -60,7 +62,8 @@ describe('SSE: bytes queued for a client that does not read', () => {
   });
 
   it('a single event bigger than the cap still goes out when nothing else waits', async () => {
-    const { response, channel } = openSse({ signal: new AbortController().signal, heartbeatMs: 60_000, maxQueuedBytes: 1_000, onClose: () => {} });
+    const { reply, channel } = openSse({ heartbeatMs: 60_000, maxQueuedBytes: 1_000, onClose: () => {} });
+    const response = toResponse(reply, new AbortController().signal);
     const reader = response.body!.getReader();
     await reader.read(); // ': open'
     channel.send('conversation', { body: 'z'.repeat(5_000) });

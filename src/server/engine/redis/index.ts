@@ -5,6 +5,7 @@
  * was acknowledged. Needs the optional peer dependency `ioredis`.
  */
 import { Redis, type Cluster } from 'ioredis';
+import { MessagingConfigError } from '../config-error.js';
 import type { Engine } from '../types.js';
 import { createRedisBus } from './bus.js';
 import type { RedisClient } from './client.js';
@@ -13,6 +14,7 @@ import { createKeys } from './keys.js';
 import { createRedisRateLimiter } from './limiter.js';
 import { createRedisStore, type RedisRetention } from './store.js';
 
+export { MessagingConfigError } from '../config-error.js';
 export type { RedisClient } from './client.js';
 export type { RedisRetention } from './store.js';
 
@@ -40,14 +42,14 @@ export const DEFAULT_REDIS_RETENTION: Readonly<RedisRetention> = Object.freeze({
 export function createRedisEngine(connection: { url: string } | { client: RedisClient }, options: RedisEngineOptions = {}): Engine {
   const keyPrefix = options.keyPrefix ?? 'chatq:';
   if (typeof keyPrefix !== 'string' || keyPrefix.length > 64 || /[\s{}]/.test(keyPrefix)) {
-    throw new TypeError('createRedisEngine: keyPrefix must be at most 64 characters without spaces or braces (braces are hash tags).');
+    throw new MessagingConfigError('keyPrefix', 'createRedisEngine: keyPrefix must be at most 64 characters without spaces or braces (braces are hash tags).');
   }
   const retention = resolveRetention(options.retention);
   let client: RedisClient;
   const own = 'url' in connection;
   if (own) {
     if (typeof connection.url !== 'string' || !/^rediss?:\/\//.test(connection.url)) {
-      throw new TypeError('createRedisEngine: url must be a redis:// or rediss:// URL (is REDIS_URL set?).');
+      throw new MessagingConfigError('url', 'createRedisEngine: url must be a redis:// or rediss:// URL (is REDIS_URL set?).');
     }
     client = new Redis(connection.url, {
       // Fail at once while disconnected (the handler answers 503) instead of queueing requests that hang.
@@ -63,7 +65,7 @@ export function createRedisEngine(connection: { url: string } | { client: RedisC
   } else if (connection && typeof (connection as { client?: { duplicate?: unknown } }).client?.duplicate === 'function') {
     client = connection.client;
   } else {
-    throw new TypeError('createRedisEngine: pass { url } or { client } (an ioredis Redis or Cluster).');
+    throw new MessagingConfigError('client', 'createRedisEngine: pass { url } or { client } (an ioredis Redis or Cluster).');
   }
   // Errors surface as 503s on requests; an unhandled 'error' event would crash the process.
   const ignore = (): void => {};
@@ -95,9 +97,9 @@ function resolveRetention(partial: Partial<RedisRetention> = {}): RedisRetention
   const retention = { ...DEFAULT_REDIS_RETENTION };
   for (const [key, value] of Object.entries(partial) as [keyof RedisRetention, unknown][]) {
     if (value === undefined) continue;
-    if (!Object.hasOwn(DEFAULT_REDIS_RETENTION, key)) throw new TypeError(`createRedisEngine: unknown retention option "${key}"`);
+    if (!Object.hasOwn(DEFAULT_REDIS_RETENTION, key)) throw new MessagingConfigError(`retention.${key}`, `createRedisEngine: unknown retention option "${key}"`);
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (key !== 'conversationIdleMs' && !Number.isInteger(value))) {
-      throw new TypeError(`createRedisEngine: retention.${key} must be a positive ${key === 'conversationIdleMs' ? 'number' : 'integer'}, got ${String(value)}`);
+      throw new MessagingConfigError(`retention.${key}`, `createRedisEngine: retention.${key} must be a positive ${key === 'conversationIdleMs' ? 'number' : 'integer'}, got ${String(value)}`);
     }
     retention[key] = value;
   }

@@ -1,9 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { inheritThrough } from '../http/inherit-through.js';
-import { ACCEPTS_RAW_RESPONSE } from '../http/raw-response.js';
-import { PARSED_URL } from '../http/request-url.js';
-import { WHOLE_BODY } from '../request-hints.js';
+import { inheritThrough } from './inherit-through.js';
 import type { BodyReader } from './node-body.js';
+import { INCOMING_KEY } from './node-env.js';
 
 const decoder = new TextDecoder();
 
@@ -26,7 +24,6 @@ const decoder = new TextDecoder();
  */
 export class NodeRequest {
   readonly #req: IncomingMessage;
-  readonly #url: URL;
   readonly #href: string;
   /** Undefined when the request has no body (GET, HEAD, no Content-Length nor Transfer-Encoding). */
   readonly #body: BodyReader | undefined;
@@ -38,7 +35,6 @@ export class NodeRequest {
 
   constructor(req: IncomingMessage, url: URL, body: BodyReader | undefined) {
     this.#req = req;
-    this.#url = url;
     this.#href = url.href;
     this.#body = body;
   }
@@ -51,8 +47,9 @@ export class NodeRequest {
     return this.#href;
   }
 
-  get [PARSED_URL](): URL {
-    return this.#url;
+  /** The IncomingMessage, for the handler's client address (node-env.ts), also through a wrapper that drops the env. */
+  get [INCOMING_KEY](): IncomingMessage {
+    return this.#req;
   }
 
   get headers(): Headers {
@@ -72,11 +69,6 @@ export class NodeRequest {
     return this.#used || (this.#real?.bodyUsed ?? false);
   }
 
-  /** The body read whole for the handler (http/body.ts), at most `maxBytes`; reading it so leaves `bodyUsed` false, as if the handler had its own copy. */
-  [WHOLE_BODY](maxBytes: number): Promise<Uint8Array> {
-    return this.#body ? this.#body.readAll(maxBytes) : Promise.resolve(new Uint8Array(0));
-  }
-
   /** The client went away before the answer was finished: the signal aborts (SSE streams end). */
   abort(): void {
     this.#aborted = true;
@@ -91,10 +83,9 @@ export class NodeRequest {
     return this.#real ? this.#real.json() : JSON.parse(decoder.decode(await this.#take()));
   }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
+  arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real) return this.#real.arrayBuffer();
-    const bytes = await this.#take();
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    return this.#take().then(wholeBuffer);
   }
 
   /** The fast path (nothing has turned this into a real Request yet): the body read whole. */
@@ -126,8 +117,12 @@ export class NodeRequest {
   }
 }
 
-Object.defineProperty(NodeRequest.prototype, ACCEPTS_RAW_RESPONSE, { value: true });
 inheritThrough(NodeRequest.prototype, Request.prototype, (self) => NodeRequest.real(self as NodeRequest));
+
+/** The bytes' own buffer when they fill it (what node-body.ts reads is), else a copy. */
+function wholeBuffer(bytes: Uint8Array<ArrayBuffer>): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+}
 
 /**
  * rawHeaders keeps duplicates apart, so `append` joins them exactly as a

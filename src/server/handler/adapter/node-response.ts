@@ -1,18 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { isStreamedBody, rawResponseParts, type ByteSink, type RawResponseParts, type StreamedBody } from '../http/raw-response.js';
 import { concatBytes } from '../http/bytes.js';
+import { isEventStream, type ByteSink, type EventStream, type Reply } from '../http/reply.js';
 
 type NodeHeaders = Record<string, string | string[]>;
 
 /**
- * Writes the handler's Response to `res`. A raw response (the handler's own
- * JSON answers, http/raw-response.ts) goes out in one write with no web
- * stream involved, a raw event stream event by event; any other Response is read through its body: whole for a
- * short answer, chunk by chunk for an event stream (SSE is never buffered).
+ * Writes a Response (from a handler that has no `reply`, e.g. a wrapping
+ * function, or with `webRequests`) to `res`, read through its body: whole for
+ * a short answer, chunk by chunk for an event stream (SSE is never buffered).
  */
 export async function writeResponse(response: Response, res: ServerResponse, abandoned: boolean, head: boolean): Promise<void> {
-  const raw = rawResponseParts(response);
-  if (raw) return writeRaw(raw, res, abandoned, head);
   const headers: NodeHeaders = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
@@ -37,26 +34,31 @@ export async function writeResponse(response: Response, res: ServerResponse, aba
   res.end(body);
 }
 
-function writeRaw(parts: RawResponseParts, res: ServerResponse, abandoned: boolean, head: boolean): void {
-  const headers: NodeHeaders = {};
-  if (parts.headers instanceof Headers) parts.headers.forEach((value, name) => (headers[name] = value));
-  else Object.assign(headers, parts.headers);
+/**
+ * Writes the handler's Reply (http/reply.ts) to `res`: text or bytes in one
+ * write, no Response and no web stream involved; an event stream event by
+ * event, straight to the socket.
+ */
+export function writeReply(answer: Reply, res: ServerResponse, abandoned: boolean, head: boolean): void {
+  const { status, body } = answer;
+  // The Reply is spent once written: its own header record goes to writeHead.
+  const headers: NodeHeaders = answer.headers;
   if (abandoned) headers.connection = 'close';
-  if (parts.body === null || head) {
-    res.writeHead(parts.status, headers);
+  if (body === null || head) {
+    res.writeHead(status, headers);
     res.end();
-    if (isStreamedBody(parts.body)) parts.body.gone();
+    if (isEventStream(body)) body.gone();
     return;
   }
-  if (isStreamedBody(parts.body)) return streamRaw(parts.status, headers, parts.body, res);
-  headers['content-length'] = String(typeof parts.body === 'string' ? Buffer.byteLength(parts.body) : parts.body.byteLength);
-  // writeHead + end(body) leave in one segment (no Nagle stall, see above).
-  res.writeHead(parts.status, headers);
-  res.end(parts.body);
+  if (isEventStream(body)) return streamEvents(status, headers, body, res);
+  headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  // writeHead + end(body) leave in one segment (no Nagle stall, see writeResponse).
+  res.writeHead(status, headers);
+  res.end(body);
 }
 
 /** An event stream written as it is produced: headers at once, then each event straight to the socket. */
-function streamRaw(status: number, headers: NodeHeaders, body: StreamedBody, res: ServerResponse): void {
+function streamEvents(status: number, headers: NodeHeaders, body: EventStream, res: ServerResponse): void {
   res.writeHead(status, headers);
   res.socket?.setNoDelay(true);
   res.flushHeaders();

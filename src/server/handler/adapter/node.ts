@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathUnder, spellsPathname, targetUrl } from '../http/request-url.js';
-import { setBodyReader, setClientAddress } from '../request-hints.js';
+import { MessagingConfigError } from '../../engine/config-error.js';
 import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
+import { INCOMING_KEY } from './node-env.js';
 import { NodeRequest } from './node-request.js';
-import { writeResponse } from './node-response.js';
+import { writeReply, writeResponse } from './node-response.js';
+import { isHandlerPath, requestOrigin, spellsPathname, targetUrl } from './node-url.js';
 
 /** Options of `toNodeListener`. */
 export interface NodeListenerOptions {
@@ -18,9 +19,9 @@ export interface NodeListenerOptions {
    * Hand the handler real undici `Request` objects and read every Response
    * through its web stream, as a fetch server would. Default false: the
    * handler gets a NodeRequest (a lightweight `Request`, built on demand) and
-   * its own JSON answers are written without a stream, 3–4× the throughput.
-   * Turn it on for a wrapping handler that copies the request with
-   * `new Request(request, …)` (undici only copies its own Requests).
+   * its answers are written from `handler.reply` without a Response, 3–4×
+   * the throughput. Turn it on for a wrapping handler that copies the request
+   * with `new Request(request, …)` (undici only copies its own Requests).
    */
   webRequests?: boolean;
   /**
@@ -39,6 +40,14 @@ interface ResolvedOptions {
   bodyTimeoutMs: number;
 }
 
+/**
+ * What toNodeListener serves: a messaging handler, or a function wrapping one
+ * that keeps its `basePath` (without `reply`, its Response is written).
+ */
+export type NodeServedHandler = ((request: Request, env?: unknown) => Promise<Response>) &
+  Pick<MessagingHandler, 'basePath'> &
+  Partial<Pick<MessagingHandler, 'reply'>>;
+
 /** A `node:http` request listener that is also Express / Connect / Fastify (raw) middleware. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
@@ -49,13 +58,16 @@ const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  * Runs a messaging handler on Node (SPEC §6): `http.createServer(toNodeListener(h))`
  * or `app.use(toNodeListener(h))`. The handler gets a NodeRequest: a
  * `Request` (instanceof holds, every member works) whose parts are built from
- * the IncomingMessage only when read (node-request.ts). The body is read only
- * when the handler asks for it, after its rate limits, and must arrive within
- * `bodyTimeoutMs` (node-body.ts); the handler's own JSON answers
- * are written in one piece, its event streams straight to the socket (SSE is
- * never buffered), any other Response streams back chunk by chunk, and a
- * client that disconnects ends its stream (and aborts the Request's signal)
- * so its stream slot is freed.
+ * the IncomingMessage only when read (node-request.ts), and beside it the env
+ * `{ incoming, outgoing }` that @hono/node-server passes too (the client
+ * address, node-env.ts). The body is read only when the handler asks for it,
+ * after its rate limits, and must arrive within `bodyTimeoutMs`
+ * (node-body.ts). The handler's answer is taken as a Reply (`handler.reply`,
+ * no Response built): text in one piece, an event stream straight to the
+ * socket (SSE is never buffered); a handler without `reply` (a wrapping
+ * function) answers a Response, read back chunk by chunk. A client that
+ * disconnects ends its stream (and aborts the Request's signal) so its
+ * stream slot is freed.
  *
  * The path is the full request path (Express's `originalUrl`), so `basePath`
  * is where the handler is mounted. As middleware (a `next` is given), requests
@@ -73,18 +85,23 @@ const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  * body read by a middleware that left nothing gets a prompt 400 naming the
  * cause, never a wait on a stream that has ended.
  */
-export function toNodeListener(handler: MessagingHandler, options: NodeListenerOptions = {}): NodeListener {
+export function toNodeListener(handler: NodeServedHandler, options: NodeListenerOptions = {}): NodeListener {
+  if (typeof handler !== 'function') throw new MessagingConfigError('handler', 'toNodeListener: pass the handler createMessagingHandler made (or a function wrapping it).');
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   if (typeof bodyTimeoutMs !== 'number' || !(bodyTimeoutMs > 0)) {
-    throw new TypeError(`toNodeListener: bodyTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(bodyTimeoutMs)}`);
+    throw new MessagingConfigError('bodyTimeoutMs', `toNodeListener: bodyTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(bodyTimeoutMs)}`);
   }
-  const resolved: ResolvedOptions = { bodyLimit: options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT, webRequests: options.webRequests === true, bodyTimeoutMs };
+  const bodyLimit = options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT;
+  if (typeof bodyLimit !== 'number' || !(bodyLimit > 0)) {
+    throw new MessagingConfigError('maxBodyBytes', `toNodeListener: maxBodyBytes must be a positive number of bytes, got ${String(bodyLimit)}`);
+  }
+  const resolved: ResolvedOptions = { bodyLimit, webRequests: options.webRequests === true, bodyTimeoutMs };
   return (req, res, next) => {
     const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     const origin = requestOrigin(req);
     // A malformed Host does not change the path: the decision is the same, the handler's answer a 400.
     const url = targetUrl(origin ?? 'http://localhost', target);
-    if (next && !(url && spellsPathname(target, url) && isUnder(url.pathname, handler.basePath))) return next();
+    if (next && !(url && spellsPathname(target, url) && isHandlerPath(url.pathname, handler.basePath))) return next();
     serve(handler, req, res, origin === undefined ? undefined : url, resolved).catch((error: unknown) => {
       // serve() answers every error itself; this is a last resort for a broken socket.
       if (!res.headersSent) {
@@ -95,17 +112,7 @@ export function toNodeListener(handler: MessagingHandler, options: NodeListenerO
   };
 }
 
-/**
- * Middleware mode: the handler's namespace under basePath (protocol.ts) is
- * `/loader.js`, `/v1/…` and `/agent/…`; everything else belongs to the app,
- * even with basePath ''.
- */
-function isUnder(pathname: string, basePath: string): boolean {
-  const rest = pathUnder(pathname, basePath);
-  return rest !== undefined && (rest === '/loader.js' || rest.startsWith('/v1/') || rest.startsWith('/agent/'));
-}
-
-async function serve(handler: MessagingHandler, req: IncomingMessage, res: ServerResponse, url: URL | undefined, options: ResolvedOptions): Promise<void> {
+async function serve(handler: NodeServedHandler, req: IncomingMessage, res: ServerResponse, url: URL | undefined, options: ResolvedOptions): Promise<void> {
   // Parsed before the handler runs: a malformed target or Host is the client's fault (400), never a 500.
   if (!url) return malformed(res);
   const body = new BodyReader(req, options.bodyLimit, options.bodyTimeoutMs);
@@ -129,23 +136,14 @@ async function serve(handler: MessagingHandler, req: IncomingMessage, res: Serve
     if (request instanceof NodeRequest) request.abort();
     abort?.abort();
   });
-  const webRequest = request as Request;
-  setClientAddress(webRequest, req.socket.remoteAddress);
-  // A NodeRequest reads its body whole itself; a real Request is told how.
-  if (options.webRequests && !bodiless) setBodyReader(webRequest, (maxBytes) => body.readAll(maxBytes));
-  const response = await handler(webRequest);
+  // What @hono/node-server passes as c.env: the handler reads the client's address from it (node-env.ts).
+  const env = { incoming: req, outgoing: res };
+  if (!options.webRequests && typeof handler.reply === 'function') {
+    const answer = await handler.reply(request as Request, env);
+    return writeReply(answer, res, !body.settle(), method === 'HEAD');
+  }
+  const response = await handler(request as Request, env);
   await writeResponse(response, res, !body.settle(), method === 'HEAD');
-}
-
-/** A Host header that is a host name or address and an optional port, nothing else. */
-const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** The request's origin from its Host (localhost without one, as HTTP/1.0 allows); undefined for a malformed Host. */
-function requestOrigin(req: IncomingMessage): string | undefined {
-  const host = req.headers.host ?? 'localhost';
-  if (!HOST.test(host)) return undefined;
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
-  return `${scheme}://${host}`;
 }
 
 /** Answered before any body is read: the connection closes rather than wait for one. */
@@ -166,5 +164,8 @@ function toWebRequest(req: IncomingMessage, url: URL, method: string, signal: Ab
     init.body = body.stream();
     init.duplex = 'half';
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  // As on a NodeRequest: the client address, also through a wrapper that drops the env (node-env.ts).
+  Object.defineProperty(request, INCOMING_KEY, { value: req });
+  return request;
 }

@@ -1,5 +1,6 @@
+import { MessagingConfigError } from '../../engine/config-error.js';
 import { HttpError } from './errors.js';
-import { getResponseHeader, rawResponse, setResponseHeader } from './raw-response.js';
+import { appendField, reply, type Reply } from './reply.js';
 
 /** Methods and request headers the widget uses (SPEC §6: the session travels in Authorization). */
 const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID';
@@ -28,16 +29,18 @@ export interface CorsPolicy {
  */
 export function createCorsPolicy(allowedOrigins: readonly string[] | '*', publicOrigin?: string): CorsPolicy {
   if (allowedOrigins !== '*' && allowedOrigins.length === 0 && publicOrigin === undefined) {
-    throw new TypeError(
+    throw new MessagingConfigError(
+      'allowedOrigins',
       "allowedOrigins is empty, so no site could use the chat: list your host sites' origins, e.g. ['https://shop.example.com'] ('*' only for a demo), or set publicOrigin for a handler only its own pages use.",
     );
   }
   const exact = new Set<string>();
   const wildcards: { prefix: string; suffix: string }[] = [];
-  for (const entry of allowedOrigins === '*' ? [] : allowedOrigins) {
-    const wildcard = readWildcard(entry);
+  for (const [index, entry] of (allowedOrigins === '*' ? [] : allowedOrigins).entries()) {
+    const path = `allowedOrigins[${index}]`;
+    const wildcard = readWildcard(entry, path);
     if (wildcard) wildcards.push(wildcard);
-    else exact.add(normalizeOrigin(entry));
+    else exact.add(normalizeOrigin(entry, path));
   }
   const matches = (origin: string): boolean =>
     exact.has(origin) || wildcards.some(({ prefix, suffix }) => origin.startsWith(prefix) && origin.endsWith(suffix) && isSubdomainLabelRun(origin.slice(prefix.length, -suffix.length)));
@@ -57,7 +60,7 @@ export function createCorsPolicy(allowedOrigins: readonly string[] | '*', public
  * opaque origin (`file:`, an extension scheme, `null`) serializes as "null",
  * which every sandboxed iframe and data: page anywhere also sends.
  */
-function normalizeOrigin(origin: string): string {
+function normalizeOrigin(origin: string, path: string): string {
   let url: URL | undefined;
   try {
     url = new URL(origin);
@@ -65,9 +68,10 @@ function normalizeOrigin(origin: string): string {
     url = undefined;
   }
   const shown = typeof origin === 'string' ? JSON.stringify(origin.slice(0, 200)) : typeof origin;
-  if (url === undefined) throw new TypeError(`allowedOrigins: ${shown} is not an origin such as https://shop.example.com`);
+  if (url === undefined) throw new MessagingConfigError(path, `allowedOrigins: ${shown} is not an origin such as https://shop.example.com`);
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin === 'null') {
-    throw new TypeError(
+    throw new MessagingConfigError(
+      path,
       `allowedOrigins: ${shown} is an opaque origin (browsers send "null" for it, as does any sandboxed page anywhere), so it cannot be allowed; list http(s) origins such as https://shop.example.com.`,
     );
   }
@@ -79,15 +83,16 @@ function normalizeOrigin(origin: string): string {
  * that scheme and port — never the domain itself, never another domain that merely ends the same way.
  * A `*` anywhere else is refused: it would be read as a literal host name and match nothing.
  */
-function readWildcard(entry: unknown): { prefix: string; suffix: string } | undefined {
+function readWildcard(entry: unknown, path: string): { prefix: string; suffix: string } | undefined {
   if (typeof entry !== 'string' || !entry.includes('*')) return undefined;
   const match = /^(https?):\/\/\*\.([a-z0-9-]+(?:\.[a-z0-9-]+)+)(:\d{1,5})?\/?$/i.exec(entry);
   if (!match) {
-    throw new TypeError(
+    throw new MessagingConfigError(
+      path,
       `allowedOrigins: ${JSON.stringify(entry.slice(0, 200))} has a "*" where chatq cannot use one; write a subdomain wildcard as https://*.example.com, or list each origin.`,
     );
   }
-  const base = normalizeOrigin(`${match[1]}://${match[2]}${match[3] ?? ''}`);
+  const base = normalizeOrigin(`${match[1]}://${match[2]}${match[3] ?? ''}`, path);
   const url = new URL(base);
   return { prefix: `${url.protocol}//`, suffix: `.${url.host}` };
 }
@@ -97,36 +102,24 @@ function isSubdomainLabelRun(text: string): boolean {
   return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text);
 }
 
-/** Adds the CORS answer to any response (errors included, so the widget can read their codes). */
-export function applyCorsHeaders(response: Response, origin: string | undefined): Response {
-  appendVary(response, 'Origin');
+/** Adds the CORS answer to any reply (errors included, so the widget can read their codes). */
+export function applyCorsHeaders(answer: Reply, origin: string | undefined): void {
+  appendField(answer.headers, 'vary', 'Origin');
   if (origin !== undefined) {
-    setResponseHeader(response, 'Access-Control-Allow-Origin', origin);
-    setResponseHeader(response, 'Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    answer.headers['access-control-allow-origin'] = origin;
+    answer.headers['access-control-expose-headers'] = EXPOSE_HEADERS;
   }
-  return response;
 }
 
-export function preflightResponse(request: Request, origin: string | undefined, allow: readonly string[]): Response {
+export function preflightReply(request: Request, origin: string | undefined, allow: readonly string[]): Reply {
   if (origin === undefined && request.headers.has('Origin')) {
     throw new HttpError(403, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin is not in the handler\'s allowedOrigins.');
   }
-  const headers: Record<string, string> = {
+  return reply(204, null, {
     'Access-Control-Allow-Methods': allow.join(', '),
     'Access-Control-Allow-Headers': ALLOW_HEADERS,
     'Access-Control-Max-Age': PREFLIGHT_MAX_AGE,
     Allow: allow.join(', '),
-  };
-  const response = rawResponse(204, null, headers);
-  appendVary(response, 'Access-Control-Request-Method, Access-Control-Request-Headers');
-  return response;
-}
-
-/** Adds to Vary (raw responses keep plain fields: no Headers object is built for this). */
-function appendVary(response: Response, value: string): void {
-  const current = getResponseHeader(response, 'Vary');
-  if (!current) setResponseHeader(response, 'Vary', value);
-  else if (!current.split(',').some((part) => part.trim().toLowerCase() === value.toLowerCase())) {
-    setResponseHeader(response, 'Vary', `${current}, ${value}`);
-  }
+    Vary: 'Access-Control-Request-Method, Access-Control-Request-Headers',
+  });
 }

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../identity/index.js';
-import { rawResponse } from './raw-response.js';
+import { jsonReply, type Reply } from './reply.js';
 
 /**
  * The handler's codes: every stable ErrorCode (ProtocolErrorCode includes
@@ -9,12 +9,17 @@ import { rawResponse } from './raw-response.js';
 export type HandlerErrorCode = ErrorCode;
 
 /**
- * The handler's error, one of chatq's three error classes — one per domain,
- * each with a stable `code`, as jose does: `IdentityError` (the verifier,
- * src/identity), `EngineError` (the engine: 503 with Retry-After) and this one,
- * which adds the HTTP status. Thrown anywhere below the router; turned into
- * `{ error: { code, message } }`. Anything else that reaches the router is a
- * bug: 500 ERR_INTERNAL, logged without request data (create.ts).
+ * chatq's errors are one class per domain, each with a stable `code`, as
+ * jose's are: `IdentityError` (the community and the verifier, src/identity;
+ * ERR_COMMUNITY_INVALID for their configuration), `MessagingConfigError`
+ * (ERR_HANDLER_CONFIG: an option of the handler, its adapter, an engine or a
+ * store, at start-up), `EngineError` (the engine at run time: 503 with
+ * Retry-After) and this one, the request's fault or refusal with its HTTP
+ * status. HttpError never leaves the handler: thrown anywhere below the
+ * router, it becomes `{ error: { code, message } }`, and an IdentityError
+ * becomes one through IDENTITY_ERROR_STATUS. Anything else that reaches the
+ * router — a bug, or a verifier's ERR_INTERNAL — is 500 ERR_INTERNAL, logged
+ * without request data and never worded as the caller's fault (create.ts).
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
@@ -28,21 +33,7 @@ export class HttpError extends Error {
   }
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
-
-/**
- * A JSON response. API answers carry personal data, so nothing caches them.
- * A raw response (raw-response.ts): a Response everywhere, written straight to
- * the socket by toNodeListener.
- */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return rawResponse(status, JSON.stringify(body), { ...JSON_HEADERS, ...headers });
-}
-
-export function errorResponse(error: HttpError): Response {
-  return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, { ...error.headers });
-}
-
-export function emptyResponse(status = 204, headers: Record<string, string> = {}): Response {
-  return rawResponse(status, null, { 'Cache-Control': 'no-store', ...headers });
+/** The JSON error shape `{ error: { code, message } }` with the error's status and headers. */
+export function errorReply(error: HttpError): Reply {
+  return jsonReply(error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }

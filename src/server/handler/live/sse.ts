@@ -1,10 +1,11 @@
 /**
- * A Server-Sent Events response (SPEC §6 "Streams that survive proxies"):
+ * A Server-Sent Events answer (SPEC §6 "Streams that survive proxies"):
  * comment heartbeats, no caching, no proxy buffering. The channel closes
- * itself when the client goes away (stream cancelled, request aborted, or the
- * adapter's socket closed) and then runs `onClose` exactly once.
+ * itself when the client goes away (its consumer reports it: a web stream
+ * cancelled or the request aborted, http/reply.ts; an adapter's socket
+ * closed) and then runs `onClose` exactly once.
  */
-import { acceptsRawResponse, rawResponse, type ByteSink, type StreamedBody } from '../http/raw-response.js';
+import { reply, type ByteSink, type EventStream, type Reply } from '../http/reply.js';
 
 export interface SseChannel {
   /** Writes one event; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
@@ -25,7 +26,6 @@ export interface SseChannel {
 }
 
 export interface SseOptions {
-  signal: AbortSignal;
   heartbeatMs: number;
   /** Called on every heartbeat (e.g. to keep an idle session alive). */
   onHeartbeat?: () => void;
@@ -52,49 +52,28 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 const encoder = new TextEncoder();
 
 /**
- * The channel for `request`. For an adapter that accepts raw responses (the
- * Node adapter) its bytes go straight to the socket, with back-pressure and
- * close from the socket: no web stream, reader, Response or AbortSignal per
- * stream (heap per open stream 16.3 → 8.1 KB on Node 20, bench/engine.mjs
- * section 4; a bare node:http SSE server holds 5.4 KB). Any other caller gets
- * a Response with a web stream (`openSse`).
+ * The channel and the answer that carries it. The channel is the answer's
+ * body: one object per open stream, no closures per stream, and no web
+ * stream, reader, Response or AbortSignal unless the caller wants a Response
+ * (toResponse). An adapter writing to its socket attaches it there (heap per
+ * open stream 16.3 → 8.1 KB on Node 20, bench/engine.mjs section 4; a bare
+ * node:http SSE server holds 5.4 KB).
  */
-export function openSseFor(request: Request, options: Omit<SseOptions, 'signal'>): { response: Response; channel: SseChannel } {
-  if (!acceptsRawResponse(request)) return openSse({ ...options, signal: request.signal });
+export function openSse(options: SseOptions): { reply: Reply; channel: SseChannel } {
   const channel = new Channel(options);
   channel.start();
-  return { response: rawResponse(200, channel, SSE_HEADERS), channel };
+  return { reply: reply(200, channel, SSE_HEADERS), channel };
 }
-
-/** The channel on a web ReadableStream, closed when `signal` aborts. */
-export function openSse(options: SseOptions): { response: Response; channel: SseChannel } {
-  const { signal } = options;
-  const onAbort = (): void => channel.close();
-  const channel = new Channel({
-    ...options,
-    onClose: () => {
-      signal.removeEventListener('abort', onAbort);
-      options.onClose();
-    },
-  });
-  const stream = channel.stream();
-  channel.start();
-  if (signal.aborted) channel.close();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { response: new Response(stream, { status: 200, headers: SSE_HEADERS }), channel };
-}
-
-type ChannelOptions = Omit<SseOptions, 'signal'>;
 
 /** A class, not closures: one object per open stream instead of ~15 functions. */
-class Channel implements SseChannel, StreamedBody {
-  readonly #options: ChannelOptions;
+class Channel implements SseChannel, EventStream {
+  readonly #options: SseOptions;
   #sink: ByteSink = new PendingBytes();
   #closed = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #waiters: (() => void)[] = [];
 
-  constructor(options: ChannelOptions) {
+  constructor(options: SseOptions) {
     this.#options = options;
   }
 
@@ -152,12 +131,6 @@ class Channel implements SseChannel, StreamedBody {
     this.#finish(false);
   }
 
-  stream(): ReadableStream<Uint8Array> {
-    const sink = new WebStreamSink(this);
-    this.attach(sink);
-    return sink.stream;
-  }
-
   #write(text: string): void {
     if (this.#closed) return;
     const bytes = encoder.encode(text);
@@ -187,7 +160,7 @@ function heartbeat(channel: Channel): void {
   channel.beat();
 }
 
-/** What is written before the adapter attaches its sink (the handler has not returned yet). */
+/** What is written before the consumer attaches its sink (the handler has not returned yet). */
 class PendingBytes implements ByteSink {
   #chunks: Uint8Array[] = [];
   #queued = 0;
@@ -216,50 +189,5 @@ class PendingBytes implements ByteSink {
     for (const bytes of this.#chunks) sink.write(bytes);
     if (this.#ending === 'end') sink.end();
     else if (this.#ending === 'abort') sink.abort();
-  }
-}
-
-/** The web-stream consumer: what waits is the stream's own queue. */
-class WebStreamSink implements ByteSink {
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
-
-  constructor(channel: Channel) {
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        pull: () => channel.drained(),
-        cancel: () => channel.gone(),
-      },
-      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-    );
-  }
-
-  write(bytes: Uint8Array): void {
-    this.#controller.enqueue(bytes);
-  }
-
-  // Bytes, not chunks: with a high-water mark of 0, -desiredSize is exactly what waits unread.
-  get queuedBytes(): number {
-    return Math.max(0, -(this.#controller.desiredSize ?? 0));
-  }
-
-  abort(): void {
-    // Error, not close: a closed stream would still hold its queue until read; this frees it now.
-    try {
-      this.#controller.error(new Error('chatq: SSE consumer too slow'));
-    } catch {
-      // already errored
-    }
-  }
-
-  end(): void {
-    try {
-      this.#controller.close();
-    } catch {
-      // already closed or errored by the consumer
-    }
   }
 }

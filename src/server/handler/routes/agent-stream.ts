@@ -1,7 +1,8 @@
 import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
-import type { HandlerContext } from '../context.js';
+import type { Call, HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
-import { openSseFor } from '../live/sse.js';
+import type { Reply } from '../http/reply.js';
+import { openSse } from '../live/sse.js';
 import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './shared/agent.js';
 import { tooManyStreams } from './shared/streams.js';
 
@@ -22,8 +23,8 @@ const MAX_PENDING_MESSAGES = 256;
  * which messages to fetch. SseOptions.maxQueuedBytes ends a stream that still
  * overflows; the agent view reconnects.
  */
-export async function agentStream(ctx: HandlerContext, request: Request): Promise<Response> {
-  await authenticateAgent(ctx, request);
+export async function agentStream(ctx: HandlerContext, call: Call): Promise<Reply> {
+  await authenticateAgent(ctx, call);
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
     throw tooManyStreams(ctx.limits.maxAgentStreams, 'agent streams');
   }
@@ -34,7 +35,7 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
   let pendingMessages = 0;
   let flushing = false;
   let unregister = (): void => {};
-  const { response, channel } = openSseFor(request, {
+  const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
     onClose: () => unregister(),
@@ -91,5 +92,5 @@ export async function agentStream(ctx: HandlerContext, request: Request): Promis
     // Oldest of the page first, so the newest ends up on top of a view that prepends.
     for (const record of page.conversations.reverse()) changed(record.id);
   }
-  return response;
+  return reply;
 }

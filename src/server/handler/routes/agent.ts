@@ -1,16 +1,17 @@
 import type { AgentConversationsResponse, AgentMessagesResponse } from '../../../identity/index.js';
 import { conversationCommunity } from '../../store/ids.js';
 import { readPageCursor, type ConversationRecord } from '../../store/index.js';
-import type { HandlerContext } from '../context.js';
+import type { Call, HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
-import { HttpError, jsonResponse } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
+import { jsonReply, type Reply } from '../http/reply.js';
 import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './shared/agent.js';
 import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
 /** `GET {base}/agent/v1/conversations?limit=&cursor=` → one page of summaries, newest activity first. */
-export async function listConversations(ctx: HandlerContext, request: Request): Promise<Response> {
-  await authenticateAgent(ctx, request);
-  const query = new URL(request.url).searchParams;
+export async function listConversations(ctx: HandlerContext, call: Call): Promise<Reply> {
+  await authenticateAgent(ctx, call);
+  const query = call.url.searchParams;
   const limit = readLimit(query.get('limit'));
   const cursor = query.get('cursor') ?? undefined;
   if (cursor !== undefined && readPageCursor(cursor) === undefined) {
@@ -21,13 +22,14 @@ export async function listConversations(ctx: HandlerContext, request: Request): 
     conversations: page.conversations.map(agentSummary),
     ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
   };
-  return jsonResponse(200, body);
+  return jsonReply(200, body);
 }
 
 /** `GET {base}/agent/v1/conversations/{id}/messages?limit=&before=&after=` → one page of a conversation's history. */
-export async function conversationMessages(ctx: HandlerContext, request: Request, conversationId: string): Promise<Response> {
-  await authenticateAgent(ctx, request);
-  const query = new URL(request.url).searchParams;
+export async function conversationMessages(ctx: HandlerContext, call: Call): Promise<Reply> {
+  await authenticateAgent(ctx, call);
+  const conversationId = call.param;
+  const query = call.url.searchParams;
   const limit = readLimit(query.get('limit'));
   const before = readSeq(query.get('before'), 'before');
   const after = readSeq(query.get('after'), 'after');
@@ -42,13 +44,14 @@ export async function conversationMessages(ctx: HandlerContext, request: Request
   const more = found.length > limit;
   const messages = !more ? found : after === undefined ? found.slice(1) : found.slice(0, limit);
   const body: AgentMessagesResponse = { conversationId, messages, more };
-  return jsonResponse(200, body);
+  return jsonReply(200, body);
 }
 
 /** `POST {base}/agent/v1/conversations/{id}/messages`: reaches every open stream of that conversation live, on every instance. */
-export async function agentReply(ctx: HandlerContext, request: Request, conversationId: string): Promise<Response> {
-  await authenticateAgent(ctx, request);
-  const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
+export async function agentReply(ctx: HandlerContext, call: Call): Promise<Reply> {
+  await authenticateAgent(ctx, call);
+  const conversationId = call.param;
+  const input = await readJsonObject(call.request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, false);
   const body = readMessageBody(input.body);
   // Our ids name their community (store/ids.ts): no read before the append. A custom store's ids are checked by reading.

@@ -1,6 +1,8 @@
 import { encodeBase64url } from '../../../identity/index.js';
+import { MessagingConfigError } from '../../engine/config-error.js';
 import { sha256 } from '../crypto.js';
 import { HttpError } from '../http/errors.js';
+import { reply, type Reply } from '../http/reply.js';
 
 interface LoadedScript {
   body: Uint8Array<ArrayBuffer>;
@@ -28,7 +30,8 @@ export function createLoaderRoute(source: string | (() => Promise<string>) | und
     }
     loaded ??= (async () => {
       const text = typeof source === 'string' ? source : await source();
-      if (typeof text !== 'string') throw new TypeError('loaderScript must be (or resolve to) a string');
+      // Found at the first request (a 500 that logs this): the function is only called then.
+      if (typeof text !== 'string') throw new MessagingConfigError('loaderScript', 'loaderScript must be (or resolve to) a string');
       const body = new TextEncoder().encode(text);
       return { body, etag: `"${encodeBase64url(await sha256(text))}"` };
     })();
@@ -39,7 +42,7 @@ export function createLoaderRoute(source: string | (() => Promise<string>) | und
     return loaded;
   }
 
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request): Promise<Reply> => {
     const script = await load();
     const headers: Record<string, string> = {
       'Content-Type': 'text/javascript; charset=utf-8',
@@ -48,10 +51,10 @@ export function createLoaderRoute(source: string | (() => Promise<string>) | und
       'Cross-Origin-Resource-Policy': 'cross-origin',
     };
     if (etagMatches(request.headers.get('If-None-Match'), script.etag)) {
-      return new Response(null, { status: 304, headers: { ETag: script.etag, 'Cache-Control': CACHE_CONTROL } });
+      return reply(304, null, { ETag: script.etag, 'Cache-Control': CACHE_CONTROL });
     }
     headers['Content-Length'] = String(script.body.byteLength);
-    return new Response(request.method === 'HEAD' ? null : script.body, { status: 200, headers });
+    return reply(200, request.method === 'HEAD' ? null : script.body, headers);
   };
 }
 

@@ -1,6 +1,6 @@
 import type { PolicyResponse } from '../../../identity/index.js';
-import type { HandlerContext } from '../context.js';
-import { jsonResponse } from '../http/errors.js';
+import type { Call, HandlerContext } from '../context.js';
+import { jsonReply, reply, type Reply } from '../http/reply.js';
 import { enforceRate } from '../rate.js';
 import { publicPolicy } from './shared/public-views.js';
 
@@ -20,13 +20,13 @@ import { publicPolicy } from './shared/public-views.js';
  * registering. A 404 for that case would print "Failed to load resource" in
  * every host page's console.
  */
-export async function policy(ctx: HandlerContext, request: Request): Promise<Response> {
-  await enforceRate(ctx, `policy:address:${ctx.clientAddress(request)}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
+export async function policy(ctx: HandlerContext, call: Call): Promise<Reply> {
+  await enforceRate(ctx, `policy:address:${call.clientAddress()}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
   const rules = ctx.verifier.policy;
   const answer: PolicyResponse = {
     ...(rules ? { policy: publicPolicy(rules) } : {}),
     serverTime: ctx.now(),
   };
-  const response = jsonResponse(200, answer);
-  return request.method === 'HEAD' ? new Response(null, { status: 200, headers: response.headers }) : response;
+  const json = jsonReply(200, answer);
+  return call.request.method === 'HEAD' ? reply(200, null, json.headers) : json;
 }

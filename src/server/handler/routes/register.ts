@@ -6,10 +6,11 @@ import {
   type VerifiedIdentity,
 } from '../../../identity/index.js';
 import type { SessionRecord } from '../../store/index.js';
-import type { HandlerContext } from '../context.js';
+import type { Call, HandlerContext } from '../context.js';
 import { newSessionCredential } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
-import { HttpError, jsonResponse } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
+import { jsonReply, type Reply } from '../http/reply.js';
 import { enforceRate } from '../rate.js';
 import { honoured, readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
 import { identityHttpError } from './shared/identity-errors.js';
@@ -28,8 +29,9 @@ export function conversationKey(identity: VerifiedIdentity, automatedUuid: strin
 }
 
 /** `POST {base}/v1/identity`: RegisterRequest → RegisterResponse. */
-export async function register(ctx: HandlerContext, request: Request): Promise<Response> {
-  await enforceRate(ctx, `register:address:${ctx.clientAddress(request)}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
+export async function register(ctx: HandlerContext, call: Call): Promise<Reply> {
+  const { request } = call;
+  await enforceRate(ctx, `register:address:${call.clientAddress()}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
   const body = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const automatedUuid = readAutomatedUuid(body.automatedUuid);
   const previous = await previousSession(ctx, request);
@@ -79,7 +81,7 @@ export async function register(ctx: HandlerContext, request: Request): Promise<R
     serverTime: now,
     ...(ctx.verifier.policy ? { policy: publicPolicy(ctx.verifier.policy) } : {}),
   };
-  return jsonResponse(200, response);
+  return jsonReply(200, response);
 }
 
 function readAutomatedUuid(value: unknown): string | undefined {

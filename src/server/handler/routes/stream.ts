@@ -1,9 +1,10 @@
 import type { StreamEvent } from '../../../identity/index.js';
-import type { HandlerContext } from '../context.js';
+import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { redact } from '../http/redact.js';
+import type { Reply } from '../http/reply.js';
 import type { VisitorStream } from '../live/hub.js';
-import { openSseFor, type SseChannel } from '../live/sse.js';
+import { openSse, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
 
@@ -19,10 +20,11 @@ const MAX_TIMER_MS = 2_147_483_647;
  * exactly the messages after it (none lost, none repeated). Without one the
  * stream starts from the first message.
  */
-export async function visitorStream(ctx: HandlerContext, request: Request): Promise<Response> {
+export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Reply> {
+  const { request } = call;
   const { record } = await authenticate(ctx, request);
   const lastEventId = readLastEventId(request.headers.get('Last-Event-ID'));
-  const address = ctx.clientAddress(request);
+  const address = call.clientAddress();
   // Checked and registered in one synchronous step below, so concurrent opens cannot overshoot the cap.
   if (ctx.hub.streamsOfSession(record.id) >= ctx.limits.maxStreamsPerSession) {
     throw tooManyStreams(ctx.limits.maxStreamsPerSession, 'streams per session', "; close a tab's stream first");
@@ -41,7 +43,7 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let unregister = (): void => {};
 
-  const { response, channel } = openSseFor(request, {
+  const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
     // The session may have been revoked, evicted or have lapsed since the stream opened. And the bus
@@ -160,7 +162,7 @@ export async function visitorStream(ctx: HandlerContext, request: Request): Prom
     armExpiry(record.expiresAt);
     void pump();
   }
-  return response;
+  return reply;
 }
 
 function send(channel: SseChannel, event: StreamEvent, id?: number): void {

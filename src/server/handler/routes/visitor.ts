@@ -1,7 +1,8 @@
 import { isPlainText, type ConversationResponse, type PageChangeRequest } from '../../../identity/index.js';
-import type { HandlerContext } from '../context.js';
+import type { Call, HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
-import { emptyResponse, HttpError, jsonResponse } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
+import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
 import { enforceRate } from '../rate.js';
 import { authenticate } from '../sessions.js';
 import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
@@ -10,20 +11,21 @@ const PAGE_URL_MAX = 2048;
 const PAGE_TITLE_MAX = 512;
 
 /** `GET {base}/v1/conversation` → ConversationResponse. */
-export async function getConversation(ctx: HandlerContext, request: Request): Promise<Response> {
+export async function getConversation(ctx: HandlerContext, { request }: Call): Promise<Reply> {
   const { record } = await authenticate(ctx, request);
   const messages = await ctx.store.listMessages(record.conversationId);
   const body: ConversationResponse = { conversationId: record.conversationId, messages };
-  return jsonResponse(200, body);
+  return jsonReply(200, body);
 }
 
 /** `POST {base}/v1/messages`: idempotent by clientId (201 new, 200 the same message again). */
-export async function sendMessage(ctx: HandlerContext, request: Request): Promise<Response> {
+export async function sendMessage(ctx: HandlerContext, call: Call): Promise<Reply> {
+  const { request } = call;
   const { record } = await authenticate(ctx, request);
   await enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
   // Re-registering gives a conversation new sessions, and one address can hold many: each has its own budget too.
   await enforceRate(ctx, `messages:conversation:${record.conversationId}`, ctx.limits.messagesPerMinutePerConversation, 'messages in this conversation');
-  await enforceRate(ctx, `messages:address:${ctx.clientAddress(request)}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
+  await enforceRate(ctx, `messages:address:${call.clientAddress()}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, true);
   const body = readMessageBody(input.body);
@@ -31,7 +33,7 @@ export async function sendMessage(ctx: HandlerContext, request: Request): Promis
 }
 
 /** `POST {base}/v1/page` → 204: the agent sees the visitor's last page. */
-export async function pageChange(ctx: HandlerContext, request: Request): Promise<Response> {
+export async function pageChange(ctx: HandlerContext, { request }: Call): Promise<Reply> {
   const { record } = await authenticate(ctx, request);
   await enforceRate(ctx, `page:session:${record.id}`, ctx.limits.pageChangesPerMinutePerSession, 'page changes');
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
@@ -39,15 +41,15 @@ export async function pageChange(ctx: HandlerContext, request: Request): Promise
   if (input.url !== undefined) page.url = readPageUrl(input.url);
   if (input.title !== undefined) page.title = readText(input.title, 'title', PAGE_TITLE_MAX);
   if (await ctx.store.setLastPage(record.conversationId, page, ctx.now())) ctx.publish({ type: 'conversation', conversationId: record.conversationId });
-  return emptyResponse(204);
+  return emptyReply(204);
 }
 
 /** `DELETE {base}/v1/session` → 204: revokes the session (even a lapsed one) and ends its streams. */
-export async function logout(ctx: HandlerContext, request: Request): Promise<Response> {
+export async function logout(ctx: HandlerContext, { request }: Call): Promise<Reply> {
   const { record } = await authenticate(ctx, request, { allowExpired: true });
   await ctx.store.deleteSession(record.id);
   ctx.publish({ type: 'session_ended', sessionId: record.id });
-  return emptyResponse(204);
+  return emptyReply(204);
 }
 
 function conversationGone(): HttpError {

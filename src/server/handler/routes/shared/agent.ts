@@ -1,6 +1,6 @@
 import type { AgentConversationSummary } from '../../../../identity/index.js';
 import type { ConversationRecord } from '../../../store/index.js';
-import type { HandlerContext } from '../../context.js';
+import type { Call, HandlerContext } from '../../context.js';
 import { timingSafeEqualText } from '../../crypto.js';
 import { readBearerToken } from '../../http/bearer.js';
 import { HttpError } from '../../http/errors.js';
@@ -16,11 +16,11 @@ export const MAX_PAGE_SIZE = 200;
  * takes the same time wherever the tokens differ, and wrong credentials are
  * limited per address (429), so the token cannot be guessed.
  */
-export async function authenticateAgent(ctx: HandlerContext, request: Request): Promise<void> {
-  const presented = readBearerToken(request).token ?? '';
+export async function authenticateAgent(ctx: HandlerContext, call: Call): Promise<void> {
+  const presented = readBearerToken(call.request).token ?? '';
   const expected = ctx.agentToken ?? '';
   if (expected !== '' && (await timingSafeEqualText(presented, expected))) return;
-  await enforceRate(ctx, `agent-auth:address:${ctx.clientAddress(request)}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
+  await enforceRate(ctx, `agent-auth:address:${call.clientAddress()}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
   throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send the agent token as Authorization: Bearer <agentToken>.', {
     'WWW-Authenticate': 'Bearer',
   });

@@ -4,7 +4,8 @@
  */
 import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type Author, type SendMessageResponse } from '../../../../identity/index.js';
 import type { HandlerContext } from '../../context.js';
-import { HttpError, jsonResponse } from '../../http/errors.js';
+import { HttpError } from '../../http/errors.js';
+import { jsonReply, type Reply } from '../../http/reply.js';
 
 /** The idempotency key: required from the widget, optional for an agent. */
 export function readClientId(value: unknown, required: boolean): string | undefined {
@@ -42,10 +43,10 @@ export async function postMessage(
   conversationId: string,
   message: { author: Author; body: string; clientId: string | undefined },
   missing: () => HttpError,
-): Promise<Response> {
+): Promise<Reply> {
   const result = await ctx.store.appendMessage(conversationId, { ...message, createdAt: ctx.now() });
   if (!result) throw missing();
   if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
-  return jsonResponse(result.created ? 201 : 200, response);
+  return jsonReply(result.created ? 201 : 200, response);
 }

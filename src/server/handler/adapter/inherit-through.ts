@@ -1,6 +1,6 @@
 /**
- * Makes `target` (a lightweight stand-in class's prototype) inherit from a
- * web class's prototype (`Request.prototype`, `Response.prototype`) so that
+ * Makes `target` (a lightweight stand-in class's prototype, node-request.ts)
+ * inherit from a web class's prototype (`Request.prototype`) so that
  * `instanceof` holds, and defines every member of that prototype the stand-in
  * does not define itself as a pass-through to the real object `real(self)`
  * (built on first use). Without the pass-through, undici's getters would throw

@@ -1,18 +1,9 @@
-const PARSED = Symbol.for('chatq.parsedUrl');
-
-/** An adapter's request object may carry the URL it already parsed under this key. */
-export const PARSED_URL: typeof PARSED = PARSED;
-
 /**
- * `new URL(request.url)`, unless the adapter that built the request already
- * parsed it (toNodeListener does, to refuse a malformed Host before the
- * handler runs): a URL parse is ~6 µs on Node 20, a tenth of a chat request.
- * The handler only reads the URL it gets.
+ * The request URL toNodeListener hands the handler, and its middleware-mode
+ * decision, from the raw request target and Host.
  */
-export function requestUrl(request: Request): URL {
-  const parsed = (request as { [PARSED]?: unknown })[PARSED];
-  return parsed instanceof URL ? parsed : new URL(request.url);
-}
+import type { IncomingMessage } from 'node:http';
+import { pathUnder } from '../http/paths.js';
 
 /**
  * The URL a raw HTTP request target (`/chatq/v1/messages?x`, or the
@@ -42,15 +33,6 @@ export function targetUrl(origin: string, target: string): URL | undefined {
 }
 
 /**
- * `pathname` relative to `basePath` (`/chatq/v1/x` → `/v1/x`), or undefined
- * when it is not under it. What the handler routes on; toNodeListener's
- * middleware mode asks the same question.
- */
-export function pathUnder(pathname: string, basePath: string): string | undefined {
-  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
-}
-
-/**
  * Whether the target spells exactly the path `url` (its targetUrl) has:
  * nothing for the parser to resolve (`.`, `..`, `%2e%2e`, `\`) or re-encode.
  * Browsers and proxies send paths so; other spellings are made by hand. An
@@ -64,4 +46,25 @@ export function spellsPathname(target: string, url: URL): boolean {
   const sent = target.startsWith('/') ? target : target.replace(/^https?:\/\/[^/?#]*/i, '');
   const end = sent.search(/[?#]/);
   return (end < 0 ? sent : sent.slice(0, end)) === url.pathname;
+}
+
+/**
+ * Middleware mode: the handler's namespace under basePath (protocol.ts) is
+ * `/loader.js`, `/v1/…` and `/agent/…`; everything else belongs to the app,
+ * even with basePath ''.
+ */
+export function isHandlerPath(pathname: string, basePath: string): boolean {
+  const rest = pathUnder(pathname, basePath);
+  return rest !== undefined && (rest === '/loader.js' || rest.startsWith('/v1/') || rest.startsWith('/agent/'));
+}
+
+/** A Host header that is a host name or address and an optional port, nothing else. */
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The request's origin from its Host (localhost without one, as HTTP/1.0 allows); undefined for a malformed Host. */
+export function requestOrigin(req: IncomingMessage): string | undefined {
+  const host = req.headers.host ?? 'localhost';
+  if (!HOST.test(host)) return undefined;
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  return `${scheme}://${host}`;
 }

@@ -1,7 +1,10 @@
+/**
+ * Issue 12 item 4: the handler's answer as plain parts (`handler.reply`,
+ * http/reply.ts), which toNodeListener writes with no Response; every other
+ * caller gets the same answer as a Response.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
-import { jsonResponse } from '../../../src/server/handler/http/errors.js';
-import { ACCEPTS_RAW_RESPONSE, rawResponseParts } from '../../../src/server/handler/http/raw-response.js';
+import { toNodeListener, type NodeServedHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
 import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, req, listenOnLoopback } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -9,7 +12,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function listen(handler: MessagingHandler, options?: NodeListenerOptions): Promise<string> {
+async function listen(handler: NodeServedHandler, options?: NodeListenerOptions): Promise<string> {
   const { url, close } = await listenOnLoopback(toNodeListener(handler, options));
   cleanups.push(close);
   return url;
@@ -22,48 +25,54 @@ const normalize = (body: string): string =>
     .replace(/"(?:[a-z0-9_-]{1,64}\.)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"<id>"')
     .replace(/\d{13}/g, '<time>');
 
-/** A Request that says it came from an adapter writing raw responses itself. */
-function rawCapable(request: Request): Request {
-  Object.defineProperty(request, ACCEPTS_RAW_RESPONSE, { value: true });
-  return request;
-}
-
-describe('raw responses: a Response everywhere', () => {
-  it('reads like a Response: status, ok, headers, text/json/clone/body', async () => {
-    const response = jsonResponse(201, { hello: 'wörld' }, { 'Retry-After': '5' });
-    expect(response).toBeInstanceOf(Response);
-    expect(Object.prototype.toString.call(response)).toBe('[object Response]');
-    expect([response.status, response.ok, response.statusText]).toEqual([201, true, '']);
-    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(response.headers.get('RETRY-AFTER')).toBe('5');
-    expect(rawResponseParts(response)).toBeDefined();
-    const copy = response.clone();
-    expect(await copy.json()).toEqual({ hello: 'wörld' });
-    expect(await response.text()).toBe('{"hello":"wörld"}');
-    expect(response.bodyUsed).toBe(true);
-    // Read through its real Response: an adapter must now take the standard path.
-    expect(rawResponseParts(response)).toBeUndefined();
-  });
-
-  it('the handler gives callers that did not ask for raw responses real ones', async () => {
+describe('handler.reply: the same answer as plain parts', () => {
+  it('has the status, lower-case header fields (CORS and nosniff included) and body the Response has', async () => {
     const handler = makeHandler();
-    const plain = await handler(req('/v1/identity', { body: { automatedUuid: automatedUuid() } }));
-    expect(rawResponseParts(plain)).toBeUndefined();
-    expect(plain.status).toBe(200);
-    const raw = await handler(rawCapable(req('/v1/identity', { body: { automatedUuid: automatedUuid() } })));
-    const parts = rawResponseParts(raw)!;
+    const visitor = automatedUuid();
+    const parts = await handler.reply(req('/v1/identity', { body: { automatedUuid: visitor } }));
     expect(parts.status).toBe(200);
-    expect(parts.headers).toMatchObject({
+    expect(parts.headers).toEqual({
       'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'access-control-allow-origin': HOST_ORIGIN,
+      'access-control-expose-headers': 'Retry-After, ETag',
       vary: 'Origin',
     });
     expect(JSON.parse(parts.body as string)).toMatchObject({ session: expect.any(String) });
+
+    // The same visitor again: the same conversation, a new session.
+    const response = await handler(req('/v1/identity', { body: { automatedUuid: visitor } }));
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries(response.headers)).toEqual(parts.headers);
+    expect(normalize(await response.text())).toBe(normalize(parts.body as string));
+  });
+
+  it('answers errors and preflights as parts too', async () => {
+    const handler = makeHandler();
+    const refused = await handler.reply(req('/v1/conversation', { origin: 'https://evil.test' }));
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body as string).error.code).toBe('ERR_ORIGIN_NOT_ALLOWED');
+    const preflight = await handler.reply(req('/v1/messages', { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'POST' } }));
+    expect(preflight).toMatchObject({ status: 204, body: null, headers: { vary: 'Access-Control-Request-Method, Access-Control-Request-Headers, Origin', allow: 'POST, OPTIONS' } });
+  });
+
+  it('is not copied by Object.assign or a spread, so toNodeListener serves a wrapper through the wrapper', async () => {
+    const handler = makeHandler();
+    expect(Object.keys(handler)).not.toContain('reply');
+    const wrapper = Object.assign(async (request: Request) => {
+      const response = await handler(request);
+      response.headers.set('X-Wrapped', 'yes');
+      return response;
+    }, handler);
+    expect('reply' in wrapper).toBe(false);
+    const base = await listen(wrapper);
+    const response = await fetch(`${base}/v1/policy`, { headers: { Origin: HOST_ORIGIN } });
+    expect(response.headers.get('x-wrapped')).toBe('yes');
   });
 });
 
-describe('toNodeListener writes raw responses straight to the socket', () => {
+describe('toNodeListener writes replies straight to the socket', () => {
   it('answers exactly as the web-standard path does (status, headers, body) on every kind of answer', async () => {
     const fast = await listen(makeHandler({ loaderScript: 'void "é";' }));
     const standard = await listen(makeHandler({ loaderScript: 'void "é";' }), { webRequests: true });
@@ -108,7 +117,23 @@ describe('toNodeListener writes raw responses straight to the socket', () => {
     expect(JSON.parse(text).message.body).toBe('héllo 👋 — ok');
   });
 
-  it('a wrapping handler that changes the headers of a raw response is heard', async () => {
+  it.each([false, true])('a wrapper that passes the Request on without the env still keys limits by the socket address (webRequests: %s)', async (webRequests) => {
+    const warnings: string[] = [];
+    const inner = makeHandler({ limits: { registrationsPerMinutePerAddress: 1 }, logger: { warn: (m) => void warnings.push(m) } });
+    cleanups.push(() => inner.close());
+    const wrapped = Object.assign((request: Request) => inner(request), { basePath: inner.basePath });
+    const base = await listen(wrapped, { webRequests });
+    const register = () =>
+      fetch(`${base}/v1/identity`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: HOST_ORIGIN },
+        body: JSON.stringify({ automatedUuid: automatedUuid() }),
+      }).then((r) => r.status);
+    expect([await register(), await register()]).toEqual([200, 429]);
+    expect(warnings.join('\n')).not.toMatch(/no client address/);
+  });
+
+  it('a wrapping handler that changes the headers of the Response is heard', async () => {
     const inner = makeHandler();
     const wrapped = Object.assign(
       async (request: Request) => {
