@@ -7,7 +7,7 @@ import {
   type IdentityWarning,
   MAX_TIME_AHEAD_SECONDS,
   normalizeIdentityData,
-  normalizeUuid,
+  readSignedUuid,
 } from '../identity/index.js';
 import { checkKid, signingKey, type RsaPrivateKeyInput } from './key.js';
 import { parseLifetime } from './lifetime.js';
@@ -47,19 +47,6 @@ function minimum(value: unknown): number {
   if (value === undefined) return DEFAULT_MIN_TOKEN_LIFETIME;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   throw new RangeError(`minTokenLifetime must be your community's minTokenLifetime in seconds, got ${String(value)}.`);
-}
-
-/** SPEC §4 step 5, as the verifier words it: a signed identity must carry a valid uuid. */
-function checkUuid(identity: Record<string, unknown>): void {
-  let uuid: string | undefined;
-  try {
-    uuid = Object.hasOwn(identity, 'uuid') ? normalizeUuid(identity.uuid, 'payload.uuid') : undefined;
-  } catch (error) {
-    throw new IdentityError('ERR_JWT_UUID_MISSING', `The uuid is not valid: ${(error as Error).message}`, { path: 'payload.uuid' });
-  }
-  if (uuid === undefined) {
-    throw new IdentityError('ERR_JWT_UUID_MISSING', 'The identity has no uuid; a signed identity must carry the visitor\'s id in your system as "uuid".', { path: 'payload.uuid' });
-  }
 }
 
 function checkLifetime(lifetime: number, min: number): void {
@@ -118,7 +105,8 @@ export async function signIdentity(identity: IdentityData, options: SignIdentity
   const record = identity as Record<string, unknown>;
   // The verifier's order (SPEC §4 steps 5 and 6): time claims, then the uuid, then the fields.
   checkLifetime(lifetime, min);
-  checkUuid(record);
+  // SPEC §4 step 5 with the verifier's own rule and words (a `sub` or `user_id` in its place is named).
+  readSignedUuid(record);
   const payload = payloadOf(record, lifetime);
   const { warnings } = normalizeIdentityData(payload, 'payload');
   if (options.onWarning) for (const warning of warnings) options.onWarning(warning);

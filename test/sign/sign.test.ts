@@ -116,6 +116,13 @@ describe('refuses what a community would refuse, with the same codes', () => {
     expect(await codeOf(signIdentity({ uuid: { id: 1 } } as never, hs))).toBe('ERR_JWT_UUID_MISSING');
   });
 
+  it('no uuid but a `sub` → the verifier\'s words, naming `sub`', async () => {
+    await expect(signIdentity({ sub: '42' } as never, hs)).rejects.toMatchObject({
+      code: 'ERR_JWT_UUID_MISSING',
+      message: 'The JWT has no uuid: `sub` is set; chatq reads `uuid`. Put the visitor\'s id in your system in "uuid" (sub may stay).',
+    });
+  });
+
   it('a lifetime under the minimum → ERR_JWT_EXP_TOO_SOON', async () => {
     expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '50m' }))).toBe('ERR_JWT_EXP_TOO_SOON');
     expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '2h', minTokenLifetime: 3 * 3600 }))).toBe('ERR_JWT_EXP_TOO_SOON');

@@ -16,14 +16,17 @@ export type JwksKeySourceOptions = Pick<RemoteJWKSetOptions, 'timeoutDuration' |
  * Each key is prepared for the fast crypto backend once.
  */
 export function createJwksKeySource(url: string | URL, options: JwksKeySourceOptions = {}): KeySource {
-  let jwksUrl: URL;
+  let jwksUrl: URL | undefined;
   try {
     jwksUrl = new URL(url);
   } catch {
-    throw new IdentityError('ERR_KEY_SOURCE', 'createJwksKeySource(url): the url is not a valid absolute URL.');
+    jwksUrl = undefined;
   }
-  if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') {
-    throw new IdentityError('ERR_KEY_SOURCE', 'createJwksKeySource(url): the url must be https: (or http: for local testing).');
+  // A configuration mistake, refused at start like a community's (ERR_KEY_SOURCE means "the source is down: retry").
+  const problem =
+    jwksUrl === undefined ? 'is not a valid absolute URL.' : jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:' ? 'must be https: (or http: for local testing).' : undefined;
+  if (problem !== undefined || jwksUrl === undefined) {
+    throw new IdentityError('ERR_COMMUNITY_INVALID', `createJwksKeySource(url): the url ${problem}`, { path: 'url', problems: [{ path: 'url', message: problem! }] });
   }
   const remote = createRemoteJWKSet(jwksUrl, options);
   const backend = signatureBackend();
