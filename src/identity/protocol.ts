@@ -62,6 +62,9 @@ export type ProtocolErrorCode =
   // 503 + Retry-After: the engine is unreachable (SPEC §8) or full (SPEC §6 "Bounds").
   | 'ERR_UNAVAILABLE'
   | 'ERR_CAPACITY'
+  // 503 + Retry-After: a write may or may not have been stored (the engine did not answer in time);
+  // retrying with the same clientId is safe and never duplicates (SPEC §6 idempotency).
+  | 'ERR_OUTCOME_UNKNOWN'
   // 500: a bug or a failing store — never the answer to bad input.
   | 'ERR_INTERNAL';
 
@@ -147,11 +150,22 @@ export interface PageChangeRequest {
 
 /**
  * SSE events on `{base}/v1/stream`. `event:` is the type, `data:` the JSON,
- * `id:` the message seq for `message` events. Comment lines (`: ping`) are
- * heartbeats, at least every 25 s.
+ * `id:` the stream position for `message` events: opaque to the widget, which
+ * resends the last id it received *on the stream* as `Last-Event-ID` (never a
+ * seq learned from a POST answer: a reply that landed while the stream was
+ * down would be skipped). The position is `<epoch>.<seq>`: a log that lost
+ * its tail (a Redis failover, power loss) gets a new epoch, and a stream
+ * resumed from another epoch first receives `reset`. Comment lines (`: ping`)
+ * are heartbeats, at least every 25 s.
  */
 export type StreamEvent =
   | { type: 'message'; message: ChatMessage }
+  /**
+   * The conversation log was replaced (new epoch): forget the messages the
+   * stream delivered so far (keep the visitor's unsent ones); the whole log
+   * follows from its first message.
+   */
+  | { type: 'reset' }
   | { type: 'session_expired'; code: 'ERR_SESSION_EXPIRED'; message: string }
   | { type: 'session_ended' };
 
