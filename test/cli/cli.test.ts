@@ -210,6 +210,20 @@ describe('check', () => {
   });
 });
 
+describe('a community file that is not JSON never shows the secret (issue 16 LOW 2)', () => {
+  it('check and explain --community give the line and column, and no part of the file', () => {
+    const secret = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
+    const file = join(dir, 'unquoted-secret.json');
+    writeFileSync(file, `{\n  "jwtKeys": [{ "id": "k", "secret": ${secret} }]\n}\n`);
+    for (const args of [['check', file], ['explain', signHS256(payload(), HS), '--community', file]]) {
+      const { status, stderr } = chatq(args);
+      expect(status).toBe(1);
+      expect(stderr).toContain('is not valid JSON: at line 2, column 37.');
+      expect(stderr).not.toContain(secret.slice(0, 4));
+    }
+  });
+});
+
 describe('keygen and sign: a round trip', () => {
   it('hs256: the entry checks, the signed token verifies', () => {
     const keygen = JSON.parse(chatq(['keygen', 'hs256', '--kid', 'fresh', '--json']).stdout);
