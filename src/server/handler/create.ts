@@ -3,6 +3,7 @@ import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type Engine } from '../engine/types.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
+import { claimCommunity } from './community-claim.js';
 import type { Call, HandlerContext } from './context.js';
 import { applyCorsHeaders, createCorsPolicy, preflightReply, type CorsAnswer } from './http/cors.js';
 import { errorReply, HttpError } from './http/errors.js';
@@ -42,6 +43,8 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
+  // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
+  const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
@@ -163,6 +166,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     },
     close(): void {
       draining = true;
+      releaseCommunity();
       unsubscribe();
       hub.closeAll();
       if (ownEngine) void engine.close();
