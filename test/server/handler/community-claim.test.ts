@@ -64,7 +64,7 @@ describe('two communities left on the default id cannot share a store (issue 16 
     handlerFor({ verifier: tenant(SECRET_A), store, basePath: '/chat' });
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const jwk = pair.publicKey.export({ format: 'jwk' });
+    const jwk = pair.publicKey.export({ format: 'jwk' }) as { kty: 'RSA'; n: string; e: string };
     const rsaStore = createMemoryStore();
     handlerFor({ verifier: createVerifier(defineCommunity({ jwtKeys: [{ id: 'rsa_main', publicKey: pem }] })), store: rsaStore });
     handlerFor({ verifier: createVerifier(defineCommunity({ jwtKeys: [{ id: 'rsa_main', publicKey: jwk }] })), store: rsaStore });
