@@ -2,6 +2,7 @@ import { isIdentityError } from '../identity/index.js';
 import { signIdentity } from '../sign/index.js';
 import { LIFETIME_MARGIN } from '../sign/lifetime.js';
 import { readText } from './files.js';
+import { describeJsonMistake } from './json-position.js';
 import { SECRET_ARGUMENT_WARNING, SECRET_ENV, secretFromEnv } from './secret-env.js';
 import { parse, required, UsageError, UserError, type Command } from './usage.js';
 
@@ -32,8 +33,8 @@ function claimsOf(text: string | undefined): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--claims is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    throw new UsageError(`--claims is not valid JSON: ${describeJsonMistake(text)}.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--claims must be a JSON object, e.g. \'{"email":"a@example.com"}\'.');
   return value as Record<string, unknown>;
