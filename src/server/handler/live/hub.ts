@@ -52,13 +52,9 @@ export class LiveHub {
   private readonly byAddress = new Map<string, Set<VisitorStream>>();
   private readonly agents = new Set<AgentStream>();
   /** Coalesces `conversation` events per conversation before they fan out to every agent stream. */
-  private readonly conversationChanges: KeyedThrottle;
-
-  constructor(conversationEventIntervalMs = CONVERSATION_EVENT_INTERVAL_MS) {
-    this.conversationChanges = new KeyedThrottle(conversationEventIntervalMs, (id) => {
-      for (const agent of [...this.agents]) agent.conversationChanged(id);
-    });
-  }
+  private readonly conversationChanges = new KeyedThrottle(CONVERSATION_EVENT_INTERVAL_MS, (id) => {
+    for (const agent of [...this.agents]) agent.conversationChanged(id);
+  });
 
   streamsOfSession(sessionId: string): number {
     return this.bySession.get(sessionId)?.size ?? 0;

@@ -12,18 +12,17 @@
 export class KeyedThrottle {
   readonly #intervalMs: number;
   readonly #fire: (key: string) => void;
-  /** Open windows, oldest first: key → when it ends (performance.now ms) and whether a call waits for that end. */
+  /**
+   * Open windows, oldest first: key → when it ends (performance.now ms) and
+   * whether a call waits for that end. One small entry per key poked within
+   * the last interval.
+   */
   readonly #windows = new Map<string, { endsAt: number; waiting: boolean }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(intervalMs: number, fire: (key: string) => void) {
     this.#intervalMs = intervalMs;
     this.#fire = fire;
-  }
-
-  /** Keys with an open window (memory: one small entry per key changed within the last interval). */
-  get size(): number {
-    return this.#windows.size;
   }
 
   poke(key: string): void {
