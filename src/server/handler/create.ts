@@ -10,6 +10,7 @@ import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
+import { refuseUnknownOptions } from './option-names.js';
 import {
   checkOptions,
   normalizeAgentToken,
@@ -33,6 +34,7 @@ export { redact } from './http/redact.js';
  * `handler.reply(request)` hands it to an adapter as it is.
  */
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
+  refuseUnknownOptions(options);
   checkOptions(options);
   const basePath = normalizeBasePath(options.basePath);
   const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
