@@ -22,18 +22,23 @@ function attackedHandler(limits: MessagingHandlerOptions['limits'] = {}): Messag
   return handlerFor({ clientAddress: () => ADDRESS, now: () => 1_000_000, limits: { registrationsPerMinutePerAddress: Infinity, ...limits } });
 }
 
-/** Up to `count` sessions of one conversation: the same browser registering again and again (fewer if the handler caps them). */
+/**
+ * Up to `count` live sessions of one conversation: the same browser registering
+ * again and again (fewer if the handler caps the sessions of a conversation).
+ */
 async function sessionsOfOneConversation(handler: MessagingHandler, count: number): Promise<{ sessions: string[]; conversationId: string }> {
   const browser = automatedUuid();
-  const sessions: string[] = [];
+  const registered: string[] = [];
   let conversationId = '';
   for (let i = 0; i < count; i++) {
     const response = await handler(req('/v1/identity', { body: { automatedUuid: browser } }));
     if (response.status !== 200) break;
     const body = await json(response);
-    sessions.push(body.session);
+    registered.push(body.session);
     conversationId = body.conversationId;
   }
+  const sessions: string[] = [];
+  for (const session of registered) if ((await handler(req('/v1/conversation', { session }))).status === 200) sessions.push(session);
   expect(sessions.length).toBeGreaterThan(0);
   return { sessions, conversationId };
 }
@@ -94,10 +99,12 @@ function maxSummaries(elapsedMs: number): number {
 }
 
 describe('page changes from many sessions of one conversation, one address', () => {
-  it('are limited per conversation: 60 accepted of 2,000 at default limits, and a handful of summaries reach each agent', async () => {
+  it('are limited per conversation: at most 60 of 2,000 accepted at default limits, and a handful of summaries reach each agent', async () => {
     const flood = await pageFlood(attackedHandler(), 2_000);
     expect(flood.sessions).toBeGreaterThan(1);
-    expect(flood.accepted).toBe(60);
+    // Before: all 2,000 (each session had its own 60 a minute).
+    expect(flood.accepted).toBeGreaterThan(0);
+    expect(flood.accepted).toBeLessThanOrEqual(60);
     for (const agent of flood.received) {
       expect(agent.summaries).toBeGreaterThanOrEqual(1);
       expect(agent.summaries).toBeLessThanOrEqual(maxSummaries(flood.elapsedMs));
