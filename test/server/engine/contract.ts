@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VerifiedIdentity } from '../../../src/identity/index.js';
-import type { BusEvent, Engine } from '../../../src/server/engine/index.js';
+import { isEngineError, type BusEvent, type Engine } from '../../../src/server/engine/index.js';
 import type { SessionRecord } from '../../../src/server/store/index.js';
 
 export interface ContractOptions {
@@ -290,5 +290,104 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
         expect(await limiter.take(`${key}:z`, Infinity, t)).toBe(0);
       }, 20_000);
     });
+  });
+}
+
+/** What an engine call may answer while its backend is out of memory or paused (SPEC §8: a 503, never a crash). */
+export type FaultOutcome = 'ok' | 'ERR_CAPACITY' | 'ERR_UNAVAILABLE' | 'ERR_OUTCOME_UNKNOWN' | 'other';
+
+/**
+ * Every method of the Engine interface, called once each on data made before
+ * the fault (`seed`), all at once: the fault contract runs them against a
+ * broken backend and asks that each either works or rejects with an
+ * EngineError, and that nothing is left behind as an unhandled rejection.
+ */
+export function everyEngineCall(engine: Engine, seed: { conversationId: string; sessionId: string }): Record<string, () => Promise<unknown>> {
+  const { store, bus, limiter } = engine;
+  const { conversationId, sessionId } = seed;
+  const at = 10_000;
+  return {
+    getSession: () => store.getSession(sessionId),
+    saveSession: () => store.saveSession(session(sessionId, conversationId, at)),
+    touchSession: () => store.touchSession(sessionId, at, at + 1_000_000),
+    deleteSession: () => store.deleteSession('acme.other-session'),
+    getConversation: () => store.getConversation(conversationId),
+    upsertExisting: () => store.upsertConversation('acme', 'k-seed', identity('u-seed'), at),
+    upsertNew: () => store.upsertConversation('acme', `k-new-${Math.random()}`, identity('u-new'), at),
+    setLastPage: () => store.setLastPage(conversationId, { url: 'https://shop.test/' }, at),
+    appendMessage: () => store.appendMessage(conversationId, { author: 'agent', body: 'during the fault', clientId: 'fault-reply-1', createdAt: at }),
+    appendPlain: () => store.appendMessage(conversationId, { author: 'visitor', body: 'no client id', createdAt: at }),
+    listMessages: () => store.listMessages(conversationId),
+    listConversations: () => store.listConversations({ community: 'acme', limit: 10 }),
+    publish: () => bus.publish('acme', { type: 'conversation', conversationId }),
+    take: async () => limiter.take(`fault:${Math.random()}`, 10, Date.now()),
+  };
+}
+
+/** Runs every call at once and tells what each answered. */
+export async function faultOutcomes(calls: Record<string, () => Promise<unknown>>): Promise<Record<string, FaultOutcome>> {
+  const names = Object.keys(calls);
+  const settled = await Promise.allSettled(names.map((name) => calls[name]!()));
+  const out: Record<string, FaultOutcome> = {};
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') out[names[i]!] = 'ok';
+    else {
+      const code = isEngineError(result.reason) ? result.reason.code : undefined;
+      out[names[i]!] = code ?? 'other';
+    }
+  });
+  return out;
+}
+
+export interface FaultFactory {
+  /** A fresh engine on a healthy backend. */
+  make(): Promise<Engine>;
+  /** Breaks the backend: out of memory (writes refused) or paused past the engine's deadline. */
+  fault(kind: 'out-of-memory' | 'paused'): Promise<void>;
+  /** Heals it. */
+  heal(): Promise<void>;
+}
+
+/**
+ * The fault contract (issue 16 HIGH 1): with its backend out of memory or
+ * paused, every engine call works or answers an EngineError — never another
+ * error (a 500), never an unhandled rejection (which ends a Node process
+ * started with `--unhandled-rejections=strict`, Node's default `throw` too) —
+ * and the engine works again once the backend heals.
+ */
+export function describeEngineFaultContract(name: string, factory: FaultFactory): void {
+  describe(`engine fault contract: ${name}`, () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    let engine: Engine;
+    beforeEach(async () => {
+      unhandled.length = 0;
+      process.on('unhandledRejection', onUnhandled);
+      engine = await factory.make();
+    });
+    afterEach(async () => {
+      await factory.heal();
+      await engine.close();
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    it.each(['out-of-memory', 'paused'] as const)('%s: every call works or answers an EngineError, nothing unhandled', async (kind) => {
+      const { store } = engine;
+      const seeded = await store.upsertConversation('acme', 'k-seed', identity('u-seed'), 1_000);
+      await store.appendMessage(seeded.id, { author: 'visitor', body: 'before the fault', clientId: 'before-fault-1', createdAt: 1_000 });
+      await store.saveSession(session('acme.seed-session', seeded.id, 1_000));
+      await factory.fault(kind);
+      const outcomes = await faultOutcomes(everyEngineCall(engine, { conversationId: seeded.id, sessionId: 'acme.seed-session' }));
+      // Rejections surface on the next turns of the event loop: give them a few before judging.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled.map((reason) => String((reason as Error)?.message ?? reason))).toEqual([]);
+      for (const outcome of Object.values(outcomes)) expect(['ok', 'ERR_CAPACITY', 'ERR_UNAVAILABLE', 'ERR_OUTCOME_UNKNOWN']).toContain(outcome);
+      // Writes cannot succeed on a broken backend: the fault was real.
+      expect(outcomes.appendPlain).not.toBe('ok');
+      await factory.heal();
+      const after = await store.appendMessage(seeded.id, { author: 'agent', body: 'after the fault', clientId: 'after-fault-1', createdAt: 20_000 });
+      expect(after?.created).toBe(true);
+      expect((await store.listMessages(seeded.id)).map((m) => m.body)).toContain('after the fault');
+    }, 30_000);
   });
 }

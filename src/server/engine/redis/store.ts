@@ -107,8 +107,10 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       const found = conversationKeys(conversationId);
       if (!found) return undefined;
       // The recency index is written in the same tick (one pipelined write); an entry for a conversation
-      // that turns out not to exist is dropped by the next listing.
-      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt));
+      // that turns out not to exist is dropped by the next listing. It is a hint (losing it misorders the
+      // agent list for a moment): its failure must neither fail a stored message nor, unawaited while the
+      // append fails, be left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
+      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
       const reply = (await guard(() =>
         appendScript(client, found.keys.all, [
           input.author,
