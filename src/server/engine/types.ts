@@ -56,7 +56,10 @@ export interface LiveBus {
 export interface RateLimiter {
   /**
    * Takes one token from `key`'s bucket at `now` (ms, the handler's clock):
-   * 0 when allowed, else the whole seconds to wait (≥ 1).
+   * 0 when allowed, else the whole seconds to wait (≥ 1). A bucket's time
+   * never moves backwards, so callers whose clocks disagree share one budget;
+   * an engine shared by several instances may use one clock of its own
+   * instead of `now` (the Redis engine uses the server's `TIME`).
    */
   take(key: string, perMinute: number, now: number): number | Promise<number>;
 }

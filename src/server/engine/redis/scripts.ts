@@ -93,30 +93,33 @@ return 1
 
 /**
  * One token-bucket take, the memory engine's arithmetic exactly (so both
- * engines give the same answers). KEYS: bucket. ARGV: perMinute, now (ms).
- * Returns 0 (allowed) or the seconds to wait.
+ * engines give the same answers), on Redis' own clock: every instance shares
+ * one clock, so instances whose clocks disagree cannot refill a bucket by
+ * taking turns (with the callers' clocks, 2 s of skew let 90 of 120
+ * registrations through a 30/min limit, issue 16 MEDIUM 1). The bucket's time
+ * never moves backwards either (a failover to a server whose clock is behind).
+ * KEYS: bucket. ARGV: perMinute. Returns 0 (allowed) or the seconds to wait.
  */
 export const TAKE_TOKEN = `
 local per = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local bucket = redis.call('HMGET', KEYS[1], 't', 'a')
 local tokens = per
-local at = now
 if bucket[1] then
   tokens = tonumber(bucket[1])
-  at = tonumber(bucket[2])
+  local at = tonumber(bucket[2])
+  if at > now then now = at end
+  tokens = math.min(per, tokens + (now - at) * per / 60000)
 end
 local rate = per / 60000
-local elapsed = now - at
-if elapsed < 0 then elapsed = 0 end
-tokens = math.min(per, tokens + elapsed * rate)
 local wait = 0
 if tokens >= 1 then
   tokens = tokens - 1
 else
   wait = math.max(1, math.ceil((1 - tokens) / rate / 1000))
 end
-redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'a', ARGV[2])
+redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'a', string.format('%d', now))
 redis.call('PEXPIRE', KEYS[1], 120000)
 return wait
 `;
