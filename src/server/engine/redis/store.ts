@@ -122,6 +122,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxClientIdsPerConversation,
           ttl,
         ]),
+        { write: true },
       )) as [number, string, string?] | null;
       await recent;
       if (reply === null) return undefined;
