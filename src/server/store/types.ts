@@ -86,6 +86,11 @@ export interface ListMessagesOptions {
  */
 export interface ConversationStore {
   getSession(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Creates or replaces a session. A conversation holds at most the store's
+   * `maxSessionsPerConversation` sessions: past it, the least recently seen
+   * of its other sessions end (read as gone).
+   */
   saveSession(record: SessionRecord): Promise<void>;
   deleteSession(id: string): Promise<void>;
   /** Records activity on a session without touching anything else (no lost update against a renewal). */
@@ -94,10 +99,18 @@ export interface ConversationStore {
   /**
    * Finds the community's conversation for `key` (creating it when there is
    * none) and records `identity` as its newest. A store that is full refuses a
-   * new conversation with `ERR_CAPACITY` rather than dropping one that holds
-   * messages (SPEC §6 "Bounds").
+   * new conversation with `ERR_CAPACITY` rather than dropping one whose
+   * visitor is there (SPEC §6 "Bounds").
+   *
+   * `owner` is the address key of the client that registers (IPv4, or an
+   * IPv6 /64: handler/address-key.ts); absent when unknown. A new
+   * conversation is charged to it: one owner holds at most the store's
+   * per-address quota of live conversations (`ERR_CAPACITY` past it), and
+   * when the store is full the idle conversations of the owners holding the
+   * most go first. A conversation nobody wrote in lives only the session idle
+   * time; its first message gives it the full idle time.
    */
-  upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number): Promise<ConversationRecord>;
+  upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string): Promise<ConversationRecord>;
   /** Records the page the visitor is on. Returns undefined for an unknown conversation. */
   setLastPage(id: string, page: PageChangeRequest, now: number): Promise<ConversationRecord | undefined>;
   /**

@@ -11,6 +11,10 @@ import type { SessionRecord } from '../../../src/server/store/index.js';
 export interface ContractOptions {
   /** Messages kept per conversation (the contract asks for a small one to test trimming). */
   maxMessagesPerConversation: number;
+  /** Live conversations with a message per address (small, to test the quota). */
+  maxConversationsPerAddress: number;
+  /** Sessions per conversation (small, to test the cap). */
+  maxSessionsPerConversation: number;
 }
 
 export const identity = (uuid: string, extra: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
@@ -59,7 +63,7 @@ export interface EngineFactory {
 }
 
 export function describeEngineContract(name: string, factory: EngineFactory): void {
-  const options: ContractOptions = { maxMessagesPerConversation: 3 };
+  const options: ContractOptions = { maxMessagesPerConversation: 3, maxConversationsPerAddress: 3, maxSessionsPerConversation: 2 };
   describe(`engine contract: ${name}`, () => {
     let engine: Engine;
     let others: Engine[] = [];
@@ -120,6 +124,44 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
         const read = (await store.getConversation(c.id))!;
         expect(read.identity.fields.firstname).toBeUndefined();
         expect(read.lastSeq).toBe(0);
+      });
+    });
+
+    describe('bounds (issue 16 HIGH 2, HIGH 3, HIGH 4)', () => {
+      it('one address holds at most maxConversationsPerAddress conversations with messages; empty ones never block it', async () => {
+        const { store } = engine;
+        const owned: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { id } = await store.upsertConversation('acme', `browser:o1-${i}`, identity(`o1-${i}`), 1_000 + i, '198.51.100.1');
+          await store.appendMessage(id, { author: 'visitor', body: 'x', createdAt: 1_100 + i });
+          owned.push(id);
+        }
+        const refused = await store.upsertConversation('acme', 'browser:o1-extra', identity('o1-x'), 2_000, '198.51.100.1').then(
+          () => 'stored',
+          (error: unknown) => (isEngineError(error) ? error.code : String(error)),
+        );
+        expect(refused).toBe('ERR_CAPACITY');
+        // Its own conversations still register; another address, and no address, are not affected.
+        expect((await store.upsertConversation('acme', 'browser:o1-1', identity('o1-1'), 2_001, '198.51.100.1')).id).toBe(owned[1]);
+        await store.upsertConversation('acme', 'browser:o2', identity('o2'), 2_002, '198.51.100.2');
+        await store.upsertConversation('acme', 'browser:none', identity('none'), 2_003);
+        // Page views that never chat: an address behind one NAT is not blocked by them.
+        for (let i = 0; i < 6; i++) await store.upsertConversation('acme', `browser:o3-${i}`, identity(`o3-${i}`), 3_000 + i, '198.51.100.3');
+        const last = await store.upsertConversation('acme', 'browser:o3-talks', identity('o3-t'), 3_100, '198.51.100.3');
+        expect((await store.appendMessage(last.id, { author: 'visitor', body: 'hello', createdAt: 3_101 }))?.created).toBe(true);
+        for (const id of owned) expect(await store.listMessages(id)).toHaveLength(1);
+      });
+
+      it('a conversation holds at most maxSessionsPerConversation sessions: the least recently seen of the others end', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        await store.saveSession(session('acme.sa', c.id, 1_000));
+        await store.saveSession(session('acme.sb', c.id, 1_001));
+        await store.touchSession('acme.sa', 1_002, 1_002 + 1_000_000);
+        await store.saveSession(session('acme.sc', c.id, 1_003));
+        expect(await store.getSession('acme.sb')).toBeUndefined();
+        expect(await store.getSession('acme.sa')).toBeDefined();
+        expect(await store.getSession('acme.sc')).toBeDefined();
       });
     });
 

@@ -41,7 +41,9 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
   const now = ctx.now();
   const expiresAt = signedExpiry(identity, now);
   const key = conversationKey(identity, automatedUuid);
-  const conversation = await ctx.store.upsertConversation(ctx.community, key, identity, now);
+  // The store charges a new conversation to the client's address (per-address quota, issue 16 HIGH 3).
+  const address = call.clientAddress();
+  const conversation = await ctx.store.upsertConversation(ctx.community, key, identity, now, address === 'unknown' ? undefined : address);
 
   let credential: string | undefined;
   let id: string;
