@@ -3,7 +3,7 @@ import { EngineError } from '../engine/types.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
 import { pageCursor, readPageCursor } from './cursor.js';
-import { newConversationId } from './ids.js';
+import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
 
@@ -218,7 +218,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
         makeRoomFor(owner ?? '');
         makeRoom(recordBytes, true);
-        const record: ConversationRecord = { id: newConversationId(community), community, key, identity, createdAt: now, updatedAt: now, lastSeq: 0 };
+        // This process never loses an acknowledged write while it lives: the epoch is fixed at creation.
+        const record: ConversationRecord = { id: newConversationId(community), community, key, identity, createdAt: now, updatedAt: now, lastSeq: 0, epoch: newEpoch() };
         entry = {
           record,
           log: new MessageLog(bounds.maxMessagesPerConversation, bounds.maxClientIdsPerConversation),

@@ -42,6 +42,15 @@ export interface ConversationRecord {
   lastPage?: PageChangeRequest;
   /** Seq of the newest message; 0 when empty. */
   lastSeq: number;
+  /**
+   * The log's epoch (centrifuge's): 1–32 characters `[A-Za-z0-9_-]`. A seq is
+   * never reused within an epoch. A store that may lose the tail of a log
+   * (Redis after a restart or failover) gives the log a new epoch before its
+   * next append; streams that see it change start over (`reset`, then the
+   * whole log). A store that cannot lose acknowledged writes keeps the epoch
+   * it gave at creation.
+   */
+  epoch: string;
 }
 
 export interface NewMessage {

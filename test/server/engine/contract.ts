@@ -112,6 +112,19 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
         expect(await store.setLastPage('no-such-id', {}, 6_000)).toBeUndefined();
       });
 
+      it('has an epoch that a healthy backend keeps across registrations, page changes and appends (issue 16 HIGH 6)', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        expect(c.epoch).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+        await store.appendMessage(c.id, { author: 'visitor', body: 'a', createdAt: 1_001 });
+        const first = (await store.getConversation(c.id))!.epoch;
+        await store.setLastPage(c.id, { url: 'https://shop.test/' }, 1_002);
+        await store.upsertConversation('acme', 'k', identity('u'), 1_003);
+        await (await another()).store.appendMessage(c.id, { author: 'agent', body: 'b', createdAt: 1_004 });
+        expect((await store.getConversation(c.id))!.epoch).toBe(first);
+        expect((await store.upsertConversation('acme', 'k2', identity('u2'), 1_005)).epoch).not.toBe(first);
+      }, 20_000);
+
       it('returns copies: a caller cannot change what is stored', async () => {
         const { store } = engine;
         const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);

@@ -6,17 +6,23 @@
  */
 
 /**
+ * The server process' run_id (INFO server): it changes on every restart and
+ * failover, which is when a log may have lost its tail.
+ */
+const RUN_ID = `local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')`;
+
+/**
  * Creates the conversation or records its newest identity. A conversation
  * nobody wrote in lives the short life (issue 16 HIGH 2); its first message
  * gives it the full one (APPEND_MESSAGE).
  * KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: id, community, key, identity JSON, now, ttl ms, empty ttl ms, owner address or ''.
+ * ARGV: id, community, key, identity JSON, now, ttl ms, empty ttl ms, owner address or '', new epoch.
  */
-export const UPSERT_CONVERSATION = `
+export const UPSERT_CONVERSATION = `${RUN_ID}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then
   redis.call('HSET', conv, 'id', ARGV[1], 'community', ARGV[2], 'key', ARGV[3], 'identity', ARGV[4],
-    'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0, 'owner', ARGV[8])
+    'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0, 'owner', ARGV[8], 'epoch', ARGV[9], 'run', run)
 else
   redis.call('HSET', conv, 'identity', ARGV[4], 'updatedAt', ARGV[5])
 end
@@ -30,12 +36,13 @@ return redis.call('HGETALL', conv)
  * Appends a message with the next seq, unless this author already sent this
  * clientId (then the earlier message, or what is left of it when it aged out).
  * KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms.
+ * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
+ * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6).
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
  */
-export const APPEND_MESSAGE = `
+export const APPEND_MESSAGE = `${RUN_ID}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then return false end
 local field = ''
@@ -48,6 +55,11 @@ if ARGV[2] ~= '' then
     if kept[1] then return {0, kept[1]} end
     return {0, '', found}
   end
+end
+if redis.call('HGET', conv, 'run') ~= run then
+  -- Another server process made the last write (a restart, a failover): the log may have lost its tail,
+  -- and the seqs after what survived may already have been seen. A new epoch, so none is reused within one.
+  redis.call('HSET', conv, 'epoch', ARGV[9], 'run', run)
 end
 local seq = redis.call('HINCRBY', conv, 'seq', 1)
 local message = {id = ARGV[5], seq = seq, author = ARGV[1], body = ARGV[3], createdAt = tonumber(ARGV[4])}

@@ -1,6 +1,6 @@
 import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
-import { conversationCommunity, newConversationId } from '../../store/ids.js';
+import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
 import { luaScript, type RedisClient } from './client.js';
 import { createBudget } from './budget.js';
@@ -119,7 +119,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
         id = await guard(async () => ((await client.set(index, fresh, 'PX', emptyTtl, 'NX')) !== null ? fresh : ((await client.get(index)) ?? fresh)));
       }
       const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, newConversationId(community)) };
-      const fields = await guard(() => upsertScript(client, conversation.all, [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '']));
+      const fields = await guard(() => upsertScript(client, conversation.all, [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '', newEpoch()]));
       const record = readConversation(pairs(fields))!;
       await guard(async () => {
         // The index lives as long as its conversation: short while nobody wrote in it.
@@ -158,6 +158,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxMessagesPerConversation,
           retention.maxClientIdsPerConversation,
           ttl,
+          newEpoch(),
         ]),
         { write: true },
       )) as [number, string, string?, string?] | null;
@@ -241,6 +242,8 @@ function readConversation(fields: Record<string, string>): ConversationRecord | 
     updatedAt: Number(fields.updatedAt),
     ...(fields.lastPage === undefined ? {} : { lastPage: JSON.parse(fields.lastPage) as PageChangeRequest }),
     lastSeq: Number(fields.seq),
+    // Records made before epochs existed: '0' until their next append takes a real one.
+    epoch: fields.epoch ?? '0',
   };
 }
 
