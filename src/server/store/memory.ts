@@ -3,6 +3,7 @@ import { EngineError } from '../engine/types.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
 import { pageCursor, readPageCursor } from './cursor.js';
+import { comesAfter, insertNewestFirst } from './newest-first.js';
 import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
@@ -312,27 +313,4 @@ function identityBytes(identity: VerifiedIdentity, jsonLength: number): number {
   for (const group of [identity.fields, identity.customFields, identity.extraValues]) properties += group ? Object.keys(group).length : 0;
   properties += 3 * (identity.warnings?.length ?? 0);
   return 2 * jsonLength + properties * RECORD_OVERHEAD_BYTES.identityProperty;
-}
-
-/** Newer first: larger updatedAt, then larger id. */
-function newer(a: ConversationRecord, b: { updatedAt: number; id: string }): boolean {
-  return a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.id > b.id);
-}
-
-function comesAfter(record: ConversationRecord, cursor: { updatedAt: number; id: string }): boolean {
-  return !newer(record, cursor) && !(record.updatedAt === cursor.updatedAt && record.id === cursor.id);
-}
-
-/** Keeps `page` the `limit` newest records seen so far, newest first. */
-function insertNewestFirst(page: ConversationRecord[], record: ConversationRecord, limit: number): void {
-  if (page.length === limit && !newer(record, page[page.length - 1]!)) return;
-  let low = 0;
-  let high = page.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (newer(record, page[middle]!)) high = middle;
-    else low = middle + 1;
-  }
-  page.splice(low, 0, record);
-  if (page.length > limit) page.pop();
 }
