@@ -39,7 +39,8 @@ export interface MemoryStoreOptions {
   maxConversations?: number;
   /**
    * Live conversations one client address (IPv6: one /64) may hold: past it,
-   * its own oldest empty conversation makes room, else a new one gets 503
+   * its own oldest empty conversation makes room, else its least recently
+   * active idle one (`evictIdleAfterMs`), else a new one gets 503
    * ERR_CAPACITY. One address cannot fill the store. Default 100.
    */
   maxConversationsPerAddress?: number;

@@ -127,10 +127,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     }
   }
 
-  /** One address's quota: at the cap its own oldest empty conversation makes room, else it is refused. */
+  /**
+   * One address's quota: at the cap its own oldest empty conversation makes
+   * room, else its least recently active idle one (evictIdleAfterMs), else it
+   * is refused. An address cannot hold more, and is never locked out by its own past.
+   */
   function makeRoomFor(owner: string): void {
     if (owner === '' || owners.count(owner) < bounds.maxConversationsPerAddress) return;
-    const empty = owners.oldest(owner, (entry) => empties.has(entry.record.id));
+    const empty =
+      owners.oldest(owner, (entry) => empties.has(entry.record.id)) ?? owners.oldest(owner, (entry) => clock - entry.activeAt >= bounds.evictIdleAfterMs);
     if (!empty) {
       throw new EngineError('ERR_CAPACITY', `This address already holds ${bounds.maxConversationsPerAddress} conversations: try again later.`, 60);
     }

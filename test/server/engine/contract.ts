@@ -15,6 +15,8 @@ export interface ContractOptions {
   maxConversationsPerAddress: number;
   /** Sessions per conversation (small, to test the cap). */
   maxSessionsPerConversation: number;
+  /** Idle time after which an address at its quota gets its own conversation back (short, to test it in real time). */
+  evictIdleAfterMs: number;
 }
 
 export const identity = (uuid: string, extra: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
@@ -63,7 +65,7 @@ export interface EngineFactory {
 }
 
 export function describeEngineContract(name: string, factory: EngineFactory): void {
-  const options: ContractOptions = { maxMessagesPerConversation: 3, maxConversationsPerAddress: 3, maxSessionsPerConversation: 2 };
+  const options: ContractOptions = { maxMessagesPerConversation: 3, maxConversationsPerAddress: 3, maxSessionsPerConversation: 2, evictIdleAfterMs: 300 };
   describe(`engine contract: ${name}`, () => {
     let engine: Engine;
     let others: Engine[] = [];
@@ -149,20 +151,38 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
           await store.appendMessage(id, { author: 'visitor', body: 'x', createdAt: 1_100 + i });
           owned.push(id);
         }
-        const refused = await store.upsertConversation('acme', 'browser:o1-extra', identity('o1-x'), 2_000, '198.51.100.1').then(
+        const refused = await store.upsertConversation('acme', 'browser:o1-extra', identity('o1-x'), 1_200, '198.51.100.1').then(
           () => 'stored',
           (error: unknown) => (isEngineError(error) ? error.code : String(error)),
         );
         expect(refused).toBe('ERR_CAPACITY');
         // Its own conversations still register; another address, and no address, are not affected.
-        expect((await store.upsertConversation('acme', 'browser:o1-1', identity('o1-1'), 2_001, '198.51.100.1')).id).toBe(owned[1]);
-        await store.upsertConversation('acme', 'browser:o2', identity('o2'), 2_002, '198.51.100.2');
-        await store.upsertConversation('acme', 'browser:none', identity('none'), 2_003);
+        expect((await store.upsertConversation('acme', 'browser:o1-1', identity('o1-1'), 1_201, '198.51.100.1')).id).toBe(owned[1]);
+        await store.upsertConversation('acme', 'browser:o2', identity('o2'), 1_202, '198.51.100.2');
+        await store.upsertConversation('acme', 'browser:none', identity('none'), 1_203);
         // Page views that never chat: an address behind one NAT is not blocked by them.
-        for (let i = 0; i < 6; i++) await store.upsertConversation('acme', `browser:o3-${i}`, identity(`o3-${i}`), 3_000 + i, '198.51.100.3');
-        const last = await store.upsertConversation('acme', 'browser:o3-talks', identity('o3-t'), 3_100, '198.51.100.3');
-        expect((await store.appendMessage(last.id, { author: 'visitor', body: 'hello', createdAt: 3_101 }))?.created).toBe(true);
+        for (let i = 0; i < 6; i++) await store.upsertConversation('acme', `browser:o3-${i}`, identity(`o3-${i}`), 1_210 + i, '198.51.100.3');
+        const last = await store.upsertConversation('acme', 'browser:o3-talks', identity('o3-t'), 1_220, '198.51.100.3');
+        expect((await store.appendMessage(last.id, { author: 'visitor', body: 'hello', createdAt: 1_221 }))?.created).toBe(true);
         for (const id of owned) expect(await store.listMessages(id)).toHaveLength(1);
+      });
+
+      it('an address at its quota gets back its own least recently active idle conversation (evictIdleAfterMs), never is locked out by its past', async () => {
+        // Real time: the Redis engine judges idleness on the server's clock.
+        const { store } = engine;
+        const owned: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { id } = await store.upsertConversation('acme', `browser:o4-${i}`, identity(`o4-${i}`), Date.now(), '198.51.100.4');
+          await store.appendMessage(id, { author: 'visitor', body: 'x', createdAt: Date.now() });
+          owned.push(id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await store.appendMessage(owned[0]!, { author: 'visitor', body: 'still here', createdAt: Date.now() });
+        const fourth = await store.upsertConversation('acme', 'browser:o4-3', identity('o4-3'), Date.now(), '198.51.100.4');
+        expect(fourth.lastSeq).toBe(0);
+        expect(await store.getConversation(owned[1]!)).toBeUndefined();
+        expect(await store.getConversation(owned[0]!)).toBeDefined();
+        expect(await store.getConversation(owned[2]!)).toBeDefined();
       });
 
       it('a conversation holds at most maxSessionsPerConversation sessions: the least recently seen of the others end', async () => {

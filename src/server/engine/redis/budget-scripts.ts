@@ -61,6 +61,26 @@ return 1
 `;
 
 /**
+ * Takes back an address's least recently written conversation when it has
+ * been idle long enough, so an address at its quota is not locked out by its
+ * own past. KEYS: live, bytes, owner. ARGV: idle ms, full life ms.
+ * Returns the conversation id to delete, or false.
+ */
+export const RECLAIM_IDLE = `${PRUNE}
+local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+if not oldest[1] then return false end
+-- Scored by when it lapses (last message + full life): idle when that message is older than the idle time.
+if tonumber(oldest[2]) - tonumber(ARGV[2]) + tonumber(ARGV[1]) > now then return false end
+local id = oldest[1]
+redis.call('ZREM', KEYS[3], id)
+redis.call('ZREM', KEYS[1], id)
+local size = tonumber(redis.call('HGET', KEYS[2], id) or '0')
+redis.call('HDEL', KEYS[2], id)
+redis.call('HINCRBY', KEYS[2], '#total', -size)
+return id
+`;
+
+/**
  * Records a session of a conversation and ends the least recently seen others past the cap.
  * KEYS: the conversation's session set. ARGV: session id, lastSeenAt, max sessions, ttl ms.
  * Returns the ids of the sessions to end.

@@ -1,7 +1,7 @@
 import type { VerifiedIdentity } from '../../../identity/index.js';
 import { EngineError } from '../types.js';
 import { luaScript, type RedisClient } from './client.js';
-import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE } from './budget-scripts.js';
+import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE } from './budget-scripts.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import type { RedisRetention } from './store.js';
@@ -9,6 +9,7 @@ import type { RedisRetention } from './store.js';
 const admitScript = luaScript(ADMIT_CONVERSATION);
 const chargeScript = luaScript(CHARGE_MESSAGE);
 const capScript = luaScript(CAP_SESSIONS);
+const reclaimScript = luaScript(RECLAIM_IDLE);
 
 /** Estimated Redis bytes of a conversation's records beyond their text (hash, index, list entry, TTLs). */
 export const CONVERSATION_OVERHEAD_BYTES = 600;
@@ -27,10 +28,15 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
   };
 
   return {
-    /** Refuses a new conversation with ERR_CAPACITY when its community or its address is at its bound. */
-    async admit(community: string, id: string, key: string, identity: VerifiedIdentity, owner: string | undefined): Promise<void> {
+    /**
+     * Refuses a new conversation with ERR_CAPACITY when its community or its
+     * address is at its bound; an address at its quota first gives back its
+     * own idle conversation (`drop` deletes it).
+     */
+    async admit(community: string, id: string, key: string, identity: VerifiedIdentity, owner: string | undefined, drop: (id: string) => Promise<void>): Promise<void> {
       const size = CONVERSATION_OVERHEAD_BYTES + key.length + JSON.stringify(identity).length;
-      const answer = await guard(() =>
+      const ask = () =>
+        guard(() =>
         admitScript(client, budgetKeys(community, owner), [
           id,
           size,
@@ -41,6 +47,14 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
           owner === undefined ? '0' : '1',
         ]),
       );
+      let answer = await ask();
+      if (answer === 'address') {
+        const reclaimed = await guard(() => reclaimScript(client, budgetKeys(community, owner), [retention.evictIdleAfterMs, retention.conversationIdleMs]));
+        if (typeof reclaimed === 'string') {
+          await drop(reclaimed);
+          answer = await ask();
+        }
+      }
       if (answer === 'address') {
         throw new EngineError('ERR_CAPACITY', `This address already holds ${retention.maxConversationsPerAddress} conversations: try again later.`, 60);
       }

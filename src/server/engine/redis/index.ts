@@ -32,6 +32,7 @@ export const DEFAULT_REDIS_RETENTION: Readonly<RedisRetention> = Object.freeze({
   maxBytesPerCommunity: 256 * 1024 * 1024,
   maxConversationsPerAddress: 100,
   maxSessionsPerConversation: 10,
+  evictIdleAfterMs: 15 * 60 * 1000,
   maxMessagesPerConversation: 500,
   maxClientIdsPerConversation: 5_000,
 });

@@ -34,6 +34,12 @@ export interface RedisRetention {
   maxConversationsPerAddress: number;
   /** Sessions per conversation; past it the least recently seen of the others end. Default 10. */
   maxSessionsPerConversation: number;
+  /**
+   * An address at its quota gives back its own conversation that has had no
+   * message for this long (the least recently written first) before it is
+   * refused. Default 15 minutes.
+   */
+  evictIdleAfterMs: number;
   /** Messages kept per conversation; older ones leave the history, seqs go on. Default 500. */
   maxMessagesPerConversation: number;
   /** Idempotency keys (clientIds) remembered per conversation. Default 5 000. */
@@ -69,6 +75,17 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
 
   async function markRecent(community: string, id: string, updatedAt: number): Promise<void> {
     await client.zadd(keys.recent(community), updatedAt, id);
+  }
+
+  /** Deletes a conversation the budget took back (an address's idle one), its index and its sessions. */
+  async function dropConversation(id: string): Promise<void> {
+    const found = conversationKeys(id);
+    if (!found) return;
+    const [key, sessionIds] = await guard(() => Promise.all([client.hget(found.keys.record, 'key'), client.zrange(found.keys.sessions, '0', '-1')]));
+    const doomed = [...found.keys.all, found.keys.sessions, ...sessionIds.map(sessionKey).filter((k): k is string => k !== undefined)];
+    if (key !== null) doomed.push(keys.conversationIndex(found.community, key));
+    // One DEL per key: on a Cluster they live on different slots.
+    await guard(() => Promise.all([...doomed.map((k) => client.del(k)), client.zrem(keys.recent(found.community), id)]));
   }
 
   async function getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -115,7 +132,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       if (id === null) {
         // A new conversation must fit in its community's budget and its address's quota (issue 16 HIGH 2).
         const fresh = newConversationId(community);
-        await budget.admit(community, fresh, key, identity, owner);
+        await budget.admit(community, fresh, key, identity, owner, dropConversation);
         id = await guard(async () => ((await client.set(index, fresh, 'PX', emptyTtl, 'NX')) !== null ? fresh : ((await client.get(index)) ?? fresh)));
       }
       const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, newConversationId(community)) };
