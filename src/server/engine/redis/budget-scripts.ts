@@ -81,20 +81,36 @@ return id
 `;
 
 /**
- * Records a session of a conversation and ends the least recently seen others past the cap.
- * KEYS: the conversation's session set. ARGV: session id, lastSeenAt, max sessions, ttl ms.
- * Returns the ids of the sessions to end.
+ * Records a session of a conversation, as a field `s:<session id>` =
+ * lastSeenAt of the conversation's own hash (no key of its own: it lives and
+ * expires with the conversation), and ends the least recently seen others
+ * past the cap. KEYS: the conversation record. ARGV: session id, lastSeenAt,
+ * max sessions. Returns the ids of the sessions to end.
  */
 export const CAP_SESSIONS = `
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local field = 's:' .. ARGV[1]
+if redis.call('HSET', KEYS[1], field, ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[1], 'sessions', 1) end
+local over = tonumber(redis.call('HGET', KEYS[1], 'sessions')) - tonumber(ARGV[3])
 local ended = {}
-while redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[3]) do
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 1)
-  local victim = oldest[1]
-  if victim == ARGV[1] then victim = oldest[2] end
-  redis.call('ZREM', KEYS[1], victim)
-  table.insert(ended, victim)
+if over <= 0 then return ended end
+local all = redis.call('HGETALL', KEYS[1])
+local others = {}
+for i = 1, #all, 2 do
+  if string.sub(all[i], 1, 2) == 's:' and all[i] ~= field then table.insert(others, {all[i], tonumber(all[i + 1])}) end
+end
+table.sort(others, function(a, b) return a[2] < b[2] end)
+for i = 1, math.min(over, #others) do
+  redis.call('HDEL', KEYS[1], others[i][1])
+  redis.call('HINCRBY', KEYS[1], 'sessions', -1)
+  table.insert(ended, string.sub(others[i][1], 3))
 end
 return ended
+`;
+
+/** Activity keeps a session in its conversation's cap. KEYS: the conversation record. ARGV: session id, lastSeenAt. */
+export const TOUCH_SESSION_FIELD = `
+local field = 's:' .. ARGV[1]
+if redis.call('HEXISTS', KEYS[1], field) == 1 then redis.call('HSET', KEYS[1], field, ARGV[2]) end
+return 1
 `;

@@ -1,7 +1,7 @@
 import type { VerifiedIdentity } from '../../../identity/index.js';
 import { EngineError } from '../types.js';
 import { luaScript, type RedisClient } from './client.js';
-import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE } from './budget-scripts.js';
+import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE, TOUCH_SESSION_FIELD } from './budget-scripts.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import type { RedisRetention } from './store.js';
@@ -10,6 +10,7 @@ const admitScript = luaScript(ADMIT_CONVERSATION);
 const chargeScript = luaScript(CHARGE_MESSAGE);
 const capScript = luaScript(CAP_SESSIONS);
 const reclaimScript = luaScript(RECLAIM_IDLE);
+const touchFieldScript = luaScript(TOUCH_SESSION_FIELD);
 
 /** Estimated Redis bytes of a conversation's records beyond their text (hash, index, list entry, TTLs). */
 export const CONVERSATION_OVERHEAD_BYTES = 600;
@@ -69,9 +70,12 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
     },
     /** Records the session on its conversation; returns the sessions past the cap, which the caller ends. */
     async capSessions(community: string, conversationId: string, sessionId: string, lastSeenAt: number): Promise<string[]> {
-      const key = keys.conversation(community, conversationId).sessions;
-      const ttl = Math.round(retention.conversationIdleMs);
-      return (await guard(() => capScript(client, [key], [sessionId, lastSeenAt, retention.maxSessionsPerConversation, ttl]))) as string[];
+      const key = keys.conversation(community, conversationId).record;
+      return (await guard(() => capScript(client, [key], [sessionId, lastSeenAt, retention.maxSessionsPerConversation]))) as string[];
+    },
+    /** Activity moves a session up in its conversation's cap. */
+    async touchSession(community: string, conversationId: string, sessionId: string, lastSeenAt: number): Promise<void> {
+      await guard(() => touchFieldScript(client, [keys.conversation(community, conversationId).record], [sessionId, lastSeenAt]));
     },
   };
 }

@@ -9,8 +9,6 @@ export interface ConversationKeys {
   readonly messages: string;
   readonly clientIds: string;
   readonly clientIdOrder: string;
-  /** The conversation's session ids, scored by lastSeenAt (the per-conversation session cap). */
-  readonly sessions: string;
   /** In script order: record, messages, clientIds, clientId order. */
   readonly all: string[];
 }
@@ -38,7 +36,7 @@ export function createKeys(prefix: string) {
         clientIds: `${base}cids:${tag}`,
         clientIdOrder: `${base}cidx:${tag}`,
       };
-      return { ...keys, sessions: `${base}sids:${tag}`, all: [keys.record, keys.messages, keys.clientIds, keys.clientIdOrder] };
+      return { ...keys, all: [keys.record, keys.messages, keys.clientIds, keys.clientIdOrder] };
     },
     budget(community: string): BudgetKeys {
       const base = `${prefix}${community}:`;

@@ -81,8 +81,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
   async function dropConversation(id: string): Promise<void> {
     const found = conversationKeys(id);
     if (!found) return;
-    const [key, sessionIds] = await guard(() => Promise.all([client.hget(found.keys.record, 'key'), client.zrange(found.keys.sessions, '0', '-1')]));
-    const doomed = [...found.keys.all, found.keys.sessions, ...sessionIds.map(sessionKey).filter((k): k is string => k !== undefined)];
+    const [key, fields] = await guard(() => Promise.all([client.hget(found.keys.record, 'key'), client.hkeys(found.keys.record)]));
+    const sessionIds = fields.filter((field) => field.startsWith('s:')).map((field) => field.slice(2));
+    const doomed = [...found.keys.all, ...sessionIds.map(sessionKey).filter((k): k is string => k !== undefined)];
     if (key !== null) doomed.push(keys.conversationIndex(found.community, key));
     // One DEL per key: on a Cluster they live on different slots.
     await guard(() => Promise.all([...doomed.map((k) => client.del(k)), client.zrem(keys.recent(found.community), id)]));
@@ -124,7 +125,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       const conversationId = await guard(() => touchScript(client, [key], [lastSeenAt, retainUntil]));
       const found = typeof conversationId === 'string' ? conversationKeys(conversationId) : undefined;
       // The session cap ends the least recently seen: activity keeps a session in.
-      if (found) await guard(() => client.zadd(found.keys.sessions, 'XX', lastSeenAt, id));
+      if (found) await budget.touchSession(found.community, conversationId as string, id, lastSeenAt);
     },
     async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string) {
       const index = keys.conversationIndex(community, key);
