@@ -1,4 +1,5 @@
 import { createMemoryStore, type ConversationStore, type MemoryStoreOptions } from '../store/index.js';
+import { MemoryOutbox } from '../webhooks/memory-outbox.js';
 import { MessagingConfigError } from './config-error.js';
 import { createLocalBus } from './local-bus.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
@@ -13,16 +14,23 @@ export interface MemoryEngineOptions extends MemoryStoreOptions {
  * The default engine (SPEC §8): store, bus and rate limits in this process's
  * memory. One instance, lost on restart — the demo, tests, and small sites.
  * For several instances or restarts without loss use `createRedisEngine`.
+ *
+ * Its webhook outbox (SPEC §12) is in memory too: the in-memory store writes
+ * an entry in the same step as each change, and a restart loses what was not
+ * yet delivered. A store of your own writes none, so that engine has no
+ * outbox (webhooks are refused on it rather than never sent).
  */
 export function createMemoryEngine(options: MemoryEngineOptions = {}): Engine {
   const { store, ...bounds } = options;
   if (store !== undefined && Object.keys(bounds).length > 0) {
     throw new MessagingConfigError('store', 'createMemoryEngine: give either a store or the memory store bounds, not both.');
   }
+  const outbox = store === undefined ? new MemoryOutbox() : undefined;
   return {
-    store: store ?? createMemoryStore(bounds),
+    store: store ?? createMemoryStore(bounds, outbox),
     bus: createLocalBus(),
     limiter: createMemoryRateLimiter(),
+    ...(outbox ? { outbox } : {}),
     async close() {},
   };
 }

@@ -7,6 +7,7 @@ import { comesAfter, insertNewestFirst } from './newest-first.js';
 import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
+import type { OutboxWriter } from './outbox-writer.js';
 
 /**
  * Estimated heap bytes per record beyond its text (2 bytes a character), as
@@ -51,7 +52,7 @@ interface ConversationEntry {
  * and only then are new conversations and messages refused (`ERR_CAPACITY`).
  * A visitor who is there never loses their conversation or session for room.
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: OutboxWriter): ConversationStore {
   const bounds = resolveMemoryStoreBounds(options);
   const sessions = new Map<string, SessionRecord>(); // least recently used first
   const conversations = new Map<string, ConversationEntry>(); // least recently active first
@@ -238,6 +239,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         owners.add(entry);
         byKey.set(indexKey(community, key), entry);
         empties.set(record.id, entry);
+        // SPEC §12: the outbox entry in the same synchronous step as the change.
+        outbox?.record(community, { type: 'conversation.created', conversationId: record.id, seq: 0, at: now });
       }
       bump(entry, now);
       return { ...entry.record };
@@ -272,6 +275,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       bytes += logBytes(entry.log) - before;
       empties.delete(conversationId);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };
+      outbox?.record(entry.record.community, { type: 'message.created', conversationId, seq, at: input.createdAt, author: input.author });
       bump(entry, input.createdAt);
       return { message, created: true };
     },

@@ -12,6 +12,7 @@ import type { RedisClient } from './client.js';
 import { createGuard } from './faults.js';
 import { createKeys } from './keys.js';
 import { createRedisRateLimiter } from './limiter.js';
+import { RedisOutbox } from './outbox.js';
 import { createRedisStore, type RedisRetention } from './store.js';
 
 export { MessagingConfigError } from '../config-error.js';
@@ -86,8 +87,10 @@ export function createRedisEngine(connection: { url: string } | { client: RedisC
   const keys = createKeys(keyPrefix);
   const guard = createGuard(client);
   const bus = createRedisBus(client, guard, subscriber, keys);
+  const outbox = new RedisOutbox(client, guard, keys);
   return {
-    store: createRedisStore(client, guard, keys, retention),
+    store: createRedisStore(client, guard, keys, retention, outbox),
+    outbox,
     bus,
     limiter: createRedisRateLimiter(client, guard, keys),
     async close() {

@@ -48,6 +48,12 @@ export function createKeys(prefix: string) {
         owner: (address: string) => `${base}addr:${tag}:${address}`,
       };
     },
+    /** SPEC §12 webhooks: the community's outbox stream, its endpoints' delivery state and the sender's lease, on one slot. */
+    outbox(community: string) {
+      const base = `${prefix}${community}:`;
+      const tag = `{c:${community}}`;
+      return { stream: `${base}obx:${tag}`, state: `${base}obxstate:${tag}`, lease: `${base}obxlease:${tag}` };
+    },
     /** `signed:<uuid>` or `browser:<automated uuid>` → the conversation id. */
     conversationIndex: (community: string, key: string) => `${prefix}${community}:key:${key}`,
     /** The agent list: conversation ids scored by `updatedAt`. */

@@ -2,8 +2,11 @@
  * The Redis engine's Lua scripts: each multi-key change is one script, so it
  * is atomic (SPEC §8). Every script touches only the keys of one
  * conversation (they share a `{conversation id}` hash tag) or one key, so
- * they run on Redis Cluster too.
+ * they run on Redis Cluster too. The exception is the webhook outbox
+ * (SPEC §12): with webhooks, the create and the append also XADD to the
+ * community's stream, a fifth key (standalone and Sentinel only).
  */
+import { OUTBOX_ADD } from './outbox-scripts.js';
 
 /**
  * The server process' run_id (INFO server): it changes on every restart and
@@ -17,18 +20,21 @@ const RUN_ID = `local run = string.match(redis.call('INFO', 'server'), 'run_id:(
  * gives it the full one (APPEND_MESSAGE).
  * KEYS: conversation, messages, clientIds, clientId order.
  * ARGV: id, community, key, identity JSON, now, ttl ms, empty ttl ms, owner address or '', new epoch.
+ * With webhooks, KEYS[5] is the outbox stream and the last ARGV its bound: a new conversation writes
+ * conversation.created there.
  */
-export const UPSERT_CONVERSATION = `${RUN_ID}
+export const UPSERT_CONVERSATION = `${RUN_ID}${OUTBOX_ADD}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then
   redis.call('HSET', conv, 'id', ARGV[1], 'community', ARGV[2], 'key', ARGV[3], 'identity', ARGV[4],
     'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0, 'owner', ARGV[8], 'epoch', ARGV[9], 'run', run)
+  outbox_add({'t', 'conversation.created', 'c', ARGV[1], 's', '0', 'a', ARGV[5]})
 else
   redis.call('HSET', conv, 'identity', ARGV[4], 'updatedAt', ARGV[5])
 end
 local life = ARGV[6]
 if tonumber(redis.call('HGET', conv, 'seq')) == 0 then life = ARGV[7] end
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], life) end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], life) end
 return redis.call('HGETALL', conv)
 `;
 
@@ -41,8 +47,10 @@ return redis.call('HGETALL', conv)
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
+ * With webhooks, KEYS[5] is the outbox stream and the last ARGV its bound: a new message (not a retry)
+ * writes message.created there.
  */
-export const APPEND_MESSAGE = `${RUN_ID}
+export const APPEND_MESSAGE = `${RUN_ID}${OUTBOX_ADD}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then return false end
 local field = ''
@@ -78,7 +86,8 @@ if field ~= '' then
   end
 end
 redis.call('HSET', conv, 'updatedAt', ARGV[4])
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
+outbox_add({'t', 'message.created', 'c', redis.call('HGET', conv, 'id'), 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
 return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}
 `;
 

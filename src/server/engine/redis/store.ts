@@ -6,6 +6,7 @@ import { luaScript, type RedisClient } from './client.js';
 import { createBudget } from './budget.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
+import type { RedisOutbox } from './outbox.js';
 import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
 
 export interface RedisRetention {
@@ -57,7 +58,9 @@ const touchScript = luaScript(TOUCH_SESSION);
  * set per community, updated right after (a recency hint: losing an update
  * misorders the list for a moment, it loses no data).
  */
-export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention): ConversationStore {
+export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention, outbox?: RedisOutbox): ConversationStore {
+  /** SPEC §12: the outbox stream and its bound, appended to a script's keys and arguments when the community has webhooks. */
+  const tail = (community: string) => outbox?.tail(community) ?? { keys: [], args: [] };
   const ttl = String(Math.max(1000, Math.round(retention.conversationIdleMs)));
   const emptyTtl = String(Math.max(1000, Math.round(Math.min(retention.emptyConversationIdleMs, retention.conversationIdleMs))));
   const budget = createBudget(client, guard, keys, retention);
@@ -137,7 +140,10 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
         id = await guard(async () => ((await client.set(index, fresh, 'PX', emptyTtl, 'NX')) !== null ? fresh : ((await client.get(index)) ?? fresh)));
       }
       const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, newConversationId(community)) };
-      const fields = await guard(() => upsertScript(client, conversation.all, [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '', newEpoch()]));
+      const extra = tail(community);
+      const fields = await guard(() =>
+        upsertScript(client, [...conversation.all, ...extra.keys], [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '', newEpoch(), ...extra.args]),
+      );
       const record = readConversation(pairs(fields))!;
       await guard(async () => {
         // The index lives as long as its conversation: short while nobody wrote in it.
@@ -166,8 +172,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       // agent list for a moment): its failure must neither fail a stored message nor, unawaited while the
       // append fails, be left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
       const recent = guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
+      const extra = tail(found.community);
       const reply = (await guard(() =>
-        appendScript(client, found.keys.all, [
+        appendScript(client, [...found.keys.all, ...extra.keys], [
           input.author,
           input.clientId ?? '',
           input.body,
@@ -177,6 +184,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxClientIdsPerConversation,
           ttl,
           newEpoch(),
+          ...extra.args,
         ]),
         { write: true },
       )) as [number, string, string?, string?] | null;
