@@ -34,6 +34,7 @@ export interface WebhookWorkerOptions {
   /** Tests shorten these; the defaults are the SPEC's. */
   timeoutMs?: number;
   tickMs?: number;
+  leaseMs?: number;
 }
 
 
@@ -91,8 +92,14 @@ export class WebhookWorker {
 
   private async pass(): Promise<void> {
     const { outbox, community, endpoints } = this.options;
+    const leaseMs = this.options.leaseMs ?? LEASE_MS;
+    let renewal: ReturnType<typeof setInterval> | undefined;
     try {
-      if (!(await outbox.lease(community, this.holder, LEASE_MS))) return;
+      if (!(await outbox.lease(community, this.holder, leaseMs))) return;
+      // A pass may outlast the lease (receivers that hang until the 15 s cut, one after another): renewed
+      // while it runs, or another instance would take it mid-pass and send the same events again.
+      renewal = setInterval(() => void outbox.lease(community, this.holder, leaseMs).catch(() => false), leaseMs / 3);
+      (renewal as { unref?: () => void }).unref?.();
       let trimTo: string | undefined;
       let first = true;
       for (const endpoint of endpoints) {
@@ -104,6 +111,8 @@ export class WebhookWorker {
     } catch (error) {
       // The engine is unreachable: nothing was lost (the outbox and the state are the engine's); the next tick retries.
       this.options.logger.warn(`chatq: webhook delivery paused: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearInterval(renewal);
     }
   }
 

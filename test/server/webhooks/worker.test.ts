@@ -255,3 +255,35 @@ describe('one sender per outbox', () => {
     expect(new Set(hooks.received.map((event) => event.id)).size).toBe(11);
   });
 });
+
+describe('the lease outlives a long pass', () => {
+  it('a sender stuck on a hanging receiver keeps its lease: another instance does not send the same event', async () => {
+    const hooks = await receiver();
+    hooks.answer = () => 'hang';
+    const renewals: number[] = [];
+    const lease = outbox.lease.bind(outbox);
+    outbox.lease = async (community, holder, ttlMs) => (renewals.push(clock.now), lease(community, holder, ttlMs));
+    const endpoints = [{ url: hooks.url, secret: hooks.secret }];
+    const first = worker(endpoints, { leaseMs: 600, timeoutMs: 60_000 });
+    await conversation('kim');
+    first.wake();
+    await until(() => hooks.hits === 1);
+    // The lease's clock moves on while the delivery hangs: the holder renews it, still in its pass.
+    clock.now += 500;
+    const before = renewals.length;
+    await until(() => renewals.length > before);
+    clock.now += 500; // past the first term: only a renewal keeps it
+    const second = worker(endpoints, { leaseMs: 600, timeoutMs: 60_000 });
+    await second.drain();
+    expect(hooks.hits).toBe(1);
+    await hooks.close(); // ends the hanging delivery, so the first worker's pass can end
+  });
+});
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
