@@ -22,13 +22,15 @@ return 1
 `;
 
 /**
- * The tail every store script appends when its community has webhooks: one
- * XADD on the outbox stream, the last key (KEYS[5]) after the conversation's
- * four, bounded by MAXLEN ~ (ARGV[#ARGV]). `entry` is the field list.
+ * What a store script runs when its community has webhooks: one XADD on the
+ * outbox stream, the key after the script's `n` conversation keys, bounded
+ * by MAXLEN ~ (the last ARGV). Without webhooks the script gets neither, and
+ * this does nothing. `entry` is the field list (t type, c conversation,
+ * s seq, a at, u author).
  */
 export const OUTBOX_ADD = `
-local function outbox_add(entry)
-  if #KEYS < 5 then return end
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[#ARGV], '*', unpack(entry))
+local function outbox_add(n, entry)
+  if #KEYS <= n then return end
+  redis.call('XADD', KEYS[n + 1], 'MAXLEN', '~', ARGV[#ARGV], '*', unpack(entry))
 end
 `;

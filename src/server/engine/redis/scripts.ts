@@ -28,7 +28,7 @@ local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then
   redis.call('HSET', conv, 'id', ARGV[1], 'community', ARGV[2], 'key', ARGV[3], 'identity', ARGV[4],
     'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0, 'owner', ARGV[8], 'epoch', ARGV[9], 'run', run)
-  outbox_add({'t', 'conversation.created', 'c', ARGV[1], 's', '0', 'a', ARGV[5]})
+  outbox_add(4, {'t', 'conversation.created', 'c', ARGV[1], 's', '0', 'a', ARGV[5]})
 else
   redis.call('HSET', conv, 'identity', ARGV[4], 'updatedAt', ARGV[5])
 end
@@ -87,7 +87,7 @@ if field ~= '' then
 end
 redis.call('HSET', conv, 'updatedAt', ARGV[4])
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
-outbox_add({'t', 'message.created', 'c', redis.call('HGET', conv, 'id'), 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
+outbox_add(4, {'t', 'message.created', 'c', redis.call('HGET', conv, 'id'), 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
 return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}
 `;
 
