@@ -1,6 +1,8 @@
 import { MessagingConfigError } from '../engine/config-error.js';
 import { createMemoryEngine } from '../engine/memory.js';
-import { isEngineError, type Engine } from '../engine/types.js';
+import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
+import { createAgentAccess } from './agents/access.js';
+import { resolveAgents } from './agents/config.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import type { Call, HandlerContext } from './context.js';
@@ -12,7 +14,6 @@ import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
 import {
   checkOptions,
-  normalizeAgentToken,
   normalizeBasePath,
   normalizePublicOrigin,
   resolveCommunity,
@@ -35,8 +36,9 @@ export { redact } from './http/redact.js';
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
   checkOptions(options);
   const basePath = normalizeBasePath(options.basePath);
-  const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
-  const agentToken = normalizeAgentToken(options.agentToken);
+  const publicOrigin = normalizePublicOrigin(options.publicOrigin);
+  const cors = createCorsPolicy(options.allowedOrigins, publicOrigin);
+  const agentSetup = resolveAgents(options);
   const community = resolveCommunity(options.community, options.verifier);
   const limits = resolveLimits(options.limits);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
@@ -45,7 +47,17 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
-  const unsubscribe = engine.bus.subscribe(community, (event) => hub.dispatch(event));
+  const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
+    engine.bus.publish(community, event).catch((error: unknown) => {
+      // The store already holds the change; streams pick it up on their next read.
+      logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
+    });
+  };
+  const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
+  const unsubscribe = engine.bus.subscribe(community, (event) => {
+    hub.dispatch(event);
+    agents?.presence.handle(event);
+  });
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
@@ -58,13 +70,8 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     now,
     logger,
     hub,
-    publish(event) {
-      engine.bus.publish(community, event).catch((error: unknown) => {
-        // The store already holds the change; streams pick it up on their next read.
-        logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
-      });
-    },
-    agentToken,
+    publish,
+    agents,
   };
   /** The per-address rate-limit key: the option's answer, else the address the server passed beside the request. */
   function clientAddress(request: Request, env: unknown): string {
@@ -103,7 +110,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   async function route(request: Request, env: unknown, url: URL, origin: CorsAnswer): Promise<Reply> {
     const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, serverEnv.receivedTarget(env));
     const match = path === undefined ? undefined : matchRoute(path, loaderRoute);
-    if (!match || (match.route.agent && ctx.agentToken === undefined)) {
+    if (!match || (match.route.agent && ctx.agents === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
     const allow = allowedMethods(match.route);
@@ -163,6 +170,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     },
     close(): void {
       draining = true;
+      agents?.presence.close();
       unsubscribe();
       hub.closeAll();
       if (ownEngine) void engine.close();

@@ -3,6 +3,7 @@ import { MessagingConfigError } from '../engine/config-error.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
+import type { AgentConfig, AuthenticateAgent } from './agents/config.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
 export interface HandlerLimits {
@@ -23,6 +24,10 @@ export interface HandlerLimits {
   messagesPerMinutePerAddress: number;
   /** Page-change notices per session. */
   pageChangesPerMinutePerSession: number;
+  /** Typing notices per visitor session, and per agent and conversation (SPEC §11: throttled, never stored). */
+  typingPerMinutePerSession: number;
+  /** Read positions and e-mail changes per visitor session (SPEC §11). */
+  stateChangesPerMinutePerSession: number;
   /** Open visitor streams per session (tabs); the next one gets 429 ERR_TOO_MANY_STREAMS. */
   maxStreamsPerSession: number;
   /** Open visitor streams per client address (IPv6: per /64); the next one gets 429 ERR_TOO_MANY_STREAMS. */
@@ -53,6 +58,8 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   messagesPerMinutePerConversation: 60,
   messagesPerMinutePerAddress: 120,
   pageChangesPerMinutePerSession: 60,
+  typingPerMinutePerSession: 30,
+  stateChangesPerMinutePerSession: 60,
   maxStreamsPerSession: 3,
   maxStreamsPerAddress: 20,
   maxStreamQueueBytes: 1_048_576,
@@ -97,6 +104,20 @@ export interface MessagingHandlerOptions {
    * `openssl rand -base64 32`). Without one the agent API is off (404).
    */
   agentToken?: string;
+  /**
+   * The agents (SPEC §11), each with their own token (≥ 32 characters, unique)
+   * and the name and avatar visitors see on their messages. `agentToken` is
+   * the shorthand for one agent `{ id: 'agent', name: 'Agent' }`.
+   */
+  agents?: AgentConfig[];
+  /**
+   * Your own sign-in for agents (a session cookie, SSO): resolve to the
+   * agent the request is signed in as, or null. Tried after the tokens. A
+   * throw answers 500 ERR_INTERNAL (logged), never signs anyone in.
+   */
+  authenticateAgent?: AuthenticateAgent;
+  /** Told to visitors with the presence (SPEC §11), e.g. "Usually replies within an hour". */
+  replyTime?: string;
   /** The widget script served as `loader.js`, or a function that reads it (called once). Default: the `dist/loader.js` built into the package. */
   loaderScript?: string | (() => Promise<string>);
   limits?: Partial<HandlerLimits>;

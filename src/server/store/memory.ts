@@ -4,6 +4,7 @@ import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-opti
 import { MessageLog } from './message-log.js';
 import { pageCursor, readPageCursor } from './cursor.js';
 import { newConversationId } from './ids.js';
+import { applyStateChange, countVisitorMessages, noteVisitorMessage } from './state.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
 
 /**
@@ -221,6 +222,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         seq,
         ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
         author: input.author,
+        ...(input.agent === undefined ? {} : { agent: input.agent }),
         body: input.body,
         createdAt: input.createdAt,
       });
@@ -246,6 +248,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       }
       const last = page.length === limit ? page[page.length - 1] : undefined;
       return { conversations: page.map((record) => ({ ...record })), ...(last ? { cursor: pageCursor(last) } : {}) };
+    },
+    async updateState(conversationId, change) {
+      const entry = conversations.get(conversationId);
+      if (!entry) return undefined;
+      const after = (seq: number): number => countVisitorMessages(entry.log.range({ afterSeq: seq }));
+      entry.record = { ...entry.record, state: applyStateChange(entry.record.state, change, entry.record.lastSeq, after) };
+      return { ...entry.record };
+    },
+    async noteVisitorMessage(conversationId, seq) {
+      const entry = conversations.get(conversationId);
+      if (!entry) return undefined;
+      entry.record = { ...entry.record, state: noteVisitorMessage(entry.record.state, seq) };
+      return { ...entry.record };
     },
   };
 }

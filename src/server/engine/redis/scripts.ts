@@ -26,7 +26,8 @@ return redis.call('HGETALL', conv)
  * Appends a message with the next seq, unless this author already sent this
  * clientId (then the earlier message, or what is left of it when it aged out).
  * KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms.
+ * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
+ * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them).
  * Returns nil (no conversation), {1, message JSON} (created), {0, message JSON} (a retry of a kept
  * message) or {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
  */
@@ -47,6 +48,7 @@ end
 local seq = redis.call('HINCRBY', conv, 'seq', 1)
 local message = {id = ARGV[5], seq = seq, author = ARGV[1], body = ARGV[3], createdAt = tonumber(ARGV[4])}
 if field ~= '' then message.clientId = ARGV[2] end
+if ARGV[9] ~= nil and ARGV[9] ~= '' then message.agent = cjson.decode(ARGV[9]) end
 local json = cjson.encode(message)
 redis.call('ZADD', KEYS[2], seq, json)
 local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])

@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
+import type { AgentIdentity, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
 import { conversationCommunity, newConversationId } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
@@ -6,6 +6,7 @@ import { luaScript, type RedisClient } from './client.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
+import { createRedisStateMethods, readState } from './state.js';
 
 export interface RedisRetention {
   /** A conversation with no activity for this long expires with its messages (Redis TTL). Default 7 days. */
@@ -54,6 +55,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
 
   return {
     getConversation,
+    ...createRedisStateMethods(client, guard, (id) => conversationKeys(id)?.keys, (reply) => readConversation(pairs(reply))),
     async getSession(id) {
       const key = sessionKey(id);
       if (key === undefined) return undefined;
@@ -119,6 +121,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxMessagesPerConversation,
           retention.maxClientIdsPerConversation,
           ttl,
+          input.agent === undefined ? '' : JSON.stringify(input.agent),
         ]),
       )) as [number, string, string?] | null;
       await recent;
@@ -128,7 +131,15 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       if (json !== '') return { message: readMessage(json), created: false };
       // The earlier message left the kept history: rebuild it from its record and the retry's own body.
       const [seq, id, createdAt] = remembered!.split('|');
-      const message: ChatMessage = { id: id!, seq: Number(seq), clientId: input.clientId!, author: input.author, body: input.body, createdAt: Number(createdAt) };
+      const message: ChatMessage = {
+        id: id!,
+        seq: Number(seq),
+        clientId: input.clientId!,
+        author: input.author,
+        ...(input.agent === undefined ? {} : { agent: input.agent }),
+        body: input.body,
+        createdAt: Number(createdAt),
+      };
       return { message, created: false };
     },
     async listMessages(conversationId: string, options: ListMessagesOptions = {}) {
@@ -193,6 +204,7 @@ function readConversation(fields: Record<string, string>): ConversationRecord | 
     updatedAt: Number(fields.updatedAt),
     ...(fields.lastPage === undefined ? {} : { lastPage: JSON.parse(fields.lastPage) as PageChangeRequest }),
     lastSeq: Number(fields.seq),
+    state: readState(fields),
   };
 }
 
@@ -204,7 +216,13 @@ function readMessage(json: string): ChatMessage {
     seq: raw.seq,
     ...(raw.clientId === undefined ? {} : { clientId: raw.clientId }),
     author: raw.author,
+    ...(raw.agent === undefined ? {} : { agent: readAgent(raw.agent) }),
     body: raw.body,
     createdAt: raw.createdAt,
   };
+}
+
+/** cjson decodes and re-encodes the agent: rebuild it in the memory engine's field order. */
+function readAgent(raw: AgentIdentity): AgentIdentity {
+  return { id: raw.id, name: raw.name, ...(raw.avatarUrl === undefined ? {} : { avatarUrl: raw.avatarUrl }) };
 }

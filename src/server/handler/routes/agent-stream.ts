@@ -24,7 +24,7 @@ const MAX_PENDING_MESSAGES = 256;
  * overflows; the agent view reconnects.
  */
 export async function agentStream(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await authenticateAgent(ctx, call);
+  const agent = await authenticateAgent(ctx, call);
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
     throw tooManyStreams(ctx.limits.maxAgentStreams, 'agent streams');
   }
@@ -84,11 +84,22 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   }
 
   if (!channel.closed) {
-    unregister = ctx.hub.addAgent({
+    // SPEC §11: available while a stream of theirs is open (and their status is online). Counted before
+    // the stream joins the hub: the others hear of the arrival, this stream starts from GET agent/v1/me.
+    const leavePresence = ctx.agents!.presence.connect(agent.id);
+    const leaveHub = ctx.hub.addAgent({
       conversationChanged: (id) => changed(id),
       messageAdded: (id, message) => changed(id, message),
+      // Ephemeral (typing, presence): dropped rather than queued behind a reader that is behind.
+      notify: (event) => {
+        if (pending.size === 0) send(event);
+      },
       close: () => channel.close(),
     });
+    unregister = () => {
+      leaveHub();
+      leavePresence();
+    };
     // Oldest of the page first, so the newest ends up on top of a view that prepends.
     for (const record of page.conversations.reverse()) changed(record.id);
   }

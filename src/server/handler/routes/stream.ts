@@ -7,6 +7,7 @@ import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
+import { openingEvents } from '../agents/visitor-live.js';
 
 /** How long a session check stands for deliveries (validForDelivery). */
 const RECHECK_MS = 1000;
@@ -157,8 +158,10 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   }
 
   if (!channel.closed) {
-    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end };
+    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end, notify: (event) => send(channel, event) };
     unregister = ctx.hub.addVisitor(stream);
+    // SPEC §11: whether anyone is available, and how far the agents have read, from the start.
+    void openingEvents(ctx, record.conversationId).then((events) => events.forEach(stream.notify!), () => {});
     armExpiry(record.expiresAt);
     void pump();
   }

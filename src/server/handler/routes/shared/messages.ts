@@ -2,7 +2,7 @@
  * The steps of posting a message that the visitor's and the agent's routes
  * share (`SendMessageRequest`, `AgentReplyRequest` in src/identity/protocol.ts).
  */
-import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type Author, type SendMessageResponse } from '../../../../identity/index.js';
+import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type AgentIdentity, type Author, type SendMessageResponse } from '../../../../identity/index.js';
 import type { HandlerContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { jsonReply, type Reply } from '../../http/reply.js';
@@ -41,11 +41,14 @@ export function readMessageBody(value: unknown): string {
 export async function postMessage(
   ctx: HandlerContext,
   conversationId: string,
-  message: { author: Author; body: string; clientId: string | undefined },
+  message: { author: Author; agent?: AgentIdentity; body: string; clientId: string | undefined },
   missing: () => HttpError,
 ): Promise<Reply> {
-  const result = await ctx.store.appendMessage(conversationId, { ...message, createdAt: ctx.now() });
+  const { agent, ...rest } = message;
+  const result = await ctx.store.appendMessage(conversationId, { ...rest, ...(agent === undefined ? {} : { agent }), createdAt: ctx.now() });
   if (!result) throw missing();
+  // SPEC §11: unread for the agents, and a closed conversation reopens (before the agents hear of the message).
+  if (result.created && message.author === 'visitor') await ctx.store.noteVisitorMessage(conversationId, result.message.seq);
   if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
   return jsonReply(result.created ? 201 : 200, response);

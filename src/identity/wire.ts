@@ -1,0 +1,53 @@
+/**
+ * The wire names of the contract (src/identity/protocol.ts), in one place:
+ * every HTTP path relative to `{base}` and every stream event name. The
+ * handler's router, the OpenAPI document (`{base}/openapi.json`) and the
+ * widget's transport all read them from here, so a rename is one edit and the
+ * document cannot name a path the router does not serve (SPEC §11 "The contract").
+ */
+
+/** The visitor's routes (the widget's). */
+export const VISITOR_PATHS = Object.freeze({
+  loader: '/loader.js',
+  policy: '/v1/policy',
+  identity: '/v1/identity',
+  conversation: '/v1/conversation',
+  messages: '/v1/messages',
+  stream: '/v1/stream',
+  page: '/v1/page',
+  session: '/v1/session',
+  typing: '/v1/typing',
+  read: '/v1/read',
+  email: '/v1/email',
+} as const);
+
+/** The agent API's routes that name no conversation. */
+export const AGENT_PATHS = Object.freeze({
+  conversations: '/agent/v1/conversations',
+  stream: '/agent/v1/stream',
+  /** GET: the signed-in agent, their status and the agents of the list (AgentMeResponse). */
+  me: '/agent/v1/me',
+  /** POST: the agent's own status, `online` or `away` (AgentStatusRequest). */
+  status: '/agent/v1/status',
+} as const);
+
+/** `POST|GET {base}/agent/v1/conversations/{id}/<action>`: what an agent does to one conversation. */
+export const CONVERSATION_ACTIONS = Object.freeze(['messages', 'close', 'reopen', 'assign', 'typing', 'read'] as const);
+export type ConversationAction = (typeof CONVERSATION_ACTIONS)[number];
+
+/** The served document of the contract (SPEC §11). */
+export const OPENAPI_PATH = '/openapi.json';
+
+/** `{id}` is the placeholder the OpenAPI document uses; `agentConversationPath(id, action)` fills it. */
+export const AGENT_CONVERSATION_PATH = `${AGENT_PATHS.conversations}/{id}` as const;
+
+/** The path of one conversation's action, the id percent-encoded. */
+export function agentConversationPath(conversationId: string, action: ConversationAction): string {
+  return `${AGENT_PATHS.conversations}/${encodeURIComponent(conversationId)}/${action}`;
+}
+
+/** Event names on `{base}/v1/stream` (StreamEvent's `type`, also the SSE `event:` line). */
+export const STREAM_EVENT_TYPES = Object.freeze(['message', 'reset', 'session_expired', 'session_ended', 'presence', 'typing', 'read'] as const);
+
+/** Event names on `{base}/agent/v1/stream` (AgentStreamEvent's `type`). */
+export const AGENT_STREAM_EVENT_TYPES = Object.freeze(['message', 'summary', 'typing', 'presence'] as const);

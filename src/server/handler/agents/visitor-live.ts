@@ -1,0 +1,16 @@
+import type { StreamEvent } from '../../../identity/index.js';
+import type { HandlerContext } from '../context.js';
+
+/**
+ * What a visitor stream says right after it opens (SPEC §11), before any
+ * change: whether anyone is available (with the agent API on), and how far
+ * the agents have read (so "Seen" survives a reload).
+ */
+export async function openingEvents(ctx: HandlerContext, conversationId: string): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  if (ctx.agents) events.push({ type: 'presence', ...ctx.agents.visitorPresence() });
+  const record = await ctx.store.getConversation(conversationId);
+  const seq = record?.state?.agentReadSeq ?? 0;
+  if (seq > 0) events.push({ type: 'read', seq });
+  return events;
+}
