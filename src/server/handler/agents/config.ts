@@ -62,7 +62,11 @@ export function resolveAgents(options: AgentOptions): AgentSetup | undefined {
   }
   if (options.agents !== undefined) {
     if (!Array.isArray(options.agents)) problem('agents', 'must be a list such as [{ id, name, token }].');
-    else options.agents.forEach((entry, index) => readAgent(entry, `agents[${index}]`, byToken, listed, problem));
+    else {
+      // Ids and tokens of every entry, valid or not: a duplicate is named even beside another mistake.
+      const seen = { ids: new Set<string>(), tokens: new Set(byToken.keys()) };
+      options.agents.forEach((entry, index) => readAgent(entry, `agents[${index}]`, seen, byToken, listed, problem));
+    }
   }
   if (options.authenticateAgent !== undefined && typeof options.authenticateAgent !== 'function') {
     problem('authenticateAgent', 'must be a function (request) => Promise<{ id, name, avatarUrl? } | null>.');
@@ -82,26 +86,28 @@ export function resolveAgents(options: AgentOptions): AgentSetup | undefined {
 function readAgent(
   entry: unknown,
   path: string,
+  seen: { ids: Set<string>; tokens: Set<string> },
   byToken: Map<string, AgentIdentity>,
   listed: AgentIdentity[],
   problem: (path: string, message: string) => void,
 ): void {
   if (typeof entry !== 'object' || entry === null) return problem(path, 'must be an object { id, name, avatarUrl?, token }.');
   const { id, name, avatarUrl, token } = entry as Record<string, unknown>;
-  const before = listed.length;
   let ok = true;
   const fail = (field: string, message: string): void => {
     ok = false;
     problem(`${path}.${field}`, message);
   };
   if (typeof id !== 'string' || !AGENT_ID_PATTERN.test(id)) fail('id', 'must be 1–128 characters A-Z a-z 0-9 . _ @ : -.');
-  else if (listed.some((agent) => agent.id === id)) fail('id', `"${id}" is used by another agent; ids must be unique.`);
+  else if (seen.ids.has(id)) fail('id', `"${id}" is used by another agent; ids must be unique.`);
+  if (typeof id === 'string') seen.ids.add(id);
   if (typeof name !== 'string' || name.trim() === '' || name.length > NAME_MAX || !isPlainText(name, false)) fail('name', `must be plain text of 1–${NAME_MAX} characters.`);
   if (avatarUrl !== undefined && !isHttpUrl(avatarUrl)) fail('avatarUrl', `must be an http(s) URL of at most ${AVATAR_URL_MAX} characters.`);
   if (typeof token !== 'string' || token.length < MIN_AGENT_TOKEN_LENGTH || token.length > 512 || /[^\x21-\x7e]/.test(token)) {
     fail('token', `must be ${MIN_AGENT_TOKEN_LENGTH}–512 printable characters without spaces (make one with \`openssl rand -base64 32\`).`);
-  } else if (byToken.has(token)) fail('token', 'is the token of another agent (or agentToken); each agent needs their own.');
-  if (!ok || listed.length !== before) return;
+  } else if (seen.tokens.has(token)) fail('token', 'is the token of another agent (or agentToken); each agent needs their own.');
+  if (typeof token === 'string') seen.tokens.add(token);
+  if (!ok) return;
   const agent: AgentIdentity = Object.freeze({ id: id as string, name: name as string, ...(avatarUrl === undefined ? {} : { avatarUrl: avatarUrl as string }) });
   listed.push(agent);
   byToken.set(token as string, agent);
