@@ -130,7 +130,8 @@ describe('state-changing agent routes refuse cross-origin requests (SPEC §11 "S
     const { base } = await serve();
     const visitor = await Visitor.register(base);
     const from = (browser: Record<string, string>) => new Agent(base, ALICE.token, browser);
-    for (const browser of [{ Origin: 'https://evil.test' }, { Origin: 'https://shop.test' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }]) {
+    const browsers: Record<string, string>[] = [{ Origin: 'https://evil.test' }, { Origin: 'https://shop.test' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }];
+    for (const browser of browsers) {
       for (const answer of [await from(browser).act(visitor.conversationId, 'close'), await from(browser).reply(visitor.conversationId, 'x'), await from(browser).post(AGENT_PATHS.status, { status: 'away' })]) {
         expect(answer.status, JSON.stringify(browser)).toBe(403);
         expect(answer.body.error.code).toBe('ERR_ORIGIN_NOT_ALLOWED');
