@@ -123,6 +123,8 @@ export interface PolicyResponse {
   policy?: IdentityPolicy;
   /** The server's clock, in milliseconds since the epoch. */
   serverTime: number;
+  /** Present when the agent API is on (agents configured): whether anyone is available (SPEC §11). */
+  presence?: Presence;
 }
 
 /** Who wrote an agent message (SPEC §11): shown to the visitor as text, the avatar only when `https:`. */
