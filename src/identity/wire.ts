@@ -5,6 +5,7 @@
  * widget's transport all read them from here, so a rename is one edit and the
  * document cannot name a path the router does not serve (SPEC §11 "The contract").
  */
+import type { AgentStreamEvent, StreamEvent } from './protocol.js';
 
 /** The visitor's routes (the widget's). */
 export const VISITOR_PATHS = Object.freeze({
@@ -51,3 +52,10 @@ export const STREAM_EVENT_TYPES = Object.freeze(['message', 'reset', 'session_ex
 
 /** Event names on `{base}/agent/v1/stream` (AgentStreamEvent's `type`). */
 export const AGENT_STREAM_EVENT_TYPES = Object.freeze(['message', 'summary', 'typing', 'presence'] as const);
+
+// The lists above and the unions of protocol.ts name the same events: a type added to one and not the
+// other fails the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type StreamEventTypesMatch = Assert<Same<(typeof STREAM_EVENT_TYPES)[number], StreamEvent['type']>>;
+export type AgentStreamEventTypesMatch = Assert<Same<(typeof AGENT_STREAM_EVENT_TYPES)[number], AgentStreamEvent['type']>>;

@@ -34,6 +34,7 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   const pending = new Map<string, ChatMessage[]>();
   let pendingMessages = 0;
   let flushing = false;
+  let presenceLater: AgentStreamEvent | undefined;
   let unregister = (): void => {};
   const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
@@ -71,6 +72,10 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (messages.length === 0) send({ type: 'summary', conversation });
         for (const message of messages) send({ type: 'message', conversation, message });
       }
+      if (presenceLater && pending.size === 0 && !channel.closed) {
+        send(presenceLater);
+        presenceLater = undefined;
+      }
     } catch (error) {
       ctx.logger.warn(`chatq: agent stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
       channel.close();
@@ -90,9 +95,11 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
     const leaveHub = ctx.hub.addAgent({
       conversationChanged: (id) => changed(id),
       messageAdded: (id, message) => changed(id, message),
-      // Ephemeral (typing, presence): dropped rather than queued behind a reader that is behind.
+      // Typing is ephemeral: dropped rather than queued behind a reader that is behind. Presence is
+      // state: the newest list goes out once the backlog is written.
       notify: (event) => {
-        if (pending.size === 0) send(event);
+        if (pending.size === 0 && !flushing) send(event);
+        else if (event.type === 'presence') presenceLater = event;
       },
       close: () => channel.close(),
     });
