@@ -2,7 +2,7 @@ import { MessagingConfigError } from '../engine/config-error.js';
 import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
 import { createAgentAccess } from './agents/access.js';
-import { resolveAgents } from './agents/config.js';
+import { checkStoreState, resolveAgents } from './agents/config.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import type { Call, HandlerContext } from './context.js';
@@ -44,6 +44,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
+  checkStoreState(engine.store);
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;

@@ -1,5 +1,6 @@
 import { isPlainText, type AgentIdentity } from '../../../identity/index.js';
 import { MessagingConfigError } from '../../engine/config-error.js';
+import type { ConversationStore } from '../../store/types.js';
 import { MIN_AGENT_TOKEN_LENGTH, normalizeAgentToken } from '../options.js';
 
 /** One agent of the `agents` option (SPEC §11). */
@@ -121,4 +122,17 @@ function isHttpUrl(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A store written before SPEC §11 lacks the state methods: said at start-up,
+ * not as a 500 on the first visitor message (every message notes its unread count).
+ */
+export function checkStoreState(store: ConversationStore): void {
+  const missing = (['updateState', 'noteVisitorMessage'] as const).filter((method) => typeof store[method] !== 'function');
+  if (missing.length === 0) return;
+  throw new MessagingConfigError(
+    'store',
+    `createMessagingHandler: the store has no ${missing.join(' or ')} (SPEC §11 conversation state; see ConversationStore in chatq/server). Add them, or keep createMemoryStore() / an engine.`,
+  );
 }

@@ -161,3 +161,13 @@ describe('an agent of one community sees nothing of another', () => {
     expect((await new Agent(two.base, ALICE.token).get(AGENT_PATHS.conversations)).status).toBe(401);
   });
 });
+
+describe('a custom store without the SPEC §11 state methods', () => {
+  it('is refused at start-up, naming the option and the methods', async () => {
+    const { createMemoryStore } = await import('../../../../src/server/handler/index.js');
+    const { updateState: _u, noteVisitorMessage: _n, ...old } = createMemoryStore();
+    expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], store: old as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_HANDLER_CONFIG', path: 'store', message: expect.stringContaining('updateState or noteVisitorMessage') }),
+    );
+  });
+});
