@@ -29,7 +29,8 @@ export interface AgentSetup {
 /** The agent `agentToken` stands for. */
 export const TOKEN_AGENT: Readonly<AgentIdentity> = Object.freeze({ id: 'agent', name: 'Agent' });
 
-const AGENT_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,128}$/;
+/** An agent id: what goes into summaries (`assignee`) and messages, from the options or authenticateAgent. */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,128}$/;
 const NAME_MAX = 100;
 const AVATAR_URL_MAX = 2048;
 const REPLY_TIME_MAX = 200;
