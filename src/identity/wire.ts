@@ -51,6 +51,19 @@ export function agentConversationPath(conversationId: string, action: Conversati
 /** Event names on `{base}/v1/stream` (StreamEvent's `type`, also the SSE `event:` line). */
 export const STREAM_EVENT_TYPES = ['message', 'reset', 'session_expired', 'session_ended', 'presence', 'typing', 'read'] as const;
 
+/**
+ * The query parameter a stream client names the optional events it handles
+ * with, comma-separated (`{base}/v1/stream?events=presence,typing,read`).
+ * Only those are sent: a widget or agent view written before them, which may
+ * treat an unknown event as the end of its session, never receives one.
+ * Unknown names are ignored.
+ */
+export const STREAM_EVENTS_PARAM = 'events';
+/** The visitor stream's optional events (SPEC §11). `message`, `reset` and the session events always come. */
+export const OPTIONAL_STREAM_EVENTS = ['presence', 'typing', 'read'] as const;
+/** The agent stream's optional events (SPEC §11). `message` and `summary` always come. */
+export const OPTIONAL_AGENT_STREAM_EVENTS = ['typing', 'presence'] as const;
+
 /** Event names on `{base}/agent/v1/stream` (AgentStreamEvent's `type`). */
 export const AGENT_STREAM_EVENT_TYPES = ['message', 'summary', 'typing', 'presence'] as const;
 

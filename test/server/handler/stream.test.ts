@@ -31,10 +31,9 @@ describe('GET /v1/stream: SSE framing', () => {
     expect(response.headers.get('X-Accel-Buffering')).toBe('no');
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.test');
     const reader = new SseReader(response);
-    await reader.until((r) => r.messages().length === 1);
+    await reader.until((r) => r.events.length === 1);
     expect(reader.raw.startsWith(': open\n\n')).toBe(true);
-    // SPEC §11: a `presence` event (no id) also comes on connect; the messages are what this test is about.
-    const [event] = reader.events.filter((e) => e.event === 'message');
+    const [event] = reader.events;
     expect(event!.event).toBe('message');
     expect(event!.id).toBe('1');
     expect(event!.data).toEqual({ type: 'message', message: expect.objectContaining({ seq: 1, body: 'first', author: 'visitor' }) });
@@ -48,9 +47,9 @@ describe('GET /v1/stream: SSE framing', () => {
     const { session, conversationId } = await register(handler);
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     await agentReply(handler, conversationId, 'line 1\n\ndata: fake\nevent: session_ended');
-    await reader.until((r) => r.messages().length === 1);
-    expect(reader.events.map((e) => e.event)).toEqual(['presence', 'message']);
-    expect(reader.messages()[0].body).toBe('line 1\n\ndata: fake\nevent: session_ended');
+    await reader.until((r) => r.events.length === 1);
+    expect(reader.events).toHaveLength(1);
+    expect(reader.events[0]!.data.message.body).toBe('line 1\n\ndata: fake\nevent: session_ended');
     await reader.cancel();
   });
 
@@ -197,7 +196,7 @@ describe('session end on the stream', () => {
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     handler.close();
     await ended(reader);
-    expect(reader.events.filter((e) => e.event !== 'presence')).toEqual([]);
+    expect(reader.events).toEqual([]);
     // A closed handler takes nothing new (SPEC §8 draining): the widget retries, and another instance on the
     // same store still honours the session.
     const closed = await handler(req('/v1/conversation', { session }));

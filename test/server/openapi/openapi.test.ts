@@ -7,7 +7,7 @@
  * document fails (the last describe shows it on altered answers).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, OPENAPI_PATH, VISITOR_PATHS } from '../../../src/identity/index.js';
+import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, OPENAPI_PATH, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, VISITOR_PATHS } from '../../../src/identity/index.js';
 import { toNodeListener } from '../../../src/server/handler/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../handler/helpers.js';
 import { ALICE, BOB, CHAT_ORIGIN, later } from '../handler/agents/kit.js';
@@ -119,11 +119,11 @@ describe('every route’s real answers match the document', () => {
     // The visitor's stream: presence (on connect and on change), messages with their agent, typing, read.
     const agentStreamAbort = new AbortController();
     later(() => agentStreamAbort.abort());
-    await stream(base, VISITOR_PATHS.stream, VISITOR_PATHS.stream, visitor, async () => {
+    await stream(base, VISITOR_PATHS.stream, `${VISITOR_PATHS.stream}?events=${OPTIONAL_STREAM_EVENTS.join(',')}`, visitor, async () => {
       await post(VISITOR_PATHS.messages, { clientId: 'client_0001', body: 'hello' });
       await post(VISITOR_PATHS.messages, { clientId: 'client_0001', body: 'hello' });
       await post(VISITOR_PATHS.messages, { clientId: 'x', body: 'hello' });
-      await stream(base, AGENT_PATHS.stream, AGENT_PATHS.stream, bob, async () => {
+      await stream(base, AGENT_PATHS.stream, `${AGENT_PATHS.stream}?events=${OPTIONAL_AGENT_STREAM_EVENTS.join(',')}`, bob, async () => {
         await post(VISITOR_PATHS.typing);
         await post(VISITOR_PATHS.typing);
         await act('messages', { body: 'Hi, Alice here', clientId: 'agent_reply_1' });

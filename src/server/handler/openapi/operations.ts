@@ -3,7 +3,16 @@
  * src/identity/wire.ts (the router's source too): a route the router serves
  * but the document lacks fails test/server/openapi.
  */
-import { AGENT_CONVERSATION_PATH, AGENT_PATHS, OPENAPI_PATH, VISITOR_PATHS, type ConversationAction } from '../../../identity/index.js';
+import {
+  AGENT_CONVERSATION_PATH,
+  AGENT_PATHS,
+  OPENAPI_PATH,
+  OPTIONAL_AGENT_STREAM_EVENTS,
+  OPTIONAL_STREAM_EVENTS,
+  STREAM_EVENTS_PARAM,
+  VISITOR_PATHS,
+  type ConversationAction,
+} from '../../../identity/index.js';
 import { AGENT_ERRORS, BAD_REQUEST, BODY_ERRORS, COMMON_ERRORS, empty, json, NOT_FOUND, SESSION_ERRORS, sse, type ResponseObject } from './responses.js';
 import { integer, ref, string } from './schema.js';
 
@@ -22,6 +31,9 @@ const SESSION = [{ session: [] }];
 const AGENT = [{ agentToken: [] }];
 const body = (schema: string) => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
 const query = (name: string, description: string, schema = string()) => ({ in: 'query', name, required: false, description, schema });
+/** `?events=`: the optional events a stream client handles (the others are never sent to it). */
+const eventsParameter = (names: readonly string[]) =>
+  query(STREAM_EVENTS_PARAM, `Comma-separated optional events this client handles: ${names.join(', ')}. Without it, none of them is sent.`);
 const idParameter = { in: 'path', name: 'id', required: true, description: 'The conversation id (percent-encoded).', schema: string() };
 
 function visitor(operationId: string, summary: string, responses: Record<string, ResponseObject>, extra: Partial<Operation> = {}): Operation {
@@ -78,7 +90,7 @@ export const PATHS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   [VISITOR_PATHS.stream]: {
     get: visitor('visitorStream', 'The conversation as Server-Sent Events; resend Last-Event-ID on reconnect.', { '200': sse('StreamEvent', 'The stream.'), ...BAD_REQUEST }, {
-      parameters: [{ in: 'header', name: 'Last-Event-ID', required: false, schema: string() }],
+      parameters: [{ in: 'header', name: 'Last-Event-ID', required: false, schema: string() }, eventsParameter(OPTIONAL_STREAM_EVENTS)],
     }),
   },
   [VISITOR_PATHS.page]: { post: visitor('pageChange', 'The page the visitor is on.', { ...noContent, ...BODY_ERRORS }, { requestBody: body('PageChangeRequest') }) },
@@ -103,5 +115,5 @@ export const PATHS: Record<string, Partial<Record<Method, Operation>>> = {
   ...Object.fromEntries(Object.entries(conversationActions).map(([action, operation]) => [`${AGENT_CONVERSATION_PATH}/${action}`, { post: operation }])),
   [AGENT_PATHS.me]: { get: agent('agentMe', 'Who is signed in, their status, the agents, who is available.', { '200': json('AgentMeResponse', 'The agent.') }) },
   [AGENT_PATHS.status]: { post: agent('agentStatus', 'Set the agent’s own status (away agents are not available).', { ...noContent, ...BODY_ERRORS }, { requestBody: body('AgentStatusRequest') }) },
-  [AGENT_PATHS.stream]: { get: agent('agentStream', 'Summaries, new messages, typing and presence as Server-Sent Events.', { '200': sse('AgentStreamEvent', 'The stream.') }) },
+  [AGENT_PATHS.stream]: { get: agent('agentStream', 'Summaries, new messages, typing and presence as Server-Sent Events.', { '200': sse('AgentStreamEvent', 'The stream.') }, { parameters: [eventsParameter(OPTIONAL_AGENT_STREAM_EVENTS)] }) },
 };

@@ -1,4 +1,5 @@
-import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
+import { OPTIONAL_AGENT_STREAM_EVENTS, type AgentStreamEvent, type ChatMessage } from '../../../identity/index.js';
+import { optedIn } from '../agents/live-events.js';
 import type { Call, HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
@@ -97,10 +98,10 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
       messageAdded: (id, message) => changed(id, message),
       // Typing is ephemeral: dropped rather than queued behind a reader that is behind. Presence is
       // state: the newest list goes out once the backlog is written.
-      notify: (event) => {
+      notify: optedIn<AgentStreamEvent>(call.url, OPTIONAL_AGENT_STREAM_EVENTS, (event) => {
         if (pending.size === 0 && !flushing) send(event);
         else if (event.type === 'presence') presenceLater = event;
-      },
+      }),
       close: () => channel.close(),
     });
     unregister = () => {

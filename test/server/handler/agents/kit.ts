@@ -4,7 +4,7 @@
  * tokens), each speaking exactly what a browser or a server would send.
  */
 import { afterEach } from 'vitest';
-import { agentConversationPath, AGENT_PATHS, VISITOR_PATHS, type ConversationAction } from '../../../../src/identity/index.js';
+import { agentConversationPath, AGENT_PATHS, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, STREAM_EVENTS_PARAM, VISITOR_PATHS, type ConversationAction } from '../../../../src/identity/index.js';
 import { toNodeListener, type MessagingHandler, type MessagingHandlerOptions } from '../../../../src/server/handler/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../helpers.js';
 
@@ -101,7 +101,7 @@ export class Visitor {
   }
 
   stream(): Promise<SseReader> {
-    return openStream(`${this.base}${VISITOR_PATHS.stream}`, this.auth);
+    return openStream(`${this.base}${VISITOR_PATHS.stream}?${STREAM_EVENTS_PARAM}=${OPTIONAL_STREAM_EVENTS.join(',')}`, this.auth);
   }
 }
 
@@ -144,7 +144,7 @@ export class Agent {
   }
 
   stream(): Promise<SseReader> {
-    return openStream(`${this.base}${AGENT_PATHS.stream}`, this.headers());
+    return openStream(`${this.base}${AGENT_PATHS.stream}?${STREAM_EVENTS_PARAM}=${OPTIONAL_AGENT_STREAM_EVENTS.join(',')}`, this.headers());
   }
 }
 

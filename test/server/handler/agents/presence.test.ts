@@ -65,3 +65,25 @@ describe('presence', () => {
     expect(await policyPresence(base)).toBeUndefined();
   });
 });
+
+describe('a widget written before SPEC §11 (it asks for no optional event)', () => {
+  it('never receives presence, typing or read: its stream is exactly as before', async () => {
+    const { base } = await serve();
+    const visitor = await Visitor.register(base);
+    const abort = new AbortController();
+    const response = await fetch(`${base}${VISITOR_PATHS.stream}`, { headers: { Authorization: `Bearer ${visitor.session}`, Origin: HOST_ORIGIN }, signal: abort.signal });
+    const { SseReader } = await import('../helpers.js');
+    const old = new SseReader(response);
+    const alice = new Agent(base, ALICE.token);
+    await alice.stream(); // available: would be a presence event
+    await alice.act(visitor.conversationId, 'typing');
+    await alice.reply(visitor.conversationId, 'hello');
+    await alice.act(visitor.conversationId, 'read', { seq: 1 });
+    await old.until((r) => r.messages().length === 1);
+    // The newer stream of the same visitor got them all, so they were sent; the old one got the message alone.
+    const newer = await visitor.stream();
+    await newer.until((r) => r.events.some((e) => e.event === 'read'));
+    expect(old.events.map((e) => e.event)).toEqual(['message']);
+    abort.abort();
+  });
+});
