@@ -7,12 +7,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BusEvent, Engine } from '../../../src/server/engine/index.js';
-import { eventually, identity, type EngineFactory } from './contract.js';
+import { eventually, identity, type ContractOptions, type EngineFactory } from './contract.js';
 
 const ALICE = { id: 'alice', name: 'Alice', avatarUrl: 'https://cdn.test/a.png' };
 
 export function describeStateContract(name: string, factory: EngineFactory): void {
-  const options = { maxMessagesPerConversation: 3 };
+  const options: ContractOptions = { maxMessagesPerConversation: 3, maxConversationsPerAddress: 100, maxSessionsPerConversation: 10, evictIdleAfterMs: 60_000 };
   describe(`engine state contract (SPEC §11): ${name}`, () => {
     let engine: Engine;
     const others: Engine[] = [];

@@ -7,9 +7,7 @@ import { startRedis, type RedisInstance } from '../../helpers/redis.js';
 import { describeStateContract } from './state-contract.js';
 
 describeStateContract('memory', {
-  async make({ maxMessagesPerConversation }) {
-    return createMemoryEngine({ maxMessagesPerConversation });
-  },
+  make: async (options) => createMemoryEngine(options),
   async sibling(engine) {
     // One process: a second handler shares the engine itself.
     return { ...engine, close: async () => {} };
@@ -26,13 +24,13 @@ afterAll(async () => {
 
 const prefixes = new WeakMap<Engine, string>();
 describeStateContract('redis', {
-  async make({ maxMessagesPerConversation }) {
+  async make(options) {
     const keyPrefix = `state${crypto.randomUUID().slice(0, 8)}:`;
-    const engine = createRedisEngine({ url: redis.url }, { keyPrefix, retention: { maxMessagesPerConversation } });
+    const engine = createRedisEngine({ url: redis.url }, { keyPrefix, retention: { ...options } });
     prefixes.set(engine, keyPrefix);
     return engine;
   },
-  async sibling(engine, { maxMessagesPerConversation }) {
-    return createRedisEngine({ url: redis.url }, { keyPrefix: prefixes.get(engine)!, retention: { maxMessagesPerConversation } });
+  async sibling(engine, options) {
+    return createRedisEngine({ url: redis.url }, { keyPrefix: prefixes.get(engine)!, retention: { ...options } });
   },
 });

@@ -61,7 +61,7 @@ const streamEvents: { [K in StreamEvent['type']]: Shape<Variant<StreamEvent, K>>
 };
 
 const agentStreamEvents: { [K in AgentStreamEvent['type']]: Shape<Variant<AgentStreamEvent, K>> } = {
-  message: { type: constant('message'), conversation: ref('AgentConversationSummary'), message: ref('ChatMessage') },
+  message: { type: constant('message'), conversation: ref('AgentConversationSummary'), message: ref('ChatMessage'), epoch: string({ pattern: '^[A-Za-z0-9_-]{1,32}$' }) },
   summary: { type: constant('summary'), conversation: ref('AgentConversationSummary') },
   typing: { type: constant('typing'), conversationId: text(), author: enumOf(['visitor', 'agent']), agent: optional(ref('AgentIdentity')) },
   presence: { type: constant('presence'), available: arrayOf(text()) },
