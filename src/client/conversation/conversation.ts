@@ -21,13 +21,26 @@ export interface Entry {
  */
 export class Conversation {
   readonly entries: Entry[] = [];
-  /** Highest seq seen: the stream's Last-Event-ID. */
-  lastSeq = 0;
+  /**
+   * The stream position: the `id:` of the last event received *on the stream*,
+   * opaque (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST
+   * answer or the history: a reply that landed while the stream was down, before
+   * the visitor's next message, would be skipped (issue 16). Empty: the stream
+   * starts from the first message, and what is already shown is deduplicated.
+   */
+  position = '';
+  /** Ids a `reset` took off the screen: shown again when the new log repeats them, but not new to the visitor. */
+  #announced = new Set<string | undefined>();
   #localCount = 0;
 
-  /** Adds or updates a server message; returns the entry and whether it is new to the screen. */
-  upsert(message: ChatMessage): { entry: Entry; added: boolean } {
-    if (message.seq > this.lastSeq) this.lastSeq = message.seq;
+  /**
+   * Adds or updates a server message; returns the entry, whether it is new to
+   * the visitor, and `before`: the key of the entry a new one goes before (none:
+   * at the end). A message the stream brings late (a reply that landed while it
+   * was down) takes its place by seq, not the end: the conversation reads in the
+   * server's order. Pending and local entries have no seq and stay where they are.
+   */
+  upsert(message: ChatMessage): { entry: Entry; added: boolean; before?: string } {
     const existing = this.entries.find(
       (e) => (e.id !== undefined && e.id === message.id) || (message.clientId && e.clientId === message.clientId),
     );
@@ -45,8 +58,10 @@ export class Conversation {
       return { entry: existing, added: false };
     }
     const entry: Entry = { key: message.clientId ?? `s${message.id}`, ...fields };
-    this.entries.push(entry);
-    return { entry, added: true };
+    const next = this.entries.findIndex((e) => e.seq! > message.seq);
+    const before = this.entries[next]?.key;
+    this.entries.splice(next < 0 ? this.entries.length : next, 0, entry);
+    return { entry, added: !this.#announced.has(message.id), before };
   }
 
   /** A visitor message on its way. */
@@ -72,12 +87,18 @@ export class Conversation {
     if (index >= 0) this.entries.splice(index, 1);
   }
 
-  /** Forgets messages (all, or all but the host page's local ones); returns the removed entries. */
-  clear(keepLocal = false): Entry[] {
-    const removed = this.entries.filter((e) => !keepLocal || e.id !== undefined || e.clientId !== undefined);
+  /**
+   * Forgets messages and the stream position; returns the removed entries.
+   * `keep` says which stay: all go by default, `local` keeps the host page's
+   * own (a greeting), `unsent` keeps those and the visitor's messages the
+   * server has not acknowledged (the stream's `reset`).
+   */
+  clear(keep?: 'local' | 'unsent'): Entry[] {
+    const removed = this.entries.filter((e) => !keep || e.id !== undefined || (keep === 'local' && e.clientId !== undefined));
     const kept = this.entries.filter((e) => !removed.includes(e));
     this.entries.splice(0, this.entries.length, ...kept);
-    this.lastSeq = 0;
+    this.position = '';
+    this.#announced = new Set(keep === 'unsent' ? removed.map((e) => e.id) : []);
     return removed;
   }
 }
