@@ -82,6 +82,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
   const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
     if (anonymous) visitor.anonymous();
+    // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
+    else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
+      console.info("chatq: no launcher: this community requires a signed identity. Push the visitor's JWT: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
+    }
   });
   const visitor: Visitor = createVisitor({
     api,
