@@ -78,7 +78,7 @@ describe('require mode without a signed identity: the console says once why ther
     await flush();
     expect(part(root, 'launcher').hidden).toBe(true);
     expect(hint(info)).toEqual([
-      "chatq: no launcher: this community requires a signed identity. Push the visitor's JWT: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).",
+      "chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).",
     ]);
     expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
   });

@@ -20,7 +20,8 @@ export interface Entry {
  * visitor message is matched to its pending copy by clientId.
  */
 export class Conversation {
-  readonly entries: Entry[] = [];
+  /** In the order shown. */
+  entries: Entry[] = [];
   /**
    * The stream position: the `id:` of the last event received *on the stream*,
    * opaque (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST
@@ -29,8 +30,8 @@ export class Conversation {
    * starts from the first message, and what is already shown is deduplicated.
    */
   position = '';
-  /** Ids a `reset` took off the screen: shown again when the new log repeats them, but not new to the visitor. */
-  #announced = new Set<string | undefined>();
+  /** The entries a `reset` took off the screen: shown again when the new log repeats them, but not new to the visitor. */
+  #announced: Entry[] = [];
   #localCount = 0;
 
   /**
@@ -61,7 +62,7 @@ export class Conversation {
     const next = this.entries.findIndex((e) => e.seq! > message.seq);
     const before = this.entries[next]?.key;
     this.entries.splice(next < 0 ? this.entries.length : next, 0, entry);
-    return { entry, added: !this.#announced.has(message.id), before };
+    return { entry, added: !this.#announced.some((e) => e.id === message.id), before };
   }
 
   /** A visitor message on its way. */
@@ -83,8 +84,7 @@ export class Conversation {
   }
 
   remove(key: string): void {
-    const index = this.entries.findIndex((e) => e.key === key);
-    if (index >= 0) this.entries.splice(index, 1);
+    this.entries = this.entries.filter((e) => e.key !== key);
   }
 
   /**
@@ -95,10 +95,9 @@ export class Conversation {
    */
   clear(keep?: 'local' | 'unsent'): Entry[] {
     const removed = this.entries.filter((e) => !keep || e.id !== undefined || (keep === 'local' && e.clientId !== undefined));
-    const kept = this.entries.filter((e) => !removed.includes(e));
-    this.entries.splice(0, this.entries.length, ...kept);
+    this.entries = this.entries.filter((e) => !removed.includes(e));
     this.position = '';
-    this.#announced = new Set(keep === 'unsent' ? removed.map((e) => e.id) : []);
+    this.#announced = keep === 'unsent' ? removed : [];
     return removed;
   }
 }

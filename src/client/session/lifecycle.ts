@@ -158,7 +158,7 @@ export class IdentityLifecycle {
     if (status !== 'expiring' && status !== 'expired') this.#stopRetry();
     this.#options.onChange(this.#current, previous);
     // Expired with no retry waiting (a renewal that did not help): renew now.
-    if (status !== previous.status && (status === 'expiring' || (status === 'expired' && !this.#cancelRetry))) this.#renewSoon();
+    if (status !== previous.status && (status === 'expiring' || (status === 'expired' && !this.#cancelRetry))) void this.#renew();
   }
 
   /** One timer, to the next boundary (expiring, then expiry), chunked past 24.8 days. */
@@ -171,16 +171,12 @@ export class IdentityLifecycle {
     this.#cancelTimer = runAt(boundary - this.#skew, () => this.check());
   }
 
-  /** Renews now, or 5 s after the last renewal started: a token that lapses at once cannot make it loop. */
-  #renewSoon(): void {
-    const at = this.#renewedAt + RETRY_BASE;
-    if (Date.now() >= at) void this.#renew();
-    else this.#cancelRetry ??= runAt(at, () => void this.#renew());
-  }
-
   async #renew(): Promise<void> {
     const { renew } = this.#options;
     if (!renew || this.#renewing) return;
+    // At most every 5 s: a token that lapses at once cannot make it loop.
+    const wait = this.#renewedAt + RETRY_BASE - Date.now();
+    if (wait > 0) return this.#retry(wait);
     this.#renewing = true;
     this.#renewedAt = Date.now();
     this.#stopRetry();
@@ -192,8 +188,10 @@ export class IdentityLifecycle {
     }
     this.#renewing = false;
     const { status } = this.#current;
-    if (ok || (status !== 'expiring' && status !== 'expired')) return;
-    const delay = backoff(this.#attempt++, RETRY_BASE, RETRY_CAP);
+    if (!ok && (status === 'expiring' || status === 'expired')) this.#retry(backoff(this.#attempt++, RETRY_BASE, RETRY_CAP));
+  }
+
+  #retry(delay: number): void {
     this.#stopRetry();
     this.#cancelRetry = runAt(Date.now() + delay, () => void this.#renew());
   }
