@@ -82,7 +82,7 @@ export function openStream(options: StreamOptions): () => void {
             }
           },
           (ms) => (serverRetry = ms),
-          options.lastEventId(),
+          last,
         );
         const reader = response.body.getReader();
         const decoder = new TextDecoder();
