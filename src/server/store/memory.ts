@@ -8,7 +8,7 @@ import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
 import { applyStateChange, countVisitorMessages, noteVisitorMessage } from './state.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
-import type { OutboxWriter } from './outbox-writer.js';
+import { statusEvent, type OutboxWriter } from './outbox-writer.js';
 
 /**
  * Estimated heap bytes per record beyond its text (2 bytes a character), as
@@ -167,6 +167,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     return record;
   }
 
+  /** SPEC §12: closed / reopened in the outbox, in the step that moved the status (at the store's latest instant). */
+  function recordStatus(before: ConversationRecord, after: ConversationRecord): void {
+    const event = outbox && statusEvent(before, after, clock);
+    if (event) outbox!.record(after.community, event);
+  }
+
   return {
     async getSession(id) {
       const record = liveSession(id);
@@ -300,13 +306,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       const entry = conversations.get(conversationId);
       if (!entry) return undefined;
       const after = (seq: number): number => countVisitorMessages(entry.log.range({ afterSeq: seq }));
+      const before = entry.record;
       entry.record = { ...entry.record, state: applyStateChange(entry.record.state, change, entry.record.lastSeq, after) };
+      recordStatus(before, entry.record);
       return { ...entry.record };
     },
     async noteVisitorMessage(conversationId, seq) {
       const entry = conversations.get(conversationId);
       if (!entry) return undefined;
+      const before = entry.record;
       entry.record = { ...entry.record, state: noteVisitorMessage(entry.record.state, seq) };
+      recordStatus(before, entry.record);
       return { ...entry.record };
     },
   };

@@ -55,6 +55,29 @@ export function describeOutboxContract(name: string, factory: OutboxEngineFactor
       for (let i = 1; i < entries.length; i++) expect(compareIds(entries[i - 1]!.id, entries[i]!.id)).toBeLessThan(0);
     });
 
+    it('writes closed and reopened where the status changes, a visitor message reopening too; nothing for other state', async () => {
+      outbox.enable('acme');
+      const { id } = await engine.store.upsertConversation('acme', 'signed:a', identity('a'), 1_000);
+      await engine.store.appendMessage(id, { author: 'visitor', body: 'hi', createdAt: 1_001 });
+      await engine.store.updateState(id, { status: 'closed' });
+      await engine.store.updateState(id, { status: 'closed' }); // already closed
+      await engine.store.updateState(id, { assignee: 'ann', agentReadSeq: 1 });
+      await engine.store.appendMessage(id, { author: 'visitor', body: 'one more thing', createdAt: 1_002 });
+      await engine.store.noteVisitorMessage(id, 2); // the visitor's message reopens it
+      await engine.store.noteVisitorMessage(id, 2);
+      await engine.store.updateState(id, { status: 'closed' });
+      await engine.store.updateState(id, { status: 'open' }); // an agent reopens it
+      expect(brief(await outbox.readAfter('acme', undefined, 100))).toEqual([
+        { type: 'conversation.created', conversationId: id, seq: 0 },
+        { type: 'message.created', conversationId: id, seq: 1, author: 'visitor' },
+        { type: 'conversation.closed', conversationId: id, seq: 1 },
+        { type: 'message.created', conversationId: id, seq: 2, author: 'visitor' },
+        { type: 'conversation.reopened', conversationId: id, seq: 2 },
+        { type: 'conversation.closed', conversationId: id, seq: 2 },
+        { type: 'conversation.reopened', conversationId: id, seq: 2 },
+      ]);
+    });
+
     it('reads after a cursor, a page at a time, and forgets what was trimmed', async () => {
       outbox.enable('acme');
       const record = await engine.store.upsertConversation('acme', 'signed:a', identity('a'), 1_000);

@@ -86,3 +86,14 @@ export async function until(check: () => void, ms = 60_000): Promise<void> {
     }
   }
 }
+
+/** POST {base}/agent/v1/conversations/{id}/close or /reopen. */
+export async function agentSets(base: string, conversationId: string, action: 'close' | 'reopen'): Promise<number> {
+  const response = await fetch(`${base}/agent/v1/conversations/${encodeURIComponent(conversationId)}/${action}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${AGENT_TOKEN}` },
+    body: '{}',
+  });
+  await response.arrayBuffer();
+  return response.status;
+}

@@ -11,7 +11,7 @@ import { createMemoryEngine, type Engine } from '../../../src/server/engine/inde
 import { createRedisEngine } from '../../../src/server/engine/redis/index.js';
 import { startRedis, type RedisInstance } from '../../helpers/redis.js';
 import { newSecret, startReceiver, type Receiver } from '../../helpers/webhook-receiver.js';
-import { agentSays, registerVisitor, seen, serveChat, until, visitorSays, type Chat } from './chat.js';
+import { agentSays, agentSets, registerVisitor, seen, serveChat, until, visitorSays, type Chat, type Visitor } from './chat.js';
 
 let redis: RedisInstance;
 beforeAll(async () => {
@@ -66,6 +66,28 @@ describe.each(engines)('webhooks over HTTP on the %s engine', (_name, makeEngine
     expect(message.data.message).toMatchObject({ author: 'agent', body: 'hi, how can I help?' });
   }, 90_000);
 
+  it('an agent closing a conversation and the visitor writing in it again send closed, the message, then reopened', async () => {
+    const hook = await receiver();
+    const { url } = await chat(makeEngine(), [{ url: hook.url, secret: hook.secret }]);
+    const visitor = await registerVisitor(url);
+    expect(await visitorSays(url, visitor, 'hello?')).toBe(201);
+    expect(await agentSets(url, visitor.conversationId, 'close')).toBeLessThan(300);
+    expect(await visitorSays(url, visitor, 'one more thing')).toBe(201);
+    expect(await agentSets(url, visitor.conversationId, 'close')).toBeLessThan(300);
+    expect(await agentSets(url, visitor.conversationId, 'reopen')).toBeLessThan(300);
+    await until(() =>
+      expect(seen(hook.received, visitor.conversationId)).toEqual([
+        'conversation.created 0',
+        'message.created 1',
+        'conversation.closed 1',
+        'message.created 2',
+        'conversation.reopened 2',
+        'conversation.closed 2',
+        'conversation.reopened 2',
+      ]),
+    );
+  }, 60_000);
+
   it('a receiver answering 410 is disabled, with a log line; the others carry on', async () => {
     const gone = await receiver();
     gone.answer = () => 410;
@@ -106,7 +128,7 @@ describe('two instances on one redis-server', () => {
     const webhooks = [{ url: hook.url, secret: hook.secret }];
     const a = await chat(engines[1]![1](prefix), webhooks);
     const b = await chat(engines[1]![1](prefix), webhooks);
-    const visitors = [];
+    const visitors: Visitor[] = [];
     for (let i = 0; i < 6; i++) visitors.push(await registerVisitor(i % 2 === 0 ? a.url : b.url));
     for (const [i, visitor] of visitors.entries()) {
       expect(await visitorSays(i % 2 === 0 ? b.url : a.url, visitor, 'from one instance')).toBe(201);

@@ -13,25 +13,30 @@ type StateMethods = Pick<ConversationStore, 'updateState' | 'noteVisitorMessage'
 /**
  * The Redis store's SPEC §11 state methods: one script each on the
  * conversation's hash. `keysOf` gives a conversation's keys (undefined for
- * an id that names no community); `read` turns HGETALL's reply into a record.
+ * an id that names no community); `read` turns HGETALL's reply into a record;
+ * `tail` the webhook outbox's key and bound for a conversation's community
+ * (none without webhooks).
  */
 export function createRedisStateMethods(
   client: RedisClient,
   guard: Guard,
   keysOf: (id: string) => ConversationKeys | undefined,
   read: (reply: unknown) => ConversationRecord | undefined,
+  tail: (id: string) => { keys: string[]; args: number[] } = () => ({ keys: [], args: [] }),
 ): StateMethods {
   return {
     async updateState(conversationId, change) {
       const keys = keysOf(conversationId);
       if (!keys) return undefined;
-      const reply = await guard(() => updateScript(client, [keys.record, keys.messages], [JSON.stringify(change)]));
+      const extra = tail(conversationId);
+      const reply = await guard(() => updateScript(client, [keys.record, keys.messages, ...extra.keys], [JSON.stringify(change), Date.now(), ...extra.args]));
       return reply === null ? undefined : read(reply);
     },
     async noteVisitorMessage(conversationId, seq) {
       const keys = keysOf(conversationId);
       if (!keys) return undefined;
-      const reply = await guard(() => noteScript(client, [keys.record], [seq]));
+      const extra = tail(conversationId);
+      const reply = await guard(() => noteScript(client, [keys.record, ...extra.keys], [seq, Date.now(), ...extra.args]));
       return reply === null ? undefined : read(reply);
     },
   };

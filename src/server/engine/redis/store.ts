@@ -102,7 +102,13 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
 
   return {
     getConversation,
-    ...createRedisStateMethods(client, guard, (id) => conversationKeys(id)?.keys, (reply) => readConversation(pairs(reply))),
+    ...createRedisStateMethods(
+      client,
+      guard,
+      (id) => conversationKeys(id)?.keys,
+      (reply) => readConversation(pairs(reply)),
+      (id) => tail(conversationCommunity(id) ?? ''),
+    ),
     async getSession(id) {
       const key = sessionKey(id);
       if (key === undefined) return undefined;
