@@ -89,6 +89,12 @@ export function describeOutboxContract(name: string, factory: OutboxEngineFactor
       await outbox.trim('acme', next[0]!.id);
       expect((await outbox.readAfter('acme', undefined, 100)).map((entry) => entry.seq)).toEqual([3, 4, 5]);
       expect((await outbox.readAfter('acme', next[1]!.id, 100)).map((entry) => entry.seq)).toEqual([4, 5]);
+      // Everything trimmed, then a new entry: it still comes after the old cursor (ids are never reused).
+      const last = (await outbox.readAfter('acme', undefined, 100)).at(-1)!.id;
+      await outbox.trim('acme', last);
+      expect(await outbox.readAfter('acme', undefined, 100)).toEqual([]);
+      await engine.store.appendMessage(record.id, { author: 'agent', body: 'later', createdAt: 2_000 });
+      expect((await outbox.readAfter('acme', last, 100)).map((entry) => entry.seq)).toEqual([6]);
     });
 
     it('keeps each endpoint its own delivery state', async () => {
