@@ -9,7 +9,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryEngine, type Engine } from '../../../src/server/engine/index.js';
 import { createRedisEngine } from '../../../src/server/engine/redis/index.js';
+import { createMemoryStore } from '../../../src/server/store/index.js';
 import { startRedis, type RedisInstance } from '../../helpers/redis.js';
+import { makeHandler } from '../handler/helpers.js';
 import { newSecret, startReceiver, type Receiver } from '../../helpers/webhook-receiver.js';
 import { agentSays, agentSets, registerVisitor, seen, serveChat, until, visitorSays, type Chat, type Visitor } from './chat.js';
 
@@ -43,7 +45,13 @@ const engines: [string, (prefix?: string) => Engine][] = [
   ['redis', (prefix = `t${Math.random().toString(36).slice(2)}:`) => createRedisEngine({ url: redis.url }, { keyPrefix: prefix })],
 ];
 
-describe.each(engines)('webhooks over HTTP on the %s engine', (_name, makeEngine) => {
+describe.each(engines)('webhooks over HTTP on the %s engine', (name, makeEngine) => {
+  it('says at start-up when its outbox lives in memory (the memory engine only)', async () => {
+    const hook = await receiver();
+    const { logs } = await chat(makeEngine(), [{ url: hook.url, secret: hook.secret }]);
+    expect(logs.some((line) => line.includes('keep their outbox in memory: events not yet delivered are lost on a restart'))).toBe(name === 'memory');
+  });
+
   it('a receiver that fails the first deliveries still gets every event, in order per conversation', async () => {
     const hook = await receiver();
     let failures = 3;
@@ -119,6 +127,14 @@ describe.each(engines)('webhooks over HTTP on the %s engine', (_name, makeEngine
     expect(pending).toEqual(['conversation.created']);
     expect(hook.hits).toBe(1);
   }, 60_000);
+});
+
+describe('the memory engine with a store of its own', () => {
+  it('has no outbox (the store writes none), so webhooks are refused at start-up rather than never sent', () => {
+    const engine = createMemoryEngine({ store: createMemoryStore() });
+    expect(engine.outbox).toBeUndefined();
+    expect(() => makeHandler({ engine, webhooks: [{ url: 'https://hooks.example/x', secret: newSecret() }] })).toThrow(/keeps no outbox/);
+  });
 });
 
 describe('two instances on one redis-server', () => {
