@@ -10,6 +10,7 @@ export const INBOX_CSS = [
   ':host{display:block;height:100%;font:14px/1.45 system-ui,sans-serif;color:#1b1b1f;background:#f6f7f9;--accent:#2649a6;--line:#d7dae0;--muted:#555a64}',
   '*{box-sizing:border-box;font:inherit;color:inherit}',
   '[hidden]{display:none!important}',
+  '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}',
   'button,select,input,textarea{border:1px solid var(--line);border-radius:6px;background:#fff;padding:6px 10px;min-height:36px}',
   'button{cursor:pointer}',
   'button.primary{background:var(--accent);border-color:var(--accent);color:#fff}',

@@ -190,7 +190,8 @@ export class Chat {
         if (!current()) return;
         if (event.type === 'message') this.receive(event.message);
         else if (event.type === 'session_expired') deps.onExpired();
-        else deps.onSessionLost('session_ended');
+        else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
+        // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped, never a sign-out.
       },
       onFatal: (error) => {
         if (!current()) return;

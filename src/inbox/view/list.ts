@@ -11,12 +11,11 @@ export function renderList(model: InboxModel, now: number): HTMLElement[] {
     const conversation = model.conversations.get(id)!;
     const preview = model.previews.get(id);
     const typing = model.typingIn(id, now);
-    const label = `${visitorName(conversation)}${conversation.unread ? `, ${conversation.unread} unread` : ''}`;
     const item = h(
       'button',
-      { class: 'item', type: 'button', 'data-id': id, 'aria-label': label, 'aria-current': String(model.selected === id) },
+      { class: 'item', type: 'button', 'data-id': id, 'aria-current': String(model.selected === id) },
       h('span', { class: 'who', dir: 'auto' }, visitorName(conversation)),
-      conversation.unread ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(conversation.unread)) : h('span'),
+      conversation.unread ? h('span', { class: 'badge' }, String(conversation.unread), h('span', { class: 'sr' }, ' unread')) : h('span'),
       h('span', { class: 'preview', dir: 'auto' }, typing ? `${typing === 'visitor' ? 'Visitor' : typing} is typing…` : (preview?.body ?? conversation.lastPage?.title ?? conversation.email ?? conversation.fields.email ?? conversation.uuid)),
       h('span', { class: 'meta' }, [shortTime(conversation.updatedAt, now), conversation.status === 'closed' ? 'closed' : '', model.agentName(conversation.assignee) ?? ''].filter(Boolean).join(' · ')),
     );
