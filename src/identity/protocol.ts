@@ -123,6 +123,8 @@ export interface PolicyResponse {
   policy?: IdentityPolicy;
   /** The server's clock, in milliseconds since the epoch. */
   serverTime: number;
+  /** Present when the agent API is on (agents configured): whether anyone is available (SPEC §11). */
+  presence?: Presence;
 }
 
 /** Who wrote an agent message (SPEC §11): shown to the visitor as text, the avatar only when `https:`. */
@@ -268,7 +270,8 @@ export interface AgentReplyRequest {
  * hold and fetch the gap from the messages endpoint).
  */
 export type AgentStreamEvent =
-  | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage }
+  /** `epoch`: the log's epoch (see StreamEvent); when it changes, the view reloads the conversation. */
+  | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage; epoch: string }
   | { type: 'summary'; conversation: AgentConversationSummary }
   /** Someone is typing in a conversation: the visitor, or another agent (`agent`). Throttled, never stored. */
   | { type: 'typing'; conversationId: string; author: 'visitor' | 'agent'; agent?: AgentIdentity }

@@ -8,7 +8,7 @@ import type {
   ErrorBody,
   SendMessageResponse,
 } from '../identity/index.js';
-import { AGENT_PATHS, agentConversationPath, type ConversationAction } from '../identity/wire.js';
+import { AGENT_PATHS, agentConversationPath, OPTIONAL_AGENT_STREAM_EVENTS, STREAM_EVENTS_PARAM, type ConversationAction } from '../identity/wire.js';
 import { createSseParser } from '../client/transport/sse.js';
 
 /** An answer the inbox shows: the server's code and its sentence (what happened, what to do). */
@@ -92,7 +92,9 @@ export class InboxApi {
     const connect = async (): Promise<void> => {
       controller = new AbortController();
       try {
-        const response = await fetch(this.base + AGENT_PATHS.stream, { credentials: 'same-origin', headers: { Accept: 'text/event-stream' }, signal: controller.signal });
+        // The inbox shows typing and presence: it asks for them (streams send optional events only on request).
+        const url = `${this.base}${AGENT_PATHS.stream}?${STREAM_EVENTS_PARAM}=${OPTIONAL_AGENT_STREAM_EVENTS.join(',')}`;
+        const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/event-stream' }, signal: controller.signal });
         if (!response.ok || !response.body) {
           const error = await toError(response);
           if (response.status === 401 || response.status === 403) {

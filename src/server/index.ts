@@ -23,6 +23,21 @@ export type {
   VerifyInput,
 } from '../identity/index.js';
 export { MESSAGE_MAX_LENGTH, PROTOCOL_VERSION } from '../identity/index.js';
+// SPEC §11: the agent side's wire types and the wire names (paths, event names) of ../identity/wire.ts.
+export { AGENT_PATHS, AGENT_STREAM_EVENT_TYPES, agentConversationPath, CONVERSATION_ACTIONS, OPENAPI_PATH, STREAM_EVENT_TYPES, VISITOR_PATHS } from '../identity/index.js';
+export type {
+  AgentConversationResponse,
+  AgentIdentity,
+  AgentMeResponse,
+  AgentStatus,
+  AgentStatusRequest,
+  AssignRequest,
+  ConversationAction,
+  ConversationStatus,
+  EmailRequest,
+  Presence,
+  ReadRequest,
+} from '../identity/index.js';
 export type {
   AgentConversationSummary,
   AgentConversationsResponse,
@@ -44,3 +59,6 @@ export type {
 } from '../identity/index.js';
 export * from './verifier/index.js';
 export * from './handler/index.js';
+// SPEC §12: the events the webhooks send, and the check a receiver may use (or any Standard Webhooks library).
+export { WEBHOOK_EVENT_TYPES, verifyWebhook } from './webhooks/index.js';
+export type { WebhookEndpointOptions, WebhookEvent, WebhookEventData, WebhookEventType, WebhookVerification } from './webhooks/index.js';

@@ -20,7 +20,7 @@ async function agentReply(handler: MessagingHandler, conversationId: string, bod
 }
 
 describe('GET /v1/stream: SSE framing', () => {
-  it('sends proxy-proof headers, an opening comment and message events with id = seq', async () => {
+  it('sends proxy-proof headers, an opening comment and message events with id = <epoch>.<seq>', async () => {
     const handler = handlerFor();
     const { session } = await register(handler);
     await send(handler, session, 'first');
@@ -31,15 +31,14 @@ describe('GET /v1/stream: SSE framing', () => {
     expect(response.headers.get('X-Accel-Buffering')).toBe('no');
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.test');
     const reader = new SseReader(response);
-    await reader.until((r) => r.messages().length === 1);
+    await reader.until((r) => r.events.length === 1);
     expect(reader.raw.startsWith(': open\n\n')).toBe(true);
-    // SPEC §11: a `presence` event (no id) also comes on connect; the messages are what this test is about.
-    const [event] = reader.events.filter((e) => e.event === 'message');
+    const [event] = reader.events;
     expect(event!.event).toBe('message');
-    expect(event!.id).toBe('1');
+    expect(event!.id).toMatch(/^[A-Za-z0-9_-]{1,32}\.1$/);
     expect(event!.data).toEqual({ type: 'message', message: expect.objectContaining({ seq: 1, body: 'first', author: 'visitor' }) });
     // One event = id, event, one data line, blank line.
-    expect(reader.raw).toMatch(/id: 1\nevent: message\ndata: \{[^\n]*\}\n\n/);
+    expect(reader.raw).toMatch(/id: [A-Za-z0-9_-]+\.1\nevent: message\ndata: \{[^\n]*\}\n\n/);
     await reader.cancel();
   });
 
@@ -48,9 +47,9 @@ describe('GET /v1/stream: SSE framing', () => {
     const { session, conversationId } = await register(handler);
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     await agentReply(handler, conversationId, 'line 1\n\ndata: fake\nevent: session_ended');
-    await reader.until((r) => r.messages().length === 1);
-    expect(reader.events.map((e) => e.event)).toEqual(['presence', 'message']);
-    expect(reader.messages()[0].body).toBe('line 1\n\ndata: fake\nevent: session_ended');
+    await reader.until((r) => r.events.length === 1);
+    expect(reader.events).toHaveLength(1);
+    expect(reader.events[0]!.data.message.body).toBe('line 1\n\ndata: fake\nevent: session_ended');
     await reader.cancel();
   });
 
@@ -138,7 +137,7 @@ describe('reconnect with Last-Event-ID: nothing lost, nothing repeated', () => {
     await reader.until((r) => r.messages().length === 1);
     expect(reader.messages()[0].body).toBe('new');
     await reader.cancel();
-    for (const bad of ['abc', '-1', '1.5', '1e3']) {
+    for (const bad of ['abc', '-1', '1.5.2', '1e3', 'a b.1']) {
       const response = (await openStream(handler, session, bad)).response;
       expect(response.status, bad).toBe(400);
       expect((await json(response)).error.code).toBe('ERR_BAD_REQUEST');
@@ -197,7 +196,7 @@ describe('session end on the stream', () => {
     const reader = new SseReader(await handler(req('/v1/stream', { session })));
     handler.close();
     await ended(reader);
-    expect(reader.events.filter((e) => e.event !== 'presence')).toEqual([]);
+    expect(reader.events).toEqual([]);
     // A closed handler takes nothing new (SPEC §8 draining): the widget retries, and another instance on the
     // same store still honours the session.
     const closed = await handler(req('/v1/conversation', { session }));

@@ -5,6 +5,7 @@ import { readBearerToken } from '../http/bearer.js';
 import { HttpError } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
 import type { AgentAccess } from './access.js';
+import { AGENT_ID_PATTERN } from './config.js';
 import { agentOfCookie, readAgentCookie } from './cookie.js';
 
 /**
@@ -69,7 +70,7 @@ async function askIntegrator(access: AgentAccess, request: Request): Promise<Age
 function readIntegratorAgent(answer: unknown): AgentIdentity {
   const { id, name, avatarUrl } = (typeof answer === 'object' ? answer : {}) as Record<string, unknown>;
   const text = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max && isPlainText(value, false);
-  if (!text(id, 128) || !/^[A-Za-z0-9._@:-]+$/.test(id) || !text(name, 100) || (avatarUrl !== undefined && !(text(avatarUrl, 2048) && /^https?:\/\//.test(avatarUrl)))) {
+  if (!text(id, 128) || !AGENT_ID_PATTERN.test(id) || !text(name, 100) || (avatarUrl !== undefined && !(text(avatarUrl, 2048) && /^https?:\/\//.test(avatarUrl)))) {
     throw new Error('authenticateAgent returned something other than null or { id, name, avatarUrl? } (id: 1–128 of A-Z a-z 0-9 . _ @ : -; name: 1–100 characters of text).');
   }
   return { id, name, ...(avatarUrl === undefined ? {} : { avatarUrl: avatarUrl as string }) };

@@ -5,6 +5,8 @@ type PresenceEvent = Extract<BusEvent, { type: 'presence' | 'presence_query' | '
 
 /** Statuses remembered (agents with `authenticateAgent` are not listed anywhere): the least recently set go first. */
 const MAX_STATUSES = 10_000;
+/** When a new instance asks the others a second time. */
+const QUERY_AGAIN_MS = 500;
 
 /**
  * Who is available (SPEC §11 "Presence"), across every instance of an engine:
@@ -24,6 +26,7 @@ export class PresenceTracker {
   private readonly remote = new Map<string, { agents: string[]; until: number }>();
   private available: string[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly queryAgain: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly instance: string,
@@ -33,7 +36,11 @@ export class PresenceTracker {
   ) {
     this.timer = setInterval(() => this.tick(), intervalMs);
     (this.timer as { unref?: () => void }).unref?.();
+    // Ask the other instances at once, and again shortly: the bus subscription (Redis SUBSCRIBE) may not
+    // be live yet when the first answers come back.
     this.publish({ type: 'presence_query', instance });
+    this.queryAgain = setTimeout(() => this.publish({ type: 'presence_query', instance }), Math.min(intervalMs, QUERY_AGAIN_MS));
+    (this.queryAgain as { unref?: () => void }).unref?.();
   }
 
   /** The ids available now, sorted. */
@@ -94,6 +101,7 @@ export class PresenceTracker {
 
   close(): void {
     clearInterval(this.timer);
+    clearTimeout(this.queryAgain);
     this.streams.clear();
     this.announce();
   }

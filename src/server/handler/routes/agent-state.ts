@@ -8,6 +8,7 @@
 import type { AgentConversationResponse, AgentIdentity } from '../../../identity/index.js';
 import type { ConversationStateChange } from '../../store/index.js';
 import { refuseCrossOrigin } from '../agents/authenticate.js';
+import { AGENT_ID_PATTERN } from '../agents/config.js';
 import type { Call, HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -15,8 +16,6 @@ import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
 import { enforceRate } from '../rate.js';
 import { agentSummary, authenticateAgent, conversationNotFound, inCommunity } from './shared/agent.js';
 import { readSeqField } from './shared/state-input.js';
-
-const AGENT_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,128}$/;
 
 export const closeConversation = (ctx: HandlerContext, call: Call): Promise<Reply> => changeState(ctx, call, async () => ({ status: 'closed' }));
 

@@ -1,4 +1,5 @@
-import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
+import { OPTIONAL_AGENT_STREAM_EVENTS, type AgentStreamEvent, type ChatMessage } from '../../../identity/index.js';
+import { optedIn } from '../agents/live-events.js';
 import type { Call, HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
@@ -34,6 +35,7 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   const pending = new Map<string, ChatMessage[]>();
   let pendingMessages = 0;
   let flushing = false;
+  let presenceLater: AgentStreamEvent | undefined;
   let unregister = (): void => {};
   const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
@@ -69,7 +71,11 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (!record || record.community !== ctx.community || channel.closed) continue;
         const conversation = agentSummary(record);
         if (messages.length === 0) send({ type: 'summary', conversation });
-        for (const message of messages) send({ type: 'message', conversation, message });
+        for (const message of messages) send({ type: 'message', conversation, message, epoch: record.epoch });
+      }
+      if (presenceLater && pending.size === 0 && !channel.closed) {
+        send(presenceLater);
+        presenceLater = undefined;
       }
     } catch (error) {
       ctx.logger.warn(`chatq: agent stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
@@ -90,10 +96,12 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
     const leaveHub = ctx.hub.addAgent({
       conversationChanged: (id) => changed(id),
       messageAdded: (id, message) => changed(id, message),
-      // Ephemeral (typing, presence): dropped rather than queued behind a reader that is behind.
-      notify: (event) => {
-        if (pending.size === 0) send(event);
-      },
+      // Typing is ephemeral: dropped rather than queued behind a reader that is behind. Presence is
+      // state: the newest list goes out once the backlog is written.
+      notify: optedIn<AgentStreamEvent>(call.url, OPTIONAL_AGENT_STREAM_EVENTS, (event) => {
+        if (pending.size === 0 && !flushing) send(event);
+        else if (event.type === 'presence') presenceLater = event;
+      }),
       close: () => channel.close(),
     });
     unregister = () => {

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../../identity/index.js';
+import { STREAM_EVENTS_PARAM, type StreamEvent } from '../../../identity/index.js';
 import type { HandlerContext } from '../context.js';
 
 /**
@@ -13,4 +13,16 @@ export async function openingEvents(ctx: HandlerContext, conversationId: string)
   const seq = record?.state?.agentReadSeq ?? 0;
   if (seq > 0) events.push({ type: 'read', seq });
   return events;
+}
+
+/**
+ * `send`, for the optional events the client asked for in `?events=`
+ * (wire.ts STREAM_EVENTS_PARAM) only; any other event passes. An older
+ * client, which asked for none, sees the stream exactly as before.
+ */
+export function optedIn<E extends { type: string }>(url: URL, optional: readonly string[], send: (event: E) => void): (event: E) => void {
+  const asked = new Set((url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20));
+  return (event) => {
+    if (!optional.includes(event.type) || asked.has(event.type)) send(event);
+  };
 }
