@@ -31,6 +31,7 @@ export interface OracleException {
 const TEN_YEARS = 10 * 365 * 86_400;
 const CANONICAL = /^[A-Za-z0-9_-]*$/;
 const REFUSED_HEADERS = ['crit', 'jku', 'x5u', 'jwk', 'x5c', 'b64'];
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const STRING_FIELDS = ['screenname', 'firstname', 'lastname', 'company', 'email', 'avatar_url'];
 
 /** Canonical base64url: the alphabet, no impossible length, and it re-encodes to itself (zero unused bits). */
@@ -54,7 +55,7 @@ function uuidInvalid(p: Record<string, unknown>): boolean {
   const uuid = p.uuid;
   if (typeof uuid === 'number') return !(Number.isSafeInteger(uuid) && uuid >= 0);
   // Control, bidi and lone-surrogate characters: SPEC §6 "Bounds", the message-body rule.
-  return typeof uuid !== 'string' || uuid.trim() === '' || uuid.length > 255 || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(uuid) || !uuid.isWellFormed();
+  return typeof uuid !== 'string' || uuid.trim() === '' || uuid.length > 255 || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(uuid) || LONE_SURROGATE.test(uuid);
 }
 
 export const ORACLE_EXCEPTIONS: readonly OracleException[] = [

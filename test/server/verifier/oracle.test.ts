@@ -98,7 +98,7 @@ const caseArb = fc.integer({ min: 0, max: POLICIES.length - 1 }).chain((policyIn
       { maxKeys: 3 },
     ) }),
     signature: fc.oneof({ weight: 12, arbitrary: fc.constant('right') }, { weight: 4, arbitrary: fc.constantFrom('confusion', 'empty', 'other', 'truncated') }),
-    mutations: fc.oneof({ weight: 5, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(mutationArb(), { minLength: 1, maxLength: 2 }) }),
+    mutations: fc.oneof({ weight: 5, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 1, arbitrary: fc.array(mutationArb(), { minLength: 1, maxLength: 2 }) }),
   }),
 );
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
