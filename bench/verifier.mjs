@@ -15,8 +15,12 @@
 // Each ratio is the median of per-round ratios (chatq's round against the
 // baseline's round next to it in time), printed with its spread (the middle
 // half of those per-round ratios): a run whose spread is wide was a noisy run.
-// A full garbage collection runs before every round, so that no contender pays
-// for the garbage of the one before it (jose's promises, mostly).
+// A full garbage collection runs before every round, then a short pause, so
+// that no contender pays for the garbage or the background work (concurrent
+// GC, JIT compilation: CPU time counts every thread) of the one before it; and
+// the order of the contenders rotates from round to round, so that each one
+// follows each other one equally often. Without both, a contender run right
+// after jose measured ~15% slower than the same code run elsewhere in the order.
 //
 // Usage: npm run build && node bench/verifier.mjs   (or via bench/index.mjs)
 //   CHATQ_SERVER=path/to/server.js  another build of chatq/server (e.g. an older commit, for a bisect)
@@ -169,14 +173,16 @@ async function scenario(kind, tokens, contenders) {
   const inputs = kind === 'valid warm' ? [tokens.valid[0]] : kind === 'valid cold' ? tokens.valid : kind === 'bad signature' ? tokens.bad : tokens.malformed;
   const samples = new Map(list.map((c) => [c.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order so no contender always runs right after the same one.
-    const order = round % 2 ? [...list].reverse() : list;
+    // Rotate (and every other round reverse) the order: no contender always runs right after the same one.
+    const rotated = [...list.slice(round % list.length), ...list.slice(0, round % list.length)];
+    const order = Math.floor(round / list.length) % 2 ? rotated.reverse() : rotated;
     for (const c of order) {
       // Cold: a fresh verifier each round and never a repeated token within it.
       const fn = kind === 'valid cold' ? c.make() : warm.get(c.name);
       const maxOps = kind === 'valid cold' ? inputs.length : Infinity;
       if (kind === 'valid warm' && round === 0) await fn(inputs[0]);
       collectGarbage();
+      await new Promise((done) => setTimeout(done, 5));
       samples.get(c.name).push(await measure(fn, c.async, inputs, maxOps));
     }
   }
