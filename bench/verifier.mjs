@@ -230,7 +230,7 @@ export async function run() {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
   console.log(
-    `\nverifications per CPU second, median of ${ROUNDS} alternating ${ROUND_MS} ms rounds (module ${SERVER}); cold = ${HS_POOL.toLocaleString('en-US')} HS256 / ${RS_POOL.toLocaleString('en-US')} RS256 distinct tokens, ` +
+    `\nverifications per CPU second, median of ${ROUNDS} rotating ${ROUND_MS} ms rounds (module ${SERVER}); cold = ${HS_POOL.toLocaleString('en-US')} HS256 / ${RS_POOL.toLocaleString('en-US')} RS256 distinct tokens, ` +
       `fresh verifiers each round; "best" = fast-jwt with its cache for warm. node:crypto = signature + JSON.parse + exp only ` +
       `(on malformed tokens it still computes the signature: it is no floor there). "chatq nocache" = cacheSize 0. ` +
       `Ratios: median of per-round ratios; spread = their middle half (25th–75th percentile). ` +
