@@ -31,6 +31,14 @@ export const AGENT_PATHS = {
   me: '/agent/v1/me',
   /** POST: the agent's own status, `online` or `away` (AgentStatusRequest). */
   status: '/agent/v1/status',
+  /** POST `{ token }`: the inbox's sign-in, answered with the HttpOnly agent cookie; DELETE signs out. */
+  session: '/agent/v1/session',
+} as const;
+
+/** The agent inbox the handler serves when agents are configured (SPEC §11): its page and its script. */
+export const INBOX_PATHS = {
+  page: '/inbox/',
+  script: '/inbox/inbox.js',
 } as const;
 
 /** `POST|GET {base}/agent/v1/conversations/{id}/<action>`: what an agent does to one conversation. */

@@ -23,6 +23,8 @@ export interface HandlerContext {
   publish(event: Exclude<BusEvent, { type: 'resync' }>): void;
   /** The agent side (SPEC §11); undefined when no agent is configured (the agent API answers 404). */
   readonly agents: AgentAccess | undefined;
+  /** Where the handler is mounted (`/chatq`, or '' at the root): the inbox cookie's path and the inbox page's URLs. */
+  readonly basePath: string;
 }
 
 /** One request, as a route sees it. */

@@ -82,6 +82,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     hub,
     publish,
     agents,
+    basePath,
   };
   /** The per-address rate-limit key: the option's answer, else the address the server passed beside the request. */
   function clientAddress(request: Request, env: unknown): string {

@@ -1,10 +1,12 @@
-import { AGENT_PATHS, OPENAPI_PATH, VISITOR_PATHS, type ConversationAction } from '../../identity/index.js';
+import { AGENT_PATHS, INBOX_PATHS, OPENAPI_PATH, VISITOR_PATHS, type ConversationAction } from '../../identity/index.js';
 import type { Call, HandlerContext } from './context.js';
 import type { Reply } from './http/reply.js';
 import { agentReply, conversationMessages, listConversations } from './routes/agent.js';
 import { agentMe, agentStatus } from './routes/agent-me.js';
+import { agentSignIn, agentSignOut } from './routes/agent-session.js';
 import { agentTyping, assignConversation, closeConversation, readConversation, reopenConversation } from './routes/agent-state.js';
 import { agentStream } from './routes/agent-stream.js';
+import { inboxPage, inboxRedirect, inboxScript } from './routes/inbox.js';
 import { openApiDocument } from './routes/openapi.js';
 import { policy } from './routes/policy.js';
 import { register } from './routes/register.js';
@@ -47,6 +49,11 @@ const STATIC_ROUTES: Readonly<Record<string, Route>> = {
   [AGENT_PATHS.stream]: { methods: { GET: agentStream }, agent: true },
   [AGENT_PATHS.me]: { methods: { GET: agentMe }, agent: true },
   [AGENT_PATHS.status]: { methods: { POST: agentStatus }, agent: true },
+  [AGENT_PATHS.session]: { methods: { POST: agentSignIn, DELETE: agentSignOut }, agent: true },
+  // The inbox (SPEC §11): its page is navigated to and its module script loaded from the same origin.
+  [INBOX_PATHS.page]: { methods: { GET: inboxPage, HEAD: inboxPage }, agent: true },
+  [INBOX_PATHS.page.slice(0, -1)]: { methods: { GET: inboxRedirect }, agent: true },
+  [INBOX_PATHS.script]: { methods: { GET: inboxScript, HEAD: inboxScript }, agent: true },
 };
 
 /** `{base}/agent/v1/conversations/{id}/<action>`: one conversation's history (GET, paged), the reply and the state changes. */

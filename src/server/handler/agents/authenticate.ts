@@ -6,6 +6,7 @@ import { HttpError } from '../http/errors.js';
 import { enforceRate } from '../rate.js';
 import type { AgentAccess } from './access.js';
 import { AGENT_ID_PATTERN } from './config.js';
+import { agentOfCookie, readAgentCookie } from './cookie.js';
 
 /**
  * Who is calling the agent API (SPEC §11): the agent whose token is the
@@ -20,14 +21,29 @@ export async function authenticateAgent(ctx: HandlerContext, call: Call): Promis
   if (access) {
     const byToken = await agentOfToken(access, readBearerToken(call.request).token);
     if (byToken) return byToken;
+    const byCookie = await agentOfInboxCookie(ctx, access, call.request);
+    if (byCookie) return byCookie;
     const byIntegrator = await askIntegrator(access, call.request);
     if (byIntegrator) return byIntegrator;
   }
   await enforceRate(ctx, `agent-auth:address:${call.clientAddress()}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
-  throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send an agent token as Authorization: Bearer <token>, or sign in.', { 'WWW-Authenticate': 'Bearer' });
+  throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send an agent token as Authorization: Bearer <token>, or sign in to the inbox.', { 'WWW-Authenticate': 'Bearer' });
 }
 
-async function agentOfToken(access: AgentAccess, presented: string | undefined): Promise<AgentIdentity | undefined> {
+/**
+ * The inbox's cookie (routes/agent-session.ts), taken only from the chat
+ * server's own pages: SameSite=Strict keeps other sites from sending it, and
+ * a `Sec-Fetch-Site` other than same-origin (a sibling subdomain) is refused too.
+ */
+async function agentOfInboxCookie(ctx: HandlerContext, access: AgentAccess, request: Request): Promise<AgentIdentity | undefined> {
+  const value = readAgentCookie(request.headers.get('Cookie'));
+  if (value === undefined) return undefined;
+  const site = request.headers.get('Sec-Fetch-Site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') return undefined;
+  return agentOfCookie(access.setup, value, ctx.now());
+}
+
+export async function agentOfToken(access: AgentAccess, presented: string | undefined): Promise<AgentIdentity | undefined> {
   if (presented === undefined) return undefined;
   const hash = await sha256Base64url(presented);
   let found: AgentIdentity | undefined;
@@ -71,7 +87,10 @@ function readIntegratorAgent(answer: unknown): AgentIdentity {
 export function refuseCrossOrigin(ctx: HandlerContext, call: Call): void {
   const site = call.request.headers.get('Sec-Fetch-Site');
   const origin = call.request.headers.get('Origin');
-  const crossSite = site !== null && site !== 'same-origin' && site !== 'none';
+  // Sec-Fetch-Site is set by the browser and no page can forge it: same-origin is the chat server's own page
+  // (the inbox) whatever publicOrigin says. Browsers too old to send it fall back to Origin vs publicOrigin.
+  if (site === 'same-origin') return;
+  const crossSite = site !== null && site !== 'none';
   if (!crossSite && (origin === null || origin === ctx.agents?.publicOrigin)) return;
   throw new HttpError(
     403,

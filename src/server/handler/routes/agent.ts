@@ -6,17 +6,21 @@ import { HttpError } from '../http/errors.js';
 import { jsonReply, type Reply } from '../http/reply.js';
 import { refuseCrossOrigin } from '../agents/authenticate.js';
 import { agentSummary, authenticateAgent, conversationNotFound as notFound, DEFAULT_PAGE_SIZE, inCommunity, MAX_PAGE_SIZE, ownConversation } from './shared/agent.js';
+import { filteredPage, readListFilter } from './shared/list-filter.js';
 import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
 /** `GET {base}/agent/v1/conversations?limit=&cursor=` → one page of summaries, newest activity first. */
 export async function listConversations(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await authenticateAgent(ctx, call);
+  const me = await authenticateAgent(ctx, call);
   const query = call.url.searchParams;
   const limit = readLimit(query.get('limit'));
   const cursor = query.get('cursor') ?? undefined;
   if (cursor !== undefined && readPageCursor(cursor) === undefined) {
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'cursor must be the `cursor` of a previous page, as it was given.');
   }
+  // `?status=`, `?assignee=`, `?q=` (SPEC §11: open / closed / mine, search by uuid, name or e-mail).
+  const filter = readListFilter(query, me);
+  if (filter) return jsonReply(200, (await filteredPage(ctx, filter, limit, cursor)) satisfies AgentConversationsResponse);
   const page = await ctx.store.listConversations({ community: ctx.community, limit, ...(cursor ? { cursor } : {}) });
   const body: AgentConversationsResponse = {
     conversations: page.conversations.map(agentSummary),
