@@ -47,7 +47,7 @@ function sizeReport() {
 
 const BUILT_SCRIPTS = [
   { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/, placeholder: '__CHATQ_BUILT_LOADER__', file: 'loader.js' },
-  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
+  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]shared[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
 ];
 
 /**
