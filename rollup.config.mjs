@@ -72,7 +72,7 @@ export default [
     output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
   },
   {
-    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
+    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sqlite: 'src/server/engine/sqlite/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
     external,
     plugins: [ts(), inlineBuiltLoader()],
     output: {

@@ -1,0 +1,85 @@
+import type { SqliteDriver } from './driver.js';
+
+/**
+ * The file's tables, one migration per schema version (`PRAGMA user_version`).
+ * A later version appends a migration; an existing file is brought forward on
+ * open. The webhook outbox (SPEC §12) is the next one: a table written in the
+ * same transaction as the message or conversation change it reports.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    community TEXT NOT NULL,
+    key TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    -- Latest activity (registration, message, page, session use): drives the idle retention.
+    active_at INTEGER NOT NULL,
+    last_page TEXT,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    -- Rows this conversation holds in client_ids (kept under maxClientIdsPerConversation).
+    client_ids INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (community, key)
+  );
+  CREATE INDEX conversations_recent ON conversations (community, updated_at DESC, id DESC);
+  CREATE INDEX conversations_idle ON conversations (active_at);
+  CREATE TABLE messages (
+    conversation_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    client_id TEXT,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  ) WITHOUT ROWID;
+  -- Idempotency keys outlive the kept history (SPEC §6 "Bounds"): seq, id and time of the first send.
+  CREATE TABLE client_ids (
+    conversation_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, author, client_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX client_ids_order ON client_ids (conversation_id, seq);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    retain_until INTEGER NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_conversation ON sessions (conversation_id);
+  CREATE INDEX sessions_retain ON sessions (retain_until);
+  CREATE TABLE rate_buckets (
+    key TEXT PRIMARY KEY,
+    tokens REAL NOT NULL,
+    at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_buckets_at ON rate_buckets (at);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the file to SCHEMA_VERSION, each step in its own transaction; refuses a file from a newer chatq. */
+export function migrate(db: SqliteDriver, path: string): void {
+  const version = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`chatq/sqlite: ${path} has schema version ${version}, newer than this chatq's ${SCHEMA_VERSION}: upgrade chatq.`);
+  }
+  for (let next = version; next < SCHEMA_VERSION; next++) {
+    db.exec('BEGIN');
+    try {
+      db.exec(MIGRATIONS[next]!);
+      db.exec(`PRAGMA user_version = ${next + 1}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
