@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import type { SqliteValue } from './driver.js';
 
 /** Rows deleted per sweep step: a sweep never holds the file for long. */
 const SWEEP_BATCH = 500;
@@ -21,16 +22,30 @@ export function deleteConversation(db: Database, id: string): void {
  * Forgets what retention allows (SPEC §8 "nothing grows without bound"):
  * conversations idle since before `idleBefore` with their messages and
  * sessions, sessions past `retainUntil`, and rate-limit buckets that are full
- * again. In batches, each its own transaction.
+ * again. In steps of SWEEP_BATCH conversations, each committed with the writes of its turn.
  */
-export function sweep(db: Database, now: number, idleBefore: number): void {
-  for (;;) {
-    const idle = db.statement('SELECT id FROM conversations WHERE active_at < ? ORDER BY active_at LIMIT ?').all(idleBefore, SWEEP_BATCH);
-    if (idle.length > 0) db.transaction(() => idle.forEach((row) => deleteConversation(db, String(row.id))));
-    if (idle.length < SWEEP_BATCH) break;
+export async function sweep(db: Database, now: number, idleBefore: number): Promise<void> {
+  const communities = await db.read(() => db.statement('SELECT DISTINCT community FROM conversations').all());
+  for (const { community } of communities) {
+    let after: SqliteValue[] = [-Infinity, ''];
+    for (;;) {
+      const found = await db.write(() => {
+        // Candidates by updated_at (indexed); active_at, never older, decides.
+        const candidates = db
+          .statement('SELECT id, updated_at, active_at FROM conversations WHERE community = ? AND updated_at < ? AND (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?')
+          .all(community!, idleBefore, ...after, SWEEP_BATCH);
+        for (const row of candidates) if (Number(row.active_at) < idleBefore) deleteConversation(db, String(row.id));
+        const last = candidates[candidates.length - 1];
+        if (last) after = [last.updated_at!, last.id!];
+        return candidates.length;
+      });
+      if (found < SWEEP_BATCH) break;
+    }
   }
-  db.transaction(() => db.statement('DELETE FROM sessions WHERE retain_until <= ?').run(now));
-  db.relaxedTransaction(() => db.statement('DELETE FROM rate_buckets WHERE at <= ?').run(now - 60_000));
+  await db.write(() => {
+    db.statement('DELETE FROM sessions WHERE retain_until <= ?').run(now);
+    db.statement('DELETE FROM rate_buckets WHERE at <= ?').run(now - 60_000);
+  });
 }
 
 /**
@@ -39,8 +54,8 @@ export function sweep(db: Database, now: number, idleBefore: number): void {
  * `keep`), then expired sessions. A conversation that holds messages is never
  * dropped before its idle time. Returns whether anything was freed.
  */
-export function makeRoom(db: Database, now: number, keep?: string): boolean {
-  return db.transaction(() => {
+export function makeRoom(db: Database, now: number, keep?: string): Promise<boolean> {
+  return db.write(() => {
     const empties = db.statement('SELECT id FROM conversations WHERE last_seq = 0 AND id != ? ORDER BY active_at LIMIT ?').all(keep ?? '', ROOM_BATCH);
     for (const row of empties) deleteConversation(db, String(row.id));
     const sessions = db.statement('DELETE FROM sessions WHERE retain_until <= ?').run(now);

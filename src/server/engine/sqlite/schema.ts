@@ -19,12 +19,15 @@ const MIGRATIONS: readonly string[] = [
     active_at INTEGER NOT NULL,
     last_page TEXT,
     last_seq INTEGER NOT NULL DEFAULT 0,
-    -- Rows this conversation holds in client_ids (kept under maxClientIdsPerConversation).
+    -- Rows this conversation holds in client_ids (trimmed back to maxClientIdsPerConversation in bulk).
     client_ids INTEGER NOT NULL DEFAULT 0,
+    -- Messages with seq <= this are gone from the file (those up to last_seq - kept are hidden until then).
+    trimmed_seq INTEGER NOT NULL DEFAULT 0,
     UNIQUE (community, key)
   );
+  -- The agent list; also how the sweep finds idle conversations (active_at >= updated_at always),
+  -- so no index of its own on active_at: one b-tree less to write per message.
   CREATE INDEX conversations_recent ON conversations (community, updated_at DESC, id DESC);
-  CREATE INDEX conversations_idle ON conversations (active_at);
   CREATE TABLE messages (
     conversation_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -36,6 +39,7 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (conversation_id, seq)
   ) WITHOUT ROWID;
   -- Idempotency keys outlive the kept history (SPEC §6 "Bounds"): seq, id and time of the first send.
+  -- Trimmed in bulk (no index by seq to keep up to date on every message).
   CREATE TABLE client_ids (
     conversation_id TEXT NOT NULL,
     author TEXT NOT NULL,
@@ -45,7 +49,6 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, author, client_id)
   ) WITHOUT ROWID;
-  CREATE INDEX client_ids_order ON client_ids (conversation_id, seq);
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
     conversation_id TEXT NOT NULL,

@@ -13,11 +13,11 @@ import { readConversation, readMessage, readSession } from './rows.js';
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * The SQLite engine's ConversationStore (SPEC §12). Every change is one
- * transaction, committed before the method returns: a 2xx built on it means
- * the change is in the file. The driver is synchronous, so each method runs
- * whole without interleaving — that is what makes `upsertConversation` and
- * `appendMessage` atomic per key and conversation.
+ * The SQLite engine's ConversationStore (SPEC §12). Every change runs whole
+ * in one synchronous step (the driver is synchronous: nothing interleaves,
+ * which makes `upsertConversation` and `appendMessage` atomic per key and
+ * conversation), and the method resolves only once the transaction holding
+ * it is committed: a 2xx built on it means the change is in the file.
  *
  * Time is the handler's clock, as in the memory store: the newest instant
  * given drives retention.
@@ -32,20 +32,17 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
     if (Number.isFinite(at) && at > clock) clock = at;
     if (clock - lastSweep < sweepInterval) return;
     lastSweep = clock;
-    try {
-      sweep(db, clock, clock - retention.conversationIdleMs);
-    } catch {
-      // A sweep that cannot write now is tried again at the next interval; the request goes on.
-    }
+    // In the background: a sweep that cannot write now is tried again at the next interval; the request goes on.
+    sweep(db, clock, clock - retention.conversationIdleMs).catch(() => {});
   }
 
-  /** Runs `work` in a transaction; at capacity, makes room once (never dropping `keep`) and tries again. */
-  function withRoom<T>(work: () => T, keep?: string): T {
+  /** Writes `work`; at capacity, makes room once (never dropping `keep`) and tries again. */
+  async function withRoom<T>(work: () => T, keep?: string): Promise<T> {
     try {
-      return db.transaction(work);
+      return await db.write(work);
     } catch (error) {
-      if (!isEngineError(error) || error.code !== 'ERR_CAPACITY' || !makeRoom(db, clock, keep)) throw error;
-      return db.transaction(work);
+      if (!isEngineError(error) || error.code !== 'ERR_CAPACITY' || !(await makeRoom(db, clock, keep))) throw error;
+      return db.write(work);
     }
   }
 
@@ -55,18 +52,18 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
   }
 
   function getConversation(id: string): ConversationRecord | undefined {
-    return db.read(() => readConversation(db.statement('SELECT * FROM conversations WHERE id = ?').get(id)));
+    return readConversation(db.statement('SELECT * FROM conversations WHERE id = ?').get(id));
   }
 
   return {
     async getSession(id) {
-      const record = db.read(() => readSession(db.statement('SELECT record FROM sessions WHERE id = ?').get(id)));
+      const record = await db.read(() => readSession(db.statement('SELECT record FROM sessions WHERE id = ?').get(id)));
       // Past retainUntil it reads as gone even before a sweep deletes it.
       return record && record.retainUntil > clock ? record : undefined;
     },
     async saveSession(record) {
       advance(record.lastSeenAt);
-      withRoom(() => {
+      await withRoom(() => {
         db.statement('INSERT OR REPLACE INTO sessions (id, conversation_id, retain_until, record) VALUES (?, ?, ?, ?)').run(
           record.id,
           record.conversationId,
@@ -77,11 +74,11 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       });
     },
     async deleteSession(id) {
-      db.transaction(() => db.statement('DELETE FROM sessions WHERE id = ?').run(id));
+      await db.write(() => db.statement('DELETE FROM sessions WHERE id = ?').run(id));
     },
     async touchSession(id, lastSeenAt, retainUntil) {
       advance(lastSeenAt);
-      db.transaction(() => {
+      await db.write(() => {
         const record = readSession(db.statement('SELECT record FROM sessions WHERE id = ?').get(id));
         if (!record || record.retainUntil <= clock) return;
         const touched = { ...record, lastSeenAt, retainUntil: Math.max(record.retainUntil, retainUntil) };
@@ -90,34 +87,28 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       });
     },
     async getConversation(id) {
-      return getConversation(id);
+      return db.read(() => getConversation(id));
     },
     async upsertConversation(community, key, identity, now) {
       advance(now);
       const json = JSON.stringify(identity);
       return withRoom(() => {
-        const changed = db
-          .statement('UPDATE conversations SET identity = ?, updated_at = ?, active_at = max(active_at, ?) WHERE community = ? AND key = ?')
-          .run(json, now, now, community, key);
-        if (Number(changed.changes) === 0) {
-          db.statement('INSERT INTO conversations (id, community, key, identity, created_at, updated_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-            newConversationId(community),
-            community,
-            key,
-            json,
-            now,
-            now,
-            now,
-          );
-        }
-        return readConversation(db.statement('SELECT * FROM conversations WHERE community = ? AND key = ?').get(community, key))!;
+        const updated = db
+          .statement('UPDATE conversations SET identity = ?, updated_at = ?, active_at = max(active_at, ?) WHERE community = ? AND key = ? RETURNING *')
+          .get(json, now, now, community, key);
+        const row =
+          updated ??
+          db
+            .statement('INSERT INTO conversations (id, community, key, identity, created_at, updated_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *')
+            .get(newConversationId(community), community, key, json, now, now, now);
+        return readConversation(row)!;
       });
     },
     async setLastPage(id, page, now) {
       advance(now);
-      return db.transaction(() => {
-        const changed = db.statement('UPDATE conversations SET last_page = ?, updated_at = ?, active_at = max(active_at, ?) WHERE id = ?').run(JSON.stringify(page), now, now, id);
-        return Number(changed.changes) === 0 ? undefined : getConversation(id);
+      return db.write(() => {
+        const row = db.statement('UPDATE conversations SET last_page = ?, updated_at = ?, active_at = max(active_at, ?) WHERE id = ? RETURNING *').get(JSON.stringify(page), now, now, id);
+        return readConversation(row);
       });
     },
     async appendMessage(conversationId, input) {
@@ -125,11 +116,11 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       return withRoom(() => append(db, retention, conversationId, input), conversationId);
     },
     async listMessages(conversationId, options) {
-      return db.read(() => listMessages(db, conversationId, options));
+      return db.read(() => listMessages(db, retention, conversationId, options));
     },
     async listConversations({ community, limit, cursor }) {
       const after = readPageCursor(cursor);
-      const rows = db.read(() => after
+      const rows = await db.read(() => after
         ? db
             .statement('SELECT * FROM conversations WHERE community = ? AND (updated_at < ? OR (updated_at = ? AND id < ?)) ORDER BY updated_at DESC, id DESC LIMIT ?')
             .all(community, after.updatedAt, after.updatedAt, after.id, limit)
@@ -141,25 +132,33 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
   };
 }
 
+/** Rows beyond a bound before a bulk trim: a tenth of it, so a trim runs once per that many messages. */
+const slack = (bound: number): number => Math.max(1, Math.floor(bound / 10));
+
 /**
  * One append, inside its transaction: a retry of a known (author, clientId)
  * returns the first message (rebuilt from its idempotency record and the
- * retry's body once it left the history); otherwise the next seq, the history
- * trimmed to maxMessagesPerConversation and the keys to maxClientIdsPerConversation.
+ * retry's body once it left the history); otherwise the next seq. The
+ * history shows the newest maxMessagesPerConversation at once; older rows
+ * and idempotency keys past maxClientIdsPerConversation are deleted in bulk
+ * (a tenth of the bound at a time), which keeps a message to four b-tree
+ * writes.
  */
 function append(db: Database, retention: SqliteRetention, conversationId: string, input: NewMessage): { message: ChatMessage; created: boolean } | undefined {
-  const conversation = db.statement('SELECT last_seq, client_ids FROM conversations WHERE id = ?').get(conversationId);
+  const conversation = db.statement('SELECT last_seq, trimmed_seq, client_ids FROM conversations WHERE id = ?').get(conversationId);
   if (!conversation) return undefined;
+  const lastSeq = Number(conversation.last_seq);
   const { clientId } = input;
   if (clientId !== undefined) {
     const sent = db.statement('SELECT seq, id, created_at FROM client_ids WHERE conversation_id = ? AND author = ? AND client_id = ?').get(conversationId, input.author, clientId);
     if (sent) {
-      const kept = db.statement('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?').get(conversationId, sent.seq!);
-      const message = kept ? readMessage(kept) : { id: String(sent.id), seq: Number(sent.seq), clientId, author: input.author, body: input.body, createdAt: Number(sent.created_at) };
+      const seq = Number(sent.seq);
+      const kept = seq > lastSeq - retention.maxMessagesPerConversation ? db.statement('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?').get(conversationId, seq) : undefined;
+      const message = kept ? readMessage(kept) : { id: String(sent.id), seq, clientId, author: input.author, body: input.body, createdAt: Number(sent.created_at) };
       return { message, created: false };
     }
   }
-  const seq = Number(conversation.last_seq) + 1;
+  const seq = lastSeq + 1;
   const message: ChatMessage = {
     id: crypto.randomUUID(),
     seq,
@@ -177,39 +176,48 @@ function append(db: Database, retention: SqliteRetention, conversationId: string
     message.body,
     message.createdAt,
   );
-  if (seq > retention.maxMessagesPerConversation) {
-    db.statement('DELETE FROM messages WHERE conversation_id = ? AND seq <= ?').run(conversationId, seq - retention.maxMessagesPerConversation);
+  let trimmedSeq = Number(conversation.trimmed_seq);
+  const max = retention.maxMessagesPerConversation;
+  if (seq - trimmedSeq > max + slack(max)) {
+    trimmedSeq = seq - max;
+    db.statement('DELETE FROM messages WHERE conversation_id = ? AND seq <= ?').run(conversationId, trimmedSeq);
   }
   let keys = Number(conversation.client_ids);
   if (clientId !== undefined) {
     db.statement('INSERT INTO client_ids (conversation_id, author, client_id, seq, id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(conversationId, input.author, clientId, seq, message.id, message.createdAt);
     keys++;
-    if (keys > retention.maxClientIdsPerConversation) {
-      const over = keys - retention.maxClientIdsPerConversation;
-      const oldestKept = db.statement('SELECT seq FROM client_ids WHERE conversation_id = ? ORDER BY seq LIMIT 1 OFFSET ?').get(conversationId, over);
+    const maxKeys = retention.maxClientIdsPerConversation;
+    if (keys > maxKeys + slack(maxKeys)) {
+      const oldestKept = db.statement('SELECT seq FROM client_ids WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?').get(conversationId, maxKeys - 1);
       db.statement('DELETE FROM client_ids WHERE conversation_id = ? AND seq < ?').run(conversationId, oldestKept!.seq!);
-      keys -= over;
+      keys = maxKeys;
     }
   }
-  db.statement('UPDATE conversations SET last_seq = ?, client_ids = ?, updated_at = ?, active_at = max(active_at, ?) WHERE id = ?').run(seq, keys, input.createdAt, input.createdAt, conversationId);
+  db.statement('UPDATE conversations SET last_seq = ?, trimmed_seq = ?, client_ids = ?, updated_at = ?, active_at = max(active_at, ?) WHERE id = ?').run(
+    seq,
+    trimmedSeq,
+    keys,
+    input.createdAt,
+    input.createdAt,
+    conversationId,
+  );
   return { message, created: true };
 }
 
-/** Kept messages in seq order: past `limit`, the oldest after `afterSeq`, else the newest (as MessageLog.range). */
-function listMessages(db: Database, conversationId: string, { afterSeq, beforeSeq, limit }: ListMessagesOptions = {}): ChatMessage[] {
-  const where = ['conversation_id = ?'];
-  const params: SqliteValue[] = [conversationId];
-  if (afterSeq !== undefined) {
-    where.push('seq > ?');
-    params.push(Math.floor(afterSeq));
-  }
+/** The newest maxMessagesPerConversation in seq order: past `limit`, the oldest after `afterSeq`, else the newest (as MessageLog.range). */
+function listMessages(db: Database, retention: SqliteRetention, conversationId: string, { afterSeq, beforeSeq, limit }: ListMessagesOptions = {}): ChatMessage[] {
+  const conversation = db.statement('SELECT last_seq FROM conversations WHERE id = ?').get(conversationId);
+  if (!conversation) return [];
+  const floor = Math.max(Number(conversation.last_seq) - retention.maxMessagesPerConversation, afterSeq === undefined ? 0 : Math.floor(afterSeq));
+  const params: SqliteValue[] = [conversationId, floor];
+  let where = 'conversation_id = ? AND seq > ?';
   if (beforeSeq !== undefined && beforeSeq !== Infinity) {
-    where.push('seq < ?');
+    where += ' AND seq < ?';
     params.push(Math.ceil(beforeSeq));
   }
   const limited = limit !== undefined && Number.isFinite(limit);
   const newestFirst = limited && afterSeq === undefined;
-  const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'}${limited ? ' LIMIT ?' : ''}`;
+  const sql = `SELECT * FROM messages WHERE ${where} ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'}${limited ? ' LIMIT ?' : ''}`;
   if (limited) params.push(Math.max(0, Math.floor(limit)));
   const rows = db.statement(sql).all(...params).map(readMessage);
   return newestFirst ? rows.reverse() : rows;
