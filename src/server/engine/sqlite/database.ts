@@ -1,6 +1,6 @@
 import { MessagingConfigError } from '../config-error.js';
 import { EngineError } from '../types.js';
-import { openDatabase, type SqliteDriver, type SqliteStatement } from './driver.js';
+import { loadDriver, type SqliteDriver, type SqliteStatement } from './driver.js';
 import { SQLITE_FULL, sqliteCode, translate, unavailable } from './faults.js';
 import { migrate } from './schema.js';
 
@@ -44,9 +44,10 @@ const PAGE_SIZE = 4096;
  */
 export function openSqlite(options: DatabaseOptions): Database {
   const { path } = options;
+  const open = loadDriver();
   let db: SqliteDriver;
   try {
-    db = openDatabase(path);
+    db = open(path);
   } catch (error) {
     throw new MessagingConfigError('path', `createSqliteEngine: cannot open ${path} (${(error as Error).message}); does its folder exist?`);
   }

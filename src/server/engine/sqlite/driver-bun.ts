@@ -7,11 +7,14 @@ import type { SqliteDriver } from './driver.js';
  * `import 'bun:sqlite'` would fail to resolve on Node. Type-checked here
  * against bun-types; Bun itself is not run by this project's tests.
  */
-export function openBunDatabase(path: string): SqliteDriver {
+export function loadBunDriver(): (path: string) => SqliteDriver {
   const { createRequire } = process.getBuiltinModule('node:module');
   const { Database: BunDatabase } = createRequire(import.meta.url)('bun:sqlite') as { Database: typeof Database };
   // strict: a missing parameter is an error, as with node:sqlite.
-  const db = new BunDatabase(path, { create: true, readwrite: true, strict: true });
+  return (path) => wrap(new BunDatabase(path, { create: true, readwrite: true, strict: true }));
+}
+
+function wrap(db: Database): SqliteDriver {
   return {
     exec: (sql) => void db.exec(sql),
     prepare(sql) {

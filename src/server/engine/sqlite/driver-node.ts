@@ -5,12 +5,15 @@ import type { SqliteDriver, SqliteRow } from './driver.js';
  * bundle has no top-level `import 'node:sqlite'`: Bun can load it, and so can
  * require() from CommonJS. Node before 22.13 needs a flag for it: say so.
  */
-export function openNodeDatabase(path: string): SqliteDriver {
+export function loadNodeDriver(): (path: string) => SqliteDriver {
   const sqlite = process.getBuiltinModule?.('node:sqlite');
   if (!sqlite) {
-    throw new Error(`chatq/sqlite needs node:sqlite (Node ≥ 22.13); this is Node ${process.versions.node}.`);
+    throw new Error(`chatq/sqlite needs node:sqlite, built into Node ≥ 22.13; this is Node ${process.versions.node}. Upgrade Node, or use another engine.`);
   }
-  const db = new sqlite.DatabaseSync(path);
+  return (path) => wrap(new sqlite.DatabaseSync(path));
+}
+
+function wrap(db: import('node:sqlite').DatabaseSync): SqliteDriver {
   return {
     exec: (sql) => db.exec(sql),
     prepare(sql) {

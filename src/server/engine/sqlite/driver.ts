@@ -4,8 +4,8 @@
  * are synchronous and built in, so the engine has no dependency (SPEC §12).
  * Only positional `?` parameters are used: the two drivers agree on those.
  */
-import { openBunDatabase } from './driver-bun.js';
-import { openNodeDatabase } from './driver-node.js';
+import { loadBunDriver } from './driver-bun.js';
+import { loadNodeDriver } from './driver-node.js';
 
 export type SqliteValue = string | number | bigint | null | Uint8Array;
 export type SqliteRow = Record<string, SqliteValue>;
@@ -24,7 +24,10 @@ export interface SqliteDriver {
   close(): void;
 }
 
-/** Bun sets `process.versions.bun`; everything else is taken for Node. */
-export function openDatabase(path: string): SqliteDriver {
-  return typeof process !== 'undefined' && process.versions?.bun ? openBunDatabase(path) : openNodeDatabase(path);
+/**
+ * The runtime's driver: Bun sets `process.versions.bun`; everything else is
+ * taken for Node. Throws (before any file is touched) when the runtime has none.
+ */
+export function loadDriver(): (path: string) => SqliteDriver {
+  return typeof process !== 'undefined' && process.versions?.bun ? loadBunDriver() : loadNodeDriver();
 }
