@@ -49,12 +49,13 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, author, client_id)
   ) WITHOUT ROWID;
+  -- A rowid table: records are appended in order, and only the small index entries land at random places.
   CREATE TABLE sessions (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     conversation_id TEXT NOT NULL,
     retain_until INTEGER NOT NULL,
     record TEXT NOT NULL
-  ) WITHOUT ROWID;
+  );
   CREATE INDEX sessions_conversation ON sessions (conversation_id);
   CREATE INDEX sessions_retain ON sessions (retain_until);
   CREATE TABLE rate_buckets (
