@@ -24,6 +24,8 @@ export interface Database {
   write<T>(work: () => T): Promise<T>;
   /** Runs `work` once no commit is pending: a read never shows what is not yet in the file. */
   read<T>(work: () => T): Promise<T>;
+  /** Runs `work` now, seeing this turn's uncommitted writes too: for state that is no answer's proof (rate limits). */
+  readNow<T>(work: () => T): T;
   close(): void;
 }
 
@@ -164,6 +166,10 @@ function wrap(db: SqliteDriver): Database {
 
   async function read<T>(work: () => T): Promise<T> {
     if (batch) await batch.settled;
+    return readNow(work);
+  }
+
+  function readNow<T>(work: () => T): T {
     if (!open) throw unavailable('the engine is closed');
     try {
       return work();
@@ -189,6 +195,7 @@ function wrap(db: SqliteDriver): Database {
     statement,
     write,
     read,
+    readNow,
     close() {
       if (!open) return;
       open = false;

@@ -28,12 +28,14 @@ export type { SqliteEngineOptions, SqliteRetention } from './options.js';
 export function createSqliteEngine(options: SqliteEngineOptions): Engine {
   const resolved = resolveSqliteOptions(options);
   const db = openSqlite(resolved);
+  const limiter = createSqliteRateLimiter(db);
   return {
     store: createSqliteStore(db, resolved.retention),
     // One process owns the file, so the live bus is this process's own.
     bus: createLocalBus(),
-    limiter: createSqliteRateLimiter(db),
+    limiter,
     async close() {
+      limiter.flush();
       db.close();
     },
   };
