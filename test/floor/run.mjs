@@ -76,7 +76,10 @@ async function main() {
       chatq = { ...server, ...sqlite, ...sign };
       assert(typeof chatq.createSqliteEngine === 'function', 'dist/sqlite.js has no createSqliteEngine');
     });
-    const jwt = await chatq.signIdentity({ uuid: 'floor-visitor', firstname: 'Floor' }, { kid: KEY.id, secret: KEY.secret, lifetime: '1h' });
+    let jwt;
+    await check('chatq/sign signs an identity (HS256)', async () => {
+      jwt = await chatq.signIdentity({ uuid: 'floor-visitor', firstname: 'Floor' }, { kid: KEY.id, secret: KEY.secret, lifetime: '2h' });
+    });
     let server;
     await check('a handler on the SQLite engine serves over node:http', async () => {
       server = await startServer(chatq, path);

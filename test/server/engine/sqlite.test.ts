@@ -18,7 +18,7 @@ const freshPath = () => join(dir, `t${++files}.db`);
 
 // One process owns a file (SPEC §12): another instance of this engine is the same engine.
 describeEngineContract('sqlite', {
-  make: async ({ maxMessagesPerConversation }) => createSqliteEngine({ path: freshPath(), retention: { maxMessagesPerConversation } }),
+  make: async (options) => createSqliteEngine({ path: freshPath(), retention: { ...options } }),
   sibling: async (engine) => ({ ...engine, close: async () => {} }),
 });
 
@@ -106,6 +106,16 @@ describe('sqlite engine', () => {
       await store.upsertConversation('acme', 'd', identity('d'), 200_000);
       expect(await store.getConversation(b.id)).toBeUndefined();
       expect(await store.getSession('acme.sb')).toBeUndefined();
+    });
+
+    it('a conversation nobody wrote in lives emptyConversationIdleMs; its first message gives it conversationIdleMs', async () => {
+      const { store } = make({ path: freshPath(), retention: { conversationIdleMs: 1_000_000, emptyConversationIdleMs: 100_000 } });
+      const empty = await store.upsertConversation('acme', 'empty', identity('e'), 0);
+      const talked = await store.upsertConversation('acme', 'talked', identity('t'), 0);
+      await store.appendMessage(talked.id, { author: 'visitor', body: 'hello', createdAt: 1 });
+      await store.upsertConversation('acme', 'later', identity('l'), 150_000);
+      expect(await store.getConversation(empty.id)).toBeUndefined();
+      expect(await store.getConversation(talked.id)).toBeDefined();
     });
 
     it('reads a session past retainUntil as gone', async () => {

@@ -29,6 +29,13 @@ export interface Database {
   close(): void;
 }
 
+const fileFullErrors = new WeakSet<object>();
+
+/** The file reached maxBytes (room can be made), as opposed to a quota refusal. */
+export function isFileFull(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && fileFullErrors.has(error);
+}
+
 const SQLITE_BUSY = 5;
 const PAGE_SIZE = 4096;
 
@@ -184,7 +191,11 @@ function wrap(db: SqliteDriver): Database {
     try {
       const pages = Number(statement('PRAGMA page_count').get()?.page_count);
       const max = Number(statement('PRAGMA max_page_count').get()?.max_page_count);
-      if (pages >= max - 1) return new EngineError('ERR_CAPACITY', 'The chat server is at capacity (its SQLite file reached maxBytes): try again later.', 60);
+      if (pages >= max - 1) {
+        const full = new EngineError('ERR_CAPACITY', 'The chat server is at capacity (its SQLite file reached maxBytes): try again later.', 60);
+        fileFullErrors.add(full);
+        return full;
+      }
     } catch {
       // The file cannot even be read: unavailable.
     }

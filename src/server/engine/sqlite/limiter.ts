@@ -56,6 +56,8 @@ export function createSqliteRateLimiter(db: Database): SqliteRateLimiter {
       if (perMinute <= 0) return 60;
       const ratePerMs = perMinute / 60_000;
       const bucket = buckets.get(key) ?? load(key) ?? { tokens: perMinute, at };
+      // A bucket's time never moves backwards: callers whose clocks disagree cannot refill it by taking turns.
+      if (at < bucket.at) at = bucket.at;
       const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, at - bucket.at) * ratePerMs);
       const wait = tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000));
       buckets.set(key, { tokens: wait === 0 ? tokens - 1 : tokens, at });

@@ -8,6 +8,18 @@ export interface SqliteRetention {
   maxMessagesPerConversation: number;
   /** Idempotency keys (clientIds) remembered per conversation. Default 5 000. */
   maxClientIdsPerConversation: number;
+  /** A conversation nobody wrote in lives this long without activity; its first message gives it conversationIdleMs. Default 24 hours. */
+  emptyConversationIdleMs: number;
+  /**
+   * Conversations one client address (IPv6: one /64) may hold: past it, its
+   * own oldest empty one makes room, else its least recently active one idle
+   * for evictIdleAfterMs, else a new one gets 503 ERR_CAPACITY. Default 100.
+   */
+  maxConversationsPerAddress: number;
+  /** See maxConversationsPerAddress. Default 15 minutes. */
+  evictIdleAfterMs: number;
+  /** Sessions one conversation may hold; past it the least recently seen of the others end. Default 10. */
+  maxSessionsPerConversation: number;
 }
 
 export interface SqliteEngineOptions {
@@ -36,6 +48,10 @@ export const DEFAULT_SQLITE_RETENTION: Readonly<SqliteRetention> = Object.freeze
   conversationIdleMs: 7 * 24 * 60 * 60 * 1000,
   maxMessagesPerConversation: 500,
   maxClientIdsPerConversation: 5_000,
+  emptyConversationIdleMs: 24 * 60 * 60 * 1000,
+  maxConversationsPerAddress: 100,
+  evictIdleAfterMs: 15 * 60 * 1000,
+  maxSessionsPerConversation: 10,
 });
 
 export const DEFAULT_SQLITE_MAX_BYTES = 1024 * 1024 * 1024;
@@ -64,7 +80,7 @@ function resolveRetention(partial: Partial<SqliteRetention> = {}): SqliteRetenti
   for (const [key, value] of Object.entries(partial) as [keyof SqliteRetention, unknown][]) {
     if (value === undefined) continue;
     if (!Object.hasOwn(DEFAULT_SQLITE_RETENTION, key)) throw new MessagingConfigError(`retention.${key}`, `createSqliteEngine: unknown retention option "${key}"`);
-    const integer = key !== 'conversationIdleMs';
+    const integer = !key.endsWith('Ms');
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
       throw new MessagingConfigError(`retention.${key}`, `createSqliteEngine: retention.${key} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
     }

@@ -14,6 +14,7 @@ export function readConversation(row: SqliteRow | undefined): ConversationRecord
     updatedAt: Number(row.updated_at),
     ...(row.last_page === null || row.last_page === undefined ? {} : { lastPage: JSON.parse(String(row.last_page)) as PageChangeRequest }),
     lastSeq: Number(row.last_seq),
+    epoch: String(row.epoch),
   };
 }
 

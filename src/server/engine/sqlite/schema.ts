@@ -19,6 +19,10 @@ const MIGRATIONS: readonly string[] = [
     active_at INTEGER NOT NULL,
     last_page TEXT,
     last_seq INTEGER NOT NULL DEFAULT 0,
+    -- The log's epoch, given at creation and kept: the file never loses an acknowledged message.
+    epoch TEXT NOT NULL,
+    -- The client address (handler's address key) charged with it; '' when unknown.
+    owner TEXT NOT NULL DEFAULT '',
     -- Rows this conversation holds in client_ids (trimmed back to maxClientIdsPerConversation in bulk).
     client_ids INTEGER NOT NULL DEFAULT 0,
     -- Messages with seq <= this are gone from the file (those up to last_seq - kept are hidden until then).
@@ -28,6 +32,8 @@ const MIGRATIONS: readonly string[] = [
   -- The agent list; also how the sweep finds idle conversations (active_at >= updated_at always),
   -- so no index of its own on active_at: one b-tree less to write per message.
   CREATE INDEX conversations_recent ON conversations (community, updated_at DESC, id DESC);
+  -- The per-address quota (owner never changes: no write per message).
+  CREATE INDEX conversations_owner ON conversations (owner) WHERE owner != '';
   CREATE TABLE messages (
     conversation_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -54,6 +60,7 @@ const MIGRATIONS: readonly string[] = [
     id TEXT NOT NULL UNIQUE,
     conversation_id TEXT NOT NULL,
     retain_until INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
     record TEXT NOT NULL
   );
   CREATE INDEX sessions_conversation ON sessions (conversation_id);

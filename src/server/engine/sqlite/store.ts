@@ -1,12 +1,11 @@
 import type { ChatMessage } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
-import { newConversationId } from '../../store/ids.js';
+import { newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage } from '../../store/types.js';
-import { isEngineError } from '../types.js';
-import type { Database } from './database.js';
+import { isFileFull, type Database } from './database.js';
 import type { SqliteValue } from './driver.js';
 import type { SqliteRetention } from './options.js';
-import { makeRoom, sweep } from './retention.js';
+import { capSessions, makeRoom, makeRoomFor, sweep } from './retention.js';
 import { readConversation, readMessage, readSession } from './rows.js';
 
 /** How often (ms of store time) idle conversations, expired sessions and full buckets are swept, at most. */
@@ -26,14 +25,15 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
   let clock = Number(db.statement('SELECT max(active_at) AS at FROM conversations').get()?.at ?? 0);
   let lastSweep = -Infinity;
   // A tenth of the idle time when that is shorter: a conversation outlives its idle time by 10 % at most.
-  const sweepInterval = Math.min(SWEEP_INTERVAL_MS, retention.conversationIdleMs / 10);
+  const sweepInterval = Math.min(SWEEP_INTERVAL_MS, retention.conversationIdleMs / 10, retention.emptyConversationIdleMs / 10);
 
-  function advance(at: number): void {
+  /** Moves time forward to `at` (the handler's clock) and sweeps at most once per interval, before the request's own work. */
+  async function advance(at: number): Promise<void> {
     if (Number.isFinite(at) && at > clock) clock = at;
     if (clock - lastSweep < sweepInterval) return;
     lastSweep = clock;
-    // In the background: a sweep that cannot write now is tried again at the next interval; the request goes on.
-    sweep(db, clock, clock - retention.conversationIdleMs).catch(() => {});
+    // A sweep that cannot write now is tried again at the next interval; the request goes on.
+    await sweep(db, clock, retention).catch(() => {});
   }
 
   /** Writes `work`; at capacity, makes room once (never dropping `keep`) and tries again. */
@@ -41,7 +41,7 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
     try {
       return await db.write(work);
     } catch (error) {
-      if (!isEngineError(error) || error.code !== 'ERR_CAPACITY' || !(await makeRoom(db, clock, keep))) throw error;
+      if (!isFileFull(error) || !(await makeRoom(db, clock, retention, keep))) throw error;
       return db.write(work);
     }
   }
@@ -62,14 +62,16 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       return record && record.retainUntil > clock ? record : undefined;
     },
     async saveSession(record) {
-      advance(record.lastSeenAt);
+      await advance(record.lastSeenAt);
       await withRoom(() => {
-        db.statement('INSERT OR REPLACE INTO sessions (id, conversation_id, retain_until, record) VALUES (?, ?, ?, ?)').run(
+        db.statement('INSERT OR REPLACE INTO sessions (id, conversation_id, retain_until, last_seen_at, record) VALUES (?, ?, ?, ?, ?)').run(
           record.id,
           record.conversationId,
           record.retainUntil,
+          record.lastSeenAt,
           JSON.stringify(record),
         );
+        capSessions(db, record.conversationId, record.id, retention.maxSessionsPerConversation);
         markActive(record.conversationId, record.lastSeenAt);
       });
     },
@@ -77,42 +79,42 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       await db.write(() => db.statement('DELETE FROM sessions WHERE id = ?').run(id));
     },
     async touchSession(id, lastSeenAt, retainUntil) {
-      advance(lastSeenAt);
+      await advance(lastSeenAt);
       await db.write(() => {
         const record = readSession(db.statement('SELECT record FROM sessions WHERE id = ?').get(id));
         if (!record || record.retainUntil <= clock) return;
         const touched = { ...record, lastSeenAt, retainUntil: Math.max(record.retainUntil, retainUntil) };
-        db.statement('UPDATE sessions SET retain_until = ?, record = ? WHERE id = ?').run(touched.retainUntil, JSON.stringify(touched), id);
+        db.statement('UPDATE sessions SET retain_until = ?, last_seen_at = ?, record = ? WHERE id = ?').run(touched.retainUntil, lastSeenAt, JSON.stringify(touched), id);
         markActive(record.conversationId, lastSeenAt);
       });
     },
     async getConversation(id) {
       return db.read(() => getConversation(id));
     },
-    async upsertConversation(community, key, identity, now) {
-      advance(now);
+    async upsertConversation(community, key, identity, now, owner = '') {
+      await advance(now);
       const json = JSON.stringify(identity);
       return withRoom(() => {
         const updated = db
           .statement('UPDATE conversations SET identity = ?, updated_at = ?, active_at = max(active_at, ?) WHERE community = ? AND key = ? RETURNING *')
           .get(json, now, now, community, key);
-        const row =
-          updated ??
-          db
-            .statement('INSERT INTO conversations (id, community, key, identity, created_at, updated_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *')
-            .get(newConversationId(community), community, key, json, now, now, now);
+        if (updated) return readConversation(updated)!;
+        makeRoomFor(db, owner, now, retention);
+        const row = db
+          .statement('INSERT INTO conversations (id, community, key, identity, created_at, updated_at, active_at, epoch, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *')
+          .get(newConversationId(community), community, key, json, now, now, now, newEpoch(), owner);
         return readConversation(row)!;
       });
     },
     async setLastPage(id, page, now) {
-      advance(now);
+      await advance(now);
       return db.write(() => {
         const row = db.statement('UPDATE conversations SET last_page = ?, updated_at = ?, active_at = max(active_at, ?) WHERE id = ? RETURNING *').get(JSON.stringify(page), now, now, id);
         return readConversation(row);
       });
     },
     async appendMessage(conversationId, input) {
-      advance(input.createdAt);
+      await advance(input.createdAt);
       return withRoom(() => append(db, retention, conversationId, input), conversationId);
     },
     async listMessages(conversationId, options) {
