@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isEngineError, type Engine } from '../../../src/server/engine/index.js';
 import { createSqliteEngine, type SqliteEngineOptions } from '../../../src/server/engine/sqlite/index.js';
 import { describeEngineContract, identity, session } from './contract.js';
+import { describeStateContract } from './state-contract.js';
 
 let dir: string;
 let files = 0;
@@ -18,6 +19,12 @@ const freshPath = () => join(dir, `t${++files}.db`);
 
 // One process owns a file (SPEC §12): another instance of this engine is the same engine.
 describeEngineContract('sqlite', {
+  make: async (options) => createSqliteEngine({ path: freshPath(), retention: { ...options } }),
+  sibling: async (engine) => ({ ...engine, close: async () => {} }),
+});
+
+// SPEC §11 conversation state, and the agent on agent messages: the same rules as memory and Redis.
+describeStateContract('sqlite', {
   make: async (options) => createSqliteEngine({ path: freshPath(), retention: { ...options } }),
   sibling: async (engine) => ({ ...engine, close: async () => {} }),
 });

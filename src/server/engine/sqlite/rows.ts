@@ -1,5 +1,5 @@
-import type { Author, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
-import type { ConversationRecord, SessionRecord } from '../../store/types.js';
+import type { AgentIdentity, Author, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
+import type { ConversationRecord, ConversationState, SessionRecord } from '../../store/types.js';
 import type { SqliteRow } from './driver.js';
 
 /** A conversations row → the record, a fresh copy each time (a caller cannot change what is stored). */
@@ -15,6 +15,7 @@ export function readConversation(row: SqliteRow | undefined): ConversationRecord
     ...(row.last_page === null || row.last_page === undefined ? {} : { lastPage: JSON.parse(String(row.last_page)) as PageChangeRequest }),
     lastSeq: Number(row.last_seq),
     epoch: String(row.epoch),
+    ...(row.state === null || row.state === undefined ? {} : { state: JSON.parse(String(row.state)) as ConversationState }),
   };
 }
 
@@ -25,6 +26,7 @@ export function readMessage(row: SqliteRow): ChatMessage {
     seq: Number(row.seq),
     ...(row.client_id === null ? {} : { clientId: String(row.client_id) }),
     author: String(row.author) as Author,
+    ...(row.agent === null || row.agent === undefined ? {} : { agent: JSON.parse(String(row.agent)) as AgentIdentity }),
     body: String(row.body),
     createdAt: Number(row.created_at),
   };

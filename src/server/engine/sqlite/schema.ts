@@ -27,6 +27,8 @@ const MIGRATIONS: readonly string[] = [
     client_ids INTEGER NOT NULL DEFAULT 0,
     -- Messages with seq <= this are gone from the file (those up to last_seq - kept are hidden until then).
     trimmed_seq INTEGER NOT NULL DEFAULT 0,
+    -- SPEC §11 conversation state (ConversationState as JSON); NULL is the default state.
+    state TEXT,
     UNIQUE (community, key)
   );
   -- The agent list; also how the sweep finds idle conversations (active_at >= updated_at always),
@@ -40,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
     id TEXT NOT NULL,
     author TEXT NOT NULL,
     client_id TEXT,
+    -- SPEC §11: who answered (AgentIdentity as JSON), on agent messages.
+    agent TEXT,
     body TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, seq)

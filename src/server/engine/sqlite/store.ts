@@ -1,7 +1,8 @@
 import type { ChatMessage } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
 import { newConversationId, newEpoch } from '../../store/ids.js';
-import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage } from '../../store/types.js';
+import { applyStateChange, noteVisitorMessage } from '../../store/state.js';
+import type { ConversationRecord, ConversationState, ConversationStore, ListMessagesOptions, NewMessage } from '../../store/types.js';
 import { isFileFull, type Database } from './database.js';
 import type { SqliteValue } from './driver.js';
 import type { SqliteRetention } from './options.js';
@@ -131,7 +132,29 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
       const last = conversations.length === limit ? conversations[conversations.length - 1] : undefined;
       return { conversations, ...(last ? { cursor: pageCursor(last) } : {}) };
     },
+    async updateState(conversationId, change) {
+      return db.write(() => {
+        const record = getConversation(conversationId);
+        if (!record) return undefined;
+        const floor = record.lastSeq - retention.maxMessagesPerConversation;
+        const visitorMessagesAfter = (seq: number): number =>
+          Number(db.statement("SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND seq > ? AND author = 'visitor'").get(conversationId, Math.max(seq, floor))?.n ?? 0);
+        return saveState(record, applyStateChange(record.state, change, record.lastSeq, visitorMessagesAfter));
+      });
+    },
+    async noteVisitorMessage(conversationId, seq) {
+      return db.write(() => {
+        const record = getConversation(conversationId);
+        return record && saveState(record, noteVisitorMessage(record.state, seq));
+      });
+    },
   };
+
+  /** The state written; `updatedAt` is not touched (SPEC §11: state changes do not reorder the agent list). */
+  function saveState(record: ConversationRecord, state: ConversationState): ConversationRecord {
+    db.statement('UPDATE conversations SET state = ? WHERE id = ?').run(JSON.stringify(state), record.id);
+    return { ...record, state };
+  }
 }
 
 /** Rows beyond a bound before a bulk trim: a tenth of it, so a trim runs once per that many messages. */
@@ -156,7 +179,9 @@ function append(db: Database, retention: SqliteRetention, conversationId: string
     if (sent) {
       const seq = Number(sent.seq);
       const kept = seq > lastSeq - retention.maxMessagesPerConversation ? db.statement('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?').get(conversationId, seq) : undefined;
-      const message = kept ? readMessage(kept) : { id: String(sent.id), seq, clientId, author: input.author, body: input.body, createdAt: Number(sent.created_at) };
+      const message = kept
+        ? readMessage(kept)
+        : { id: String(sent.id), seq, clientId, author: input.author, ...(input.agent ? { agent: input.agent } : {}), body: input.body, createdAt: Number(sent.created_at) };
       return { message, created: false };
     }
   }
@@ -166,15 +191,17 @@ function append(db: Database, retention: SqliteRetention, conversationId: string
     seq,
     ...(clientId === undefined ? {} : { clientId }),
     author: input.author,
+    ...(input.agent ? { agent: input.agent } : {}),
     body: input.body,
     createdAt: input.createdAt,
   };
-  db.statement('INSERT INTO messages (conversation_id, seq, id, author, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  db.statement('INSERT INTO messages (conversation_id, seq, id, author, client_id, agent, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     conversationId,
     seq,
     message.id,
     message.author,
     clientId ?? null,
+    message.agent ? JSON.stringify(message.agent) : null,
     message.body,
     message.createdAt,
   );
