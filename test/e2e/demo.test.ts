@@ -29,7 +29,9 @@ function startDemo(): Promise<Demo> {
   delete env.PORT;
   delete env.HOST_PORT;
   delete env.CHATQ_COMMUNITY;
-  const child = spawn(process.execPath, ['demo/server.mjs', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The default engine (SQLite) in a folder of its own: never the checkout's ./.chatq/.
+  const data = mkdtempSync(join(tmpdir(), 'chatq-demo-data-'));
+  const child = spawn(process.execPath, ['demo/server.mjs', '--port', '0', '--data', data], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo did not start:\n${out}`)), 20_000);
