@@ -1,6 +1,6 @@
 /**
  * `chatq/sqlite` (SPEC §12): the SQLite engine. The store, the rate limits
- * and (next) the webhook outbox in one file, through the runtime's own driver
+ * and the webhook outbox in one file, through the runtime's own driver
  * (`node:sqlite` on Node ≥ 22.13, `bun:sqlite` under Bun): durable by default
  * with nothing to install. One process owns a file; for several instances use
  * `chatq/redis`.
@@ -10,6 +10,7 @@ import type { Engine } from '../types.js';
 import { openSqlite } from './database.js';
 import { createSqliteRateLimiter } from './limiter.js';
 import { resolveSqliteOptions, type SqliteEngineOptions } from './options.js';
+import { SqliteOutbox } from './outbox.js';
 import { createSqliteStore } from './store.js';
 
 export { MessagingConfigError } from '../config-error.js';
@@ -29,8 +30,10 @@ export function createSqliteEngine(options: SqliteEngineOptions): Engine {
   const resolved = resolveSqliteOptions(options);
   const db = openSqlite(resolved);
   const limiter = createSqliteRateLimiter(db);
+  const outbox = new SqliteOutbox(db);
   return {
-    store: createSqliteStore(db, resolved.retention),
+    store: createSqliteStore(db, resolved.retention, outbox),
+    outbox,
     // One process owns the file, so the live bus is this process's own.
     bus: createLocalBus(),
     limiter,

@@ -76,6 +76,31 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_buckets_at ON rate_buckets (at);
   `,
+  // 2: the webhook outbox (SPEC §12), written in the same transaction as the change it reports.
+  // AUTOINCREMENT: an id is never reused, even once every entry was trimmed, so a saved cursor skips nothing.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    community TEXT NOT NULL,
+    type TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    author TEXT
+  );
+  CREATE INDEX outbox_community ON outbox (community, id);
+  CREATE TABLE outbox_state (
+    community TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (community, endpoint)
+  ) WITHOUT ROWID;
+  CREATE TABLE outbox_lease (
+    community TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,11 +1,13 @@
 import type { ChatMessage } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
-import { newConversationId, newEpoch } from '../../store/ids.js';
+import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
+import { statusEvent } from '../../store/outbox-writer.js';
 import { applyStateChange, noteVisitorMessage } from '../../store/state.js';
 import type { ConversationRecord, ConversationState, ConversationStore, ListMessagesOptions, NewMessage } from '../../store/types.js';
 import { isFileFull, type Database } from './database.js';
 import type { SqliteValue } from './driver.js';
 import type { SqliteRetention } from './options.js';
+import type { SqliteOutbox } from './outbox.js';
 import { capSessions, makeRoom, makeRoomFor, sweep } from './retention.js';
 import { readConversation, readMessage, readSession } from './rows.js';
 
@@ -22,7 +24,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * Time is the handler's clock, as in the memory store: the newest instant
  * given drives retention.
  */
-export function createSqliteStore(db: Database, retention: SqliteRetention): ConversationStore {
+export function createSqliteStore(db: Database, retention: SqliteRetention, outbox?: SqliteOutbox): ConversationStore {
   let clock = Number(db.statement('SELECT max(active_at) AS at FROM conversations').get()?.at ?? 0);
   let lastSweep = -Infinity;
   // A tenth of the idle time when that is shorter: a conversation outlives its idle time by 10 % at most.
@@ -104,7 +106,10 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
         const row = db
           .statement('INSERT INTO conversations (id, community, key, identity, created_at, updated_at, active_at, epoch, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *')
           .get(newConversationId(community), community, key, json, now, now, now, newEpoch(), owner);
-        return readConversation(row)!;
+        const created = readConversation(row)!;
+        // SPEC §12: the outbox entry in the same transaction as the change.
+        outbox?.record(community, { type: 'conversation.created', conversationId: created.id, seq: 0, at: now });
+        return created;
       });
     },
     async setLastPage(id, page, now) {
@@ -116,7 +121,14 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
     },
     async appendMessage(conversationId, input) {
       await advance(input.createdAt);
-      return withRoom(() => append(db, retention, conversationId, input), conversationId);
+      return withRoom(() => {
+        const result = append(db, retention, conversationId, input);
+        if (result?.created) {
+          const { seq, author, createdAt } = result.message;
+          outbox?.record(conversationCommunity(conversationId)!, { type: 'message.created', conversationId, seq, at: createdAt, author });
+        }
+        return result;
+      }, conversationId);
     },
     async listMessages(conversationId, options) {
       return db.read(() => listMessages(db, retention, conversationId, options));
@@ -153,7 +165,11 @@ export function createSqliteStore(db: Database, retention: SqliteRetention): Con
   /** The state written; `updatedAt` is not touched (SPEC §11: state changes do not reorder the agent list). */
   function saveState(record: ConversationRecord, state: ConversationState): ConversationRecord {
     db.statement('UPDATE conversations SET state = ? WHERE id = ?').run(JSON.stringify(state), record.id);
-    return { ...record, state };
+    const saved = { ...record, state };
+    // SPEC §12: closed / reopened in the same transaction as the status change (at the store's latest instant).
+    const event = outbox && statusEvent(record, saved, clock);
+    if (event) outbox!.record(record.community, event);
+    return saved;
   }
 }
 
