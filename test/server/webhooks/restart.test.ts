@@ -3,9 +3,10 @@
  * while its events wait in the outbox (the receiver is down), then started
  * again on the same storage, delivers every event, in order per
  * conversation. The instance is a child process running the built handler
- * (dist/) on a real redis-server.
+ * (dist/) on a real redis-server, and on a SQLite file.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hardKill, makeTempDir, removeTempDir, spawnTracked, startRedis, stopProcess, type RedisInstance, type Spawned } from '../../helpers/redis.js';
 import { newSecret, startReceiver, type Receiver } from '../../helpers/webhook-receiver.js';
@@ -57,7 +58,7 @@ async function killedWithEventsInTheOutbox(args: string[], receiver: Receiver): 
   receiver.answer = () => 204; // back
   const second = await instance(args);
   const expected = ['conversation.created 0', 'message.created 1', 'message.created 2', 'message.created 3'];
-  // The dead instance's lease lapses (15 s), then the first retry is due (~5 s after its failure).
+  // Redis: the dead instance's lease lapses (15 s); then the first retry is due (~5 s after its failure).
   await until(() => {
     for (const visitor of visitors) expect(seen(receiver.received, visitor.conversationId)).toEqual(expected);
   }, 90_000);
@@ -71,5 +72,11 @@ describe('kill -9 with events in the outbox, then a restart', () => {
     hook = await startReceiver(secret);
     const prefix = `t${Math.random().toString(36).slice(2)}:`;
     await killedWithEventsInTheOutbox(['redis', redis.url, prefix, hook.url, secret], hook);
+  }, 150_000);
+
+  it('sqlite: nothing is lost', async () => {
+    const secret = newSecret();
+    hook = await startReceiver(secret);
+    await killedWithEventsInTheOutbox(['sqlite', join(dir, `chatq-${Math.random().toString(36).slice(2)}.db`), '-', hook.url, secret], hook);
   }, 150_000);
 });
