@@ -1,26 +1,30 @@
 /**
  * SPEC §12 webhooks end to end, through the real handler over HTTP, on the
- * memory engine and on a real redis-server, to a real receiver verifying
+ * memory engine, a real redis-server and a SQLite file, to a real receiver verifying
  * every delivery with `standardwebhooks`: the outbox entries the stores
  * write reach the receiver, in order per conversation, after failures; 410
  * disables; a hanging receiver never holds a visitor's request; two
  * instances on one Redis send each event once.
  */
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryEngine, type Engine } from '../../../src/server/engine/index.js';
 import { createRedisEngine } from '../../../src/server/engine/redis/index.js';
+import { createSqliteEngine } from '../../../src/server/engine/sqlite/index.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
-import { startRedis, type RedisInstance } from '../../helpers/redis.js';
+import { makeTempDir, removeTempDir, startRedis, type RedisInstance } from '../../helpers/redis.js';
 import { makeHandler } from '../handler/helpers.js';
 import { newSecret, startReceiver, type Receiver } from '../../helpers/webhook-receiver.js';
 import { agentSays, agentSets, registerVisitor, seen, serveChat, until, visitorSays, type Chat, type Visitor } from './chat.js';
 
 let redis: RedisInstance;
+let dir: string;
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, dir] = await Promise.all([startRedis(), makeTempDir('chatq-webhooks-')]);
 }, 60_000);
 afterAll(async () => {
   await redis?.stop();
+  await removeTempDir(dir);
 });
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -43,6 +47,7 @@ async function chat(engine: Engine, webhooks: { url: string; secret: string }[])
 const engines: [string, (prefix?: string) => Engine][] = [
   ['memory', () => createMemoryEngine()],
   ['redis', (prefix = `t${Math.random().toString(36).slice(2)}:`) => createRedisEngine({ url: redis.url }, { keyPrefix: prefix })],
+  ['sqlite', () => createSqliteEngine({ path: join(dir, `${Math.random().toString(36).slice(2)}.db`) })],
 ];
 
 describe.each(engines)('webhooks over HTTP on the %s engine', (name, makeEngine) => {
