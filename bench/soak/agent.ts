@@ -1,0 +1,190 @@
+/**
+ * The one agent of the soak, talking to nginx like an inbox would:
+ *
+ * - reads `GET agent/v1/stream` (SSE parsed with the widget's own parser),
+ *   reconnecting after a drop; on every (re)connect it pages through the
+ *   conversation list and fetches each conversation's gap (`?after=` the
+ *   highest seq it holds), as the protocol says an agent view must;
+ * - replies to conversations it has seen a visitor write in, from WORKERS
+ *   concurrent loops, retrying a failed reply with the same clientId (never a
+ *   duplicate) up to RETRIES times; every 2xx goes into the ledger.
+ *
+ * Every loop is bounded in count and time.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AgentConversationsResponse, AgentMessagesResponse, AgentStreamEvent, ChatMessage, SendMessageResponse } from '../../src/identity/index.js';
+import { createSseParser } from '../../src/client/transport/sse.js';
+import type { Ledger } from './ledger.js';
+
+const WORKERS = 3;
+const RETRIES = 8;
+const MAX_RECONNECTS = 500;
+const MAX_LIST_PAGES = 10;
+const MAX_GAP_PAGES = 20;
+
+interface AgentView {
+  /** Bodies in the order the stream delivered them (repeats kept: a repeat is a duplicate). */
+  stream: string[];
+  /** Every message id held (stream or gap fetch). */
+  ids: Set<string>;
+  /** Bodies only the gap fetch brought. */
+  fetched: string[];
+  maxSeq: number;
+}
+
+export interface AgentOptions {
+  base: string;
+  token: string;
+  ledger: Ledger;
+  replies: number;
+  intervalMs: number;
+  sendUntil: number;
+}
+
+export class Agent {
+  readonly views = new Map<string, AgentView>();
+  readonly #visitorConversations: string[] = [];
+  readonly #options: AgentOptions;
+  #stopped = false;
+  #controller: AbortController | undefined;
+  #sent = 0;
+  reconnects = 0;
+  failedReplies = 0;
+
+  constructor(options: AgentOptions) {
+    this.#options = options;
+  }
+
+  #view(id: string): AgentView {
+    let view = this.views.get(id);
+    if (!view) this.views.set(id, (view = { stream: [], ids: new Set(), fetched: [], maxSeq: 0 }));
+    return view;
+  }
+
+  #headers(): Record<string, string> {
+    return { Authorization: `Bearer ${this.#options.token}` };
+  }
+
+  /** Runs the stream in the background, the reply workers until sendUntil; resolves when the workers are done. */
+  async run(): Promise<void> {
+    void this.#streamLoop();
+    await Promise.all(Array.from({ length: WORKERS }, () => this.#replyLoop()));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#controller?.abort();
+  }
+
+  #onMessage(conversationId: string, message: ChatMessage, live: boolean): void {
+    const view = this.#view(conversationId);
+    if (live) view.stream.push(message.body);
+    else if (view.ids.has(message.id)) return;
+    else view.fetched.push(message.body);
+    view.ids.add(message.id);
+    view.maxSeq = Math.max(view.maxSeq, message.seq);
+    if (message.author === 'visitor' && !this.#visitorConversations.includes(conversationId)) this.#visitorConversations.push(conversationId);
+  }
+
+  async #streamLoop(): Promise<void> {
+    const o = this.#options;
+    while (!this.#stopped && this.reconnects < MAX_RECONNECTS) {
+      this.#controller = new AbortController();
+      try {
+        const response = await fetch(`${o.base}/agent/v1/stream`, { headers: { ...this.#headers(), Accept: 'text/event-stream' }, signal: this.#controller.signal });
+        if (response.ok && response.body) {
+          const parser = createSseParser(({ event, data }) => {
+            try {
+              const parsed = JSON.parse(data) as AgentStreamEvent;
+              if (parsed.type === 'message' && event === 'message') this.#onMessage(parsed.conversation.id, parsed.message, true);
+            } catch {
+              // not JSON: skip
+            }
+          });
+          void this.#catchUp();
+          const reader = response.body.getReader();
+          const decoder = new TextDecoder();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done || this.#stopped) break;
+            parser.push(decoder.decode(value, { stream: true }));
+          }
+        } else await response.body?.cancel();
+      } catch {
+        // dropped: reconnect below
+      }
+      if (this.#stopped) break;
+      this.reconnects++;
+      await pause(500 + Math.random() * 500);
+    }
+  }
+
+  /** After a (re)connect: every conversation's gap, from the list's lastSeq (bounded pages). */
+  async #catchUp(): Promise<void> {
+    const o = this.#options;
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < MAX_LIST_PAGES && !this.#stopped; page++) {
+        const query = `limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const response = await fetch(`${o.base}/agent/v1/conversations?${query}`, { headers: this.#headers() });
+        if (!response.ok) return void (await response.body?.cancel());
+        const list = (await response.json()) as AgentConversationsResponse;
+        for (const summary of list.conversations) {
+          if (summary.lastSeq > (this.views.get(summary.id)?.maxSeq ?? 0)) await this.#fetchGap(summary.id);
+        }
+        cursor = list.cursor;
+        if (!cursor) return;
+      }
+    } catch {
+      // the next reconnect catches up again
+    }
+  }
+
+  async #fetchGap(conversationId: string): Promise<void> {
+    for (let page = 0; page < MAX_GAP_PAGES && !this.#stopped; page++) {
+      const after = this.views.get(conversationId)?.maxSeq ?? 0;
+      const response = await fetch(`${this.#options.base}/agent/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=200&after=${after}`, { headers: this.#headers() });
+      if (!response.ok) return void (await response.body?.cancel());
+      const found = (await response.json()) as AgentMessagesResponse;
+      for (const message of found.messages) this.#onMessage(conversationId, message, false);
+      if (!found.more || found.messages.length === 0) return;
+    }
+  }
+
+  async #replyLoop(): Promise<void> {
+    const o = this.#options;
+    while (!this.#stopped && Date.now() < o.sendUntil && this.#sent < o.replies) {
+      await pause(o.intervalMs * WORKERS * (0.5 + Math.random()));
+      const conversations = this.#visitorConversations;
+      if (conversations.length === 0) continue;
+      const conversationId = conversations[Math.floor(Math.random() * conversations.length)]!;
+      await this.#reply(conversationId, `a-${++this.#sent}`);
+    }
+  }
+
+  async #reply(conversationId: string, body: string): Promise<void> {
+    const clientId = randomBytes(12).toString('base64url');
+    for (let attempt = 1; attempt <= RETRIES && !this.#stopped; attempt++) {
+      try {
+        const response = await fetch(`${this.#options.base}/agent/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
+          method: 'POST',
+          headers: { ...this.#headers(), 'Content-Type': 'application/json' },
+          body: JSON.stringify({ body, clientId }),
+        });
+        if (response.ok) {
+          const { message } = (await response.json()) as SendMessageResponse;
+          this.#options.ledger.ack(conversationId, message);
+          return;
+        }
+        await response.body?.cancel();
+        if (response.status < 500 && response.status !== 429) break;
+      } catch {
+        // no answer: retry with the same clientId
+      }
+      await pause(1_000);
+    }
+    this.failedReplies++;
+  }
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,36 @@
+/**
+ * The short fault soak (issue 16), in `npm test`: the full harness of
+ * bench/soak (two chatq processes on dist/ behind a real nginx, one real
+ * redis-server, node visitors on the widget's own Chat/transport code, one
+ * Chromium visitor on dist/loader.js, one agent, a ledger of every
+ * acknowledged message), a few visitors and ONE fault: Redis refusing writes
+ * at `maxmemory` mid-traffic. It fails on any acknowledged message lost,
+ * duplicated or reordered on a widget or the agent's view, and on any
+ * instance that exits. `npm run soak` runs every fault at full size.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../bench/soak/browser-visitor.js';
+import { SHORT } from '../../bench/soak/config.js';
+import { runScenario } from '../../bench/soak/scenario.js';
+import { formatTable, problems } from '../../bench/soak/table.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('fault soak (short)', () => {
+  it('loses, duplicates and reorders nothing acknowledged, and no instance exits, while Redis is out of memory', async () => {
+    const result = await runScenario({ ...SHORT, fault: 'maxmemory' }, browser);
+    // The table goes to the test log whatever the outcome: it is the evidence.
+    console.log(`\n${formatTable([result])}`);
+    // The soak must have exercised something: messages both ways, and the fault was felt.
+    expect(result.agent.acked).toBeGreaterThan(SHORT.visitors);
+    expect(result.browser.acked).toBeGreaterThan(0);
+    expect(problems(result)).toEqual([]);
+  }, 180_000);
+});
