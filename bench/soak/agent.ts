@@ -3,8 +3,9 @@
  *
  * - reads `GET agent/v1/stream` (SSE parsed with the widget's own parser),
  *   reconnecting after a drop; on every (re)connect it pages through the
- *   conversation list and fetches each conversation's gap (`?after=` the
- *   highest seq it holds), as the protocol says an agent view must;
+ *   conversation list, and on every `summary` whose lastSeq is ahead of what
+ *   it holds (the stream fell behind) it fetches that conversation's gap
+ *   (`?after=` the highest seq it holds), as the protocol says a view must;
  * - replies to conversations it has seen a visitor write in, from WORKERS
  *   concurrent loops, retrying a failed reply with the same clientId (never a
  *   duplicate) up to RETRIES times; every 2xx goes into the ledger.
@@ -29,7 +30,11 @@ interface AgentView {
   ids: Set<string>;
   /** Bodies only the gap fetch brought. */
   fetched: string[];
-  maxSeq: number;
+  seqs: Set<number>;
+  /** Every seq up to this one is held: where a gap fetch starts. */
+  contiguous: number;
+  /** A gap fetch already looked this far: a hole the store really has is not fetched again and again. */
+  lookedThrough: number;
 }
 
 export interface AgentOptions {
@@ -48,7 +53,17 @@ export class Agent {
   #stopped = false;
   #controller: AbortController | undefined;
   #sent = 0;
+  /** Conversations whose gap is to be fetched, drained by one loop at a time. */
+  readonly #gaps = new Map<string, number>();
+  #draining = false;
   reconnects = 0;
+  readonly counts = { message: 0, summary: 0, gapOk: 0, gapFailed: 0, gapMessages: 0 };
+  /** What happened to the stream, for the log: `+12.3s 200`, `+15.0s end`. */
+  readonly streamLog: string[] = [];
+  readonly #t0 = Date.now();
+  #note(what: string): void {
+    if (this.streamLog.length < 200) this.streamLog.push(`+${((Date.now() - this.#t0) / 1000).toFixed(1)}s ${what}`);
+  }
   failedReplies = 0;
 
   constructor(options: AgentOptions) {
@@ -57,7 +72,7 @@ export class Agent {
 
   #view(id: string): AgentView {
     let view = this.views.get(id);
-    if (!view) this.views.set(id, (view = { stream: [], ids: new Set(), fetched: [], maxSeq: 0 }));
+    if (!view) this.views.set(id, (view = { stream: [], ids: new Set(), fetched: [], seqs: new Set(), contiguous: 0, lookedThrough: 0 }));
     return view;
   }
 
@@ -82,7 +97,10 @@ export class Agent {
     else if (view.ids.has(message.id)) return;
     else view.fetched.push(message.body);
     view.ids.add(message.id);
-    view.maxSeq = Math.max(view.maxSeq, message.seq);
+    view.seqs.add(message.seq);
+    while (view.seqs.has(view.contiguous + 1)) view.contiguous++;
+    // A live message beyond a hole (the stream skipped some): fetch the hole, as a view must.
+    if (live && view.contiguous < message.seq - 1) this.#behind(conversationId, message.seq);
     if (message.author === 'visitor' && !this.#visitorConversations.includes(conversationId)) this.#visitorConversations.push(conversationId);
   }
 
@@ -92,11 +110,16 @@ export class Agent {
       this.#controller = new AbortController();
       try {
         const response = await fetch(`${o.base}/agent/v1/stream`, { headers: { ...this.#headers(), Accept: 'text/event-stream' }, signal: this.#controller.signal });
+        this.#note(String(response.status));
         if (response.ok && response.body) {
+          let events = 0;
           const parser = createSseParser(({ event, data }) => {
+            if (events++ === 0) this.#note(`first ${event}`);
             try {
               const parsed = JSON.parse(data) as AgentStreamEvent;
+              if (parsed.type === 'message' || parsed.type === 'summary') this.counts[parsed.type]++;
               if (parsed.type === 'message' && event === 'message') this.#onMessage(parsed.conversation.id, parsed.message, true);
+              else if (parsed.type === 'summary' && event === 'summary') this.#behind(parsed.conversation.id, parsed.conversation.lastSeq);
             } catch {
               // not JSON: skip
             }
@@ -109,13 +132,40 @@ export class Agent {
             if (done || this.#stopped) break;
             parser.push(decoder.decode(value, { stream: true }));
           }
+          this.#note(`end after ${events} events`);
         } else await response.body?.cancel();
-      } catch {
-        // dropped: reconnect below
+      } catch (error) {
+        this.#note(`error ${(error as Error).message}`);
       }
       if (this.#stopped) break;
       this.reconnects++;
       await pause(500 + Math.random() * 500);
+    }
+  }
+
+  /** A summary: fetch the gap if it names a seq beyond what is held. */
+  #behind(conversationId: string, lastSeq: number): void {
+    const view = this.#view(conversationId);
+    if (lastSeq <= view.contiguous || lastSeq <= view.lookedThrough) return;
+    this.#gaps.set(conversationId, Math.max(lastSeq, this.#gaps.get(conversationId) ?? 0));
+    void this.#drainGaps();
+  }
+
+  async #drainGaps(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      // Bounded: each pass takes one conversation out; a conversation comes back only with a new summary.
+      for (let n = 0; n < 10_000 && this.#gaps.size > 0 && !this.#stopped; n++) {
+        const [id, lastSeq] = this.#gaps.entries().next().value as [string, number];
+        this.#gaps.delete(id);
+        if (await this.#fetchGap(id).catch(() => false)) {
+          const view = this.#view(id);
+          view.lookedThrough = Math.max(view.lookedThrough, lastSeq);
+        }
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 
@@ -130,7 +180,7 @@ export class Agent {
         if (!response.ok) return void (await response.body?.cancel());
         const list = (await response.json()) as AgentConversationsResponse;
         for (const summary of list.conversations) {
-          if (summary.lastSeq > (this.views.get(summary.id)?.maxSeq ?? 0)) await this.#fetchGap(summary.id);
+          this.#behind(summary.id, summary.lastSeq);
         }
         cursor = list.cursor;
         if (!cursor) return;
@@ -140,15 +190,24 @@ export class Agent {
     }
   }
 
-  async #fetchGap(conversationId: string): Promise<void> {
+  /** Fetches what follows the contiguous part; true once it read to the end. */
+  async #fetchGap(conversationId: string): Promise<boolean> {
+    let after = this.views.get(conversationId)?.contiguous ?? 0;
     for (let page = 0; page < MAX_GAP_PAGES && !this.#stopped; page++) {
-      const after = this.views.get(conversationId)?.maxSeq ?? 0;
       const response = await fetch(`${this.#options.base}/agent/v1/conversations/${encodeURIComponent(conversationId)}/messages?limit=200&after=${after}`, { headers: this.#headers() });
-      if (!response.ok) return void (await response.body?.cancel());
+      if (!response.ok) {
+        this.counts.gapFailed++;
+        await response.body?.cancel();
+        return false;
+      }
+      this.counts.gapOk++;
       const found = (await response.json()) as AgentMessagesResponse;
       for (const message of found.messages) this.#onMessage(conversationId, message, false);
-      if (!found.more || found.messages.length === 0) return;
+      this.counts.gapMessages += found.messages.length;
+      after = Math.max(after, ...found.messages.map((m) => m.seq));
+      if (!found.more || found.messages.length === 0) return true;
     }
+    return false;
   }
 
   async #replyLoop(): Promise<void> {

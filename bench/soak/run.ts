@@ -33,6 +33,8 @@ const config = {
   ...(values.browsers && { browsers: Number(values.browsers) }),
 };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+// Ctrl-C or a TERM: exit, so the exit hooks kill every server this run started (and Chromium).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 let browser: Browser | undefined;
 if (config.browsers > 0) browser = await launchChromium();

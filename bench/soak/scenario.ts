@@ -107,6 +107,7 @@ export async function runScenario(c: ScenarioConfig, browser: Browser | undefine
     // Senders stop by themselves at sendUntil; the guard is for a step that hangs.
     await Promise.race([Promise.all([...senders, agentDone]), sleep(Math.max(0, sendUntil - Date.now()) + 30_000)]);
     log(`  sending done, ${ledger.size} acknowledged; settling (≤ ${c.settleMs} ms)`);
+    log(`  agent stream: ${agent.streamLog.join(', ')}; ${JSON.stringify(agent.counts)}`);
     const views: View[] = [
       ...nodes.map((v) => ({ conversationId: v.conversationId, bodies: () => v.shownBodies() })),
       ...browsers.map((b) => ({ conversationId: b.conversationId, bodies: () => b.shownBodies().catch(() => []) })),
@@ -120,6 +121,7 @@ export async function runScenario(c: ScenarioConfig, browser: Browser | undefine
       await sleep(1_000);
     }
     const settledMs = Date.now() - settleStart;
+    log(`  settled: agent ${JSON.stringify(agent.counts)}`);
     const widget = emptyVerdict();
     for (const v of nodes) if (v.conversationId) addVerdict(widget, ledger.check(v.conversationId, v.shownBodies(), `visitor v${nodes.indexOf(v)}`, 'visitor'));
     const browserVerdict = emptyVerdict();
