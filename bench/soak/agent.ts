@@ -35,6 +35,8 @@ interface AgentView {
   contiguous: number;
   /** A gap fetch already looked this far: a hole the store really has is not fetched again and again. */
   lookedThrough: number;
+  /** The log's epoch as message events name it; a new one means the view reloads the conversation. */
+  epoch?: string;
 }
 
 export interface AgentOptions {
@@ -118,7 +120,10 @@ export class Agent {
             try {
               const parsed = JSON.parse(data) as AgentStreamEvent;
               if (parsed.type === 'message' || parsed.type === 'summary') this.counts[parsed.type]++;
-              if (parsed.type === 'message' && event === 'message') this.#onMessage(parsed.conversation.id, parsed.message, true);
+              if (parsed.type === 'message' && event === 'message') {
+                this.#epoch(parsed.conversation.id, (parsed as { epoch?: string }).epoch);
+                this.#onMessage(parsed.conversation.id, parsed.message, true);
+              }
               else if (parsed.type === 'summary' && event === 'summary') this.#behind(parsed.conversation.id, parsed.conversation.lastSeq);
             } catch {
               // not JSON: skip
@@ -143,6 +148,18 @@ export class Agent {
     }
   }
 
+  /** A message event on a new epoch (the log lost its tail): what is held is void, the whole log is fetched again. */
+  #epoch(conversationId: string, epoch: string | undefined): void {
+    const view = this.#view(conversationId);
+    if (epoch === undefined || epoch === view.epoch) return;
+    const changed = view.epoch !== undefined;
+    view.epoch = epoch;
+    if (!changed) return;
+    Object.assign(view, { ids: new Set(), seqs: new Set(), contiguous: 0, lookedThrough: 0 });
+    this.#gaps.set(conversationId, Number.MAX_SAFE_INTEGER);
+    void this.#drainGaps();
+  }
+
   /** A summary: fetch the gap if it names a seq beyond what is held. */
   #behind(conversationId: string, lastSeq: number): void {
     const view = this.#view(conversationId);
@@ -161,7 +178,7 @@ export class Agent {
         this.#gaps.delete(id);
         if (await this.#fetchGap(id).catch(() => false)) {
           const view = this.#view(id);
-          view.lookedThrough = Math.max(view.lookedThrough, lastSeq);
+          view.lookedThrough = Math.max(view.lookedThrough, Math.min(lastSeq, Math.max(0, ...view.seqs)));
         }
       }
     } finally {

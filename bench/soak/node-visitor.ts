@@ -25,20 +25,34 @@ import type { Ledger } from './ledger.js';
 const RETRIES = 10;
 const REGISTER_ATTEMPTS = 20;
 
-/** What <chatq-messenger> shows, without a DOM: key → message, in first-render order. */
+/**
+ * What <chatq-messenger> shows, without a DOM: messages in screen order. A new
+ * one goes where the conversation says (`before`: the key of the entry it
+ * precedes; none: at the end), an update stays in place, as the element does.
+ */
 class Screen implements ChatView {
   open = true;
   draft = '';
   busy = false;
   unread = 0;
   readonly shown = new Map<string, { author: string; body: string; state: string }>();
-  renderEntry(entry: Entry): void {
+  #order: string[] = [];
+  renderEntry(entry: Entry, before?: string): void {
+    const fields = { author: entry.author, body: entry.body, state: entry.state };
     const node = this.shown.get(entry.key);
-    if (node) Object.assign(node, { author: entry.author, body: entry.body, state: entry.state });
-    else this.shown.set(entry.key, { author: entry.author, body: entry.body, state: entry.state });
+    if (node) return void Object.assign(node, fields);
+    this.shown.set(entry.key, fields);
+    const at = before === undefined ? -1 : this.#order.indexOf(before);
+    if (at < 0) this.#order.push(entry.key);
+    else this.#order.splice(at, 0, entry.key);
   }
   removeEntry(key: string): void {
     this.shown.delete(key);
+    this.#order = this.#order.filter((k) => k !== key);
+  }
+  /** The messages, in screen order. */
+  list(): { author: string; body: string; state: string }[] {
+    return this.#order.map((k) => this.shown.get(k)!);
   }
   showNotice(): void {}
   hideNotice(): void {}
@@ -130,7 +144,7 @@ export class NodeVisitor {
 
   /** The bodies on screen, in screen order. */
   shownBodies(): string[] {
-    return [...this.screen.shown.values()].map((m) => m.body);
+    return this.screen.list().map((m) => m.body);
   }
 
   stop(): void {
