@@ -108,7 +108,7 @@ export class NodeVisitor {
   /** Registers (anonymous, automated uuid), opens the stream, then sends; resolves when done sending. */
   async run(): Promise<void> {
     const o = this.#options;
-    const automatedUuid = randomId(18);
+    const automatedUuid = randomId();
     for (let attempt = 1; attempt <= REGISTER_ATTEMPTS && !this.#stopped && Date.now() < o.sendUntil; attempt++) {
       try {
         const registered = await this.#api.register({ automatedUuid });
