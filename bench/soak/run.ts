@@ -6,7 +6,8 @@
  *   npm run soak -- --json soak-result.json       # also write the results
  *
  * Prints one table row per fault; exits 1 when anything acknowledged was
- * lost, duplicated or reordered, or an instance crashed.
+ * lost or duplicated anywhere, reordered on a widget, or an instance exited
+ * (table.ts `problems`); the agent stream's order is reported (`findings`).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { launchChromium } from './browser-visitor.js';
 import { ALL_FAULTS, FULL } from './config.js';
 import type { FaultName } from './faults.js';
 import { runScenario, type ScenarioResult } from './scenario.js';
-import { formatTable, problems } from './table.js';
+import { findings, formatTable, problems } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +53,8 @@ try {
 process.stdout.write(`\n${formatTable(results)}\n\n`);
 const found = results.flatMap(problems);
 if (found.length) process.stdout.write(`${found.join('\n')}\n`);
+const noted = results.flatMap(findings);
+if (noted.length) process.stdout.write(`\nReported (not failures):\n${noted.join('\n')}\n`);
 if (values.json) {
   await writeFile(values.json, JSON.stringify(results, (_, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2));
 }

@@ -4,9 +4,9 @@
  * redis-server, node visitors on the widget's own Chat/transport code, one
  * Chromium visitor on dist/loader.js, one agent, a ledger of every
  * acknowledged message), a few visitors and ONE fault: Redis refusing writes
- * at `maxmemory` mid-traffic. It fails on any acknowledged message lost,
- * duplicated or reordered on a widget or the agent's view, and on any
- * instance that exits. `npm run soak` runs every fault at full size.
+ * at `maxmemory` mid-traffic. It fails on any acknowledged message lost or
+ * duplicated on a widget or the agent's view, reordered on a widget, and on
+ * any instance that exits (bench/soak/table.ts `problems`). `npm run soak` runs every fault at full size.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
