@@ -1,0 +1,21 @@
+/**
+ * Packs chatq once for every example test (as `npm pack` does from a fresh
+ * clone, test/package/pack.ts) and hands the tarball's path to them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { packTarball } from '../package/pack.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tarball: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const dir = mkdtempSync(join(tmpdir(), 'chatq-tarball-'));
+  project.provide('tarball', await packTarball(dir));
+  return () => rmSync(dir, { recursive: true, force: true });
+}
