@@ -15,6 +15,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  // A tarball packed earlier (`npm pack`), to rerun one example quickly; CI packs afresh.
+  if (process.env.CHATQ_TARBALL) {
+    project.provide('tarball', process.env.CHATQ_TARBALL);
+    return () => {};
+  }
   const dir = mkdtempSync(join(tmpdir(), 'chatq-tarball-'));
   project.provide('tarball', await packTarball(dir));
   return () => rmSync(dir, { recursive: true, force: true });
