@@ -13,6 +13,8 @@ export interface ChatOptions {
   /** The page that carries the snippet (default `/`) and the token endpoint (default `/api/chatq-token`). */
   page?: string;
   tokenPath?: string;
+  /** What the page's HTML holds (default the snippet's `loader.js`). */
+  pageHas?: string;
   user?: string;
 }
 
@@ -34,7 +36,7 @@ export async function firstChat(base: string, options: ChatOptions = {}): Promis
   const user = options.user ?? 'ada';
   const page = await fetch(`${base}${options.page ?? '/'}`);
   expect(page.status).toBe(200);
-  expect(await page.text()).toContain('loader.js');
+  expect(await page.text()).toContain(options.pageHas ?? 'loader.js');
   expect((await fetch(`${chat}/loader.js`)).status).toBe(200);
 
   const anonymous = await fetch(`${base}${options.tokenPath ?? '/api/chatq-token'}`);

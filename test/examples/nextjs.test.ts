@@ -6,7 +6,9 @@
  * per-address limits key on X-Real-IP, not on the X-Forwarded-For a client
  * writes. Telemetry off; no font or other download at build.
  */
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/harness.js';
 import { firstChat } from './chat.js';
 import { installExample, npmRun, type Running, startExample } from './example.js';
 
@@ -34,7 +36,25 @@ describe('examples/nextjs: next build && next start', () => {
   });
 
   it('a first answered chat', async () => {
-    await firstChat(running.base);
+    await firstChat(running.base, { pageHas: '<h1>Shop</h1>' });
+  });
+
+  it('in Chromium, the page (its Chat client component) shows the launcher for a signed-in visitor, once', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    try {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'user', value: 'ada', url: running.base }]);
+      const page = await context.newPage();
+      const console: string[] = [];
+      page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`));
+      await page.goto(`${running.base}/`);
+      await page.locator('chatq-messenger [part~="launcher"]').waitFor({ timeout: 20_000 }).catch((error) => {
+        throw new Error(`${error}\nconsole:\n${console.join('\n')}`);
+      });
+      expect(await page.locator('chatq-messenger').count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('the token route answers each request afresh (not a prerendered copy)', async () => {
