@@ -4,12 +4,13 @@ import { isEngineError, type Engine } from '../engine/types.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import type { Call, HandlerContext } from './context.js';
-import { applyCorsHeaders, createCorsPolicy, preflightReply, type CorsAnswer } from './http/cors.js';
+import { applyCorsHeaders, createCorsPolicy, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
 import { errorReply, HttpError } from './http/errors.js';
 import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
+import { refuseUnknownOptions } from './option-names.js';
 import {
   checkOptions,
   normalizeAgentToken,
@@ -33,6 +34,7 @@ export { redact } from './http/redact.js';
  * `handler.reply(request)` hands it to an adapter as it is.
  */
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
+  refuseUnknownOptions(options);
   checkOptions(options);
   const basePath = normalizeBasePath(options.basePath);
   const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
@@ -79,18 +81,15 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
   const loaderRoute: Route = { methods: { GET: (_, call) => serveLoader(call.request), HEAD: (_, call) => serveLoader(call.request) }, public: true };
 
-  const refusedOrigins = new Set<string>();
+  const refusedOrigins = createRefusedOriginLog(logger, now);
   /**
-   * A page whose origin is not allowed (SPEC §6 "Fitting"): logged once per origin (at most
-   * 100, so a flood of made-up origins cannot fill the log), and on a route that holds no data
-   * (the policy) answered readably, so the widget can print which origin and which option.
+   * A page whose origin is not allowed (SPEC §6 "Fitting"): logged (per window of time, so a
+   * flood of made-up origins cannot hide a real one, http/cors.ts), and on a route that holds
+   * no data (the policy) answered readably, so the widget can print which origin and which option.
    */
   function refuseOrigin(request: Request, origin: CorsAnswer, readable: boolean | undefined): HttpError {
     const shown = JSON.stringify((request.headers.get('Origin') ?? '').slice(0, 200));
-    if (refusedOrigins.size < 100 && !refusedOrigins.has(shown)) {
-      refusedOrigins.add(shown);
-      logger.warn(`chatq: refused requests from origin ${shown}, which is not in allowedOrigins (logged once per origin).`);
-    }
+    refusedOrigins.note(request.headers.get('Origin') ?? '');
     if (readable) origin.origin = request.headers.get('Origin') ?? undefined;
     return new HttpError(
       403,

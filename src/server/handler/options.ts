@@ -23,6 +23,13 @@ export interface HandlerLimits {
   messagesPerMinutePerAddress: number;
   /** Page-change notices per session. */
   pageChangesPerMinutePerSession: number;
+  /**
+   * Page-change notices per conversation, whatever session sends them: each one
+   * reaches every agent stream as a summary. Unless set, never below pageChangesPerMinutePerSession.
+   */
+  pageChangesPerMinutePerConversation: number;
+  /** Page-change notices per client address (IPv6: per /64). Unless set, never below pageChangesPerMinutePerSession. */
+  pageChangesPerMinutePerAddress: number;
   /** Open visitor streams per session (tabs); the next one gets 429 ERR_TOO_MANY_STREAMS. */
   maxStreamsPerSession: number;
   /** Open visitor streams per client address (IPv6: per /64); the next one gets 429 ERR_TOO_MANY_STREAMS. */
@@ -53,6 +60,8 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   messagesPerMinutePerConversation: 60,
   messagesPerMinutePerAddress: 120,
   pageChangesPerMinutePerSession: 60,
+  pageChangesPerMinutePerConversation: 60,
+  pageChangesPerMinutePerAddress: 120,
   maxStreamsPerSession: 3,
   maxStreamsPerAddress: 20,
   maxStreamQueueBytes: 1_048_576,
@@ -62,6 +71,14 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   sessionIdleMs: 24 * 60 * 60 * 1000,
   sessionRetainMs: 24 * 60 * 60 * 1000,
 });
+
+/** Budgets wider than a session's (limit, the per-session limit it is never below unless set). */
+const SESSION_FLOORED_LIMITS: readonly (readonly [keyof HandlerLimits, keyof HandlerLimits])[] = [
+  ['messagesPerMinutePerConversation', 'messagesPerMinutePerSession'],
+  ['messagesPerMinutePerAddress', 'messagesPerMinutePerSession'],
+  ['pageChangesPerMinutePerConversation', 'pageChangesPerMinutePerSession'],
+  ['pageChangesPerMinutePerAddress', 'pageChangesPerMinutePerSession'],
+];
 
 /** SPEC §6: a heartbeat at least every 25 s keeps proxies from closing an idle stream. */
 export const MAX_HEARTBEAT_MS = 25_000;
@@ -181,11 +198,8 @@ export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimi
   }
   // Unless set, the conversation and address budgets are never tighter than one session's: raising
   // messagesPerMinutePerSession (benchmarks, tests) raises them too.
-  if (partial.messagesPerMinutePerConversation === undefined) {
-    limits.messagesPerMinutePerConversation = Math.max(limits.messagesPerMinutePerConversation, limits.messagesPerMinutePerSession);
-  }
-  if (partial.messagesPerMinutePerAddress === undefined) {
-    limits.messagesPerMinutePerAddress = Math.max(limits.messagesPerMinutePerAddress, limits.messagesPerMinutePerSession);
+  for (const [wider, session] of SESSION_FLOORED_LIMITS) {
+    if (partial[wider] === undefined) limits[wider] = Math.max(limits[wider], limits[session]);
   }
   limits.heartbeatMs = Math.min(Math.max(limits.heartbeatMs, 10), MAX_HEARTBEAT_MS);
   return limits;

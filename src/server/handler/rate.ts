@@ -13,3 +13,27 @@ export async function enforceRate(ctx: HandlerContext, key: string, perMinute: n
     throw new HttpError(429, 'ERR_RATE_LIMITED', `Too many ${what}; wait ${wait} s and try again.`, { 'Retry-After': String(wait) });
   }
 }
+
+/** A visitor write's three budgets (per minute), e.g. messagesPerMinutePer{Session,Conversation,Address}. */
+export interface VisitorBudgets {
+  session: number;
+  conversation: number;
+  address: number;
+}
+
+/**
+ * A visitor's write (a message, a page change) spends from three buckets: its
+ * session's; its conversation's, since re-registering gives a conversation
+ * any number of sessions; and its address's, since one address can hold any
+ * number of conversations. `kind.key` prefixes the buckets; `kind.words` names the write in the 429.
+ */
+export async function enforceVisitorRates(
+  ctx: HandlerContext,
+  kind: { key: string; words: string },
+  who: { sessionId: string; conversationId: string; address: string },
+  budgets: VisitorBudgets,
+): Promise<void> {
+  await enforceRate(ctx, `${kind.key}:session:${who.sessionId}`, budgets.session, kind.words);
+  await enforceRate(ctx, `${kind.key}:conversation:${who.conversationId}`, budgets.conversation, `${kind.words} in this conversation`);
+  await enforceRate(ctx, `${kind.key}:address:${who.address}`, budgets.address, `${kind.words} from this address`);
+}

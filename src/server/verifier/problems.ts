@@ -41,7 +41,57 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function checkKnownKeys(value: Record<string, unknown>, known: readonly string[], path: string, problems: Problems): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const name = JSON.stringify(key.slice(0, 40));
-    problems.add(path ? `${path}.${key.slice(0, 40)}` : key.slice(0, 40), `unknown option ${name}; known options are ${known.join(', ')}.`);
+    problems.add(path ? `${path}.${key.slice(0, 40)}` : key.slice(0, 40), unknownOptionMessage(key, known));
   }
+}
+
+/**
+ * What to say about an option nobody reads, e.g. `unknown option "agentTokn"
+ * (did you mean "agentToken"?); known options are …`: the one wording of every
+ * options object that refuses unknown names (defineCommunity's, createMessagingHandler's).
+ */
+export function unknownOptionMessage(key: string, known: readonly string[]): string {
+  const meant = closestName(key, known);
+  const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+  return `unknown option ${JSON.stringify(key.slice(0, 40))}${hint}; known options are ${known.join(', ')}.`;
+}
+
+/**
+ * The known name a misspelt one most likely meant: the same in another case,
+ * one that contains it or that it contains (`origins` → `allowedOrigins`), or
+ * the nearest within a third of its letters (typos, swapped letters). None
+ * when nothing is that close: a wrong guess misleads more than none.
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const wanted = name.slice(0, 64).toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(wanted.length / 3)) + 1;
+  for (const candidate of known) {
+    const lower = candidate.toLowerCase();
+    const contains = Math.min(wanted.length, lower.length) >= 4 && (lower.includes(wanted) || wanted.includes(lower));
+    const distance = lower === wanted ? 0 : contains ? 1 : editDistance(wanted, lower);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance with adjacent swaps counted as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1);
+      current.push(value);
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length]!;
 }

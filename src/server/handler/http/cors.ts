@@ -123,3 +123,74 @@ export function preflightReply(request: Request, origin: string | undefined, all
     Vary: 'Access-Control-Request-Method, Access-Control-Request-Headers',
   });
 }
+
+/** Each refused origin is named at most once per window; past NAMED_PER_WINDOW names a window only counts. */
+const REFUSAL_WINDOW_MS = 10 * 60_000;
+const NAMED_PER_WINDOW = 10;
+/** Counters kept for the origins a window does not name, so its summary can name the most frequent (Misra–Gries). */
+const FREQUENT_TRACKED = 32;
+const FREQUENT_NAMED = 3;
+
+export interface RefusedOriginLog {
+  /** A request from `origin` (the raw Origin header) was refused. */
+  note(origin: string): void;
+}
+
+/**
+ * SPEC §6 "Fitting": a refused origin is logged, since it is most often the
+ * integrator's own site missing from allowedOrigins. The log is per window of
+ * time, not for the process's lifetime: made-up origins (anyone can send any
+ * Origin) once filled a lifetime cap of 100, after which a real
+ * misconfiguration was never logged (issue 16, low 3). Within a window the
+ * first NAMED_PER_WINDOW origins are named; the rest are counted, and the
+ * first refusal after the window gives one "N more" line naming the most
+ * frequent of them — a real site refused on every page view outnumbers
+ * one-off junk, so it is named even while a flood fills the named slots.
+ */
+export function createRefusedOriginLog(logger: { warn(message: string): void }, now: () => number): RefusedOriginLog {
+  let windowStart = -Infinity;
+  let named = new Set<string>();
+  let unnamedRequests = 0;
+  let frequent = new Map<string, number>();
+
+  function summarize(): void {
+    if (unnamedRequests === 0) return;
+    const top = [...frequent].sort((a, b) => b[1] - a[1]).slice(0, FREQUENT_NAMED).map(([origin]) => origin);
+    const often = top.length === 0 ? '' : ` (most often ${top.join(', ')})`;
+    const minutes = REFUSAL_WINDOW_MS / 60_000;
+    logger.warn(`chatq: ${unnamedRequests} more refused requests in ${minutes} minutes from origins not in allowedOrigins and not named above${often}.`);
+  }
+
+  function countUnnamed(shown: string): void {
+    unnamedRequests++;
+    const count = frequent.get(shown);
+    if (count !== undefined) frequent.set(shown, count + 1);
+    else if (frequent.size < FREQUENT_TRACKED) frequent.set(shown, 1);
+    else {
+      // Misra–Gries: a new origin takes one from every counter, so any origin sent more than
+      // 1/FREQUENT_TRACKED of the window's unnamed requests keeps its counter.
+      for (const [key, value] of frequent) {
+        if (value <= 1) frequent.delete(key);
+        else frequent.set(key, value - 1);
+      }
+    }
+  }
+
+  return {
+    note(origin) {
+      const at = now();
+      if (at - windowStart >= REFUSAL_WINDOW_MS || at < windowStart) {
+        summarize();
+        windowStart = at;
+        named = new Set();
+        unnamedRequests = 0;
+        frequent = new Map();
+      }
+      const shown = JSON.stringify(origin.slice(0, 200));
+      if (named.has(shown)) return;
+      if (named.size >= NAMED_PER_WINDOW) return countUnnamed(shown);
+      named.add(shown);
+      logger.warn(`chatq: refused requests from origin ${shown}, which is not in allowedOrigins (each origin is named at most once in ${REFUSAL_WINDOW_MS / 60_000} minutes).`);
+    },
+  };
+}

@@ -1,5 +1,14 @@
 import type { ChatMessage } from '../../../identity/index.js';
 import type { BusEvent } from '../../engine/types.js';
+import { KeyedThrottle } from './throttle.js';
+
+/**
+ * `conversation` events (identity or page changed) reach agent streams at most
+ * this often per conversation (issue 16 item 4): each one costs every agent
+ * stream a store read and a whole summary, and a visitor decides how often
+ * they come. The last change always goes out (KeyedThrottle).
+ */
+export const CONVERSATION_EVENT_INTERVAL_MS = 1000;
 
 /** A visitor's open stream, as the hub knows it. */
 export interface VisitorStream {
@@ -19,7 +28,11 @@ export interface VisitorStream {
 
 /** An agent's open stream. */
 export interface AgentStream {
-  /** Identity or page changed. */
+  /**
+   * Identity or page changed: at most once per conversation per
+   * CONVERSATION_EVENT_INTERVAL_MS, so read the conversation when called (the
+   * call after a burst is the one that sees its end).
+   */
   conversationChanged(conversationId: string): void;
   /** One new message (agents get it alone, not the whole conversation again). */
   messageAdded(conversationId: string, message: ChatMessage): void;
@@ -38,6 +51,10 @@ export class LiveHub {
   private readonly bySession = new Map<string, Set<VisitorStream>>();
   private readonly byAddress = new Map<string, Set<VisitorStream>>();
   private readonly agents = new Set<AgentStream>();
+  /** Coalesces `conversation` events per conversation before they fan out to every agent stream. */
+  private readonly conversationChanges = new KeyedThrottle(CONVERSATION_EVENT_INTERVAL_MS, (id) => {
+    for (const agent of [...this.agents]) agent.conversationChanged(id);
+  });
 
   streamsOfSession(sessionId: string): number {
     return this.bySession.get(sessionId)?.size ?? 0;
@@ -76,7 +93,7 @@ export class LiveHub {
         for (const agent of [...this.agents]) agent.messageAdded(event.conversationId, event.message);
         break;
       case 'conversation':
-        for (const agent of [...this.agents]) agent.conversationChanged(event.conversationId);
+        if (this.agents.size > 0) this.conversationChanges.poke(event.conversationId);
         break;
       case 'session_ended':
         for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
@@ -92,6 +109,7 @@ export class LiveHub {
 
   /** Closes every stream without ending any session (handler.close(), drain). */
   closeAll(): void {
+    this.conversationChanges.clear();
     for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.end();
     for (const agent of [...this.agents]) agent.close();
   }

@@ -1,9 +1,10 @@
 import { isPlainText, type ConversationResponse, type PageChangeRequest } from '../../../identity/index.js';
+import type { SessionRecord } from '../../store/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
-import { enforceRate } from '../rate.js';
+import { enforceVisitorRates } from '../rate.js';
 import { authenticate } from '../sessions.js';
 import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
@@ -22,20 +23,34 @@ export async function getConversation(ctx: HandlerContext, { request }: Call): P
 export async function sendMessage(ctx: HandlerContext, call: Call): Promise<Reply> {
   const { request } = call;
   const { record } = await authenticate(ctx, request);
-  await enforceRate(ctx, `messages:session:${record.id}`, ctx.limits.messagesPerMinutePerSession, 'messages');
-  // Re-registering gives a conversation new sessions, and one address can hold many: each has its own budget too.
-  await enforceRate(ctx, `messages:conversation:${record.conversationId}`, ctx.limits.messagesPerMinutePerConversation, 'messages in this conversation');
-  await enforceRate(ctx, `messages:address:${call.clientAddress()}`, ctx.limits.messagesPerMinutePerAddress, 'messages from this address');
+  const { limits } = ctx;
+  await enforceVisitorRates(ctx, { key: 'messages', words: 'messages' }, writer(record, call), {
+    session: limits.messagesPerMinutePerSession,
+    conversation: limits.messagesPerMinutePerConversation,
+    address: limits.messagesPerMinutePerAddress,
+  });
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, true);
   const body = readMessageBody(input.body);
   return postMessage(ctx, record.conversationId, { author: 'visitor', body, clientId }, conversationGone);
 }
 
-/** `POST {base}/v1/page` → 204: the agent sees the visitor's last page. */
-export async function pageChange(ctx: HandlerContext, { request }: Call): Promise<Reply> {
+/**
+ * `POST {base}/v1/page` → 204: the agent sees the visitor's last page. Each
+ * change reaches every agent stream as a whole summary (coalesced per
+ * conversation, live/hub.ts), so it spends from the same three kinds of
+ * budget as a message (issue 16 item 4: 200 sessions of one conversation once
+ * sent 12,000 in seconds).
+ */
+export async function pageChange(ctx: HandlerContext, call: Call): Promise<Reply> {
+  const { request } = call;
   const { record } = await authenticate(ctx, request);
-  await enforceRate(ctx, `page:session:${record.id}`, ctx.limits.pageChangesPerMinutePerSession, 'page changes');
+  const { limits } = ctx;
+  await enforceVisitorRates(ctx, { key: 'page', words: 'page changes' }, writer(record, call), {
+    session: limits.pageChangesPerMinutePerSession,
+    conversation: limits.pageChangesPerMinutePerConversation,
+    address: limits.pageChangesPerMinutePerAddress,
+  });
   const input = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const page: PageChangeRequest = {};
   if (input.url !== undefined) page.url = readPageUrl(input.url);
@@ -50,6 +65,10 @@ export async function logout(ctx: HandlerContext, { request }: Call): Promise<Re
   await ctx.store.deleteSession(record.id);
   ctx.publish({ type: 'session_ended', sessionId: record.id });
   return emptyReply(204);
+}
+
+function writer(record: SessionRecord, call: Call): { sessionId: string; conversationId: string; address: string } {
+  return { sessionId: record.id, conversationId: record.conversationId, address: call.clientAddress() };
 }
 
 function conversationGone(): HttpError {
