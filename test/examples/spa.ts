@@ -14,7 +14,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/harness.js';
 import { AGENT_TOKEN, freePort, installExample, type Running, startExample } from './example.js';
 
 /** Locators into the widget's open shadow root (Playwright's CSS pierces it). */
-function widget(page: Page) {
+export function widget(page: Page) {
   const element = page.locator('chatq-messenger');
   return {
     element,
@@ -26,7 +26,7 @@ function widget(page: Page) {
   };
 }
 
-async function agent(api: string, path: string, body?: object): Promise<any> {
+export async function agent(api: string, path: string, body?: object): Promise<any> {
   const response = await fetch(`${api}/chatq/agent/v1${path}`, {
     method: body ? 'POST' : 'GET',
     headers: { Authorization: `Bearer ${AGENT_TOKEN}`, 'Content-Type': 'application/json' },
@@ -37,7 +37,7 @@ async function agent(api: string, path: string, body?: object): Promise<any> {
 }
 
 /** The conversation of `uuid` as the agent lists it. */
-async function conversationOf(api: string, uuid: string): Promise<{ id: string; lastPage?: { url: string } }> {
+export async function conversationOf(api: string, uuid: string): Promise<{ id: string; lastPage?: { url: string } }> {
   for (;;) {
     const { conversations } = await agent(api, '/conversations');
     const found = conversations.find((conversation: { uuid: string }) => conversation.uuid === uuid);
