@@ -17,7 +17,24 @@ export interface CommunityFile {
  * `defineCommunity`, so every rule and message is the verifier's (SPEC §3).
  */
 export function loadCommunityFile(path: string): CommunityFile {
-  const value = readJson(path, 'community file');
+  return defineFrom(path, readJson(path, 'community file'));
+}
+
+/**
+ * SPEC §13: the community `explain --secret-env NAME --kid ID` checks
+ * against, made from the environment alone: one HS256 key, the SPEC's
+ * defaults, and `minTokenLifetime` when given. No file is written; the
+ * secret stays in this process.
+ */
+export function communityFromEnv(name: string, secret: string, kid: string, minTokenLifetime: number | undefined): CommunityFile {
+  const config = { jwtKeys: [{ id: kid, secret }], ...(minTokenLifetime === undefined ? {} : { minTokenLifetime }) };
+  const file = defineFrom(`$${name}`, config);
+  // The problems name the file's paths; here the key is the variable and the option.
+  const renamed = (path: string) => path.replace(/^jwtKeys\[0\]\.secret$/, `$${name}`).replace(/^jwtKeys\[0\]\.id$/, '--kid').replace(/^minTokenLifetime$/, '--min-lifetime');
+  return { ...file, problems: file.problems.map((problem) => ({ path: renamed(problem.path), message: problem.message })) };
+}
+
+function defineFrom(path: string, value: unknown): CommunityFile {
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   const config: Record<string, unknown> = isObject ? { ...(value as Record<string, unknown>) } : {};
   // `$schema` points editors at community.schema.json; it is not a community option.

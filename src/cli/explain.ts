@@ -1,23 +1,34 @@
-import { loadCommunityFile } from './community-file.js';
+import { decodeJwt } from '../identity/index.js';
+import { KEY_ID } from '../sign/key.js';
+import { communityFromEnv, loadCommunityFile, type CommunityFile } from './community-file.js';
 import { runChecks, type Check, type Report } from './explain-checks.js';
+import { SECRET_ENV, secretFromEnv } from './secret-env.js';
+import { minLifetime } from './sign.js';
 import { parse, UsageError, UserError, type Command } from './usage.js';
 
-const HELP = `Usage: chatq explain [TOKEN] [--community FILE] [--json]
-       echo "$TOKEN" | chatq explain --community FILE
+const HELP = `Usage: chatq explain [TOKEN] [--secret-env NAME [--kid ID] | --community FILE] [--json]
+       echo "$TOKEN" | chatq explain --secret-env ${SECRET_ENV}
 
 Decodes a JWT and runs every check of the chatq verifier in order (mode, shape,
 header, signature, claims, fields), printing each as passed or failed with its
 error code, what to change and the likely cause. The checks are the real
 verifier's. The token is read from stdin when not given as an argument.
 
-Without --community, every check that needs no key is run; the signature is not
-checked, and the defaults minTokenLifetime 3600 and clockTolerance 10 apply.
+With --secret-env, the community is made from the environment and the token
+alone (no file written): one HS256 key, the secret read from the variable NAME,
+its id --kid (default: the token's own kid, which is then not checked).
+Without --secret-env or --community, every check that needs no key is run; the
+signature is not checked. The defaults minTokenLifetime 3600 and
+clockTolerance 10 apply unless the community file says otherwise.
 
 Exit status: 0 the token verifies; 1 a check failed; 2 bad arguments;
-3 no check failed but the signature was not checked (no --community).
+3 no check failed but the signature was not checked (no key given).
 
 Options:
-  --community FILE   the community file (JSON, as for defineCommunity)
+  --secret-env NAME  the environment variable holding the HS256 secret, e.g. ${SECRET_ENV}
+  --kid ID           the key's id in your community (jwtKeys[].id)
+  --min-lifetime S   your community's minTokenLifetime in seconds (default 3600)
+  --community FILE   a community file (JSON, as for defineCommunity), in place of --secret-env
   --json             print the report as JSON
   -h, --help         this text
 `;
@@ -34,9 +45,10 @@ function renderCheck(check: Check): string {
   return lines.join('\n');
 }
 
-function render(report: Report): string {
+function render(report: Report, note: string | undefined): string {
   const out: string[] = [];
-  out.push(report.community ? `community "${report.community.id}" (${report.community.file})` : 'no --community: checks that need no key only');
+  out.push(report.community ? `community "${report.community.id}" (${report.community.file})` : 'no key given (--secret-env or --community): checks that need no key only');
+  if (note) out.push(note);
   if (report.header) out.push(`header   ${JSON.stringify(report.header)}`, `payload  ${JSON.stringify(report.payload)}`);
   out.push('', ...report.checks.map(renderCheck));
   if (report.warnings.length > 0) {
@@ -46,7 +58,7 @@ function render(report: Report): string {
   const verdict = {
     verifies: 'The token verifies.',
     refused: 'The token would be refused.',
-    unverified: 'No check failed, but the signature was not checked: run again with --community FILE.',
+    unverified: `No check failed, but the signature was not checked: run again with --secret-env ${SECRET_ENV} (or --community FILE).`,
   }[report.verdict];
   out.push('', verdict, '');
   return out.join('\n');
@@ -59,20 +71,66 @@ export const explain: Command = {
   summary: 'say why a token verifies or not, check by check (exit 0 only if it verifies)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parse(args, { community: { type: 'string' }, json: { type: 'boolean' } }, 1);
+    const { values, positionals } = parse(args, {
+      community: { type: 'string' },
+      'secret-env': { type: 'string' },
+      kid: { type: 'string' },
+      'min-lifetime': { type: 'string' },
+      json: { type: 'boolean' },
+    }, 1);
     if (values.help) return io.out(HELP), 0;
     const token = positionals[0] ?? (await io.stdin());
     if (token === undefined || token.trim() === '') throw new UsageError('give the token as an argument or on stdin.');
-    let file;
-    if (values.community !== undefined) {
-      file = loadCommunityFile(values.community);
-      if (!file.community) {
-        const problems = file.problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n');
-        throw new UserError(`the community file ${JSON.stringify(values.community)} is not valid (chatq check shows the same):\n${problems}`);
-      }
-    }
+    const { file, note } = communityOf(values, token);
     const report = await runChecks(token, file);
-    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, note));
     return EXIT[report.verdict];
   },
 };
+
+interface Given {
+  community?: string;
+  'secret-env'?: string;
+  kid?: string;
+  'min-lifetime'?: string;
+}
+
+/** The community to check against: a file, the environment, or none (checks that need no key). */
+function communityOf(values: Given, token: string): { file?: CommunityFile; note?: string } {
+  const fromEnv = values['secret-env'];
+  if (values.community !== undefined && fromEnv !== undefined) throw new UsageError('give --community FILE or --secret-env NAME, not both.');
+  if (fromEnv === undefined && (values.kid !== undefined || values['min-lifetime'] !== undefined)) {
+    throw new UsageError(`--kid and --min-lifetime go with --secret-env NAME (e.g. ${SECRET_ENV}); a community file has its own.`);
+  }
+  if (values.community !== undefined) return { file: valid(loadCommunityFile(values.community), `the community file ${JSON.stringify(values.community)}`) };
+  if (fromEnv === undefined) return {};
+  const secret = secretFromEnv(fromEnv);
+  const tokenKid = kidOf(token);
+  let kid = values.kid;
+  let note: string | undefined;
+  if (kid === undefined && tokenKid !== undefined && KEY_ID.test(tokenKid)) {
+    kid = tokenKid;
+    note = `key id "${tokenKid}" taken from the token (not checked: give --kid ID to check it)`;
+  } else if (kid === undefined) {
+    // The header check says what is wrong with the token's kid; the key needs an id all the same.
+    note = 'the token names no usable key id: give --kid ID to check the signature';
+  }
+  const file = communityFromEnv(fromEnv, secret, kid ?? 'chatq_explain', minLifetime(values['min-lifetime']));
+  return { file: valid(file, `the key from --secret-env ${fromEnv}`), note };
+}
+
+/** The token's kid, when its header can be read and names one. */
+function kidOf(token: string): string | undefined {
+  try {
+    const kid = decodeJwt(token.trim()).header.kid;
+    return typeof kid === 'string' && kid !== '' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function valid(file: CommunityFile, what: string): CommunityFile {
+  if (file.community) return file;
+  const problems = file.problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n');
+  throw new UserError(`${what} is not valid (chatq check shows the same for a file):\n${problems}`);
+}

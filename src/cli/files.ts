@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { describeJsonMistake } from './json-position.js';
 import { UserError } from './usage.js';
 
 /** A file's text, or a UserError that names the file and says what went wrong (never a stack). */
@@ -12,12 +13,15 @@ export function readText(path: string, what: string): string {
   }
 }
 
-/** A JSON file's value, or a UserError with the parser's position. */
+/**
+ * A JSON file's value, or a UserError with the line and column of the first
+ * mistake: never the parser's message, which quotes the file (a secret).
+ */
 export function readJson(path: string, what: string): unknown {
   const text = readText(path, what);
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`the ${what} ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    throw new UserError(`the ${what} ${JSON.stringify(path)} is not valid JSON: ${describeJsonMistake(text)}.`);
   }
 }

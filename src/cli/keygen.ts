@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { KEY_ID } from '../sign/key.js';
+import { SECRET_ENV } from './secret-env.js';
 import { parse, UsageError, type Command } from './usage.js';
 
 const HELP = `Usage: chatq keygen hs256|rs256 [--kid ID] [--json]
@@ -43,9 +44,11 @@ export const keygen: Command = {
         `HS256 key "${kid}"\n\n` +
           `Add to your community file's jwtKeys:\n  ${JSON.stringify(entry)}\n\n` +
           'Keep the secret on servers only (your backend signs with it, the chat server verifies with it),\n' +
-          'e.g. in an environment variable CHATQ_SECRET; never in a page or a repository. Sign with the\n' +
+          `in the environment variable ${SECRET_ENV}; never in a page or a repository. Sign with the\n` +
           'string itself, not its hex-decoded bytes:\n' +
-          `  await signIdentity({ uuid }, { kid: '${kid}', secret: process.env.CHATQ_SECRET, lifetime: '2h' })\n`,
+          `  await signIdentity({ uuid }, { kid: '${kid}', secret: process.env.${SECRET_ENV}, lifetime: '2h' })\n` +
+          `Try it, with ${SECRET_ENV} exported:\n` +
+          `  npx chatq sign --kid ${kid} --secret-env ${SECRET_ENV} --uuid 42 | npx chatq explain --secret-env ${SECRET_ENV}\n`,
       );
       return 0;
     }

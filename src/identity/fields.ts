@@ -1,5 +1,5 @@
 import { IdentityError } from './errors.js';
-import { isPlainText } from './text.js';
+import { oneLineProblem } from './text.js';
 import { uuidName } from './uuid.js';
 import type { IdentityWarning, PredefinedField } from './types.js';
 import { addWarning } from './warnings.js';
@@ -29,9 +29,13 @@ export const EXTRA_VALUE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 /**
  * SPEC §6: identity strings and extra values are plain text on one line. The
  * message-body rule, with tab, CR and LF refused too: they are C0 controls, and
- * nothing an agent reads in a name, an id or a label needs them.
+ * nothing an agent reads in a name, an id or a label needs them; and the
+ * invisible characters of `oneLineProblem` (text.ts). The message names the
+ * character, within the 128 characters a warning keeps.
  */
-const NOT_PLAIN_TEXT = 'dropped: control characters (CR, LF and tab too), bidi controls and lone surrogates are not allowed.';
+function notPlainText(character: string): string {
+  return `dropped: ${character}: one line of plain text has no control characters, bidi controls or tags.`;
+}
 const TOO_MANY_EXTRA_VALUES = `dropped: at most ${LIMITS.extraValueKeys} extra values are kept.`;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
@@ -103,8 +107,9 @@ export function normalizeUuid(value: unknown, path: string): string | undefined 
   }
   // Refused, not dropped: the uuid says who the visitor is, and dropping it would silently make a named visitor
   // anonymous (or, in a JWT, fail as "no uuid"). Same treatment as a uuid past its length bound.
-  if (!isPlainText(name, false)) {
-    throw invalid(path, 'must be one line of plain text (no control characters, no bidi controls, no lone surrogates).');
+  const problem = oneLineProblem(name);
+  if (problem !== undefined) {
+    throw invalid(path, `must be one line of plain text (no control characters, no bidi controls, no tags, no lone surrogates), got ${problem}.`);
   }
   return name;
 }
@@ -151,8 +156,9 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
       addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, TOO_MANY_EXTRA_VALUES);
       continue;
     }
-    if (!isPlainText(text, false)) {
-      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, NOT_PLAIN_TEXT);
+    const problem = oneLineProblem(text);
+    if (problem !== undefined) {
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, () => notPlainText(problem));
       continue;
     }
     out[key] = text;
@@ -196,8 +202,9 @@ export function normalizeIdentityData(
       addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`);
       continue;
     }
-    if (!isPlainText(value, false)) {
-      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, NOT_PLAIN_TEXT);
+    const problem = oneLineProblem(value);
+    if (problem !== undefined) {
+      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, notPlainText(problem));
       continue;
     }
     fields[name] = value;
@@ -206,7 +213,8 @@ export function normalizeIdentityData(
   if (Object.hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
     const email = record.email;
     if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
-    if (!isPlainText(email, false)) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, NOT_PLAIN_TEXT);
+    const problem = oneLineProblem(email);
+    if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, notPlainText(problem));
     else if (email.length <= LIMITS.email && EMAIL.test(email)) fields.email = email;
     else addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, 'dropped: does not look like an email address (name@example.com).');
   }
@@ -214,7 +222,8 @@ export function normalizeIdentityData(
   if (Object.hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
     const url = record.avatar_url;
     if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
-    if (!isPlainText(url, false)) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, NOT_PLAIN_TEXT);
+    const problem = oneLineProblem(url);
+    if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, notPlainText(problem));
     else if (isHttpUrl(url)) fields.avatar_url = url;
     else {
       addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, `dropped: only https: (or http:) URLs without credentials, at most ${LIMITS.avatarUrl} characters.`);

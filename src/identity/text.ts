@@ -9,6 +9,8 @@
  * Zero-width characters (U+200B–U+200D, U+FEFF) are allowed on purpose: the
  * SPEC does not list them, and U+200D (ZWJ) is part of emoji sequences and of
  * the ordinary spelling of several scripts (Devanagari, Sinhala, Arabic).
+ *
+ * Identity strings are stricter still (`oneLineProblem`, below).
  */
 
 const SINGLE_LINE_REFUSED = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
@@ -54,4 +56,52 @@ export function isPlainText(value: string, multiline: boolean): boolean {
  */
 export function toPlainText(value: string): string {
   return isPlainText(value, false) ? value : value.replace(REFUSED_OR_LONE, '\uFFFD');
+}
+
+/*
+ * Identity strings (names, ids, extra values) refuse more than page titles and
+ * message bodies do (issue 16 LOW 4), characters an agent cannot see that
+ * change what they read or that carry hidden text:
+ * - U+2028/U+2029, line and paragraph separators: a second line in a one-line field;
+ * - U+200E/U+200F, LRM and RLM: they reorder what is around them as the
+ *   embeddings do, just one character at a time;
+ * - U+FFF9–U+FFFB, interlinear annotations: text that renders as nothing or as a ruby gloss;
+ * - U+E0000–U+E007F, tag characters: invisible ASCII, the "ASCII smuggling"
+ *   of hidden instructions. Only the one use of them in real text is kept:
+ *   a subdivision flag (🏴 + 2 tag letters + 1–3 tag letters or digits + cancel
+ *   tag, e.g. the flag of Scotland), which renders as a visible flag.
+ * Page titles keep LRM/RLM (right-to-left sites put them there), and message
+ * bodies are free text, so both keep the SPEC §6 rule above.
+ */
+const ONE_LINE_EXTRA = /[\u2028\u2029\u200E\u200F\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/;
+const SUBDIVISION_FLAG = /\uD83C\uDFF4(?:\uDB40[\uDC61-\uDC7A]){2}(?:\uDB40[\uDC30-\uDC39\uDC61-\uDC7A]){1,3}\uDB40\uDC7F/g;
+const ANY_REFUSED = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029\u200E\u200F\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const NAMES: Record<number, string> = {
+  0x09: 'tab', 0x0a: 'line feed', 0x0d: 'carriage return', 0x7f: 'delete',
+  0x2028: 'line separator', 0x2029: 'paragraph separator', 0x200e: 'left-to-right mark', 0x200f: 'right-to-left mark',
+};
+
+/** "U+2028 (line separator)": the character named as an agent or a developer can look it up. */
+function nameOf(char: string): string {
+  const code = char.length === 1 ? char.charCodeAt(0) : char.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) return `${hex} (lone surrogate)`;
+  const kind = NAMES[code]
+    ?? (code <= 0x9f ? 'control character' : code >= 0xe0000 ? 'tag character' : code >= 0xfff9 ? 'annotation character' : 'bidi control');
+  return `${hex} (${kind})`;
+}
+
+/**
+ * Why `value` is not one line of plain text for an identity field, naming the
+ * first refused character ("U+2028 (line separator)"), or `undefined` when
+ * it is. The SPEC §6 single-line rule (`isPlainText(value, false)`) plus the
+ * characters above. As fast as `isPlainText` on text without them.
+ */
+export function oneLineProblem(value: string): string | undefined {
+  const plain = isPlainText(value, false);
+  if (plain && !ONE_LINE_EXTRA.test(value)) return undefined;
+  // A flag stands in as a plain letter: removing it could pair two lone surrogates around it.
+  const found = ANY_REFUSED.exec(value.replace(SUBDIVISION_FLAG, 'x'));
+  return found ? nameOf(found[0]) : undefined;
 }

@@ -5,25 +5,26 @@ import {
   type IdentityData,
   IdentityError,
   type IdentityWarning,
-  MAX_TIME_AHEAD_SECONDS,
   normalizeIdentityData,
   readSignedUuid,
 } from '../identity/index.js';
 import { checkKid, signingKey, type RsaPrivateKeyInput } from './key.js';
-import { parseLifetime } from './lifetime.js';
+import { checkLifetime, minimumOf, parseLifetime } from './lifetime.js';
 
-/** The community's default minTokenLifetime (SPEC §3). */
-export const DEFAULT_MIN_TOKEN_LIFETIME = 3600;
-/** The verifier refuses an exp more than 10 years ahead (ERR_JWT_MALFORMED: it is how milliseconds look). */
 /** Set by signIdentity from `lifetime`; an identity that carries them is a mistake, not data. */
 const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
 
 interface CommonSignOptions {
   /** The id of the community key (`jwtKeys[].id`); the token's `kid` header. Case-sensitive. */
   kid: string;
-  /** Seconds, or '90m', '2h', '1d'. At least `minTokenLifetime`. */
+  /** Seconds, or '90m', '2h', '1d'. At least the community's `minTokenLifetime` plus a minute (LIFETIME_MARGIN). */
   lifetime: number | string;
-  /** Your community's `minTokenLifetime` in seconds. Default 3600, as the community's. */
+  /**
+   * The community the token is for, as `defineCommunity` returned it, when your
+   * backend defines it too: its `minTokenLifetime` is the one checked.
+   */
+  community?: { readonly minTokenLifetime: number };
+  /** Your community's `minTokenLifetime` in seconds, when the community is defined elsewhere. Default 3600, as the community's. */
   minTokenLifetime?: number;
   /** Called with each value the verifier would drop or ignore (an unknown field, a malformed email…). */
   onWarning?: (warning: IdentityWarning) => void;
@@ -42,25 +43,6 @@ export interface RsaSignOptions extends CommonSignOptions {
 }
 
 export type SignIdentityOptions = HmacSignOptions | RsaSignOptions;
-
-function minimum(value: unknown): number {
-  if (value === undefined) return DEFAULT_MIN_TOKEN_LIFETIME;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  throw new RangeError(`minTokenLifetime must be your community's minTokenLifetime in seconds, got ${String(value)}.`);
-}
-
-function checkLifetime(lifetime: number, min: number): void {
-  if (lifetime < min) {
-    throw new IdentityError(
-      'ERR_JWT_EXP_TOO_SOON',
-      `lifetime is ${lifetime} s but the community asks for at least ${min} s (minTokenLifetime); sign with a longer lifetime.`,
-      { path: 'payload.exp' },
-    );
-  }
-  if (lifetime > MAX_TIME_AHEAD_SECONDS) {
-    throw new IdentityError('ERR_JWT_MALFORMED', `lifetime is ${lifetime} s, more than 10 years: the verifier refuses such an exp. Is it in milliseconds? Give seconds.`, { path: 'payload.exp' });
-  }
-}
 
 /** The payload: the identity's own keys (never __proto__ and friends) and the time claims. */
 function payloadOf(identity: Record<string, unknown>, lifetime: number): Record<string, unknown> {
@@ -84,20 +66,21 @@ function payloadOf(identity: Record<string, unknown>, lifetime: number): Record<
  * and `exp` set. Runs on Node, Deno, Bun, Workers and browsers (WebCrypto).
  *
  * It refuses at once, with the verifier's codes, what the community would
- * refuse: no uuid (`ERR_JWT_UUID_MISSING`), a lifetime under
- * `minTokenLifetime` (`ERR_JWT_EXP_TOO_SOON`), a field of the wrong type
+ * refuse: no uuid (`ERR_JWT_UUID_MISSING`), a lifetime that would reach the
+ * server under `minTokenLifetime`, i.e. without a minute more
+ * (`ERR_JWT_EXP_TOO_SOON`, SPEC §13), a field of the wrong type
  * (`ERR_IDENTITY_INVALID`). A bad kid, secret or key is a TypeError or
  * RangeError that says what to change. The rules are the verifier's own
  * (src/identity/fields.ts), not a copy.
  *
  * @example
- * const jwt = await signIdentity({ uuid: user.id, email: user.email }, { kid: 'site_2026', secret: process.env.CHATQ_SECRET!, lifetime: '2h' });
+ * const jwt = await signIdentity({ uuid: user.id, email: user.email }, { kid: 'site_2026', secret: process.env.CHATQ_HS256_SECRET!, lifetime: '2h' });
  */
 export async function signIdentity(identity: IdentityData, options: SignIdentityOptions): Promise<string> {
   if (typeof options !== 'object' || options === null) throw new TypeError('signIdentity(identity, { kid, secret | privateKey, lifetime }) needs its options.');
   const kid = checkKid(options.kid);
   const lifetime = parseLifetime(options.lifetime);
-  const min = minimum(options.minTokenLifetime);
+  const min = minimumOf(options);
   const signer = signingKey(options);
   if (typeof identity !== 'object' || identity === null || Array.isArray(identity)) {
     throw new IdentityError('ERR_IDENTITY_INVALID', 'identity must be an object such as { uuid, email }.', { path: 'payload' });

@@ -19,8 +19,16 @@ const rsa = rsaKey('rsa_main');
 const dir = mkdtempSync(join(tmpdir(), 'chatq-cli-'));
 const COMMUNITY = join(dir, 'community.json');
 
-function chatq(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input: input ?? '', encoding: 'utf8', timeout: 20_000 });
+/** The variable every command, the README and keygen name for the HS256 secret (issue 17). */
+const SECRET_ENV = 'CHATQ_HS256_SECRET';
+
+function chatq(args: string[], input?: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, [SECRET_ENV]: SECRET, ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -210,6 +218,20 @@ describe('check', () => {
   });
 });
 
+describe('a community file that is not JSON never shows the secret (issue 16 LOW 2)', () => {
+  it('check and explain --community give the line and column, and no part of the file', () => {
+    const secret = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
+    const file = join(dir, 'unquoted-secret.json');
+    writeFileSync(file, `{\n  "jwtKeys": [{ "id": "k", "secret": ${secret} }]\n}\n`);
+    for (const args of [['check', file], ['explain', signHS256(payload(), HS), '--community', file]]) {
+      const { status, stderr } = chatq(args);
+      expect(status).toBe(1);
+      expect(stderr).toContain('is not valid JSON: at line 2, column 39.');
+      expect(stderr).not.toContain(secret.slice(0, 4));
+    }
+  });
+});
+
 describe('keygen and sign: a round trip', () => {
   it('hs256: the entry checks, the signed token verifies', () => {
     const keygen = JSON.parse(chatq(['keygen', 'hs256', '--kid', 'fresh', '--json']).stdout);
@@ -217,7 +239,7 @@ describe('keygen and sign: a round trip', () => {
     const file = join(dir, 'fresh.json');
     writeFileSync(file, JSON.stringify({ jwtKeys: [keygen.entry] }));
     expect(chatq(['check', file]).status).toBe(0);
-    const signed = chatq(['sign', '--kid', 'fresh', '--secret', keygen.secret, '--uuid', '42', '--lifetime', '90m', '--claims', '{"email":"a@example.com"}']);
+    const signed = chatq(['sign', '--kid', 'fresh', '--secret-env', SECRET_ENV, '--uuid', '42', '--lifetime', '90m', '--claims', '{"email":"a@example.com"}'], '', { [SECRET_ENV]: keygen.secret });
     expect(signed.status).toBe(0);
     const result = chatq(['explain', signed.stdout.trim(), '--community', file]);
     expect(result.status).toBe(0);
@@ -242,10 +264,95 @@ describe('keygen and sign: a round trip', () => {
   });
 
   it('sign refuses what the community would refuse, with the code', () => {
-    const short = chatq(['sign', '--kid', 'hs64', '--secret', SECRET, '--uuid', 'u', '--lifetime', '50m']);
+    const short = chatq(['sign', '--kid', 'hs64', '--secret-env', SECRET_ENV, '--uuid', 'u', '--lifetime', '50m']);
     expect(short.status).toBe(1);
     expect(short.stderr).toMatch(/^chatq sign: ERR_JWT_EXP_TOO_SOON: /);
-    expect(chatq(['sign', '--kid', 'hs64', '--secret', SECRET, '--uuid', 'u', '--lifetime', '50m', '--min-lifetime', '1800']).status).toBe(0);
+    expect(chatq(['sign', '--kid', 'hs64', '--secret-env', SECRET_ENV, '--uuid', 'u', '--lifetime', '50m', '--min-lifetime', '1800']).status).toBe(0);
+  });
+});
+
+describe('secrets from the environment (issue 16 LOW 5, issue 17)', () => {
+  it('sign --secret-env NAME signs with the secret in NAME, and says nothing on stderr', () => {
+    const signed = chatq(['sign', '--kid', HS.kid, '--secret-env', SECRET_ENV, '--uuid', '42']);
+    expect(signed).toMatchObject({ status: 0, stderr: '' });
+    expect(explain(signed.stdout.trim()).status).toBe(0);
+  });
+
+  it('sign --secret still signs, with a warning on stderr that names --secret-env', () => {
+    const signed = chatq(['sign', '--kid', HS.kid, '--secret', SECRET, '--uuid', '42']);
+    expect(signed.status).toBe(0);
+    expect(signed.stderr).toBe(`warning: --secret puts the secret in the process list (ps) and your shell history; use --secret-env ${SECRET_ENV} instead.\n`);
+    expect(explain(signed.stdout.trim()).status).toBe(0);
+  });
+
+  it('a secret given to --secret-env in place of a name is refused without being echoed', () => {
+    const result = chatq(['sign', '--kid', HS.kid, '--secret-env', SECRET, '--uuid', '42']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`write --secret-env ${SECRET_ENV} (without $)`);
+    expect(result.stderr).not.toContain(SECRET.slice(0, 8));
+  });
+
+  it('an unset variable: exit 1, naming the variable', () => {
+    const result = chatq(['sign', '--kid', HS.kid, '--secret-env', 'CHATQ_NOT_SET_ANYWHERE', '--uuid', '42']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('chatq sign: the environment variable CHATQ_NOT_SET_ANYWHERE (--secret-env) is not set or is empty.\n');
+  });
+
+  it('keygen, and the help of sign and explain, name CHATQ_HS256_SECRET and no other variable', () => {
+    const outputs = [chatq(['keygen', 'hs256']).stdout, chatq(['sign', '--help']).stdout, chatq(['explain', '--help']).stdout];
+    for (const output of outputs) {
+      expect(output).toContain(SECRET_ENV);
+      expect(output.match(/CHATQ_[A-Z0-9_]+/g)!.every((name) => name === SECRET_ENV)).toBe(true);
+    }
+  });
+});
+
+describe('sign: SPEC §13 lifetime margin (issue 17 "short lifetimes")', () => {
+  it("--lifetime 1h with the default minimum is refused, naming the margin; 61m signs", () => {
+    const short = chatq(['sign', '--kid', HS.kid, '--secret-env', SECRET_ENV, '--uuid', 'u', '--lifetime', '1h']);
+    expect(short.status).toBe(1);
+    expect(short.stderr).toMatch(/^chatq sign: ERR_JWT_EXP_TOO_SOON: lifetime is 3600 s, no margin over the community's minTokenLifetime \(3600 s\).*Add a margin of at least 60 s.*at least 3660 s/);
+    expect(chatq(['sign', '--kid', HS.kid, '--secret-env', SECRET_ENV, '--uuid', 'u', '--lifetime', '61m']).status).toBe(0);
+  });
+});
+
+describe('explain from the environment and the token alone (SPEC §13)', () => {
+  const token = () => signHS256(payload(), HS);
+
+  it('--secret-env NAME: the signature is checked with the secret in NAME, the kid taken from the token', () => {
+    const { status, stdout } = chatq(['explain', token(), '--secret-env', SECRET_ENV]);
+    expect(status).toBe(0);
+    expect(stdout).toContain(`community "default" ($${SECRET_ENV})`);
+    expect(stdout).toContain('key id "hs64" taken from the token (not checked: give --kid ID to check it)');
+    expect(check(stdout, 'signature')).toMatch(/passed +the signature verifies with key "hs64"/);
+    expect(stdout).not.toContain(SECRET.slice(0, 8));
+  });
+
+  it('--kid ID checks the kid, with the case hint', () => {
+    expect(chatq(['explain', token(), '--secret-env', SECRET_ENV, '--kid', 'hs64']).status).toBe(0);
+    const wrong = chatq(['explain', signHS256(payload(), { kid: 'HS64', secret: SECRET }), '--secret-env', SECRET_ENV, '--kid', 'hs64']);
+    expect(wrong.status).toBe(1);
+    expect(check(wrong.stdout, 'header')).toMatch(/ERR_JWT_KID_UNKNOWN[\s\S]*did you mean "hs64"\?/);
+  });
+
+  it('another secret in the variable: the signature fails', () => {
+    const other = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
+    const { status, stdout } = chatq(['explain', token(), '--secret-env', SECRET_ENV], '', { [SECRET_ENV]: other });
+    expect(status).toBe(1);
+    expect(check(stdout, 'signature')).toMatch(/FAILED +ERR_JWT_SIGNATURE/);
+  });
+
+  it('the token from stdin, and --min-lifetime as the community has it', () => {
+    const short = signHS256(payload({ exp: nowSeconds() + 1800 }), HS);
+    expect(chatq(['explain', '--secret-env', SECRET_ENV], `${short}\n`).status).toBe(1);
+    expect(chatq(['explain', '--secret-env', SECRET_ENV, '--min-lifetime', '600'], `${short}\n`).status).toBe(0);
+  });
+
+  it('a secret with a trailing newline in the variable: the problem, named by the variable, never the secret', () => {
+    const { status, stderr } = chatq(['explain', token(), '--secret-env', SECRET_ENV], '', { [SECRET_ENV]: `${SECRET}\n` });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(new RegExp(`\\$${SECRET_ENV}: ends with a newline`));
+    expect(stderr).not.toContain(SECRET.slice(0, 8));
   });
 });
 
@@ -261,28 +368,30 @@ describe('--help and bad arguments', () => {
     }
   });
 
-  it('bad arguments: a message and the usage hint, exit 2, never a stack trace', () => {
-    const cases: string[][] = [
-      ['frobnicate'],
-      ['keygen'],
-      ['keygen', 'es256'],
-      ['keygen', 'hs256', '--kid', 'Bad Kid'],
-      ['sign', '--kid', 'k', '--uuid', 'u'],
-      ['sign', '--kid', 'k', '--secret', 'nothex', '--uuid', 'u'],
-      ['sign', '--kid', 'k', '--secret', SECRET, '--uuid', 'u', '--claims', '{oops'],
-      ['sign', '--kid', 'k', '--secret', SECRET, '--uuid', 'u', '--lifetime', 'soon'],
-      ['sign', '--kid', 'k', '--secret', SECRET],
-      ['explain', '--unknown'],
-      ['explain', 'a', 'b'],
-      ['explain', '--community'],
-      ['check'],
-    ];
-    for (const args of cases) {
-      const { status, stderr } = chatq(args);
-      expect(status, args.join(' ')).toBe(2);
-      expect(stderr, args.join(' ')).toMatch(/^chatq/);
-      expect(stderr, args.join(' ')).not.toMatch(/\n\s+at /);
-    }
+  const badArguments: string[][] = [
+    ['frobnicate'],
+    ['keygen'],
+    ['keygen', 'es256'],
+    ['keygen', 'hs256', '--kid', 'Bad Kid'],
+    ['sign', '--kid', 'k', '--uuid', 'u'],
+    ['sign', '--kid', 'k', '--secret-env', 'NOT_HEX', '--uuid', 'u'],
+    ['sign', '--kid', 'k', '--secret-env', SECRET_ENV, '--uuid', 'u', '--claims', '{oops'],
+    ['sign', '--kid', 'k', '--secret-env', SECRET_ENV, '--uuid', 'u', '--lifetime', 'soon'],
+    ['sign', '--kid', 'k', '--secret-env', SECRET_ENV],
+    ['sign', '--kid', 'k', '--secret-env', SECRET_ENV, '--key', 'private.pem', '--uuid', 'u'],
+    ['sign', '--kid', 'k', '--secret-env', SECRET, '--uuid', 'u'],
+    ['explain', 'a', '--community', 'c.json', '--secret-env', SECRET_ENV],
+    ['explain', 'a', '--kid', 'k'],
+    ['explain', '--unknown'],
+    ['explain', 'a', 'b'],
+    ['explain', '--community'],
+    ['check'],
+  ];
+  it.each(badArguments.map((args) => [args.join(' '), args]))('bad arguments (%s): a message and the usage hint, exit 2, never a stack trace', (_said, args) => {
+    const { status, stderr } = chatq(args as string[], '', { NOT_HEX: 'nothex' });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^chatq/);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('explain with no token on stdin', () => {

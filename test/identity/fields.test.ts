@@ -377,6 +377,35 @@ describe('SPEC §6: identity strings and extra values are one line of plain text
   });
 });
 
+describe('one-line identity fields refuse invisible characters, naming them (issue 16 LOW 4)', () => {
+  it.each([
+    ['U+2028', 'Ada\u2028Lovelace', 'U+2028 (line separator)'],
+    ['U+2029', 'Ada\u2029', 'U+2029 (paragraph separator)'],
+    ['a tag character (hidden ASCII)', 'Ada\u{E0069}\u{E0067}', 'U+E0069 (tag character)'],
+    ['U+FFFA', 'Ada\uFFFA', 'U+FFFA (annotation character)'],
+    ['LRM', 'Ada\u200E', 'U+200E (left-to-right mark)'],
+    ['RLM', '\u200FAda', 'U+200F (right-to-left mark)'],
+  ])('%s: a name, an email and an extra value are dropped with W_FIELD_DROPPED naming it; a uuid is refused', (_what, value, named) => {
+    const result = normalizeIdentityData({ uuid: 'u1', firstname: value, email: `${value}@example.com`, extra_values: { note: value, ok: 'kept' } }, 'payload');
+    expect(result.fields).toEqual({});
+    expect({ ...result.extraValues }).toEqual({ ok: 'kept' });
+    expect(result.warnings.map((w) => w.path)).toEqual(['payload.firstname', 'payload.email', 'payload.extra_values.note']);
+    for (const warning of result.warnings) {
+      expect(warning).toMatchObject({ code: 'W_FIELD_DROPPED', message: expect.stringContaining(named) });
+      expect(warning.message).toMatch(/control characters.*bidi controls/);
+      expect(warning.message.length).toBeLessThanOrEqual(128);
+    }
+    const error = invalid({ uuid: `user${value}` });
+    expect(error).toMatchObject({ code: 'ERR_IDENTITY_INVALID', path: 'identity.uuid' });
+    expect(error.message).toContain(named);
+  });
+
+  it('a name with a subdivision flag is kept', () => {
+    const scotland = 'Ada 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    expect(normalizeIdentityData({ firstname: scotland }, 'identity').fields).toEqual({ firstname: scotland });
+  });
+});
+
 describe('SPEC §6: at most 20 warnings per identity, then one W_MORE_DROPPED; path and message ≤ 128 characters', () => {
   it('1,400 extra values → 20 warnings and one summary counting the rest', () => {
     const extra: Record<string, string> = {};

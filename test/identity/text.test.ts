@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isPlainText, toPlainText } from '../../src/identity/index.js';
+import { oneLineProblem } from '../../src/identity/text.js';
 
 type Rule = (value: string, multiline: boolean) => boolean;
 
@@ -107,5 +108,47 @@ describe('toPlainText: our own text around untrusted parts', () => {
   it('leaves plain text (emoji, ZWJ) as it is', () => {
     const text = 'Zoë 👩‍💻 \u200B ok';
     expect(toPlainText(text)).toBe(text);
+  });
+});
+
+describe('oneLineProblem: identity strings also refuse invisible characters (issue 16 LOW 4)', () => {
+  it.each([
+    ['U+2028', 'Ada\u2028Lovelace', 'U+2028 (line separator)'],
+    ['U+2029', 'Ada\u2029', 'U+2029 (paragraph separator)'],
+    ['LRM', '\u200EAda', 'U+200E (left-to-right mark)'],
+    ['RLM', 'Ada\u200F', 'U+200F (right-to-left mark)'],
+    ['U+FFF9', 'a\uFFF9b', 'U+FFF9 (annotation character)'],
+    ['U+FFFB', 'a\uFFFBb', 'U+FFFB (annotation character)'],
+    ['U+E0000, the first tag character', 'a\u{E0000}', 'U+E0000 (tag character)'],
+    ['a tag letter (hidden ASCII)', 'Ada\u{E0069}\u{E0067}\u{E006E}', 'U+E0069 (tag character)'],
+    ['U+E007F, cancel tag', '\u{E007F}', 'U+E007F (tag character)'],
+    ['a bidi override', 'Bob\u202Egnp.exe', 'U+202E (bidi control)'],
+    ['a line feed', 'Ada\n', 'U+000A (line feed)'],
+    ['a lone surrogate', 'Ada\uD83D', 'U+D83D (lone surrogate)'],
+  ])('%s is refused and named', (_what, value, named) => {
+    expect(oneLineProblem(value)).toBe(named);
+  });
+
+  it.each([
+    ['plain text of many scripts', 'Zoë Łódź 日本語 مرحبا'],
+    ['U+FFF8, just before the annotations', '\uFFF8'],
+    ['U+FFFC, just after them', '\uFFFC'],
+    ['U+E0080, just after the tags', '\u{E0080}'],
+    ['U+200D, ZWJ in an emoji', '👩‍💻'],
+    ['a subdivision flag (Scotland): its tags render as a visible flag', 'Ada 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'],
+  ])('%s is allowed', (_what, value) => {
+    expect(oneLineProblem(value)).toBeUndefined();
+  });
+
+  it('a flag forgives only its own tags, and never pairs two lone surrogates around it', () => {
+    const flag = '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    expect(oneLineProblem(`${flag}\u{E0041}`)).toBe('U+E0041 (tag character)');
+    expect(oneLineProblem(`🏴\u{E0041}\u{E007F}`)).toBe('U+E0041 (tag character)');
+    expect(oneLineProblem(`\uD83D${flag}\uDE00`)).toBe('U+D83D (lone surrogate)');
+  });
+
+  it('page titles and message bodies keep the SPEC §6 rule: LRM and U+2028 stay allowed there', () => {
+    expect(isPlainText('\u200Fשלום', false)).toBe(true);
+    expect(isPlainText('a\u2028b', true)).toBe(true);
   });
 });

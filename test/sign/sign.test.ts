@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createVerifier, defineCommunity, type IdentityWarning } from '../../src/server/index.js';
-import { parseLifetime, signIdentity } from '../../src/sign/index.js';
+import { LIFETIME_MARGIN, parseLifetime, signIdentity } from '../../src/sign/index.js';
 import { HS_KEY, HS_KEY_256, rsaKey } from '../helpers/sign.js';
 
 const rsa = rsaKey('rsa_main');
@@ -42,7 +42,7 @@ describe('tokens verify with the real verifier and with jose', () => {
   });
 
   it('HS256 with a 64-hex secret', async () => {
-    const jwt = await signIdentity({ uuid: 7 }, { kid: HS_KEY_256.kid, secret: HS_KEY_256.secret, lifetime: 3600 });
+    const jwt = await signIdentity({ uuid: 7 }, { kid: HS_KEY_256.kid, secret: HS_KEY_256.secret, lifetime: 3660 });
     expect((await verifier.verify({ jwt })).uuid).toBe('7');
     await jwtVerify(jwt, new TextEncoder().encode(HS_KEY_256.secret));
   });
@@ -126,7 +126,7 @@ describe('refuses what a community would refuse, with the same codes', () => {
   it('a lifetime under the minimum → ERR_JWT_EXP_TOO_SOON', async () => {
     expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '50m' }))).toBe('ERR_JWT_EXP_TOO_SOON');
     expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '2h', minTokenLifetime: 3 * 3600 }))).toBe('ERR_JWT_EXP_TOO_SOON');
-    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: 60, minTokenLifetime: 30 }))).toBe('resolved');
+    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: 90, minTokenLifetime: 30 }))).toBe('resolved');
   });
 
   it('a lifetime past 10 years (milliseconds?) → ERR_JWT_MALFORMED, as the verifier', async () => {
@@ -175,6 +175,49 @@ describe('refuses what a community would refuse, with the same codes', () => {
 
   it('time claims in the identity are refused: signIdentity sets them', async () => {
     expect(await codeOf(signIdentity({ uuid: 'u', exp: 1 } as never, hs))).toBe('TypeError');
+  });
+});
+
+describe('SPEC §13: a lifetime must reach the server over the minimum (issue 17 "short lifetimes")', () => {
+  const hs = { kid: HS_KEY.kid, secret: HS_KEY.secret };
+
+  it("'1h' with the default minimum (1 h) is refused, naming the margin to add", async () => {
+    const error = await signIdentity({ uuid: 'u' }, { ...hs, lifetime: '1h' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_JWT_EXP_TOO_SOON', path: 'payload.exp' });
+    expect((error as Error).message).toBe(
+      "lifetime is 3600 s, no margin over the community's minTokenLifetime (3600 s): the token reaches the server seconds after it is signed, " +
+        `with less than 3600 s left, and is refused. Add a margin of at least ${LIFETIME_MARGIN} s for the way to the server: a lifetime of at least 3660 s (e.g. '2h').`,
+    );
+  });
+
+  it('the token it would have signed is refused by the server 11 s later: the margin is what keeps it', async () => {
+    const later = createVerifier(community, { now: () => Date.now() + 11_000, cacheSize: 0 });
+    const { signHS256, nowSeconds } = await import('../helpers/sign.js');
+    const now = nowSeconds();
+    await expect(later.verify({ jwt: signHS256({ uuid: 'u', iat: now, exp: now + 3600 }, HS_KEY) })).rejects.toMatchObject({ code: 'ERR_JWT_EXP_TOO_SOON' });
+    const margin = await signIdentity({ uuid: 'u' }, { ...hs, lifetime: 3600 + LIFETIME_MARGIN });
+    expect((await later.verify({ jwt: margin })).uuid).toBe('u');
+  });
+
+  it('the minimum plus the margin is the shortest lifetime signed, for any minimum', async () => {
+    for (const min of [1, 30, 600, 3600, 86_400]) {
+      expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: min + LIFETIME_MARGIN - 1, minTokenLifetime: min })), `min ${min}`).toBe('ERR_JWT_EXP_TOO_SOON');
+      expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: min + LIFETIME_MARGIN, minTokenLifetime: min })), `min ${min}`).toBe('resolved');
+    }
+  });
+
+  it('a community without a minimum (0) takes any lifetime', async () => {
+    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: 20, minTokenLifetime: 0 }))).toBe('resolved');
+  });
+
+  it('the minimum is read from the community when the backend defines it too', async () => {
+    const strict = defineCommunity({ jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }], minTokenLifetime: 2 * 3600 });
+    const error = await signIdentity({ uuid: 'u' }, { ...hs, lifetime: '2h', community: strict }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'ERR_JWT_EXP_TOO_SOON', message: expect.stringContaining("minTokenLifetime (7200 s)") });
+    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '3h', community: strict }))).toBe('resolved');
+    const lenient = defineCommunity({ jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }], minTokenLifetime: 60 });
+    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '5m', community: lenient }))).toBe('resolved');
+    expect(await codeOf(signIdentity({ uuid: 'u' }, { ...hs, lifetime: '5m', community: lenient, minTokenLifetime: 3600 }))).toBe('TypeError');
   });
 });
 

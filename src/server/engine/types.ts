@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../identity/index.js';
 import type { ConversationStore } from '../store/types.js';
+import type { Outbox } from '../webhooks/types.js';
 
 /**
  * Where a handler's state lives and how instances reach each other (SPEC §8):
@@ -12,6 +13,12 @@ export interface Engine {
   readonly store: ConversationStore;
   readonly bus: LiveBus;
   readonly limiter: RateLimiter;
+  /**
+   * The durable outbox of SPEC §12 webhooks: the store writes an entry in the
+   * same step as each change, for the communities that have receivers. An
+   * engine without one cannot serve `webhooks` (refused at start-up).
+   */
+  readonly outbox?: Outbox;
   /** Releases connections and timers. The handler's `close()` does not call it: an engine may serve several handlers. */
   close(): Promise<void>;
 }

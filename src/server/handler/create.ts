@@ -3,6 +3,7 @@ import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type Engine } from '../engine/types.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
+import { claimCommunity } from './community-claim.js';
 import type { Call, HandlerContext } from './context.js';
 import { applyCorsHeaders, createCorsPolicy, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
 import { errorReply, HttpError } from './http/errors.js';
@@ -23,6 +24,7 @@ import {
 } from './options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
+import { startWebhooks } from './webhooks.js';
 import { BUILT_LOADER } from './routes/built-loader.js';
 
 export { redact } from './http/redact.js';
@@ -44,10 +46,17 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
+  // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
+  const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
-  const unsubscribe = engine.bus.subscribe(community, (event) => hub.dispatch(event));
+  const webhooks = startWebhooks(options, { engine, community, logger, now });
+  const unsubscribe = engine.bus.subscribe(community, (event) => {
+    hub.dispatch(event);
+    // A change was written (and its outbox entry with it): look now rather than at the next tick.
+    if (event.type === 'message' || event.type === 'conversation') webhooks?.wake();
+  });
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
@@ -162,7 +171,9 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     },
     close(): void {
       draining = true;
+      releaseCommunity();
       unsubscribe();
+      void webhooks?.close();
       hub.closeAll();
       if (ownEngine) void engine.close();
     },

@@ -26,6 +26,8 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   clientAddress: true,
   now: true,
   logger: true,
+  webhooks: true,
+  unansweredAfter: true,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { IdentityError, type IdentityPolicy, type SignedIdentitiesMode } from '../../identity/index.js';
-import { createStaticKeySource, prepareKeys } from './keys.js';
+import { createStaticKeySource, keyFingerprint, prepareKeys } from './keys.js';
 import { prepareMapping, type MappingPlan } from './mapping-config.js';
 import { checkKnownKeys, describeType, isPlainObject, Problems } from './problems.js';
 import type { Community, CommunityConfig } from './types.js';
@@ -18,6 +18,10 @@ export const MAX_MIN_TOKEN_LIFETIME = 365 * 24 * 3600;
 /** What the verifier needs beyond the public Community; never reachable from outside this folder. */
 export interface CommunityInternals {
   readonly plan: MappingPlan;
+  /** Its keys, as fingerprints (keys.ts): two communities with the same keys have the same key set. */
+  readonly keySet: string;
+  /** False when `id` was left unset and is the default: then nothing says two such communities differ but their keys. */
+  readonly idGiven: boolean;
 }
 
 const internals = new WeakMap<Community, CommunityInternals>();
@@ -100,6 +104,7 @@ export function defineCommunity(config: CommunityConfig): Community {
     customFields: plan.customFields,
     extraValueMapping: plan.mappings,
   });
-  internals.set(community, Object.freeze({ plan }));
+  const keySet = keys.map(keyFingerprint).sort().join(',');
+  internals.set(community, Object.freeze({ plan, keySet, idGiven: input.id !== undefined }));
   return community;
 }

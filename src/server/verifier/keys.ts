@@ -34,6 +34,29 @@ function secretProblem(secret: unknown): string {
   return `${rule}${hint}, got a character other than 0-9 a-f at position ${position + 1}${upper}.`;
 }
 
+/**
+ * What a key is, not its id: a digest of the secret or the RSA modulus, so
+ * that two communities can be told apart by their keys (handler/community-claim.ts)
+ * without a second copy of a secret. FNV-1a, 64 bits in two halves: an
+ * equality check between configurations, not a security boundary.
+ */
+const fingerprints = new WeakMap<VerificationKey, string>();
+
+function digest(text: string): string {
+  let low = 0x811c9dc5;
+  let high = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    low = Math.imul(low ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    high = Math.imul(high ^ text.charCodeAt(i) ^ (low >>> 24), 0x01000193) >>> 0;
+  }
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
+}
+
+/** `HS256:<id>:<digest>`: the same for the same key configured twice, whatever its form (PEM, JWK). */
+export function keyFingerprint(key: VerificationKey): string {
+  return fingerprints.get(key) ?? `${key.alg}:${key.id}:unknown`;
+}
+
 /** `{ id, secret: process.env.X }` with X unset has a secret member set to undefined. */
 function unsetMember(config: Record<string, unknown>): string | undefined {
   return ['secret', 'publicKey'].find((name) => Object.hasOwn(config, name) && config[name] === undefined);
@@ -86,6 +109,7 @@ export function prepareKey(
       if (!idOk) return undefined;
       const key: VerificationKey = Object.freeze({ id: keyId, alg: 'HS256', verify: check });
       rememberSecret(key, config.secret, backend);
+      fingerprints.set(key, `HS256:${keyId}:${digest(config.secret)}`);
       return key;
     }
     const parsed = parseRsaPublicKey(config.publicKey);
@@ -94,7 +118,10 @@ export function prepareKey(
       return undefined;
     }
     const check = backend.rsaSha256(rsaSpki(parsed.numbers), parsed.numbers.n.length);
-    return idOk ? Object.freeze({ id: keyId, alg: 'RS256', bits: parsed.bits, verify: check }) : undefined;
+    if (!idOk) return undefined;
+    const key: VerificationKey = Object.freeze({ id: keyId, alg: 'RS256', bits: parsed.bits, verify: check });
+    fingerprints.set(key, `RS256:${keyId}:${digest(Array.from(parsed.numbers.n, (byte) => String.fromCharCode(byte)).join(''))}`);
+    return key;
   } catch {
     // Deliberately not the crypto library's message: it could quote key material.
     problems.add(hasSecret ? `${path}.secret` : `${path}.publicKey`, 'the key could not be imported by the runtime\'s crypto.');

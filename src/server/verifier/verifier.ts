@@ -24,6 +24,7 @@ import { unknownKidHint } from './kid-hints.js';
 import { rememberingHeaders } from './known-headers.js';
 import { applyMapping } from './mapping.js';
 import { secretMistake } from './secret-mistakes.js';
+import { rememberSharing } from './sharing.js';
 import type { Community, JwtAlgorithm, KeySource, VerificationKey, Verifier, VerifierOptions } from './types.js';
 
 export const DEFAULT_CACHE_SIZE = 1000;
@@ -281,5 +282,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     }
   }
 
-  return Object.freeze({ verify, policy, community: community.id });
+  const verifier: Verifier = Object.freeze({ verify, policy, community: community.id });
+  rememberSharing(verifier, community, options.keySource);
+  return verifier;
 }

@@ -3,12 +3,13 @@
  * Keys are made with node:crypto and the openssl CLI, never with jose.
  */
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerificationKey, createVerifier, defineCommunity, IdentityError, type CommunityConfig } from '../../../src/server/index.js';
+import { communityInternals } from '../../../src/server/verifier/community.js';
 import { HS_KEY, HS_KEY_256, rsaKey } from '../../helpers/sign.js';
 
 const hs = { id: HS_KEY.kid, secret: HS_KEY.secret };
@@ -375,5 +376,25 @@ describe('createVerificationKey (keys for custom key sources)', () => {
 
   it('throws ERR_COMMUNITY_INVALID with the problems', () => {
     expect(() => createVerificationKey({ id: 'K', secret: 'short' })).toThrow(expect.objectContaining({ code: 'ERR_COMMUNITY_INVALID', problems: [expect.objectContaining({ path: 'key.id' }), expect.objectContaining({ path: 'key.secret' })] }));
+  });
+});
+
+describe('the key set, by which a handler tells two communities on one store apart (issue 16 LOW 1)', () => {
+  const keySet = (config: CommunityConfig) => communityInternals(defineCommunity(config)).keySet;
+  const other = { id: HS_KEY.kid, secret: 'fedcba9876543210fedcba98' };
+
+  it('the same keys give the same key set, in any order and form; another secret, id or key gives another', () => {
+    const rsa = rsaKey('rsa_main');
+    const jwk = createPublicKey(rsa.publicKeyPem).export({ format: 'jwk' }) as { kty: 'RSA'; n: string; e: string };
+    expect(keySet({ jwtKeys: [hs, { id: 'rsa_main', publicKey: rsa.publicKeyPem }] })).toBe(keySet({ jwtKeys: [{ id: 'rsa_main', publicKey: jwk }, hs] }));
+    expect(keySet({ jwtKeys: [hs] })).not.toBe(keySet({ jwtKeys: [other] }));
+    expect(keySet({ jwtKeys: [hs] })).not.toBe(keySet({ jwtKeys: [{ ...hs, id: 'renamed' }] }));
+    expect(keySet({ jwtKeys: [{ id: 'rsa_main', publicKey: rsa.publicKeyPem }] })).not.toBe(keySet({ jwtKeys: [{ id: 'rsa_main', publicKey: rsaKey('rsa_other').publicKeyPem }] }));
+  });
+
+  it('holds no secret, and says whether the id was given', () => {
+    expect(keySet({ jwtKeys: [hs] })).not.toContain(hs.secret.slice(0, 8));
+    expect(communityInternals(defineCommunity({ jwtKeys: [hs] })).idGiven).toBe(false);
+    expect(communityInternals(defineCommunity({ id: 'shop', jwtKeys: [hs] })).idGiven).toBe(true);
   });
 });

@@ -180,17 +180,18 @@ async function stored(regex: string, values: readonly string[]): Promise<boolean
   return results;
 }
 
+// U+2028/U+2029 are no longer among the values: identity strings refuse them before any pattern runs (issue 16 LOW 4).
 describe('JavaScript-style patterns accept and refuse exactly what they did before', () => {
   it.each([
-    ['^CRM-[0-9]+$', ['CRM-1', 'CRM-0042'], ['CRM-', 'xCRM-1', 'CRM-1x', 'crm-1', 'CRM-1\u2028']],
+    ['^CRM-[0-9]+$', ['CRM-1', 'CRM-0042'], ['CRM-', 'xCRM-1', 'CRM-1x', 'crm-1']],
     ['CRM-[0-9]+', ['CRM-7'], ['user-42', 'CRM-7 ']],
     ['\\d{3}-\\d{4}', ['555-0100'], ['55-0100', '555-01000', '５５５-0100']],
     ['[A-Z]{2}\\w+', ['FR_123', 'ABc'], ['A', 'ab12', 'FR-1', 'FRé']],
     ['(?:ab|cd)+-\\d', ['ab-1', 'abcdab-9'], ['ac-1', '-1', 'ab-']],
     ['(?<prefix>[A-Z]{3})-(\\d+)', ['ABC-12'], ['AB-12', 'ABC-']],
-    ['a\\sb', ['a b', 'a\u00a0b', 'a\u2028b', 'a\u3000b', 'a\ufeffb'], ['ab', 'a_b', 'a\u200bb']],
-    ['a\\Sb|[\\S]', ['axb', 'x', '\u200b'], ['a b', 'a\u00a0b', ' ', '\u2029']],
-    ['a.b', ['axb', 'a b', 'a\u00a0b'], ['ab', 'a\u2028b', 'a\u2029b']],
+    ['a\\sb', ['a b', 'a\u00a0b', 'a\u3000b', 'a\ufeffb'], ['ab', 'a_b', 'a\u200bb']],
+    ['a\\Sb|[\\S]', ['axb', 'x', '\u200b'], ['a b', 'a\u00a0b', ' ']],
+    ['a.b', ['axb', 'a b', 'a\u00a0b'], ['ab']],
     ['[\\d-z]+', ['1-z', '-'], ['y', 'a']],
     ['[\\w.+-]+@[\\w-]+\\.[a-z]{2,}', ['jo.e+x@acme-co.fr'], ['jo@acme', 'jo@@acme.fr']],
     ['\\u0041\\x42[\\u0043-\\u0045]', ['ABD'], ['ABF', 'u0041x42C']],
@@ -221,7 +222,7 @@ describe('JavaScript-style patterns accept and refuse exactly what they did befo
       pattern: fc.array(fc.array(tie('term'), { maxLength: 3 }).map((terms) => terms.join('')), { minLength: 1, maxLength: 3 }).map((alts) => alts.join('|')),
     }));
     const regexes = pattern.filter((regex) => regex.length > 0 && regex.length <= 40 && isValidRegExp(regex));
-    const value = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', '1', '-', '.', ' ', '\u00a0', '\u2028', '\u3000', 'é', '_', '{', '}', ']', ',', '2', 'p', 'k', '/', '\\', 'c', 'u', 'x', '4'), maxLength: 8 });
+    const value = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', '1', '-', '.', ' ', '\u00a0', '\u3000', 'é', '_', '{', '}', ']', ',', '2', 'p', 'k', '/', '\\', 'c', 'u', 'x', '4'), maxLength: 8 });
     await fc.assert(
       fc.asyncProperty(regexes, fc.array(value, { minLength: 1, maxLength: 6 }), async (regex, values) => {
         expect(await stored(regex, values)).toEqual(values.map((v) => before(regex, v)));
