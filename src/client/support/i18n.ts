@@ -1,4 +1,5 @@
 import type { Translations } from '../types.js';
+import { fromDocument } from './document.js';
 
 /** Every visible string of the widget, by key (SPEC §5). */
 const BUILT_IN: Translations = {
@@ -48,11 +49,12 @@ const BUILT_IN: Translations = {
 
 export type TranslationKey = keyof (typeof BUILT_IN)['en'];
 
-const UNSAFE = /^(__proto__|constructor|prototype)$/;
-
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {
-  /** Null-prototype tables: a host's `{"__proto__": …}` can never reach Object.prototype. */
+  /**
+   * Null-prototype tables: a host's `{"__proto__": …}` or `constructor` key is an
+   * own entry like any other, never Object.prototype's (no key needs refusing).
+   */
   readonly #table: Translations = Object.create(null);
   locale: string;
 
@@ -63,10 +65,8 @@ export class Strings {
 
   add(translations: Translations): void {
     for (const [lang, dict] of Object.entries(translations)) {
-      const key = lang.toLowerCase();
-      if (UNSAFE.test(key)) continue;
-      const target = (this.#table[key] ??= Object.create(null) as Record<string, string>);
-      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !UNSAFE.test(name)) target[name] = text;
+      const target = (this.#table[lang.toLowerCase()] ??= Object.create(null) as Record<string, string>);
+      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string') target[name] = text;
     }
   }
 
@@ -79,7 +79,7 @@ export class Strings {
 }
 
 function pickLocale(locale?: string): string {
-  const page = typeof document === 'undefined' ? '' : document.documentElement.lang;
+  const page = typeof document === 'undefined' ? '' : fromDocument('documentElement').lang;
   const nav = typeof navigator === 'undefined' ? '' : navigator.language;
   return (locale || page || nav || 'en').toLowerCase();
 }

@@ -200,7 +200,7 @@ export class ChatqMessengerElement extends Base {
    * only when the visitor was reading the end of it, or sent this one: someone
    * scrolled up to reread is not pulled away by an incoming reply.
    */
-  renderEntry(entry: MessageView): void {
+  renderEntry(entry: MessageView, before?: string): void {
     const list = this.#list;
     let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
     let node = this.#rendered.get(entry.key);
@@ -208,7 +208,7 @@ export class ChatqMessengerElement extends Base {
       node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
       node.dataset.key = entry.key;
       this.#rendered.set(entry.key, node);
-      list.append(node);
+      list.insertBefore(node, (before && this.#rendered.get(before)) || null);
       if (entry.author === 'visitor') follow = true;
     }
     node.dataset.author = entry.author;

@@ -1,3 +1,5 @@
+import { h } from './dom.js';
+
 /**
  * The widget's CSS, adopted as a constructable stylesheet: it works under a
  * strict Content-Security-Policy (no inline `<style>`, no `style=""`), and
@@ -24,7 +26,7 @@ export const CSS =
   '*{box-sizing:border-box;font:inherit;color:inherit}' +
   'h2,p{margin:0}' +
   'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:#2649a6;color:#fff}' +
-  'button:focus-visible,textarea:focus-visible,[tabindex]:focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
+  ':focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +
   '[part=launcher]{position:relative;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
@@ -60,7 +62,7 @@ export function adoptStyles(root: ShadowRoot): void {
   } catch {
     // Browsers without constructable sheets (Safari < 16.4): a <style> element, which a
     // strict CSP may block — the widget then still works, unstyled.
-    const style = document.createElement('style');
+    const style = h('style');
     style.textContent = CSS;
     root.append(style);
   }
