@@ -32,29 +32,46 @@ function sizeBudget() {
   };
 }
 
-const BUILT_LOADER_MODULE = /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/;
+/** Built browser scripts the server bundle carries as strings: the module that stands for each, and its placeholder. */
+/** Prints a bundle's gzip size (no budget: the inbox is loaded by agents, not by every visitor). */
+function sizeReport() {
+  return {
+    name: 'size-report',
+    generateBundle(_options, bundle) {
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type === 'chunk') console.log(`size ${file}: ${chunk.code.length} B raw, ${gzipSync(Buffer.from(chunk.code), { level: 9 }).length} B gzip`);
+      }
+    },
+  };
+}
+
+const BUILT_SCRIPTS = [
+  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/, placeholder: '__CHATQ_BUILT_LOADER__', file: 'loader.js' },
+  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]shared[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
+];
 
 /**
- * Inlines dist/loader.js, built by the config before this one, into the server
- * bundle, so the handler serves loader.js with no `loaderScript` option
- * (SPEC §6 "Fitting"). Its sourceMappingURL comment is dropped: the map is
- * not served beside it.
+ * Inlines dist/loader.js and dist/inbox.js, built by the configs before this
+ * one, into the server bundle, so the handler serves loader.js and the inbox
+ * with no option (SPEC §6 "Fitting", §11). Their sourceMappingURL comments are
+ * dropped: the maps are not served beside them.
  */
-function inlineBuiltLoader() {
+function inlineBuiltScripts() {
   return {
-    name: 'inline-built-loader',
+    name: 'inline-built-scripts',
     transform(code, id) {
-      if (!BUILT_LOADER_MODULE.test(id)) return null;
-      const file = new URL('./dist/loader.js', import.meta.url);
+      const built = BUILT_SCRIPTS.find((entry) => entry.module.test(id));
+      if (!built) return null;
+      const file = new URL(`./dist/${built.file}`, import.meta.url);
       this.addWatchFile(file.pathname);
       let text;
       try {
         text = readFileSync(file, 'utf8');
       } catch {
-        this.error('dist/loader.js is missing: the loader must be built before the server bundle (rollup.config.mjs order).');
+        this.error(`dist/${built.file} is missing: it must be built before the server bundle (rollup.config.mjs order).`);
       }
       text = text.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
-      return { code: code.replaceAll('__CHATQ_BUILT_LOADER__', JSON.stringify(text)), map: null };
+      return { code: code.replaceAll(built.placeholder, JSON.stringify(text)), map: null };
     },
   };
 }
@@ -64,7 +81,7 @@ const ts = () =>
 
 const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || id.startsWith('node:');
 
-// The loader first: the server bundle inlines the built dist/loader.js (inlineBuiltLoader).
+// The loader and the inbox first: the server bundle inlines them (inlineBuiltScripts).
 export default [
   {
     input: 'src/client/loader.ts',
@@ -72,9 +89,15 @@ export default [
     output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
   },
   {
+    // `chatq/inbox`, and the script of {base}/inbox/: one self-contained ES module.
+    input: 'src/inbox/index.ts',
+    plugins: [ts(), terser({ module: true, compress: { passes: 2 } }), sizeReport()],
+    output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
+  },
+  {
     input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
     external,
-    plugins: [ts(), inlineBuiltLoader()],
+    plugins: [ts(), inlineBuiltScripts()],
     output: {
       dir: 'dist',
       format: 'es',
