@@ -1,4 +1,5 @@
 import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { createSqliteEngine } from 'chatq/sqlite';
 
 const community = defineCommunity({
   signedIdentities: 'require', // every visitor is someone your site signed in
@@ -10,4 +11,5 @@ export const handler = createMessagingHandler({
   allowedOrigins: [process.env.PUBLIC_ORIGIN ?? 'http://localhost:3000'], // the sites that embed the widget
   basePath: '/chatq',
   agentToken: process.env.CHATQ_AGENT_TOKEN, // the agent API: how you answer
+  engine: createSqliteEngine({ path: 'chatq.db' }), // conversations survive a restart (node:sqlite)
 });
