@@ -52,7 +52,7 @@ describe('README: the path a newcomer walks (SPEC §13)', () => {
   const headings = text.split('\n').filter((line) => line.startsWith('## '));
 
   it('install, quick start, recipes, troubleshooting, then the references, contributing last', () => {
-    const order = ['## Install', '## Quick start: a first answered chat in five steps', '## Recipes', '## Troubleshooting', '## The widget', '## The server', '## Running in production', '## Configuration', '## Error codes', '## Design', '## Contributing'];
+    const order = ['## Install', '## Quick start: a first answered chat in five steps', '## The inbox', '## Recipes', '## Troubleshooting', '## The widget', '## The server', '## Running in production', '## Configuration', '## Error codes', '## Design', '## Contributing'];
     expect(headings).toEqual(order);
   });
 
