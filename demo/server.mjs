@@ -1,6 +1,6 @@
 // `npm start`: the chatq demo, with no setup.
 //
-//   chat server  http://127.0.0.1:PORT      front page, agent view, handlers at /chatq, /chatq-reject, /chatq-accept
+//   chat server  http://127.0.0.1:PORT      front page, the inbox at /chatq/inbox/, handlers at /chatq, /chatq-reject, /chatq-accept
 //   host site    http://127.0.0.1:PORT+1    a customer's shop (another origin) with a JWT-signing backend
 //
 // Flags / environment:
@@ -155,7 +155,7 @@ if (!quiet) console.log(
     'chatq demo',
     line('front page', `${chatOrigin}/`, 'start here'),
     line('host site', `${hostOrigins[0]}/`, "(another origin: the customer's shop)"),
-    line('agent view', `${chatOrigin}/agent`),
+    line('inbox', `${chatOrigin}/chatq/inbox/`, '(sign in with the agent token below)'),
     line('community', communityPath, `(${community.mounts.map((m) => `${m.base}: ${m.mode}`).join(', ')})`),
     line('engine', engineLabel(), cluster.isWorker ? `(${workers} workers)` : ''),
   ].join('\n'),
@@ -163,7 +163,7 @@ if (!quiet) console.log(
 if (!quiet && community.mounts.some((m) => m.mode === 'accept')) {
   console.log("  note         /chatq-accept runs the deprecated 'accept' mode on purpose, to show it (hence the warning above).");
 }
-// The agent credential is the demo's own; printed only when made up here, so curl can use the agent API.
+// The agent credential is the demo's own; printed only when made up here, to sign in to the inbox (or curl the agent API).
 const tokenMadeUp = !agentTokenFromEnv || process.env.CHATQ_DEMO_TOKEN_MADE_UP === '1';
 if (!quiet) {
   if (tokenMadeUp) console.log(`  agent token  ${agentToken}   (random; set CHATQ_AGENT_TOKEN to choose it)`);
