@@ -22,6 +22,7 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   community: true,
   agentToken: true,
   loaderScript: true,
+  panelScript: true,
   limits: true,
   clientAddress: true,
   now: true,

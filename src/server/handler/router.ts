@@ -41,8 +41,9 @@ const STATIC_ROUTES: Readonly<Record<string, Route>> = {
 const AGENT_MESSAGES: Route = { methods: { GET: conversationMessages, POST: agentReply }, agent: true };
 const AGENT_REPLY_PATH = /^\/agent\/v1\/conversations\/([^/]{1,200})\/messages$/;
 
-export function matchRoute(path: string, loader: Route): { route: Route; param: string } | undefined {
+export function matchRoute(path: string, loader: Route, panel?: Route): { route: Route; param: string } | undefined {
   if (path === '/loader.js') return { route: loader, param: '' };
+  if (path === '/panel.js' && panel) return { route: panel, param: '' };
   const route = Object.hasOwn(STATIC_ROUTES, path) ? STATIC_ROUTES[path] : undefined;
   if (route) return { route, param: '' };
   const reply = AGENT_REPLY_PATH.exec(path);
