@@ -7,8 +7,9 @@ import { explain } from './explain.js';
 import { keygen } from './keygen.js';
 import { sign } from './sign.js';
 import { UsageError, UserError, type Command, type Io } from './usage.js';
+import { webhook } from './webhook.js';
 
-const COMMANDS: readonly Command[] = [keygen, sign, explain, check];
+const COMMANDS: readonly Command[] = [keygen, sign, explain, check, webhook];
 
 const HELP = `Usage: chatq <command> [options]
 

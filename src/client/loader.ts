@@ -7,6 +7,7 @@
 import { chatServer } from './base.js';
 import { createMessenger } from './messenger.js';
 import { drainQueue } from './queue.js';
+import { fromDocument } from './support/document.js';
 import { panels, panelScript } from './ui/panel-source.js';
 
 declare global {
@@ -15,24 +16,30 @@ declare global {
   }
 }
 
+/**
+ * Set on `window` once a copy runs: a symbol, which no element of the page can
+ * stand for (an `<a id="_chatq">` is `window._chatq` until the page or the
+ * widget sets it).
+ */
 const LOADED = Symbol.for('chatq.loaded');
 
 (() => {
   try {
-    const queued = window._chatq;
+    const w = window as unknown as Record<symbol, unknown>;
     // Loaded twice (the snippet pasted twice): the first copy keeps the page.
-    if (queued && (queued as Record<symbol, unknown>)[LOADED]) return;
+    if (w[LOADED]) return;
+    // Commands are an array; anything else under that name (a clobbering element) queues none.
+    const queued = Array.isArray(window._chatq) ? (window._chatq as unknown[]) : undefined;
     // Read while this script runs: a nonce-only CSP lets panel.js in with the same nonce.
-    const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce;
+    const nonce = (fromDocument('currentScript') as HTMLScriptElement | null)?.nonce;
     const server = chatServer(queued);
     if (!server) {
       console.error('chatq: no chat server URL (data-chatq-server).');
       return;
     }
+    w[LOADED] = true;
     panels.script = panelScript(`${server}/panel.js`, nonce);
-    const queue = drainQueue(createMessenger({ server }), queued);
-    Object.defineProperty(queue, LOADED, { value: true });
-    window._chatq = queue;
+    window._chatq = drainQueue(createMessenger({ server }), queued);
   } catch (error) {
     console.error('chatq: failed to start', error);
   }

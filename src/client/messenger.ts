@@ -13,6 +13,7 @@ import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptio
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
+import { fromDocument } from './support/document.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
 function seconds(value: unknown): number | undefined {
@@ -36,7 +37,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     ...(options.container && { container: options.container }),
   };
   defineMessengerElement();
-  const view = document.createElement(TAG_NAME) as ChatqMessengerElement;
+  const view = fromDocument('createElement')(TAG_NAME) as ChatqMessengerElement;
   view.strings = strings;
   view.refreshText();
   // The one place that knows both the element and the conversation: the visitor's actions come in as events.
@@ -82,6 +83,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
   const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
     if (anonymous) visitor.anonymous();
+    // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
+    else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
+      console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
+    }
   });
   const visitor: Visitor = createVisitor({
     api,
@@ -138,7 +143,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (visitor.status === 'ended') return false;
     mountElement(view, config);
     // Counted in the page, not in this bundle: an ESM messenger next to the script tag's is a second launcher too.
-    if (!mounted && document.querySelectorAll(TAG_NAME).length > 1) {
+    if (!mounted && fromDocument('querySelectorAll')(TAG_NAME).length > 1) {
       console.warn('chatq: a second widget on this page; reuse or destroy() the first.');
     }
     refreshVisibility();
@@ -165,7 +170,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       chat.addLocal(String(body), !!agent);
     },
     // Origin and path only: the query may hold a reset token (SPEC §6: no page URL beyond that).
-    pageChange: () => chat.pageChange({ url: location.origin + location.pathname, title: document.title }),
+    pageChange: () => chat.pageChange({ url: location.origin + location.pathname, title: fromDocument('title') }),
     addTranslations(translations) {
       strings.add(translations);
       view.refreshText();

@@ -109,9 +109,8 @@ export interface CommandQueue {
  * Drains the commands queued before load, in order (including any pushed
  * while draining), then makes `push` immediate.
  */
-export function drainQueue(messenger: Messenger, queued: unknown): CommandQueue {
-  if (Array.isArray(queued)) for (let i = 0; i < queued.length; i++) runCommand(messenger, queued[i]);
-  else if (queued !== undefined) console.error('chatq: _chatq must be an array.');
+export function drainQueue(messenger: Messenger, queued: unknown[] = []): CommandQueue {
+  for (let i = 0; i < queued.length; i++) runCommand(messenger, queued[i]);
   return {
     push(...commands) {
       for (const command of commands) runCommand(messenger, command, true);

@@ -216,7 +216,8 @@ export interface AgentReplyRequest {
  * hold and fetch the gap from the messages endpoint).
  */
 export type AgentStreamEvent =
-  | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage }
+  /** `epoch`: the log's epoch (see StreamEvent); when it changes, the view reloads the conversation. */
+  | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage; epoch: string }
   | { type: 'summary'; conversation: AgentConversationSummary };
 
 /** Bounds shared by both sides. */

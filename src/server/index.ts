@@ -44,3 +44,6 @@ export type {
 } from '../identity/index.js';
 export * from './verifier/index.js';
 export * from './handler/index.js';
+// SPEC §12: the events the webhooks send, and the check a receiver may use (or any Standard Webhooks library).
+export { WEBHOOK_EVENT_TYPES, verifyWebhook } from './webhooks/index.js';
+export type { WebhookEndpointOptions, WebhookEvent, WebhookEventData, WebhookEventType, WebhookVerification } from './webhooks/index.js';

@@ -82,29 +82,52 @@ describe('the _chatq command queue', () => {
   });
 });
 
+/**
+ * A spy on the browser's own `currentScript` getter, on the prototype that defines it: base.ts
+ * reads it there, past the page's named elements (happy-dom's `Document` global is not that prototype).
+ */
+function spyCurrentScript() {
+  let owner: object = document;
+  while (!Object.getOwnPropertyDescriptor(owner, 'currentScript')) owner = Object.getPrototypeOf(owner);
+  return vi.spyOn(owner as Document, 'currentScript', 'get');
+}
+
 describe('{base} from the script URL', () => {
+  const currentScript = spyCurrentScript;
+
   it('uses document.currentScript (a plain async script)', () => {
     const script = document.createElement('script');
     script.src = 'https://chat.example.com/chatq/loader.js?v=3';
-    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
+    currentScript().mockReturnValue(script);
     expect(chatServer(undefined)).toBe('https://chat.example.com/chatq');
   });
 
-  it('falls back to scanning script[src*="/loader.js"] (the classic async snippet)', () => {
-    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(null);
-    const script = document.createElement('script');
-    script.setAttribute('src', 'https://chat.example.com/loader.js');
-    script.type = 'text/plain'; // not executed by happy-dom
-    document.head.append(script);
-    expect(chatServer(undefined)).toBe('https://chat.example.com');
-    script.remove();
+  it('takes no element that merely looks like a loader when the browser names no running script (DOM clobbering, issue 16)', () => {
+    currentScript().mockReturnValue(null);
+    // Markup a review could carry: an inert script element pointing at another server.
+    const decoy = document.createElement('script');
+    decoy.setAttribute('src', 'https://attacker.example/x/loader.js');
+    decoy.type = 'text/plain'; // not executed by happy-dom
+    document.head.append(decoy);
+    // Here the code runs from a file path, not a URL: no server, rather than the decoy's.
+    expect(chatServer(undefined)).toBeUndefined();
+    // `data-chatq-server` or `_setConfiguration({ server })` still say where it is.
+    expect(chatServer([['_setConfiguration', { server: 'https://chat.example.com/chatq/' }]])).toBe('https://chat.example.com/chatq');
+    decoy.remove();
+  });
+
+  it('only a script element counts as the running script', () => {
+    const image = document.createElement('img');
+    image.src = 'https://attacker.example/x/loader.js';
+    currentScript().mockReturnValue(image as unknown as HTMLScriptElement);
+    expect(chatServer(undefined)).toBeUndefined();
   });
 });
 
 describe('loader.js end to end (happy-dom)', () => {
   it('runs commands queued before load, then replaces _chatq with an immediate queue', async () => {
     const server = realServer().install();
-    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(Object.assign(document.createElement('script'), { src: `${BASE}/loader.js` }));
+    spyCurrentScript().mockReturnValue(Object.assign(document.createElement('script'), { src: `${BASE}/loader.js` }));
     const seen: string[] = [];
     const w = window as unknown as { _chatq: unknown };
     w._chatq = [
@@ -128,6 +151,7 @@ describe('loader.js end to end (happy-dom)', () => {
     // loader.js carries no panel: panel.js comes when needed (SPEC §10; test/e2e/panel-load.test.ts shows the message then).
     expect(host.shadowRoot!.querySelector('[part="panel"]')).toBeNull();
     delete (w as { _chatq?: unknown })._chatq;
+    delete (w as unknown as Record<symbol, unknown>)[Symbol.for('chatq.loaded')];
     host.remove();
   });
 });

@@ -23,6 +23,11 @@ export interface OpenStream {
   lastEventId: string | undefined;
   /** The connection drops (a proxy, a sleeping laptop): the widget's read fails, the handler sees its client go. */
   drop(): void;
+  /**
+   * SSE text put into the response after what the handler sent so far, for events this
+   * handler does not send yet (the epoch `reset` of protocol.ts, SPEC §8).
+   */
+  inject(text: string): void;
 }
 
 /** What happens to a request before it reaches the handler: `pass` goes on (`lost`: its answer will not come back). */
@@ -91,7 +96,12 @@ export function createNetwork() {
         }
         reader.cancel().catch(() => {});
       };
-      const entry: OpenStream = { session, lastEventId, drop: () => cut(new TypeError('network error')) };
+      const entry: OpenStream = {
+        session,
+        lastEventId,
+        drop: () => cut(new TypeError('network error')),
+        inject: (text) => controller.enqueue(new TextEncoder().encode(text)),
+      };
       signal?.addEventListener('abort', () => cut(new DOMException('The operation was aborted.', 'AbortError')));
       streams.push(entry);
       return new ReadableStream<Uint8Array>({

@@ -65,6 +65,37 @@ describe('require mode: nothing the server would refuse', () => {
   });
 });
 
+describe('require mode without a signed identity: the console says once why there is no launcher (SPEC §13)', () => {
+  const hint = (info: { mock: { calls: unknown[][] } }) => info.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('chatq:'));
+
+  it('one info line naming the mode and the command to push, and nothing louder', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const warn = vi.spyOn(console, 'warn');
+    const error = vi.spyOn(console, 'error');
+    const { root } = await setup({}, { policy: DEMO });
+    await vi.advanceTimersByTimeAsync(60_000);
+    window.dispatchEvent(new Event('focus'));
+    await flush();
+    expect(part(root, 'launcher').hidden).toBe(true);
+    expect(hint(info)).toEqual([
+      "chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).",
+    ]);
+    expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
+  });
+
+  it('not when a JWT was given before the policy answered (the queued `_setSignedIdentity`), nor in reject mode', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const { server, chat, release } = withHeldPolicy({ policy: DEMO });
+    void chat.setSignedIdentity(token());
+    release();
+    await flush();
+    expect(server.sessions).toHaveLength(1);
+    await setup({}, { policy: REJECT });
+    await flush();
+    expect(hint(info)).toEqual([]);
+  });
+});
+
 describe('token lifetime warnings: against the known policy only', () => {
   it('a 45 s token in a community with minTokenLifetime 30 logs nothing', async () => {
     const { chat } = await setup({}, { policy: DEMO });

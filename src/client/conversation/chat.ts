@@ -17,7 +17,8 @@ export interface ChatView {
   readonly open: boolean;
   /** The composer's text. */
   draft: string;
-  renderEntry(entry: Entry): void;
+  /** Shows or updates `entry`; a new one goes before the entry keyed `before` (none: at the end). */
+  renderEntry(entry: Entry, before?: string): void;
   removeEntry(key: string): void;
   busy: boolean;
   unread: number;
@@ -76,7 +77,7 @@ export class Chat {
     if (this.#pagePending) this.pageChange(this.#pagePending);
     if (conversationId !== this.conversationId) {
       // Messages the host page added (a greeting) stay for the same person; history replaces the rest.
-      this.#reset(true);
+      this.#reset('local');
       this.conversationId = conversationId;
       void this.#loadHistory();
     } else if (sessionChanged || !this.#closeStream) this.#startStream();
@@ -127,11 +128,17 @@ export class Chat {
 
   /** A message from the stream or another tab. */
   receive(message: ChatMessage, fromTab = false): void {
-    const { entry, added } = this.conversation.upsert(message);
-    this.#deps.view.renderEntry(entry);
+    const { entry, added } = this.#show(message);
     if (!added || message.author === 'visitor' || fromTab) return;
     this.#deps.events.emit('message_received', { message: publicMessage(entry) });
     if (!this.#deps.view.open) this.#deps.view.unread = ++this.#unread;
+  }
+
+  /** A server message into the conversation and on screen, in its place. */
+  #show(message: ChatMessage): ReturnType<Conversation['upsert']> {
+    const shown = this.conversation.upsert(message);
+    this.#deps.view.renderEntry(shown.entry, shown.before);
+    return shown;
   }
 
   /** The panel was opened: nothing is unread any more. */
@@ -155,10 +162,14 @@ export class Chat {
     return () => ticket() && conversationId === this.conversationId;
   }
 
-  #reset(keepLocal = false): void {
+  #reset(keep?: 'local'): void {
     this.stopStream();
-    for (const entry of this.conversation.clear(keepLocal)) this.#deps.view.removeEntry(entry.key);
+    this.#forget(keep);
     this.#engaged = false;
+  }
+
+  #forget(keep?: 'local' | 'unsent'): void {
+    for (const entry of this.conversation.clear(keep)) this.#deps.view.removeEntry(entry.key);
   }
 
   async #loadHistory(): Promise<void> {
@@ -168,7 +179,7 @@ export class Chat {
     try {
       const { messages } = await this.#deps.api.conversation(this.session!);
       if (!current()) return;
-      for (const message of messages) view.renderEntry(this.conversation.upsert(message).entry);
+      for (const message of messages) this.#show(message);
       this.#engaged = messages.some((m) => m.author === 'visitor');
     } catch {
       // No history (network): the stream still brings what comes next.
@@ -185,10 +196,15 @@ export class Chat {
     this.#closeStream = openStream({
       api: deps.api,
       session: this.session!,
-      lastEventId: () => (this.conversation.lastSeq ? String(this.conversation.lastSeq) : ''),
-      onEvent: (event: StreamEvent) => {
+      lastEventId: () => this.conversation.position,
+      onEvent: (event: StreamEvent, id) => {
         if (!current()) return;
-        if (event.type === 'message') this.receive(event.message);
+        if (event.type === 'message') {
+          this.receive(event.message);
+          this.conversation.position = id;
+        }
+        // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
+        else if (event.type === 'reset') this.#forget('unsent');
         else if (event.type === 'session_expired') deps.onExpired();
         else deps.onSessionLost('session_ended');
       },
@@ -217,8 +233,8 @@ export class Chat {
       if (entry.state !== 'sent') return;
     }
     if (!current()) return;
-    const sent = message ? this.conversation.upsert(message).entry : entry;
-    deps.view.renderEntry(sent);
+    // Without an answer, the stream has shown it already.
+    const sent = message ? this.#show(message).entry : entry;
     deps.events.emit('message_sent', { message: publicMessage(sent) });
     if (!this.#engaged) {
       this.#engaged = true;

@@ -20,14 +20,28 @@ export interface Entry {
  * visitor message is matched to its pending copy by clientId.
  */
 export class Conversation {
-  readonly entries: Entry[] = [];
-  /** Highest seq seen: the stream's Last-Event-ID. */
-  lastSeq = 0;
+  /** In the order shown. */
+  entries: Entry[] = [];
+  /**
+   * The stream position: the `id:` of the last event received *on the stream*,
+   * opaque (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST
+   * answer or the history: a reply that landed while the stream was down, before
+   * the visitor's next message, would be skipped (issue 16). Empty: the stream
+   * starts from the first message, and what is already shown is deduplicated.
+   */
+  position = '';
+  /** The entries a `reset` took off the screen: shown again when the new log repeats them, but not new to the visitor. */
+  #announced: Entry[] = [];
   #localCount = 0;
 
-  /** Adds or updates a server message; returns the entry and whether it is new to the screen. */
-  upsert(message: ChatMessage): { entry: Entry; added: boolean } {
-    if (message.seq > this.lastSeq) this.lastSeq = message.seq;
+  /**
+   * Adds or updates a server message; returns the entry, whether it is new to
+   * the visitor, and `before`: the key of the entry a new one goes before (none:
+   * at the end). A message the stream brings late (a reply that landed while it
+   * was down) takes its place by seq, not the end: the conversation reads in the
+   * server's order. Pending and local entries have no seq and stay where they are.
+   */
+  upsert(message: ChatMessage): { entry: Entry; added: boolean; before?: string } {
     const existing = this.entries.find(
       (e) => (e.id !== undefined && e.id === message.id) || (message.clientId && e.clientId === message.clientId),
     );
@@ -45,8 +59,10 @@ export class Conversation {
       return { entry: existing, added: false };
     }
     const entry: Entry = { key: message.clientId ?? `s${message.id}`, ...fields };
-    this.entries.push(entry);
-    return { entry, added: true };
+    const next = this.entries.findIndex((e) => e.seq! > message.seq);
+    const before = this.entries[next]?.key;
+    this.entries.splice(next < 0 ? this.entries.length : next, 0, entry);
+    return { entry, added: !this.#announced.some((e) => e.id === message.id), before };
   }
 
   /** A visitor message on its way. */
@@ -68,16 +84,20 @@ export class Conversation {
   }
 
   remove(key: string): void {
-    const index = this.entries.findIndex((e) => e.key === key);
-    if (index >= 0) this.entries.splice(index, 1);
+    this.entries = this.entries.filter((e) => e.key !== key);
   }
 
-  /** Forgets messages (all, or all but the host page's local ones); returns the removed entries. */
-  clear(keepLocal = false): Entry[] {
-    const removed = this.entries.filter((e) => !keepLocal || e.id !== undefined || e.clientId !== undefined);
-    const kept = this.entries.filter((e) => !removed.includes(e));
-    this.entries.splice(0, this.entries.length, ...kept);
-    this.lastSeq = 0;
+  /**
+   * Forgets messages and the stream position; returns the removed entries.
+   * `keep` says which stay: all go by default, `local` keeps the host page's
+   * own (a greeting), `unsent` keeps those and the visitor's messages the
+   * server has not acknowledged (the stream's `reset`).
+   */
+  clear(keep?: 'local' | 'unsent'): Entry[] {
+    const removed = this.entries.filter((e) => !keep || e.id !== undefined || (keep === 'local' && e.clientId !== undefined));
+    this.entries = this.entries.filter((e) => !removed.includes(e));
+    this.position = '';
+    this.#announced = keep === 'unsent' ? removed : [];
     return removed;
   }
 }

@@ -129,14 +129,14 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
      * only when the visitor was reading the end of it, or sent this one: someone
      * scrolled up to reread is not pulled away by an incoming reply.
      */
-    renderEntry(entry: MessageView) {
+    renderEntry(entry: MessageView, before?: string) {
       let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
       let node = rendered.get(entry.key);
       if (!node) {
         node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
         node.dataset.key = entry.key;
         rendered.set(entry.key, node);
-        list.append(node);
+        list.insertBefore(node, (before && rendered.get(before)) || null);
         if (entry.author === 'visitor') follow = true;
       }
       node.dataset.author = entry.author;

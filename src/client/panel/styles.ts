@@ -6,7 +6,6 @@ import { adoptStyles } from '../ui/styles.js';
  */
 export const PANEL_CSS =
   'h2{margin:0}' +
-  'textarea:focus-visible,[tabindex]:focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +
   '[part=panel]{position:absolute;right:0;bottom:70px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;overflow:hidden}' +
   ':host([embedded]) [part=panel]{position:static;width:100%;max-width:none;height:100%;max-height:none;box-shadow:none;border:1px solid #c9ccd3}' +

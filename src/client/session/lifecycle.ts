@@ -27,7 +27,8 @@ export interface LifecycleOptions {
   renewBefore: number;
   onChange(next: LifecycleState, previous: LifecycleState): void;
   /**
-   * Called on entering `expiring` (or `expired` straight away, after a sleep).
+   * Called on entering `expiring` (or `expired` straight away, after a sleep),
+   * at most every 5 s.
    * Resolves `true` once a fresh identity is on its way; a rejection or
    * `false` is retried with backoff for as long as the token is not replaced.
    */
@@ -46,6 +47,10 @@ export class IdentityLifecycle {
   #cancelRetry: (() => void) | undefined;
   #renewing = false;
   #attempt = 0;
+  /** When the current token was verified, server clock: a short token is renewed halfway from here. */
+  #since = 0;
+  /** When the last renewal started (local clock). */
+  #renewedAt = -Infinity;
 
   readonly #options: LifecycleOptions;
 
@@ -83,16 +88,11 @@ export class IdentityLifecycle {
     this.syncClock(serverTime);
     this.#attempt = 0;
     this.#stopRetry();
+    this.#since = serverTime;
     const previous = this.#current;
     this.#current = { status: 'verified', ...(expiresAt !== undefined && { expiresAt }) };
     this.#current.status = this.#statusByClock();
-    // A token living no longer than renewBefore is `expiring` already: renew it halfway
-    // through what is left (at least 5 s on, so it cannot loop), not at once nor never.
-    const short = this.#current.status === 'expiring';
-    this.#changed(previous, short);
-    if (short && this.#options.renew) {
-      this.#cancelRetry = runAt(Date.now() + Math.max(RETRY_BASE, (expiresAt! - this.serverNow()) / 2), () => void this.#renew());
-    }
+    this.#changed(previous);
   }
 
   /** The server refused it. A live session (a failed renewal) keeps its state and clock. */
@@ -131,7 +131,19 @@ export class IdentityLifecycle {
     if ((status !== 'verified' && status !== 'expiring') || expiresAt === undefined) return status;
     const now = this.serverNow();
     if (now >= expiresAt) return 'expired';
-    return now >= expiresAt - this.#options.renewBefore * 1000 ? 'expiring' : 'verified';
+    return now >= this.#renewAt(expiresAt) ? 'expiring' : 'verified';
+  }
+
+  /**
+   * When to enter `expiring` (server clock): `renewBefore` ahead of expiry; for
+   * a token that lives no longer than that, halfway through what it had left
+   * when verified (at least 5 s on). So every token is `verified`, then
+   * `expiring` once (SPEC §13: `identity_expiring` fires for every token), and
+   * a host that renews on that event never renews in a loop.
+   */
+  #renewAt(expiresAt: number): number {
+    const at = expiresAt - this.#options.renewBefore * 1000;
+    return at > this.#since ? at : this.#since + Math.max(RETRY_BASE, (expiresAt - this.#since) / 2);
   }
 
   #move(next: LifecycleState): void {
@@ -140,32 +152,34 @@ export class IdentityLifecycle {
     this.#changed(previous);
   }
 
-  #changed(previous: LifecycleState, armed = false): void {
+  #changed(previous: LifecycleState): void {
     this.#schedule();
     const { status } = this.#current;
     if (status !== 'expiring' && status !== 'expired') this.#stopRetry();
     this.#options.onChange(this.#current, previous);
-    const entered = status !== previous.status;
-    // Expired with no retry waiting (none armed, or a renewal that did not help): renew now.
-    if (!armed && entered && (status === 'expiring' || (status === 'expired' && !this.#cancelRetry))) {
-      void this.#renew();
-    }
+    // Expired with no retry waiting (a renewal that did not help): renew now.
+    if (status !== previous.status && (status === 'expiring' || (status === 'expired' && !this.#cancelRetry))) void this.#renew();
   }
 
-  /** One timer, to the next boundary (renewBefore, then expiry), chunked past 24.8 days. */
+  /** One timer, to the next boundary (expiring, then expiry), chunked past 24.8 days. */
   #schedule(): void {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     const { status, expiresAt } = this.#current;
     if (expiresAt === undefined || (status !== 'verified' && status !== 'expiring')) return;
-    const boundary = status === 'verified' ? expiresAt - this.#options.renewBefore * 1000 : expiresAt;
+    const boundary = status === 'verified' ? Math.min(this.#renewAt(expiresAt), expiresAt) : expiresAt;
     this.#cancelTimer = runAt(boundary - this.#skew, () => this.check());
   }
 
   async #renew(): Promise<void> {
     const { renew } = this.#options;
     if (!renew || this.#renewing) return;
+    // At most every 5 s: a token that lapses at once cannot make it loop.
+    const wait = this.#renewedAt + RETRY_BASE - Date.now();
+    if (wait > 0) return this.#retry(wait);
     this.#renewing = true;
+    this.#renewedAt = Date.now();
+    this.#stopRetry();
     let ok = false;
     try {
       ok = await renew();
@@ -174,8 +188,10 @@ export class IdentityLifecycle {
     }
     this.#renewing = false;
     const { status } = this.#current;
-    if (ok || (status !== 'expiring' && status !== 'expired')) return;
-    const delay = backoff(this.#attempt++, RETRY_BASE, RETRY_CAP);
+    if (!ok && (status === 'expiring' || status === 'expired')) this.#retry(backoff(this.#attempt++, RETRY_BASE, RETRY_CAP));
+  }
+
+  #retry(delay: number): void {
     this.#stopRetry();
     this.#cancelRetry = runAt(Date.now() + delay, () => void this.#renew());
   }

@@ -1,4 +1,5 @@
 import type { Translations } from '../types.js';
+import { fromDocument } from './document.js';
 
 /** The strings loader.js shows itself (SPEC §5); the panel's are in panel/strings.ts, added when it loads. */
 const BUILT_IN: Translations = {
@@ -27,11 +28,12 @@ export type PanelKey = 'title' | 'greeting' | 'close' | 'conversation' | 'input'
 
 export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey;
 
-const UNSAFE = /^(__proto__|constructor|prototype)$/;
-
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {
-  /** Null-prototype tables: a host's `{"__proto__": …}` can never reach Object.prototype. */
+  /**
+   * Null-prototype tables: a host's `{"__proto__": …}` or `constructor` key is an
+   * own entry like any other, never Object.prototype's (no key needs refusing).
+   */
   readonly #table: Translations = Object.create(null);
   locale: string;
 
@@ -43,10 +45,8 @@ export class Strings {
   /** Adds texts; `under`: only where the host gave none (built-in texts that come later, the panel's). */
   add(translations: Translations, under = false): void {
     for (const [lang, dict] of Object.entries(translations)) {
-      const key = lang.toLowerCase();
-      if (UNSAFE.test(key)) continue;
-      const target = (this.#table[key] ??= Object.create(null) as Record<string, string>);
-      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !UNSAFE.test(name) && !(under && name in target)) target[name] = text;
+      const target = (this.#table[lang.toLowerCase()] ??= Object.create(null) as Record<string, string>);
+      for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !(under && name in target)) target[name] = text;
     }
   }
 
@@ -59,7 +59,7 @@ export class Strings {
 }
 
 function pickLocale(locale?: string): string {
-  const page = typeof document === 'undefined' ? '' : document.documentElement.lang;
+  const page = typeof document === 'undefined' ? '' : fromDocument('documentElement').lang;
   const nav = typeof navigator === 'undefined' ? '' : navigator.language;
   return (locale || page || nav || 'en').toLowerCase();
 }

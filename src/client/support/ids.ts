@@ -1,13 +1,10 @@
 /**
- * A random base64url id of `bytes` random bytes (16 → 128 bits, 22 chars).
- * Used for the automated uuid (SPEC §2: random, unguessable, it is what
- * proves ownership of an anonymous conversation) and for message client ids.
- * The platform's `btoa` does the base64 (the bytes as Latin-1 text), so the
- * widget ships no encoder of its own: base64url only swaps `+/` and drops `=`.
+ * A random id of 26 base-32 characters, 5 random bits each (130 bits), from
+ * `[0-9a-v]`: base64url's alphabet, so it fits the automated uuid and the
+ * clientId patterns of protocol.ts. Used for the automated uuid (SPEC §2:
+ * random, unguessable, it is what proves ownership of an anonymous
+ * conversation) and for message client ids. `& 31` keeps the bits unbiased.
  */
-export function randomId(bytes = 16): string {
-  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))))
-    .replace(/=+$/, '')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
+export function randomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(26)), (byte) => (byte & 31).toString(32)).join('');
 }

@@ -10,25 +10,18 @@ export interface SafeStorage {
   set(key: string, value: string): void;
 }
 
-function store(): Storage | undefined {
-  try {
-    return globalThis.localStorage ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export const safeStorage: SafeStorage = {
   get(key) {
     try {
-      return store()?.getItem(key) ?? null;
+      return localStorage.getItem(key);
     } catch {
+      // Blocked, or no localStorage at all (a ReferenceError outside a browser).
       return null;
     }
   },
   set(key, value) {
     try {
-      store()?.setItem(key, value);
+      localStorage.setItem(key, value);
     } catch {
       // Quota or policy: the value simply does not persist.
     }

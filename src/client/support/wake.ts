@@ -1,3 +1,5 @@
+import { fromDocument } from './document.js';
+
 /**
  * Calls `fn` when the page may have been asleep: a background tab becoming
  * visible, the window regaining focus, the network coming back. Timers do
@@ -8,7 +10,7 @@
 export function onWake(fn: () => void): () => void {
   const listening = new AbortController();
   const { signal } = listening;
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && fn(), { signal });
+  fromDocument('addEventListener')('visibilitychange', () => fromDocument('visibilityState') === 'visible' && fn(), { signal });
   window.addEventListener('focus', fn, { signal });
   window.addEventListener('online', fn, { signal });
   return () => listening.abort();

@@ -55,7 +55,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
     // Not the JSON error shape (a proxy's page): keep the generic message.
   }
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(response.status, code, message, retry > 0 && retry < Infinity ? retry : undefined);
 }
 
 export class Api {

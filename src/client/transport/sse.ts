@@ -27,57 +27,39 @@ export function createSseParser(
   initialId = '',
 ): SseParser {
   let buffer = '';
-  let data = '';
-  let hasData = false;
+  /** The data lines of the event being read; undefined until one comes. */
+  let data: string[] | undefined;
   let type = '';
   let lastEventId = initialId;
   let first = true;
-  // A CR at the very end of a chunk may be the first half of CRLF.
-  let pendingCr = false;
 
   function field(line: string): void {
-    if (line === '') {
-      if (hasData) onEvent({ event: type || 'message', data, id: lastEventId });
-      data = '';
-      hasData = false;
+    if (!line) {
+      if (data) onEvent({ event: type || 'message', data: data.join('\n'), id: lastEventId });
+      data = undefined;
       type = '';
       return;
     }
-    if (line.charCodeAt(0) === 58) return; // ":" comment, e.g. the heartbeat
-    const colon = line.indexOf(':');
-    const name = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (name === 'data') {
-      data = hasData ? data + '\n' + value : value;
-      hasData = true;
-    } else if (name === 'event') type = value;
+    // `name: value` (one leading space dropped), a bare `name`, or a `:` comment (no name: ignored, e.g. the heartbeat).
+    const [, name, value] = /^([^:]*):? ?(.*)$/.exec(line)!;
+    if (name === 'data') (data ??= []).push(value!);
+    else if (name === 'event') type = value!;
     else if (name === 'id') {
-      if (!value.includes('\0')) lastEventId = value;
-    } else if (name === 'retry' && /^\d+$/.test(value)) onRetry?.(Number(value));
+      if (!value!.includes('\0')) lastEventId = value!;
+    } else if (name === 'retry' && /^\d+$/.test(value!)) onRetry?.(Number(value));
   }
 
   return {
     push(chunk) {
-      if (first && chunk) {
-        first = false;
-        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      }
-      if (pendingCr && chunk.charCodeAt(0) === 10) chunk = chunk.slice(1);
-      pendingCr = false;
       buffer += chunk;
-      let start = 0;
-      for (let i = 0; i < buffer.length; i++) {
-        const c = buffer.charCodeAt(i);
-        if (c !== 10 && c !== 13) continue;
-        field(buffer.slice(start, i));
-        if (c === 13) {
-          if (i + 1 === buffer.length) pendingCr = true;
-          else if (buffer.charCodeAt(i + 1) === 10) i++;
-        }
-        start = i + 1;
+      if (first && buffer) {
+        first = false;
+        buffer = buffer.replace(/^\uFEFF/, '');
       }
-      buffer = buffer.slice(start);
+      // CRLF, CR or LF ends a line; a CR at the very end of what arrived may be the first half of a CRLF.
+      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
+      buffer = lines.pop()!;
+      for (const line of lines) field(line);
     },
   };
 }

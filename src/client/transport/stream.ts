@@ -13,8 +13,9 @@ import { backoff } from '../support/timers.js';
 export interface StreamOptions {
   api: Api;
   session: string;
-  /** The last message seq seen (from history or the stream), resent as Last-Event-ID. */
+  /** The stream position to resume from (the last `id:` received on the stream), resent as Last-Event-ID. */
   lastEventId(): string;
+  /** `id`: the stream position after this event (opaque, protocol.ts StreamEvent). */
   onEvent(event: StreamEvent, id: string): void;
   /** A 4xx that reconnecting cannot fix (401 and the like); the stream has stopped. */
   onFatal(error: ApiError): void;
@@ -81,7 +82,7 @@ export function openStream(options: StreamOptions): () => void {
             }
           },
           (ms) => (serverRetry = ms),
-          options.lastEventId(),
+          last,
         );
         const reader = response.body.getReader();
         const decoder = new TextDecoder();

@@ -1,7 +1,9 @@
+import { fromDocument } from '../support/document.js';
+
 /** Builds an element; attributes are set with setAttribute and text with textContent — never HTML. */
 export function h(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
   // `svg:` names an SVG element (the launcher icon), which only exists in the SVG namespace.
-  const node = tag[3] === ':' ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4)) : document.createElement(tag);
+  const node = tag[3] === ':' ? fromDocument('createElementNS')('http://www.w3.org/2000/svg', tag.slice(4)) : fromDocument('createElement')(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);
   return node as HTMLElement;

@@ -1,3 +1,4 @@
+import { fromDocument } from '../support/document.js';
 import { Strings, type TranslationKey } from '../support/i18n.js';
 import { bubbleIcon, h } from './dom.js';
 import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelView } from './panel-contract.js';
@@ -145,7 +146,7 @@ export class ChatqMessengerElement extends Base {
       if (this.#waitingForLoad) return;
       this.#waitingForLoad = true;
       const idle = (): unknown => (window.requestIdleCallback ?? setTimeout)(() => this.#fetchPanel(true));
-      if (document.readyState === 'complete') idle();
+      if (fromDocument('readyState') === 'complete') idle();
       else addEventListener('load', idle, { once: true });
       return;
     }
@@ -211,9 +212,9 @@ export class ChatqMessengerElement extends Base {
     this.#view('greeting', (panel) => panel.setGreeting(name));
   }
 
-  /** Creates or updates the message of `entry`. */
-  renderEntry(entry: MessageView): void {
-    this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry));
+  /** Creates or updates the message of `entry`; a new one goes before the message keyed `before` (none: at the end). */
+  renderEntry(entry: MessageView, before?: string): void {
+    this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry, before));
   }
 
   removeEntry(key: string): void {

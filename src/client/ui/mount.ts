@@ -1,3 +1,4 @@
+import { fromDocument } from '../support/document.js';
 import type { MessengerConfiguration } from '../types.js';
 
 /**
@@ -6,18 +7,19 @@ import type { MessengerConfiguration } from '../types.js';
  * for the document when the script runs before `<body>` (or the parent) exists.
  */
 export function mountElement(view: HTMLElement, config: MessengerConfiguration & { container?: HTMLElement }): void {
+  const later = (): void => fromDocument('addEventListener')('DOMContentLoaded', place, { once: true });
   const place = (): void => {
     let parent: HTMLElement | null | undefined = config.container;
     if (!parent && config.embedded && config.parentNodeId) {
-      parent = document.getElementById(config.parentNodeId);
+      parent = fromDocument('getElementById')(config.parentNodeId);
       if (!parent) {
-        if (document.readyState === 'loading') return void document.addEventListener('DOMContentLoaded', place, { once: true });
+        if (fromDocument('readyState') === 'loading') return later();
         console.error(`chatq: no #${config.parentNodeId}`);
       }
     }
     view.toggleAttribute('embedded', !!parent);
-    parent ??= document.body;
-    if (!parent) return void document.addEventListener('DOMContentLoaded', place, { once: true });
+    parent ??= fromDocument('body');
+    if (!parent) return later();
     if (view.parentNode !== parent) parent.append(view);
   };
   place();

@@ -48,7 +48,7 @@ export interface PanelHost {
 export type Tell = (type: keyof MessengerElementEvents, detail: object) => boolean;
 
 export interface PanelView {
-  renderEntry(entry: MessageView): void;
+  renderEntry(entry: MessageView, before?: string): void;
   removeEntry(key: string): void;
   setBusy(busy: boolean): void;
   showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void;

@@ -1,3 +1,5 @@
+import { fromDocument } from '../support/document.js';
+import { h } from './dom.js';
 import { PANEL_API, PANEL_SLOT, type PanelExport, type PanelFactory } from './panel-contract.js';
 
 /** Loads the panel's script: the factory once it ran. */
@@ -20,7 +22,7 @@ export function panelScript(url: string, nonce: string | undefined): PanelSource
   let loading: Promise<PanelFactory> | undefined;
   return () =>
     (loading ??= new Promise<PanelFactory>((resolve, reject) => {
-      const script = document.createElement('script');
+      const script = h('script') as HTMLScriptElement;
       const fail = (): void => {
         loading = undefined;
         script.remove();
@@ -36,6 +38,7 @@ export function panelScript(url: string, nonce: string | undefined): PanelSource
         if (panel?.api === PANEL_API) resolve(panel.create);
         else fail();
       };
-      document.head.append(script);
+      // Read past the page's markup (support/document.ts): `<img name="head">` is not the head.
+      fromDocument('head').append(script);
     }));
 }

@@ -26,7 +26,7 @@ export const CSS =
   '*{box-sizing:border-box;font:inherit;color:inherit}' +
   'p{margin:0}' +
   'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:#2649a6;color:#fff}' +
-  'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
+  ':focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
   '[part=launcher]{position:relative;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
   '.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;font-size:12px;font-weight:700;line-height:22px}' +

@@ -31,6 +31,8 @@ export function createMemoryRateLimiter(): RateLimiter {
       sweep(at);
       const ratePerMs = perMinute / 60_000;
       const bucket = buckets.get(key) ?? { tokens: perMinute, at };
+      // A bucket's time never moves backwards: callers whose clocks disagree cannot refill it by taking turns.
+      if (at < bucket.at) at = bucket.at;
       const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, at - bucket.at) * ratePerMs);
       if (tokens >= 1) {
         buckets.set(key, { tokens: tokens - 1, at });

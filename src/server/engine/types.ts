@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../identity/index.js';
 import type { ConversationStore } from '../store/types.js';
+import type { Outbox } from '../webhooks/types.js';
 
 /**
  * Where a handler's state lives and how instances reach each other (SPEC §8):
@@ -12,6 +13,12 @@ export interface Engine {
   readonly store: ConversationStore;
   readonly bus: LiveBus;
   readonly limiter: RateLimiter;
+  /**
+   * The durable outbox of SPEC §12 webhooks: the store writes an entry in the
+   * same step as each change, for the communities that have receivers. An
+   * engine without one cannot serve `webhooks` (refused at start-up).
+   */
+  readonly outbox?: Outbox;
   /** Releases connections and timers. The handler's `close()` does not call it: an engine may serve several handlers. */
   close(): Promise<void>;
 }
@@ -56,17 +63,23 @@ export interface LiveBus {
 export interface RateLimiter {
   /**
    * Takes one token from `key`'s bucket at `now` (ms, the handler's clock):
-   * 0 when allowed, else the whole seconds to wait (≥ 1).
+   * 0 when allowed, else the whole seconds to wait (≥ 1). A bucket's time
+   * never moves backwards, so callers whose clocks disagree share one budget;
+   * an engine shared by several instances may use one clock of its own
+   * instead of `now` (the Redis engine uses the server's `TIME`).
    */
   take(key: string, perMinute: number, now: number): number | Promise<number>;
 }
 
-export type EngineErrorCode = 'ERR_UNAVAILABLE' | 'ERR_CAPACITY';
+export type EngineErrorCode = 'ERR_UNAVAILABLE' | 'ERR_CAPACITY' | 'ERR_OUTCOME_UNKNOWN';
 
 /**
  * An engine could not do what was asked, through no fault of the request:
- * its backend is unreachable (`ERR_UNAVAILABLE`) or it is full
- * (`ERR_CAPACITY`). The handler answers 503 with `Retry-After`.
+ * its backend is unreachable and nothing was written (`ERR_UNAVAILABLE`), it
+ * is full (`ERR_CAPACITY`), or a write was sent but never confirmed, so it may
+ * or may not have been stored (`ERR_OUTCOME_UNKNOWN`: only `appendMessage`
+ * throws it; the handler retries an append that has a clientId once). The
+ * handler answers 503 with `Retry-After`.
  */
 export class EngineError extends Error {
   override readonly name = 'EngineError';

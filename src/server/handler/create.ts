@@ -24,6 +24,7 @@ import {
 } from './options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
+import { startWebhooks } from './webhooks.js';
 import { BUILT_LOADER } from './routes/built-loader.js';
 import { createPanelRoute } from './routes/panel.js';
 
@@ -51,7 +52,12 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
-  const unsubscribe = engine.bus.subscribe(community, (event) => hub.dispatch(event));
+  const webhooks = startWebhooks(options, { engine, community, logger, now });
+  const unsubscribe = engine.bus.subscribe(community, (event) => {
+    hub.dispatch(event);
+    // A change was written (and its outbox entry with it): look now rather than at the next tick.
+    if (event.type === 'message' || event.type === 'conversation') webhooks?.wake();
+  });
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
@@ -169,6 +175,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
       draining = true;
       releaseCommunity();
       unsubscribe();
+      void webhooks?.close();
       hub.closeAll();
       if (ownEngine) void engine.close();
     },

@@ -27,6 +27,8 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   clientAddress: true,
   now: true,
   logger: true,
+  webhooks: true,
+  unansweredAfter: true,
 };
 
 /**

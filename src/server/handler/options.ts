@@ -3,6 +3,7 @@ import { MessagingConfigError } from '../engine/config-error.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
+import type { WebhookEndpointOptions } from '../webhooks/types.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
 export interface HandlerLimits {
@@ -130,6 +131,16 @@ export interface MessagingHandlerOptions {
   now?: () => number;
   /** Where unexpected errors are reported. Never receives a token, JWT or session. Default `console`. */
   logger?: { warn(message: string): void };
+  /**
+   * Receivers of the community's events in the Standard Webhooks format (SPEC
+   * §12): conversation.created, message.created, conversation.unanswered,
+   * conversation.closed and conversation.reopened, signed with each `whsec_`
+   * secret, from the engine's durable outbox, at least once and in order per
+   * conversation, retried for 24 h. Check a delivery with `npx chatq webhook verify`.
+   */
+  webhooks?: WebhookEndpointOptions[];
+  /** Milliseconds without an agent reply after a visitor's message before `conversation.unanswered`. Default 300 000 (5 minutes). */
+  unansweredAfter?: number;
 }
 
 /**

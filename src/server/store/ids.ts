@@ -8,6 +8,11 @@ export function newConversationId(community: string): string {
   return `${community}.${crypto.randomUUID()}`;
 }
 
+/** A new log epoch: 10 random base-36 characters (opaque to clients, part of the stream position `<epoch>.<seq>`). */
+export function newEpoch(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => (byte % 36).toString(36)).join('');
+}
+
 /** The community of a conversation id, or undefined when the id is not one of ours. */
 export function conversationCommunity(id: string): string | undefined {
   const match = /^([a-z0-9_-]{1,64})\.[0-9a-f-]{36}$/.exec(id);

@@ -7,9 +7,12 @@ import { MessagingConfigError } from '../engine/config-error.js';
  * measured overhead of the objects, strings and index entries around it — so
  * a visitor cannot fit 1.7 GiB into "100 MB" with one-character messages.
  *
- * Nothing that holds a message is evicted before its idle time: when full,
- * the store refuses new conversations and messages (503 `ERR_CAPACITY`) and
- * drops only conversations nobody wrote in yet, and sessions.
+ * When full, the store drops conversations nobody wrote in, then idle ones
+ * (`evictIdleAfterMs`) of the addresses that hold the most, and only then
+ * refuses new conversations and messages (503 `ERR_CAPACITY`). A visitor who
+ * is there (a request or stream heartbeat within `evictIdleAfterMs`) never
+ * loses their conversation or session to make room, and one address holds at
+ * most `maxConversationsPerAddress`.
  *
  * Time is the handler's clock: the store keeps the latest instant it was
  * given (`upsertConversation`'s `now`, a message's `createdAt`, a session's
@@ -22,8 +25,34 @@ export interface MemoryStoreOptions {
    * is dropped with its messages and sessions. Default 7 days.
    */
   conversationIdleMs?: number;
-  /** At most this many conversations; past it a new one gets 503 ERR_CAPACITY (empty ones are dropped first). Default 10 000. */
+  /**
+   * A conversation nobody wrote in lives this long without activity (the
+   * handler's default session idle time); its first message gives it
+   * `conversationIdleMs`. Default 24 hours.
+   */
+  emptyConversationIdleMs?: number;
+  /**
+   * At most this many conversations; past it a new one gets 503 ERR_CAPACITY
+   * once empty ones and idle ones of the busiest addresses were dropped
+   * (see `evictIdleAfterMs`). Default 10 000.
+   */
   maxConversations?: number;
+  /**
+   * Live conversations one client address (IPv6: one /64) may hold: past it,
+   * its own oldest empty conversation makes room, else its least recently
+   * active idle one (`evictIdleAfterMs`), else a new one gets 503
+   * ERR_CAPACITY. One address cannot fill the store. Default 100.
+   */
+  maxConversationsPerAddress?: number;
+  /**
+   * When the store is full, a conversation with no activity for this long
+   * (no message, no request or stream heartbeat of its visitor) may be
+   * dropped to make room, from the addresses that hold the most first. An
+   * open stream keeps its conversation active. Default 15 minutes.
+   */
+  evictIdleAfterMs?: number;
+  /** Sessions one conversation may hold; past it the least recently used of them end. Default 10. */
+  maxSessionsPerConversation?: number;
   /**
    * Messages kept per conversation: past it the oldest leave the history
    * (seqs go on; a retry of one that left is still recognized by its
@@ -48,7 +77,11 @@ export type MemoryStoreBounds = Required<MemoryStoreOptions>;
 
 export const DEFAULT_MEMORY_STORE_BOUNDS: Readonly<MemoryStoreBounds> = Object.freeze({
   conversationIdleMs: 7 * 24 * 60 * 60 * 1000,
+  emptyConversationIdleMs: 24 * 60 * 60 * 1000,
   maxConversations: 10_000,
+  maxConversationsPerAddress: 100,
+  evictIdleAfterMs: 15 * 60 * 1000,
+  maxSessionsPerConversation: 10,
   maxMessagesPerConversation: 500,
   maxClientIdsPerConversation: 5_000,
   maxBytes: 100 * 1024 * 1024,

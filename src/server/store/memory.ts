@@ -3,7 +3,9 @@ import { EngineError } from '../engine/types.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
 import { pageCursor, readPageCursor } from './cursor.js';
-import { newConversationId } from './ids.js';
+import { comesAfter, insertNewestFirst } from './newest-first.js';
+import { newConversationId, newEpoch } from './ids.js';
+import { Owners } from './owners.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
 
 /**
@@ -33,6 +35,8 @@ interface ConversationEntry {
   sessions: Set<string>;
   /** Estimated heap bytes of the record and its identity (the log is counted apart). */
   recordBytes: number;
+  /** The address key that created it ('' when the handler gave none): its per-address quota. */
+  owner: string;
 }
 
 /**
@@ -42,9 +46,10 @@ interface ConversationEntry {
  *
  * Bounded (MemoryStoreOptions): idle conversations and sessions past their
  * `retainUntil` are swept; the byte budget counts every record's overhead;
- * when full, new conversations and messages are refused with `ERR_CAPACITY`
- * after conversations without a message were dropped — a visitor waiting for
- * an answer is never evicted before the idle time.
+ * one address holds at most `maxConversationsPerAddress`; when full, empty
+ * conversations go first, then idle ones of the addresses holding the most,
+ * and only then are new conversations and messages refused (`ERR_CAPACITY`).
+ * A visitor who is there never loses their conversation or session for room.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
   const bounds = resolveMemoryStoreBounds(options);
@@ -53,6 +58,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const byKey = new Map<string, ConversationEntry>();
   /** Conversations without a message yet, least recently active first: the only ones dropped to make room. */
   const empties = new Map<string, ConversationEntry>();
+  const owners = new Owners<ConversationEntry>();
   let bytes = 0;
   let clock = 0;
   let lastSweep = 0;
@@ -63,6 +69,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     if (clock - lastSweep < bounds.sweepIntervalMs) return;
     lastSweep = clock;
     for (const [id, record] of sessions) if (record.retainUntil <= clock) dropSession(id);
+    // A conversation nobody wrote in lives only the session idle time.
+    for (const entry of empties.values()) {
+      if (clock - entry.activeAt < bounds.emptyConversationIdleMs) break;
+      dropConversation(entry);
+    }
     // Oldest activity first: stop at the first conversation still in use.
     for (const entry of conversations.values()) {
       if (clock - entry.activeAt < bounds.conversationIdleMs) break;
@@ -81,6 +92,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   function dropConversation(entry: ConversationEntry): void {
     conversations.delete(entry.record.id);
     empties.delete(entry.record.id);
+    owners.remove(entry);
     byKey.delete(indexKey(entry.record.community, entry.record.key));
     bytes -= entry.recordBytes + logBytes(entry.log);
     for (const id of entry.sessions) dropSession(id);
@@ -96,9 +108,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
 
   /**
    * Makes room for `needed` more bytes (and, with `newConversation`, one more
-   * conversation) by dropping conversations nobody wrote in, least recently
-   * active first, then sessions; `keep` is never dropped. Refuses with
-   * ERR_CAPACITY when that is not enough.
+   * conversation): conversations nobody wrote in go first, least recently
+   * active first, then idle ones (evictIdleAfterMs) of the addresses that
+   * hold the most; `keep` and conversations whose visitor is there never go.
+   * Refuses with ERR_CAPACITY when that is not enough.
    */
   function makeRoom(needed: number, newConversation: boolean, keep?: ConversationEntry): void {
     const fits = (): boolean => bytes + needed <= bounds.maxBytes && (!newConversation || conversations.size < bounds.maxConversations);
@@ -106,14 +119,39 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       if (fits()) return;
       if (entry !== keep) dropConversation(entry);
     }
-    if (!newConversation || conversations.size < bounds.maxConversations) {
-      for (const id of sessions.keys()) {
-        if (bytes + needed <= bounds.maxBytes) break;
-        dropSession(id);
-      }
+    const idle = (entry: ConversationEntry): boolean => entry !== keep && clock - entry.activeAt >= bounds.evictIdleAfterMs;
+    while (!fits()) {
+      const victim = owners.fromBusiest(idle);
+      if (!victim) throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity: try again later.', 60);
+      dropConversation(victim);
     }
-    if (!fits()) {
-      throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity: try again later.', 60);
+  }
+
+  /**
+   * One address's quota: at the cap its own oldest empty conversation makes
+   * room, else its least recently active idle one (evictIdleAfterMs), else it
+   * is refused. An address cannot hold more, and is never locked out by its own past.
+   */
+  function makeRoomFor(owner: string): void {
+    if (owner === '' || owners.count(owner) < bounds.maxConversationsPerAddress) return;
+    const empty =
+      owners.oldest(owner, (entry) => empties.has(entry.record.id)) ?? owners.oldest(owner, (entry) => clock - entry.activeAt >= bounds.evictIdleAfterMs);
+    if (!empty) {
+      throw new EngineError('ERR_CAPACITY', `This address already holds ${bounds.maxConversationsPerAddress} conversations: try again later.`, 60);
+    }
+    dropConversation(empty);
+  }
+
+  /** At most maxSessionsPerConversation: the least recently seen of the others end. */
+  function capSessions(entry: ConversationEntry, keep: string): void {
+    while (entry.sessions.size > bounds.maxSessionsPerConversation) {
+      let oldest: SessionRecord | undefined;
+      for (const id of entry.sessions) {
+        const record = sessions.get(id);
+        if (id !== keep && record && (!oldest || record.lastSeenAt < oldest.lastSeenAt)) oldest = record;
+      }
+      if (!oldest) return;
+      dropSession(oldest.id);
     }
   }
 
@@ -146,6 +184,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       if (entry) {
         entry.sessions.add(record.id);
         bump(entry, record.lastSeenAt);
+        capSessions(entry, record.id);
       }
       for (const id of sessions.keys()) {
         if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
@@ -168,7 +207,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const entry = conversations.get(id);
       return entry && { ...entry.record };
     },
-    async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number) {
+    async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string) {
       advance(now);
       // One serialization both copies the identity (deep-frozen: no caller can change what is stored) and sizes it.
       const json = JSON.stringify(identity);
@@ -183,16 +222,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         entry.record = { ...entry.record, identity, updatedAt: now };
       } else {
         const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
+        makeRoomFor(owner ?? '');
         makeRoom(recordBytes, true);
-        const record: ConversationRecord = { id: newConversationId(community), community, key, identity, createdAt: now, updatedAt: now, lastSeq: 0 };
+        // This process never loses an acknowledged write while it lives: the epoch is fixed at creation.
+        const record: ConversationRecord = { id: newConversationId(community), community, key, identity, createdAt: now, updatedAt: now, lastSeq: 0, epoch: newEpoch() };
         entry = {
           record,
           log: new MessageLog(bounds.maxMessagesPerConversation, bounds.maxClientIdsPerConversation),
           activeAt: now,
           sessions: new Set(),
           recordBytes,
+          owner: owner ?? '',
         };
         bytes += recordBytes;
+        owners.add(entry);
         byKey.set(indexKey(community, key), entry);
         empties.set(record.id, entry);
       }
@@ -275,27 +318,4 @@ function identityBytes(identity: VerifiedIdentity, jsonLength: number): number {
   for (const group of [identity.fields, identity.customFields, identity.extraValues]) properties += group ? Object.keys(group).length : 0;
   properties += 3 * (identity.warnings?.length ?? 0);
   return 2 * jsonLength + properties * RECORD_OVERHEAD_BYTES.identityProperty;
-}
-
-/** Newer first: larger updatedAt, then larger id. */
-function newer(a: ConversationRecord, b: { updatedAt: number; id: string }): boolean {
-  return a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.id > b.id);
-}
-
-function comesAfter(record: ConversationRecord, cursor: { updatedAt: number; id: string }): boolean {
-  return !newer(record, cursor) && !(record.updatedAt === cursor.updatedAt && record.id === cursor.id);
-}
-
-/** Keeps `page` the `limit` newest records seen so far, newest first. */
-function insertNewestFirst(page: ConversationRecord[], record: ConversationRecord, limit: number): void {
-  if (page.length === limit && !newer(record, page[page.length - 1]!)) return;
-  let low = 0;
-  let high = page.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (newer(record, page[middle]!)) high = middle;
-    else low = middle + 1;
-  }
-  page.splice(low, 0, record);
-  if (page.length > limit) page.pop();
 }

@@ -42,6 +42,15 @@ export interface ConversationRecord {
   lastPage?: PageChangeRequest;
   /** Seq of the newest message; 0 when empty. */
   lastSeq: number;
+  /**
+   * The log's epoch (centrifuge's): 1–32 characters `[A-Za-z0-9_-]`. A seq is
+   * never reused within an epoch. A store that may lose the tail of a log
+   * (Redis after a restart or failover) gives the log a new epoch before its
+   * next append; streams that see it change start over (`reset`, then the
+   * whole log). A store that cannot lose acknowledged writes keeps the epoch
+   * it gave at creation.
+   */
+  epoch: string;
 }
 
 export interface NewMessage {
@@ -86,6 +95,11 @@ export interface ListMessagesOptions {
  */
 export interface ConversationStore {
   getSession(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Creates or replaces a session. A conversation holds at most the store's
+   * `maxSessionsPerConversation` sessions: past it, the least recently seen
+   * of its other sessions end (read as gone).
+   */
   saveSession(record: SessionRecord): Promise<void>;
   deleteSession(id: string): Promise<void>;
   /** Records activity on a session without touching anything else (no lost update against a renewal). */
@@ -94,10 +108,18 @@ export interface ConversationStore {
   /**
    * Finds the community's conversation for `key` (creating it when there is
    * none) and records `identity` as its newest. A store that is full refuses a
-   * new conversation with `ERR_CAPACITY` rather than dropping one that holds
-   * messages (SPEC §6 "Bounds").
+   * new conversation with `ERR_CAPACITY` rather than dropping one whose
+   * visitor is there (SPEC §6 "Bounds").
+   *
+   * `owner` is the address key of the client that registers (IPv4, or an
+   * IPv6 /64: handler/address-key.ts); absent when unknown. A new
+   * conversation is charged to it: one owner holds at most the store's
+   * per-address quota of live conversations (`ERR_CAPACITY` past it), and
+   * when the store is full the idle conversations of the owners holding the
+   * most go first. A conversation nobody wrote in lives only the session idle
+   * time; its first message gives it the full idle time.
    */
-  upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number): Promise<ConversationRecord>;
+  upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string): Promise<ConversationRecord>;
   /** Records the page the visitor is on. Returns undefined for an unknown conversation. */
   setLastPage(id: string, page: PageChangeRequest, now: number): Promise<ConversationRecord | undefined>;
   /**

@@ -15,7 +15,7 @@ export function secretKeyBytes(secret: string): Uint8Array | string {
   const bytes = decodeBase64(secret.slice(SECRET_PREFIX.length));
   if (!bytes) return 'after whsec_ must come standard base64 (A–Z a–z 0–9 + / and = padding)';
   if (bytes.length < SECRET_BYTES.min || bytes.length > SECRET_BYTES.max) {
-    return `must hold ${SECRET_BYTES.min}–${SECRET_BYTES.max} random bytes, got ${bytes.length} (make one with \`npx chatq keygen --webhook\`)`;
+    return `must hold ${SECRET_BYTES.min}–${SECRET_BYTES.max} random bytes, got ${bytes.length} (make one with \`npx chatq webhook secret\`)`;
   }
   return bytes;
 }

@@ -17,7 +17,7 @@ export interface WebhookEndpointOptions {
   url: string;
   /**
    * The Standard Webhooks secret, `whsec_` + base64 of 24–64 random bytes
-   * (`npx chatq keygen --webhook`). Several during a rotation: each delivery
+   * (`npx chatq webhook secret`). Several during a rotation: each delivery
    * carries one signature per secret, so the receiver may switch at any time.
    */
   secret: string | readonly string[];

@@ -5,12 +5,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VerifiedIdentity } from '../../../src/identity/index.js';
-import type { BusEvent, Engine } from '../../../src/server/engine/index.js';
+import { isEngineError, type BusEvent, type Engine } from '../../../src/server/engine/index.js';
 import type { SessionRecord } from '../../../src/server/store/index.js';
 
 export interface ContractOptions {
   /** Messages kept per conversation (the contract asks for a small one to test trimming). */
   maxMessagesPerConversation: number;
+  /** Live conversations with a message per address (small, to test the quota). */
+  maxConversationsPerAddress: number;
+  /** Sessions per conversation (small, to test the cap). */
+  maxSessionsPerConversation: number;
+  /** Idle time after which an address at its quota gets its own conversation back (short, to test it in real time). */
+  evictIdleAfterMs: number;
 }
 
 export const identity = (uuid: string, extra: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
@@ -59,7 +65,7 @@ export interface EngineFactory {
 }
 
 export function describeEngineContract(name: string, factory: EngineFactory): void {
-  const options: ContractOptions = { maxMessagesPerConversation: 3 };
+  const options: ContractOptions = { maxMessagesPerConversation: 3, maxConversationsPerAddress: 3, maxSessionsPerConversation: 2, evictIdleAfterMs: 300 };
   describe(`engine contract: ${name}`, () => {
     let engine: Engine;
     let others: Engine[] = [];
@@ -108,6 +114,19 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
         expect(await store.setLastPage('no-such-id', {}, 6_000)).toBeUndefined();
       });
 
+      it('has an epoch that a healthy backend keeps across registrations, page changes and appends (issue 16 HIGH 6)', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        expect(c.epoch).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+        await store.appendMessage(c.id, { author: 'visitor', body: 'a', createdAt: 1_001 });
+        const first = (await store.getConversation(c.id))!.epoch;
+        await store.setLastPage(c.id, { url: 'https://shop.test/' }, 1_002);
+        await store.upsertConversation('acme', 'k', identity('u'), 1_003);
+        await (await another()).store.appendMessage(c.id, { author: 'agent', body: 'b', createdAt: 1_004 });
+        expect((await store.getConversation(c.id))!.epoch).toBe(first);
+        expect((await store.upsertConversation('acme', 'k2', identity('u2'), 1_005)).epoch).not.toBe(first);
+      }, 20_000);
+
       it('returns copies: a caller cannot change what is stored', async () => {
         const { store } = engine;
         const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
@@ -120,6 +139,62 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
         const read = (await store.getConversation(c.id))!;
         expect(read.identity.fields.firstname).toBeUndefined();
         expect(read.lastSeq).toBe(0);
+      });
+    });
+
+    describe('bounds (issue 16 HIGH 2, HIGH 3, HIGH 4)', () => {
+      it('one address holds at most maxConversationsPerAddress conversations with messages; empty ones never block it', async () => {
+        const { store } = engine;
+        const owned: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { id } = await store.upsertConversation('acme', `browser:o1-${i}`, identity(`o1-${i}`), 1_000 + i, '198.51.100.1');
+          await store.appendMessage(id, { author: 'visitor', body: 'x', createdAt: 1_100 + i });
+          owned.push(id);
+        }
+        const refused = await store.upsertConversation('acme', 'browser:o1-extra', identity('o1-x'), 1_200, '198.51.100.1').then(
+          () => 'stored',
+          (error: unknown) => (isEngineError(error) ? error.code : String(error)),
+        );
+        expect(refused).toBe('ERR_CAPACITY');
+        // Its own conversations still register; another address, and no address, are not affected.
+        expect((await store.upsertConversation('acme', 'browser:o1-1', identity('o1-1'), 1_201, '198.51.100.1')).id).toBe(owned[1]);
+        await store.upsertConversation('acme', 'browser:o2', identity('o2'), 1_202, '198.51.100.2');
+        await store.upsertConversation('acme', 'browser:none', identity('none'), 1_203);
+        // Page views that never chat: an address behind one NAT is not blocked by them.
+        for (let i = 0; i < 6; i++) await store.upsertConversation('acme', `browser:o3-${i}`, identity(`o3-${i}`), 1_210 + i, '198.51.100.3');
+        const last = await store.upsertConversation('acme', 'browser:o3-talks', identity('o3-t'), 1_220, '198.51.100.3');
+        expect((await store.appendMessage(last.id, { author: 'visitor', body: 'hello', createdAt: 1_221 }))?.created).toBe(true);
+        for (const id of owned) expect(await store.listMessages(id)).toHaveLength(1);
+      });
+
+      it('an address at its quota gets back its own least recently active idle conversation (evictIdleAfterMs), never is locked out by its past', async () => {
+        // Real time: the Redis engine judges idleness on the server's clock.
+        const { store } = engine;
+        const owned: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { id } = await store.upsertConversation('acme', `browser:o4-${i}`, identity(`o4-${i}`), Date.now(), '198.51.100.4');
+          await store.appendMessage(id, { author: 'visitor', body: 'x', createdAt: Date.now() });
+          owned.push(id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await store.appendMessage(owned[0]!, { author: 'visitor', body: 'still here', createdAt: Date.now() });
+        const fourth = await store.upsertConversation('acme', 'browser:o4-3', identity('o4-3'), Date.now(), '198.51.100.4');
+        expect(fourth.lastSeq).toBe(0);
+        expect(await store.getConversation(owned[1]!)).toBeUndefined();
+        expect(await store.getConversation(owned[0]!)).toBeDefined();
+        expect(await store.getConversation(owned[2]!)).toBeDefined();
+      });
+
+      it('a conversation holds at most maxSessionsPerConversation sessions: the least recently seen of the others end', async () => {
+        const { store } = engine;
+        const c = await store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        await store.saveSession(session('acme.sa', c.id, 1_000));
+        await store.saveSession(session('acme.sb', c.id, 1_001));
+        await store.touchSession('acme.sa', 1_002, 1_002 + 1_000_000);
+        await store.saveSession(session('acme.sc', c.id, 1_003));
+        expect(await store.getSession('acme.sb')).toBeUndefined();
+        expect(await store.getSession('acme.sa')).toBeDefined();
+        expect(await store.getSession('acme.sc')).toBeDefined();
       });
     });
 
@@ -275,20 +350,135 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
     });
 
     describe('rate limits', () => {
-      it('a burst of perMinute, then one per 60/perMinute seconds, per key, shared by instances', async () => {
+      // Real time: an engine shared by instances may keep its own clock (Redis' TIME) and ignore `now`.
+      it('a burst of perMinute per key, shared by instances, then the seconds to wait; tokens come back with time', async () => {
         const { limiter } = engine;
         const other = (await another()).limiter;
         const key = `test:${Math.random()}`;
-        const t = 1_800_000_000_000;
-        for (let i = 0; i < 6; i++) expect(await (i % 2 ? limiter : other).take(key, 6, t)).toBe(0);
-        expect(await limiter.take(key, 6, t)).toBe(10);
-        expect(await other.take(`${key}:b`, 6, t)).toBe(0);
-        expect(await other.take(key, 6, t + 9_000)).toBe(1);
-        expect(await limiter.take(key, 6, t + 10_000)).toBe(0);
-        expect(await limiter.take(key, 6, t + 10_000)).toBe(10);
-        expect(await limiter.take(`${key}:z`, 0, t)).toBe(60);
-        expect(await limiter.take(`${key}:z`, Infinity, t)).toBe(0);
+        for (let i = 0; i < 6; i++) expect(await (i % 2 ? limiter : other).take(key, 6, Date.now())).toBe(0);
+        const wait = await limiter.take(key, 6, Date.now());
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(10);
+        expect(await other.take(`${key}:b`, 6, Date.now())).toBe(0);
+        expect(await limiter.take(`${key}:z`, 0, Date.now())).toBe(60);
+        expect(await limiter.take(`${key}:z`, Infinity, Date.now())).toBe(0);
+        // 120/min: one token every 500 ms. Empty the bucket, wait two tokens' worth, and one passes again.
+        const fast = `${key}:fast`;
+        while ((await limiter.take(fast, 120, Date.now())) === 0);
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        expect(await other.take(fast, 120, Date.now())).toBe(0);
+      }, 20_000);
+
+      it('callers whose clocks disagree share one budget (a bucket never goes back in time)', async () => {
+        // Issue 16 MEDIUM 1: an instance 2 s behind moved the bucket's clock back, and the next caller refilled it.
+        const { limiter } = engine;
+        const other = (await another()).limiter;
+        const key = `skew:${Math.random()}`;
+        const now = Date.now();
+        let passed = 0;
+        for (let i = 0; i < 120; i++) if ((await (i % 2 ? limiter : other).take(key, 30, i % 2 ? now : now - 2_000)) === 0) passed++;
+        // 30 of the burst, one more for the 2 s the claimed clocks span, plus what real time refills (one per 2 s).
+        expect(passed).toBeLessThanOrEqual(31 + Math.ceil((Date.now() - now) / 2_000));
       }, 20_000);
     });
+  });
+}
+
+/** What an engine call may answer while its backend is out of memory or paused (SPEC §8: a 503, never a crash). */
+export type FaultOutcome = 'ok' | 'ERR_CAPACITY' | 'ERR_UNAVAILABLE' | 'ERR_OUTCOME_UNKNOWN' | 'other';
+
+/**
+ * Every method of the Engine interface, called once each on data made before
+ * the fault (`seed`), all at once: the fault contract runs them against a
+ * broken backend and asks that each either works or rejects with an
+ * EngineError, and that nothing is left behind as an unhandled rejection.
+ */
+export function everyEngineCall(engine: Engine, seed: { conversationId: string; sessionId: string }): Record<string, () => Promise<unknown>> {
+  const { store, bus, limiter } = engine;
+  const { conversationId, sessionId } = seed;
+  const at = 10_000;
+  return {
+    getSession: () => store.getSession(sessionId),
+    saveSession: () => store.saveSession(session(sessionId, conversationId, at)),
+    touchSession: () => store.touchSession(sessionId, at, at + 1_000_000),
+    deleteSession: () => store.deleteSession('acme.other-session'),
+    getConversation: () => store.getConversation(conversationId),
+    upsertExisting: () => store.upsertConversation('acme', 'k-seed', identity('u-seed'), at),
+    upsertNew: () => store.upsertConversation('acme', `k-new-${Math.random()}`, identity('u-new'), at),
+    setLastPage: () => store.setLastPage(conversationId, { url: 'https://shop.test/' }, at),
+    appendMessage: () => store.appendMessage(conversationId, { author: 'agent', body: 'during the fault', clientId: 'fault-reply-1', createdAt: at }),
+    appendPlain: () => store.appendMessage(conversationId, { author: 'visitor', body: 'no client id', createdAt: at }),
+    listMessages: () => store.listMessages(conversationId),
+    listConversations: () => store.listConversations({ community: 'acme', limit: 10 }),
+    publish: () => bus.publish('acme', { type: 'conversation', conversationId }),
+    take: async () => limiter.take(`fault:${Math.random()}`, 10, Date.now()),
+  };
+}
+
+/** Runs every call at once and tells what each answered. */
+export async function faultOutcomes(calls: Record<string, () => Promise<unknown>>): Promise<Record<string, FaultOutcome>> {
+  const names = Object.keys(calls);
+  const settled = await Promise.allSettled(names.map((name) => calls[name]!()));
+  const out: Record<string, FaultOutcome> = {};
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') out[names[i]!] = 'ok';
+    else {
+      const code = isEngineError(result.reason) ? result.reason.code : undefined;
+      out[names[i]!] = code ?? 'other';
+    }
+  });
+  return out;
+}
+
+export interface FaultFactory {
+  /** A fresh engine on a healthy backend. */
+  make(): Promise<Engine>;
+  /** Breaks the backend: out of memory (writes refused) or paused past the engine's deadline. */
+  fault(kind: 'out-of-memory' | 'paused'): Promise<void>;
+  /** Heals it. */
+  heal(): Promise<void>;
+}
+
+/**
+ * The fault contract (issue 16 HIGH 1): with its backend out of memory or
+ * paused, every engine call works or answers an EngineError — never another
+ * error (a 500), never an unhandled rejection (which ends a Node process
+ * started with `--unhandled-rejections=strict`, Node's default `throw` too) —
+ * and the engine works again once the backend heals.
+ */
+export function describeEngineFaultContract(name: string, factory: FaultFactory): void {
+  describe(`engine fault contract: ${name}`, () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    let engine: Engine;
+    beforeEach(async () => {
+      unhandled.length = 0;
+      process.on('unhandledRejection', onUnhandled);
+      engine = await factory.make();
+    });
+    afterEach(async () => {
+      await factory.heal();
+      await engine.close();
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    it.each(['out-of-memory', 'paused'] as const)('%s: every call works or answers an EngineError, nothing unhandled', async (kind) => {
+      const { store } = engine;
+      const seeded = await store.upsertConversation('acme', 'k-seed', identity('u-seed'), 1_000);
+      await store.appendMessage(seeded.id, { author: 'visitor', body: 'before the fault', clientId: 'before-fault-1', createdAt: 1_000 });
+      await store.saveSession(session('acme.seed-session', seeded.id, 1_000));
+      await factory.fault(kind);
+      const outcomes = await faultOutcomes(everyEngineCall(engine, { conversationId: seeded.id, sessionId: 'acme.seed-session' }));
+      // Rejections surface on the next turns of the event loop: give them a few before judging.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled.map((reason) => String((reason as Error)?.message ?? reason))).toEqual([]);
+      for (const outcome of Object.values(outcomes)) expect(['ok', 'ERR_CAPACITY', 'ERR_UNAVAILABLE', 'ERR_OUTCOME_UNKNOWN']).toContain(outcome);
+      // Writes cannot succeed on a broken backend: the fault was real.
+      expect(outcomes.appendPlain).not.toBe('ok');
+      await factory.heal();
+      const after = await store.appendMessage(seeded.id, { author: 'agent', body: 'after the fault', clientId: 'after-fault-1', createdAt: 20_000 });
+      expect(after?.created).toBe(true);
+      expect((await store.listMessages(seeded.id)).map((m) => m.body)).toContain('after the fault');
+    }, 30_000);
   });
 }

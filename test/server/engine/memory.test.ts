@@ -6,7 +6,7 @@ import { describeEngineContract, identity, session } from './contract.js';
 
 // The memory engine shares nothing across processes by design: its "other instance" is itself.
 describeEngineContract('memory', {
-  make: async ({ maxMessagesPerConversation }) => createMemoryEngine({ maxMessagesPerConversation }),
+  make: async (options) => createMemoryEngine(options),
   sibling: async (engine) => ({ ...engine, close: async () => {} }),
 });
 

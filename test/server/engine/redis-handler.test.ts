@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisEngine } from '../../../src/server/engine/redis/index.js';
 import type { Engine } from '../../../src/server/engine/index.js';
 import type { MessagingHandler } from '../../../src/server/handler/index.js';
-import { startRedis, type RedisInstance } from '../../helpers/redis.js';
+import { redisCommand, startRedis, type RedisInstance } from '../../helpers/redis.js';
 import { agentReq, automatedUuid, clientId, ended, fakeJwt, json, makeHandler, register, req, send, SseReader } from '../handler/helpers.js';
 
 let redis: RedisInstance;
@@ -96,7 +96,6 @@ describe('Redis faults (SPEC §8 "Faults")', () => {
       () => req('/v1/messages', { session: visitor.session, body: { clientId: clientId(), body: 'during' } }),
       () => req('/v1/conversation', { session: visitor.session }),
       () => agentReq('/agent/v1/conversations'),
-      () => req('/v1/policy'),
     ]) {
       const { status, elapsed, response } = await statusWithin(a, request, 5000);
       expect(status).toBe(503);
@@ -104,6 +103,8 @@ describe('Redis faults (SPEC §8 "Faults")', () => {
       expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
       expect((await json(response)).error.code).toBe('ERR_UNAVAILABLE');
     }
+    // The policy is public data and needs no store: it never answers 503 (issue 16 HIGH 2).
+    expect((await statusWithin(a, () => req('/v1/policy'), 5000)).status).toBe(200);
     await redis.restart();
     let healed = 0;
     for (let i = 0; i < 100 && healed !== 200; i++) {
@@ -145,6 +146,53 @@ describe('Redis faults (SPEC §8 "Faults")', () => {
     expect(resumed.messages()[0].seq).toBe(6);
     await resumed.cancel();
   }, 60_000);
+});
+
+describe('a write whose outcome is unknown (issue 16 LOW 7)', () => {
+  /** Pauses every Redis client for `ms`, so the next command outlives the engine's 3 s deadline. */
+  const pause = (ms: number) => redisCommand(redis.port, ['CLIENT', 'PAUSE', String(ms), 'ALL']);
+  const reply = (handler: MessagingHandler, conversationId: string, body: string, id: string) =>
+    handler(agentReq(`/agent/v1/conversations/${encodeURIComponent(conversationId)}/messages`, { body: { body, clientId: id } }));
+
+  it('past the deadline the reply is retried once with its clientId: stored once, answered 201, not 503', async () => {
+    const a = instance();
+    const visitor = await register(a);
+    await pause(4_000); // the first try times out at 3 s; the retry is answered once Redis resumes
+    const response = await reply(a, visitor.conversationId, 'stored during the pause', 'paused-reply-1');
+    expect(response.status).toBe(201);
+    expect((await json(response)).message).toMatchObject({ seq: 1, body: 'stored during the pause' });
+    const history = await json(await a(req('/v1/conversation', { session: visitor.session })));
+    expect(history.messages.map((m: { body: string }) => m.body)).toEqual(['stored during the pause']);
+  }, 30_000);
+
+  it('when the retry cannot tell either: 503 ERR_OUTCOME_UNKNOWN, and a retry with the same clientId finds the one stored', async () => {
+    const a = instance();
+    const visitor = await register(a);
+    await pause(7_000); // both tries time out
+    const response = await reply(a, visitor.conversationId, 'maybe stored', 'paused-reply-2');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
+    const { error } = await json(response);
+    expect(error.code).toBe('ERR_OUTCOME_UNKNOWN');
+    expect(error.message).toMatch(/may have been stored; retry with the same clientId/);
+    await redisCommand(redis.port, ['CLIENT', 'UNPAUSE'], 10_000);
+    const again = await reply(a, visitor.conversationId, 'maybe stored', 'paused-reply-2');
+    // 200 when a paused try ran first, 201 when this one did (the paused ones then found it): stored once either way.
+    expect([200, 201]).toContain(again.status);
+    expect((await json(again)).message).toMatchObject({ seq: 1, clientId: 'paused-reply-2' });
+    const history = await json(await a(req('/v1/conversation', { session: visitor.session })));
+    expect(history.messages.map((m: { body: string }) => m.body)).toEqual(['maybe stored']);
+  }, 30_000);
+
+  it('when nothing can have been written (Redis is down) it stays 503 ERR_UNAVAILABLE', async () => {
+    const a = instance();
+    const visitor = await register(a);
+    await redis.kill();
+    const response = await reply(a, visitor.conversationId, 'never sent', 'down-reply-1');
+    expect(response.status).toBe(503);
+    expect((await json(response)).error.code).toBe('ERR_UNAVAILABLE');
+    await redis.restart();
+  }, 30_000);
 });
 
 describe('drain (SPEC §8: SIGTERM)', () => {

@@ -18,29 +18,29 @@ const prefixes = new WeakMap<object, string>();
 const freshPrefix = () => `t${Math.random().toString(36).slice(2)}:`;
 
 describeEngineContract('redis', {
-  async make({ maxMessagesPerConversation }) {
+  async make(options) {
     const keyPrefix = freshPrefix();
-    const engine = createRedisEngine({ url: redis.url }, { keyPrefix, retention: { maxMessagesPerConversation } });
+    const engine = createRedisEngine({ url: redis.url }, { keyPrefix, retention: { ...options } });
     prefixes.set(engine, keyPrefix);
     return engine;
   },
-  async sibling(engine, { maxMessagesPerConversation }) {
-    return createRedisEngine({ url: redis.url }, { keyPrefix: prefixes.get(engine)!, retention: { maxMessagesPerConversation } });
+  async sibling(engine, options) {
+    return createRedisEngine({ url: redis.url }, { keyPrefix: prefixes.get(engine)!, retention: { ...options } });
   },
 });
 
 describeEngineContract('redis cluster (3 masters, sharded pub/sub)', {
-  async make({ maxMessagesPerConversation }) {
+  async make(options) {
     const keyPrefix = freshPrefix();
     const client = new Cluster(cluster.nodes, { shardedSubscribers: true });
-    const engine = createRedisEngine({ client }, { keyPrefix, retention: { maxMessagesPerConversation } });
+    const engine = createRedisEngine({ client }, { keyPrefix, retention: { ...options } });
     const made = { ...engine, close: async () => (await engine.close(), client.disconnect()) };
     prefixes.set(made, keyPrefix);
     return made;
   },
-  async sibling(engine, { maxMessagesPerConversation }) {
+  async sibling(engine, options) {
     const client = new Cluster(cluster.nodes, { shardedSubscribers: true });
-    const made = createRedisEngine({ client }, { keyPrefix: prefixes.get(engine)!, retention: { maxMessagesPerConversation } });
+    const made = createRedisEngine({ client }, { keyPrefix: prefixes.get(engine)!, retention: { ...options } });
     return { ...made, close: async () => (await made.close(), client.disconnect()) };
   },
 });

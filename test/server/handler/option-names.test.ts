@@ -44,8 +44,8 @@ describe('an unknown option is refused, naming the closest known one', () => {
   });
 
   it('guesses nothing when nothing is close, and still lists the known options', () => {
-    const error = refusal({ webhookz: {}, cors: true });
-    expect(error.path).toBe('webhookz');
+    const error = refusal({ telemetry: {}, cors: true });
+    expect(error.path).toBe('telemetry');
     expect(error.message).not.toContain('did you mean');
     expect(error.message).toContain('known options are verifier, allowedOrigins, basePath,');
   });

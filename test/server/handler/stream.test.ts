@@ -20,7 +20,7 @@ async function agentReply(handler: MessagingHandler, conversationId: string, bod
 }
 
 describe('GET /v1/stream: SSE framing', () => {
-  it('sends proxy-proof headers, an opening comment and message events with id = seq', async () => {
+  it('sends proxy-proof headers, an opening comment and message events with id = <epoch>.<seq>', async () => {
     const handler = handlerFor();
     const { session } = await register(handler);
     await send(handler, session, 'first');
@@ -35,10 +35,10 @@ describe('GET /v1/stream: SSE framing', () => {
     expect(reader.raw.startsWith(': open\n\n')).toBe(true);
     const [event] = reader.events;
     expect(event!.event).toBe('message');
-    expect(event!.id).toBe('1');
+    expect(event!.id).toMatch(/^[A-Za-z0-9_-]{1,32}\.1$/);
     expect(event!.data).toEqual({ type: 'message', message: expect.objectContaining({ seq: 1, body: 'first', author: 'visitor' }) });
     // One event = id, event, one data line, blank line.
-    expect(reader.raw).toMatch(/id: 1\nevent: message\ndata: \{[^\n]*\}\n\n/);
+    expect(reader.raw).toMatch(/id: [A-Za-z0-9_-]+\.1\nevent: message\ndata: \{[^\n]*\}\n\n/);
     await reader.cancel();
   });
 
@@ -137,7 +137,7 @@ describe('reconnect with Last-Event-ID: nothing lost, nothing repeated', () => {
     await reader.until((r) => r.messages().length === 1);
     expect(reader.messages()[0].body).toBe('new');
     await reader.cancel();
-    for (const bad of ['abc', '-1', '1.5', '1e3']) {
+    for (const bad of ['abc', '-1', '1.5.2', '1e3', 'a b.1']) {
       const response = (await openStream(handler, session, bad)).response;
       expect(response.status, bad).toBe(400);
       expect((await json(response)).error.code).toBe('ERR_BAD_REQUEST');

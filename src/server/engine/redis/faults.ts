@@ -13,18 +13,42 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READON
  * `ERR_CAPACITY`, which the handler answers with 503 and Retry-After. Any other
  * reply error is a bug and stays an error (500).
  */
-export async function guarded<T>(run: () => Promise<T>, deadlineMs = COMMAND_DEADLINE_MS, ready?: () => Promise<void>): Promise<T> {
+export async function guarded<T>(run: () => Promise<T>, deadlineMs = COMMAND_DEADLINE_MS, ready?: () => Promise<void>, write = false): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let sent = false;
+  const start = (): Promise<T> => {
+    sent = true;
+    return run();
+  };
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(unavailable('Redis did not answer in time')), deadlineMs);
   });
   try {
-    return await Promise.race([ready ? ready().then(run) : run(), deadline]);
+    return await Promise.race([ready ? ready().then(start) : start(), deadline]);
   } catch (error) {
+    if (write && sent && mayHaveRun(error)) throw outcomeUnknown();
     throw translate(error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether a write that was handed to the connection may have run although it
+ * failed: no reply came (a deadline, a connection lost in flight). A reply
+ * error is Redis' own refusal, and an unwritable stream never sent it.
+ */
+function mayHaveRun(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name === 'ReplyError') return false;
+  return !/Stream isn't writeable|enableOfflineQueue/.test(error.message);
+}
+
+function outcomeUnknown(): EngineError {
+  return new EngineError(
+    'ERR_OUTCOME_UNKNOWN',
+    "The chat server's storage did not confirm the write in time: it may have been stored; retry with the same clientId.",
+    2,
+  );
 }
 
 function unavailable(detail: string): EngineError {
@@ -42,8 +66,12 @@ export function translate(error: unknown): unknown {
   return unavailable(message.split('\n', 1)[0]!.slice(0, 120));
 }
 
-/** Runs Redis calls under {@link guarded}, waiting (within the same deadline) for a client that is still connecting. */
-export type Guard = <T>(run: () => Promise<T>) => Promise<T>;
+/**
+ * Runs Redis calls under {@link guarded}, waiting (within the same deadline)
+ * for a client that is still connecting. With `write`, a command that was sent
+ * but not answered fails with `ERR_OUTCOME_UNKNOWN` instead of `ERR_UNAVAILABLE`.
+ */
+export type Guard = <T>(run: () => Promise<T>, options?: { write?: boolean }) => Promise<T>;
 
 export function createGuard(client: { status: string; once(event: 'ready', listener: () => void): unknown }): Guard {
   // One shared wait per outage, not one listener per request (they would pile up while Redis is down).
@@ -58,5 +86,5 @@ export function createGuard(client: { status: string; once(event: 'ready', liste
     });
     return waiting;
   };
-  return (run) => guarded(run, COMMAND_DEADLINE_MS, ready);
+  return (run, options) => guarded(run, COMMAND_DEADLINE_MS, ready, options?.write === true);
 }

@@ -27,6 +27,12 @@ export interface RedisEngineOptions {
 
 export const DEFAULT_REDIS_RETENTION: Readonly<RedisRetention> = Object.freeze({
   conversationIdleMs: 7 * 24 * 60 * 60 * 1000,
+  emptyConversationIdleMs: 24 * 60 * 60 * 1000,
+  maxConversationsPerCommunity: 100_000,
+  maxBytesPerCommunity: 256 * 1024 * 1024,
+  maxConversationsPerAddress: 100,
+  maxSessionsPerConversation: 10,
+  evictIdleAfterMs: 15 * 60 * 1000,
   maxMessagesPerConversation: 500,
   maxClientIdsPerConversation: 5_000,
 });
@@ -98,8 +104,8 @@ function resolveRetention(partial: Partial<RedisRetention> = {}): RedisRetention
   for (const [key, value] of Object.entries(partial) as [keyof RedisRetention, unknown][]) {
     if (value === undefined) continue;
     if (!Object.hasOwn(DEFAULT_REDIS_RETENTION, key)) throw new MessagingConfigError(`retention.${key}`, `createRedisEngine: unknown retention option "${key}"`);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (key !== 'conversationIdleMs' && !Number.isInteger(value))) {
-      throw new MessagingConfigError(`retention.${key}`, `createRedisEngine: retention.${key} must be a positive ${key === 'conversationIdleMs' ? 'number' : 'integer'}, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (!key.endsWith('Ms') && !Number.isInteger(value))) {
+      throw new MessagingConfigError(`retention.${key}`, `createRedisEngine: retention.${key} must be a positive ${key.endsWith('Ms') ? 'number' : 'integer'}, got ${String(value)}`);
     }
     retention[key] = value;
   }

@@ -13,6 +13,18 @@ export interface ConversationKeys {
   readonly all: string[];
 }
 
+/**
+ * A community's budget (issue 16 HIGH 2), kept by the budget scripts on one
+ * Cluster slot (hash tag `{c:<community>}`): live conversations scored by
+ * when they lapse, their estimated bytes (and the total under `#total`), and
+ * per address the conversations someone wrote in.
+ */
+export interface BudgetKeys {
+  readonly live: string;
+  readonly bytes: string;
+  owner(address: string): string;
+}
+
 export function createKeys(prefix: string) {
   return {
     conversation(community: string, id: string): ConversationKeys {
@@ -25,6 +37,16 @@ export function createKeys(prefix: string) {
         clientIdOrder: `${base}cidx:${tag}`,
       };
       return { ...keys, all: [keys.record, keys.messages, keys.clientIds, keys.clientIdOrder] };
+    },
+    budget(community: string): BudgetKeys {
+      const base = `${prefix}${community}:`;
+      const tag = `{c:${community}}`;
+      return {
+        live: `${base}live:${tag}`,
+        bytes: `${base}bytes:${tag}`,
+        // Address keys hold ':' and '/' (IPv6 /64), never braces.
+        owner: (address: string) => `${base}addr:${tag}:${address}`,
+      };
     },
     /** `signed:<uuid>` or `browser:<automated uuid>` → the conversation id. */
     conversationIndex: (community: string, key: string) => `${prefix}${community}:key:${key}`,

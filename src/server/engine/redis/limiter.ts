@@ -9,14 +9,15 @@ const takeScript = luaScript(TAKE_TOKEN);
 /**
  * Shared token buckets (SPEC §8 "Rate limits are shared"): one script call per
  * take, with the memory engine's arithmetic, so a visitor meets the same
- * budget on one instance or ten, and on either engine.
+ * budget on one instance or ten, and on either engine. The clock is Redis'
+ * (TIME in the script), not the caller's `now`: one clock for every instance.
  */
 export function createRedisRateLimiter(client: RedisClient, guard: Guard, keys: Keys): RateLimiter {
   return {
-    async take(key, perMinute, now) {
+    async take(key, perMinute) {
       if (!Number.isFinite(perMinute)) return 0;
       if (perMinute <= 0) return 60;
-      return Number(await guard(() => takeScript(client, [keys.bucket(key)], [perMinute, now])));
+      return Number(await guard(() => takeScript(client, [keys.bucket(key)], [perMinute])));
     },
   };
 }

@@ -6,19 +6,29 @@
  */
 
 /**
- * Creates the conversation or records its newest identity.
- * KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: id, community, key, identity JSON, now, ttl ms.
+ * The server process' run_id (INFO server): it changes on every restart and
+ * failover, which is when a log may have lost its tail.
  */
-export const UPSERT_CONVERSATION = `
+const RUN_ID = `local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')`;
+
+/**
+ * Creates the conversation or records its newest identity. A conversation
+ * nobody wrote in lives the short life (issue 16 HIGH 2); its first message
+ * gives it the full one (APPEND_MESSAGE).
+ * KEYS: conversation, messages, clientIds, clientId order.
+ * ARGV: id, community, key, identity JSON, now, ttl ms, empty ttl ms, owner address or '', new epoch.
+ */
+export const UPSERT_CONVERSATION = `${RUN_ID}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then
   redis.call('HSET', conv, 'id', ARGV[1], 'community', ARGV[2], 'key', ARGV[3], 'identity', ARGV[4],
-    'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0)
+    'createdAt', ARGV[5], 'updatedAt', ARGV[5], 'seq', 0, 'owner', ARGV[8], 'epoch', ARGV[9], 'run', run)
 else
   redis.call('HSET', conv, 'identity', ARGV[4], 'updatedAt', ARGV[5])
 end
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[6]) end
+local life = ARGV[6]
+if tonumber(redis.call('HGET', conv, 'seq')) == 0 then life = ARGV[7] end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], life) end
 return redis.call('HGETALL', conv)
 `;
 
@@ -26,11 +36,13 @@ return redis.call('HGETALL', conv)
  * Appends a message with the next seq, unless this author already sent this
  * clientId (then the earlier message, or what is left of it when it aged out).
  * KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms.
- * Returns nil (no conversation), {1, message JSON} (created), {0, message JSON} (a retry of a kept
- * message) or {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
+ * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
+ * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6).
+ * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
+ * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
+ * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
  */
-export const APPEND_MESSAGE = `
+export const APPEND_MESSAGE = `${RUN_ID}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then return false end
 local field = ''
@@ -43,6 +55,11 @@ if ARGV[2] ~= '' then
     if kept[1] then return {0, kept[1]} end
     return {0, '', found}
   end
+end
+if redis.call('HGET', conv, 'run') ~= run then
+  -- Another server process made the last write (a restart, a failover): the log may have lost its tail,
+  -- and the seqs after what survived may already have been seen. A new epoch, so none is reused within one.
+  redis.call('HSET', conv, 'epoch', ARGV[9], 'run', run)
 end
 local seq = redis.call('HINCRBY', conv, 'seq', 1)
 local message = {id = ARGV[5], seq = seq, author = ARGV[1], body = ARGV[3], createdAt = tonumber(ARGV[4])}
@@ -62,24 +79,26 @@ if field ~= '' then
 end
 redis.call('HSET', conv, 'updatedAt', ARGV[4])
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
-return {1, json}
+return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}
 `;
 
 /**
  * Records the visitor's page. KEYS: conversation, messages, clientIds, clientId order.
- * ARGV: page JSON, now, ttl ms. Returns the record, or nil.
+ * ARGV: page JSON, now, ttl ms, empty ttl ms. Returns the record, or nil.
  */
 export const SET_LAST_PAGE = `
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then return false end
 redis.call('HSET', conv, 'lastPage', ARGV[1], 'updatedAt', ARGV[2])
-for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+local life = ARGV[3]
+if tonumber(redis.call('HGET', conv, 'seq')) == 0 then life = ARGV[4] end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], life) end
 return redis.call('HGETALL', conv)
 `;
 
 /**
  * Records activity on a session without a lost update against a renewal.
- * KEYS: session. ARGV: lastSeenAt, retainUntil.
+ * KEYS: session. ARGV: lastSeenAt, retainUntil. Returns its conversation id, or 0.
  */
 export const TOUCH_SESSION = `
 local raw = redis.call('GET', KEYS[1])
@@ -88,35 +107,40 @@ local record = cjson.decode(raw)
 record.lastSeenAt = tonumber(ARGV[1])
 if tonumber(ARGV[2]) > record.retainUntil then record.retainUntil = tonumber(ARGV[2]) end
 redis.call('SET', KEYS[1], cjson.encode(record), 'PX', math.max(1000, math.floor(record.retainUntil - record.lastSeenAt)))
-return 1
+return record.conversationId
 `;
 
 /**
  * One token-bucket take, the memory engine's arithmetic exactly (so both
- * engines give the same answers). KEYS: bucket. ARGV: perMinute, now (ms).
- * Returns 0 (allowed) or the seconds to wait.
+ * engines give the same answers), on Redis' own clock: every instance shares
+ * one clock, so instances whose clocks disagree cannot refill a bucket by
+ * taking turns (with the callers' clocks, 2 s of skew let 90 of 120
+ * registrations through a 30/min limit, issue 16 MEDIUM 1). The bucket's time
+ * never moves backwards either (a failover to a server whose clock is behind).
+ * `allow-oom` (Redis ≥ 7): a bucket is a few bytes with a 2-minute life, and
+ * rate limits must hold when Redis is full and refuses everything else.
+ * KEYS: bucket. ARGV: perMinute. Returns 0 (allowed) or the seconds to wait.
  */
-export const TAKE_TOKEN = `
+export const TAKE_TOKEN = `#!lua flags=allow-oom
 local per = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local bucket = redis.call('HMGET', KEYS[1], 't', 'a')
 local tokens = per
-local at = now
 if bucket[1] then
   tokens = tonumber(bucket[1])
-  at = tonumber(bucket[2])
+  local at = tonumber(bucket[2])
+  if at > now then now = at end
+  tokens = math.min(per, tokens + (now - at) * per / 60000)
 end
 local rate = per / 60000
-local elapsed = now - at
-if elapsed < 0 then elapsed = 0 end
-tokens = math.min(per, tokens + elapsed * rate)
 local wait = 0
 if tokens >= 1 then
   tokens = tokens - 1
 else
   wait = math.max(1, math.ceil((1 - tokens) / rate / 1000))
 end
-redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'a', ARGV[2])
+redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'a', string.format('%d', now))
 redis.call('PEXPIRE', KEYS[1], 120000)
 return wait
 `;

@@ -1,8 +1,9 @@
 import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
-import { conversationCommunity, newConversationId } from '../../store/ids.js';
+import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
 import { luaScript, type RedisClient } from './client.js';
+import { createBudget } from './budget.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
@@ -10,6 +11,35 @@ import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } fro
 export interface RedisRetention {
   /** A conversation with no activity for this long expires with its messages (Redis TTL). Default 7 days. */
   conversationIdleMs: number;
+  /**
+   * A conversation nobody wrote in expires after this long without a
+   * registration or page change (the handler's default session idle time);
+   * its first message gives it `conversationIdleMs`. Default 24 hours.
+   */
+  emptyConversationIdleMs: number;
+  /** Live conversations per community; past it a new one gets 503 ERR_CAPACITY. Default 100 000. */
+  maxConversationsPerCommunity: number;
+  /**
+   * Estimated bytes per community (records, identities, messages); past it a
+   * new conversation gets 503 ERR_CAPACITY while existing ones carry on. Set
+   * it so every community's budget fits under Redis' `maxmemory`, and one
+   * community filling its own never stops another. Default 268 435 456 (256 MiB).
+   */
+  maxBytesPerCommunity: number;
+  /**
+   * Conversations someone wrote in that one client address (IPv6: one /64)
+   * may hold; past it that address gets 503 ERR_CAPACITY for a new one.
+   * Default 100.
+   */
+  maxConversationsPerAddress: number;
+  /** Sessions per conversation; past it the least recently seen of the others end. Default 10. */
+  maxSessionsPerConversation: number;
+  /**
+   * An address at its quota gives back its own conversation that has had no
+   * message for this long (the least recently written first) before it is
+   * refused. Default 15 minutes.
+   */
+  evictIdleAfterMs: number;
   /** Messages kept per conversation; older ones leave the history, seqs go on. Default 500. */
   maxMessagesPerConversation: number;
   /** Idempotency keys (clientIds) remembered per conversation. Default 5 000. */
@@ -29,6 +59,8 @@ const touchScript = luaScript(TOUCH_SESSION);
  */
 export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention): ConversationStore {
   const ttl = String(Math.max(1000, Math.round(retention.conversationIdleMs)));
+  const emptyTtl = String(Math.max(1000, Math.round(Math.min(retention.emptyConversationIdleMs, retention.conversationIdleMs))));
+  const budget = createBudget(client, guard, keys, retention);
   const lastTrim = new Map<string, number>();
 
   function conversationKeys(id: string) {
@@ -43,6 +75,18 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
 
   async function markRecent(community: string, id: string, updatedAt: number): Promise<void> {
     await client.zadd(keys.recent(community), updatedAt, id);
+  }
+
+  /** Deletes a conversation the budget took back (an address's idle one), its index and its sessions. */
+  async function dropConversation(id: string): Promise<void> {
+    const found = conversationKeys(id);
+    if (!found) return;
+    const [key, fields] = await guard(() => Promise.all([client.hget(found.keys.record, 'key'), client.hkeys(found.keys.record)]));
+    const sessionIds = fields.filter((field) => field.startsWith('s:')).map((field) => field.slice(2));
+    const doomed = [...found.keys.all, ...sessionIds.map(sessionKey).filter((k): k is string => k !== undefined)];
+    if (key !== null) doomed.push(keys.conversationIndex(found.community, key));
+    // One DEL per key: on a Cluster they live on different slots.
+    await guard(() => Promise.all([...doomed.map((k) => client.del(k)), client.zrem(keys.recent(found.community), id)]));
   }
 
   async function getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -65,6 +109,11 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       if (key === undefined) throw new Error(`chatq: session id "${record.id.slice(0, 20)}…" has no community`);
       const lifetime = Math.max(1000, Math.floor(record.retainUntil - record.lastSeenAt));
       await guard(() => client.set(key, JSON.stringify(record), 'PX', lifetime));
+      // At most maxSessionsPerConversation (issue 16 HIGH 4: 200 sessions amplified one visitor's page changes).
+      if (conversationCommunity(record.conversationId) !== record.community) return;
+      const ended = await budget.capSessions(record.community, record.conversationId, record.id, record.lastSeenAt);
+      const endedKeys = ended.map(sessionKey).filter((k): k is string => k !== undefined);
+      if (endedKeys.length > 0) await guard(() => client.del(...endedKeys));
     },
     async deleteSession(id) {
       const key = sessionKey(id);
@@ -72,22 +121,28 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     },
     async touchSession(id, lastSeenAt, retainUntil) {
       const key = sessionKey(id);
-      if (key !== undefined) await guard(() => touchScript(client, [key], [lastSeenAt, retainUntil]));
+      if (key === undefined) return;
+      const conversationId = await guard(() => touchScript(client, [key], [lastSeenAt, retainUntil]));
+      const found = typeof conversationId === 'string' ? conversationKeys(conversationId) : undefined;
+      // The session cap ends the least recently seen: activity keeps a session in.
+      if (found) await budget.touchSession(found.community, conversationId as string, id, lastSeenAt);
     },
-    async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number) {
+    async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string) {
       const index = keys.conversationIndex(community, key);
-      const fresh = newConversationId(community);
-      const id = await guard(async () => {
-        const created = await client.set(index, fresh, 'PX', ttl, 'NX');
-        if (created !== null) return fresh;
-        await client.pexpire(index, ttl);
-        return (await client.get(index)) ?? fresh;
-      });
-      const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, fresh) };
-      const fields = await guard(() => upsertScript(client, conversation.all, [id, community, key, JSON.stringify(identity), now, ttl]));
+      let id = await guard(() => client.get(index));
+      if (id === null) {
+        // A new conversation must fit in its community's budget and its address's quota (issue 16 HIGH 2).
+        const fresh = newConversationId(community);
+        await budget.admit(community, fresh, key, identity, owner, dropConversation);
+        id = await guard(async () => ((await client.set(index, fresh, 'PX', emptyTtl, 'NX')) !== null ? fresh : ((await client.get(index)) ?? fresh)));
+      }
+      const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, newConversationId(community)) };
+      const fields = await guard(() => upsertScript(client, conversation.all, [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '', newEpoch()]));
       const record = readConversation(pairs(fields))!;
       await guard(async () => {
-        await markRecent(community, id, record.updatedAt);
+        // The index lives as long as its conversation: short while nobody wrote in it.
+        await client.pexpire(index, record.lastSeq > 0 ? ttl : emptyTtl);
+        await markRecent(community, record.id, record.updatedAt);
         // The list forgets what has expired (conversations lapse by TTL; their entries here by score), once a minute.
         if (now - (lastTrim.get(community) ?? -Infinity) < 60_000) return;
         lastTrim.set(community, now);
@@ -98,7 +153,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     async setLastPage(id: string, page: PageChangeRequest, now: number) {
       const found = conversationKeys(id);
       if (!found) return undefined;
-      const fields = await guard(() => pageScript(client, found.keys.all, [JSON.stringify(page), now, ttl]));
+      const fields = await guard(() => pageScript(client, found.keys.all, [JSON.stringify(page), now, ttl, emptyTtl]));
       if (fields === null) return undefined;
       await guard(() => markRecent(found.community, id, now));
       return readConversation(pairs(fields));
@@ -107,8 +162,10 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       const found = conversationKeys(conversationId);
       if (!found) return undefined;
       // The recency index is written in the same tick (one pipelined write); an entry for a conversation
-      // that turns out not to exist is dropped by the next listing.
-      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt));
+      // that turns out not to exist is dropped by the next listing. It is a hint (losing it misorders the
+      // agent list for a moment): its failure must neither fail a stored message nor, unawaited while the
+      // append fails, be left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
+      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
       const reply = (await guard(() =>
         appendScript(client, found.keys.all, [
           input.author,
@@ -119,15 +176,25 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxMessagesPerConversation,
           retention.maxClientIdsPerConversation,
           ttl,
+          newEpoch(),
         ]),
-      )) as [number, string, string?] | null;
+        { write: true },
+      )) as [number, string, string?, string?] | null;
       await recent;
       if (reply === null) return undefined;
-      const [created, json, remembered] = reply;
-      if (created === 1) return { message: readMessage(json), created: true };
+      const [created, json, third, key] = reply;
+      if (created === 1) {
+        const message = readMessage(json);
+        // The first message gives the conversation its full life: its index too, and a place in its address's quota.
+        await Promise.all([
+          budget.charge(found.community, conversationId, input.body, message.seq === 1, third ?? ''), // third: the owner
+          message.seq === 1 && key ? guard(() => client.pexpire(keys.conversationIndex(found.community, key), ttl)).catch(() => undefined) : undefined,
+        ]);
+        return { message, created: true };
+      }
       if (json !== '') return { message: readMessage(json), created: false };
       // The earlier message left the kept history: rebuild it from its record and the retry's own body.
-      const [seq, id, createdAt] = remembered!.split('|');
+      const [seq, id, createdAt] = third!.split('|'); // third: what is remembered of it
       const message: ChatMessage = { id: id!, seq: Number(seq), clientId: input.clientId!, author: input.author, body: input.body, createdAt: Number(createdAt) };
       return { message, created: false };
     },
@@ -193,6 +260,8 @@ function readConversation(fields: Record<string, string>): ConversationRecord | 
     updatedAt: Number(fields.updatedAt),
     ...(fields.lastPage === undefined ? {} : { lastPage: JSON.parse(fields.lastPage) as PageChangeRequest }),
     lastSeq: Number(fields.seq),
+    // Records made before epochs existed: '0' until their next append takes a real one.
+    epoch: fields.epoch ?? '0',
   };
 }
 

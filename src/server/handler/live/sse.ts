@@ -9,7 +9,7 @@ import { reply, type ByteSink, type EventStream, type Reply } from '../http/repl
 
 export interface SseChannel {
   /** Writes one event; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
-  send(event: string, data: unknown, id?: number): void;
+  send(event: string, data: unknown, id?: number | string): void;
   /** Bytes written but not yet taken by the consumer. */
   readonly queuedBytes: number;
   /**
@@ -88,7 +88,7 @@ class Channel implements SseChannel, EventStream {
     this.#options.onHeartbeat?.();
   }
 
-  send(event: string, data: unknown, id?: number): void {
+  send(event: string, data: unknown, id?: number | string): void {
     // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
     this.#write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }

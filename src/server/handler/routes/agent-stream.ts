@@ -69,7 +69,7 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (!record || record.community !== ctx.community || channel.closed) continue;
         const conversation = agentSummary(record);
         if (messages.length === 0) send({ type: 'summary', conversation });
-        for (const message of messages) send({ type: 'message', conversation, message });
+        for (const message of messages) send({ type: 'message', conversation, message, epoch: record.epoch });
       }
     } catch (error) {
       ctx.logger.warn(`chatq: agent stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);

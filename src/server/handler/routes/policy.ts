@@ -1,4 +1,5 @@
 import type { PolicyResponse } from '../../../identity/index.js';
+import { isEngineError } from '../../engine/types.js';
 import type { Call, HandlerContext } from '../context.js';
 import { jsonReply, reply, type Reply } from '../http/reply.js';
 import { enforceRate } from '../rate.js';
@@ -21,7 +22,13 @@ import { publicPolicy } from './shared/public-views.js';
  * every host page's console.
  */
 export async function policy(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await enforceRate(ctx, `policy:address:${call.clientAddress()}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address');
+  // Public data, no store read: an engine that cannot count (Redis full or down) must not cost every
+  // page its widget (issue 16 HIGH 2), so the limit fails open here — and only here.
+  await enforceRate(ctx, `policy:address:${call.clientAddress()}`, ctx.limits.policyRequestsPerMinutePerAddress, 'policy requests from this address').catch(
+    (error: unknown) => {
+      if (!isEngineError(error)) throw error;
+    },
+  );
   const rules = ctx.verifier.policy;
   const answer: PolicyResponse = {
     ...(rules ? { policy: publicPolicy(rules) } : {}),

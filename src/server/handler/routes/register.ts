@@ -38,10 +38,13 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
   if (previous) await enforceRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
 
   const identity = await verify(ctx, { jwt: body.jwt, identity: body.identity, automatedUuid });
+  refuseLargeUnsigned(identity);
   const now = ctx.now();
   const expiresAt = signedExpiry(identity, now);
   const key = conversationKey(identity, automatedUuid);
-  const conversation = await ctx.store.upsertConversation(ctx.community, key, identity, now);
+  // The store charges a new conversation to the client's address (per-address quota, issue 16 HIGH 3).
+  const address = call.clientAddress();
+  const conversation = await ctx.store.upsertConversation(ctx.community, key, identity, now, address === 'unknown' ? undefined : address);
 
   let credential: string | undefined;
   let id: string;
@@ -82,6 +85,26 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
     ...(ctx.verifier.policy ? { policy: publicPolicy(ctx.verifier.policy) } : {}),
   };
   return jsonReply(200, response);
+}
+
+/**
+ * What an unsigned visitor may have stored (issue 16 HIGH 2): anyone can
+ * register one, so its identity is kept well below the body limit — a 16 KB
+ * identity kept 17.6 KiB in Redis per anonymous sign-in. A signed identity is
+ * the community's own and is bounded by its JWT.
+ */
+export const UNSIGNED_IDENTITY_MAX_CHARS = 4096;
+
+function refuseLargeUnsigned(identity: VerifiedIdentity): void {
+  if (identity.signed) return;
+  const size = JSON.stringify(identity).length;
+  if (size > UNSIGNED_IDENTITY_MAX_CHARS) {
+    throw new HttpError(
+      413,
+      'ERR_BODY_TOO_LARGE',
+      `An unsigned identity may hold at most ${UNSIGNED_IDENTITY_MAX_CHARS} characters once verified (it has ${size}): send fewer or shorter fields, or sign it.`,
+    );
+  }
 }
 
 function readAutomatedUuid(value: unknown): string | undefined {

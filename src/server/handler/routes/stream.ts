@@ -16,9 +16,12 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * `GET {base}/v1/stream`: the conversation as SSE. Every message goes out once
- * with `id: <seq>`; on reconnect the widget sends `Last-Event-ID` and gets
- * exactly the messages after it (none lost, none repeated). Without one the
- * stream starts from the first message.
+ * with `id: <epoch>.<seq>`; on reconnect the widget sends `Last-Event-ID` and
+ * gets exactly the messages after it (none lost, none repeated). Without one
+ * the stream starts from the first message. A bare `<seq>` (older widgets)
+ * means the current epoch. When the log's epoch is not the one resumed from,
+ * or changes while the stream is open (a Redis that lost its tail, issue 16
+ * HIGH 6), the stream sends `reset` and then the whole log.
  */
 export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Reply> {
   const { request } = call;
@@ -33,7 +36,9 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
     throw tooManyStreams(ctx.limits.maxStreamsPerAddress, 'streams per client address');
   }
 
-  let lastSent = lastEventId;
+  let lastSent = lastEventId.seq;
+  /** The epoch of what this stream delivered; undefined until the first read (a bare seq takes the log's). */
+  let epoch = lastEventId.epoch;
   /** Real time (ms) until which the session counts as checked (validForDelivery). */
   let checkedUntil = 0;
   /** The first read checks Last-Event-ID against the conversation (a value past its end replays it whole). */
@@ -73,19 +78,31 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
     try {
       do {
         again = false;
-        if (firstRead) {
-          firstRead = false;
-          const conversation = await ctx.store.getConversation(record.conversationId);
+        // Both in one round trip (pipelined); Promise.all handles both rejections.
+        const [conversation, listed] = await Promise.all([
+          ctx.store.getConversation(record.conversationId),
+          ctx.store.listMessages(record.conversationId, { afterSeq: lastSent }),
+        ]);
+        let messages = listed;
+        if (conversation && conversation.epoch !== (epoch ?? conversation.epoch)) {
+          // The log is not the one this stream followed: start over from its first message.
+          if (!(await validForDelivery())) return;
+          send(channel, { type: 'reset' });
+          lastSent = 0;
+          messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
+        } else if (firstRead && conversation && lastSent > conversation.lastSeq) {
           // An id from the future (another conversation, a store that restarted) would hide every later message.
-          if (conversation && lastSent > conversation.lastSeq) lastSent = 0;
+          lastSent = 0;
+          messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
         }
-        const messages = await ctx.store.listMessages(record.conversationId, { afterSeq: lastSent });
+        firstRead = false;
+        if (conversation) epoch = conversation.epoch;
         if (messages.length > 0 && !(await validForDelivery())) return;
         for (const message of messages) {
           // A client that reads slowly makes the pump wait; the messages stay in the store meanwhile.
           await channel.room();
           if (channel.closed || message.seq <= lastSent) continue;
-          send(channel, { type: 'message', message }, message.seq);
+          send(channel, { type: 'message', message }, `${epoch ?? '0'}.${message.seq}`);
           lastSent = message.seq;
         }
       } while (again && !channel.closed);
@@ -165,14 +182,17 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   return reply;
 }
 
-function send(channel: SseChannel, event: StreamEvent, id?: number): void {
+function send(channel: SseChannel, event: StreamEvent, id?: string): void {
   channel.send(event.type, event, id);
 }
 
-function readLastEventId(header: string | null): number {
-  if (header === null || header.trim() === '') return 0;
-  if (!/^\d{1,15}$/.test(header.trim())) {
-    throw new HttpError(400, 'ERR_BAD_REQUEST', 'Last-Event-ID must be the seq of the last message received.');
+/** `<epoch>.<seq>`, or a bare `<seq>` from an older widget (the current epoch). */
+function readLastEventId(header: string | null): { epoch?: string; seq: number } {
+  const text = header?.trim() ?? '';
+  if (text === '') return { seq: 0 };
+  const match = /^(?:([A-Za-z0-9_-]{1,32})\.)?(\d{1,15})$/.exec(text);
+  if (!match) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'Last-Event-ID must be the id of the last message received on the stream (<epoch>.<seq>).');
   }
-  return Number(header.trim());
+  return { ...(match[1] === undefined ? {} : { epoch: match[1] }), seq: Number(match[2]) };
 }

@@ -3,6 +3,8 @@
  * share (`SendMessageRequest`, `AgentReplyRequest` in src/identity/protocol.ts).
  */
 import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type Author, type SendMessageResponse } from '../../../../identity/index.js';
+import { EngineError, isEngineError } from '../../../engine/types.js';
+import type { NewMessage } from '../../../store/index.js';
 import type { HandlerContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { jsonReply, type Reply } from '../../http/reply.js';
@@ -44,9 +46,24 @@ export async function postMessage(
   message: { author: Author; body: string; clientId: string | undefined },
   missing: () => HttpError,
 ): Promise<Reply> {
-  const result = await ctx.store.appendMessage(conversationId, { ...message, createdAt: ctx.now() });
+  const input: NewMessage = { ...message, createdAt: ctx.now() };
+  let result: Awaited<ReturnType<HandlerContext['store']['appendMessage']>>;
+  let recovered = false;
+  try {
+    result = await ctx.store.appendMessage(conversationId, input);
+  } catch (error) {
+    // Issue 16 LOW 7: past a deadline the message may be stored. With a clientId the append is
+    // idempotent, so one retry learns the truth; without one a retry could store it twice.
+    if (!isEngineError(error) || error.code !== 'ERR_OUTCOME_UNKNOWN' || input.clientId === undefined) throw error;
+    result = await ctx.store.appendMessage(conversationId, input).catch((retryError: unknown) => {
+      throw isEngineError(retryError) ? new EngineError('ERR_OUTCOME_UNKNOWN', error.message, error.retryAfter) : retryError;
+    });
+    recovered = true;
+  }
   if (!result) throw missing();
-  if (result.created) ctx.publish({ type: 'message', conversationId, message: result.message });
+  // A retry that found the first try's message: that try made it, and nobody announced it yet.
+  const created = result.created || recovered;
+  if (created) ctx.publish({ type: 'message', conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
-  return jsonReply(result.created ? 201 : 200, response);
+  return jsonReply(created ? 201 : 200, response);
 }

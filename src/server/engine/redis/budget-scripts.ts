@@ -1,0 +1,116 @@
+/**
+ * The Redis engine's bounds (issue 16 HIGH 2): a per-community budget of
+ * conversations and estimated bytes, a per-address quota, and a session cap
+ * per conversation, each kept by one script on one Cluster slot. Time is the
+ * server's (TIME), so every instance agrees when an entry lapses.
+ */
+
+/** Drops budget entries past their time (at most 200 a call, to bound the script), keeping `#total` in step. */
+const PRUNE = `
+local function prune(live, bytes, now)
+  local gone = redis.call('ZRANGEBYSCORE', live, '-inf', now, 'LIMIT', 0, 200)
+  for _, id in ipairs(gone) do
+    local size = tonumber(redis.call('HGET', bytes, id) or '0')
+    redis.call('HDEL', bytes, id)
+    redis.call('HINCRBY', bytes, '#total', -size)
+    redis.call('ZREM', live, id)
+  end
+end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+`;
+
+/**
+ * Admits a new conversation into its community's budget, or refuses.
+ * KEYS: live, bytes, owner (the address's written conversations; any key of the slot when none).
+ * ARGV: id, estimated bytes, life ms (a conversation nobody wrote in), max conversations, max bytes,
+ * max per address, '1' when an address is given.
+ * Returns 'ok', 'full' (the community's budget) or 'address' (the address's quota).
+ */
+export const ADMIT_CONVERSATION = `${PRUNE}
+prune(KEYS[1], KEYS[2], now)
+if ARGV[7] == '1' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+  if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then return 'address' end
+end
+local size = tonumber(ARGV[2])
+local total = tonumber(redis.call('HGET', KEYS[2], '#total') or '0')
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) or total + size > tonumber(ARGV[5]) then return 'full' end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], size)
+redis.call('HINCRBY', KEYS[2], '#total', size)
+return 'ok'
+`;
+
+/**
+ * Charges a new message to its community's budget and gives the conversation
+ * its full life there; the first message also counts it against its address.
+ * KEYS: live, bytes, owner (as above). ARGV: id, bytes, life ms, '1' first message, '1' address given.
+ */
+export const CHARGE_MESSAGE = `${PRUNE}
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('HINCRBY', KEYS[2], ARGV[1], tonumber(ARGV[2]))
+redis.call('HINCRBY', KEYS[2], '#total', tonumber(ARGV[2]))
+if ARGV[5] == '1' and (ARGV[4] == '1' or redis.call('ZSCORE', KEYS[3], ARGV[1])) then
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`;
+
+/**
+ * Takes back an address's least recently written conversation when it has
+ * been idle long enough, so an address at its quota is not locked out by its
+ * own past. KEYS: live, bytes, owner. ARGV: idle ms, full life ms.
+ * Returns the conversation id to delete, or false.
+ */
+export const RECLAIM_IDLE = `${PRUNE}
+local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+if not oldest[1] then return false end
+-- Scored by when it lapses (last message + full life): idle when that message is older than the idle time.
+if tonumber(oldest[2]) - tonumber(ARGV[2]) + tonumber(ARGV[1]) > now then return false end
+local id = oldest[1]
+redis.call('ZREM', KEYS[3], id)
+redis.call('ZREM', KEYS[1], id)
+local size = tonumber(redis.call('HGET', KEYS[2], id) or '0')
+redis.call('HDEL', KEYS[2], id)
+redis.call('HINCRBY', KEYS[2], '#total', -size)
+return id
+`;
+
+/**
+ * Records a session of a conversation, as a field `s:<session id>` =
+ * lastSeenAt of the conversation's own hash (no key of its own: it lives and
+ * expires with the conversation), and ends the least recently seen others
+ * past the cap. KEYS: the conversation record. ARGV: session id, lastSeenAt,
+ * max sessions. Returns the ids of the sessions to end.
+ */
+export const CAP_SESSIONS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local field = 's:' .. ARGV[1]
+if redis.call('HSET', KEYS[1], field, ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[1], 'sessions', 1) end
+local over = tonumber(redis.call('HGET', KEYS[1], 'sessions')) - tonumber(ARGV[3])
+local ended = {}
+if over <= 0 then return ended end
+local all = redis.call('HGETALL', KEYS[1])
+local others = {}
+for i = 1, #all, 2 do
+  if string.sub(all[i], 1, 2) == 's:' and all[i] ~= field then table.insert(others, {all[i], tonumber(all[i + 1])}) end
+end
+table.sort(others, function(a, b) return a[2] < b[2] end)
+for i = 1, math.min(over, #others) do
+  redis.call('HDEL', KEYS[1], others[i][1])
+  redis.call('HINCRBY', KEYS[1], 'sessions', -1)
+  table.insert(ended, string.sub(others[i][1], 3))
+end
+return ended
+`;
+
+/** Activity keeps a session in its conversation's cap. KEYS: the conversation record. ARGV: session id, lastSeenAt. */
+export const TOUCH_SESSION_FIELD = `
+local field = 's:' .. ARGV[1]
+if redis.call('HEXISTS', KEYS[1], field) == 1 then redis.call('HSET', KEYS[1], field, ARGV[2]) end
+return 1
+`;

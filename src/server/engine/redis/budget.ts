@@ -1,0 +1,81 @@
+import type { VerifiedIdentity } from '../../../identity/index.js';
+import { EngineError } from '../types.js';
+import { luaScript, type RedisClient } from './client.js';
+import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE, TOUCH_SESSION_FIELD } from './budget-scripts.js';
+import type { Guard } from './faults.js';
+import type { Keys } from './keys.js';
+import type { RedisRetention } from './store.js';
+
+const admitScript = luaScript(ADMIT_CONVERSATION);
+const chargeScript = luaScript(CHARGE_MESSAGE);
+const capScript = luaScript(CAP_SESSIONS);
+const reclaimScript = luaScript(RECLAIM_IDLE);
+const touchFieldScript = luaScript(TOUCH_SESSION_FIELD);
+
+/** Estimated Redis bytes of a conversation's records beyond their text (hash, index, list entry, TTLs). */
+export const CONVERSATION_OVERHEAD_BYTES = 600;
+/** Estimated Redis bytes of a message beyond its body (its JSON around it, the sorted-set entry, its clientId record). */
+export const MESSAGE_OVERHEAD_BYTES = 250;
+
+/**
+ * The Redis engine's bounds (issue 16 HIGH 2): the community budget and the
+ * address quota a new conversation must fit in, the charge of each message,
+ * and the session cap per conversation.
+ */
+export function createBudget(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention) {
+  const budgetKeys = (community: string, owner: string | undefined): string[] => {
+    const budget = keys.budget(community);
+    return [budget.live, budget.bytes, budget.owner(owner ?? '')];
+  };
+
+  return {
+    /**
+     * Refuses a new conversation with ERR_CAPACITY when its community or its
+     * address is at its bound; an address at its quota first gives back its
+     * own idle conversation (`drop` deletes it).
+     */
+    async admit(community: string, id: string, key: string, identity: VerifiedIdentity, owner: string | undefined, drop: (id: string) => Promise<void>): Promise<void> {
+      const size = CONVERSATION_OVERHEAD_BYTES + key.length + JSON.stringify(identity).length;
+      const ask = () =>
+        guard(() =>
+        admitScript(client, budgetKeys(community, owner), [
+          id,
+          size,
+          retention.emptyConversationIdleMs,
+          retention.maxConversationsPerCommunity,
+          retention.maxBytesPerCommunity,
+          retention.maxConversationsPerAddress,
+          owner === undefined ? '0' : '1',
+        ]),
+      );
+      let answer = await ask();
+      if (answer === 'address') {
+        const reclaimed = await guard(() => reclaimScript(client, budgetKeys(community, owner), [retention.evictIdleAfterMs, retention.conversationIdleMs]));
+        if (typeof reclaimed === 'string') {
+          await drop(reclaimed);
+          answer = await ask();
+        }
+      }
+      if (answer === 'address') {
+        throw new EngineError('ERR_CAPACITY', `This address already holds ${retention.maxConversationsPerAddress} conversations: try again later.`, 60);
+      }
+      if (answer !== 'ok') throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity for this community: try again later.', 60);
+    },
+    /** Charges a stored message; a hint, so its failure never fails the message. */
+    charge(community: string, id: string, body: string, first: boolean, owner: string): Promise<unknown> {
+      const size = MESSAGE_OVERHEAD_BYTES + body.length;
+      return guard(() =>
+        chargeScript(client, budgetKeys(community, owner === '' ? undefined : owner), [id, size, retention.conversationIdleMs, first ? '1' : '0', owner === '' ? '0' : '1']),
+      ).catch(() => undefined);
+    },
+    /** Records the session on its conversation; returns the sessions past the cap, which the caller ends. */
+    async capSessions(community: string, conversationId: string, sessionId: string, lastSeenAt: number): Promise<string[]> {
+      const key = keys.conversation(community, conversationId).record;
+      return (await guard(() => capScript(client, [key], [sessionId, lastSeenAt, retention.maxSessionsPerConversation]))) as string[];
+    },
+    /** Activity moves a session up in its conversation's cap. */
+    async touchSession(community: string, conversationId: string, sessionId: string, lastSeenAt: number): Promise<void> {
+      await guard(() => touchFieldScript(client, [keys.conversation(community, conversationId).record], [sessionId, lastSeenAt]));
+    },
+  };
+}
