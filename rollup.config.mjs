@@ -33,17 +33,30 @@ function sizeBudget() {
   };
 }
 
+/** Prints a bundle's gzip size (no budget: the inbox is loaded by agents, not by every visitor). */
+function sizeReport() {
+  return {
+    name: 'size-report',
+    generateBundle(_options, bundle) {
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type === 'chunk') console.log(`size ${file}: ${chunk.code.length} B raw, ${gzipSync(Buffer.from(chunk.code), { level: 9 }).length} B gzip`);
+      }
+    },
+  };
+}
+
 /** Built browser scripts the server bundle carries as strings: the module that stands for each, and its placeholder. */
 const BUILT_SCRIPTS = [
   { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/, placeholder: '__CHATQ_BUILT_LOADER__', file: 'loader.js' },
   { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-panel\.ts$/, placeholder: '__CHATQ_BUILT_PANEL__', file: 'panel.js' },
+  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
 ];
 
 /**
- * Inlines dist/loader.js and dist/panel.js, built by the configs before this
- * one, into the server bundle, so the handler serves them with no option
- * (SPEC §6 "Fitting", §10). Their sourceMappingURL comments are dropped: the
- * maps are not served beside them.
+ * Inlines dist/loader.js, dist/panel.js and dist/inbox.js, built by the configs
+ * before this one, into the server bundle, so the handler serves them with no
+ * option (SPEC §6 "Fitting", §10, §11). Their sourceMappingURL comments are
+ * dropped: the maps are not served beside them.
  */
 function inlineBuiltScripts() {
   return {
@@ -73,7 +86,7 @@ const ts = () =>
 
 const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || id.startsWith('node:');
 
-// The loader and the panel first: the server bundle inlines them (inlineBuiltScripts).
+// The loader, the panel and the inbox first: the server bundle inlines them (inlineBuiltScripts).
 export default [
   {
     input: 'src/client/loader.ts',
@@ -85,6 +98,12 @@ export default [
     input: 'src/client/panel/entry.ts',
     plugins: [ts(), terser({ compress: { passes: 2 } }), sizeBudget()],
     output: { file: 'dist/panel.js', format: 'iife', sourcemap: true },
+  },
+  {
+    // `chatq/inbox`, and the script of {base}/inbox/: one self-contained ES module.
+    input: 'src/inbox/index.ts',
+    plugins: [ts(), terser({ module: true, compress: { passes: 2 } }), sizeReport()],
+    output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
   },
   {
     input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },

@@ -12,15 +12,36 @@
 // contenders (measured here at load average 6: chatq÷fast-jwt HS256 cold
 // swung from 0.84× to 1.30× between two runs in wall time).
 //
+// Each ratio is the median of per-round ratios (chatq's round against the
+// baseline's round next to it in time), printed with its spread (the middle
+// half of those per-round ratios): a run whose spread is wide was a noisy run.
+// A full garbage collection runs before every round, then a short pause, so
+// that no contender pays for the garbage or the background work (concurrent
+// GC, JIT compilation: CPU time counts every thread) of the one before it; and
+// the order of the contenders rotates from round to round, so that each one
+// follows each other one equally often. Without both, a contender run right
+// after jose measured ~15% slower than the same code run elsewhere in the order.
+//
 // Usage: npm run build && node bench/verifier.mjs   (or via bench/index.mjs)
+//   CHATQ_SERVER=path/to/server.js  another build of chatq/server (e.g. an older commit, for a bisect)
+//   ROUNDS=31                       more rounds (default 21)
 import { createHmac, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, webcrypto } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createVerifier as createFastVerifier } from 'fast-jwt';
 import * as jose from 'jose';
-import { createVerifier, defineCommunity } from '../dist/server.js';
 
-const ROUNDS = 15;
+const SERVER = process.env.CHATQ_SERVER ? pathToFileURL(resolve(process.env.CHATQ_SERVER)).href : '../dist/server.js';
+const { createVerifier, defineCommunity } = await import(SERVER);
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+
+const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ROUND_MS = 60;
 const HS_POOL = 30_000;
 const RS_POOL = 3_000;
@@ -152,50 +173,70 @@ async function scenario(kind, tokens, contenders) {
   const inputs = kind === 'valid warm' ? [tokens.valid[0]] : kind === 'valid cold' ? tokens.valid : kind === 'bad signature' ? tokens.bad : tokens.malformed;
   const samples = new Map(list.map((c) => [c.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order so no contender always runs right after the same one.
-    const order = round % 2 ? [...list].reverse() : list;
+    // Rotate (and every other round reverse) the order: no contender always runs right after the same one.
+    const rotated = [...list.slice(round % list.length), ...list.slice(0, round % list.length)];
+    const order = Math.floor(round / list.length) % 2 ? rotated.reverse() : rotated;
     for (const c of order) {
       // Cold: a fresh verifier each round and never a repeated token within it.
       const fn = kind === 'valid cold' ? c.make() : warm.get(c.name);
       const maxOps = kind === 'valid cold' ? inputs.length : Infinity;
       if (kind === 'valid warm' && round === 0) await fn(inputs[0]);
+      collectGarbage();
+      await new Promise((done) => setTimeout(done, 5));
       samples.get(c.name).push(await measure(fn, c.async, inputs, maxOps));
     }
   }
-  return new Map([...samples].map(([name, s]) => [name, median(s)]));
+  return samples;
+}
+
+/** The median of chatq's per-round ratios to `baseline`, and the middle half of them (the spread). */
+function paired(samples, baseline) {
+  const ours = samples.get('chatq');
+  const theirs = samples.get(baseline);
+  if (!ours || !theirs) return undefined;
+  const ratios = ours.map((value, round) => value / theirs[round]).sort((a, b) => a - b);
+  const at = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+  return { median: at(0.5), low: at(0.25), high: at(0.75) };
 }
 
 const fmt = (n) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const ratio = (r) => (r ? `${r.median.toFixed(2)}×` : '—');
+const spread = (r) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : '—');
 
 export async function run() {
   const started = performance.now();
   const { pools, contenders } = await setup();
   const names = ['chatq', 'chatq nocache', 'jose', 'fast-jwt', 'fast-jwt+cache', 'node:crypto'];
   const rows = [];
+  const verdicts = [];
+  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
   for (const alg of ['HS256', 'RS256']) {
     const valid = pools[alg];
     const tokens = { valid, bad: badSignatures(valid), malformed: malformedTokens(valid) };
     for (const c of contenders(alg)) await check(c, c.make(), valid[0], tokens.bad[0], tokens.malformed[0]);
     for (const kind of ['valid cold', 'valid warm', 'bad signature', 'malformed']) {
-      const result = await scenario(kind, tokens, contenders(alg));
-      const chatq = result.get('chatq');
-      const fastBest = kind === 'valid warm' ? result.get('fast-jwt+cache') : result.get('fast-jwt');
-      rows.push([`${alg} ${kind}`, ...names.map((n) => fmt(result.get(n))), ratio(chatq, result.get('node:crypto')), ratio(chatq, result.get('fast-jwt')), ratio(chatq, fastBest)]);
+      const samples = await scenario(kind, tokens, contenders(alg));
+      const fast = paired(samples, 'fast-jwt');
+      const best = paired(samples, kind === 'valid warm' ? 'fast-jwt+cache' : 'fast-jwt');
+      const floor = paired(samples, 'jose');
+      rows.push([`${alg} ${kind}`, ...names.map((n) => fmt(samples.has(n) ? median(samples.get(n)) : undefined)), ratio(paired(samples, 'node:crypto')), ratio(floor), ratio(fast), spread(fast), ratio(best)]);
+      if (kind === 'valid cold') verdicts.push(`${alg} cold: chatq÷fast-jwt ${ratio(fast)} (spread ${spread(fast)}) ${fast.median >= 1 ? 'meets' : 'MISSES'} ≥ 1.0×; chatq÷jose ${ratio(floor)} ${floor.median >= 1 ? 'above' : 'BELOW'} the jose floor`);
     }
   }
-  const header = ['verifications/s', ...names, 'chatq÷node', 'chatq÷fast-jwt', 'chatq÷fast-jwt best'];
+  const header = ['verifications/s', ...names, 'chatq÷node', 'chatq÷jose', 'chatq÷fast-jwt', 'spread', 'chatq÷fast-jwt best'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
   console.log(
-    `\nverifications per CPU second, median of ${ROUNDS} alternating ${ROUND_MS} ms rounds; cold = ${HS_POOL.toLocaleString('en-US')} HS256 / ${RS_POOL.toLocaleString('en-US')} RS256 distinct tokens, ` +
+    `\nverifications per CPU second, median of ${ROUNDS} rotating ${ROUND_MS} ms rounds (module ${SERVER}); cold = ${HS_POOL.toLocaleString('en-US')} HS256 / ${RS_POOL.toLocaleString('en-US')} RS256 distinct tokens, ` +
       `fresh verifiers each round; "best" = fast-jwt with its cache for warm. node:crypto = signature + JSON.parse + exp only ` +
       `(on malformed tokens it still computes the signature: it is no floor there). "chatq nocache" = cacheSize 0. ` +
-      `node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+      `Ratios: median of per-round ratios; spread = their middle half (25th–75th percentile). ` +
+      `node ${process.version}, load average ${load} at the start, ${loadavg().map((n) => n.toFixed(2)).join(' ')} at the end, ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
+  for (const verdict of verdicts) console.log(verdict);
   return rows;
 }
 

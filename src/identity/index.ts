@@ -37,3 +37,4 @@ export { isPlainText, toPlainText } from './text.js';
 export { addWarning, capWarnings, MAX_WARNINGS, MAX_WARNING_TEXT } from './warnings.js';
 export type { WarningText } from './warnings.js';
 export * from './protocol.js';
+export * from './wire.js';

@@ -20,12 +20,23 @@
  *   POST   {base}/v1/page              PageChangeRequest → 204           (Authorization)
  *   DELETE {base}/v1/session           logout → 204                      (Authorization)
  *
- * Agent side (its own credential, `Authorization: Bearer <agentToken>`):
+ *   POST   {base}/v1/typing            → 204 (Authorization; throttled, never stored)
+ *   POST   {base}/v1/read              ReadRequest → 204                 (Authorization)
+ *   POST   {base}/v1/email             EmailRequest → 204                (Authorization)
+ *
+ * Every path and event name is in ./wire.ts; `{base}/openapi.json` serves the whole contract.
+ *
+ * Agent side (its own credential, `Authorization: Bearer <agent token>`, or the integrator's
+ * `authenticateAgent`; POSTs from another origin are refused):
  *   GET    {base}/agent/v1/conversations?limit=&cursor=    → AgentConversationsResponse (summaries, newest
  *                                                          first; limit default 50, at most 200)
  *   GET    {base}/agent/v1/conversations/{id}/messages?limit=&before=&after=
  *                                                          → AgentMessagesResponse (one conversation's history)
  *   POST   {base}/agent/v1/conversations/{id}/messages     AgentReplyRequest → SendMessageResponse
+ *   POST   {base}/agent/v1/conversations/{id}/close|reopen|assign|read  → AgentConversationResponse
+ *   POST   {base}/agent/v1/conversations/{id}/typing       → 204
+ *   GET    {base}/agent/v1/me                              → AgentMeResponse
+ *   POST   {base}/agent/v1/status                          AgentStatusRequest → 204
  *   GET    {base}/agent/v1/stream                          text/event-stream of AgentStreamEvent
  *
  * Errors: a 4xx status and `ErrorBody`. 401 + ERR_SESSION_EXPIRED means the
@@ -112,6 +123,27 @@ export interface PolicyResponse {
   policy?: IdentityPolicy;
   /** The server's clock, in milliseconds since the epoch. */
   serverTime: number;
+  /** Present when the agent API is on (agents configured): whether anyone is available (SPEC §11). */
+  presence?: Presence;
+}
+
+/** Who wrote an agent message (SPEC §11): shown to the visitor as text, the avatar only when `https:`. */
+export interface AgentIdentity {
+  /** The integrator's id of the agent (`agents[].id`, or what `authenticateAgent` returned). */
+  id: string;
+  name: string;
+  avatarUrl?: string;
+}
+
+/**
+ * What the visitor side learns of the agents (SPEC §11 "Presence"): whether
+ * anyone is available and, when configured, the expected reply time. Never
+ * who is online.
+ */
+export interface Presence {
+  available: boolean;
+  /** The handler's `replyTime` option, e.g. "Usually replies within an hour". */
+  replyTime?: string;
 }
 
 export interface ChatMessage {
@@ -122,6 +154,8 @@ export interface ChatMessage {
   /** The id the widget chose when sending (idempotency key). */
   clientId?: string;
   author: Author;
+  /** On agent messages (SPEC §11): who answered. Absent on visitor and system messages. */
+  agent?: AgentIdentity;
   /** Plain text. Always rendered as text, never HTML. */
   body: string;
   /** Milliseconds since the epoch (server clock). */
@@ -167,7 +201,13 @@ export type StreamEvent =
    */
   | { type: 'reset' }
   | { type: 'session_expired'; code: 'ERR_SESSION_EXPIRED'; message: string }
-  | { type: 'session_ended' };
+  | { type: 'session_ended' }
+  /** SPEC §11: sent on connect (when the agent API is on) and whenever availability changes. */
+  | ({ type: 'presence' } & Presence)
+  /** An agent is typing in this conversation (throttled, never stored). */
+  | { type: 'typing'; agent: AgentIdentity }
+  /** The agents have read the conversation up to `seq` (the widget shows "Seen"); also sent on connect when > 0. */
+  | { type: 'read'; seq: number };
 
 /**
  * A conversation as the agent sees it, without its history: the
@@ -183,7 +223,21 @@ export interface AgentConversationSummary extends VerifiedIdentity {
   /** Milliseconds since the epoch (server clock). */
   updatedAt: number;
   lastSeq: number;
+  /** SPEC §11 conversation state. A visitor's message reopens a closed conversation. */
+  status: ConversationStatus;
+  /** The id of the agent it is assigned to; absent when unassigned. */
+  assignee?: string;
+  /** The visitor's e-mail, when they left one (`POST {base}/v1/email`). */
+  email?: string;
+  /** The newest seq the visitor has read (0: none). */
+  visitorReadSeq: number;
+  /** The newest seq an agent has read (0: none). */
+  agentReadSeq: number;
+  /** Visitor messages after `agentReadSeq`. */
+  unread: number;
 }
+
+export type ConversationStatus = 'open' | 'closed';
 
 /** One page of the agent list; pass `cursor` back as `?cursor=` for the next. Absent on the last page. */
 export interface AgentConversationsResponse {
@@ -218,7 +272,48 @@ export interface AgentReplyRequest {
 export type AgentStreamEvent =
   /** `epoch`: the log's epoch (see StreamEvent); when it changes, the view reloads the conversation. */
   | { type: 'message'; conversation: AgentConversationSummary; message: ChatMessage; epoch: string }
-  | { type: 'summary'; conversation: AgentConversationSummary };
+  | { type: 'summary'; conversation: AgentConversationSummary }
+  /** Someone is typing in a conversation: the visitor, or another agent (`agent`). Throttled, never stored. */
+  | { type: 'typing'; conversationId: string; author: 'visitor' | 'agent'; agent?: AgentIdentity }
+  /** The ids of the agents available now (online with a stream open), on every change (GET agent/v1/me has them on connect). */
+  | { type: 'presence'; available: string[] };
+
+/** `POST {base}/agent/v1/conversations/{id}/assign`: `null` unassigns. */
+export interface AssignRequest {
+  agentId: string | null;
+}
+
+/** `POST {base}/v1/read` and `POST {base}/agent/v1/conversations/{id}/read`: read up to this seq. */
+export interface ReadRequest {
+  seq: number;
+}
+
+/** `POST {base}/v1/email`: where a reply may reach the visitor later (SPEC §10 "Nobody online"). */
+export interface EmailRequest {
+  email: string;
+}
+
+export type AgentStatus = 'online' | 'away';
+
+/** `POST {base}/agent/v1/status`. */
+export interface AgentStatusRequest {
+  status: AgentStatus;
+}
+
+/** `GET {base}/agent/v1/me`: who is signed in, their status, and the agents one may assign to. */
+export interface AgentMeResponse {
+  agent: AgentIdentity;
+  status: AgentStatus;
+  /** The configured agents (`agents` option), and the signed-in one when `authenticateAgent` signed them in. */
+  agents: AgentIdentity[];
+  /** The ids of the agents available now (SPEC §11 presence; the agent stream's `presence` events follow it). */
+  available: string[];
+}
+
+/** The state-changing agent routes answer with the conversation's new summary. */
+export interface AgentConversationResponse {
+  conversation: AgentConversationSummary;
+}
 
 /** Bounds shared by both sides. */
 export const MESSAGE_MAX_LENGTH = 4000;

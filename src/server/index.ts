@@ -23,6 +23,21 @@ export type {
   VerifyInput,
 } from '../identity/index.js';
 export { MESSAGE_MAX_LENGTH, PROTOCOL_VERSION } from '../identity/index.js';
+// SPEC §11: the agent side's wire types and the wire names (paths, event names) of ../identity/wire.ts.
+export { AGENT_PATHS, AGENT_STREAM_EVENT_TYPES, agentConversationPath, CONVERSATION_ACTIONS, OPENAPI_PATH, STREAM_EVENT_TYPES, VISITOR_PATHS } from '../identity/index.js';
+export type {
+  AgentConversationResponse,
+  AgentIdentity,
+  AgentMeResponse,
+  AgentStatus,
+  AgentStatusRequest,
+  AssignRequest,
+  ConversationAction,
+  ConversationStatus,
+  EmailRequest,
+  Presence,
+  ReadRequest,
+} from '../identity/index.js';
 export type {
   AgentConversationSummary,
   AgentConversationsResponse,

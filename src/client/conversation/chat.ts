@@ -206,7 +206,8 @@ export class Chat {
         // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
         else if (event.type === 'reset') this.#forget('unsent');
         else if (event.type === 'session_expired') deps.onExpired();
-        else deps.onSessionLost('session_ended');
+        else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
+        // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped, never a sign-out.
       },
       onFatal: (error) => {
         if (!current()) return;

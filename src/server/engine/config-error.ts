@@ -20,9 +20,10 @@ export class MessagingConfigError extends TypeError {
   /** The problem as a list with its path, the shape of IdentityError's `problems` (the first problem found: one). */
   readonly problems: readonly { path: string; message: string }[];
 
-  constructor(path: string, message: string) {
+  /** `problems`, when given, lists every problem found (e.g. each wrong field of `agents`); `path` is the first's. */
+  constructor(path: string, message: string, problems?: readonly { path: string; message: string }[]) {
     super(message);
     this.path = path;
-    this.problems = [{ path, message }];
+    this.problems = problems !== undefined && problems.length > 0 ? problems : [{ path, message }];
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../identity/index.js';
+import type { AgentIdentity, AgentStatus, ChatMessage } from '../../identity/index.js';
 import type { ConversationStore } from '../store/types.js';
 import type { Outbox } from '../webhooks/types.js';
 
@@ -36,6 +36,22 @@ export type BusEvent =
   | { type: 'conversation'; conversationId: string }
   /** A session was revoked (logout, user switch): its open streams end wherever they are. */
   | { type: 'session_ended'; sessionId: string }
+  // SPEC §11 (issue 19): ephemeral agent-side events. Both engines carry them as they carry the others
+  // (the memory bus hands the object over, the Redis bus JSON over pub/sub); none is stored.
+  /** Someone is typing in a conversation: to the agent streams, and an agent's to the visitor's streams. */
+  | { type: 'typing'; conversationId: string; author: 'visitor' | 'agent'; agent?: AgentIdentity }
+  /** A read position moved (the store has it): agent streams refresh the summary, an agent's read reaches the visitor. */
+  | { type: 'read'; conversationId: string; author: 'visitor' | 'agent'; seq: number }
+  /**
+   * An instance's available agents (online, with a stream open on it), sent on
+   * every change and every heartbeat; valid for `ttlMs`, so an instance that
+   * died stops counting once its last announcement lapses.
+   */
+  | { type: 'presence'; instance: string; agents: string[]; ttlMs: number }
+  /** A new (or reconnected) instance asks every other to announce its presence now. */
+  | { type: 'presence_query'; instance: string }
+  /** An agent set their status (online / away): every instance holding a stream of theirs recounts. */
+  | { type: 'agent_status'; agentId: string; status: AgentStatus }
   /**
    * Delivery may have had a gap (the bus reconnected): every stream re-reads
    * what it may have missed. Emitted by the bus itself, never published.

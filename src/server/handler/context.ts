@@ -1,6 +1,7 @@
 import type { IdentityVerifier, SignedIdentitiesMode } from '../../identity/index.js';
 import type { BusEvent, RateLimiter } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
+import type { AgentAccess } from './agents/access.js';
 import type { LiveHub } from './live/hub.js';
 import type { HandlerLimits } from './options.js';
 
@@ -20,7 +21,10 @@ export interface HandlerContext {
   readonly hub: LiveHub;
   /** Tells every instance (this one included) through the engine's bus; never fails the request (the store is the truth). */
   publish(event: Exclude<BusEvent, { type: 'resync' }>): void;
-  readonly agentToken: string | undefined;
+  /** The agent side (SPEC §11); undefined when no agent is configured (the agent API answers 404). */
+  readonly agents: AgentAccess | undefined;
+  /** Where the handler is mounted (`/chatq`, or '' at the root): the inbox cookie's path and the inbox page's URLs. */
+  readonly basePath: string;
 }
 
 /** One request, as a route sees it. */

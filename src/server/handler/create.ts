@@ -1,6 +1,8 @@
 import { MessagingConfigError } from '../engine/config-error.js';
 import { createMemoryEngine } from '../engine/memory.js';
-import { isEngineError, type Engine } from '../engine/types.js';
+import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
+import { createAgentAccess } from './agents/access.js';
+import { checkStoreState, resolveAgents } from './agents/config.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import { claimCommunity } from './community-claim.js';
@@ -14,7 +16,6 @@ import { LiveHub } from './live/hub.js';
 import { refuseUnknownOptions } from './option-names.js';
 import {
   checkOptions,
-  normalizeAgentToken,
   normalizeBasePath,
   normalizePublicOrigin,
   resolveCommunity,
@@ -40,21 +41,31 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   refuseUnknownOptions(options);
   checkOptions(options);
   const basePath = normalizeBasePath(options.basePath);
-  const cors = createCorsPolicy(options.allowedOrigins, normalizePublicOrigin(options.publicOrigin));
-  const agentToken = normalizeAgentToken(options.agentToken);
+  const publicOrigin = normalizePublicOrigin(options.publicOrigin);
+  const cors = createCorsPolicy(options.allowedOrigins, publicOrigin);
+  const agentSetup = resolveAgents(options);
   const community = resolveCommunity(options.community, options.verifier);
   const limits = resolveLimits(options.limits);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
+  checkStoreState(engine.store);
   // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
   const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;
   const webhooks = startWebhooks(options, { engine, community, logger, now });
+  const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
+    engine.bus.publish(community, event).catch((error: unknown) => {
+      // The store already holds the change; streams pick it up on their next read.
+      logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
+    });
+  };
+  const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
   const unsubscribe = engine.bus.subscribe(community, (event) => {
     hub.dispatch(event);
+    agents?.presence.handle(event);
     // A change was written (and its outbox entry with it): look now rather than at the next tick.
     if (event.type === 'message' || event.type === 'conversation') webhooks?.wake();
   });
@@ -70,13 +81,9 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     now,
     logger,
     hub,
-    publish(event) {
-      engine.bus.publish(community, event).catch((error: unknown) => {
-        // The store already holds the change; streams pick it up on their next read.
-        logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
-      });
-    },
-    agentToken,
+    publish,
+    agents,
+    basePath,
   };
   /** The per-address rate-limit key: the option's answer, else the address the server passed beside the request. */
   function clientAddress(request: Request, env: unknown): string {
@@ -113,7 +120,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   async function route(request: Request, env: unknown, url: URL, origin: CorsAnswer): Promise<Reply> {
     const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, serverEnv.receivedTarget(env));
     const match = path === undefined ? undefined : matchRoute(path, loaderRoute, panelRoute);
-    if (!match || (match.route.agent && ctx.agentToken === undefined)) {
+    if (!match || (match.route.agent && ctx.agents === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
     const allow = allowedMethods(match.route);
@@ -173,6 +180,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     },
     close(): void {
       draining = true;
+      agents?.presence.close();
       releaseCommunity();
       unsubscribe();
       void webhooks?.close();

@@ -47,14 +47,17 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
 
 export { DEFAULT_LIMITS } from './options.js';
 export type { HandlerLimits, MessagingHandler, MessagingHandlerOptions } from './options.js';
+export type { AgentConfig, AuthenticateAgent } from './agents/config.js';
 export type { ByteSink, EventStream, Reply, ReplyBody } from './http/reply.js';
 export { IDENTITY_ERROR_STATUS } from './routes/shared/identity-errors.js';
 export { toNodeListener } from './adapter/node.js';
 export type { NodeListener, NodeListenerOptions, NodeServedHandler } from './adapter/node.js';
-export { createMemoryStore, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
+export { createMemoryStore, DEFAULT_CONVERSATION_STATE, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
 export type {
   ConversationPage,
   ConversationRecord,
+  ConversationState,
+  ConversationStateChange,
   ConversationStore,
   ListConversationsOptions,
   ListMessagesOptions,

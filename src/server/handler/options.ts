@@ -3,6 +3,7 @@ import { MessagingConfigError } from '../engine/config-error.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
+import type { AgentConfig, AuthenticateAgent } from './agents/config.js';
 import type { WebhookEndpointOptions } from '../webhooks/types.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */
@@ -24,6 +25,10 @@ export interface HandlerLimits {
   messagesPerMinutePerAddress: number;
   /** Page-change notices per session. */
   pageChangesPerMinutePerSession: number;
+  /** Typing notices per visitor session, and per agent and conversation (SPEC §11: throttled, never stored). */
+  typingPerMinutePerSession: number;
+  /** Read positions and e-mail changes per visitor session (SPEC §11). */
+  stateChangesPerMinutePerSession: number;
   /**
    * Page-change notices per conversation, whatever session sends them: each one
    * reaches every agent stream as a summary. Unless set, never below pageChangesPerMinutePerSession.
@@ -61,6 +66,8 @@ export const DEFAULT_LIMITS: Readonly<HandlerLimits> = Object.freeze({
   messagesPerMinutePerConversation: 60,
   messagesPerMinutePerAddress: 120,
   pageChangesPerMinutePerSession: 60,
+  typingPerMinutePerSession: 30,
+  stateChangesPerMinutePerSession: 60,
   pageChangesPerMinutePerConversation: 60,
   pageChangesPerMinutePerAddress: 120,
   maxStreamsPerSession: 3,
@@ -115,6 +122,20 @@ export interface MessagingHandlerOptions {
    * `openssl rand -base64 32`). Without one the agent API is off (404).
    */
   agentToken?: string;
+  /**
+   * The agents (SPEC §11), each with their own token (≥ 32 characters, unique)
+   * and the name and avatar visitors see on their messages. `agentToken` is
+   * the shorthand for one agent `{ id: 'agent', name: 'Agent' }`.
+   */
+  agents?: AgentConfig[];
+  /**
+   * Your own sign-in for agents (a session cookie, SSO): resolve to the
+   * agent the request is signed in as, or null. Tried after the tokens. A
+   * throw answers 500 ERR_INTERNAL (logged), never signs anyone in.
+   */
+  authenticateAgent?: AuthenticateAgent;
+  /** Told to visitors with the presence (SPEC §11), e.g. "Usually replies within an hour". */
+  replyTime?: string;
   /** The widget script served as `loader.js`, or a function that reads it (called once). Default: the `dist/loader.js` built into the package. */
   loaderScript?: string | (() => Promise<string>);
   /** The widget's panel served as `panel.js` (SPEC §10), like `loaderScript`. Default: the `dist/panel.js` built into the package. */

@@ -6,6 +6,7 @@ import { pageCursor, readPageCursor } from './cursor.js';
 import { comesAfter, insertNewestFirst } from './newest-first.js';
 import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
+import { applyStateChange, countVisitorMessages, noteVisitorMessage } from './state.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
 
 /**
@@ -264,6 +265,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         seq,
         ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
         author: input.author,
+        ...(input.agent === undefined ? {} : { agent: input.agent }),
         body: input.body,
         createdAt: input.createdAt,
       });
@@ -289,6 +291,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       }
       const last = page.length === limit ? page[page.length - 1] : undefined;
       return { conversations: page.map((record) => ({ ...record })), ...(last ? { cursor: pageCursor(last) } : {}) };
+    },
+    async updateState(conversationId, change) {
+      const entry = conversations.get(conversationId);
+      if (!entry) return undefined;
+      const after = (seq: number): number => countVisitorMessages(entry.log.range({ afterSeq: seq }));
+      entry.record = { ...entry.record, state: applyStateChange(entry.record.state, change, entry.record.lastSeq, after) };
+      return { ...entry.record };
+    },
+    async noteVisitorMessage(conversationId, seq) {
+      const entry = conversations.get(conversationId);
+      if (!entry) return undefined;
+      entry.record = { ...entry.record, state: noteVisitorMessage(entry.record.state, seq) };
+      return { ...entry.record };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Author, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
+import type { AgentIdentity, Author, ChatMessage, ConversationStatus, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
 
 /**
  * A visitor session as the store keeps it. The credential itself is never
@@ -51,10 +51,45 @@ export interface ConversationRecord {
    * it gave at creation.
    */
   epoch: string;
+  /** SPEC §11 state; absent reads as DEFAULT_CONVERSATION_STATE (a record written before it existed). */
+  state?: ConversationState;
+}
+
+/**
+ * A conversation's state (SPEC §11), kept on its record and expiring with it.
+ * Read positions only move forward; `unread` counts the visitor messages
+ * after `agentReadSeq`.
+ */
+export interface ConversationState {
+  status: ConversationStatus;
+  /** An agent id; absent when unassigned. */
+  assignee?: string;
+  email?: string;
+  visitorReadSeq: number;
+  agentReadSeq: number;
+  unread: number;
+}
+
+export const DEFAULT_CONVERSATION_STATE: Readonly<ConversationState> = Object.freeze({ status: 'open', visitorReadSeq: 0, agentReadSeq: 0, unread: 0 });
+
+/**
+ * One change to a conversation's state (`updateState`). Omitted fields stay;
+ * `assignee: null` unassigns; a read seq lower than the stored one (or past
+ * `lastSeq`: clamped to it) never moves the position back.
+ */
+export interface ConversationStateChange {
+  status?: ConversationStatus;
+  assignee?: string | null;
+  email?: string;
+  visitorReadSeq?: number;
+  /** Also recounts `unread`: the visitor messages after the new position. */
+  agentReadSeq?: number;
 }
 
 export interface NewMessage {
   author: Author;
+  /** On agent messages (SPEC §11): stored with the message and returned with it everywhere. */
+  agent?: AgentIdentity;
   body: string;
   clientId?: string;
   createdAt: number;
@@ -133,4 +168,19 @@ export interface ConversationStore {
   listMessages(conversationId: string, options?: ListMessagesOptions): Promise<ChatMessage[]>;
   /** One community's conversations, newest `updatedAt` first, a page at a time. */
   listConversations(options: ListConversationsOptions): Promise<ConversationPage>;
+
+  // SPEC §11 conversation state (issue 19). Both atomic per conversation; neither changes `updatedAt`.
+
+  /**
+   * Applies `change` to the conversation's state (ConversationStateChange
+   * says how each field merges). Returns the record, undefined for an
+   * unknown conversation.
+   */
+  updateState(conversationId: string, change: ConversationStateChange): Promise<ConversationRecord | undefined>;
+  /**
+   * Called after a visitor message with `seq` was appended (created, not a
+   * retry): counts it as unread when `seq > agentReadSeq`, and reopens a
+   * closed conversation. Returns the record, undefined for an unknown conversation.
+   */
+  noteVisitorMessage(conversationId: string, seq: number): Promise<ConversationRecord | undefined>;
 }

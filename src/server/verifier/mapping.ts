@@ -22,6 +22,19 @@ function matchesWhole(regex: RE2JS, value: string): boolean {
   return regex.matcher(value).matches();
 }
 
+/** What {@link applyMapping} maps from, and where it writes. */
+export interface MappingSubject {
+  /** The visitor's uuid, mapped under key `uuid` unless it is automated. */
+  readonly uuid: string;
+  readonly uuidIsAutomated: boolean;
+  /** Where the values came from: warnings name `payload.uuid` or `identity.extra_values.<key>`. */
+  readonly source: 'payload' | 'identity';
+  readonly extraValues: Record<string, string>;
+  /** Filled in place: a mapping onto a predefined field overrides the identity's own value. */
+  readonly fields: Partial<Record<PredefinedField, string>>;
+  readonly warnings: IdentityWarning[];
+}
+
 /**
  * SPEC §3 mappings: copies extra values (or the host's uuid, under key `uuid`) into
  * predefined fields (overriding identity data: the mapping is the host's
@@ -29,23 +42,15 @@ function matchesWhole(regex: RE2JS, value: string): boolean {
  * regex matches the whole value). Returns the custom fields, a
  * null-prototype object.
  */
-export function applyMapping(
-  rules: readonly MappingRule[],
-  uuid: string,
-  uuidIsAutomated: boolean,
-  uuidPath: string,
-  extraValues: Record<string, string>,
-  extraPath: string,
-  fields: Partial<Record<PredefinedField, string>>,
-  warnings: IdentityWarning[],
-): Record<string, string> {
+export function applyMapping(rules: readonly MappingRule[], subject: MappingSubject): Record<string, string> {
+  const { uuid, uuidIsAutomated, source, extraValues, fields, warnings } = subject;
   const customFields: Record<string, string> = Object.create(null);
   for (const rule of rules) {
     // The automated uuid is never mapped: it is random (or, from a hostile client, crafted to look like a customer
     // id), and must never land in a field meant for the host's own ids (SPEC §3) — not even one whose regex it matches.
     const value = rule.fromUuid ? (uuidIsAutomated ? undefined : uuid) : extraValues[rule.key];
     if (value === undefined) continue;
-    const path = rule.fromUuid ? uuidPath : `${extraPath}.${rule.key}`;
+    const path = rule.fromUuid ? `${source}.uuid` : `${source}.extra_values.${rule.key}`;
     if (rule.predefined) {
       if (acceptablePredefined(rule.predefined, value)) fields[rule.predefined] = value;
       else {

@@ -7,6 +7,7 @@ import type {
   VerifiedIdentity,
   VerifyInput,
 } from '../../identity/index.js';
+import type { SignatureCheck } from './crypto/types.js';
 
 /** An HMAC key (HS256): 24 characters 0-9 a-f, or 64 (256 bits, recommended). The key is the string's bytes. */
 export interface HmacKeyConfig {
@@ -97,8 +98,11 @@ export interface VerificationKey {
   readonly alg: JwtAlgorithm;
   /** RSA modulus length in bits. */
   readonly bits?: number;
-  /** True when `signature` is valid for `signingInput`. May throw on broken input; the verifier wraps that. */
-  verify(signingInput: string, signature: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * True when `signature` is valid for `signingInput`. May throw on broken input; the verifier wraps that.
+   * Keys made by chatq may also carry `verify.encoded`, the same check on the signature's base64url part.
+   */
+  readonly verify: SignatureCheck;
 }
 
 /**

@@ -19,7 +19,6 @@ import { automatedUuid } from './anonymous.js';
 import { TokenCache } from './cache.js';
 import { communityInternals } from './community.js';
 import { signatureBackend } from './crypto/backend.js';
-import type { HmacCheck } from './crypto/types.js';
 import { unknownKidHint } from './kid-hints.js';
 import { rememberingHeaders } from './known-headers.js';
 import { applyMapping } from './mapping.js';
@@ -41,6 +40,18 @@ interface VerifiedToken {
   readonly key: VerificationKey;
   readonly uuid: string;
   readonly payload: JsonObject;
+}
+
+/** One signed verification in flight, after decoding and the header checks: what every later step needs. */
+interface Attempt {
+  /** The token exactly as given: the cache key, and where the signature's base64url part is read. */
+  readonly jwt: string;
+  readonly token: DecodedJwt;
+  readonly alg: JwtAlgorithm;
+  readonly kid: string;
+  /** Identity data was given beside the JWT (it is ignored, with a warning). */
+  readonly identityGiven: boolean;
+  readonly nowSeconds: number;
 }
 
 const UNSIGNED_IGNORED = 'identity data given beside a JWT is ignored: only what the JWT carries is used. Put these fields in its payload.';
@@ -96,7 +107,7 @@ function badSignature(key: VerificationKey, mistake: string | undefined): Identi
 }
 
 /** The refusal, naming the integrator's likely mistake when there is one: work done only here, never when a signature verifies. */
-function refuseSignature(key: VerificationKey, jwt: string, token: DecodedJwt): never | Promise<never> {
+function refuseSignature(key: VerificationKey, { jwt, token }: Attempt): never | Promise<never> {
   let mistake: string | undefined | Promise<string | undefined>;
   try {
     mistake = secretMistake(key, token.signingInput, jwt.slice(token.signingInput.length + 1), token.signature);
@@ -115,11 +126,12 @@ function refuseSignature(key: VerificationKey, jwt: string, token: DecodedJwt): 
 }
 
 /** Runs the key's check; a crypto exception counts as a bad signature. */
-function checkSignature(key: VerificationKey, jwt: string, token: DecodedJwt): void | Promise<void> {
+function checkSignature(key: VerificationKey, attempt: Attempt): void | Promise<void> {
   let result: boolean | Promise<boolean>;
   try {
+    const { jwt, token } = attempt;
     const { signingInput } = token;
-    const encoded = (key.verify as HmacCheck).encoded;
+    const encoded = key.verify.encoded;
     result = encoded ? encoded(signingInput, jwt.slice(signingInput.length + 1)) : key.verify(signingInput, token.signature);
   } catch {
     throw badSignature(key, undefined);
@@ -127,14 +139,14 @@ function checkSignature(key: VerificationKey, jwt: string, token: DecodedJwt): v
   if (isThenable(result)) {
     return result.then(
       (valid) => {
-        if (valid !== true) return refuseSignature(key, jwt, token);
+        if (valid !== true) return refuseSignature(key, attempt);
       },
       () => {
         throw badSignature(key, undefined);
       },
     );
   }
-  if (result !== true) return refuseSignature(key, jwt, token);
+  if (result !== true) return refuseSignature(key, attempt);
 }
 
 /**
@@ -179,47 +191,40 @@ export function createVerifier(community: Community, options: VerifierOptions = 
   function verifyToken(jwt: unknown, identityGiven: boolean, nowSeconds: number): VerifiedIdentity | Promise<VerifiedIdentity> {
     const token = decodeJwt(jwt, decoder);
     const { alg, kid } = checkHeader(token.header, token.signingInput.indexOf('.'));
+    // decodeJwt refuses anything but a string.
+    const attempt: Attempt = { jwt: jwt as string, token, alg, kid, identityGiven, nowSeconds };
     const found = findKey(keySource, kid);
-    if (isThenable(found)) return found.then((key) => withKey(token, alg, kid, key, jwt as string, identityGiven, nowSeconds));
-    return withKey(token, alg, kid, found, jwt as string, identityGiven, nowSeconds);
+    return isThenable(found) ? found.then((key) => withKey(attempt, key)) : withKey(attempt, found);
   }
 
-  function withKey(
-    token: DecodedJwt,
-    alg: JwtAlgorithm,
-    kid: string,
-    key: VerificationKey | undefined,
-    jwt: string,
-    identityGiven: boolean,
-    nowSeconds: number,
-  ): VerifiedIdentity | Promise<VerifiedIdentity> {
-    if (!key) throw unknownKid(kid, keySource);
-    if (key.alg !== alg) {
+  function withKey(attempt: Attempt, key: VerificationKey | undefined): VerifiedIdentity | Promise<VerifiedIdentity> {
+    if (!key) throw unknownKid(attempt.kid, keySource);
+    if (key.alg !== attempt.alg) {
       throw new IdentityError(
         'ERR_JWT_ALG',
-        `The JWT alg is ${alg} but key "${key.id}" is an ${key.alg} key; each key verifies only its own algorithm (HS256 with a secret, RS256 with an RSA key).`,
+        `The JWT alg is ${attempt.alg} but key "${key.id}" is an ${key.alg} key; each key verifies only its own algorithm (HS256 with a secret, RS256 with an RSA key).`,
         { path: 'header.alg' },
       );
     }
-    const checked = checkSignature(key, jwt, token);
-    if (isThenable(checked)) return checked.then(() => afterSignature(token.payload, key, jwt, identityGiven, nowSeconds));
-    return afterSignature(token.payload, key, jwt, identityGiven, nowSeconds);
+    const checked = checkSignature(key, attempt);
+    return isThenable(checked) ? checked.then(() => afterSignature(attempt, key)) : afterSignature(attempt, key);
   }
 
-  function afterSignature(payload: JsonObject, key: VerificationKey, jwt: string, identityGiven: boolean, nowSeconds: number): VerifiedIdentity {
+  function afterSignature(attempt: Attempt, key: VerificationKey): VerifiedIdentity {
+    const { payload } = attempt.token;
     const times = readTimeClaims(payload);
-    checkTimes(times, nowSeconds, policy);
+    checkTimes(times, attempt.nowSeconds, policy);
     const uuid = readSignedUuid(payload);
     const verified: VerifiedToken = { dropAt: times.exp, times, key, uuid, payload };
-    const result = signedResult(verified, identityGiven);
-    cache.set(jwt, verified);
+    const result = signedResult(verified, attempt.identityGiven);
+    cache.set(attempt.jwt, verified);
     return result;
   }
 
   /** SPEC §4 step 6 and the §3 mappings, run for every call, cached or not. */
   function signedResult(token: VerifiedToken, identityGiven: boolean): VerifiedIdentity {
     const { fields, extraValues, warnings } = normalizeIdentityData(token.payload, 'payload');
-    const customFields = applyMapping(plan.rules, token.uuid, false, 'payload.uuid', extraValues, 'payload.extra_values', fields, warnings);
+    const customFields = applyMapping(plan.rules, { uuid: token.uuid, uuidIsAutomated: false, source: 'payload', extraValues, fields, warnings });
     if (identityGiven) addWarning(warnings, 'W_UNSIGNED_IGNORED', 'identity', UNSIGNED_IGNORED);
     return {
       uuid: token.uuid,
@@ -241,7 +246,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     const warnings = normalized?.warnings ?? [];
     const claimed = normalized?.uuid;
     const uuid = claimed ?? anonymousUuid(automated, warnings);
-    const customFields = applyMapping(plan.rules, uuid, claimed === undefined, 'identity.uuid', extraValues, 'identity.extra_values', fields, warnings);
+    const customFields = applyMapping(plan.rules, { uuid, uuidIsAutomated: claimed === undefined, source: 'identity', extraValues, fields, warnings });
     // uuidSource keeps unsigned uuids in their own namespace: they label a visitor, never unlock a signed one's data.
     return { uuid, uuidSource: claimed === undefined ? 'automated' : 'unsigned', signed: false, fields, customFields, extraValues, warnings };
   }

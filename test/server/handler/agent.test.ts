@@ -62,6 +62,11 @@ describe('GET /agent/v1/conversations', () => {
       warnings: [],
       updatedAt: now,
       lastSeq: 1,
+      // SPEC §11 conversation state: the visitor's message is unread.
+      status: 'open',
+      visitorReadSeq: 0,
+      agentReadSeq: 0,
+      unread: 1,
     });
     expect(body.conversations[1]).toMatchObject({ uuidSource: 'automated', signed: false, lastSeq: 0 });
     expect(body.conversations[1].messages).toBeUndefined();

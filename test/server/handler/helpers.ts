@@ -114,7 +114,8 @@ export async function send(handler: MessagingHandler, session: string, body: str
 }
 
 export function agentReq(path: string, options: RequestOptions = {}): Request {
-  return req(path, { ...options, headers: { Authorization: `Bearer ${AGENT_TOKEN}`, ...options.headers } });
+  // No Origin by default: a server-side caller. State-changing agent routes refuse other origins (SPEC §11).
+  return req(path, { origin: null, ...options, headers: { Authorization: `Bearer ${AGENT_TOKEN}`, ...options.headers } });
 }
 
 export interface SseEvent {

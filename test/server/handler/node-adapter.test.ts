@@ -49,7 +49,8 @@ describe('toNodeListener on a real node:http server', () => {
     await reader.until((r) => r.comments.includes('ping'));
     const reply = await fetch(`${base}/agent/v1/conversations/${conversationId}/messages`, {
       method: 'POST',
-      headers: { ...jsonHeaders, Authorization: `Bearer ${AGENT_TOKEN}` },
+      // A server-side caller (no Origin): state-changing agent routes refuse other origins (SPEC §11).
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${AGENT_TOKEN}` },
       body: JSON.stringify({ body: 'live through node' }),
     });
     expect(reply.status).toBe(201);

@@ -22,7 +22,7 @@ describe('GET {base}/v1/policy', () => {
     const response = await handler(req('/chatq/v1/policy'));
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toMatch(/^application\/json/);
-    expect(await json<PolicyResponse>(response)).toEqual({ policy: REQUIRE, serverTime: NOW });
+    expect(await json<PolicyResponse>(response)).toEqual({ policy: REQUIRE, serverTime: NOW, presence: { available: false } });
     expect((await handler(req('/v1/policy'))).status).toBe(404);
   });
 
@@ -51,7 +51,7 @@ describe('GET {base}/v1/policy', () => {
     const handler = makeHandler({ verifier: verifierWith('none'), now: () => NOW });
     const response = await handler(req('/v1/policy'));
     expect(response.status).toBe(200);
-    expect(await json(response)).toEqual({ serverTime: NOW });
+    expect(await json(response)).toEqual({ serverTime: NOW, presence: { available: false } });
   });
 
   it('HEAD answers the same headers without a body', async () => {

@@ -37,7 +37,8 @@ return redis.call('HGETALL', conv)
  * clientId (then the earlier message, or what is left of it when it aged out).
  * KEYS: conversation, messages, clientIds, clientId order.
  * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
- * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6).
+ * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6),
+ * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them).
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
@@ -64,6 +65,7 @@ end
 local seq = redis.call('HINCRBY', conv, 'seq', 1)
 local message = {id = ARGV[5], seq = seq, author = ARGV[1], body = ARGV[3], createdAt = tonumber(ARGV[4])}
 if field ~= '' then message.clientId = ARGV[2] end
+if ARGV[10] ~= nil and ARGV[10] ~= '' then message.agent = cjson.decode(ARGV[10]) end
 local json = cjson.encode(message)
 redis.call('ZADD', KEYS[2], seq, json)
 local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])

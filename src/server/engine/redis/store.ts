@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
+import type { AgentIdentity, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
 import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
@@ -7,6 +7,7 @@ import { createBudget } from './budget.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
+import { createRedisStateMethods, readState } from './state.js';
 
 export interface RedisRetention {
   /** A conversation with no activity for this long expires with its messages (Redis TTL). Default 7 days. */
@@ -98,6 +99,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
 
   return {
     getConversation,
+    ...createRedisStateMethods(client, guard, (id) => conversationKeys(id)?.keys, (reply) => readConversation(pairs(reply))),
     async getSession(id) {
       const key = sessionKey(id);
       if (key === undefined) return undefined;
@@ -177,6 +179,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           retention.maxClientIdsPerConversation,
           ttl,
           newEpoch(),
+          input.agent === undefined ? '' : JSON.stringify(input.agent),
         ]),
         { write: true },
       )) as [number, string, string?, string?] | null;
@@ -195,7 +198,15 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       if (json !== '') return { message: readMessage(json), created: false };
       // The earlier message left the kept history: rebuild it from its record and the retry's own body.
       const [seq, id, createdAt] = third!.split('|'); // third: what is remembered of it
-      const message: ChatMessage = { id: id!, seq: Number(seq), clientId: input.clientId!, author: input.author, body: input.body, createdAt: Number(createdAt) };
+      const message: ChatMessage = {
+        id: id!,
+        seq: Number(seq),
+        clientId: input.clientId!,
+        author: input.author,
+        ...(input.agent === undefined ? {} : { agent: input.agent }),
+        body: input.body,
+        createdAt: Number(createdAt),
+      };
       return { message, created: false };
     },
     async listMessages(conversationId: string, options: ListMessagesOptions = {}) {
@@ -262,6 +273,7 @@ function readConversation(fields: Record<string, string>): ConversationRecord | 
     lastSeq: Number(fields.seq),
     // Records made before epochs existed: '0' until their next append takes a real one.
     epoch: fields.epoch ?? '0',
+    state: readState(fields),
   };
 }
 
@@ -273,7 +285,13 @@ function readMessage(json: string): ChatMessage {
     seq: raw.seq,
     ...(raw.clientId === undefined ? {} : { clientId: raw.clientId }),
     author: raw.author,
+    ...(raw.agent === undefined ? {} : { agent: readAgent(raw.agent) }),
     body: raw.body,
     createdAt: raw.createdAt,
   };
+}
+
+/** cjson decodes and re-encodes the agent: rebuild it in the memory engine's field order. */
+function readAgent(raw: AgentIdentity): AgentIdentity {
+  return { id: raw.id, name: raw.name, ...(raw.avatarUrl === undefined ? {} : { avatarUrl: raw.avatarUrl }) };
 }

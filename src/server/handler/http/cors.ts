@@ -47,7 +47,9 @@ export function createCorsPolicy(allowedOrigins: readonly string[] | '*', public
   return {
     check(request) {
       const origin = request.headers.get('Origin');
-      if (origin === null) return { origin: undefined, allowed: true };
+      // The browser's own word (a header no page can set) that the chat server's own page asks,
+      // e.g. the inbox at {base}/inbox/: same-origin needs no grant, and no publicOrigin option.
+      if (origin === null || request.headers.get('Sec-Fetch-Site') === 'same-origin') return { origin: undefined, allowed: true };
       const ok = allowedOrigins === '*' || matches(origin) || origin === publicOrigin;
       return { origin: ok ? origin : undefined, allowed: ok };
     },

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../identity/index.js';
+import type { AgentStreamEvent, ChatMessage, StreamEvent } from '../../../identity/index.js';
 import type { BusEvent } from '../../engine/types.js';
 import { KeyedThrottle } from './throttle.js';
 
@@ -24,6 +24,8 @@ export interface VisitorStream {
    * the widget reconnects with Last-Event-ID.
    */
   end(reason?: 'session_ended' | 'session_expired'): void;
+  /** An ephemeral event (SPEC §11: presence, typing, read), sent as it is. */
+  notify?(event: StreamEvent): void;
 }
 
 /** An agent's open stream. */
@@ -36,6 +38,8 @@ export interface AgentStream {
   conversationChanged(conversationId: string): void;
   /** One new message (agents get it alone, not the whole conversation again). */
   messageAdded(conversationId: string, message: ChatMessage): void;
+  /** An ephemeral event (SPEC §11: typing, presence), sent as it is. */
+  notify?(event: AgentStreamEvent): void;
   close(): void;
 }
 
@@ -95,6 +99,14 @@ export class LiveHub {
       case 'conversation':
         if (this.agents.size > 0) this.conversationChanges.poke(event.conversationId);
         break;
+      case 'typing':
+        if (event.author === 'agent' && event.agent) this.notifyConversation(event.conversationId, { type: 'typing', agent: event.agent });
+        this.notifyAgents({ type: 'typing', conversationId: event.conversationId, author: event.author, ...(event.agent ? { agent: event.agent } : {}) });
+        break;
+      case 'read':
+        if (event.author === 'agent') this.notifyConversation(event.conversationId, { type: 'read', seq: event.seq });
+        for (const agent of [...this.agents]) agent.conversationChanged(event.conversationId);
+        break;
       case 'session_ended':
         for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
         break;
@@ -105,6 +117,19 @@ export class LiveHub {
         for (const agent of [...this.agents]) agent.close();
         break;
     }
+  }
+
+  /** An ephemeral event to every visitor stream of this process (presence). */
+  notifyVisitors(event: StreamEvent): void {
+    for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.notify?.(event);
+  }
+
+  notifyAgents(event: AgentStreamEvent): void {
+    for (const agent of [...this.agents]) agent.notify?.(event);
+  }
+
+  private notifyConversation(conversationId: string, event: StreamEvent): void {
+    for (const stream of [...(this.byConversation.get(conversationId) ?? [])]) stream.notify?.(event);
   }
 
   /** Closes every stream without ending any session (handler.close(), drain). */

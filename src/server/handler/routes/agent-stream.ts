@@ -1,4 +1,5 @@
-import type { AgentStreamEvent, ChatMessage } from '../../../identity/index.js';
+import { OPTIONAL_AGENT_STREAM_EVENTS, type AgentStreamEvent, type ChatMessage } from '../../../identity/index.js';
+import { optedIn } from '../agents/live-events.js';
 import type { Call, HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
@@ -24,7 +25,7 @@ const MAX_PENDING_MESSAGES = 256;
  * overflows; the agent view reconnects.
  */
 export async function agentStream(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await authenticateAgent(ctx, call);
+  const agent = await authenticateAgent(ctx, call);
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
     throw tooManyStreams(ctx.limits.maxAgentStreams, 'agent streams');
   }
@@ -34,6 +35,7 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   const pending = new Map<string, ChatMessage[]>();
   let pendingMessages = 0;
   let flushing = false;
+  let presenceLater: AgentStreamEvent | undefined;
   let unregister = (): void => {};
   const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
@@ -71,6 +73,10 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (messages.length === 0) send({ type: 'summary', conversation });
         for (const message of messages) send({ type: 'message', conversation, message, epoch: record.epoch });
       }
+      if (presenceLater && pending.size === 0 && !channel.closed) {
+        send(presenceLater);
+        presenceLater = undefined;
+      }
     } catch (error) {
       ctx.logger.warn(`chatq: agent stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
       channel.close();
@@ -84,11 +90,24 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   }
 
   if (!channel.closed) {
-    unregister = ctx.hub.addAgent({
+    // SPEC §11: available while a stream of theirs is open (and their status is online). Counted before
+    // the stream joins the hub: the others hear of the arrival, this stream starts from GET agent/v1/me.
+    const leavePresence = ctx.agents!.presence.connect(agent.id);
+    const leaveHub = ctx.hub.addAgent({
       conversationChanged: (id) => changed(id),
       messageAdded: (id, message) => changed(id, message),
+      // Typing is ephemeral: dropped rather than queued behind a reader that is behind. Presence is
+      // state: the newest list goes out once the backlog is written.
+      notify: optedIn<AgentStreamEvent>(call.url, OPTIONAL_AGENT_STREAM_EVENTS, (event) => {
+        if (pending.size === 0 && !flushing) send(event);
+        else if (event.type === 'presence') presenceLater = event;
+      }),
       close: () => channel.close(),
     });
+    unregister = () => {
+      leaveHub();
+      leavePresence();
+    };
     // Oldest of the page first, so the newest ends up on top of a view that prepends.
     for (const record of page.conversations.reverse()) changed(record.id);
   }

@@ -1,22 +1,26 @@
 import type { AgentConversationsResponse, AgentMessagesResponse } from '../../../identity/index.js';
-import { conversationCommunity } from '../../store/ids.js';
-import { readPageCursor, type ConversationRecord } from '../../store/index.js';
+import { readPageCursor } from '../../store/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { jsonReply, type Reply } from '../http/reply.js';
-import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './shared/agent.js';
+import { refuseCrossOrigin } from '../agents/authenticate.js';
+import { agentSummary, authenticateAgent, conversationNotFound as notFound, DEFAULT_PAGE_SIZE, inCommunity, MAX_PAGE_SIZE, ownConversation } from './shared/agent.js';
+import { filteredPage, readListFilter } from './shared/list-filter.js';
 import { postMessage, readClientId, readMessageBody } from './shared/messages.js';
 
 /** `GET {base}/agent/v1/conversations?limit=&cursor=` → one page of summaries, newest activity first. */
 export async function listConversations(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await authenticateAgent(ctx, call);
+  const me = await authenticateAgent(ctx, call);
   const query = call.url.searchParams;
   const limit = readLimit(query.get('limit'));
   const cursor = query.get('cursor') ?? undefined;
   if (cursor !== undefined && readPageCursor(cursor) === undefined) {
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'cursor must be the `cursor` of a previous page, as it was given.');
   }
+  // `?status=`, `?assignee=`, `?q=` (SPEC §11: open / closed / mine, search by uuid, name or e-mail).
+  const filter = readListFilter(query, me);
+  if (filter) return jsonReply(200, (await filteredPage(ctx, filter, limit, cursor)) satisfies AgentConversationsResponse);
   const page = await ctx.store.listConversations({ community: ctx.community, limit, ...(cursor ? { cursor } : {}) });
   const body: AgentConversationsResponse = {
     conversations: page.conversations.map(agentSummary),
@@ -49,27 +53,14 @@ export async function conversationMessages(ctx: HandlerContext, call: Call): Pro
 
 /** `POST {base}/agent/v1/conversations/{id}/messages`: reaches every open stream of that conversation live, on every instance. */
 export async function agentReply(ctx: HandlerContext, call: Call): Promise<Reply> {
-  await authenticateAgent(ctx, call);
+  const agent = await authenticateAgent(ctx, call);
+  refuseCrossOrigin(ctx, call);
   const conversationId = call.param;
   const input = await readJsonObject(call.request, ctx.limits.maxBodyBytes);
   const clientId = readClientId(input.clientId, false);
   const body = readMessageBody(input.body);
-  // Our ids name their community (store/ids.ts): no read before the append. A custom store's ids are checked by reading.
-  const community = conversationCommunity(conversationId);
-  if (community === undefined) await ownConversation(ctx, conversationId);
-  else if (community !== ctx.community) throw notFound();
-  return postMessage(ctx, conversationId, { author: 'agent', body, clientId }, notFound);
-}
-
-/** The conversation, if it exists in this handler's community (SPEC §6 "Sharing": another community's reads as absent). */
-async function ownConversation(ctx: HandlerContext, conversationId: string): Promise<ConversationRecord> {
-  const record = await ctx.store.getConversation(conversationId);
-  if (!record || record.community !== ctx.community) throw notFound();
-  return record;
-}
-
-function notFound(): HttpError {
-  return new HttpError(404, 'ERR_NOT_FOUND', 'No conversation has this id.');
+  await inCommunity(ctx, conversationId);
+  return postMessage(ctx, conversationId, { author: 'agent', agent, body, clientId }, notFound);
 }
 
 function readLimit(value: string | null): number {

@@ -33,6 +33,7 @@ export async function policy(ctx: HandlerContext, call: Call): Promise<Reply> {
   const answer: PolicyResponse = {
     ...(rules ? { policy: publicPolicy(rules) } : {}),
     serverTime: ctx.now(),
+    ...(ctx.agents ? { presence: ctx.agents.visitorPresence() } : {}),
   };
   const json = jsonReply(200, answer);
   return call.request.method === 'HEAD' ? reply(200, null, json.headers) : json;

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../../identity/index.js';
+import { OPTIONAL_STREAM_EVENTS, type StreamEvent } from '../../../identity/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { redact } from '../http/redact.js';
@@ -7,6 +7,7 @@ import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
+import { openingEvents, optedIn } from '../agents/live-events.js';
 
 /** How long a session check stands for deliveries (validForDelivery). */
 const RECHECK_MS = 1000;
@@ -174,8 +175,12 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   }
 
   if (!channel.closed) {
-    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end };
+    // SPEC §11: presence, typing and read, for a widget that asked for them (wire.ts STREAM_EVENTS_PARAM).
+    const notify = optedIn<StreamEvent>(call.url, OPTIONAL_STREAM_EVENTS, (event) => send(channel, event));
+    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end, notify };
     unregister = ctx.hub.addVisitor(stream);
+    // Whether anyone is available, and how far the agents have read, from the start.
+    void openingEvents(ctx, record.conversationId).then((events) => events.forEach(notify), () => {});
     armExpiry(record.expiresAt);
     void pump();
   }

@@ -1,18 +1,24 @@
 import type { JwtPartDecoder } from '../../../identity/index.js';
 
-/** Checks one signature; `signingInput` is ASCII (base64url and a dot). */
-export type SignatureCheck = (signingInput: string, signature: Uint8Array) => boolean | Promise<boolean>;
+/**
+ * The HMAC fast path: the signature as its canonical base64url part (decodeJwt
+ * has already checked that it is canonical), which saves a buffer and a native
+ * call per verification: see node.ts for the numbers.
+ */
+export type EncodedCheck = (signingInput: string, signaturePart: string) => boolean;
 
 /**
- * An HMAC check that can also take the signature as its canonical base64url
- * part (decodeJwt has already checked that it is canonical), which saves a
- * buffer and a native call per verification: see node.ts for the numbers.
- * The verifier uses `encoded` when a key's check has it.
+ * Checks one signature; `signingInput` is ASCII (base64url and a dot). A check
+ * may also carry `encoded`, the same check on the signature's base64url part:
+ * the verifier uses it when present (node:crypto's HMAC has it).
  */
-export interface HmacCheck {
+export interface SignatureCheck {
   (signingInput: string, signature: Uint8Array): boolean | Promise<boolean>;
-  readonly encoded?: (signingInput: string, signaturePart: string) => boolean;
+  readonly encoded?: EncodedCheck;
 }
+
+/** What {@link SignatureBackend.hmacSha256} returns: `encoded` is set on node:crypto, absent on WebCrypto. */
+export type HmacCheck = SignatureCheck;
 
 /**
  * The two crypto operations the verifier needs, prepared once per key (in

@@ -1,29 +1,35 @@
 import type { AgentConversationSummary } from '../../../../identity/index.js';
-import type { ConversationRecord } from '../../../store/index.js';
-import type { Call, HandlerContext } from '../../context.js';
-import { timingSafeEqualText } from '../../crypto.js';
-import { readBearerToken } from '../../http/bearer.js';
+import { DEFAULT_CONVERSATION_STATE, type ConversationRecord } from '../../../store/index.js';
+import { conversationCommunity } from '../../../store/ids.js';
+import type { HandlerContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
-import { enforceRate } from '../../rate.js';
 import { publicIdentity } from './public-views.js';
 
 /** SPEC §6 "Bounds": the agent list and a history are paged; these are the page sizes. */
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
+export { authenticateAgent } from '../../agents/authenticate.js';
+
+/** The conversation, if it exists in this handler's community (SPEC §6 "Sharing": another community's reads as absent). */
+export async function ownConversation(ctx: HandlerContext, conversationId: string): Promise<ConversationRecord> {
+  const record = await ctx.store.getConversation(conversationId);
+  if (!record || record.community !== ctx.community) throw conversationNotFound();
+  return record;
+}
+
 /**
- * The agent API (SPEC §6), behind its own bearer credential. The comparison
- * takes the same time wherever the tokens differ, and wrong credentials are
- * limited per address (429), so the token cannot be guessed.
+ * Refuses an id of another community before a write. Our ids name their
+ * community (store/ids.ts): no read needed. A custom store's ids are checked by reading.
  */
-export async function authenticateAgent(ctx: HandlerContext, call: Call): Promise<void> {
-  const presented = readBearerToken(call.request).token ?? '';
-  const expected = ctx.agentToken ?? '';
-  if (expected !== '' && (await timingSafeEqualText(presented, expected))) return;
-  await enforceRate(ctx, `agent-auth:address:${call.clientAddress()}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
-  throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'Send the agent token as Authorization: Bearer <agentToken>.', {
-    'WWW-Authenticate': 'Bearer',
-  });
+export async function inCommunity(ctx: HandlerContext, conversationId: string): Promise<void> {
+  const community = conversationCommunity(conversationId);
+  if (community === undefined) await ownConversation(ctx, conversationId);
+  else if (community !== ctx.community) throw conversationNotFound();
+}
+
+export function conversationNotFound(): HttpError {
+  return new HttpError(404, 'ERR_NOT_FOUND', 'No conversation has this id.');
 }
 
 /** A conversation as an agent sees it, without its history: the verified identity exactly as the community mapping produced it. */
@@ -37,5 +43,6 @@ export function agentSummary(record: ConversationRecord): AgentConversationSumma
     ...(record.lastPage === undefined ? {} : { lastPage: record.lastPage }),
     updatedAt: record.updatedAt,
     lastSeq: record.lastSeq,
+    ...(record.state ?? DEFAULT_CONVERSATION_STATE),
   };
 }

@@ -2,7 +2,7 @@
  * The steps of posting a message that the visitor's and the agent's routes
  * share (`SendMessageRequest`, `AgentReplyRequest` in src/identity/protocol.ts).
  */
-import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type Author, type SendMessageResponse } from '../../../../identity/index.js';
+import { CLIENT_ID_PATTERN, isPlainText, MESSAGE_MAX_LENGTH, type AgentIdentity, type Author, type SendMessageResponse } from '../../../../identity/index.js';
 import { EngineError, isEngineError } from '../../../engine/types.js';
 import type { NewMessage } from '../../../store/index.js';
 import type { HandlerContext } from '../../context.js';
@@ -43,10 +43,11 @@ export function readMessageBody(value: unknown): string {
 export async function postMessage(
   ctx: HandlerContext,
   conversationId: string,
-  message: { author: Author; body: string; clientId: string | undefined },
+  message: { author: Author; agent?: AgentIdentity; body: string; clientId: string | undefined },
   missing: () => HttpError,
 ): Promise<Reply> {
-  const input: NewMessage = { ...message, createdAt: ctx.now() };
+  const { agent, ...rest } = message;
+  const input: NewMessage = { ...rest, ...(agent === undefined ? {} : { agent }), createdAt: ctx.now() };
   let result: Awaited<ReturnType<HandlerContext['store']['appendMessage']>>;
   let recovered = false;
   try {
@@ -63,6 +64,8 @@ export async function postMessage(
   if (!result) throw missing();
   // A retry that found the first try's message: that try made it, and nobody announced it yet.
   const created = result.created || recovered;
+  // SPEC §11: unread for the agents, and a closed conversation reopens (before the agents hear of the message).
+  if (created && message.author === 'visitor') await ctx.store.noteVisitorMessage(conversationId, result.message.seq);
   if (created) ctx.publish({ type: 'message', conversationId, message: result.message });
   const response: SendMessageResponse = { message: result.message };
   return jsonReply(created ? 201 : 200, response);

@@ -1,0 +1,28 @@
+import { STREAM_EVENTS_PARAM, type StreamEvent } from '../../../identity/index.js';
+import type { HandlerContext } from '../context.js';
+
+/**
+ * What a visitor stream says right after it opens (SPEC §11), before any
+ * change: whether anyone is available (with the agent API on), and how far
+ * the agents have read (so "Seen" survives a reload).
+ */
+export async function openingEvents(ctx: HandlerContext, conversationId: string): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  if (ctx.agents) events.push({ type: 'presence', ...ctx.agents.visitorPresence() });
+  const record = await ctx.store.getConversation(conversationId);
+  const seq = record?.state?.agentReadSeq ?? 0;
+  if (seq > 0) events.push({ type: 'read', seq });
+  return events;
+}
+
+/**
+ * `send`, for the optional events the client asked for in `?events=`
+ * (wire.ts STREAM_EVENTS_PARAM) only; any other event passes. An older
+ * client, which asked for none, sees the stream exactly as before.
+ */
+export function optedIn<E extends { type: string }>(url: URL, optional: readonly string[], send: (event: E) => void): (event: E) => void {
+  const asked = new Set((url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20));
+  return (event) => {
+    if (!optional.includes(event.type) || asked.has(event.type)) send(event);
+  };
+}

@@ -1,0 +1,145 @@
+import type { AgentStatus } from '../../../identity/index.js';
+import type { BusEvent } from '../../engine/types.js';
+
+type PresenceEvent = Extract<BusEvent, { type: 'presence' | 'presence_query' | 'agent_status' }>;
+
+/** Statuses remembered (agents with `authenticateAgent` are not listed anywhere): the least recently set go first. */
+const MAX_STATUSES = 10_000;
+/** When a new instance asks the others a second time. */
+const QUERY_AGAIN_MS = 500;
+
+/**
+ * Who is available (SPEC §11 "Presence"), across every instance of an engine:
+ * an agent is available while a stream of theirs is open on some instance and
+ * their status is `online`. Each instance counts its own streams and tells the
+ * others through the engine's bus (`presence` events, again every `intervalMs`,
+ * valid three intervals: an instance that died stops counting once its last
+ * word lapses). Statuses travel as `agent_status` events and are remembered by
+ * every instance, so a stream that reconnects elsewhere keeps `away`.
+ *
+ * `changed` hears the available ids whenever they change; the visitor side is
+ * told only whether the list is empty.
+ */
+export class PresenceTracker {
+  private readonly streams = new Map<string, number>();
+  private readonly statuses = new Map<string, AgentStatus>();
+  private readonly remote = new Map<string, { agents: string[]; until: number }>();
+  private available: string[] = [];
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly queryAgain: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly instance: string,
+    private readonly publish: (event: PresenceEvent) => void,
+    private readonly intervalMs: number,
+    private readonly changed: (available: readonly string[]) => void,
+  ) {
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    (this.timer as { unref?: () => void }).unref?.();
+    // Ask the other instances at once, and again shortly: the bus subscription (Redis SUBSCRIBE) may not
+    // be live yet when the first answers come back.
+    this.publish({ type: 'presence_query', instance });
+    this.queryAgain = setTimeout(() => this.publish({ type: 'presence_query', instance }), Math.min(intervalMs, QUERY_AGAIN_MS));
+    (this.queryAgain as { unref?: () => void }).unref?.();
+  }
+
+  /** The ids available now, sorted. */
+  get availableAgents(): readonly string[] {
+    return this.available;
+  }
+
+  statusOf(agentId: string): AgentStatus {
+    return this.statuses.get(agentId) ?? 'online';
+  }
+
+  /** An agent stream opened here; returns its closing. */
+  connect(agentId: string): () => void {
+    this.streams.set(agentId, (this.streams.get(agentId) ?? 0) + 1);
+    this.recount(true);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      const left = (this.streams.get(agentId) ?? 1) - 1;
+      if (left > 0) this.streams.set(agentId, left);
+      else this.streams.delete(agentId);
+      this.recount(true);
+    };
+  }
+
+  /** Tells every instance (this one through the bus too). */
+  setStatus(agentId: string, status: AgentStatus): void {
+    this.remember(agentId, status);
+    this.recount(true);
+    this.publish({ type: 'agent_status', agentId, status });
+  }
+
+  /** An event from the bus; the others are not presence's. */
+  handle(event: BusEvent): void {
+    switch (event.type) {
+      case 'presence':
+        if (event.instance === this.instance) return;
+        this.remote.set(event.instance, { agents: event.agents.slice(0, 10_000), until: Date.now() + event.ttlMs });
+        this.recount(false);
+        break;
+      case 'presence_query':
+        if (event.instance !== this.instance) this.announce();
+        break;
+      case 'agent_status':
+        this.remember(event.agentId, event.status);
+        this.recount(this.streams.has(event.agentId));
+        break;
+      case 'resync':
+        // Announcements may have been lost while the bus was down: say ours, ask for theirs.
+        this.announce();
+        this.publish({ type: 'presence_query', instance: this.instance });
+        break;
+      default:
+        break;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.queryAgain);
+    this.streams.clear();
+    this.announce();
+  }
+
+  private tick(): void {
+    this.announce();
+    this.recount(false);
+  }
+
+  private remember(agentId: string, status: AgentStatus): void {
+    this.statuses.delete(agentId);
+    this.statuses.set(agentId, status);
+    for (const id of this.statuses.keys()) {
+      if (this.statuses.size <= MAX_STATUSES) break;
+      this.statuses.delete(id);
+    }
+  }
+
+  private localAgents(): string[] {
+    return [...this.streams.keys()].filter((id) => this.statusOf(id) === 'online');
+  }
+
+  private announce(): void {
+    this.publish({ type: 'presence', instance: this.instance, agents: this.localAgents(), ttlMs: 3 * this.intervalMs });
+  }
+
+  /** Recomputes the available ids; `local` says ours changed, so the other instances hear of it. */
+  private recount(local: boolean): void {
+    const now = Date.now();
+    const ids = new Set(this.localAgents());
+    for (const [instance, entry] of this.remote) {
+      if (entry.until <= now) this.remote.delete(instance);
+      else for (const id of entry.agents) ids.add(id); // the announcer counted only its online agents
+    }
+    if (local) this.announce();
+    const available = [...ids].sort();
+    if (available.length === this.available.length && available.every((id, i) => id === this.available[i])) return;
+    this.available = available;
+    this.changed(available);
+  }
+}
