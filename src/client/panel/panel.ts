@@ -6,6 +6,17 @@ import { adoptPanelStyles } from './styles.js';
 
 const withPanelTexts = new WeakSet<Strings>();
 
+/** The longest agent name shown (characters): a name is a label, not a message. */
+const MAX_NAME = 60;
+
+const httpsUrl = (url: string | undefined): boolean => {
+  try {
+    return new URL(url!).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
 /** How close to the end of the list still counts as "reading the latest" (px). */
 const NEAR_BOTTOM = 48;
 
@@ -33,14 +44,15 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   const rendered = new Map<string, HTMLElement>();
   const blocks = new Set<string>();
   let greetName = '';
+  let title = '';
 
-  const heading = h('h2', { id: 'chatq-title' });
+  const heading = h('h2', { id: 'chatq-title', part: 'title' });
   const greeting = h('p', { class: 'greet' });
   const closer = h('button', { type: 'button', class: 'close' }, '\u00D7');
   const list = h('div', { part: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0' });
   // One live region from the start: notices added into it are announced (a region created filled is not).
   const notices = h('div', { role: 'status' });
-  const input = h('textarea', { part: 'input', rows: '2' }) as HTMLTextAreaElement;
+  const input = h('textarea', { part: 'input', rows: '2', dir: 'auto' }) as HTMLTextAreaElement;
   const sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
   const composer = h('form', { part: 'composer' }, input, sendButton);
   const panel = h('section', { part: 'panel', id: 'chatq-panel', 'aria-labelledby': 'chatq-title', hidden: '' },
@@ -81,8 +93,10 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   /** The author label for screen readers, and the sending/failed line with its retry button. */
   function decorate(node: HTMLElement): void {
     const author = node.dataset.author;
-    node.children[0]!.textContent = `${t(author === 'visitor' ? 'you' : author === 'agent' ? 'agent' : 'system')}: `;
-    const meta = node.children[2] as HTMLElement;
+    // The agent's name when there is one: read once, here (the visible name row is hidden from screen readers).
+    const name = node.children[1]!.textContent;
+    node.children[0]!.textContent = `${name || t(author === 'visitor' ? 'you' : author === 'agent' ? 'agent' : 'system')}: `;
+    const meta = node.children[3] as HTMLElement;
     const state = node.dataset.state;
     meta.textContent = state === 'sending' ? t('sending') : state === 'failed' ? t('failed') : '';
     meta.hidden = state === 'sent';
@@ -98,9 +112,20 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     }
   }
 
+  /** Who answered (SPEC §10): an `https:` avatar (no referrer), else the initial, and the name, as text. */
+  function showAgent(row: HTMLElement, agent: MessageView['agent']): void {
+    row.hidden = !agent?.name;
+    if (!agent?.name) return row.replaceChildren();
+    const name = [...agent.name].slice(0, MAX_NAME).join('');
+    const avatar = httpsUrl(agent.avatarUrl)
+      ? h('img', { part: 'avatar', src: agent.avatarUrl!, alt: '', referrerpolicy: 'no-referrer', width: '24', height: '24' })
+      : h('span', { part: 'avatar' }, [...name][0]!.toUpperCase());
+    row.replaceChildren(avatar, h('span', { dir: 'auto' }, name));
+  }
+
   const view: PanelView = {
     refreshText() {
-      heading.textContent = t('title');
+      heading.textContent = title || t('title');
       greeting.textContent = greetName ? t('greeting', { name: greetName }) : '';
       closer.setAttribute('aria-label', t('close'));
       list.setAttribute('aria-label', t('conversation'));
@@ -119,6 +144,11 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       if (!host.embedded) input.focus();
     },
 
+    setTitle(text) {
+      title = text;
+      view.refreshText();
+    },
+
     setGreeting(name) {
       greetName = name;
       view.refreshText();
@@ -133,7 +163,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
       let node = rendered.get(entry.key);
       if (!node) {
-        node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
+        node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('span', { part: 'agent', 'aria-hidden': 'true' }), h('p', { dir: 'auto' }), h('span', { class: 'meta' }));
         node.dataset.key = entry.key;
         rendered.set(entry.key, node);
         list.insertBefore(node, (before && rendered.get(before)) || null);
@@ -141,7 +171,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       }
       node.dataset.author = entry.author;
       node.dataset.state = entry.state;
-      node.children[1]!.textContent = entry.body;
+      showAgent(node.children[1] as HTMLElement, entry.author === 'agent' ? entry.agent : undefined);
+      node.children[2]!.textContent = entry.body;
       decorate(node);
       if (follow) list.scrollTop = list.scrollHeight;
     },

@@ -212,6 +212,11 @@ export class ChatqMessengerElement extends Base {
     this.#view('greeting', (panel) => panel.setGreeting(name));
   }
 
+  /** The header's title (`_setConfiguration({ title })`); empty for the translated default. */
+  set heading(text: string) {
+    this.#view('title', (panel) => panel.setTitle(text));
+  }
+
   /** Creates or updates the message of `entry`; a new one goes before the message keyed `before` (none: at the end). */
   renderEntry(entry: MessageView, before?: string): void {
     this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry, before));

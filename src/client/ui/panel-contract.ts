@@ -7,6 +7,8 @@ export interface MessageView {
   readonly author: 'visitor' | 'agent' | 'system';
   readonly body: string;
   readonly state: 'sending' | 'sent' | 'failed';
+  /** On agent messages (SPEC §11): who answered, shown as text (and an `https:` avatar). */
+  readonly agent?: { readonly name: string; readonly avatarUrl?: string } | undefined;
 }
 
 export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
@@ -56,6 +58,8 @@ export interface PanelView {
   blockSending(reason: string, blocked: boolean): void;
   draft: string;
   setGreeting(name: string): void;
+  /** The header's title (`_setConfiguration({ title })`); empty: the translated default. */
+  setTitle(title: string): void;
   refreshText(): void;
   /** Renders the element's `open` state: shown or hidden, with the focus moves that go with it. */
   show(open: boolean): void;
