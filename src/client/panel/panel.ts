@@ -1,6 +1,7 @@
 import type { Strings, TranslationKey } from '../support/i18n.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
+import { linkify } from './linkify.js';
 import { PANEL_STRINGS } from './strings.js';
 import { adoptPanelStyles } from './styles.js';
 
@@ -112,6 +113,23 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     }
   }
 
+  /** When it was written (SPEC §10 "Time"): `datetime` for machines, the time of day in the widget's locale for people. */
+  function showTime(node: HTMLTimeElement, at: number | undefined): void {
+    node.hidden = !at;
+    if (!at) return;
+    const date = new Date(at);
+    node.dateTime = date.toISOString();
+    const options: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', ...(date.toDateString() !== new Date().toDateString() && { month: 'short', day: 'numeric' }) };
+    let format: Intl.DateTimeFormat;
+    try {
+      format = new Intl.DateTimeFormat(host.strings.locale, options);
+    } catch {
+      // A locale Intl does not know (a host's own translations): the browser's.
+      format = new Intl.DateTimeFormat(undefined, options);
+    }
+    node.textContent = format.format(date);
+  }
+
   /** Who answered (SPEC §10): an `https:` avatar (no referrer), else the initial, and the name, as text. */
   function showAgent(row: HTMLElement, agent: MessageView['agent']): void {
     row.hidden = !agent?.name;
@@ -163,7 +181,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
       let node = rendered.get(entry.key);
       if (!node) {
-        node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('span', { part: 'agent', 'aria-hidden': 'true' }), h('p', { dir: 'auto' }), h('span', { class: 'meta' }));
+        node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('span', { part: 'agent', 'aria-hidden': 'true' }), h('p', { dir: 'auto' }), h('span', { class: 'meta' }), h('time', { part: 'time' }));
         node.dataset.key = entry.key;
         rendered.set(entry.key, node);
         list.insertBefore(node, (before && rendered.get(before)) || null);
@@ -172,7 +190,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       node.dataset.author = entry.author;
       node.dataset.state = entry.state;
       showAgent(node.children[1] as HTMLElement, entry.author === 'agent' ? entry.agent : undefined);
-      node.children[2]!.textContent = entry.body;
+      node.children[2]!.replaceChildren(...linkify(entry.body));
+      showTime(node.children[4] as HTMLTimeElement, entry.createdAt);
       decorate(node);
       if (follow) list.scrollTop = list.scrollHeight;
     },

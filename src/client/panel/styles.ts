@@ -20,6 +20,8 @@ export const PANEL_CSS =
   '[part=message][data-state=failed]{background:#fde7e7;color:#5f1410}' +
   '[part=agent]{display:flex;align-items:center;gap:6px;margin-bottom:4px;font-size:13px;font-weight:700}' +
   '[part=avatar]{flex:none;width:24px;height:24px;border-radius:50%;object-fit:cover;display:grid;place-items:center;background:#2649a6;color:#fff;font-size:12px}' +
+  '[part=message] a{color:inherit;text-decoration:underline}' +
+  '[part=time]{display:block;font-size:11px;margin-top:2px}' +
   '.meta{display:block;font-size:12px;margin-top:2px}' +
   '.meta button{margin-left:6px;padding:2px 8px;font-size:12px}' +
   '[part=notice]{margin:0 12px 8px;padding:8px 12px;border-radius:8px;background:#fff4e5;color:#4d2f00;display:flex;gap:8px;align-items:center}' +

@@ -7,6 +7,8 @@ export interface MessageView {
   readonly author: 'visitor' | 'agent' | 'system';
   readonly body: string;
   readonly state: 'sending' | 'sent' | 'failed';
+  /** Milliseconds since the epoch (server clock): the message's `<time>`. */
+  readonly createdAt?: number;
   /** On agent messages (SPEC §11): who answered, shown as text (and an `https:` avatar). */
   readonly agent?: { readonly name: string; readonly avatarUrl?: string } | undefined;
 }
