@@ -2,6 +2,7 @@ import type { Strings, TranslationKey } from '../support/i18n.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
 import { linkify } from './linkify.js';
+import { phoneMode } from './phone.js';
 import { PANEL_STRINGS } from './strings.js';
 import { adoptPanelStyles } from './styles.js';
 
@@ -60,6 +61,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     h('div', { part: 'header' }, heading, greeting, closer), list, notices, composer);
   root.append(panel);
 
+  const phone = phoneMode(panel, root);
   closer.onclick = () => toggle(false);
   panel.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !host.embedded) {
@@ -155,11 +157,13 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
 
     show(open) {
       panel.hidden = !open;
-      if (!open) return;
+      if (!open) return phone.stop();
       // Floating it is a dialog; embedded it is part of the page, a labelled region.
       panel.setAttribute('role', host.embedded ? 'region' : 'dialog');
       list.scrollTop = list.scrollHeight;
-      if (!host.embedded) input.focus();
+      if (host.embedded) return;
+      phone.start();
+      input.focus();
     },
 
     setTitle(text) {

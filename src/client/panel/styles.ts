@@ -5,6 +5,12 @@ import { adoptStyles } from '../ui/styles.js';
  * the rules for both: constructable sheets, so a strict CSP allows them).
  */
 export const PANEL_CSS =
+  // Phones (SPEC §10): the open floating panel covers the viewport, as tall as the visual viewport (the keyboard's edge).
+  '@media (max-width:639.98px){' +
+  ':host(:not([embedded])[open]){top:0!important;left:0!important;right:0!important;bottom:0!important}' +
+  ':host(:not([embedded])[open]) [part=panel]{position:fixed;inset:0 0 auto;width:100%;max-width:none;height:var(--chatq-vh,100dvh);max-height:none;border-radius:0}' +
+  ':host(:not([embedded])[open]) [part=launcher]{visibility:hidden}' +
+  '}' +
   'h2{margin:0}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +
   '[part=panel]{position:absolute;right:0;bottom:70px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px #0005;overflow:hidden}' +
@@ -27,7 +33,7 @@ export const PANEL_CSS =
   '[part=notice]{margin:0 12px 8px;padding:8px 12px;border-radius:8px;background:#fff4e5;color:#4d2f00;display:flex;gap:8px;align-items:center}' +
   '[part=notice] p{flex:1}' +
   '[part=composer]{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #d5d8de}' +
-  '[part=input]{flex:1;resize:none;min-height:40px;max-height:120px;padding:8px;border:1px solid #8a8f99;border-radius:8px;background:#fff}' +
+  '[part=input]{flex:1;font-size:16px;resize:none;min-height:40px;max-height:120px;padding:8px;border:1px solid #8a8f99;border-radius:8px;background:#fff}' +
   '.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%)}';
 
 export const adoptPanelStyles = (root: ShadowRoot): void => adoptStyles(root, PANEL_CSS);
