@@ -9,7 +9,7 @@ export const PANEL_CSS =
   '@media (max-width:639.98px){' +
   ':host(:not([embedded])[open]){top:0!important;left:0!important;right:0!important;bottom:0!important}' +
   ':host(:not([embedded])[open]) [part=panel]{position:fixed;inset:0 0 auto;width:100%;max-width:none;height:var(--chatq-vh,100dvh);max-height:none;border-radius:0}' +
-  ':host(:not([embedded])[open]) [part=launcher]{visibility:hidden}' +
+  ':host(:not([embedded])[open]) [part=launcher]{display:none}' +
   '}' +
   'h2{margin:0}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +

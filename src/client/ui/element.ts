@@ -58,7 +58,7 @@ export class ChatqMessengerElement extends Base {
     this.#root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.#root);
     this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
-    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'chatq-panel', hidden: '' },
+    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
       bubbleIcon(), this.#badge) as HTMLButtonElement;
     // A live region from the start, so what is put in it later is announced.
     this.#status = h('p', { class: 'status', 'aria-live': 'polite' });
@@ -151,7 +151,6 @@ export class ChatqMessengerElement extends Base {
       return;
     }
     this.#loading = true;
-    this.#launcher.setAttribute('aria-busy', 'true');
     script().then(
       (create) => {
         this.#loading = false;
@@ -159,7 +158,6 @@ export class ChatqMessengerElement extends Base {
       },
       () => {
         this.#loading = false;
-        this.#launcher.removeAttribute('aria-busy');
         this.#failed();
       },
     );
@@ -181,7 +179,8 @@ export class ChatqMessengerElement extends Base {
   #attach(create: PanelFactory): void {
     const panel = create(this, this.#root, this.#tell);
     this.#panel = panel;
-    this.#launcher.removeAttribute('aria-busy');
+    // Only now: aria-controls must name an element that exists (axe, in the failed state).
+    this.#launcher.setAttribute('aria-controls', 'chatq-panel');
     this.#setStatus(false);
     this.#failures = 0;
     for (const show of this.#pending.values()) show(panel);

@@ -27,10 +27,10 @@ export const CSS =
   'p{margin:0}' +
   'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:#2649a6;color:#fff}' +
   ':focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
-  '[part=launcher]{position:relative;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
+  '[part=launcher]{-webkit-tap-highlight-color:#0000;position:relative;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
   '.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;font-size:12px;font-weight:700;line-height:22px}' +
-  '.status{position:absolute;right:0;bottom:66px;width:max-content;max-width:260px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
+  '.status{position:absolute;right:0;bottom:66px;width:240px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
   '.status:empty{display:none}';
 
 const sheets = new Map<string, CSSStyleSheet>();
