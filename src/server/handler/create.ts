@@ -27,6 +27,7 @@ import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
 import { startWebhooks } from './webhooks.js';
 import { BUILT_LOADER } from './routes/built-loader.js';
+import { BUILT_PANEL } from './routes/built-panel.js';
 import { createPanelRoute } from './routes/panel.js';
 
 export { redact } from './http/redact.js';
@@ -97,7 +98,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   }
   const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
   const loaderRoute: Route = { methods: { GET: (_, call) => serveLoader(call.request), HEAD: (_, call) => serveLoader(call.request) }, public: true };
-  const panelRoute = createPanelRoute(options.panelScript);
+  const panelRoute = createPanelRoute(options.panelScript ?? BUILT_PANEL, createLoaderRoute);
 
   const refusedOrigins = createRefusedOriginLog(logger, now);
   /**
