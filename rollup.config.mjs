@@ -49,7 +49,7 @@ function sizeReport() {
 const BUILT_SCRIPTS = [
   { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-loader\.ts$/, placeholder: '__CHATQ_BUILT_LOADER__', file: 'loader.js' },
   { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-panel\.ts$/, placeholder: '__CHATQ_BUILT_PANEL__', file: 'panel.js' },
-  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
+  { module: /src[\\/]server[\\/]handler[\\/]routes[\\/]shared[\\/]built-inbox\.ts$/, placeholder: '__CHATQ_BUILT_INBOX__', file: 'inbox.js' },
 ];
 
 /**
@@ -106,7 +106,7 @@ export default [
     output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
   },
   {
-    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
+    input: { server: 'src/server/index.ts', redis: 'src/server/engine/redis/index.ts', sqlite: 'src/server/engine/sqlite/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
     external,
     plugins: [ts(), inlineBuiltScripts()],
     output: {

@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          // Property tests run thousands of cases: on a loaded machine they need more than vitest's 5 s.
+          testTimeout: 30_000,
           include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },
@@ -23,11 +25,13 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/soak/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Browsers on a loaded machine: a poll waits up to 10 s for what a person would see (never a speed check).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

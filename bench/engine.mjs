@@ -67,16 +67,16 @@ const UNLIMITED = {
 };
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
-const ROUNDS = env('BENCH_ENGINE_ROUNDS', 5);
-const ROUND_MS = env('BENCH_ENGINE_ROUND_MS', 1500);
-const CONCURRENCY = env('BENCH_ENGINE_CONCURRENCY', 32);
+export const ROUNDS = env('BENCH_ENGINE_ROUNDS', 5);
+export const ROUND_MS = env('BENCH_ENGINE_ROUND_MS', 1500);
+export const CONCURRENCY = env('BENCH_ENGINE_CONCURRENCY', 32);
 const FANOUT_STREAMS = env('BENCH_ENGINE_STREAMS', 100);
 const FANOUT_RATE = env('BENCH_ENGINE_RATE', 1000);
 const FANOUT_MS = env('BENCH_ENGINE_FANOUT_MS', 5000);
 const FANOUT_ROUNDS = env('BENCH_ENGINE_FANOUT_ROUNDS', 2);
 const FANOUT_WARMUP_MS = 500;
 const HEAP_STREAMS = env('BENCH_ENGINE_HEAP_STREAMS', 1000);
-const WARMUP_MS = env('BENCH_ENGINE_WARMUP_MS', 1000);
+export const WARMUP_MS = env('BENCH_ENGINE_WARMUP_MS', 1000);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const automatedUuid = () => randomBytes(18).toString('base64url');
@@ -105,13 +105,13 @@ export async function loadChatq() {
   return { ...server, createRedisEngine: redis.createRedisEngine };
 }
 
-function makeHandler(chatq, engine) {
+export function makeHandler(chatq, engine, limits = UNLIMITED) {
   return chatq.createMessagingHandler({
     verifier: verifierDouble(),
     allowedOrigins: [ORIGIN],
     agentToken: AGENT_TOKEN,
     engine,
-    limits: UNLIMITED,
+    limits,
     clientAddress: () => '127.0.0.1',
     logger,
   });
@@ -143,7 +143,7 @@ const cpuUs = () => {
   return user + system;
 };
 
-const median = (values) => {
+export const median = (values) => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[sorted.length >> 1];
 };
@@ -155,7 +155,7 @@ const percentile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(s
  * `concurrency` loops calling `op` until `durationMs` is over; answers/s of
  * wall time, this process's CPU µs per answer and redis-server's.
  */
-async function closedLoop(op, durationMs, redis) {
+export async function closedLoop(op, durationMs, redis) {
   let ok = 0;
   let failed = 0;
   let firstFailure;
@@ -196,8 +196,8 @@ async function closedLoop(op, durationMs, redis) {
 const expect = async (response, status) => (response.status === status ? undefined : `${response.status} ${(await response.text()).slice(0, 200)}`);
 
 /** One scenario's state on one engine: the handler and what its op needs, made before any round. */
-async function prepareScenario(chatq, scenario, engine) {
-  const handler = makeHandler(chatq, engine);
+export async function prepareScenario(chatq, scenario, engine, limits = UNLIMITED) {
+  const handler = makeHandler(chatq, engine, limits);
   const first = await register(handler); // connected before anything runs concurrently
   const visitors = scenario === 'register' ? [] : [first, ...(await Promise.all(Array.from({ length: CONCURRENCY - 1 }, () => register(handler))))];
   const ops = {
@@ -647,11 +647,11 @@ process.on('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
 
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
 const pct = (x) => (Number.isFinite(x) ? `${Math.round(x * 100)} %` : '—');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : '—');
+export const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : '—');
 
-function table(header, rows) {
+export function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');

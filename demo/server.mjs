@@ -1,17 +1,20 @@
 // `npm start`: the chatq demo, with no setup.
 //
-//   chat server  http://127.0.0.1:PORT      front page, agent view, handlers at /chatq, /chatq-reject, /chatq-accept
+//   chat server  http://127.0.0.1:PORT      front page, the inbox at /chatq/inbox/, handlers at /chatq, /chatq-reject, /chatq-accept
 //   host site    http://127.0.0.1:PORT+1    a customer's shop (another origin) with a JWT-signing backend
 //
 // Flags / environment:
 //   --port N            / PORT              chat server port (default 8080; 0 = any free port)
 //   --host-port N       / HOST_PORT         host site port (default PORT+1)
 //   --community FILE    / CHATQ_COMMUNITY   community file (default demo/community.json)
-//   --redis URL         / CHATQ_REDIS_URL   run on the Redis engine (default: the memory engine, no Redis needed)
+//   --data DIR          / CHATQ_DATA        the SQLite engine's folder (default ./.chatq/: chatq.db in it, created)
+//   --memory                                run on the memory engine instead (lost on restart)
+//   --redis URL         / CHATQ_REDIS_URL   run on the Redis engine instead
 //   --workers N         / CHATQ_WORKERS     N node:cluster workers sharing the ports (needs --redis; default 1)
 //   CHATQ_AGENT_TOKEN                       the agent API credential (default: random, printed)
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,8 @@ const { values } = parseArgs({
     'host-port': { type: 'string' },
     community: { type: 'string' },
     redis: { type: 'string' },
+    data: { type: 'string' },
+    memory: { type: 'boolean' },
     workers: { type: 'string' },
   },
 });
@@ -43,6 +48,13 @@ const chatPort = port(values.port ?? process.env.PORT, '--port', 8080);
 const hostPort = port(values['host-port'] ?? process.env.HOST_PORT, '--host-port', chatPort === 0 ? 0 : chatPort + 1);
 const communityPath = values.community ?? process.env.CHATQ_COMMUNITY ?? fileURLToPath(new URL('./community.json', import.meta.url));
 const redisUrl = values.redis ?? process.env.CHATQ_REDIS_URL;
+const dataDir = values.data ?? process.env.CHATQ_DATA ?? '.chatq';
+if ([values.memory, redisUrl, values.data].filter(Boolean).length > 1) {
+  console.error('chatq demo: choose one engine: --data DIR (SQLite, the default), --memory, or --redis URL.');
+  process.exit(1);
+}
+/** The engine this process runs on (SPEC §12 "The embedded default"). */
+const engineKind = redisUrl ? 'redis' : values.memory ? 'memory' : 'sqlite';
 const workers = Number(values.workers ?? process.env.CHATQ_WORKERS ?? 1);
 if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
   console.error(`chatq demo: --workers must be a number from 1 to 16, got "${values.workers ?? process.env.CHATQ_WORKERS}".`);
@@ -53,7 +65,7 @@ if (process.env.CHATQ_AGENT_TOKEN && process.env.CHATQ_AGENT_TOKEN.length < 32) 
   process.exit(1);
 }
 if (workers > 1 && !redisUrl) {
-  console.error('chatq demo: --workers needs --redis: workers on the memory engine would not see each other\'s conversations.');
+  console.error('chatq demo: --workers needs --redis: one process owns a SQLite file, and workers on the memory engine would not see each other\'s conversations.');
   process.exit(1);
 }
 
@@ -118,8 +130,7 @@ try {
   process.exit(1);
 }
 const hostOrigins = [`http://127.0.0.1:${actualHostPort}`, `http://localhost:${actualHostPort}`];
-// Imported only with --redis: the memory engine needs no Redis client installed.
-const engine = redisUrl ? (await import('../dist/redis.js')).createRedisEngine({ url: redisUrl }, { keyPrefix: 'chatq-demo:' }) : undefined;
+const engine = await openEngine();
 const chat = createChatSite({
   engine,
   mounts: community.mounts,
@@ -144,15 +155,15 @@ if (!quiet) console.log(
     'chatq demo',
     line('front page', `${chatOrigin}/`, 'start here'),
     line('host site', `${hostOrigins[0]}/`, "(another origin: the customer's shop)"),
-    line('agent view', `${chatOrigin}/agent`),
+    line('inbox', `${chatOrigin}/chatq/inbox/`, '(sign in with the agent token below)'),
     line('community', communityPath, `(${community.mounts.map((m) => `${m.base}: ${m.mode}`).join(', ')})`),
-    line('engine', redisUrl ? `redis (${redactUrl(redisUrl)})` : 'memory', cluster.isWorker ? `(${workers} workers)` : ''),
+    line('engine', engineLabel(), cluster.isWorker ? `(${workers} workers)` : ''),
   ].join('\n'),
 );
 if (!quiet && community.mounts.some((m) => m.mode === 'accept')) {
   console.log("  note         /chatq-accept runs the deprecated 'accept' mode on purpose, to show it (hence the warning above).");
 }
-// The agent credential is the demo's own; printed only when made up here, so curl can use the agent API.
+// The agent credential is the demo's own; printed only when made up here, to sign in to the inbox (or curl the agent API).
 const tokenMadeUp = !agentTokenFromEnv || process.env.CHATQ_DEMO_TOKEN_MADE_UP === '1';
 if (!quiet) {
   if (tokenMadeUp) console.log(`  agent token  ${agentToken}   (random; set CHATQ_AGENT_TOKEN to choose it)`);
@@ -176,6 +187,30 @@ function shutdown() {
 }
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
+}
+
+/**
+ * The engine of --data / --memory / --redis. Each is imported only when chosen:
+ * the Redis engine needs its client installed. A SQLite file another process
+ * holds stops the demo with the engine's own words (one process per file).
+ */
+async function openEngine() {
+  if (engineKind === 'redis') return (await import('../dist/redis.js')).createRedisEngine({ url: redisUrl }, { keyPrefix: 'chatq-demo:' });
+  if (engineKind === 'memory') return undefined;
+  const { createSqliteEngine } = await import('../dist/sqlite.js');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return createSqliteEngine({ path: join(dataDir, 'chatq.db') });
+  } catch (error) {
+    console.error(`chatq demo: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+function engineLabel() {
+  if (engineKind === 'redis') return `redis (${redactUrl(redisUrl)})`;
+  if (engineKind === 'memory') return 'memory (lost on restart)';
+  return `sqlite (${join(dataDir, 'chatq.db')})`;
 }
 
 /** redis://user:password@host → redis://host: the banner never prints a password. */

@@ -1,5 +1,5 @@
 // The demo chat server: chatq's messaging handler mounted once per mode, the
-// front page that explains what to try, and the agent view.
+// front page that explains what to try; agents answer in the inbox each handler serves at {base}/inbox/.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createMessagingHandler, toNodeListener } from '../../dist/server.js';
@@ -8,11 +8,11 @@ import { loopbackHost, sendFile, sendJson, sendText } from './http.mjs';
 const ROOT = fileURLToPath(new URL('../public/chat', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
-/** The chat origin's own pages (front page, agent view): nothing but this origin. */
+/** The chat origin's own pages (the front page): nothing but this origin. */
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-const STATIC = new Set(['front.css', 'agent.css', 'agent.js', 'front.js']);
+const STATIC = new Set(['front.css', 'front.js']);
 
 
 /**
@@ -22,7 +22,7 @@ const STATIC = new Set(['front.css', 'agent.css', 'agent.js', 'front.js']);
  */
 export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loaderScript, shownConfig, engine }) {
   // The handlers are made once the server listens: only then is the chat
-  // origin known (--port 0). The agent view on this origin calls the agent API
+  // origin known (--port 0). The inbox on this origin calls the agent API
   // same-origin, and the handler never takes "same origin" from the Host header.
   /** @type {{ base: string, mode: string, handler: any, listener: any }[]} */
   let handlers = [];
@@ -34,7 +34,9 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
         allowedOrigins: [...hostOrigins, `http://localhost:${port}`],
         publicOrigin: `http://127.0.0.1:${port}`,
         basePath: base,
-        agentToken,
+        // One agent with a name the visitor sees on replies (SPEC §11).
+        agents: [{ id: 'dana', name: 'Dana from Support', token: agentToken }],
+        replyTime: 'Usually replies within minutes',
         loaderScript,
         ...(engine ? { engine } : {}),
         // Every tab of the demo comes from 127.0.0.1: a per-address limit meant for one visitor would trip while exploring.
@@ -54,7 +56,8 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
     if (req.method !== 'GET') return sendText(res, 405, 'method not allowed');
     const headers = { 'content-security-policy': PAGE_CSP };
     if (path === '/' || path === '/index.html') return sendFile(res, ROOT, 'index.html', headers);
-    if (path === '/agent') return sendFile(res, ROOT, 'agent.html', headers);
+    // The agent side is the package's inbox, served by the handler (SPEC §11): /agent is a shortcut to the first mount's.
+    if (path === '/agent') return sendText(res, 302, 'see the inbox', { location: `${mounts[0].base}/inbox/` });
     if (STATIC.has(path.slice(1))) return sendFile(res, ROOT, path.slice(1));
     if (path === '/static/client.js') {
       // The ESM build for the host site's ESM page: a cross-origin module import needs CORS.
@@ -69,13 +72,6 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
       return sendText(res, 302, 'see host site', { location: `${hostUrl()}${page}?mode=${encodeURIComponent(mode)}${embedded}` });
     }
     if (path === '/demo/community') return sendJson(res, 200, { community: shownConfig, mounts: mountList() });
-    if (path === '/demo/agent-session') {
-      // Demo only: hands the agent credential to the agent view on this
-      // origin. Browsers send Sec-Fetch-Site, so another site's page can
-      // neither trigger a readable response (no CORS) nor pass this check.
-      if (req.headers['sec-fetch-site'] !== 'same-origin') return sendJson(res, 403, { error: 'same-origin only' });
-      return sendJson(res, 200, { agentToken, mounts: mountList() });
-    }
     if (path === '/favicon.ico') return sendText(res, 204, '');
     return sendText(res, 404, 'not found');
   });

@@ -54,3 +54,20 @@ export function encodeBase64url(bytes: Uint8Array): string {
   }
   return out;
 }
+
+/**
+ * Standard base64 (RFC 4648 §4, padding optional), or `undefined`: for the
+ * formats that use it (PEM bodies, Standard Webhooks secrets and signatures).
+ * `atob` does the decoding; the pattern refuses what it would skip.
+ */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) return undefined;
+  try {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return undefined;
+  }
+}

@@ -26,7 +26,7 @@ export type { JwtAlgorithm } from './jwt-header.js';
 export { checkTimes, formatDuration, readSignedUuid, readTimeClaims } from './jwt-claims.js';
 export type { TimeClaims } from './jwt-claims.js';
 export type { DecodedJwt, JsonObject, JwtFault, JwtPartDecoder } from './jwt.js';
-export { decodeBase64url, encodeBase64url } from './base64url.js';
+export { decodeBase64, decodeBase64url, encodeBase64url } from './base64url.js';
 export { constantTimeEqual } from './constant-time.js';
 export { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';

@@ -37,6 +37,9 @@
  *   POST   {base}/agent/v1/conversations/{id}/typing       → 204
  *   GET    {base}/agent/v1/me                              → AgentMeResponse
  *   POST   {base}/agent/v1/status                          AgentStatusRequest → 204
+ *   POST   {base}/agent/v1/session                         AgentSignInRequest → AgentSignInResponse + the
+ *                                                          HttpOnly agent cookie (the inbox); DELETE → 204
+ *   GET    {base}/inbox/                                   the inbox page (its own CSP), {base}/inbox/inbox.js
  *   GET    {base}/agent/v1/stream                          text/event-stream of AgentStreamEvent
  *
  * Errors: a 4xx status and `ErrorBody`. 401 + ERR_SESSION_EXPIRED means the
@@ -296,6 +299,16 @@ export interface EmailRequest {
 export type AgentStatus = 'online' | 'away';
 
 /** `POST {base}/agent/v1/status`. */
+/** `POST {base}/agent/v1/session`: the inbox's sign-in; the answer sets the HttpOnly agent cookie. */
+export interface AgentSignInRequest {
+  token: string;
+}
+
+/** Who signed in (the credential itself is only in the HttpOnly cookie). */
+export interface AgentSignInResponse {
+  agent: AgentIdentity;
+}
+
 export interface AgentStatusRequest {
   status: AgentStatus;
 }

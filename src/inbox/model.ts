@@ -140,9 +140,9 @@ export class InboxModel {
   }
 }
 
-/** What the list and the header call a visitor: a name from the identity, else the e-mail, else the uuid. */
+/** What the list and the header call a visitor: their name, else their screen name, else the e-mail, else the uuid. */
 export function visitorName(conversation: AgentConversationSummary): string {
   const { fields } = conversation;
   const full = [fields.firstname, fields.lastname].filter(Boolean).join(' ');
-  return fields.screenname || full || conversation.email || fields.email || conversation.uuid;
+  return full || fields.screenname || conversation.email || fields.email || conversation.uuid;
 }

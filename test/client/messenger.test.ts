@@ -321,7 +321,8 @@ describe('the agent stream', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     const streams = server.requests.filter((r) => r.url.endsWith('/v1/stream'));
     expect(streams).toHaveLength(2);
-    expect(streams[1]!.headers['Last-Event-ID']).toBe('2');
+    // The position as the stream gave it: <epoch>.<seq> (SPEC §8, issue 16).
+    expect(streams[1]!.headers['Last-Event-ID']).toMatch(/^[A-Za-z0-9_-]{1,32}\.2$/);
     expect(streams[1]!.headers.Accept).toBe('text/event-stream');
     // The server resumed after it: the next reply comes once, and nothing is replayed.
     await server.agentSays('visitor-1', 'three');

@@ -77,7 +77,8 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
 
     const reconnects = probe.requests.filter((r) => r.url.endsWith('/v1/stream')).slice(streamsBefore);
     expect(reconnects.length).toBeGreaterThanOrEqual(1);
-    expect(reconnects[0]!.headers['last-event-id']).toMatch(/^\d+$/);
+    // The stream position as the stream gave it: <epoch>.<seq> (issue 16).
+    expect(reconnects[0]!.headers['last-event-id']).toMatch(/^[A-Za-z0-9_-]{1,32}\.\d+$/);
     expect(probe.pageErrors).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The integrator demo (`npm start` = build + `node demo/server.mjs`), driven
  * as a newcomer would: sign a demo user in on the host site (another origin,
- * strict CSP), chat, see the mapped identity in the agent view, reply live.
+ * strict CSP), chat, see the mapped identity in the inbox, reply live.
  * Also: a broken community file stops the demo with the verifier's messages.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +20,8 @@ interface Demo {
   child: ChildProcess;
   front: string;
   host: string;
+  /** The agent token the demo made up and printed (the inbox's sign-in). */
+  agentToken: string;
 }
 
 /** Starts the demo on free ports and reads its URLs from what it prints. */
@@ -29,7 +31,9 @@ function startDemo(): Promise<Demo> {
   delete env.PORT;
   delete env.HOST_PORT;
   delete env.CHATQ_COMMUNITY;
-  const child = spawn(process.execPath, ['demo/server.mjs', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The default engine (SQLite) in a folder of its own: never the checkout's ./.chatq/.
+  const data = mkdtempSync(join(tmpdir(), 'chatq-demo-data-'));
+  const child = spawn(process.execPath, ['demo/server.mjs', '--port', '0', '--data', data], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo did not start:\n${out}`)), 20_000);
@@ -37,9 +41,10 @@ function startDemo(): Promise<Demo> {
       out += chunk.toString();
       const front = /front page\s+(\S+)/.exec(out)?.[1];
       const host = /host site\s+(\S+)/.exec(out)?.[1];
-      if (front && host && out.includes('Ctrl+C')) {
+      const agentToken = /^\s*agent token\s+(\S+)/m.exec(out)?.[1];
+      if (front && host && agentToken && out.includes('Ctrl+C')) {
         clearTimeout(timer);
-        resolve({ child, front, host });
+        resolve({ child, front, host, agentToken });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -78,8 +83,18 @@ async function signIn(page: Page, user: string, kid: string, lifetime = '600'): 
 const GREETING = 'Hello! Ask us anything about your order.';
 const conversationTexts = async (page: Page) => (await messageTexts(page)).filter((t) => t !== GREETING);
 
-/** The value cell of a row of the agent view's tables. */
-const cell = (agent: Page, name: string) => agent.locator(`#detail tr:has(th:text-is("${name}")) td`).first();
+/** The value of a row of the inbox's identity panel. */
+const cell = (agent: Page, name: string) => agent.locator(`chatq-inbox .identity dt:text-is("${name}") + dd`).first();
+
+/** Opens an inbox of the demo and signs in with the token the demo printed. */
+async function openInbox(context: BrowserContext, url: string, token: string, agent?: Page): Promise<Page> {
+  agent ??= await context.newPage();
+  await agent.goto(url);
+  await agent.locator('chatq-inbox input#token').fill(token);
+  await agent.locator('chatq-inbox form.signin button[type=submit]').click();
+  await agent.locator('chatq-inbox input[type=search]').waitFor();
+  return agent;
+}
 
 describeBrowser('the demo (npm start)', () => {
   let browser: Browser;
@@ -96,7 +111,7 @@ describeBrowser('the demo (npm start)', () => {
     demo?.child.kill('SIGTERM');
   });
 
-  it('host site (require mode, RS256 key) → visitor message → agent view shows the mapped identity → reply shows live', async () => {
+  it('host site (require mode, RS256 key) → visitor message → the inbox shows the mapped identity → the reply shows live with the agent', async () => {
     expect(new URL(demo.front).origin).not.toBe(new URL(demo.host).origin);
     const context = await browser.newContext();
     const { page, problems } = await openHostSite(context, `${demo.host}?mode=require`);
@@ -108,28 +123,28 @@ describeBrowser('the demo (npm start)', () => {
     await w.input.fill('Is my tent in stock?');
     await w.send.click();
 
-    const agent = await context.newPage();
-    await agent.goto(`${demo.front}agent`);
-    const item = agent.locator('nav li button', { hasText: 'Alice Martin' });
+    const agent = await openInbox(context, `${demo.front}agent`, demo.agentToken);
+    const item = agent.locator('chatq-inbox .item', { hasText: 'Alice Martin' });
     await item.first().click({ timeout: 10_000 });
-    await expect.poll(() => cell(agent, 'key id (kid)').textContent()).toBe('demo_rsa');
-    expect(await cell(agent, 'uuid source').textContent()).toBe('jwt');
-    expect(await cell(agent, 'company').textContent()).toBe('Acme Outdoor EU'); // extra value → predefined field
+    await expect.poll(() => cell(agent, 'Key id').textContent()).toBe('demo_rsa');
+    expect(await cell(agent, 'Company').textContent()).toBe('Acme Outdoor EU'); // extra value → predefined field
     expect(await cell(agent, 'mobile_phone').textContent()).toBe('+33 6 12 34 56 78');
     expect(await cell(agent, 'crm_id').textContent()).toBe('CRM-1001'); // extra value → custom field
     expect(await cell(agent, 'customer_no').textContent()).toBe('100042'); // the uuid mapped as an extra value
-    expect(await agent.locator('#detail .badge.signed').count()).toBe(1);
-    await expect.poll(() => agent.locator('#detail .log li').allTextContents()).toEqual([expect.stringContaining('Is my tent in stock?')]);
+    expect(await agent.locator('chatq-inbox .identity .tag', { hasText: 'Signed identity' }).count()).toBe(1);
+    const log = agent.locator('chatq-inbox .messages .msg');
+    await expect.poll(() => log.allTextContents()).toEqual([expect.stringContaining('Is my tent in stock?')]);
 
-    await agent.fill('#detail textarea', 'Yes, two left.');
-    await agent.click('#detail button.send');
+    await agent.locator('chatq-inbox form.composer textarea').fill('Yes, two left.');
+    await agent.locator('chatq-inbox form.composer button[type=submit]').click();
     await expect.poll(() => conversationTexts(page), { timeout: 10_000 }).toEqual(['Is my tent in stock?', 'Yes, two left.']);
+    expect(await log.last().textContent()).toContain('Dana from Support');
 
-    // The agent view is live too: the visitor's next message appears without a reload.
+    // The inbox is live too: the visitor's next message appears without a reload.
     await w.input.fill('Great, thanks!');
     await w.send.click();
-    await expect.poll(() => agent.locator('#detail .log li').count(), { timeout: 10_000 }).toBe(3);
-    expect(await agent.locator('#detail .log li').last().textContent()).toContain('Great, thanks!');
+    await expect.poll(() => log.count(), { timeout: 10_000 }).toBe(3);
+    expect(await log.last().textContent()).toContain('Great, thanks!');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -148,24 +163,23 @@ describeBrowser('the demo (npm start)', () => {
     await w.input.fill('<img src=x onerror="alert(\'msg\')">');
     await w.send.click();
 
-    const agent = await context.newPage();
+    const agent = await openInbox(context, `${demo.front}agent`, demo.agentToken);
     agent.on('dialog', (d) => {
       problems.push(`agent dialog: ${d.message()}`);
       void d.dismiss();
     });
-    await agent.goto(`${demo.front}agent`);
-    await agent.locator('nav li button', { hasText: '<img' }).first().click({ timeout: 10_000 });
-    expect(await cell(agent, 'firstname').textContent()).toBe('<img src=x onerror="alert(\'firstname\')">');
-    expect(await cell(agent, 'avatar_url').textContent()).toBe('—'); // javascript: URL dropped…
-    expect(await agent.locator('#detail .warnings').textContent()).toContain('avatar_url'); // …with a warning
-    await expect.poll(() => agent.locator('#detail .log li').count()).toBe(1);
+    await agent.locator('chatq-inbox .item', { hasText: '<img' }).first().click({ timeout: 10_000 });
+    expect(await cell(agent, 'First name').textContent()).toBe('<img src=x onerror="alert(\'firstname\')">');
+    expect(await cell(agent, 'Avatar URL').count()).toBe(0); // javascript: URL dropped…
+    expect(await agent.locator('chatq-inbox .identity .warning').allTextContents()).toContainEqual(expect.stringContaining('avatar_url')); // …with a warning
+    await expect.poll(() => agent.locator('chatq-inbox .messages .msg').count()).toBe(1);
     await page.waitForTimeout(300);
-    expect(await agent.locator('#detail img, #detail script, #detail svg, #list img').count()).toBe(0);
+    expect(await agent.locator('chatq-inbox img, chatq-inbox script, chatq-inbox svg').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
 
-  it('the agent view pages its list ("load more"), fetches a conversation\'s history when it is opened, and what it missed after', async () => {
+  it('the inbox pages its list ("load more"), fetches a conversation\'s history when it is opened, and what it missed after', async () => {
     // Visitors of the reject mount, registered straight through the visitor API (no browser needed for them).
     const base = new URL('chatq-reject', demo.front).href;
     const post = async (path: string, body: object, session?: string) => {
@@ -185,33 +199,30 @@ describeBrowser('the demo (npm start)', () => {
 
     const context = await browser.newContext();
     const agent = await context.newPage();
-    const requested: string[] = [];
-    agent.on('request', (request) => requested.push(request.url()));
-    // The reject mount's agent stream stays down (it ends at once, the view reconnects) until the end of the test.
-    const stream = '**/chatq-reject/agent/v1/stream';
+    // The reject mount's agent stream stays down (it ends at once, the inbox reconnects) until the end of the test.
+    const stream = '**/chatq-reject/agent/v1/stream*';
     await agent.route(stream, (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: ': down\n\n' }));
-    await agent.goto(`${demo.front}agent`);
-    const pagers = agent.locator('nav li button', { hasText: 'Pager-' });
-    const loadMore = agent.locator('nav li button', { hasText: 'Load more conversations' });
+    await openInbox(context, new URL('chatq-reject/inbox/', demo.front).href, demo.agentToken, agent);
+    await agent.locator('chatq-inbox .tabs button[data-view="all"]').click();
+    const pagers = agent.locator('chatq-inbox .item', { hasText: 'Pager-' });
+    const loadMore = agent.locator('chatq-inbox button.more');
     await expect.poll(() => pagers.count(), { timeout: 10_000 }).toBe(50);
-    expect(await agent.locator('nav li button', { hasText: 'Pager-000' }).count()).toBe(0);
+    expect(await agent.locator('chatq-inbox .item', { hasText: 'Pager-000' }).count()).toBe(0);
     await loadMore.click();
     await expect.poll(() => pagers.count(), { timeout: 10_000 }).toBe(55);
-    expect(await loadMore.count()).toBe(0);
-    await agent.locator('nav li button', { hasText: 'Pager-000' }).click();
-    await expect.poll(() => agent.locator('#detail .log li').allTextContents(), { timeout: 10_000 }).toEqual([
+    await agent.locator('chatq-inbox .item', { hasText: 'Pager-000' }).click();
+    const log = agent.locator('chatq-inbox .messages .msg');
+    await expect.poll(() => log.allTextContents(), { timeout: 10_000 }).toEqual([
       expect.stringContaining('first'),
       expect.stringContaining('second'),
       expect.stringContaining('third'),
     ]);
-    // What the visitor writes while the stream is down comes back when it reconnects: the summary's
-    // lastSeq is ahead of what the view holds, so the view fetches `?after=` the last seq it holds.
+    // What the visitor writes while the stream is down comes back once it reconnects: the inbox
+    // fetches the open conversation again on every reconnect.
     for (const [i, text] of ['fourth', 'fifth'].entries()) await post('/v1/messages', { clientId: `paging-msg-late-${i}`, body: text }, oldest.session);
-    expect(await agent.locator('#detail .log li').count()).toBe(3);
     await agent.unroute(stream);
-    await expect.poll(() => agent.locator('#detail .log li').count(), { timeout: 15_000 }).toBe(5);
-    expect(await agent.locator('#detail .log li').last().textContent()).toContain('fifth');
-    expect(requested.some((url) => /\/chatq-reject\/agent\/v1\/conversations\/[^/]+\/messages\?after=3&/.test(url))).toBe(true);
+    await expect.poll(() => log.count(), { timeout: 15_000 }).toBe(5);
+    expect(await log.last().textContent()).toContain('fifth');
     await context.close();
   });
 

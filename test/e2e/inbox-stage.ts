@@ -27,9 +27,14 @@ export interface ChatInstance {
   close(): Promise<void>;
 }
 
-/** One handler instance on its own port; `engine` shares state with other instances (Redis). */
+/**
+ * One handler instance on its own port; `engine` shares state with other
+ * instances (Redis). Without one, a memory engine whose per-address quota
+ * admits the tests' many visitors, who all come from 127.0.0.1.
+ */
 export async function startInstance(hostOrigins: string[], engine?: unknown): Promise<ChatInstance> {
-  const { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } = (await import(`${dist}server.js`)) as ServerModule;
+  const { createMemoryEngine, createMessagingHandler, createVerifier, defineCommunity, toNodeListener } = (await import(`${dist}server.js`)) as ServerModule;
+  engine ??= createMemoryEngine({ maxConversationsPerAddress: 10_000 });
   const community = defineCommunity({ id: 'inbox-test', signedIdentities: 'require', jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }], minTokenLifetime: 2 });
   const handler = createMessagingHandler({
     verifier: createVerifier(community),
@@ -82,7 +87,8 @@ export async function apiVisitor(base: string, origin: string, uuid: string, fie
   const events: StreamEvent[] = [];
   const controller = new AbortController();
   void (async () => {
-    const stream = await fetch(`${base}/v1/stream`, { headers: { authorization: auth.authorization, origin }, signal: controller.signal });
+    // The optional events (presence, typing, read) come only to a client that asks for them (SPEC §11).
+    const stream = await fetch(`${base}/v1/stream?events=presence,typing,read`, { headers: { authorization: auth.authorization, origin }, signal: controller.signal });
     const reader = stream.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';

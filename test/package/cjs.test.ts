@@ -1,6 +1,6 @@
 /**
  * SPEC §7: `require('chatq/server')` works from CommonJS (Node ≥ 20.19 can
- * require an ES module without a flag), as do `chatq/redis` and `chatq/sign`.
+ * require an ES module without a flag), as do `chatq/redis`, `chatq/sqlite` and `chatq/sign`.
  * A fresh CommonJS project in a temp dir requires the package by name through
  * `node_modules/chatq` (a link to this checkout, as `npm link` makes), so the
  * exports map is what resolves it. Uses the built dist (`npm test` builds first).
@@ -78,13 +78,33 @@ describe('CommonJS: require() of the package entry points', () => {
     expect(JSON.parse(stdout)).toEqual({ createMessagingHandler: 'function', toNodeListener: 'function', handler: 'undefined' });
   }, 90_000);
 
-  it("require('chatq/redis') and require('chatq/sign') resolve too", async () => {
+  it("require('chatq/redis'), require('chatq/sqlite') and require('chatq/sign') resolve too", async () => {
     const out = await runCjs(`
       console.log(JSON.stringify({
         createRedisEngine: typeof require('chatq/redis').createRedisEngine,
+        createSqliteEngine: typeof require('chatq/sqlite').createSqliteEngine,
         signIdentity: typeof require('chatq/sign').signIdentity,
       }));
     `);
-    expect(out).toEqual({ createRedisEngine: 'function', signIdentity: 'function' });
+    expect(out).toEqual({ createRedisEngine: 'function', createSqliteEngine: 'function', signIdentity: 'function' });
+  });
+
+  it("require('chatq/sqlite') opens a file and keeps a conversation across engines", async () => {
+    const out = await runCjs(`
+      const { createSqliteEngine } = require('chatq/sqlite');
+      const path = require('node:path').join(process.cwd(), 'cjs.db');
+      (async () => {
+        const identity = { uuid: 'u', uuidSource: 'automated', signed: false, fields: {}, customFields: {}, extraValues: {}, warnings: [] };
+        const first = createSqliteEngine({ path });
+        const { id } = await first.store.upsertConversation('acme', 'browser:b', identity, 1000);
+        await first.store.appendMessage(id, { author: 'visitor', body: 'hello from CommonJS', createdAt: 1001 });
+        await first.close();
+        const second = createSqliteEngine({ path });
+        const messages = await second.store.listMessages(id);
+        await second.close();
+        console.log(JSON.stringify({ bodies: messages.map((m) => m.body) }));
+      })();
+    `);
+    expect(out).toEqual({ bodies: ['hello from CommonJS'] });
   });
 });

@@ -38,6 +38,13 @@ describe('the packed package', () => {
     expect([...targets].filter((path) => !files.includes(path))).toEqual([]);
   });
 
+  it('exports every engine entry with types, import, require and default (chatq/redis, chatq/sqlite)', () => {
+    for (const entry of ['./redis', './sqlite']) {
+      expect(Object.keys(manifest.exports[entry] as Record<string, string>)).toEqual(['types', 'import', 'require', 'default']);
+    }
+    expect(files).toEqual(expect.arrayContaining(['dist/sqlite.js', 'dist/types/server/engine/sqlite/index.d.ts']));
+  });
+
   it('holds no shared chunk that no entry imports (nothing left from an earlier build)', () => {
     const chunks = files.filter((path) => /^dist\/shared\/.*\.js$/.test(path));
     const entries = files.filter((path) => /^dist\/[^/]+\.js$/.test(path));

@@ -25,13 +25,14 @@ export function renderIdentity(conversation: AgentConversationSummary | undefine
   for (const [name, value] of Object.entries(conversation.fields)) if (value) rows.push([FIELD_LABELS[name] ?? name, value]);
   if (conversation.email && conversation.email !== conversation.fields.email) rows.push(['E-mail left', conversation.email]);
   for (const [name, value] of Object.entries(conversation.customFields)) rows.push([name, value]);
+  for (const [name, value] of Object.entries(conversation.extraValues)) rows.push([name, value]);
   if (conversation.lastPage?.url) rows.push(['Page', pageLink(conversation.lastPage.url, conversation.lastPage.title)]);
   return [
     h('h2', {}, 'Visitor'),
     h('p', {}, h('span', { class: conversation.signed ? 'tag' : 'tag unsigned' }, conversation.signed ? 'Signed identity' : 'Not signed')),
     h('dl', {}, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', { dir: 'auto' }, value)])),
     ...(conversation.warnings.length
-      ? [h('h3', {}, 'Warnings'), h('ul', {}, ...conversation.warnings.map((warning) => h('li', { class: 'warning' }, `${warning.code}: ${warning.message}`)))]
+      ? [h('h3', {}, 'Warnings'), h('ul', {}, ...conversation.warnings.map((warning) => h('li', { class: 'warning' }, `${warning.path}: ${warning.message} (${warning.code})`)))]
       : []),
   ];
 }

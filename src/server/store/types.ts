@@ -1,4 +1,4 @@
-import type { AgentIdentity, Author, ChatMessage, ConversationStatus, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
+import type { AgentConversationSummary, AgentIdentity, Author, ChatMessage, ConversationStatus, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
 
 /**
  * A visitor session as the store keeps it. The credential itself is never
@@ -60,15 +60,7 @@ export interface ConversationRecord {
  * Read positions only move forward; `unread` counts the visitor messages
  * after `agentReadSeq`.
  */
-export interface ConversationState {
-  status: ConversationStatus;
-  /** An agent id; absent when unassigned. */
-  assignee?: string;
-  email?: string;
-  visitorReadSeq: number;
-  agentReadSeq: number;
-  unread: number;
-}
+export type ConversationState = Pick<AgentConversationSummary, 'status' | 'assignee' | 'email' | 'visitorReadSeq' | 'agentReadSeq' | 'unread'>;
 
 export const DEFAULT_CONVERSATION_STATE: Readonly<ConversationState> = Object.freeze({ status: 'open', visitorReadSeq: 0, agentReadSeq: 0, unread: 0 });
 

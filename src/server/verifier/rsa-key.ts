@@ -1,4 +1,4 @@
-import { decodeBase64url, FORBIDDEN_KEYS } from '../../identity/index.js';
+import { decodeBase64, decodeBase64url, FORBIDDEN_KEYS } from '../../identity/index.js';
 import { modulusBits, readCertificateRsaKey, readPkcs1, readRsaSpki, type RsaNumbers } from './der.js';
 import { jwksProblem, keyObjectMistake } from './key-material.js';
 
@@ -35,17 +35,10 @@ function checkSize(numbers: RsaNumbers | undefined, what: string): RsaKeyResult 
   return { ok: true, numbers, bits };
 }
 
+/** A PEM body: standard base64 across lines. */
 function base64Bytes(body: string): Uint8Array | undefined {
   const compact = body.replace(/[\r\n\t ]/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-  try {
-    const binary = atob(compact);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return undefined;
-  }
+  return compact === '' ? undefined : decodeBase64(compact);
 }
 
 function openSshProblem(text: string): RsaKeyResult | undefined {

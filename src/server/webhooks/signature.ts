@@ -4,6 +4,8 @@
  * base64-decoded part of the `whsec_` secret, over `id.timestamp.body`.
  * Web Crypto only, so the handler's core stays runtime-neutral.
  */
+import { decodeBase64 } from '../../identity/index.js';
+
 const encoder = new TextEncoder();
 const SECRET_PREFIX = 'whsec_';
 /** The spec's range for a secret's random bytes. */
@@ -34,17 +36,4 @@ export function encodeBase64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
-}
-
-/** Strict standard base64 (padding optional), or undefined. */
-export function decodeBase64(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) return undefined;
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
 }

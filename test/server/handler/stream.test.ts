@@ -27,7 +27,7 @@ describe('GET /v1/stream: SSE framing', () => {
     const response = await handler(req('/v1/stream', { session }));
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('text/event-stream');
-    expect(response.headers.get('Cache-Control')).toBe('no-cache');
+    expect(response.headers.get('Cache-Control')).toBe('no-cache, no-transform');
     expect(response.headers.get('X-Accel-Buffering')).toBe('no');
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.test');
     const reader = new SseReader(response);

@@ -66,6 +66,8 @@ export class Contract {
       response = this.document.components.responses[response.$ref.split('/').pop()!];
     }
     const problems = this.checkHeaders(where, pointer, response, answer.headers);
+    // A HEAD answer has the GET answer's headers and never a body.
+    if (method === 'HEAD') return problems;
     const media = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim();
     if (!response.content) {
       if (answer.text !== '') problems.push(`${where}: the document says no body, got ${answer.text.length} bytes`);

@@ -7,7 +7,7 @@
  * document fails (the last describe shows it on altered answers).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, OPENAPI_PATH, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, VISITOR_PATHS } from '../../../src/identity/index.js';
+import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, INBOX_PATHS, OPENAPI_PATH, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, VISITOR_PATHS } from '../../../src/identity/index.js';
 import { toNodeListener } from '../../../src/server/handler/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../handler/helpers.js';
 import { ALICE, BOB, CHAT_ORIGIN, later } from '../handler/agents/kit.js';
@@ -47,6 +47,7 @@ interface Call {
 async function call(base: string, template: string, path: string, { method = 'GET', headers = {}, body }: Call = {}): Promise<RealAnswer & { json: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
+    redirect: 'manual',
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
@@ -84,7 +85,7 @@ describe('{base}/openapi.json', () => {
   });
 
   it('has every path the router serves (the wire names module is the one source)', () => {
-    const served = [...Object.values(VISITOR_PATHS), OPENAPI_PATH, ...Object.values(AGENT_PATHS), ...CONVERSATION_ACTIONS.map((action) => `${CONVERSATION}/${action}`)];
+    const served = [...Object.values(VISITOR_PATHS), OPENAPI_PATH, ...Object.values(AGENT_PATHS), ...Object.values(INBOX_PATHS), INBOX_PATHS.page.slice(0, -1), ...CONVERSATION_ACTIONS.map((action) => `${CONVERSATION}/${action}`)];
     expect(Object.keys(document.paths).sort()).toEqual([...new Set(served)].sort());
   });
 });
@@ -157,6 +158,18 @@ describe('every route’s real answers match the document', () => {
     await act('close', undefined, alice, 'default.unknown');
     await call(base, AGENT_PATHS.me, AGENT_PATHS.me, { headers: bob });
     await call(base, AGENT_PATHS.status, AGENT_PATHS.status, { method: 'POST', headers: alice, body: { status: 'busy' } });
+    // The inbox: its page, its script (404 here: the server runs from source), the cookie sign-in and out.
+    await call(base, INBOX_PATHS.page, INBOX_PATHS.page);
+    await call(base, INBOX_PATHS.page, INBOX_PATHS.page, { method: 'HEAD' });
+    await call(base, INBOX_PATHS.page.slice(0, -1), INBOX_PATHS.page.slice(0, -1));
+    await call(base, INBOX_PATHS.script, INBOX_PATHS.script);
+    await call(base, INBOX_PATHS.script, INBOX_PATHS.script, { method: 'HEAD' });
+    const signedIn = await call(base, AGENT_PATHS.session, AGENT_PATHS.session, { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin' }, body: { token: ALICE.token } });
+    expect(signedIn.json).toEqual({ agent: { id: ALICE.id, name: ALICE.name, ...(ALICE.avatarUrl ? { avatarUrl: ALICE.avatarUrl } : {}) } });
+    await call(base, AGENT_PATHS.session, AGENT_PATHS.session, { method: 'POST', body: { token: 'not-a-token-not-a-token-not-a-token' } });
+    await call(base, AGENT_PATHS.session, AGENT_PATHS.session, { method: 'POST', headers: { Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' }, body: { token: ALICE.token } });
+    await call(base, AGENT_PATHS.session, AGENT_PATHS.session, { method: 'DELETE', headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    await call(base, AGENT_PATHS.conversations, `${AGENT_PATHS.conversations}?status=open&assignee=me&q=ada`, { headers: alice });
     await call(base, VISITOR_PATHS.session, VISITOR_PATHS.session, { method: 'DELETE', headers: visitor });
     await call(base, VISITOR_PATHS.conversation, VISITOR_PATHS.conversation, { headers: visitor });
 

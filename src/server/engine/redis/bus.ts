@@ -32,11 +32,12 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
     for (const listener of [...set]) deliver(listener, event);
   };
   const onReady = (): void => {
-    if (readyBefore) {
-      // Re-subscribe (ioredis does too; twice is harmless), then tell everyone to catch up.
-      for (const channel of listeners.keys()) void subscribe(channel);
-      for (const set of listeners.values()) for (const listener of [...set]) deliver(listener, { type: 'resync' });
-    }
+    // Subscribe on every ready, the first one too: a SUBSCRIBE asked while Redis was down at start is
+    // dropped (the subscriber fails queued commands), and ioredis re-subscribes only what succeeded.
+    // Twice is harmless.
+    for (const channel of listeners.keys()) void subscribe(channel);
+    // Pub/sub dropped whatever was published meanwhile: every stream re-reads what it may have missed.
+    if (readyBefore) for (const set of listeners.values()) for (const listener of [...set]) deliver(listener, { type: 'resync' });
     readyBefore = true;
   };
   subscriber.on(sharded ? 'smessage' : 'message', onMessage);

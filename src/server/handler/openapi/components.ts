@@ -11,6 +11,8 @@ import {
   type AgentMeResponse,
   type AgentMessagesResponse,
   type AgentReplyRequest,
+  type AgentSignInRequest,
+  type AgentSignInResponse,
   type AgentStatusRequest,
   type AgentStreamEvent,
   type AssignRequest,
@@ -114,6 +116,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   EmailRequest: object<EmailRequest>({ email: text(254) }),
   AssignRequest: object<AssignRequest>({ agentId: { type: ['string', 'null'] } }),
   AgentStatusRequest: object<AgentStatusRequest>({ status: enumOf(['online', 'away']) }),
+  AgentSignInRequest: object<AgentSignInRequest>({ token: text() }),
+  AgentSignInResponse: object<AgentSignInResponse>({ agent: ref('AgentIdentity') }),
   AgentReplyRequest: object<AgentReplyRequest>({ body: text(), clientId: optional(string({ pattern: '^[A-Za-z0-9_-]{8,64}$' })) }),
   AgentConversationSummary: object<AgentConversationSummary>({
     id: text(),

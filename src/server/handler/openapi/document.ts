@@ -27,6 +27,7 @@ export function openApiDocument(basePath: string): Record<string, unknown> {
       securitySchemes: {
         session: { type: 'http', scheme: 'bearer', description: 'The session from POST /v1/identity (never the JWT).' },
         agentToken: { type: 'http', scheme: 'bearer', description: 'An agent’s token (`agents[].token` or `agentToken`); `authenticateAgent` may sign agents in otherwise.' },
+        agentCookie: { type: 'apiKey', in: 'cookie', name: 'chatq_agent', description: 'The inbox’s HttpOnly cookie from POST /agent/v1/session, taken only from the chat server’s own pages.' },
       },
     },
   };

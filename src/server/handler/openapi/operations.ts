@@ -6,6 +6,7 @@
 import {
   AGENT_CONVERSATION_PATH,
   AGENT_PATHS,
+  INBOX_PATHS,
   OPENAPI_PATH,
   OPTIONAL_AGENT_STREAM_EVENTS,
   OPTIONAL_STREAM_EVENTS,
@@ -28,7 +29,7 @@ interface Operation {
 }
 
 const SESSION = [{ session: [] }];
-const AGENT = [{ agentToken: [] }];
+const AGENT: Record<string, string[]>[] = [{ agentToken: [] }, { agentCookie: [] }];
 const body = (schema: string) => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
 const query = (name: string, description: string, schema = string()) => ({ in: 'query', name, required: false, description, schema });
 /** `?events=`: the optional events a stream client handles (the others are never sent to it). */
@@ -59,6 +60,27 @@ const conversationActions: Record<Exclude<ConversationAction, 'messages'>, Opera
 const loader = {
   responses: {
     '200': { description: 'The widget script.', headers: { ETag: { required: true, schema: string() } }, content: { 'text/javascript': { schema: string() } } },
+    '304': empty('Not modified (If-None-Match).'),
+    '404': { $ref: '#/components/responses/NotFound' },
+  },
+};
+
+const COOKIE = { 'Set-Cookie': { required: true, description: 'The HttpOnly, Secure, SameSite=Strict agent cookie, Path {base}/agent/.', schema: string() } };
+const signIn: Operation = {
+  operationId: 'agentSignIn',
+  summary: 'The inbox’s sign-in: an agent token for the HttpOnly agent cookie (from the chat server’s own origin only).',
+  requestBody: body('AgentSignInRequest'),
+  responses: { '200': json('AgentSignInResponse', 'Signed in.', COOKIE), ...AGENT_ERRORS, ...BODY_ERRORS, ...COMMON_ERRORS },
+};
+const signOut: Operation = { operationId: 'agentSignOut', summary: 'Sign the inbox out (the cookie is cleared).', responses: { '204': { description: 'Signed out.', headers: COOKIE }, ...COMMON_ERRORS } };
+const html = (description: string) => ({
+  description,
+  headers: { 'Content-Security-Policy': { required: true, schema: string() } },
+  content: { 'text/html': { schema: string() } },
+});
+const inboxScript = {
+  responses: {
+    '200': { description: 'The inbox element (an ES module).', headers: { ETag: { required: true, schema: string() } }, content: { 'text/javascript': { schema: string() } } },
     '304': empty('Not modified (If-None-Match).'),
     '404': { $ref: '#/components/responses/NotFound' },
   },
@@ -100,7 +122,13 @@ export const PATHS: Record<string, Partial<Record<Method, Operation>>> = {
   [VISITOR_PATHS.email]: { post: visitor('visitorEmail', 'Where a reply may reach the visitor later.', { ...noContent, ...BODY_ERRORS }, { requestBody: body('EmailRequest') }) },
   [AGENT_PATHS.conversations]: {
     get: agent('listConversations', 'One page of conversation summaries, newest activity first.', { '200': json('AgentConversationsResponse', 'A page.'), ...BODY_ERRORS }, {
-      parameters: [query('limit', '1–200, default 50.', integer({ minimum: 1, maximum: 200 })), query('cursor', 'The previous page’s cursor.')],
+      parameters: [
+        query('limit', '1–200, default 50.', integer({ minimum: 1, maximum: 200 })),
+        query('cursor', 'The previous page’s cursor.'),
+        query('status', 'Only open or only closed conversations.', { type: 'string', enum: ['open', 'closed'] }),
+        query('assignee', '`me`, `none` or an agent id.'),
+        query('q', 'Search the uuid, the e-mails and the mapped fields (names), at most 100 characters.'),
+      ],
     }),
   },
   [`${AGENT_CONVERSATION_PATH}/messages`]: {
@@ -115,5 +143,17 @@ export const PATHS: Record<string, Partial<Record<Method, Operation>>> = {
   ...Object.fromEntries(Object.entries(conversationActions).map(([action, operation]) => [`${AGENT_CONVERSATION_PATH}/${action}`, { post: operation }])),
   [AGENT_PATHS.me]: { get: agent('agentMe', 'Who is signed in, their status, the agents, who is available.', { '200': json('AgentMeResponse', 'The agent.') }) },
   [AGENT_PATHS.status]: { post: agent('agentStatus', 'Set the agent’s own status (away agents are not available).', { ...noContent, ...BODY_ERRORS }, { requestBody: body('AgentStatusRequest') }) },
+  [AGENT_PATHS.session]: { post: signIn, delete: signOut },
+  [INBOX_PATHS.page]: {
+    get: { operationId: 'getInbox', summary: 'The agent inbox page (when agents are configured), under its own strict CSP.', responses: { '200': html('The page.'), ...COMMON_ERRORS } },
+    head: { operationId: 'headInbox', summary: 'The inbox page’s headers.', responses: { '200': { description: 'The page’s headers.', headers: html('').headers }, ...COMMON_ERRORS } },
+  },
+  [INBOX_PATHS.page.slice(0, -1)]: {
+    get: { operationId: 'inboxRedirect', summary: 'To the inbox page.', responses: { '308': { description: 'To {base}/inbox/.', headers: { Location: { required: true, schema: string() } } } } },
+  },
+  [INBOX_PATHS.script]: {
+    get: { operationId: 'getInboxScript', summary: 'The inbox element (404 when the server runs from source).', ...inboxScript },
+    head: { operationId: 'headInboxScript', summary: 'The inbox element’s headers.', ...inboxScript },
+  },
   [AGENT_PATHS.stream]: { get: agent('agentStream', 'Summaries, new messages, typing and presence as Server-Sent Events.', { '200': sse('AgentStreamEvent', 'The stream.') }, { parameters: [eventsParameter(OPTIONAL_AGENT_STREAM_EVENTS)] }) },
 };

@@ -20,7 +20,7 @@ export function sse(events: string, description: string): ResponseObject {
   return {
     description,
     headers: {
-      'Cache-Control': { required: true, schema: { const: 'no-cache' } },
+      'Cache-Control': { required: true, schema: { const: 'no-cache, no-transform' } },
       'X-Accel-Buffering': { required: true, schema: { const: 'no' } },
     },
     content: { 'text/event-stream': { schema: string({ description: 'Server-Sent Events: `event: <type>`, `data: <JSON>`, `id:` on message events; `: ping` comments.' }) } },

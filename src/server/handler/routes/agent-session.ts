@@ -21,7 +21,9 @@ export async function agentSignIn(ctx: HandlerContext, call: Call): Promise<Repl
   const agent = token ? await agentOfToken(access, token) : undefined;
   if (!agent || !token) {
     await enforceRate(ctx, `agent-auth:address:${call.clientAddress()}`, ctx.limits.agentAuthFailuresPerMinutePerAddress, 'wrong agent credentials from this address');
-    throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'This is not an agent token of this chat server: paste the token from the agents option (not a visitor JWT).');
+    throw new HttpError(401, 'ERR_AGENT_UNAUTHORIZED', 'This is not an agent token of this chat server: paste the token from the agents option (not a visitor JWT).', {
+      'WWW-Authenticate': 'Bearer',
+    });
   }
   const cookie = await issueAgentCookie(agent, tokenOf(access.setup.byToken, agent), ctx.now());
   return jsonReply(200, { agent }, { 'Set-Cookie': agentCookieHeader(ctx.basePath, cookie), 'Cache-Control': 'no-store' });

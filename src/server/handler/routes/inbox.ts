@@ -2,7 +2,7 @@ import { INBOX_PATHS } from '../../../identity/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { reply, type Reply } from '../http/reply.js';
-import { BUILT_INBOX } from './built-inbox.js';
+import { BUILT_INBOX } from './shared/built-inbox.js';
 
 /**
  * The inbox page's own policy (SPEC §11): its script and its API calls from

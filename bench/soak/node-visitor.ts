@@ -1,0 +1,156 @@
+/**
+ * A visitor in node that runs the widget's OWN conversation code: the Chat of
+ * src/client/conversation (sending with a clientId, the stream with its
+ * reconnects and Last-Event-ID, dedup of what the POST answer, the stream and
+ * the history bring), on the widget's Api and stream (src/client/transport).
+ * Only the screen is replaced: `Screen` implements the ChatView interface the
+ * way <chatq-messenger> does (a message is appended where it is first
+ * rendered, updated in place after), so its list is what the element shows.
+ *
+ * The "person" sends `count` messages at random intervals and presses retry on
+ * a failed one (at most RETRIES times each), like a visitor would. Every loop
+ * is bounded in count and time.
+ */
+import type { ChatMessage } from '../../src/identity/index.js';
+import { Chat, type ChatView } from '../../src/client/conversation/chat.js';
+import type { Entry } from '../../src/client/conversation/conversation.js';
+import { createSupersession } from '../../src/client/session/supersession.js';
+import { Emitter } from '../../src/client/support/events.js';
+import { Strings } from '../../src/client/support/i18n.js';
+import { randomId } from '../../src/client/support/ids.js';
+import { Api } from '../../src/client/transport/api.js';
+import type { MessengerEvents } from '../../src/client/types.js';
+import type { Ledger } from './ledger.js';
+
+const RETRIES = 10;
+const REGISTER_ATTEMPTS = 20;
+
+/**
+ * What <chatq-messenger> shows, without a DOM: messages in screen order. A new
+ * one goes where the conversation says (`before`: the key of the entry it
+ * precedes; none: at the end), an update stays in place, as the element does.
+ */
+class Screen implements ChatView {
+  open = true;
+  draft = '';
+  busy = false;
+  unread = 0;
+  readonly shown = new Map<string, { author: string; body: string; state: string }>();
+  #order: string[] = [];
+  renderEntry(entry: Entry, before?: string): void {
+    const fields = { author: entry.author, body: entry.body, state: entry.state };
+    const node = this.shown.get(entry.key);
+    if (node) return void Object.assign(node, fields);
+    this.shown.set(entry.key, fields);
+    const at = before === undefined ? -1 : this.#order.indexOf(before);
+    if (at < 0) this.#order.push(entry.key);
+    else this.#order.splice(at, 0, entry.key);
+  }
+  removeEntry(key: string): void {
+    this.shown.delete(key);
+    this.#order = this.#order.filter((k) => k !== key);
+  }
+  /** The messages, in screen order. */
+  list(): { author: string; body: string; state: string }[] {
+    return this.#order.map((k) => this.shown.get(k)!);
+  }
+  showNotice(): void {}
+  hideNotice(): void {}
+  blockSending(): void {}
+}
+
+export interface NodeVisitorOptions {
+  base: string;
+  index: number;
+  ledger: Ledger;
+  count: number;
+  /** Mean pause between two messages (ms). */
+  intervalMs: number;
+  /** No new message after this time (ms since the epoch). */
+  sendUntil: number;
+}
+
+export class NodeVisitor {
+  readonly screen = new Screen();
+  conversationId: string | undefined;
+  sessionLost = 0;
+  readonly #chat: Chat;
+  readonly #api: Api;
+  readonly #options: NodeVisitorOptions;
+  readonly #retries = new Map<string, number>();
+  #stopped = false;
+
+  constructor(options: NodeVisitorOptions) {
+    this.#options = options;
+    const api = new Api(options.base);
+    // The ledger hears the 2xx answers the widget's own send gets (its seq included).
+    const send = api.send.bind(api);
+    api.send = async (session, request) => {
+      const answer = await send(session, request);
+      if (this.conversationId) options.ledger.ack(this.conversationId, answer.message as ChatMessage);
+      return answer;
+    };
+    this.#api = api;
+    this.#chat = new Chat({
+      api,
+      view: this.screen,
+      events: new Emitter<MessengerEvents>(),
+      strings: new Strings('en'),
+      // One tab per visitor: nothing to tell other tabs.
+      tabs: { post() {}, close() {} },
+      epoch: createSupersession(),
+      now: () => Date.now(),
+      onExpired: () => this.sessionLost++,
+      onSessionLost: () => this.sessionLost++,
+    });
+  }
+
+  /** Registers (anonymous, automated uuid), opens the stream, then sends; resolves when done sending. */
+  async run(): Promise<void> {
+    const o = this.#options;
+    const automatedUuid = randomId();
+    for (let attempt = 1; attempt <= REGISTER_ATTEMPTS && !this.#stopped && Date.now() < o.sendUntil; attempt++) {
+      try {
+        const registered = await this.#api.register({ automatedUuid });
+        this.conversationId = registered.conversationId;
+        this.#chat.attach(registered.session, registered.conversationId);
+        break;
+      } catch {
+        await pause(500 + Math.random() * 1_000);
+      }
+    }
+    if (!this.conversationId) return;
+    for (let n = 1; n <= o.count && !this.#stopped && Date.now() < o.sendUntil; n++) {
+      await pause(o.intervalMs * (0.5 + Math.random()));
+      this.retryFailed();
+      this.#chat.send(`v${o.index}-${n}`);
+    }
+  }
+
+  /** The visitor presses "retry" on each failed message (bounded per message). */
+  retryFailed(): number {
+    let pending = 0;
+    for (const [key, entry] of this.screen.shown) {
+      if (entry.state === 'sending') pending++;
+      if (entry.state !== 'failed') continue;
+      const tries = this.#retries.get(key) ?? 0;
+      if (tries >= RETRIES) continue;
+      this.#retries.set(key, tries + 1);
+      this.#chat.retry(key);
+      pending++;
+    }
+    return pending;
+  }
+
+  /** The bodies on screen, in screen order. */
+  shownBodies(): string[] {
+    return this.screen.list().map((m) => m.body);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#chat.stopStream();
+  }
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
