@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          // Property tests run thousands of cases: on a loaded machine they need more than vitest's 5 s.
+          testTimeout: 30_000,
           include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },
@@ -28,6 +30,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Browsers on a loaded machine: a poll waits up to 10 s for what a person would see (never a speed check).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

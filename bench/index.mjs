@@ -6,6 +6,7 @@ const suites = [
   ['load', () => import('./load.mjs')],
   ['engine', () => import('./engine.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
+  ['panel', () => import('./panel.mjs')],
 ];
 for (const [name, load] of suites) {
   if (only && only !== name) continue;

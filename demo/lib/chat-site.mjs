@@ -57,7 +57,7 @@ export function createChatSite({ mounts, hostOrigins, hostUrl, agentToken, loade
     const headers = { 'content-security-policy': PAGE_CSP };
     if (path === '/' || path === '/index.html') return sendFile(res, ROOT, 'index.html', headers);
     // The agent side is the package's inbox, served by the handler (SPEC §11): /agent is a shortcut to the first mount's.
-    if (path === '/agent') return sendText(res, 302, 'see the inbox', { location: `${mounts[0].base}/inbox/` });
+    if (path === '/agent' && mounts.length > 0) return sendText(res, 302, 'see the inbox', { location: `${mounts[0].base}/inbox/` });
     if (STATIC.has(path.slice(1))) return sendFile(res, ROOT, path.slice(1));
     if (path === '/static/client.js') {
       // The ESM build for the host site's ESM page: a cross-origin module import needs CORS.

@@ -1,9 +1,27 @@
 /**
  * `chatq`, the browser ESM entry (SPEC §5, §7): `createMessenger` and its
- * types. The script tag's entry is `loader.ts`.
+ * types. The script tag's entry is `loader.ts`; this build imports the panel
+ * statically, where loader.js fetches `panel.js` (SPEC §10).
  */
-export { createMessenger } from './messenger.js';
-export { defineMessengerElement, TAG_NAME } from './ui/define.js';
+import { createMessenger as create } from './messenger.js';
+import { createPanel } from './panel/panel.js';
+import { defineMessengerElement as define } from './ui/define.js';
+import { panels } from './ui/panel-source.js';
+import type { Messenger, MessengerOptions } from './types.js';
+
+export { TAG_NAME } from './ui/define.js';
+
+/** Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js instead, SPEC §10). */
+export function createMessenger(options: MessengerOptions): Messenger {
+  panels.bundled = createPanel;
+  return create(options);
+}
+
+/** Registers `<chatq-messenger>` once, with the bundled panel. */
+export function defineMessengerElement(): void {
+  panels.bundled = createPanel;
+  define();
+}
 export { ChatqMessengerElement } from './ui/element.js';
 export type { MessageView, MessengerElementEvents, NoticeKind } from './ui/element.js';
 export type { IdentityStatus, LifecycleState } from './session/lifecycle.js';

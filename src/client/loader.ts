@@ -2,10 +2,13 @@
  * The script-tag entry, built to `dist/loader.js` (an IIFE). It finds the
  * chat server from its own URL, creates the messenger, drains the global
  * `_chatq` queue in order and turns `_chatq.push` into immediate execution.
+ * The panel is `{base}/panel.js`, fetched when first needed (SPEC §10).
  */
 import { chatServer } from './base.js';
 import { createMessenger } from './messenger.js';
 import { drainQueue } from './queue.js';
+import { fromDocument } from './support/document.js';
+import { panels, panelScript } from './ui/panel-source.js';
 
 declare global {
   interface Window {
@@ -27,12 +30,15 @@ const LOADED = Symbol.for('chatq.loaded');
     if (w[LOADED]) return;
     // Commands are an array; anything else under that name (a clobbering element) queues none.
     const queued = Array.isArray(window._chatq) ? (window._chatq as unknown[]) : undefined;
+    // Read while this script runs: a nonce-only CSP lets panel.js in with the same nonce.
+    const nonce = (fromDocument('currentScript') as HTMLScriptElement | null)?.nonce;
     const server = chatServer(queued);
     if (!server) {
       console.error('chatq: no chat server URL (data-chatq-server).');
       return;
     }
     w[LOADED] = true;
+    panels.script = panelScript(`${server}/panel.js`, nonce);
     window._chatq = drainQueue(createMessenger({ server }), queued);
   } catch (error) {
     console.error('chatq: failed to start', error);

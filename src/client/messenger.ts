@@ -179,6 +179,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       Object.assign(config, configuration);
       // The element's lang attribute: its texts follow, and screen readers pronounce them in that language.
       if (configuration.locale) view.lang = configuration.locale;
+      if (configuration.title !== undefined) view.heading = configuration.title;
       const renewBefore = seconds(configuration.renewBefore);
       if (renewBefore !== undefined) lifecycle.setRenewBefore(renewBefore);
       view.refreshText();

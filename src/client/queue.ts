@@ -20,6 +20,7 @@ const CONFIGURATION_TYPES: Record<keyof MessengerConfiguration, string> = {
   parentNodeId: 'string',
   locale: 'string',
   renewBefore: 'number',
+  title: 'string',
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -59,6 +59,8 @@ export interface MessengerConfiguration {
   parentNodeId?: string;
   locale?: string;
   renewBefore?: number;
+  /** The panel header's title (SPEC §10 "Who is answering"); default: the translated "Chat". Shown as text. */
+  title?: string;
 }
 
 /** What `setIdentity` resolves to; it never rejects. */

@@ -11,6 +11,8 @@ import type { AgentStreamEvent, StreamEvent } from './protocol.js';
 /** The visitor's routes (the widget's). */
 export const VISITOR_PATHS = {
   loader: '/loader.js',
+  /** The widget's panel (SPEC §10), loaded by loader.js on first open or when the page is idle. */
+  panel: '/panel.js',
   policy: '/v1/policy',
   identity: '/v1/identity',
   conversation: '/v1/conversation',

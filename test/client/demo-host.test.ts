@@ -34,15 +34,16 @@ describe('demo servers refuse DNS-rebinding Host headers', () => {
     }
   });
 
-  it('the chat site never hands the agent credential to a rebound name', async () => {
+  it('the chat site answers no rebound name, and hands out no agent credential at all (the inbox signs in with the token)', async () => {
     const site = createChatSite({ mounts: [], hostOrigins: [], hostUrl: () => '', agentToken: 'a'.repeat(32), loaderScript: '', shownConfig: '' });
     const { server } = site;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const sameOrigin = { 'sec-fetch-site': 'same-origin' };
     try {
-      expect(await get(port, '/demo/agent-session', `127.0.0.1:${port}`, sameOrigin)).toBe(200);
-      expect(await get(port, '/demo/agent-session', `rebind.attacker.example:${port}`, sameOrigin)).toBe(421);
+      expect(await get(port, '/favicon.ico', `127.0.0.1:${port}`, sameOrigin)).toBe(204);
+      expect(await get(port, '/favicon.ico', `rebind.attacker.example:${port}`, sameOrigin)).toBe(421);
+      expect(await get(port, '/demo/agent-session', `127.0.0.1:${port}`, sameOrigin)).toBe(404);
     } finally {
       await new Promise((resolve) => server.close(resolve));
       await site.close();

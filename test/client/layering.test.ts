@@ -7,6 +7,7 @@
  * - `session/`     who the visitor is (visitor state machine, JWT lifecycle, policy);
  * - `conversation/` the messages on screen, rendered through the `ChatView` interface;
  * - `ui/`          `<chatq-messenger>`: attributes and a view model in, events out;
+ * - `panel/`       the conversation panel (panel.js, SPEC §10), lent the element's shadow root;
  * - the root: `messenger.ts` (the one binding that knows both the element and the
  *   conversation), the entries `index.ts` and `loader.ts`, the script tag's `queue.ts`
  *   and `base.ts`, and the shared `types.ts`.
@@ -44,7 +45,7 @@ for (const file of sources(root)) {
 
 const under = (folder: string): string[] => [...graph.keys()].filter((name) => name.startsWith(`${folder}/`));
 
-const FOLDERS = ['support', 'transport', 'session', 'conversation', 'ui'] as const;
+const FOLDERS = ['support', 'transport', 'session', 'conversation', 'ui', 'panel'] as const;
 type Folder = (typeof FOLDERS)[number];
 const folderOf = (file: string): Folder | 'root' => (FOLDERS as readonly string[]).find((f) => file.startsWith(`${f}/`)) as Folder ?? 'root';
 
@@ -55,6 +56,7 @@ const MAY_IMPORT: Record<Folder, readonly (Folder | 'root')[]> = {
   session: ['support', 'transport'],
   conversation: ['support', 'transport', 'session'],
   ui: ['support'],
+  panel: ['support', 'ui'],
 };
 
 describe('the client import graph', () => {
@@ -84,7 +86,7 @@ describe('the client import graph', () => {
 
   it('only the messenger (the binding) and the entry import ui/: the conversation renders through an interface', () => {
     const users = [...graph].filter(([, imports]) => imports.some((to) => to.startsWith('ui/'))).map(([file]) => file);
-    expect(users.filter((file) => !file.startsWith('ui/')).sort()).toEqual(['index.ts', 'messenger.ts']);
+    expect(users.filter((file) => !file.startsWith('ui/') && !file.startsWith('panel/')).sort()).toEqual(['index.ts', 'loader.ts', 'messenger.ts']);
   });
 
   it('nothing imports the server (the shared identity module is the only way out)', () => {

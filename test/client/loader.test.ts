@@ -148,7 +148,8 @@ describe('loader.js end to end (happy-dom)', () => {
     const queue = w._chatq as { push(...c: unknown[]): number };
     expect(Array.isArray(queue)).toBe(false);
     queue.push(['_addMessage', { body: 'pushed after load', agent: true }]);
-    expect(host.shadowRoot!.querySelector('[part="message"] p')!.textContent).toBe('pushed after load');
+    // loader.js carries no panel: panel.js comes when needed (SPEC §10; test/e2e/panel-load.test.ts shows the message then).
+    expect(host.shadowRoot!.querySelector('[part="panel"]')).toBeNull();
     delete (w as { _chatq?: unknown })._chatq;
     delete (w as unknown as Record<symbol, unknown>)[Symbol.for('chatq.loaded')];
     host.remove();

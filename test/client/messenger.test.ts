@@ -369,7 +369,8 @@ describe('UI: keyboard, focus, translations, host CSS', () => {
   it('is never :empty, adopts a constructable stylesheet and has no inline style', async () => {
     const { host, root } = await setup();
     expect(host.matches(':empty')).toBe(false);
-    expect(root.adoptedStyleSheets).toHaveLength(1);
+    // The shell's sheet and the panel's (SPEC §10: two scripts, each with its styles).
+    expect(root.adoptedStyleSheets).toHaveLength(2);
     expect(root.querySelector('style, [style]')).toBeNull();
   });
 

@@ -14,18 +14,24 @@ import type { AgentConversationSummary, AgentConversationsResponse, AgentMessage
 import { HS_KEY } from '../helpers/sign.js';
 
 export const LOADER_PATH = fileURLToPath(new URL('../../dist/loader.js', import.meta.url));
+export const PANEL_PATH = fileURLToPath(new URL('../../dist/panel.js', import.meta.url));
 
-let loaderText: string | undefined;
-/** The built widget. `npm test` builds first; a missing file is a clear error, not a hang. */
-export function loaderScript(): string {
-  if (loaderText === undefined) {
-    if (!existsSync(LOADER_PATH)) {
-      throw new Error(`${LOADER_PATH} is missing: run \`npm run build\` before the browser tests.`);
-    }
-    loaderText = readFileSync(LOADER_PATH, 'utf8');
+const built = new Map<string, string>();
+/** A built script. `npm test` builds first; a missing file is a clear error, not a hang. */
+function builtScript(path: string): string {
+  let text = built.get(path);
+  if (text === undefined) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` before the browser tests.`);
+    text = readFileSync(path, 'utf8');
+    built.set(path, text);
   }
-  return loaderText;
+  return text;
 }
+
+/** The built widget, loader.js. */
+export const loaderScript = (): string => builtScript(LOADER_PATH);
+/** The built panel, panel.js (SPEC §10). */
+export const panelScript = (): string => builtScript(PANEL_PATH);
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,6 +137,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     basePath: BASE_PATH,
     agentToken,
     loaderScript: loaderScript(),
+    panelScript: panelScript(),
     // Every test page registers from 127.0.0.1: lift the per-address limits so
     // only what a test asserts decides its outcome.
     limits: { registrationsPerMinutePerAddress: 10_000, registrationsPerMinutePerSession: 10_000, messagesPerMinutePerSession: 10_000 },

@@ -12,6 +12,8 @@ export interface Entry {
   body: string;
   createdAt: number;
   state: EntryState;
+  /** On agent messages: who answered. */
+  agent?: ChatMessage['agent'];
 }
 
 /**
@@ -53,6 +55,8 @@ export class Conversation {
       createdAt: message.createdAt,
       state: 'sent' as const,
       ...(message.clientId && { clientId: message.clientId }),
+      // Who answered (SPEC §11), shown by the panel.
+      ...(message.agent && { agent: message.agent }),
     };
     if (existing) {
       Object.assign(existing, fields);

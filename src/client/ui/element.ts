@@ -1,35 +1,14 @@
+import { fromDocument } from '../support/document.js';
 import { Strings, type TranslationKey } from '../support/i18n.js';
 import { bubbleIcon, h } from './dom.js';
+import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelView } from './panel-contract.js';
+import { panels } from './panel-source.js';
 import { adoptStyles } from './styles.js';
 
-/** One message as the element shows it: what it renders, nothing of how it travels. */
-export interface MessageView {
-  /** Stable for the message's life: renderEntry with the same key updates it. */
-  readonly key: string;
-  readonly author: 'visitor' | 'agent' | 'system';
-  readonly body: string;
-  readonly state: 'sending' | 'sent' | 'failed';
-}
+export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-contract.js';
 
-/**
- * The events the element dispatches (they bubble from the element): what the visitor
- * asked for, never done behind the page's back. `chatq-toggle` and `chatq-send` are cancelable:
- * a listener that calls `preventDefault()` takes over (the panel is not toggled; the text is
- * kept, not taken).
- */
-export interface MessengerElementEvents {
-  /** The launcher, the close button or Escape: `open` is what the visitor asked for. */
-  'chatq-toggle': CustomEvent<{ open: boolean }>;
-  /** The composer was submitted with `text`. */
-  'chatq-send': CustomEvent<{ text: string }>;
-  /** The retry button of the failed message `key`. */
-  'chatq-retry': CustomEvent<{ key: string }>;
-}
-
-export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
-
-/** How close to the end of the list still counts as "reading the latest" (px). */
-const NEAR_BOTTOM = 48;
+/** The longest wait between two tries at loading a panel that failed (ms). */
+const MAX_RETRY = 30_000;
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
@@ -41,6 +20,11 @@ const NEAR_BOTTOM = 48;
  * (`renderEntry`), notices and send blocks. Out: the `chatq-toggle`,
  * `chatq-send` and `chatq-retry` events. It holds no chat state and knows
  * no server: `<chatq-messenger embedded open lang="fr">` renders on its own.
+ *
+ * This is the shell that loader.js carries (SPEC §10 "Two scripts"): the launcher, its
+ * badge and its status line. The panel (ui/panel-contract.ts) is the ESM build's bundled
+ * one, or panel.js, loaded on first open or when the page is idle after its `load` event;
+ * until it is there the view model waits in `#pending`, one operation per thing shown.
  * Registered by ui/define.ts; bound to a conversation only in messenger.ts.
  */
 // A plain base class where there is no DOM (server-side rendering imports `chatq` too).
@@ -53,18 +37,18 @@ export class ChatqMessengerElement extends Base {
   readonly #root: ShadowRoot;
   readonly #launcher: HTMLButtonElement;
   readonly #badge: HTMLElement;
-  readonly #panel: HTMLElement;
-  readonly #heading: HTMLElement;
-  readonly #greeting: HTMLElement;
-  readonly #closer: HTMLButtonElement;
-  readonly #list: HTMLElement;
-  readonly #notices: HTMLElement;
-  readonly #input: HTMLTextAreaElement;
-  readonly #sendButton: HTMLButtonElement;
-  readonly #rendered = new Map<string, HTMLElement>();
+  readonly #status: HTMLElement;
+  #panel: PanelView | undefined;
+  /** What to show once the panel is there, by what it shows (a later change of the same thing replaces it). */
+  readonly #pending = new Map<string, (panel: PanelView) => void>();
+  #draft = '';
   #unread = 0;
-  readonly #blocks = new Set<string>();
-  #greetName = '';
+  #shown = false;
+  #loading = false;
+  #waitingForLoad = false;
+  #failures = 0;
+  /** The visitor pressed the launcher: the panel is fetched now, even before the page's `load`. */
+  #asked = false;
   /** Tells what the visitor did; `false` when a listener took it over (`preventDefault()`). */
   readonly #tell = (type: keyof MessengerElementEvents, detail: object): boolean =>
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, cancelable: true }));
@@ -74,40 +58,17 @@ export class ChatqMessengerElement extends Base {
     this.#root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.#root);
     this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
-    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'chatq-panel', hidden: '' },
+    this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
       bubbleIcon(), this.#badge) as HTMLButtonElement;
-    this.#heading = h('h2', { id: 'chatq-title' });
-    this.#greeting = h('p', { class: 'greet' });
-    this.#closer = h('button', { type: 'button', class: 'close' }, '\u00D7') as HTMLButtonElement;
-    this.#list = h('div', { part: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0' });
-    // One live region from the start: notices added into it are announced (a region created filled is not).
-    this.#notices = h('div', { role: 'status' });
-    this.#input = h('textarea', { part: 'input', rows: '2' }) as HTMLTextAreaElement;
-    this.#sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
-    const composer = h('form', { part: 'composer' }, this.#input, this.#sendButton);
-    this.#panel = h('section', { part: 'panel', id: 'chatq-panel', 'aria-labelledby': 'chatq-title', hidden: '' },
-      h('div', { part: 'header' }, this.#heading, this.#greeting, this.#closer), this.#list, this.#notices, composer);
-    this.#root.append(this.#launcher, this.#panel);
-
+    // A live region from the start, so what is put in it later is announced.
+    this.#status = h('p', { class: 'status', 'aria-live': 'polite' });
+    this.#root.append(this.#status, this.#launcher);
     // `onclick` properties, not attributes: no inline handler for a CSP to block, and fewer bytes.
-    this.#launcher.onclick = () => this.#toggle(true);
-    this.#closer.onclick = () => this.#toggle(false);
-    this.#panel.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && !this.embedded) {
-        event.preventDefault();
-        this.#toggle(false);
-      }
-    });
-    composer.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.#submit();
-    });
-    this.#input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        this.#submit();
-      }
-    });
+    this.#launcher.onclick = () => {
+      this.#asked = true;
+      this.#toggle(!this.open);
+    };
+    if (panels.bundled) this.#attach(panels.bundled);
     this.refreshText();
   }
 
@@ -144,21 +105,15 @@ export class ChatqMessengerElement extends Base {
   /** Re-renders every label (after a locale change or `addTranslations`). */
   refreshText(): void {
     const t = (key: TranslationKey, params?: Record<string, string | number>): string => this.strings.t(key, params);
-    const label = this.#unread ? `${t('open')} (${t('unread', { count: this.#unread })})` : t('open');
-    this.#launcher.setAttribute('aria-label', label);
-    this.#heading.textContent = t('title');
-    this.#greeting.textContent = this.#greetName ? t('greeting', { name: this.#greetName }) : '';
-    this.#closer.setAttribute('aria-label', t('close'));
-    this.#list.setAttribute('aria-label', t('conversation'));
-    this.#input.setAttribute('aria-label', t('input'));
-    this.#input.placeholder = t('placeholder');
-    this.#sendButton.textContent = t('send');
-    for (const node of this.#rendered.values()) this.#decorate(node);
+    this.#launcher.setAttribute('aria-label', this.#unread ? `${t('open')} (${t('unread', { count: this.#unread })})` : t('open'));
+    if (this.#status.textContent) this.#status.textContent = t('loadFailed');
+    this.#panel?.refreshText();
   }
 
-  /** The floating launcher is offered (never when embedded). */
+  /** The floating launcher is offered (never when embedded); from then on the panel may be fetched while the page is idle. */
   set launcher(visible: boolean) {
     this.#launcher.hidden = !visible || this.embedded;
+    if (visible) this.#fetchPanel();
   }
 
   /**
@@ -167,16 +122,78 @@ export class ChatqMessengerElement extends Base {
    */
   #showPanel(): void {
     const open = this.open;
-    if (open === !this.#panel.hidden) return;
-    this.#panel.hidden = !open;
+    if (open === this.#shown) return;
+    this.#shown = open;
     this.#launcher.setAttribute('aria-expanded', String(open));
     if (open) {
-      // Floating it is a dialog; embedded it is part of the page, a labelled region.
-      this.#panel.setAttribute('role', this.embedded ? 'region' : 'dialog');
       this.unread = 0;
-      this.#list.scrollTop = this.#list.scrollHeight;
-      if (!this.embedded) this.#input.focus();
-    } else if (!this.#launcher.hidden) this.#launcher.focus();
+      this.#fetchPanel(this.#asked);
+    } else this.#setStatus(false);
+    this.#asked = false;
+    this.#panel?.show(open);
+    if (!open && !this.#launcher.hidden) this.#launcher.focus();
+  }
+
+  /**
+   * Fetches the panel: at once when the visitor pressed the launcher, else after the host
+   * page's `load` event, when the browser is idle (SPEC §10: the page pays nothing for it
+   * before `load`). A panel that failed is fetched again on the next call.
+   */
+  #fetchPanel(now = false): void {
+    const script = panels.script;
+    if (this.#panel || this.#loading || !script) return;
+    if (!now) {
+      if (this.#waitingForLoad) return;
+      this.#waitingForLoad = true;
+      const idle = (): unknown => (window.requestIdleCallback ?? setTimeout)(() => this.#fetchPanel(true));
+      if (fromDocument('readyState') === 'complete') idle();
+      else addEventListener('load', idle, { once: true });
+      return;
+    }
+    this.#loading = true;
+    script().then(
+      (create) => {
+        this.#loading = false;
+        this.#attach(create);
+      },
+      () => {
+        this.#loading = false;
+        this.#failed();
+      },
+    );
+  }
+
+  /** The panel did not load: while the visitor wants it open, the launcher says so and it is tried again, ever less often. */
+  #failed(): void {
+    if (!this.open) return;
+    this.#setStatus(true);
+    const wait = Math.min(MAX_RETRY, 1000 * 2 ** this.#failures++);
+    setTimeout(() => this.open && this.#fetchPanel(true), wait);
+  }
+
+  #setStatus(failed: boolean): void {
+    this.#status.textContent = failed ? this.strings.t('loadFailed') : '';
+    this.#launcher.toggleAttribute('data-failed', failed);
+  }
+
+  #attach(create: PanelFactory): void {
+    const panel = create(this, this.#root, this.#tell);
+    this.#panel = panel;
+    // Only now: aria-controls must name an element that exists (axe, in the failed state).
+    this.#launcher.setAttribute('aria-controls', 'chatq-panel');
+    this.#setStatus(false);
+    this.#failures = 0;
+    for (const show of this.#pending.values()) show(panel);
+    this.#pending.clear();
+    panel.draft = this.#draft;
+    panel.show(this.#shown);
+  }
+
+  /** Runs `show` on the panel, or keeps it (as the latest for `what`) until the panel is there. */
+  #view(what: string, show: (panel: PanelView) => void): void {
+    // Map.set keeps a key's place: a message updated before the panel came keeps its turn in the list.
+    if (this.#panel) show(this.#panel);
+    else this.#pending.set(what, show);
   }
 
   /** Messages the visitor has not seen: the launcher's badge. */
@@ -191,105 +208,48 @@ export class ChatqMessengerElement extends Base {
 
   /** The visitor's name for the header's greeting; empty for none. */
   set greeting(name: string) {
-    this.#greetName = name;
-    this.refreshText();
+    this.#view('greeting', (panel) => panel.setGreeting(name));
   }
 
-  /**
-   * Creates or updates the message of `entry`. The list follows new messages
-   * only when the visitor was reading the end of it, or sent this one: someone
-   * scrolled up to reread is not pulled away by an incoming reply.
-   */
+  /** The header's title (`_setConfiguration({ title })`); empty for the translated default. */
+  set heading(text: string) {
+    this.#view('title', (panel) => panel.setTitle(text));
+  }
+
+  /** Creates or updates the message of `entry`; a new one goes before the message keyed `before` (none: at the end). */
   renderEntry(entry: MessageView, before?: string): void {
-    const list = this.#list;
-    let follow = list.scrollHeight - list.scrollTop - list.clientHeight <= NEAR_BOTTOM;
-    let node = this.#rendered.get(entry.key);
-    if (!node) {
-      node = h('div', { part: 'message' }, h('span', { class: 'sr' }), h('p'), h('span', { class: 'meta' }));
-      node.dataset.key = entry.key;
-      this.#rendered.set(entry.key, node);
-      list.insertBefore(node, (before && this.#rendered.get(before)) || null);
-      if (entry.author === 'visitor') follow = true;
-    }
-    node.dataset.author = entry.author;
-    node.dataset.state = entry.state;
-    node.children[1]!.textContent = entry.body;
-    this.#decorate(node);
-    if (follow) list.scrollTop = list.scrollHeight;
+    this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry, before));
   }
 
   removeEntry(key: string): void {
-    this.#drop(this.#rendered.get(key));
-    this.#rendered.delete(key);
+    if (this.#panel) this.#panel.removeEntry(key);
+    else this.#pending.delete(`e${key}`);
   }
 
   /** History is loading: the log holds its announcements until it is in (no backlog read out). */
   set busy(busy: boolean) {
-    this.#list.setAttribute('aria-busy', String(busy));
-  }
-
-  /** Removes `node`; focus inside it goes to the input rather than being lost to the page. */
-  #drop(node: Element | null | undefined): void {
-    const focused = node?.contains(this.#root.activeElement);
-    node?.remove();
-    if (focused && this.open) this.#input.focus();
+    this.#view('busy', (panel) => panel.setBusy(busy));
   }
 
   showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
-    this.hideNotice(kind);
-    const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) },
-      h('p', {}, text));
-    if (action) {
-      const button = h('button', { type: 'button' }, action.label);
-      button.onclick = () => action.run();
-      notice.append(button);
-    }
-    this.#notices.append(notice);
+    this.#view(`n${kind}`, (panel) => panel.showNotice(kind, text, action));
   }
 
   hideNotice(kind: NoticeKind): void {
-    this.#drop(this.#notices.querySelector(`[data-kind="${kind}"]`));
+    this.#view(`n${kind}`, (panel) => panel.hideNotice(kind));
   }
 
   /** Blocks sending for `reason` (session expired, rate limit) while keeping whatever is typed. */
   blockSending(reason: string, blocked: boolean): void {
-    if (blocked) this.#blocks.add(reason);
-    else this.#blocks.delete(reason);
-    this.#sendButton.disabled = this.#blocks.size > 0;
+    this.#view(`b${reason}`, (panel) => panel.blockSending(reason, blocked));
   }
 
   get draft(): string {
-    return this.#input.value;
+    return this.#panel ? this.#panel.draft : this.#draft;
   }
 
   set draft(text: string) {
-    this.#input.value = text;
-  }
-
-  #submit(): void {
-    const text = this.#input.value;
-    if (this.#blocks.size || !text.trim()) return;
-    if (this.#tell('chatq-send', { text })) this.#input.value = '';
-  }
-
-  /** The author label for screen readers, and the sending/failed line with its retry button. */
-  #decorate(node: HTMLElement): void {
-    const t = (key: TranslationKey): string => this.strings.t(key);
-    const author = node.dataset.author;
-    node.children[0]!.textContent = `${t(author === 'visitor' ? 'you' : author === 'agent' ? 'agent' : 'system')}: `;
-    const meta = node.children[2] as HTMLElement;
-    const state = node.dataset.state;
-    meta.textContent = state === 'sending' ? t('sending') : state === 'failed' ? t('failed') : '';
-    meta.hidden = state === 'sent';
-    if (state === 'failed') {
-      const retry = h('button', { type: 'button' }, t('retry'));
-      const key = node.dataset.key!;
-      retry.onclick = () => {
-        // The button goes away with the failed state: keep the focus in the chat.
-        this.#input.focus();
-        this.#tell('chatq-retry', { key });
-      };
-      meta.append(retry);
-    }
+    if (this.#panel) this.#panel.draft = text;
+    else this.#draft = text;
   }
 }

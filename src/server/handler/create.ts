@@ -27,6 +27,8 @@ import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
 import { startWebhooks } from './webhooks.js';
 import { BUILT_LOADER } from './routes/built-loader.js';
+import { BUILT_PANEL } from './routes/built-panel.js';
+import { createPanelRoute } from './routes/panel.js';
 
 export { redact } from './http/redact.js';
 
@@ -96,6 +98,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   }
   const serveLoader = createLoaderRoute(options.loaderScript ?? BUILT_LOADER);
   const loaderRoute: Route = { methods: { GET: (_, call) => serveLoader(call.request), HEAD: (_, call) => serveLoader(call.request) }, public: true };
+  const panelRoute = createPanelRoute(options.panelScript ?? BUILT_PANEL, createLoaderRoute);
 
   const refusedOrigins = createRefusedOriginLog(logger, now);
   /**
@@ -117,7 +120,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   /** `origin.origin` is what the answer echoes in Access-Control-Allow-Origin; a readable refusal sets it. */
   async function route(request: Request, env: unknown, url: URL, origin: CorsAnswer): Promise<Reply> {
     const path = pathUnder(url.pathname, basePath) ?? mountedPath(url.pathname, basePath, serverEnv.receivedTarget(env));
-    const match = path === undefined ? undefined : matchRoute(path, loaderRoute);
+    const match = path === undefined ? undefined : matchRoute(path, loaderRoute, panelRoute);
     if (!match || (match.route.agent && ctx.agents === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }

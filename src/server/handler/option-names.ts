@@ -25,6 +25,7 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   authenticateAgent: true,
   replyTime: true,
   loaderScript: true,
+  panelScript: true,
   limits: true,
   clientAddress: true,
   now: true,

@@ -138,6 +138,8 @@ export interface MessagingHandlerOptions {
   replyTime?: string;
   /** The widget script served as `loader.js`, or a function that reads it (called once). Default: the `dist/loader.js` built into the package. */
   loaderScript?: string | (() => Promise<string>);
+  /** The widget's panel served as `panel.js` (SPEC §10), like `loaderScript`. Default: the `dist/panel.js` built into the package. */
+  panelScript?: string | (() => Promise<string>);
   limits?: Partial<HandlerLimits>;
   /**
    * The client's address, the key of the per-address rate limits. Default: what
@@ -213,8 +215,10 @@ export function checkOptions(options: MessagingHandlerOptions): void {
     if (options[name] !== undefined && typeof options[name] !== 'function') fail(name, `\`${name}\` must be a function.`);
   }
   if (options.logger !== undefined && typeof options.logger?.warn !== 'function') fail('logger', '`logger` must have a warn(message) method (console has one).');
-  if (options.loaderScript !== undefined && typeof options.loaderScript !== 'string' && typeof options.loaderScript !== 'function') {
-    fail('loaderScript', '`loaderScript` must be the widget script as a string, or a function that resolves to it.');
+  for (const name of ['loaderScript', 'panelScript'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'string' && typeof options[name] !== 'function') {
+      fail(name, `\`${name}\` must be the widget script as a string, or a function that resolves to it.`);
+    }
   }
   if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) fail('limits', '`limits` must be an object such as { maxBodyBytes: 16384 }.');
 }

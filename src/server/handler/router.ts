@@ -67,8 +67,10 @@ const CONVERSATION_ROUTES: Readonly<Record<ConversationAction, Route>> = {
 };
 const CONVERSATION_PATH = new RegExp(`^${AGENT_PATHS.conversations}/([^/]{1,200})/([a-z]+)$`);
 
-export function matchRoute(path: string, loader: Route): { route: Route; param: string } | undefined {
+export function matchRoute(path: string, loader: Route, panel?: Route): { route: Route; param: string } | undefined {
   if (path === VISITOR_PATHS.loader) return { route: loader, param: '' };
+  // The panel (SPEC §10): a script like loader.js, not part of the API document.
+  if (path === VISITOR_PATHS.panel && panel) return { route: panel, param: '' };
   const route = Object.hasOwn(STATIC_ROUTES, path) ? STATIC_ROUTES[path] : undefined;
   if (route) return { route, param: '' };
   const match = CONVERSATION_PATH.exec(path);

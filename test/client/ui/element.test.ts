@@ -5,7 +5,7 @@
  * session needed to render. Driven as a page would drive it: HTML, attributes, clicks, keys.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineMessengerElement } from '../../../src/client/ui/define.js';
+import { defineMessengerElement } from '../../../src/client/index.js';
 import type { ChatqMessengerElement } from '../../../src/client/ui/element.js';
 
 beforeAll(() => defineMessengerElement());

@@ -28,6 +28,7 @@ async function start() {
     publicOrigin: CHAT_ORIGIN,
     basePath: BASE_PATH,
     loaderScript: LOADER,
+    panelScript: 'console.log("panel")',
     replyTime: 'Within a day',
     limits: { typingPerMinutePerSession: 1, heartbeatMs: 50 },
   });
@@ -100,6 +101,9 @@ describe('every route’s real answers match the document', () => {
     const loader = await call(base, VISITOR_PATHS.loader, VISITOR_PATHS.loader);
     await call(base, VISITOR_PATHS.loader, VISITOR_PATHS.loader, { headers: { 'If-None-Match': loader.headers.get('etag')! } });
     await call(base, VISITOR_PATHS.loader, VISITOR_PATHS.loader, { method: 'HEAD' });
+    const panel = await call(base, VISITOR_PATHS.panel, VISITOR_PATHS.panel);
+    await call(base, VISITOR_PATHS.panel, VISITOR_PATHS.panel, { headers: { 'If-None-Match': panel.headers.get('etag') ?? '"none"' } });
+    await call(base, VISITOR_PATHS.panel, VISITOR_PATHS.panel, { method: 'HEAD' });
     await call(base, OPENAPI_PATH, OPENAPI_PATH);
     await call(base, VISITOR_PATHS.policy, VISITOR_PATHS.policy, { headers: visitorHeaders });
     await call(base, VISITOR_PATHS.policy, VISITOR_PATHS.policy, { method: 'HEAD', headers: visitorHeaders });

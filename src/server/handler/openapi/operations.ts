@@ -91,6 +91,10 @@ export const PATHS: Record<string, Partial<Record<Method, Operation>>> = {
     get: { operationId: 'getLoader', summary: 'The widget (loader.js).', ...loader },
     head: { operationId: 'headLoader', summary: 'The widget’s headers.', ...loader },
   },
+  [VISITOR_PATHS.panel]: {
+    get: { operationId: 'getPanel', summary: 'The widget’s panel (panel.js), loaded by loader.js.', ...loader },
+    head: { operationId: 'headPanel', summary: 'The panel’s headers.', ...loader },
+  },
   [OPENAPI_PATH]: {
     get: { operationId: 'getOpenApi', summary: 'This document (no credential, any origin).', responses: { '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } } },
   },

@@ -1,0 +1,76 @@
+import type { Strings } from '../support/i18n.js';
+
+/** One message as the element shows it: what it renders, nothing of how it travels. */
+export interface MessageView {
+  /** Stable for the message's life: renderEntry with the same key updates it. */
+  readonly key: string;
+  readonly author: 'visitor' | 'agent' | 'system';
+  readonly body: string;
+  readonly state: 'sending' | 'sent' | 'failed';
+  /** Milliseconds since the epoch (server clock): the message's `<time>`. */
+  readonly createdAt?: number;
+  /** On agent messages (SPEC §11): who answered, shown as text (and an `https:` avatar). */
+  readonly agent?: { readonly name: string; readonly avatarUrl?: string } | undefined;
+}
+
+export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
+
+/**
+ * The events the element dispatches (they bubble from the element): what the visitor
+ * asked for, never done behind the page's back. `chatq-toggle` and `chatq-send` are cancelable:
+ * a listener that calls `preventDefault()` takes over (the panel is not toggled; the text is
+ * kept, not taken).
+ */
+export interface MessengerElementEvents {
+  /** The launcher, the close button or Escape: `open` is what the visitor asked for. */
+  'chatq-toggle': CustomEvent<{ open: boolean }>;
+  /** The composer was submitted with `text`. */
+  'chatq-send': CustomEvent<{ text: string }>;
+  /** The retry button of the failed message `key`. */
+  'chatq-retry': CustomEvent<{ key: string }>;
+}
+
+/**
+ * The contract between `loader.js` and `panel.js` (SPEC §10 "Two scripts"): what the
+ * element's shell lends the panel, and what the panel does for it. Both sides are built
+ * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
+ * (a deploy between the two downloads) is refused rather than half-working.
+ */
+export const PANEL_API = 1;
+
+/** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
+export const PANEL_SLOT = Symbol.for('chatq.panel');
+
+/** The element, as the panel sees it. */
+export interface PanelHost {
+  readonly strings: Strings;
+  readonly embedded: boolean;
+  open: boolean;
+}
+
+/** Dispatches a `chatq-*` event from the element; false when a listener took it over (`preventDefault()`). */
+export type Tell = (type: keyof MessengerElementEvents, detail: object) => boolean;
+
+export interface PanelView {
+  renderEntry(entry: MessageView, before?: string): void;
+  removeEntry(key: string): void;
+  setBusy(busy: boolean): void;
+  showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void;
+  hideNotice(kind: NoticeKind): void;
+  blockSending(reason: string, blocked: boolean): void;
+  draft: string;
+  setGreeting(name: string): void;
+  /** The header's title (`_setConfiguration({ title })`); empty: the translated default. */
+  setTitle(title: string): void;
+  refreshText(): void;
+  /** Renders the element's `open` state: shown or hidden, with the focus moves that go with it. */
+  show(open: boolean): void;
+}
+
+export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => PanelView;
+
+/** What panel.js leaves at `PANEL_SLOT`. */
+export interface PanelExport {
+  api: number;
+  create: PanelFactory;
+}
