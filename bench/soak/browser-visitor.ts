@@ -90,7 +90,8 @@ export class BrowserVisitor {
     if (!this.#page) return [];
     return this.#page.evaluate(() => {
       const root = document.querySelector('chatq-messenger')?.shadowRoot;
-      return [...(root?.querySelectorAll<HTMLElement>('[part~="message"]') ?? [])].map((m) => m.children[1]?.textContent ?? '');
+      // The body is the message's own <p> (as test/e2e/harness.ts reads it): the agent's name, avatar and time sit beside it.
+      return [...(root?.querySelectorAll<HTMLElement>('[part~="message"]') ?? [])].map((m) => m.querySelector(':scope > p')?.textContent ?? '');
     });
   }
 
