@@ -25,6 +25,7 @@ import {
   jwtFor,
   launchBrowser,
   loaderScript,
+  panelScript,
   messageTexts,
   openPage,
   sendAsVisitor,
@@ -60,6 +61,7 @@ async function startInstance(redisUrl: string, hostOrigin: string, agentToken: s
     engine,
     agentToken,
     loaderScript: loaderScript(),
+    panelScript: panelScript(),
     // Every request comes from nginx on 127.0.0.1: only what the test asserts decides.
     limits: { registrationsPerMinutePerAddress: 10_000, registrationsPerMinutePerSession: 10_000, messagesPerMinutePerSession: 10_000 },
   });
