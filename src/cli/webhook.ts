@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { verifyWebhook } from '../server/webhooks/verify.js';
+import { readText } from './files.js';
 import { secretFromEnv } from './secret-env.js';
 import { parse, UsageError, UserError, type Command } from './usage.js';
 
@@ -47,8 +47,8 @@ export const webhook: Command = {
     if (!values['secret-env']) throw new UsageError(`--secret-env is required (e.g. --secret-env ${WEBHOOK_SECRET_ENV}).`);
     if (!values.headers) throw new UsageError('--headers is required: a file with the delivery\'s headers.');
     const secret = secretFromEnv(values['secret-env']);
-    const headers = parseHeaders(await readText(values.headers, '--headers'));
-    const body = values.body ? await readText(values.body, '--body') : await io.stdin();
+    const headers = parseHeaders(readText(values.headers, 'headers file (--headers)'));
+    const body = values.body ? readText(values.body, 'body file (--body)') : await io.stdin();
     if (body === undefined) throw new UsageError('give the raw body with --body FILE or on standard input.');
     const result = await verifyWebhook({ secret, headers, body });
     if (result.ok) {
@@ -59,14 +59,6 @@ export const webhook: Command = {
     return 1;
   },
 };
-
-async function readText(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    throw new UserError(`cannot read ${option} ${JSON.stringify(path)}.`);
-  }
-}
 
 /** `name: value` lines (an HTTP/1.1 status line is skipped) or a JSON object; names lower-cased. */
 export function parseHeaders(text: string): Record<string, string> {

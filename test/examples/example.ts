@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { npmEnv, root } from '../package/pack.js';
 
 const run = promisify(execFile);
@@ -80,4 +80,31 @@ export async function startExample(dir: string, script: string, options: { port?
     if (status === 200) return { base, output: () => output, stop };
     await new Promise((wait) => setTimeout(wait, 200));
   }
+}
+
+/**
+ * The common life of an example's test file: installed and started (after
+ * `npm run build` when `build`) before its tests, stopped and removed after.
+ * `base` is the running example's origin.
+ */
+export function useExample(name: string, options: { build?: boolean } = {}): { readonly base: string; readonly dir: string } {
+  let example: Awaited<ReturnType<typeof installExample>> | undefined;
+  let running: Running | undefined;
+  beforeAll(async () => {
+    example = await installExample(name);
+    if (options.build) await npmRun(example.dir, 'build');
+    running = await startExample(example.dir, 'start');
+  });
+  afterAll(async () => {
+    await running?.stop();
+    example?.remove();
+  });
+  return {
+    get base() {
+      return running!.base;
+    },
+    get dir() {
+      return example!.dir;
+    },
+  };
 }

@@ -2,20 +2,11 @@
  * examples/fastify: installed from the packed tarball and started with npm start,
  * it serves the page, signs a token and carries a first answered chat.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { firstChat } from './chat.js';
-import { installExample, type Running, startExample } from './example.js';
+import { useExample } from './example.js';
 
-let example: Awaited<ReturnType<typeof installExample>>;
-let running: Running;
-beforeAll(async () => {
-  example = await installExample('fastify');
-  running = await startExample(example.dir, 'start');
-});
-afterAll(async () => {
-  await running?.stop();
-  example?.remove();
-});
+const running = useExample('fastify');
 
 describe('examples/fastify', () => {
   it('npm start: a first answered chat', async () => {

@@ -3,21 +3,11 @@
  * started with npm start (chatq as Express middleware before Nest's routes);
  * it serves the page, signs a token and carries a first answered chat.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { firstChat } from './chat.js';
-import { installExample, npmRun, type Running, startExample } from './example.js';
+import { useExample } from './example.js';
 
-let example: Awaited<ReturnType<typeof installExample>>;
-let running: Running;
-beforeAll(async () => {
-  example = await installExample('nestjs');
-  await npmRun(example.dir, 'build');
-  running = await startExample(example.dir, 'start');
-});
-afterAll(async () => {
-  await running?.stop();
-  example?.remove();
-});
+const running = useExample('nestjs', { build: true });
 
 describe('examples/nestjs', () => {
   it('npm run build && npm start: a first answered chat', async () => {

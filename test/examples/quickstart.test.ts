@@ -7,11 +7,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/harness.js';
 import { firstChat } from './chat.js';
 import { readme } from '../readme/snippets.js';
-import { AGENT_TOKEN, installExample, type Running, startExample } from './example.js';
+import { AGENT_TOKEN, useExample } from './example.js';
 import { agent, conversationOf, widget } from './spa.js';
 
 const run = promisify(execFile);
@@ -24,16 +24,7 @@ function answerScript(): string {
   return lines.slice(at + 2, lines.indexOf('```', at + 2)).join('\n');
 }
 
-let example: Awaited<ReturnType<typeof installExample>>;
-let running: Running;
-beforeAll(async () => {
-  example = await installExample('quickstart');
-  running = await startExample(example.dir, 'start');
-});
-afterAll(async () => {
-  await running?.stop();
-  example?.remove();
-});
+const running = useExample('quickstart');
 
 describe('examples/quickstart (the README quick start)', () => {
   it('npm start: a first answered chat over HTTP', async () => {
