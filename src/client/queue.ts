@@ -108,14 +108,19 @@ export interface CommandQueue {
 
 /**
  * Drains the commands queued before load, in order (including any pushed
- * while draining), then makes `push` immediate.
+ * while draining), then makes `push` immediate, on the returned queue and on
+ * the drained array alike.
  */
 export function drainQueue(messenger: Messenger, queued: unknown[] = []): CommandQueue {
   for (let i = 0; i < queued.length; i++) runCommand(messenger, queued[i]);
-  return {
+  const live: CommandQueue = {
     push(...commands) {
       for (const command of commands) runCommand(messenger, command, true);
       return 0;
     },
   };
+  // A page that kept the array (`const q = window._chatq ??= []`) and pushes
+  // after load reaches the widget too, never a dead array.
+  queued.push = live.push;
+  return live;
 }

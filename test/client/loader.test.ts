@@ -40,6 +40,14 @@ describe('the _chatq command queue', () => {
     expect(calls.at(-1)).toEqual(['pageChange']);
   });
 
+  it('a command pushed after load on the array the page kept still runs (no dead array)', () => {
+    const { messenger, calls } = recorder();
+    const kept: unknown[] = [['_pageChange']];
+    drainQueue(messenger, kept);
+    kept.push(['_setSignedIdentity', 'a.b.c']);
+    expect(calls.map((c) => c[0])).toEqual(['pageChange', 'setSignedIdentity']);
+  });
+
   it('runs commands pushed while draining, after the ones already queued', () => {
     const { messenger, calls } = recorder();
     const queued: unknown[] = [['_pageChange']];
