@@ -75,7 +75,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     verifier: options.verifier,
     community,
     mode: options.verifier.policy?.mode,
-    store: engine.store,
+    store: webhooks ? wakingOnAppend(engine.store, () => webhooks.wake()) : engine.store,
     limiter: engine.limiter,
     limits,
     now,
@@ -188,6 +188,23 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
       if (ownEngine) void engine.close();
     },
   });
+}
+
+/**
+ * A new message's outbox entry was written here: the webhook sender looks now
+ * rather than at its next tick. (Other instances' appends reach it on its
+ * tick: the bus carries a conversation's events only to the instances
+ * holding a stream of it.)
+ */
+function wakingOnAppend(store: Engine['store'], wake: () => void): Engine['store'] {
+  return {
+    ...store,
+    async appendMessage(conversationId, input) {
+      const result = await store.appendMessage(conversationId, input);
+      if (result?.created) wake();
+      return result;
+    },
+  };
 }
 
 /**
