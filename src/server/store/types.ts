@@ -180,6 +180,8 @@ export interface ConversationStore {
    * Called after a visitor message with `seq` was appended (created, not a
    * retry): counts it as unread when `seq > agentReadSeq`, and reopens a
    * closed conversation. Returns the record, undefined for an unknown conversation.
+   * The engines call it as part of the append (engine/announce.ts; the Redis
+   * store does the same inside its append script): no route calls it.
    */
   noteVisitorMessage(conversationId: string, seq: number): Promise<ConversationRecord | undefined>;
 }
