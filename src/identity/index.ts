@@ -6,8 +6,8 @@
  * and the wire protocol with its codes. Each rule is written once, here.
  * No DOM, no `node:*`.
  */
-export { IdentityError, isIdentityError } from './errors.js';
-export type { IdentityErrorCode } from './errors.js';
+export { ChatqError, describeProblems, IdentityError, isChatqError, isIdentityError } from './errors.js';
+export type { ChatqErrorCode, ConfigProblem, EngineErrorCode, HandlerConfigErrorCode, IdentityErrorCode } from './errors.js';
 export { PREDEFINED_FIELDS } from './types.js';
 export type {
   IdentityData,

@@ -8,8 +8,9 @@
  * types — what an integrator handles — and not its internals (the base64url
  * codec, JWT decoding, field rules, patterns), which may change freely.
  */
-export { IdentityError, isIdentityError } from '../identity/index.js';
-export type { ErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
+// One error family (issue 21 item 3): ChatqError, with IdentityError, MessagingConfigError and EngineError under it.
+export { ChatqError, IdentityError, isChatqError, isIdentityError } from '../identity/index.js';
+export type { ChatqErrorCode, ConfigProblem, ErrorCode, HandlerConfigErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
 export { PREDEFINED_FIELDS } from '../identity/index.js';
 export type {
   IdentityData,

@@ -16,7 +16,7 @@
  * processes on one Redis are the README's to warn about.
  */
 import type { IdentityVerifier } from '../../identity/index.js';
-import { MessagingConfigError } from '../engine/config-error.js';
+import { MessagingConfigError } from '../errors.js';
 import { objectNumber, sharingFacts } from '../verifier/sharing.js';
 
 interface Claim {

@@ -1,5 +1,5 @@
 import type { IdentityVerifier } from '../../identity/index.js';
-import { MessagingConfigError } from '../engine/config-error.js';
+import { ConfigProblems, MessagingConfigError } from '../errors.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
@@ -198,10 +198,12 @@ export type MessagingHandler = ((request: Request, env?: unknown) => Promise<Res
  * item 6), at start-up rather than as a 500 on the first request that uses it.
  */
 export function checkOptions(options: MessagingHandlerOptions): void {
-  const fail = (path: string, message: string): never => {
-    throw new MessagingConfigError(path, `createMessagingHandler: ${message}`);
-  };
-  if (typeof options !== 'object' || options === null) fail('options', 'pass an options object ({ verifier, allowedOrigins, … }).');
+  const problems = new ConfigProblems('createMessagingHandler');
+  const fail = (path: string, message: string): void => problems.add(path, `createMessagingHandler: ${message}`);
+  if (typeof options !== 'object' || options === null) {
+    fail('options', 'pass an options object ({ verifier, allowedOrigins, … }).');
+    return problems.throwIfAny();
+  }
   if (typeof options.verifier?.verify !== 'function') fail('verifier', '`verifier` must have a verify(input) method (e.g. createVerifier(community)).');
   if (options.allowedOrigins !== '*' && !Array.isArray(options.allowedOrigins)) {
     fail('allowedOrigins', "`allowedOrigins` must list the host sites' origins (or be '*' for a demo).");
@@ -221,17 +223,19 @@ export function checkOptions(options: MessagingHandlerOptions): void {
     }
   }
   if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) fail('limits', '`limits` must be an object such as { maxBodyBytes: 16384 }.');
+  problems.throwIfAny();
 }
 
 export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimits {
   const limits = { ...DEFAULT_LIMITS };
+  const problems = new ConfigProblems('createMessagingHandler');
   for (const [key, value] of Object.entries(partial) as [keyof HandlerLimits, unknown][]) {
     if (value === undefined) continue;
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new MessagingConfigError(`limits.${key}`, `limits.${key}: must be a non-negative number, got ${String(value)}`);
-    }
-    limits[key] = value;
+      problems.add(`limits.${key}`, `limits.${key}: must be a non-negative number, got ${String(value)}`);
+    } else limits[key] = value;
   }
+  problems.throwIfAny();
   // Unless set, the conversation and address budgets are never tighter than one session's: raising
   // messagesPerMinutePerSession (benchmarks, tests) raises them too.
   for (const [wider, session] of SESSION_FLOORED_LIMITS) {
@@ -276,7 +280,7 @@ export function normalizePublicOrigin(publicOrigin: unknown): string | undefined
 export const COMMUNITY_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
 /** The handler's community: the option, else the verifier's, else `default`. */
-export function resolveCommunity(option: unknown, verifier: IdentityVerifier): string {
+export function resolveCommunity(option: unknown, verifier: Partial<IdentityVerifier>): string {
   const id = option ?? verifier.community ?? 'default';
   if (typeof id !== 'string' || !COMMUNITY_ID_PATTERN.test(id)) {
     throw new MessagingConfigError('community', `community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);

@@ -71,7 +71,9 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 function cacheCapacity(value: unknown): number {
   if (value === undefined) return DEFAULT_CACHE_SIZE;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  throw new IdentityError('ERR_COMMUNITY_INVALID', `options.cacheSize must be a non-negative integer (0 turns the cache off), got ${String(value).slice(0, 20)}.`, { path: 'options.cacheSize' });
+  // A verifier option, not the community's: its own code (issue 21 item 3).
+  const message = `options.cacheSize must be a non-negative integer (0 turns the cache off), got ${String(value).slice(0, 20)}.`;
+  throw new IdentityError('ERR_VERIFIER_CONFIG', message, { problems: [{ path: 'options.cacheSize', message }] });
 }
 
 function internalError(): IdentityError {

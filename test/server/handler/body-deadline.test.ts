@@ -111,7 +111,7 @@ describe('SPEC §6 "Bounds": a request body must arrive within the deadline (toN
     const handler = makeHandler();
     cleanups.push(() => handler.close());
     for (const bodyTimeoutMs of [0, -1, Number.NaN, '10' as unknown as number]) {
-      expect(() => toNodeListener(handler, { bodyTimeoutMs })).toThrow(TypeError);
+      expect(() => toNodeListener(handler, { bodyTimeoutMs })).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
     }
     expect(() => toNodeListener(handler, { bodyTimeoutMs: Infinity })).not.toThrow();
   });

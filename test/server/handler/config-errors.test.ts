@@ -2,7 +2,7 @@
  * Issue 12 item 6: one error model. A wrong option of the messaging side
  * (handler, Node adapter, engines, stores) throws MessagingConfigError with
  * the stable code ERR_HANDLER_CONFIG and the option's path, at creation; it
- * is still a TypeError, as these errors were before.
+ * is a ChatqError like every chatq error (issue 21 item 3).
  */
 import { describe, expect, it } from 'vitest';
 import { MessagingConfigError as FromRedisEntry, createRedisEngine } from '../../../src/server/engine/redis/index.js';
@@ -25,9 +25,9 @@ function thrown(make: () => unknown): unknown {
 function expectConfigError(make: () => unknown, path: string, message?: RegExp): void {
   const error = thrown(make);
   expect(error).toBeInstanceOf(MessagingConfigError);
-  expect(error).toBeInstanceOf(TypeError);
+  expect(error).toBeInstanceOf(server.ChatqError);
   expect(error).toMatchObject({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path });
-  expect((error as InstanceType<typeof MessagingConfigError>).problems).toEqual([{ path, message: (error as Error).message }]);
+  expect((error as InstanceType<typeof MessagingConfigError>).problems).toEqual([{ path, code: 'ERR_HANDLER_CONFIG', message: (error as Error).message }]);
   if (message) expect((error as Error).message).toMatch(message);
 }
 

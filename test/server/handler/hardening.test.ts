@@ -279,7 +279,7 @@ describe('communities sharing a store or an engine: nothing crosses (SPEC §6 "S
     expect((await b(req('/v1/conversation', { session: inA.session }))).status).toBe(401);
     expect((await b(agentReq(messagesPath(inA.conversationId)))).status).toBe(404);
     for (const community of ['', 'A', 'x'.repeat(65), 'a.b', 'a/b']) {
-      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [HOST_ORIGIN], community })).toThrow(TypeError);
+      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: [HOST_ORIGIN], community })).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
     }
   });
 });
@@ -289,7 +289,7 @@ describe('the agent token cannot be guessed (SPEC §6 "Bounds")', () => {
 
   it('an agentToken under 32 characters is refused when the handler is created', () => {
     for (const token of ['x', 'a'.repeat(31)]) {
-      expect(() => create(token)).toThrow(TypeError);
+      expect(() => create(token)).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
       expect(() => create(token)).toThrow(/agentToken/);
     }
     const handler = create('a'.repeat(32));
@@ -334,7 +334,7 @@ describe('allowedOrigins are http(s) origins (SPEC §6 "Bounds")', () => {
 
   it('refuses an opaque origin when the handler is created, naming the entry', () => {
     for (const entry of ['file:///', 'chrome-extension://abcdefghijklmnop', 'null']) {
-      expect(() => create([HOST_ORIGIN, entry])).toThrow(TypeError);
+      expect(() => create([HOST_ORIGIN, entry])).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
       expect(() => create([HOST_ORIGIN, entry])).toThrow(entry);
     }
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { MessagingConfigError } from '../../errors.js';
 import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
