@@ -64,6 +64,8 @@ export interface IdentityVerifier {
   /** When known, the rules this verifier applies; the handler passes them to the widget. */
   readonly policy?: IdentityPolicy;
   /** The community id (SPEC §6 "Sharing"), when the verifier serves one: the handler keys everything by it. */
+  readonly communityId?: string;
+  /** @deprecated since 0.3.0: `communityId` (`community` names the object defineCommunity returns). Still read until 0.4. */
   readonly community?: string;
 }
 

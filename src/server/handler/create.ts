@@ -31,13 +31,13 @@ export { redact } from './http/redact.js';
  * `handler.reply(request)` hands it to an adapter as it is.
  */
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
-  const { basePath, publicOrigin, cors, agentSetup, communityId: community, limits, webhooks: webhookSetup } = readOptions(options);
+  const { basePath, publicOrigin, cors, agentSetup, communityId: community, communityOption, limits, webhooks: webhookSetup } = readOptions(options);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
   checkStoreState(engine.store);
   // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
-  const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
+  const releaseCommunity = claimCommunity(engine.store, community, communityOption, options.verifier);
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
   const logger = options.logger ?? console;

@@ -19,6 +19,7 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   publicOrigin: true,
   engine: true,
   store: true,
+  communityId: true,
   community: true,
   agentToken: true,
   agents: true,

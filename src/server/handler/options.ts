@@ -116,6 +116,8 @@ export interface MessagingHandlerOptions {
    * The community id (`[a-z0-9_-]{1,64}`), part of every key the handler
    * writes (SPEC §6 "Sharing"). Default: the verifier's (`defineCommunity({ id })`), else `default`.
    */
+  communityId?: string;
+  /** @deprecated since 0.3.0: `communityId` (`community` names the object defineCommunity returns). Read, with a warning, until 0.4. */
   community?: string;
   /**
    * The agent API's bearer credential, at least 32 characters (e.g.
@@ -279,11 +281,11 @@ export function normalizePublicOrigin(publicOrigin: unknown): string | undefined
 /** SPEC §6 "Sharing": `[a-z0-9_-]{1,64}`. */
 export const COMMUNITY_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
-/** The handler's community: the option, else the verifier's, else `default`. */
-export function resolveCommunity(option: unknown, verifier: Partial<IdentityVerifier>): string {
-  const id = option ?? verifier.community ?? 'default';
+/** The handler's community id: the option (given as `path`), else the verifier's, else `default`. */
+export function resolveCommunity(option: unknown, verifier: Partial<IdentityVerifier>, path = 'communityId'): string {
+  const id = option ?? verifier.communityId ?? verifier.community ?? 'default';
   if (typeof id !== 'string' || !COMMUNITY_ID_PATTERN.test(id)) {
-    throw new MessagingConfigError('community', `community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
+    throw new MessagingConfigError(path, `${path}: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
   }
   return id;
 }

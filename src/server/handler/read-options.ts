@@ -19,7 +19,10 @@ import {
   type HandlerLimits,
   type MessagingHandlerOptions,
 } from './options.js';
+import { readRenamed, type Renamed } from './renamed-options.js';
 import { readWebhookOptions, type WebhookSetup } from './webhooks.js';
+
+const COMMUNITY_RENAMED: Renamed = { where: 'createMessagingHandler', from: 'community', to: 'communityId', why: '`community` names the object defineCommunity returns' };
 
 export interface ReadOptions {
   readonly basePath: string;
@@ -27,6 +30,8 @@ export interface ReadOptions {
   readonly cors: CorsPolicy;
   readonly agentSetup: AgentSetup | undefined;
   readonly communityId: string;
+  /** The id as the integrator gave it (communityId, or its old name community), undefined when left to the verifier. */
+  readonly communityOption: string | undefined;
   readonly limits: HandlerLimits;
   readonly webhooks: WebhookSetup;
 }
@@ -48,11 +53,14 @@ export function readOptions(options: MessagingHandlerOptions): ReadOptions {
   const agentSetup = problems.attempt(() => resolveAgents(options), undefined);
   // A verifier without `community` is checked by checkOptions; its id is read only from a real one.
   const verifier: Partial<IdentityVerifier> = typeof options.verifier === 'object' && options.verifier !== null ? options.verifier : {};
-  const communityId = problems.attempt(() => resolveCommunity(options.community, verifier), 'default');
+  const warn = (message: string): void => (typeof options.logger?.warn === 'function' ? options.logger : console).warn(message);
+  const communityOption = problems.attempt(() => readRenamed<string>(options as unknown as Record<string, unknown>, COMMUNITY_RENAMED, warn), undefined);
+  const communityPath = options.communityId === undefined && options.community !== undefined ? 'community' : 'communityId';
+  const communityId = problems.attempt(() => resolveCommunity(communityOption, verifier, communityPath), 'default');
   const limits = problems.attempt(() => resolveLimits(isObject(options.limits) ? options.limits : {}), DEFAULT_LIMITS);
   const webhooks = problems.attempt(() => readWebhookOptions(options), { endpoints: [], unansweredAfterMs: 0 });
   problems.throwIfAny();
-  return { basePath, publicOrigin, cors, agentSetup, communityId, limits, webhooks };
+  return { basePath, publicOrigin, cors, agentSetup, communityId, communityOption, limits, webhooks };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

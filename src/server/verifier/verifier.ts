@@ -289,7 +289,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     }
   }
 
-  const verifier: Verifier = Object.freeze({ verify, policy, community: community.id });
+  const verifier: Verifier = Object.freeze({ verify, policy, communityId: community.id, community: community.id });
   rememberSharing(verifier, community, options.keySource);
   return verifier;
 }

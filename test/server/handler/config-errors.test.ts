@@ -43,7 +43,7 @@ describe('createMessagingHandler: every wrong option names itself', () => {
     ['allowedOrigins[0]', { allowedOrigins: ['file:///tmp/x'] }],
     ['basePath', { basePath: 'chatq' }],
     ['publicOrigin', { publicOrigin: 'https://chat.example.com/path' }],
-    ['community', { community: 'Not Valid' }],
+    ['communityId', { communityId: 'Not Valid' }],
     ['agentToken', { agentToken: 'short' }],
     ['limits.maxBodyBytes', { limits: { maxBodyBytes: -1 } }],
     ['limits', { limits: 'none' }],
@@ -77,7 +77,7 @@ describe('the adapter, the engines and the store', () => {
   it('toNodeListener', () => {
     const handler = makeHandler();
     expectConfigError(() => toNodeListener(handler, { bodyTimeoutMs: 0 }), 'bodyTimeoutMs');
-    expectConfigError(() => toNodeListener(handler, { maxBodyBytes: '1mb' as unknown as number }), 'maxBodyBytes');
+    expectConfigError(() => toNodeListener(handler, { maxReadBytes: '1mb' as unknown as number }), 'maxReadBytes');
     expectConfigError(() => toNodeListener(undefined as never), 'handler');
     handler.close();
   });

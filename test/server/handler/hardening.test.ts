@@ -271,8 +271,8 @@ describe('communities sharing a store or an engine: nothing crosses (SPEC §6 "S
 
   it('the `community` option overrides the verifier\'s id', async () => {
     const store = createMemoryStore();
-    const a = handlerFor({ store, community: 'a' });
-    const b = handlerFor({ store, community: 'b' });
+    const a = handlerFor({ store, communityId: 'a' });
+    const b = handlerFor({ store, communityId: 'b' });
     const inA = await register(a, { jwt: fakeJwt('user-1') });
     const inB = await register(b, { jwt: fakeJwt('user-1') });
     expect(inB.conversationId).not.toBe(inA.conversationId);

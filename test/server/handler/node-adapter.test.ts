@@ -68,7 +68,7 @@ describe('toNodeListener on a real node:http server', () => {
     expect(response.headers.get('connection')).toBe('keep-alive');
 
     const handler = makeHandler({ limits: { maxBodyBytes: 1_000_000 } });
-    const capped = await listen(handler, toNodeListener(handler, { maxBodyBytes: 2048 }));
+    const capped = await listen(handler, toNodeListener(handler, { maxReadBytes: 2048 }));
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(500)));
