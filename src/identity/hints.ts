@@ -27,3 +27,16 @@ export function looksLikeMilliseconds(seconds: number, nowSeconds: number): bool
 export function secondsFix(name: 'exp' | 'nbf' | 'iat'): string {
   return `${name} counts seconds since the epoch, not milliseconds: use Math.floor(Date.now() / 1000)${name === 'exp' ? ' + a lifetime in seconds' : ''} (Python: int(time.time())).`;
 }
+
+/**
+ * True when an `expiresAt` (milliseconds since 0.3.0) holds seconds: read as
+ * milliseconds it lies more than the same 10 years before now, and read as
+ * seconds it does not lie beyond the threshold above. A custom verifier
+ * written for 0.2 returns the JWT's exp as it is.
+ */
+export function looksLikeSeconds(ms: number, nowMs: number): boolean {
+  return ms < nowMs - MAX_TIME_AHEAD_SECONDS * 1000 && !looksLikeMilliseconds(ms, nowMs / 1000);
+}
+
+/** What to change when looksLikeSeconds holds. */
+export const SECONDS_EXPIRES_AT = "VerifiedIdentity.expiresAt is milliseconds since chatq 0.3.0: return the JWT's exp × 1000.";

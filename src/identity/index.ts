@@ -29,7 +29,7 @@ export type { DecodedJwt, JsonObject, JwtFault, JwtPartDecoder } from './jwt.js'
 export { decodeBase64, decodeBase64url, encodeBase64url } from './base64url.js';
 export { constantTimeEqual } from './constant-time.js';
 export { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
-export { looksLikeMilliseconds, secondsFix } from './hints.js';
+export { looksLikeMilliseconds, looksLikeSeconds, SECONDS_EXPIRES_AT, secondsFix } from './hints.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
 export { uuidName } from './uuid.js';
 export { EXTRA_VALUE_KEY } from './fields.js';

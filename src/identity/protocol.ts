@@ -71,7 +71,7 @@ export interface RegisterRequest {
 
 /**
  * The part of a VerifiedIdentity the visitor's own browser may see (no custom
- * fields or extra values). `expiresAt` is the JWT's `exp`, in **seconds**.
+ * fields or extra values). `expiresAt` is the JWT's `exp` in **milliseconds** (exp × 1000).
  */
 export type PublicIdentity = Pick<
   VerifiedIdentity,
@@ -186,7 +186,7 @@ export type StreamEvent =
 /**
  * A conversation as the agent sees it, without its history: the
  * VerifiedIdentity exactly as the community mapping produced it (`uuid` as
- * claimed, or the automated one; `expiresAt` = the JWT's `exp` in **seconds**),
+ * claimed, or the automated one; `expiresAt` = the JWT's `exp` in **milliseconds**),
  * the visitor's last page, and the seq of the newest message (0 when none).
  * The history is fetched per conversation (SPEC §6 "Bounds": no answer is
  * built from the whole store at once).

@@ -42,7 +42,11 @@ export interface VerifiedIdentity {
   uuidSource: UuidSource;
   signed: boolean;
   kid?: string;
-  /** The JWT's `exp`, in seconds since the epoch. */
+  /**
+   * When the identity lapses: the JWT's `exp` in **milliseconds** since the
+   * epoch (exp × 1000), like every `expiresAt` of chatq since 0.3.0. The JWT
+   * claim itself stays `exp`, in seconds (RFC 7519).
+   */
   expiresAt?: number;
   fields: Partial<Record<PredefinedField, string>>;
   customFields: Record<string, string>;

@@ -5,7 +5,7 @@
  * explain`, `chatq/sign` and `verifyWebhook`.
  */
 import { describe, expect, it } from 'vitest';
-import { checkTimes, looksLikeMilliseconds, MAX_TIME_AHEAD_SECONDS, secondsFix } from '../../src/identity/index.js';
+import { checkTimes, looksLikeMilliseconds, looksLikeSeconds, MAX_TIME_AHEAD_SECONDS, secondsFix } from '../../src/identity/index.js';
 import { claimsCauses } from '../../src/cli/explain-causes.js';
 import { verifyWebhook } from '../../src/server/index.js';
 import { signIdentity } from '../../src/sign/index.js';
@@ -62,5 +62,14 @@ describe('every place names the mistake for the same values', () => {
     const key = { kid: 'site_2026', secret: '0123456789abcdef01234567' };
     await expect(signIdentity({ uuid: 'u' }, { ...key, lifetime: MAX_TIME_AHEAD_SECONDS + 1 })).rejects.toMatchObject({ code: 'ERR_JWT_MALFORMED', message: expect.stringContaining('milliseconds') });
     await expect(signIdentity({ uuid: 'u' }, { ...key, lifetime: MAX_TIME_AHEAD_SECONDS })).resolves.toEqual(expect.any(String));
+  });
+});
+
+describe('looksLikeSeconds: an expiresAt (ms) that holds seconds', () => {
+  it('uses the same 10-year bound, on the millisecond clock', () => {
+    const nowMs = NOW * 1000;
+    expect(looksLikeSeconds(NOW + 3600, nowMs)).toBe(true);
+    expect(looksLikeSeconds(nowMs + 3_600_000, nowMs)).toBe(false);
+    expect(looksLikeSeconds(nowMs - 86_400_000, nowMs)).toBe(false);
   });
 });

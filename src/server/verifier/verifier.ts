@@ -233,7 +233,8 @@ export function createVerifier(community: Community, options: VerifierOptions = 
       uuidSource: 'jwt',
       signed: true,
       kid: token.key.id,
-      expiresAt: token.times.exp,
+      // Milliseconds, as every expiresAt (issue 21 item 5); the claim exp is seconds.
+      expiresAt: token.times.exp * 1000,
       fields,
       customFields,
       extraValues,

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMessagingHandler, createVerifier, defineCommunity } from '../../../src/server/index.js';
 import { toNodeListener } from '../../../src/server/node/index.js';
-import { HS_KEY } from '../../helpers/sign.js';
+import { HS_KEY, signHS256 } from '../../helpers/sign.js';
 
 const community = defineCommunity({ id: 'shop', signedIdentities: 'require', jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }] });
 const base = { verifier: createVerifier(community), allowedOrigins: ['https://shop.test'] };
@@ -57,6 +57,42 @@ describe('toNodeListener: maxBodyBytes → maxReadBytes (the handler keeps limit
     toNodeListener(handler, { maxBodyBytes: 2048 });
     expect(warn.mock.calls).toEqual([["chatq: toNodeListener's maxBodyBytes is now maxReadBytes (maxBodyBytes is the handler's 16 KiB limit); the old name works until 0.4."]]);
     expect(() => toNodeListener(handler, { maxBodyBytes: 0 })).toThrow(expect.objectContaining({ path: 'maxBodyBytes' }));
+    handler.close();
+  });
+});
+
+describe('expiresAt is milliseconds everywhere (the JWT claim stays exp, in seconds)', () => {
+  const exp = Math.floor(Date.now() / 1000) + 7200;
+  const jwt = (): string => signHS256({ uuid: 'user-42', exp }, HS_KEY);
+
+  it('the verifier gives exp × 1000', async () => {
+    expect((await createVerifier(community).verify({ jwt: jwt() })).expiresAt).toBe(exp * 1000);
+  });
+
+  it('POST v1/identity: identity.expiresAt and expiresAt are one number, the one the widget events carry', async () => {
+    const handler = createMessagingHandler({ ...base, logger: { warn() {} } });
+    const response = await handler(new Request('https://chat.test/v1/identity', {
+      method: 'POST',
+      headers: { Origin: 'https://shop.test', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jwt: jwt() }),
+    }));
+    const body = (await response.json()) as { expiresAt: number; identity: { expiresAt: number } };
+    expect(body.expiresAt).toBe(exp * 1000);
+    expect(body.identity.expiresAt).toBe(body.expiresAt);
+    handler.close();
+  });
+
+  it('a custom verifier still returning seconds is refused with what to change, in the log (500, never a session read as 1970)', async () => {
+    const warnings: string[] = [];
+    const verifier = { policy: community.policy, verify: async () => ({ uuid: 'u', uuidSource: 'jwt' as const, signed: true, expiresAt: exp, fields: {}, customFields: {}, extraValues: {}, warnings: [] }) };
+    const handler = createMessagingHandler({ verifier, allowedOrigins: ['https://shop.test'], logger: { warn: (message) => warnings.push(message) } });
+    const response = await handler(new Request('https://chat.test/v1/identity', {
+      method: 'POST',
+      headers: { Origin: 'https://shop.test', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jwt: 'a.b.c' }),
+    }));
+    expect(response.status).toBe(500);
+    expect(warnings.join('\n')).toContain("VerifiedIdentity.expiresAt is milliseconds since chatq 0.3.0: return the JWT's exp × 1000.");
     handler.close();
   });
 });
