@@ -10,7 +10,7 @@
  */
 // One error family (issue 21 item 3): ChatqError, with IdentityError, MessagingConfigError and EngineError under it.
 export { ChatqError, IdentityError, isChatqError, isIdentityError } from '../identity/index.js';
-export type { ChatqErrorCode, ConfigProblem, ErrorCode, HandlerConfigErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
+export type { ChatqErrorCode, ConfigProblem, ErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
 export { PREDEFINED_FIELDS } from '../identity/index.js';
 export type {
   IdentityData,
@@ -60,7 +60,7 @@ export type {
 } from '../identity/index.js';
 export * from './verifier/index.js';
 // The handler and what configures it; the Node adapter is chatq/node (./node/index.ts), its Reply protocol internal.
-export { createMemoryEngine, createMemoryStore, createMessagingHandler, DEFAULT_LIMITS, DEFAULT_MEMORY_STORE_BOUNDS, EngineError, IDENTITY_ERROR_STATUS, isEngineError, MessagingConfigError } from './handler/public.js';
+export { createMemoryEngine, createMemoryStore, createMessagingHandler, DEFAULT_LIMITS, DEFAULT_MEMORY_STORE_BOUNDS, EngineError, isEngineError, MessagingConfigError } from './handler/public.js';
 export type {
   AgentConfig,
   AuthenticateAgent,

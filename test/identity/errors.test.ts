@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatqError, IdentityError, describeProblems } from '../../src/identity/index.js';
 import * as server from '../../src/server/index.js';
 import { createJwksKeySource, createVerifier, defineCommunity, EngineError, MessagingConfigError } from '../../src/server/index.js';
+import { HttpError } from '../../src/server/handler/http/errors.js';
 import { createMemoryStore } from '../../src/server/store/index.js';
 import { HS_KEY } from '../helpers/sign.js';
 
@@ -38,6 +39,12 @@ describe('one base class', () => {
       expect(error.code).toBe(code);
       expect(error.name).toBe(type.name);
     }
+  });
+
+  it("the handler's internal HttpError is one too, its code a wire code", () => {
+    const error = new HttpError(400, 'ERR_BAD_REQUEST', 'bad');
+    expect(error).toBeInstanceOf(ChatqError);
+    expect(error).toMatchObject({ name: 'HttpError', status: 400, code: 'ERR_BAD_REQUEST', problems: [] });
   });
 
   it('chatq/server exports the base class and keeps the old names', () => {
