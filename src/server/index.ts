@@ -60,7 +60,7 @@ export type {
 } from '../identity/index.js';
 export * from './verifier/index.js';
 // The handler and what configures it; the Node adapter is chatq/node (./node/index.ts), its Reply protocol internal.
-export { createMemoryEngine, createMemoryStore, createMessagingHandler, DEFAULT_LIMITS, DEFAULT_MEMORY_STORE_BOUNDS, EngineError, isEngineError, MessagingConfigError } from './handler/public.js';
+export { createMemoryEngine, createMemoryStore, createMessagingHandler, DEFAULT_LIMITS, DEFAULT_MEMORY_STORE_BOUNDS, EngineError, isEngineError, MessagingConfigError } from './handler/index.js';
 export type {
   AgentConfig,
   AuthenticateAgent,
@@ -83,7 +83,7 @@ export type {
   NewMessage,
   RateLimiter,
   SessionRecord,
-} from './handler/public.js';
+} from './handler/index.js';
 // SPEC §12: the events the webhooks send, and the check a receiver may use (or any Standard Webhooks library).
 export { WEBHOOK_EVENT_TYPES, verifyWebhook } from './webhooks/index.js';
 export type { WebhookEndpointOptions, WebhookEvent, WebhookEventData, WebhookEventType, WebhookVerification } from './webhooks/index.js';

@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readJsonObject } from '../../../src/server/handler/http/body.js';
 import { HttpError } from '../../../src/server/handler/http/errors.js';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
+import { type MessagingHandler } from '../../../src/server/handler/index.js';
+import { toNodeListener, type NodeListenerOptions } from '../../../src/server/node/index.js';
 import { automatedUuid, BASE, HOST_ORIGIN, json, listenOnLoopback, makeHandler } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

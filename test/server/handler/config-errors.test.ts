@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { MessagingConfigError as FromRedisEntry, createRedisEngine } from '../../../src/server/engine/redis/index.js';
 import * as server from '../../../src/server/index.js';
-import { createMemoryEngine, createMemoryStore, toNodeListener, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
+import { createMemoryEngine, createMemoryStore, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../src/server/node/index.js';
 import { makeHandler, verifierDouble } from './helpers.js';
 
 const { MessagingConfigError } = server;
