@@ -116,29 +116,6 @@ export interface RateLimiter {
   take(key: string, perMinute: number, now: number): number | Promise<number>;
 }
 
-export type EngineErrorCode = 'ERR_UNAVAILABLE' | 'ERR_CAPACITY' | 'ERR_OUTCOME_UNKNOWN';
-
-/**
- * An engine could not do what was asked, through no fault of the request:
- * its backend is unreachable and nothing was written (`ERR_UNAVAILABLE`), it
- * is full (`ERR_CAPACITY`), or a write was sent but never confirmed, so it may
- * or may not have been stored (`ERR_OUTCOME_UNKNOWN`: only `appendMessage`
- * throws it; the handler retries an append that has a clientId once). The
- * handler answers 503 with `Retry-After`.
- */
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  readonly code: EngineErrorCode;
-  /** Seconds a client should wait before trying again. */
-  readonly retryAfter: number;
-
-  constructor(code: EngineErrorCode, message: string, retryAfter = code === 'ERR_UNAVAILABLE' ? 2 : 30) {
-    super(message);
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
-}
-
-export function isEngineError(error: unknown): error is EngineError {
-  return error instanceof Error && error.name === 'EngineError' && typeof (error as { code?: unknown }).code === 'string';
-}
+// The engine's error lives in ../errors.ts, which store/ imports too (no store/ ↔ engine/ loop).
+export { EngineError, isEngineError } from '../errors.js';
+export type { EngineErrorCode } from '../errors.js';

@@ -1,29 +1,21 @@
-import { MessagingConfigError } from '../engine/config-error.js';
 import { underlyingStore } from '../engine/announce.js';
 import { createMemoryEngine } from '../engine/memory.js';
-import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
+import type { BusEvent, Engine } from '../engine/types.js';
+import { ENGINE_ERROR_STATUS, isEngineError } from '../errors.js';
 import { createAgentAccess } from './agents/access.js';
-import { checkStoreState, resolveAgents } from './agents/config.js';
+import { checkStoreState } from './agents/config.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import { claimCommunity } from './community-claim.js';
 import type { Call, HandlerContext } from './context.js';
-import { applyCorsHeaders, createCorsPolicy, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
+import { applyCorsHeaders, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
 import { errorReply, HttpError } from './http/errors.js';
 import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
-import { refuseUnknownOptions } from './option-names.js';
-import {
-  checkOptions,
-  normalizeBasePath,
-  normalizePublicOrigin,
-  resolveCommunity,
-  resolveLimits,
-  type MessagingHandler,
-  type MessagingHandlerOptions,
-} from './options.js';
+import type { MessagingHandler, MessagingHandlerOptions } from './options.js';
+import { readOptions } from './read-options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
 import { startWebhooks } from './webhooks.js';
@@ -40,24 +32,17 @@ export { redact } from './http/redact.js';
  * `handler.reply(request)` hands it to an adapter as it is.
  */
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
-  refuseUnknownOptions(options);
-  checkOptions(options);
-  const basePath = normalizeBasePath(options.basePath);
-  const publicOrigin = normalizePublicOrigin(options.publicOrigin);
-  const cors = createCorsPolicy(options.allowedOrigins, publicOrigin);
-  const agentSetup = resolveAgents(options);
-  const community = resolveCommunity(options.community, options.verifier);
-  const limits = resolveLimits(options.limits);
+  const { basePath, publicOrigin, cors, agentSetup, communityId: community, communityOption, limits, webhooks: webhookSetup } = readOptions(options);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
   checkStoreState(engine.store);
   // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
-  const releaseCommunity = claimCommunity(underlyingStore(engine.store), community, options.community, options.verifier);
+  const releaseCommunity = claimCommunity(underlyingStore(engine.store), community, communityOption, options.verifier);
   const now = options.now ?? Date.now;
   const hub = new LiveHub(engine.bus, community);
   const logger = options.logger ?? console;
-  const webhooks = startWebhooks(options, { engine, community, logger, now });
+  const webhooks = startWebhooks(webhookSetup, { engine, community, logger, now });
   const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
     // A change was written (and its outbox entry with it): look now rather than at the next tick.
     if (event.type === 'conversation') webhooks?.wake();
@@ -220,7 +205,7 @@ function toErrorReply(error: unknown, logger: { warn(message: string): void }, w
       logger.warn(`chatq: ${error.code}: ${redact(error.message.slice(0, 300))} (logged once; requests get 503 with Retry-After meanwhile)`);
     }
     const retryAfter = String(Math.max(1, Math.ceil(error.retryAfter)));
-    return errorReply(new HttpError(503, error.code, error.message, { 'Retry-After': retryAfter }));
+    return errorReply(new HttpError(ENGINE_ERROR_STATUS[error.code], error.code, error.message, { 'Retry-After': retryAfter }));
   }
   // Only the error's class and message: never a request header or body (tokens live there).
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;

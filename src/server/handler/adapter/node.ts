@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { MessagingConfigError } from '../../errors.js';
+import { readRenamed, type Renamed } from '../renamed-options.js';
 import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
@@ -7,13 +8,18 @@ import { NodeRequest } from './node-request.js';
 import { writeReply, writeResponse } from './node-response.js';
 import { isHandlerPath, requestOrigin, spellsPathname, targetUrl } from './node-url.js';
 
+const READ_LIMIT_RENAMED: Renamed = { where: 'toNodeListener', from: 'maxBodyBytes', to: 'maxReadBytes', why: "maxBodyBytes is the handler's 16 KiB limit" };
+
 /** Options of `toNodeListener`. */
 export interface NodeListenerOptions {
   /**
-   * Bytes of request body the adapter will pass on before it stops reading and
-   * closes the connection; the handler's own `limits.maxBodyBytes` (smaller)
-   * answers 413 first. Default 1 MiB.
+   * Bytes of request body the adapter reads from the socket before it stops
+   * reading and closes the connection: a backstop for bodies the handler never
+   * reads. The handler's own `limits.maxBodyBytes` (16 KiB, smaller) answers
+   * 413 first. Default 1 MiB.
    */
+  maxReadBytes?: number;
+  /** @deprecated since 0.3.0: `maxReadBytes` (`maxBodyBytes` is the handler's 16 KiB limit). Read, with a warning, until 0.4. */
   maxBodyBytes?: number;
   /**
    * Hand the handler real undici `Request` objects and read every Response
@@ -91,9 +97,10 @@ export function toNodeListener(handler: NodeServedHandler, options: NodeListener
   if (typeof bodyTimeoutMs !== 'number' || !(bodyTimeoutMs > 0)) {
     throw new MessagingConfigError('bodyTimeoutMs', `toNodeListener: bodyTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(bodyTimeoutMs)}`);
   }
-  const bodyLimit = options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT;
+  const bodyLimit = readRenamed<number>(options as Record<string, unknown>, READ_LIMIT_RENAMED, console.warn) ?? DEFAULT_ADAPTER_BODY_LIMIT;
   if (typeof bodyLimit !== 'number' || !(bodyLimit > 0)) {
-    throw new MessagingConfigError('maxBodyBytes', `toNodeListener: maxBodyBytes must be a positive number of bytes, got ${String(bodyLimit)}`);
+    const name = options.maxReadBytes === undefined && options.maxBodyBytes !== undefined ? 'maxBodyBytes' : 'maxReadBytes';
+    throw new MessagingConfigError(name, `toNodeListener: ${name} must be a positive number of bytes, got ${String(bodyLimit)}`);
   }
   const resolved: ResolvedOptions = { bodyLimit, webRequests: options.webRequests === true, bodyTimeoutMs };
   return (req, res, next) => {
