@@ -59,7 +59,7 @@ describeBrowser('accessibility of every state (SPEC §10)', () => {
         await expect.poll(() => w.element.locator('[part~="message"][data-state="sent"]').count()).toBe(2);
         await check(page, 'open');
         // The stream drops and cannot come back: the offline notice.
-        await page.route('**/v1/stream', (route) => route.abort('connectionrefused'));
+        await page.route('**/v1/stream*', (route) => route.abort('connectionrefused'));
         stage.chat.dropConnections();
         await expect.poll(() => w.element.locator('[part~="notice"][data-kind="offline"]').count(), { timeout: 15_000 }).toBe(1);
         await check(page, 'offline');

@@ -46,11 +46,11 @@ export const PANEL_CSS =
   '.meta{display:block;font-size:12px;margin-top:2px}' +
   '.meta button{margin-inline-start:6px;padding:2px 8px;font-size:12px}' +
   '[part=typing]{margin:0;padding:0 12px 6px;font-size:13px;color:var(--muted)}' +
-  '.dots i{display:inline-block;width:5px;height:5px;margin-inline-start:3px;border-radius:50%;background:currentColor;animation:chatq-dot 1.2s infinite}' +
-  '.dots i:nth-child(2){animation-delay:.2s}' +
-  '.dots i:nth-child(3){animation-delay:.4s}' +
+  '.dots span{display:inline-block;width:5px;height:5px;margin-inline-start:3px;border-radius:50%;background:currentColor;animation:chatq-dot 1.2s infinite}' +
+  '.dots span:nth-child(2){animation-delay:.2s}' +
+  '.dots span:nth-child(3){animation-delay:.4s}' +
   '@keyframes chatq-dot{50%{opacity:.2}}' +
-  '@media (prefers-reduced-motion:reduce){.dots i{animation:none}}' +
+  '@media (prefers-reduced-motion:reduce){.dots span{animation:none}}' +
   '.away{margin:0 12px 8px;padding:10px 12px;border-radius:8px;background:var(--soft);display:grid;gap:8px}' +
   '[part=email]{display:flex;flex-wrap:wrap;gap:8px;align-items:end}' +
   '[part=email] label{flex:1 1 180px;display:grid;gap:4px;font-size:13px}' +

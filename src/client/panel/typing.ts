@@ -17,7 +17,7 @@ export function typingView(host: PanelHost, t: Translate, input: HTMLTextAreaEle
   let last = -THROTTLE;
   let fade: ReturnType<typeof setTimeout> | undefined;
   let name = '';
-  const row = h('p', { part: 'typing', hidden: '' }, h('span', {}), h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')));
+  const row = h('p', { part: 'typing', hidden: '' }, h('span', {}), h('span', { class: 'dots', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')));
 
   input.addEventListener('input', () => {
     const now = Date.now();
