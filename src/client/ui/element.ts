@@ -41,7 +41,6 @@ export class ChatqMessengerElement extends Base {
   declare email?: string;
   readonly #root: ShadowRoot;
   readonly #launcher: HTMLButtonElement;
-  readonly #badge: HTMLElement;
   readonly #status: HTMLElement;
   #panel: PanelView | undefined;
   /** What to show once the panel is there, by what it shows (a later change of the same thing replaces it). */
@@ -62,9 +61,8 @@ export class ChatqMessengerElement extends Base {
     super();
     this.#root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.#root);
-    this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
     this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
-      bubbleIcon(), this.#badge) as HTMLButtonElement;
+      bubbleIcon()) as HTMLButtonElement;
     // A live region from the start, so what is put in it later is announced.
     this.#status = h('p', { class: 'status', 'aria-live': 'polite' });
     this.#root.append(this.#status, this.#launcher);
@@ -206,11 +204,12 @@ export class ChatqMessengerElement extends Base {
     this.#view(`s${event.type}`, (panel) => panel.signal?.(event));
   }
 
-  /** Messages the visitor has not seen: the launcher's badge, and the panel's preview card and announcement. */
+  /**
+   * Messages the visitor has not seen: the launcher's badge (its `data-unread`, drawn by CSS, so the
+   * button's visible text never differs from its label), and the panel's preview card and announcement.
+   */
   set unread(count: number) {
     this.#unread = count;
-    this.#badge.hidden = count === 0;
-    this.#badge.textContent = count ? String(count) : '';
     if (count) this.#launcher.setAttribute('data-unread', String(count));
     else this.#launcher.removeAttribute('data-unread');
     this.refreshText();

@@ -29,11 +29,11 @@ export const CSS =
   '*{box-sizing:border-box;font:inherit;color:inherit}' +
   'p{margin:0}' +
   'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:var(--chatq-accent,#2649a6);color:var(--chatq-accent-text,#fff)}' +
-  // ≥ 3:1 against white (6.4:1) and black (3.2:1), whatever the page behind the launcher; the dark theme's is lighter.
-  ':focus-visible{outline:3px solid var(--ring,#0b57d0);outline-offset:2px}' +
+  // ≥ 3:1 against white (6.4:1) and black (3.2:1), whatever the page behind the launcher (the panel has its own, panel/styles.ts).
+  ':focus-visible{outline:3px solid #0b57d0;outline-offset:2px}' +
   '[part=launcher]{-webkit-tap-highlight-color:#0000;position:relative;display:block;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
-  '.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;font-size:12px;font-weight:700;line-height:22px}' +
+  '[data-unread]::after{content:attr(data-unread);position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;line-height:22px}' +
   '.status{position:absolute;right:0;bottom:66px;width:240px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
   ':host([position=left]) .status{right:auto;left:0}' +
   '.status:empty{display:none}';
