@@ -14,6 +14,7 @@ export function presenceView(host: PanelHost, t: Translate) {
   let presence: Presence | undefined;
   /** The e-mail the conversation has: the one the visitor saved, or the signed identity's once sent. */
   let kept = '';
+  let signedSent = false;
   const line = h('p', { part: 'presence', hidden: '' });
   const text = h('p', {});
   const field = h('input', { type: 'email', name: 'email', autocomplete: 'email', dir: 'auto', required: '', 'aria-describedby': 'chatq-email-error' }) as HTMLInputElement;
@@ -49,8 +50,11 @@ export function presenceView(host: PanelHost, t: Translate) {
     line.toggleAttribute('data-available', !!presence?.available);
     away.hidden = !presence || presence.available;
     if (away.hidden) return;
-    // A signed identity's e-mail: the conversation gets it without a question (once).
-    if (!kept && host.email) void send(host.email).then(render, () => {});
+    // A signed identity's e-mail: the conversation gets it without a question, once (presence comes again on every change).
+    if (!kept && !signedSent && host.email) {
+      signedSent = true;
+      void send(host.email).then(render, () => (signedSent = false));
+    }
     const email = kept || host.email;
     form.hidden = !!email;
     text.textContent = email ? t('emailKept', { email }) : t('awayAsk');
