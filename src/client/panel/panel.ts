@@ -1,4 +1,5 @@
 import type { Strings, TranslationKey } from '../support/i18n.js';
+import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
 import { linkify } from './linkify.js';
@@ -67,7 +68,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   root.append(panel);
   /** The visitor is looking at the messages: the panel is shown (the tab's visibility is read.ts's). */
   const report = (): void => read.report(!panel.hidden);
-  document.addEventListener('visibilitychange', report);
+  // Through the prototype: an `<embed name="addEventListener">` in the page cannot stand in (support/document.ts).
+  fromDocument('addEventListener')('visibilitychange', report);
 
   const phone = phoneMode(panel, root);
   closer.onclick = () => toggle(false);

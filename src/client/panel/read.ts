@@ -1,4 +1,5 @@
 import { VISITOR_PATHS } from '../../identity/wire.js';
+import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, PanelHost } from '../ui/panel-contract.js';
 import type { Translate } from './strings.js';
@@ -25,7 +26,7 @@ export function readReceipts(host: PanelHost, t: Translate, list: HTMLElement) {
     },
     /** The visitor can see the messages now (`visible`): report what they saw. */
     report(visible: boolean): void {
-      if (!visible || newest <= told || !host.post || document.visibilityState !== 'visible') return;
+      if (!visible || newest <= told || !host.post || fromDocument('visibilityState') !== 'visible') return;
       told = newest;
       // Lost on the way: the next look reports again.
       host.post(VISITOR_PATHS.read, { seq: told }).catch(() => (told = 0));
