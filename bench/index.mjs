@@ -5,6 +5,7 @@ const suites = [
   ['verifier', () => import('./verifier.mjs')],
   ['load', () => import('./load.mjs')],
   ['engine', () => import('./engine.mjs')],
+  ['fanout', () => import('./fanout.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
   ['panel', () => import('./panel.mjs')],
 ];

@@ -42,8 +42,9 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   let epoch = lastEventId.epoch;
   /** Real time (ms) until which the session counts as checked (validForDelivery). */
   let checkedUntil = 0;
-  /** The first read checks Last-Event-ID against the conversation (a value past its end replays it whole). */
+  /** The first read checks a bare Last-Event-ID against the conversation (a value past its end replays it whole). */
   let firstRead = true;
+  const legacyId = lastEventId.epoch === undefined && lastEventId.seq > 0;
   let pumping = false;
   let again = false;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,8 +92,10 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
           send(channel, { type: 'reset' });
           lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
-        } else if (firstRead && conversation && lastSent > conversation.lastSeq) {
-          // An id from the future (another conversation, a store that restarted) would hide every later message.
+        } else if (firstRead && legacyId && conversation && lastSent > conversation.lastSeq) {
+          // A bare seq (a widget from before epochs) carries no epoch to compare: one past the end (another
+          // conversation's) would hide every later message. An `<epoch>.<seq>` needs no such guess: within
+          // an epoch no seq is reused, and a log that lost its tail takes a new epoch before its next seq.
           lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
         }
