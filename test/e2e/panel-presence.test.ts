@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../src/server/index.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../src/server/index.js';
+import { toNodeListener } from '../../src/server/node/index.js';
 import { HS_KEY } from '../helpers/sign.js';
 import { describeBrowser, hostPage, jwtFor, launchBrowser, loaderScript, openPage, panelScript, signIn, startHostServer, widget, type HostServer } from './harness.js';
 
