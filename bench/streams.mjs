@@ -27,6 +27,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const ORIGIN = 'https://shop.test';
 const WARMUP = 100;
+/** As the widget opens it: with the optional events it shows (presence, typing, read). */
+const STREAM_PATH = '/v1/stream?events=presence,typing,read';
 const BATCH = 100;
 const LIMITS = {
   registrationsPerMinutePerAddress: Infinity,
@@ -139,7 +141,7 @@ function openStream(port, session) {
       socket.resume();
       resolve(socket);
     });
-    socket.write(`GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${ORIGIN}\r\nAccept: text/event-stream\r\n${auth}\r\n`);
+    socket.write(`GET ${STREAM_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${ORIGIN}\r\nAccept: text/event-stream\r\n${auth}\r\n`);
   });
 }
 

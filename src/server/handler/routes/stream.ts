@@ -8,7 +8,7 @@ import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel, type SseOptions } from '../live/sse.js';
 import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
-import { openingEvents, optedIn } from '../agents/live-events.js';
+import { askedEvents, openingEvents, passes } from '../agents/live-events.js';
 
 /** How long a session check stands for deliveries (validForDelivery). */
 const RECHECK_MS = 1000;
@@ -42,10 +42,10 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   stream.channel = channel;
   if (!channel.closed) {
     // SPEC §11: presence, typing and read, for a widget that asked for them (wire.ts STREAM_EVENTS_PARAM).
-    stream.notify = optedIn<StreamEvent>(call.url, OPTIONAL_STREAM_EVENTS, (event) => send(channel, event));
+    stream.asked = askedEvents(call.url, OPTIONAL_STREAM_EVENTS);
     stream.unregister = ctx.hub.addVisitor(stream);
     // Whether anyone is available, and how far the agents have read, from the start.
-    void openingEvents(ctx, record.conversationId).then((events) => events.forEach(stream.notify!), () => {});
+    void openingEvents(ctx, record.conversationId).then((events) => events.forEach((event) => stream.notify(event)), () => {});
     stream.armExpiry(record.expiresAt);
     void stream.pump();
   }
@@ -64,7 +64,8 @@ class OpenStream implements VisitorStream, SseOptions {
   readonly heartbeatMs: number;
   readonly maxQueuedBytes: number;
   channel!: SseChannel;
-  notify?: (event: StreamEvent) => void;
+  /** The optional events (presence, typing, read) this client asked for. */
+  asked: readonly string[] = NONE_ASKED;
   unregister = noop;
   lastSent: number;
   /** The epoch of what this stream delivered; undefined until the first read (a bare seq takes the log's). */
@@ -113,6 +114,10 @@ class OpenStream implements VisitorStream, SseOptions {
 
   wake(): void {
     void this.pump();
+  }
+
+  notify(event: StreamEvent): void {
+    if (passes(event.type, OPTIONAL_STREAM_EVENTS, this.asked)) send(this.channel, event);
   }
 
   /** Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight. */
@@ -224,6 +229,7 @@ class OpenStream implements VisitorStream, SseOptions {
 }
 
 const noop = (): void => {};
+const NONE_ASKED: readonly string[] = Object.freeze([]);
 
 function send(channel: SseChannel, event: StreamEvent, id?: string): void {
   channel.send(event.type, event, id);
