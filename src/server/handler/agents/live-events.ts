@@ -29,7 +29,9 @@ export function optedIn<E extends { type: string }>(url: URL, optional: readonly
 
 /** The optional events asked for in `?events=`: a few strings, kept by each open stream (no Set, no closure). */
 export function askedEvents(url: URL, optional: readonly string[]): readonly string[] {
-  const asked = (url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20).filter((type) => optional.includes(type));
+  const requested = (url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20);
+  // The list's own strings, not the request's substrings: an open stream then holds no copy of them.
+  const asked = optional.filter((type) => requested.includes(type));
   return asked.length === 0 ? NONE : asked;
 }
 

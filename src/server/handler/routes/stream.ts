@@ -6,7 +6,7 @@ import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
 import type { VisitorStream } from '../live/hub.js';
 import { openSse, type SseChannel, type SseOptions } from '../live/sse.js';
-import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
+import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch, type TouchedSession } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
 import { askedEvents, openingEvents, passes } from '../agents/live-events.js';
 
@@ -61,6 +61,7 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
 class OpenStream implements VisitorStream, SseOptions {
   readonly conversationId: string;
   readonly sessionId: string;
+  readonly record: StreamSession;
   readonly heartbeatMs: number;
   readonly maxQueuedBytes: number;
   channel!: SseChannel;
@@ -80,12 +81,14 @@ class OpenStream implements VisitorStream, SseOptions {
 
   constructor(
     readonly ctx: HandlerContext,
-    readonly record: SessionRecord,
+    session: SessionRecord,
     readonly address: string,
     lastEventId: { epoch?: string; seq: number },
   ) {
-    this.conversationId = record.conversationId;
-    this.sessionId = record.id;
+    // What touch() and the checks need, not the whole record (its community and key stay with the store).
+    this.record = { id: session.id, conversationId: session.conversationId, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt };
+    this.conversationId = session.conversationId;
+    this.sessionId = session.id;
     this.heartbeatMs = ctx.limits.heartbeatMs;
     this.maxQueuedBytes = ctx.limits.maxStreamQueueBytes;
     this.lastSent = lastEventId.seq;
@@ -227,6 +230,8 @@ class OpenStream implements VisitorStream, SseOptions {
     }
   }
 }
+
+type StreamSession = TouchedSession & Pick<SessionRecord, 'conversationId'>;
 
 const noop = (): void => {};
 const NONE_ASKED: readonly string[] = Object.freeze([]);
