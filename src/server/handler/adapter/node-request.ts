@@ -114,6 +114,11 @@ export class NodeRequest {
     return this.#real;
   }
 
+  /** Whether anything has read `signal` (and may wait for its abort). */
+  static signalTaken(request: NodeRequest): boolean {
+    return request.#abort !== undefined;
+  }
+
   static real(request: NodeRequest): Request {
     return request.#request();
   }
