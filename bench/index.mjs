@@ -4,6 +4,7 @@ const only = process.argv[2];
 const suites = [
   ['verifier', () => import('./verifier.mjs')],
   ['load', () => import('./load.mjs')],
+  ['streams', () => import('./streams.mjs')],
   ['engine', () => import('./engine.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
   ['panel', () => import('./panel.mjs')],
