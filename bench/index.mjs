@@ -6,6 +6,7 @@ const suites = [
   ['load', () => import('./load.mjs')],
   ['streams', () => import('./streams.mjs')],
   ['engine', () => import('./engine.mjs')],
+  ['fanout', () => import('./fanout.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
   ['panel', () => import('./panel.mjs')],
 ];

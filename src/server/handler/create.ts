@@ -1,4 +1,5 @@
 import { MessagingConfigError } from '../engine/config-error.js';
+import { underlyingStore } from '../engine/announce.js';
 import { createMemoryEngine } from '../engine/memory.js';
 import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
 import { createAgentAccess } from './agents/access.js';
@@ -52,31 +53,29 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
   checkStoreState(engine.store);
   // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
-  const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
+  const releaseCommunity = claimCommunity(underlyingStore(engine.store), community, options.community, options.verifier);
   const now = options.now ?? Date.now;
-  const hub = new LiveHub();
+  const hub = new LiveHub(engine.bus, community);
   const logger = options.logger ?? console;
   const webhooks = startWebhooks(options, { engine, community, logger, now });
   const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
+    // A change was written (and its outbox entry with it): look now rather than at the next tick.
+    if (event.type === 'conversation') webhooks?.wake();
     engine.bus.publish(community, event).catch((error: unknown) => {
       // The store already holds the change; streams pick it up on their next read.
       logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
     });
   };
   const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
-  const unsubscribe = engine.bus.subscribe(community, (event) => {
-    hub.dispatch(event);
-    agents?.presence.handle(event);
-    // A change was written (and its outbox entry with it): look now rather than at the next tick.
-    if (event.type === 'message' || event.type === 'conversation') webhooks?.wake();
-  });
+  // The community's topic carries presence; conversations' events reach the hub on their own topics (live/hub.ts).
+  const unsubscribe = engine.bus.subscribe(community, (event) => agents?.presence.handle(event));
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
     verifier: options.verifier,
     community,
     mode: options.verifier.policy?.mode,
-    store: engine.store,
+    store: webhooks ? wakingOnAppend(engine.store, () => webhooks.wake()) : engine.store,
     limiter: engine.limiter,
     limits,
     now,
@@ -189,6 +188,23 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
       if (ownEngine) void engine.close();
     },
   });
+}
+
+/**
+ * A new message's outbox entry was written here: the webhook sender looks now
+ * rather than at its next tick. (Other instances' appends reach it on its
+ * tick: the bus carries a conversation's events only to the instances
+ * holding a stream of it.)
+ */
+function wakingOnAppend(store: Engine['store'], wake: () => void): Engine['store'] {
+  return {
+    ...store,
+    async appendMessage(conversationId, input) {
+      const result = await store.appendMessage(conversationId, input);
+      if (result?.created) wake();
+      return result;
+    },
+  };
 }
 
 /**

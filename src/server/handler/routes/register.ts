@@ -56,7 +56,7 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
     if (previous) {
       // A different visitor on this browser is a user switch: the old session ends everywhere.
       await ctx.store.deleteSession(previous.id);
-      ctx.publish({ type: 'session_ended', sessionId: previous.id });
+      ctx.publish({ type: 'session_ended', conversationId: previous.record.conversationId, sessionId: previous.id });
     }
     credential = newSessionCredential();
     id = await sessionId(ctx, credential);

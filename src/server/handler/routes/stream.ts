@@ -73,8 +73,10 @@ class OpenStream implements VisitorStream, SseOptions {
   epoch: string | undefined;
   /** Real time (ms) until which the session counts as checked (validForDelivery). */
   checkedUntil = 0;
-  /** The first read checks Last-Event-ID against the conversation (a value past its end replays it whole). */
+  /** The first read checks a bare Last-Event-ID against the conversation (a value past its end replays it whole). */
   firstRead = true;
+  /** A bare `<seq>` (a widget from before epochs): no epoch to compare it with. */
+  readonly legacyId: boolean;
   pumping = false;
   again = false;
   expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -93,6 +95,7 @@ class OpenStream implements VisitorStream, SseOptions {
     this.maxQueuedBytes = ctx.limits.maxStreamQueueBytes;
     this.lastSent = lastEventId.seq;
     this.epoch = lastEventId.epoch;
+    this.legacyId = lastEventId.epoch === undefined && lastEventId.seq > 0;
   }
 
   /**
@@ -146,8 +149,10 @@ class OpenStream implements VisitorStream, SseOptions {
           send(channel, { type: 'reset' });
           this.lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
-        } else if (this.firstRead && conversation && this.lastSent > conversation.lastSeq) {
-          // An id from the future (another conversation, a store that restarted) would hide every later message.
+        } else if (this.firstRead && this.legacyId && conversation && this.lastSent > conversation.lastSeq) {
+          // A bare seq (a widget from before epochs) carries no epoch to compare: one past the end (another
+          // conversation's) would hide every later message. An `<epoch>.<seq>` needs no such guess: within
+          // an epoch no seq is reused, and a log that lost its tail takes a new epoch before its next seq.
           this.lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
         }
