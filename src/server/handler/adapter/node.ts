@@ -5,6 +5,7 @@ import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
 import { NodeRequest } from './node-request.js';
+import { isEventStream } from '../http/reply.js';
 import { writeReply, writeResponse } from './node-response.js';
 import { isHandlerPath, requestOrigin, spellsPathname, targetUrl } from './node-url.js';
 
@@ -137,17 +138,23 @@ async function serve(handler: NodeServedHandler, req: IncomingMessage, res: Serv
     }
   } else request = new NodeRequest(req, url, bodiless ? undefined : body);
   // 'close' on the response fires on finish and on a dropped connection; only the latter aborts.
-  res.on('close', () => {
+  const onClose = (): void => {
     if (res.writableFinished) return;
     body.close();
     if (request instanceof NodeRequest) request.abort();
     abort?.abort();
-  });
+  };
+  res.on('close', onClose);
   // What @hono/node-server passes as c.env: the handler reads the client's address from it (node-env.ts).
   const env = { incoming: req, outgoing: res };
   if (!options.webRequests && typeof handler.reply === 'function') {
     const answer = await handler.reply(request as Request, env);
-    return writeReply(answer, res, !body.settle(), method === 'HEAD');
+    writeReply(answer, res, !body.settle(), method === 'HEAD');
+    // An open event stream ends through its own 'close' listener (node-response.ts). When it has no body
+    // and no one took the request's signal, this listener has nothing left to do, and would keep the
+    // request and its reader alive for as long as the stream is open (bench/streams.mjs).
+    if (bodiless && isEventStream(answer.body) && request instanceof NodeRequest && !NodeRequest.signalTaken(request)) res.off('close', onClose);
+    return;
   }
   const response = await handler(request as Request, env);
   await writeResponse(response, res, !body.settle(), method === 'HEAD');
