@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NodeHeaders } from '../../../../src/server/handler/adapter/node-headers.js';
 import { NodeRequest } from '../../../../src/server/handler/adapter/node-request.js';
-import { toNodeListener } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, useHandlers } from '../helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];

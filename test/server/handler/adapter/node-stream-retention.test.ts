@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler } from '../../../../src/server/handler/index.js';
+import type { MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, register, useHandlers } from '../helpers.js';
 
 setFlagsFromString('--expose-gc');
