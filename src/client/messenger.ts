@@ -1,5 +1,7 @@
 import { Api } from './transport/api.js';
 import { Chat } from './conversation/chat.js';
+import type { Outbox, OutboxFactory } from './conversation/outbox.js';
+import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
 import { IdentityLifecycle, type LifecycleState } from './session/lifecycle.js';
@@ -46,10 +48,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (event.detail.open) messenger.open();
     else messenger.close();
   });
+  // Sending comes with the panel (SPEC §10): these events only fire once it is there.
+  let sender: Outbox | undefined;
+  const outbox = (): Outbox | undefined => (sender ??= (panels.outbox as OutboxFactory | undefined)?.(chat));
   view.addEventListener('chatq-send', (event) => {
-    if (!chat.send(event.detail.text)) event.preventDefault();
+    if (!outbox()?.send(event.detail.text)) event.preventDefault();
   });
-  view.addEventListener('chatq-retry', (event) => chat.retry(event.detail.key));
+  view.addEventListener('chatq-retry', (event) => outbox()?.retry(event.detail.key));
   let mounted = false;
 
   const tabs = createTabSync(api.base, (message) => {

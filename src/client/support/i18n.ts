@@ -8,7 +8,6 @@ const BUILT_IN: Translations = {
     unread: '{count} unread',
     expired: 'Your session has expired. Please refresh the page to continue the conversation.',
     refresh: 'Refresh',
-    rate: 'You are sending messages too fast. Please wait {seconds} seconds and try again.',
     offline: 'Connection lost. Reconnecting…',
     loadFailed: 'The chat could not load. Retrying…',
   },
@@ -17,7 +16,6 @@ const BUILT_IN: Translations = {
     unread: '{count} non lu(s)',
     expired: 'Votre session a expiré. Veuillez rafraîchir la page pour continuer la conversation.',
     refresh: 'Rafraîchir',
-    rate: 'Vous envoyez des messages trop vite. Veuillez patienter {seconds} secondes puis réessayer.',
     offline: 'Connexion perdue. Reconnexion…',
     loadFailed: 'Le chat n’a pas pu se charger. Nouvel essai…',
   },
@@ -26,7 +24,10 @@ const BUILT_IN: Translations = {
 /** The keys of the panel's texts, which panel.js adds when it loads (panel/strings.ts). */
 export type PanelKey = 'title' | 'greeting' | 'close' | 'conversation' | 'input' | 'placeholder' | 'send' | 'you' | 'agent' | 'system' | 'sending' | 'failed' | 'retry';
 
-export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey;
+/** Texts the sending half brings with it (conversation/outbox.ts). */
+export type OutboxKey = 'rate';
+
+export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey;
 
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {

@@ -36,7 +36,7 @@ export interface MessengerElementEvents {
  * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
  * (a deploy between the two downloads) is refused rather than half-working.
  */
-export const PANEL_API = 1;
+export const PANEL_API = 2;
 
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
@@ -73,4 +73,10 @@ export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => Pa
 export interface PanelExport {
   api: number;
   create: PanelFactory;
+  /**
+   * Since PANEL_API 2: the conversation's sending half (conversation/outbox.ts `createOutbox`),
+   * which only a visitor with the panel open needs. Opaque here: the element never sends;
+   * messenger.ts, the one binding that knows both, hands it the conversation.
+   */
+  outbox: unknown;
 }
