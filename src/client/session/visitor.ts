@@ -1,4 +1,5 @@
-import { AUTOMATED_UUID_PATTERN, type ErrorCode, type PublicIdentity, type RegisterRequest, type RegisterResponse } from '../../identity/index.js';
+import type { ErrorCode, PublicIdentity, RegisterRequest, RegisterResponse } from '../../identity/index.js';
+import { AUTOMATED_UUID_PATTERN } from '../../identity/protocol.js';
 import type { Api, ApiError } from '../transport/api.js';
 import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
 import type { Emitter } from '../support/events.js';
