@@ -5,7 +5,7 @@
  */
 import { createOutbox } from './conversation/outbox.js';
 import { createMessenger as create } from './messenger.js';
-import { createPanel } from './panel/panel.js';
+import { createPanelWithNotices as createPanel } from './panel/notices.js';
 import { defineMessengerElement as define } from './ui/define.js';
 import { panels } from './ui/panel-source.js';
 import type { Messenger, MessengerOptions } from './types.js';

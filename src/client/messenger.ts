@@ -134,7 +134,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (next.status === 'expiring') events.emit('identity_expiring', { expiresAt: next.expiresAt! });
     if (next.status === 'expired') {
       chat.stopStream();
-      view.showNotice('session-expired', strings.t('expired'), { label: strings.t('refresh'), run: () => location.reload() });
+      view.showNotice('session-expired', () => strings.t('expired'), { label: () => strings.t('refresh'), run: () => location.reload() });
       view.blockSending('expired', true);
       events.emit('session_expired', { ...(next.expiresAt !== undefined && { expiresAt: next.expiresAt }) });
     } else if (previous.status === 'expired') {

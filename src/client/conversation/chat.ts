@@ -21,7 +21,8 @@ export interface ChatView {
   removeEntry(key: string): void;
   busy: boolean;
   unread: number;
-  showNotice(kind: 'rate-limited' | 'offline', text: string): void;
+  /** `text` may be read only when shown (its words come with the panel). */
+  showNotice(kind: 'rate-limited' | 'offline', text: string | (() => string)): void;
   hideNotice(kind: 'rate-limited' | 'offline'): void;
   blockSending(reason: 'rate', blocked: boolean): void;
 }
@@ -196,7 +197,7 @@ export class Chat {
       },
       onConnected: (connected) => {
         if (connected) deps.view.hideNotice('offline');
-        else deps.view.showNotice('offline', deps.strings.t('offline'));
+        else deps.view.showNotice('offline', () => deps.strings.t('offline'));
       },
     });
   }

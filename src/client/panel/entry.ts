@@ -6,6 +6,6 @@
  */
 import { PANEL_API, PANEL_SLOT, type PanelExport } from '../ui/panel-contract.js';
 import { createOutbox } from '../conversation/outbox.js';
-import { createPanel } from './panel.js';
+import { createPanelWithNotices } from './notices.js';
 
-(window as unknown as Record<symbol, PanelExport>)[PANEL_SLOT] = { api: PANEL_API, create: createPanel, outbox: createOutbox };
+(window as unknown as Record<symbol, PanelExport>)[PANEL_SLOT] = { api: PANEL_API, create: createPanelWithNotices, outbox: createOutbox };

@@ -6,17 +6,11 @@ const BUILT_IN: Translations = {
   en: {
     open: 'Open chat',
     unread: '{count} unread',
-    expired: 'Your session has expired. Please refresh the page to continue the conversation.',
-    refresh: 'Refresh',
-    offline: 'Connection lost. Reconnecting…',
     loadFailed: 'The chat could not load. Retrying…',
   },
   fr: {
     open: 'Ouvrir le chat',
     unread: '{count} non lu(s)',
-    expired: 'Votre session a expiré. Veuillez rafraîchir la page pour continuer la conversation.',
-    refresh: 'Rafraîchir',
-    offline: 'Connexion perdue. Reconnexion…',
     loadFailed: 'Le chat n’a pas pu se charger. Nouvel essai…',
   },
 };
@@ -27,7 +21,10 @@ export type PanelKey = 'title' | 'greeting' | 'close' | 'conversation' | 'input'
 /** Texts the sending half brings with it (conversation/outbox.ts). */
 export type OutboxKey = 'rate';
 
-export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey;
+/** The notices' texts, which panel.js brings too (panel/notices.ts). */
+export type NoticeKey = 'expired' | 'refresh' | 'offline';
+
+export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey | NoticeKey;
 
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {

@@ -7,6 +7,10 @@ import { adoptStyles } from './styles.js';
 
 export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-contract.js';
 
+/** A text, or a function that reads it when it is shown. */
+type Text = string | (() => string);
+const read = (text: Text): string => (typeof text === 'string' ? text : text());
+
 /** The longest wait between two tries at loading a panel that failed (ms). */
 const MAX_RETRY = 30_000;
 
@@ -231,8 +235,15 @@ export class ChatqMessengerElement extends Base {
     this.#view('busy', (panel) => panel.setBusy(busy));
   }
 
-  showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
-    this.#view(`n${kind}`, (panel) => panel.showNotice(kind, text, action));
+  /**
+   * `text` and the action's `label` may be functions: read when the panel shows the notice,
+   * once the texts that come with it are there (panel/notices.ts).
+   */
+  showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void {
+    this.#view(`n${kind}`, (panel) => {
+      if (panel.texts) this.strings.add(panel.texts, true);
+      panel.showNotice(kind, read(text), action && { label: read(action.label), run: action.run });
+    });
   }
 
   hideNotice(kind: NoticeKind): void {

@@ -1,4 +1,5 @@
 import type { Strings } from '../support/i18n.js';
+import type { Translations } from '../types.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
 export interface MessageView {
@@ -65,6 +66,12 @@ export interface PanelView {
   refreshText(): void;
   /** Renders the element's `open` state: shown or hidden, with the focus moves that go with it. */
   show(open: boolean): void;
+  /**
+   * Since PANEL_API 2: texts that come with the panel for what the loader shows in it (the
+   * notices: panel/notices.ts). The element adds them beneath the host's translations before
+   * it reads a notice's text.
+   */
+  texts?: Translations;
 }
 
 export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => PanelView;
