@@ -15,6 +15,7 @@ import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptio
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
+import { createRetry } from './support/retry.js';
 import { fromDocument } from './support/document.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
@@ -84,6 +85,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     onExpired: () => visitor.expired(),
     onSessionLost: (code) => visitor.lost(code),
   });
+  // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
+  const outage = createRetry(() => {
+    rules.retry();
+    visitor.wake();
+  });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
   const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
@@ -92,7 +98,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
-  });
+  }, outage.later);
   const visitor: Visitor = createVisitor({
     api,
     tabs,
@@ -101,6 +107,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     rules,
     chat,
     epoch,
+    unreached: outage.later,
     changed(identity) {
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
       refreshVisibility();
@@ -191,6 +198,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (mounted) mount();
     },
     destroy() {
+      outage.stop();
       visitor.destroy();
       lifecycle.dispose();
       chat.detach();

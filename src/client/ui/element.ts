@@ -4,6 +4,7 @@ import { bubbleIcon, h } from './dom.js';
 import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelView } from './panel-contract.js';
 import { panels } from './panel-source.js';
 import { adoptStyles } from './styles.js';
+import { createRetry } from '../support/retry.js';
 
 export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-contract.js';
 
@@ -11,8 +12,6 @@ export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-co
 type Text = string | (() => string);
 const read = (text: Text): string => (typeof text === 'string' ? text : text());
 
-/** The longest wait between two tries at loading a panel that failed (ms). */
-const MAX_RETRY = 30_000;
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
@@ -50,7 +49,8 @@ export class ChatqMessengerElement extends Base {
   #shown = false;
   #loading = false;
   #waitingForLoad = false;
-  #failures = 0;
+  /** Loading the panel again after a failure, 1 s doubling to 30 s. */
+  readonly #retry = createRetry(() => this.open && this.#fetchPanel(true));
   /** The visitor pressed the launcher: the panel is fetched now, even before the page's `load`. */
   #asked = false;
   /** Tells what the visitor did; `false` when a listener took it over (`preventDefault()`). */
@@ -171,8 +171,7 @@ export class ChatqMessengerElement extends Base {
   #failed(): void {
     if (!this.open) return;
     this.#setStatus(true);
-    const wait = Math.min(MAX_RETRY, 1000 * 2 ** this.#failures++);
-    setTimeout(() => this.open && this.#fetchPanel(true), wait);
+    this.#retry.later();
   }
 
   #setStatus(failed: boolean): void {
@@ -186,7 +185,6 @@ export class ChatqMessengerElement extends Base {
     // Only now: aria-controls must name an element that exists (axe, in the failed state).
     this.#launcher.setAttribute('aria-controls', 'chatq-panel');
     this.#setStatus(false);
-    this.#failures = 0;
     for (const show of this.#pending.values()) show(panel);
     this.#pending.clear();
     panel.draft = this.#draft;
