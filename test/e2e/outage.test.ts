@@ -4,41 +4,9 @@
  * widget asks again on its own, with backoff, and the launcher appears with no page event.
  * loader.js is the host's own copy (`data-chatq-server`), as it must be to run at all then.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
+import { gate } from './gate.js';
 import { BASE_PATH, describeBrowser, hostPage, loaderScript, useStage, widget } from './harness.js';
-
-/** A TCP gate on a fixed port in front of the chat server: closed (connection refused) until `open()`. */
-async function gate(target: string): Promise<{ url: string; open(): Promise<void>; close(): Promise<void> }> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  const { port: targetPort } = new URL(target);
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    const upstream = connect(Number(targetPort), '127.0.0.1');
-    for (const s of [socket, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-    }
-    socket.on('close', () => upstream.destroy());
-    upstream.on('close', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    open: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        if (!server.listening) resolve();
-        else server.close(() => resolve());
-      }),
-  };
-}
 
 describeBrowser('the chat server is down when the page loads (SPEC §10 "Outages")', () => {
   // reject mode: an anonymous visitor gets the launcher as soon as the server answers.
@@ -71,7 +39,7 @@ describeBrowser('the chat server is down when the page loads (SPEC §10 "Outages
         await expect.poll(() => w.panel.isVisible(), { timeout: 15_000 }).toBe(true);
         await context.close();
       } finally {
-        await door.close();
+        await door.shut();
       }
     }, 90_000);
   }

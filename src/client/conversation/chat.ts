@@ -54,6 +54,9 @@ export class Chat {
   conversationId: string | undefined;
   #closeStream: (() => void) | undefined;
   engaged = false;
+  /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
+  reconnecting = false;
+  onReconnected: (() => void) | undefined;
   #unread = 0;
   #pagePending: PageChangeRequest | undefined;
 
@@ -98,6 +101,7 @@ export class Chat {
   stopStream(): void {
     this.#closeStream?.();
     this.#closeStream = undefined;
+    this.reconnecting = false;
     this.deps.view.hideNotice('offline');
   }
 
@@ -196,8 +200,11 @@ export class Chat {
         else deps.onSessionLost(error.code);
       },
       onConnected: (connected) => {
-        if (connected) deps.view.hideNotice('offline');
-        else deps.view.showNotice('offline', () => deps.strings.t('offline'));
+        this.reconnecting = !connected;
+        if (connected) {
+          deps.view.hideNotice('offline');
+          this.onReconnected?.();
+        } else deps.view.showNotice('offline', () => deps.strings.t('offline'));
       },
     });
   }

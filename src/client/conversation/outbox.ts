@@ -16,6 +16,10 @@ export interface OutboxHost {
   readonly deps: ChatDeps;
   /** The visitor wrote in this conversation already (`chat_engaged` fires once). */
   engaged: boolean;
+  /** The stream is reconnecting: the server is out of reach for now. */
+  readonly reconnecting: boolean;
+  /** Set by the outbox: called when the stream is back. */
+  onReconnected: (() => void) | undefined;
   /** Whether work started now still belongs to what is shown (same visitor, same conversation). */
   current(): () => boolean;
   /** A server message into the conversation and on screen, in its place. */
@@ -48,18 +52,48 @@ export const createOutbox: OutboxFactory = (chat) => {
   const { view, strings } = deps;
   strings.add(TEXTS, true);
   let rateTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Messages written while the server is out of reach (SPEC §10 "Nothing typed is lost"): they
+   * stay "sending" and go out in order, one at a time, once the stream is back.
+   */
+  const waiting: Entry[] = [];
+  let flushing = false;
 
-  async function deliver(entry: Entry): Promise<void> {
+  /** Puts `entry` in the queue in its place on screen (two sends may fail in either order). */
+  const wait = (entry: Entry): void => {
+    waiting.push(entry);
+    waiting.sort((a, b) => chat.entries.indexOf(a) - chat.entries.indexOf(b));
+  };
+
+  chat.onReconnected = async () => {
+    if (flushing) return;
+    flushing = true;
+    while (waiting.length && !chat.reconnecting) {
+      const entry = waiting.shift()!;
+      // Another visitor or conversation since (logout, switch): its messages went with it.
+      if (!chat.entries.includes(entry)) continue;
+      // Still out of reach: it went back into the queue; the next reconnect goes on.
+      if (!(await deliver(entry))) break;
+    }
+    flushing = false;
+  };
+
+  /** Sends `entry`; false when it reached no server and waits for the stream to come back. */
+  async function deliver(entry: Entry): Promise<boolean> {
     const current = chat.current();
     let message: ChatMessage | undefined;
     try {
       ({ message } = await deps.api.send(chat.session!, { clientId: entry.clientId!, body: entry.body }));
     } catch (error) {
+      if (current() && entry.state !== 'sent' && (error as ApiError).status === 0 && chat.reconnecting) {
+        wait(entry);
+        return false;
+      }
       // The stream brought the message back before its answer was lost: the server has it, it is sent.
       if (current() && entry.state !== 'sent') undelivered(entry, error);
-      if (entry.state !== 'sent') return;
+      if (entry.state !== 'sent') return true;
     }
-    if (!current()) return;
+    if (!current()) return true;
     // Without an answer, the stream has shown it already.
     const sent = message ? chat.show(message).entry : entry;
     deps.events.emit('message_sent', { message: publicMessage(sent) });
@@ -68,6 +102,7 @@ export const createOutbox: OutboxFactory = (chat) => {
       deps.events.emit('chat_engaged', { message: publicMessage(sent) });
     }
     if (message) deps.tabs.post({ type: 'message', conversationId: chat.conversationId!, message });
+    return true;
   }
 
   /** A send that failed: back into the composer (429, lapsed session) or marked for a retry. */
@@ -105,7 +140,9 @@ export const createOutbox: OutboxFactory = (chat) => {
       entry.clientId = entry.key;
       chat.entries.push(entry);
       view.renderEntry(entry);
-      void deliver(entry);
+      // Behind what waits already: the conversation reads in the order it was written.
+      if (waiting.length || flushing) wait(entry);
+      else void deliver(entry);
       return true;
     },
     retry(key) {
