@@ -16,6 +16,8 @@ import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
 import { createRetry } from './support/retry.js';
+import { keepDraft, takeDraft } from './support/draft.js';
+import type { PublicIdentity } from '../identity/index.js';
 import { fromDocument } from './support/document.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
@@ -99,6 +101,9 @@ export function createMessenger(options: MessengerOptions): Messenger {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
   }, outage.later);
+  /** Who is shown, and the draft a Refresh kept (support/draft.ts). */
+  let shown: PublicIdentity | undefined;
+  let kept = takeDraft();
   const visitor: Visitor = createVisitor({
     api,
     tabs,
@@ -110,6 +115,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
     unreached: outage.later,
     changed(identity) {
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
+      shown = identity;
+      // The text kept across the expired notice's Refresh goes back to the visitor who typed it, and to no one else.
+      if (identity && kept) {
+        if (identity.uuid === kept[0] && !view.draft) view.draft = kept[1]!;
+        kept = undefined;
+      }
       refreshVisibility();
     },
   });
@@ -141,7 +152,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (next.status === 'expiring') events.emit('identity_expiring', { expiresAt: next.expiresAt! });
     if (next.status === 'expired') {
       chat.stopStream();
-      view.showNotice('session-expired', () => strings.t('expired'), { label: () => strings.t('refresh'), run: () => location.reload() });
+      view.showNotice('session-expired', () => strings.t('expired'), {
+        label: () => strings.t('refresh'),
+        run() {
+          if (shown) keepDraft(shown.uuid, view.draft);
+          location.reload();
+        },
+      });
       view.blockSending('expired', true);
       events.emit('session_expired', { ...(next.expiresAt !== undefined && { expiresAt: next.expiresAt }) });
     } else if (previous.status === 'expired') {
