@@ -74,11 +74,17 @@ export class Chat {
   /** Binds to a (new or renewed) session; a new conversation id reloads the history. */
   attach(session: string, conversationId: string): void {
     const sessionChanged = session !== this.session;
+    // The session was lost, not detached: the server forgot it and the visitor registered again in place.
+    const inPlace = !this.session && this.conversationId !== undefined;
     this.session = session;
     if (this.#pagePending) this.pageChange(this.#pagePending);
     if (conversationId !== this.conversationId) {
-      // Messages the host page added (a greeting) stay for the same person; history replaces the rest.
-      this.#reset('local');
+      // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
+      // messages the host page added (a greeting) stay for the same person; history replaces the rest.
+      if (inPlace) {
+        this.stopStream();
+        this.conversation.orphan();
+      } else this.#reset('local');
       this.conversationId = conversationId;
       void this.#loadHistory();
     } else if (sessionChanged || !this.#closeStream) this.#startStream();

@@ -84,6 +84,16 @@ export class Conversation {
   }
 
   /**
+   * The server forgot the conversation and a new one began (a re-registration in place): what
+   * is shown stays, outside the new log (no seq, so the new log's messages follow it).
+   */
+  orphan(): void {
+    for (const entry of this.entries) delete entry.seq;
+    this.position = '';
+    this.#announced = [];
+  }
+
+  /**
    * Forgets messages and the stream position; returns the removed entries.
    * `keep` says which stay: all go by default, `local` keeps the host page's
    * own (a greeting), `unsent` keeps those and the visitor's messages the
