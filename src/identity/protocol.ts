@@ -99,6 +99,12 @@ export interface PolicyResponse {
   serverTime: number;
   /** Present when the agent API is on (agents configured): whether anyone is available (SPEC §11). */
   presence?: Presence;
+  /**
+   * The longest message body the server takes, in UTF-16 code units after trimming
+   * (`MESSAGE_MAX_LENGTH`): the composer counts against it (SPEC §10 "Nothing typed is lost").
+   * Absent from servers older than it: the widget then counts against `MESSAGE_MAX_LENGTH`.
+   */
+  messageMaxLength: number;
 }
 
 /** Who wrote an agent message (SPEC §11): shown to the visitor as text, the avatar only when `https:`. */

@@ -4,8 +4,8 @@
  * require-mode page without an identity makes no refused request at all.
  */
 import { describe, expect, it } from 'vitest';
-import type { IdentityVerifier, PolicyResponse } from '../../../src/identity/index.js';
-import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, req, verifierDouble } from './helpers.js';
+import { MESSAGE_MAX_LENGTH, type IdentityVerifier, type PolicyResponse } from '../../../src/identity/index.js';
+import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, register, req, send, verifierDouble } from './helpers.js';
 
 const NOW = 1_800_000_000_123;
 const REQUIRE = { mode: 'require', minTokenLifetime: 30, clockTolerance: 5 } as const;
@@ -22,8 +22,20 @@ describe('GET {base}/v1/policy', () => {
     const response = await handler(req('/chatq/v1/policy'));
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toMatch(/^application\/json/);
-    expect(await json<PolicyResponse>(response)).toEqual({ policy: REQUIRE, serverTime: NOW, presence: { available: false } });
+    expect(await json<PolicyResponse>(response)).toEqual({ policy: REQUIRE, serverTime: NOW, presence: { available: false }, messageMaxLength: MESSAGE_MAX_LENGTH });
     expect((await handler(req('/v1/policy'))).status).toBe(404);
+  });
+
+  it('answers the message limit the server enforces: that many characters are taken, one more is refused (SPEC §10)', async () => {
+    const handler = makeHandler();
+    const { messageMaxLength } = await json<PolicyResponse>(await handler(req('/v1/policy')));
+    expect(messageMaxLength).toBe(4000);
+    const { session } = await register(handler);
+    // Counted after trimming, as the composer counts: surrounding spaces do not count.
+    expect((await send(handler, session, ` ${'a'.repeat(messageMaxLength)}\n`)).status).toBe(201);
+    const refused = await send(handler, session, 'a'.repeat(messageMaxLength + 1));
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.code).toBe('ERR_MESSAGE_INVALID');
   });
 
   it('is never cached (serverTime) and needs no credential', async () => {
@@ -51,7 +63,7 @@ describe('GET {base}/v1/policy', () => {
     const handler = makeHandler({ verifier: verifierWith('none'), now: () => NOW });
     const response = await handler(req('/v1/policy'));
     expect(response.status).toBe(200);
-    expect(await json(response)).toEqual({ serverTime: NOW, presence: { available: false } });
+    expect(await json(response)).toEqual({ serverTime: NOW, presence: { available: false }, messageMaxLength: MESSAGE_MAX_LENGTH });
   });
 
   it('HEAD answers the same headers without a body', async () => {

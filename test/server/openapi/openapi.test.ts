@@ -193,11 +193,12 @@ describe('an answer that changes without the document fails the check', () => {
   });
 
   it('a new field, a missing field, a wrong type, an undocumented status, a missing header, a wrong event', () => {
-    const policy = { serverTime: 1, presence: { available: true } };
+    const policy = { serverTime: 1, presence: { available: true }, messageMaxLength: 4000 };
     expect(contract.check('GET', VISITOR_PATHS.policy, answer(200, policy))).toEqual([]);
     expect(contract.check('GET', VISITOR_PATHS.policy, answer(200, { ...policy, version: 2 })).join()).toContain('must NOT have additional properties');
     expect(contract.check('GET', VISITOR_PATHS.policy, answer(200, { presence: { available: true } })).join()).toContain("must have required property 'serverTime'");
     expect(contract.check('GET', VISITOR_PATHS.policy, answer(200, { serverTime: '1' })).join()).toContain('must be integer');
+    expect(contract.check('GET', VISITOR_PATHS.policy, answer(200, { serverTime: 1 })).join()).toContain("must have required property 'messageMaxLength'");
     expect(contract.check('POST', VISITOR_PATHS.typing, answer(202, {})).join()).toContain('status 202 is not documented');
     const limited = answer(429, { error: { code: 'ERR_RATE_LIMITED', message: 'wait' } });
     expect(contract.check('POST', VISITOR_PATHS.typing, limited).join()).toContain('header Retry-After is required');

@@ -86,7 +86,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   IdentityPolicy: object<IdentityPolicy>({ mode: enumOf(['require', 'reject', 'accept']), minTokenLifetime: number(), clockTolerance: number() }),
   Presence: object<Presence>({ available: boolean, replyTime: optional(text(200)) }),
-  PolicyResponse: object<PolicyResponse>({ policy: optional(ref('IdentityPolicy')), serverTime: millis, presence: optional(ref('Presence')) }),
+  PolicyResponse: object<PolicyResponse>({ policy: optional(ref('IdentityPolicy')), serverTime: millis, presence: optional(ref('Presence')), messageMaxLength: integer({ minimum: 1 }) }),
   IdentityWarning: object<IdentityWarning>({ code: text(), path: text(), message: text() }),
   PublicIdentity: object<PublicIdentity>(publicIdentity),
   RegisterRequest: object<RegisterRequest>({ jwt: optional(text()), identity: optional({ type: 'object' }), automatedUuid: optional(text()) }),

@@ -1,4 +1,4 @@
-import type { PolicyResponse } from '../../../identity/index.js';
+import { MESSAGE_MAX_LENGTH, type PolicyResponse } from '../../../identity/index.js';
 import { isEngineError } from '../../engine/types.js';
 import type { Call, HandlerContext } from '../context.js';
 import { jsonReply, reply, type Reply } from '../http/reply.js';
@@ -11,7 +11,8 @@ import { publicPolicy } from './shared/public-views.js';
  * anything (SPEC §5: in `require` mode an anonymous visitor gets no launcher,
  * and must not cost a refused registration either) and judges a token's
  * lifetime against the real `minTokenLifetime`. Public data, no credential;
- * CORS like every visitor route; `no-store` because of `serverTime`.
+ * CORS like every visitor route; `no-store` because of `serverTime`. And the
+ * longest message taken, so the composer counts before the server refuses (SPEC §10).
  *
  * Every page view asks once, so it has its own per-address bucket and limit
  * (`policyRequestsPerMinutePerAddress`) rather than eating into the registrations' one.
@@ -34,6 +35,7 @@ export async function policy(ctx: HandlerContext, call: Call): Promise<Reply> {
     ...(rules ? { policy: publicPolicy(rules) } : {}),
     serverTime: ctx.now(),
     ...(ctx.agents ? { presence: ctx.agents.visitorPresence() } : {}),
+    messageMaxLength: MESSAGE_MAX_LENGTH,
   };
   const json = jsonReply(200, answer);
   return call.request.method === 'HEAD' ? reply(200, null, json.headers) : json;
