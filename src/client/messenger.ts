@@ -97,6 +97,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
   const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
+    view.messageMaxLength = rules.messageMaxLength;
     if (anonymous) visitor.anonymous();
     // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {

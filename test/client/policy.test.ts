@@ -251,3 +251,10 @@ describe('reject and accept mode, and servers that do not tell', () => {
     chat.destroy();
   });
 });
+
+describe("the server's message limit (SPEC §10 \"Nothing typed is lost\")", () => {
+  it('reaches the element from the policy answer, for the composer to count against', async () => {
+    const { host } = await setup();
+    expect((host as HTMLElement & { messageMaxLength?: number }).messageMaxLength).toBe(4_000);
+  });
+});

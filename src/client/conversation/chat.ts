@@ -16,6 +16,8 @@ export interface ChatView {
   readonly open: boolean;
   /** The composer's text. */
   draft: string;
+  /** The server's message limit, which the composer counts against (SPEC §10); a refusal for length corrects it. */
+  messageMaxLength?: number | undefined;
   /** Shows or updates `entry`; a new one goes before the entry keyed `before` (none: at the end). */
   renderEntry(entry: Entry, before?: string): void;
   removeEntry(key: string): void;

@@ -108,14 +108,18 @@ export const createOutbox: OutboxFactory = (chat) => {
   /** A send that failed: back into the composer (429, lapsed session) or marked for a retry. */
   function undelivered(entry: Entry, error: unknown): void {
     const status = error instanceof ApiError ? error : undefined;
-    if (status?.status === 429 || status?.code === 'ERR_SESSION_EXPIRED') {
+    // Refused for its length (a server whose limit the composer did not know): a retry would fail
+    // the same way, so the text goes back and the composer's counter counts to the server's own number.
+    const limit = status?.code === 'ERR_MESSAGE_INVALID' ? /at most (\d+) characters/.exec(status.message)?.[1] : undefined;
+    if (limit) view.messageMaxLength = Number(limit);
+    if (status && (status.status === 429 || status.code === 'ERR_SESSION_EXPIRED' || limit)) {
       // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
       const { entries } = chat;
       entries.splice(entries.indexOf(entry), 1);
       view.removeEntry(entry.key);
       view.draft = view.draft ? `${entry.body}\n${view.draft}` : entry.body;
       if (status.status === 429) rateLimited(status.retryAfter ?? 5);
-      else deps.onExpired();
+      else if (!limit) deps.onExpired();
       return;
     }
     entry.state = 'failed';

@@ -2,6 +2,7 @@ import type { Strings, TranslationKey } from '../support/i18n.js';
 import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
+import { composerCounter } from './counter.js';
 import { linkify } from './linkify.js';
 import { phoneMode } from './phone.js';
 import { presenceView } from './presence.js';
@@ -59,12 +60,13 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   const input = h('textarea', { part: 'input', rows: '2', dir: 'auto' }) as HTMLTextAreaElement;
   const sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
   const composer = h('form', { part: 'composer' }, input, sendButton);
+  const counter = composerCounter(host, input);
   const presence = presenceView(host, t);
   const typing = typingView(host, t, input);
   const read = readReceipts(host, t, list);
   const unread = unreadView(host, root, t, () => toggle(true));
   const panel = h('section', { part: 'panel', id: 'chatq-panel', 'aria-labelledby': 'chatq-title', hidden: '' },
-    h('div', { part: 'header' }, h('div', { class: 'who' }, heading, presence.line), greeting, closer), list, typing.row, presence.away, notices, composer);
+    h('div', { part: 'header' }, h('div', { class: 'who' }, heading, presence.line), greeting, closer), list, typing.row, presence.away, notices, counter.line, counter.said, composer);
   root.append(panel);
   /** The visitor is looking at the messages: the panel is shown (the tab's visibility is read.ts's). */
   const report = (): void => read.report(!panel.hidden);
@@ -92,9 +94,9 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
 
   function submit(): void {
     const text = input.value;
-    if (blocks.size || !text.trim()) return;
+    if (blocks.size || !text.trim() || !counter.allows()) return;
     if (tell('chatq-send', { text })) {
-      input.value = '';
+      view.draft = '';
       typing.sent();
     }
   }
@@ -165,6 +167,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       input.setAttribute('aria-label', t('input'));
       input.placeholder = t('placeholder');
       sendButton.textContent = t('send');
+      counter.render();
       for (const node of rendered.values()) decorate(node);
       // Right-to-left locales mirror the panel and the preview card (SPEC §10); each text still finds its own direction.
       panel.dir = unread.card.dir = isRtl(host.strings.locale) ? 'rtl' : 'ltr';
@@ -274,6 +277,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
 
     set draft(text) {
       input.value = text;
+      counter.update();
     },
   };
   view.refreshText();

@@ -5,6 +5,8 @@ import type { Api, ApiError } from '../transport/api.js';
 export interface PolicySource {
   /** Once the server has told them (`/v1/policy`, or a registration answer from an older server). */
   policy: IdentityPolicy | undefined;
+  /** The longest message the server takes, once it has told (SPEC §10: the composer's counter). */
+  messageMaxLength?: number | undefined;
   /** Runs `fn` once the policy request has answered or failed (at once when it already has). */
   whenKnown(fn: () => void): void;
   /** Asks again when the last request reached no server (network, 429, 5xx); call on wake-ups. */
@@ -43,6 +45,7 @@ export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: 
       (answer) => {
         asking = undefined;
         source.policy = answer.policy ?? source.policy;
+        source.messageMaxLength = answer.messageMaxLength;
         answered(source.policy?.mode !== 'require', answer.serverTime);
       },
       ({ status, message, retryAfter }: ApiError) => {

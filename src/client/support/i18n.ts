@@ -27,7 +27,10 @@ export type OutboxKey = 'rate';
 /** The notices' texts, which panel.js brings too (panel/notices.ts). */
 export type NoticeKey = 'expired' | 'refresh' | 'offline';
 
-export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey | NoticeKey;
+/** The composer counter's texts, which panel.js brings too (panel/counter.ts). */
+export type CounterKey = 'counter' | 'counterNear' | 'counterAt' | 'counterOver';
+
+export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey | NoticeKey | CounterKey;
 
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {

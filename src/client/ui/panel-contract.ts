@@ -52,6 +52,11 @@ export interface PanelHost {
   open: boolean;
   /** `POST {base}{path}` with the visitor's session (typing, read, e-mail: SPEC §11); absent in a bare element. */
   readonly post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
+  /**
+   * The longest message the server takes (`messageMaxLength` of `GET v1/policy`): the composer's
+   * counter (SPEC §10). Absent until the policy answers, and from older servers.
+   */
+  readonly messageMaxLength?: number | undefined;
   /** A signed identity's e-mail: used without asking when nobody is online (SPEC §10). */
   readonly email?: string;
   /** The element's attributes: `preview="false"`, `titlealert="true"` (SPEC §10 "Unread", set from `_setConfiguration` by ui/mount.ts). */

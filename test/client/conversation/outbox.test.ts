@@ -71,3 +71,30 @@ describe('messages written while reconnecting', () => {
     expect(await server.history('visitor-2')).toEqual([]);
   });
 });
+
+describe('a message the server refuses for its length', () => {
+  it('comes back into the composer, whose counter then says why with the server’s own limit (never a bare "Not sent")', async () => {
+    const { chat, server, root, host } = await setup();
+    await chat.setIdentity(token());
+    chat.open();
+    await flush();
+    // The widget believes a larger limit than the server enforces (a stale policy, a server changed since).
+    (host as HTMLElement & { messageMaxLength?: number }).messageMaxLength = 5_000;
+    const long = 'a'.repeat(4_500);
+    typeAndSend(root, long);
+    await flush();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(states(root)).toEqual([]);
+    expect((root.querySelector('[part="input"]') as HTMLTextAreaElement).value).toBe(long);
+    const counter = root.querySelector<HTMLElement>('[part="counter"]')!;
+    expect(counter.hidden).toBe(false);
+    expect(counter.textContent).toBe('4,500 / 4,000 · Too long to send: 4,500 of 4,000 characters. Shorten it to send.');
+    expect(root.querySelector('[role="status"].sr')!.textContent).toBe('Too long to send: 4,500 of 4,000 characters. Shorten it to send.');
+    expect(await server.history('visitor-1')).toEqual([]);
+    // Sending again is refused on the spot: no second request.
+    const sent = server.requests.filter((r) => r.url.endsWith('/v1/messages')).length;
+    typeAndSend(root, long);
+    await flush();
+    expect(server.requests.filter((r) => r.url.endsWith('/v1/messages')).length).toBe(sent);
+  });
+});
