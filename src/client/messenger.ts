@@ -95,9 +95,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
     visitor.wake();
   });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
-  const rules = askPolicy(api, (anonymous, serverTime) => {
-    if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
-    view.messageMaxLength = rules.messageMaxLength;
+  const rules = askPolicy(api, (anonymous, answer) => {
+    if (answer && !chat.session) lifecycle.syncClock(answer.serverTime);
+    // For the composer's counter (SPEC §10 "Nothing typed is lost"): the panel reads the message limit.
+    view.policy = answer;
     if (anonymous) visitor.anonymous();
     // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {

@@ -255,6 +255,6 @@ describe('reject and accept mode, and servers that do not tell', () => {
 describe("the server's message limit (SPEC §10 \"Nothing typed is lost\")", () => {
   it('reaches the element from the policy answer, for the composer to count against', async () => {
     const { host } = await setup();
-    expect((host as HTMLElement & { messageMaxLength?: number }).messageMaxLength).toBe(4_000);
+    expect((host as HTMLElement & { policy?: { messageMaxLength?: number } }).policy?.messageMaxLength).toBe(4_000);
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, StreamEvent } from '../../identity/index.js';
+import type { ChatMessage, PageChangeRequest, PolicyResponse, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
 import { Conversation, publicMessage, type Entry } from './conversation.js';
 import type { Emitter } from '../support/events.js';
@@ -16,8 +16,8 @@ export interface ChatView {
   readonly open: boolean;
   /** The composer's text. */
   draft: string;
-  /** The server's message limit, which the composer counts against (SPEC §10); a refusal for length corrects it. */
-  messageMaxLength?: number | undefined;
+  /** The policy answer, whose message limit the composer counts against (SPEC §10); a refusal for length corrects it. */
+  policy?: Partial<Pick<PolicyResponse, 'messageMaxLength'>> | undefined;
   /** Shows or updates `entry`; a new one goes before the entry keyed `before` (none: at the end). */
   renderEntry(entry: Entry, before?: string): void;
   removeEntry(key: string): void;

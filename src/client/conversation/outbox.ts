@@ -111,7 +111,7 @@ export const createOutbox: OutboxFactory = (chat) => {
     // Refused for its length (a server whose limit the composer did not know): a retry would fail
     // the same way, so the text goes back and the composer's counter counts to the server's own number.
     const limit = status?.code === 'ERR_MESSAGE_INVALID' ? /at most (\d+) characters/.exec(status.message)?.[1] : undefined;
-    if (limit) view.messageMaxLength = Number(limit);
+    if (limit) view.policy = { ...view.policy, messageMaxLength: Number(limit) };
     if (status && (status.status === 429 || status.code === 'ERR_SESSION_EXPIRED' || limit)) {
       // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
       const { entries } = chat;

@@ -28,7 +28,7 @@ type Level = '' | 'near' | 'at' | 'over';
 const WORDS = { near: 'counterNear', at: 'counterAt', over: 'counterOver' } as const;
 
 /**
- * The composer's counter (SPEC §10): from 90 % of the server's message limit (`host.messageMaxLength`,
+ * The composer's counter (SPEC §10): from 90 % of the server's message limit (`host.policy.messageMaxLength`,
  * from the policy; the protocol's bound before it is known) it shows "3,950 / 4,000", and at or over
  * the limit it says so. It counts as the server does: the trimmed text's UTF-16 length.
  *
@@ -51,7 +51,7 @@ export function composerCounter(host: PanelHost, input: HTMLTextAreaElement) {
   let level: Level = '';
   let count = 0;
 
-  const max = (): number => host.messageMaxLength || MESSAGE_MAX_LENGTH;
+  const max = (): number => host.policy?.messageMaxLength || MESSAGE_MAX_LENGTH;
   const levelOf = (length: number, limit: number): Level => (length > limit ? 'over' : length === limit ? 'at' : length >= limit * SHOW_FROM ? 'near' : '');
 
   /** The numbers in the widget's locale ("3,950"), its words where the level has some. */

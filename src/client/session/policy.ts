@@ -1,12 +1,10 @@
-import type { IdentityPolicy } from '../../identity/index.js';
+import type { IdentityPolicy, PolicyResponse } from '../../identity/index.js';
 import type { Api, ApiError } from '../transport/api.js';
 
 /** The community's rules as the widget knows them. */
 export interface PolicySource {
   /** Once the server has told them (`/v1/policy`, or a registration answer from an older server). */
   policy: IdentityPolicy | undefined;
-  /** The longest message the server takes, once it has told (SPEC §10: the composer's counter). */
-  messageMaxLength?: number | undefined;
   /** Runs `fn` once the policy request has answered or failed (at once when it already has). */
   whenKnown(fn: () => void): void;
   /** Asks again when the last request reached no server (network, 429, 5xx); call on wake-ups. */
@@ -23,10 +21,10 @@ export interface PolicySource {
  * `answered` learns whether an anonymous registration may start the chat:
  * not in `require` mode, and not after a failure (a server that lacks the
  * endpoint, 404, or tells no policy is probed by registering, as before),
- * plus the server clock when there is an answer. `unreached`: the request reached no
+ * plus the answer itself when there is one (the server clock, the message limit). `unreached`: the request reached no
  * server (network, 429, 5xx); the caller asks `retry()` again later (SPEC §10 "Outages").
  */
-export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: number) => void, unreached?: (retryAfter?: number) => void): PolicySource {
+export function askPolicy(api: Api, answered: (anonymous: boolean, answer?: PolicyResponse) => void, unreached?: (retryAfter?: number) => void): PolicySource {
   let asking: Promise<void> | undefined;
   let again = false;
   const source: PolicySource = {
@@ -45,8 +43,7 @@ export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: 
       (answer) => {
         asking = undefined;
         source.policy = answer.policy ?? source.policy;
-        source.messageMaxLength = answer.messageMaxLength;
-        answered(source.policy?.mode !== 'require', answer.serverTime);
+        answered(source.policy?.mode !== 'require', answer);
       },
       ({ status, message, retryAfter }: ApiError) => {
         asking = undefined;

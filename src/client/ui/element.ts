@@ -40,8 +40,8 @@ export class ChatqMessengerElement extends Base {
   strings = new Strings(this.lang);
   /** The panel's typing, read and e-mail calls, with the visitor's session (set by the messenger; `declare`: no code in loader.js). */
   declare post: PanelHost['post'];
-  /** The server's message limit (SPEC §10 "Nothing typed is lost"), set by the messenger from the policy. */
-  declare messageMaxLength?: number | undefined;
+  /** The policy answer, for the composer's counter (SPEC §10 "Nothing typed is lost"), set by the messenger. */
+  declare policy: PanelHost['policy'];
   /** A signed identity's e-mail (SPEC §10 "Nobody online"), set by the messenger. */
   declare email?: string;
   readonly #root: ShadowRoot;

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../identity/index.js';
+import type { PolicyResponse, StreamEvent } from '../../identity/index.js';
 import type { Strings } from '../support/i18n.js';
 import type { Translations } from '../types.js';
 
@@ -45,6 +45,9 @@ export const PANEL_API = 2;
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
 
+/** What the panel reads of the policy answer (`PolicyResponse`). */
+export type PolicyLimits = Partial<Pick<PolicyResponse, 'messageMaxLength'>>;
+
 /** The element, as the panel sees it. */
 export interface PanelHost {
   readonly strings: Strings;
@@ -53,10 +56,11 @@ export interface PanelHost {
   /** `POST {base}{path}` with the visitor's session (typing, read, e-mail: SPEC §11); absent in a bare element. */
   readonly post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
   /**
-   * The longest message the server takes (`messageMaxLength` of `GET v1/policy`): the composer's
-   * counter (SPEC §10). Absent until the policy answers, and from older servers.
+   * The `GET v1/policy` answer, of which the panel reads `messageMaxLength`, the longest message
+   * the server takes: the composer's counter (SPEC §10). Absent until the policy answers; the
+   * limit is absent from older servers.
    */
-  readonly messageMaxLength?: number | undefined;
+  readonly policy?: PolicyLimits | undefined;
   /** A signed identity's e-mail: used without asking when nobody is online (SPEC §10). */
   readonly email?: string;
   /** The element's attributes: `preview="false"`, `titlealert="true"` (SPEC §10 "Unread", set from `_setConfiguration` by ui/mount.ts). */

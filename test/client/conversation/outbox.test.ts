@@ -79,7 +79,7 @@ describe('a message the server refuses for its length', () => {
     chat.open();
     await flush();
     // The widget believes a larger limit than the server enforces (a stale policy, a server changed since).
-    (host as HTMLElement & { messageMaxLength?: number }).messageMaxLength = 5_000;
+    (host as HTMLElement & { policy?: object }).policy = { messageMaxLength: 5_000 };
     const long = 'a'.repeat(4_500);
     typeAndSend(root, long);
     await flush();

@@ -9,7 +9,7 @@ afterEach(() => vi.useRealTimers());
 function setup(limit?: number) {
   vi.useFakeTimers();
   const { host } = fakeHost();
-  if (limit) (host as { messageMaxLength?: number }).messageMaxLength = limit;
+  if (limit) (host as { policy?: object }).policy = { messageMaxLength: limit };
   const input = h('textarea') as HTMLTextAreaElement;
   const counter = composerCounter(host, input);
   const type = (value: string) => {
@@ -82,7 +82,7 @@ describe('the composer counter', () => {
     vi.useFakeTimers();
     const { host } = fakeHost();
     host.strings.locale = 'fr';
-    (host as { messageMaxLength?: number }).messageMaxLength = 4000;
+    (host as { policy?: object }).policy = { messageMaxLength: 4000 };
     const input = h('textarea') as HTMLTextAreaElement;
     const counter = composerCounter(host, input);
     input.value = 'a'.repeat(4001);
