@@ -34,8 +34,8 @@ export const loaderScript = (): string => builtScript(LOADER_PATH);
 /** The built panel, panel.js (SPEC §10). */
 export const panelScript = (): string => builtScript(PANEL_PATH);
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -93,6 +93,8 @@ export interface ChatServerOptions {
   hostOrigins: string[];
   /** Merged over the default community (require mode, HS_KEY, 30 s minimum lifetime). */
   community?: Record<string, unknown>;
+  /** Listens on this port (default: a free one): a server restarted in place, same origin, empty memory. */
+  port?: number;
 }
 
 /** A request as the chat server received it (headers as sent over the wire, lower-case names). */
@@ -149,7 +151,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     listener(req, res);
   });
-  const origin = await listen(server);
+  const origin = await listen(server, options.port);
   const base = origin + BASE_PATH;
   return {
     origin,

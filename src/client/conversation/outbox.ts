@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../identity/index.js';
-import { ApiError } from '../transport/api.js';
+import type { ApiError } from '../transport/api.js';
 import { publicMessage, type Entry } from './conversation.js';
 import { randomId } from '../support/ids.js';
 import type { ChatDeps } from './chat.js';
@@ -107,7 +107,8 @@ export const createOutbox: OutboxFactory = (chat) => {
 
   /** A send that failed: back into the composer (429, lapsed session) or marked for a retry. */
   function undelivered(entry: Entry, error: unknown): void {
-    const status = error instanceof ApiError ? error : undefined;
+    // By shape, not `instanceof`: the error comes from loader.js's Api, whose ApiError is another class than panel.js's copy.
+    const status = typeof (error as ApiError | undefined)?.status === 'number' ? (error as ApiError) : undefined;
     // Refused for its length (a server whose limit the composer did not know): a retry would fail
     // the same way, so the text goes back and the composer's counter counts to the server's own number.
     const limit = status?.code === 'ERR_MESSAGE_INVALID' ? /at most (\d+) characters/.exec(status.message)?.[1] : undefined;
