@@ -63,7 +63,7 @@ export const PANEL_CSS =
   '[part=notice]{margin:0 12px 8px;padding:8px 12px;border-radius:8px;background:var(--note);color:var(--note-fg);display:flex;gap:8px;align-items:center}' +
   '[part=notice] p{flex:1}' +
   // The composer's counter (panel/counter.ts): over the limit it is in the failed colours, and bold, not by colour alone.
-  '[part=counter]{margin:0 12px;font-size:12px;color:var(--muted);text-align:end}' +
+  '[part=counter]{margin:0 12px 8px;font-size:12px;color:var(--muted);text-align:end}' +
   '[part=counter][data-over]{padding:4px 8px;border-radius:8px;background:var(--bad);color:var(--bad-fg);font-weight:700;text-align:start}' +
   '[part=composer]{display:flex;gap:8px;padding:10px 12px;border-top:1px solid var(--line)}' +
   '[part=input]{flex:1;font-size:16px;resize:none;min-height:40px;max-height:120px;padding:8px;border:1px solid var(--line);border-radius:8px;background:var(--bg)}' +
