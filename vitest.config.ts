@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'dom',
-          include: ['test/client/**/*.test.ts'],
+          include: ['test/client/**/*.test.ts', 'test/inbox/**/*.test.ts'],
           environment: 'happy-dom',
         },
       },

@@ -388,8 +388,14 @@ describe('an instance killed with -9 (SPEC §8: a restart loses nothing that was
     expect((await panel(page)).filter((m) => m.state !== 'sent')).toEqual([]);
     // The only noise: the one stream the crash cut mid-response (nginx ends it without the last chunk).
     // Requests sent after the crash failed over inside nginx, unseen by the page.
-    expect(probe.failedRequests).toEqual([`GET ${BASE_PATH}/v1/stream → net::ERR_INCOMPLETE_CHUNKED_ENCODING`]);
-    expect(probe.consoleErrors).toEqual(['Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING']);
+    // A read marker or typing notice in flight at the crash may fail: both are best-effort (the next
+    // one carries the same information), and nginx retries no POST.
+    const bestEffort = (line: string) => /^POST \S+\/v1\/(read|typing) /.test(line);
+    const lostMarkers = probe.failedRequests.filter(bestEffort).length;
+    expect(probe.failedRequests.filter((line) => !bestEffort(line))).toEqual([`GET ${BASE_PATH}/v1/stream → net::ERR_INCOMPLETE_CHUNKED_ENCODING`]);
+    // (nginx answers such a POST 502 without CORS headers, which Chromium reports as a CORS refusal.)
+    const markerNoise = (line: string) => line === 'Failed to load resource: net::ERR_FAILED' || /\/v1\/(read|typing)' from origin .* blocked by CORS policy/.test(line);
+    expect(probe.consoleErrors.filter((line) => lostMarkers === 0 || !markerNoise(line))).toEqual(['Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING']);
     expect(probe.pageErrors).toEqual([]);
   }, 60_000);
 });
