@@ -35,6 +35,7 @@ function ruleBreaks({ edges }: Pick<SourceTree, 'edges'>): string[] {
   return IMPORT_RULES.flatMap((rule) =>
     edges
       .filter((edge) => rule.from.test(edge.from) && !rule.unless?.test(edge.from) && rule.to.test(edge.to))
+      .filter((edge) => !rule.except?.includes(`${edge.from} → ${edge.to}`))
       .map((edge) => `${edge.from}:${edge.line} → '${edge.specifier}' (${rule.rule})`),
   );
 }
