@@ -81,7 +81,8 @@ export const IMPORT_RULES: readonly ImportRule[] = [
   { rule: 'a route imports no other route (shared steps come from routes/shared/)', from: /^server\/handler\/routes\/[^/]+$/, to: /^server\/handler\/routes\/[^/]+$/ },
   { rule: 'routes/shared/ imports no route', from: /^server\/handler\/routes\/shared\//, to: /^server\/handler\/routes\/[^/]+$/ },
   { rule: 'the handler core imports no node:* module (Node lives in adapter/)', from: /^server\/handler\/(?!adapter\/)/, to: /^node:/ },
-  { rule: 'only the handler entry (index.ts) imports the adapter', from: /^server\/handler\/(?!adapter\/|index\.ts$)/, to: /^server\/handler\/adapter\// },
+  // public.ts: chatq/server's entry without the Node adapter, once chatq/node has its own (issue 21 item 6).
+  { rule: 'only the handler entries (index.ts, public.ts) import the adapter', from: /^server\/handler\/(?!adapter\/|index\.ts$|public\.ts$)/, to: /^server\/handler\/adapter\// },
 ];
 
 export const REACH_RULES: readonly ReachRule[] = [
