@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
-import { listenOnLoopback } from './helpers.js';
+import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../../src/server/handler/index.js';
+import { listenOnLoopback } from '../helpers.js';
 
 /** What a test handler saw, and answers with. */
 type Probe = (request: Request) => Promise<Response>;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler } from '../../../src/server/handler/index.js';
-import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from './helpers.js';
+import { toNodeListener, type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

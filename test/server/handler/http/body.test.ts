@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readJsonObject } from '../../../src/server/handler/http/body.js';
-import { HttpError } from '../../../src/server/handler/http/errors.js';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../src/server/handler/index.js';
-import { automatedUuid, BASE, HOST_ORIGIN, json, listenOnLoopback, makeHandler } from './helpers.js';
+import { readJsonObject } from '../../../../src/server/handler/http/body.js';
+import { HttpError } from '../../../../src/server/handler/http/errors.js';
+import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../../src/server/handler/index.js';
+import { automatedUuid, BASE, HOST_ORIGIN, json, listenOnLoopback, makeHandler } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
