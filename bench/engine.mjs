@@ -117,14 +117,14 @@ export function makeHandler(chatq, engine, limits = UNLIMITED) {
   });
 }
 
-function visitorRequest(path, { session, body, method } = {}) {
+export function visitorRequest(path, { session, body, method } = {}) {
   const headers = { Origin: ORIGIN };
   if (session) headers.Authorization = `Bearer ${session}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   return new Request(`${BASE}${path}`, { method: method ?? (body === undefined ? 'GET' : 'POST'), headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-function agentReplyRequest(conversationId, text) {
+export function agentReplyRequest(conversationId, text) {
   return new Request(`${BASE}/agent/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${AGENT_TOKEN}`, 'Content-Type': 'application/json' },
@@ -132,7 +132,7 @@ function agentReplyRequest(conversationId, text) {
   });
 }
 
-async function register(handler) {
+export async function register(handler) {
   const response = await handler(visitorRequest('/v1/identity', { body: { automatedUuid: automatedUuid() } }));
   if (response.status !== 200) throw new Error(`register: ${response.status} ${await response.text()}`);
   return response.json();
@@ -260,7 +260,7 @@ export async function throughput(chatq, redis) {
 // ================================================================== 2. fan-out
 
 /** Reads an SSE Response body; calls onMessage(message) for every `event: message` block. */
-function readSse(response, onMessage) {
+export function readSse(response, onMessage) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -292,7 +292,7 @@ function readSse(response, onMessage) {
 }
 
 /** Monotonic milliseconds, comparable between threads and processes of this machine (CLOCK_MONOTONIC). */
-const clockMs = () => Number(process.hrtime.bigint()) / 1e6;
+export const clockMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * Agent replies through `handler` at FANOUT_RATE for FANOUT_MS, round-robin

@@ -4,7 +4,9 @@ const only = process.argv[2];
 const suites = [
   ['verifier', () => import('./verifier.mjs')],
   ['load', () => import('./load.mjs')],
+  ['streams', () => import('./streams.mjs')],
   ['engine', () => import('./engine.mjs')],
+  ['fanout', () => import('./fanout.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
   ['panel', () => import('./panel.mjs')],
 ];

@@ -9,7 +9,8 @@
  *   BENCH_WEB_REQUESTS=1 node bench/load.mjs   (also toNodeListener(h, { webRequests: true }): real undici Requests and Responses, same build)
  *   BENCH_HONO=1 node bench/load.mjs   (also @hono/node-server's getRequestListener(h), same build and handler; issue 12 item 4)
  *   BENCH_ONLY=preflight,policy,register,messages …   (only these scenarios)
- *   BENCH_DURATION=5 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
+ *   BENCH_DURATION=4 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
+ *   BENCH_RATE=3000 …   (pin the offered rate, req/s over all connections)
  *
  * Each server runs in a worker thread, autocannon in the main thread: two event
  * loops sharing this machine's cores. Absolute numbers depend on the machine
@@ -62,16 +63,17 @@ async function close(server) {
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(pinnedRate ? { ...options, overallRate: pinnedRate } : options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-function summarize(name, result, note, activeMs) {
+function summarize(name, result, note, { activeMs, cpuUs }) {
   const ok = result['2xx'];
   const total = ok + result.non2xx;
   return {
     name,
     busyUs: total > 0 ? Math.round((activeMs * 1000) / total) : 0,
+    cpuUs: total > 0 ? Number((cpuUs / total).toFixed(1)) : 0,
     reqPerSec: Math.round(ok / (result.duration || 1)),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -125,18 +127,22 @@ async function serveScenario({ scenario, serverModule, via }) {
   }
   const { server, url } = await listenOn(listener);
   let mark = performance.eventLoopUtilization();
+  let cpuMark = process.threadCpuUsage();
   parentPort.on('message', async (message) => {
     if (message === 'measure') {
       mark = performance.eventLoopUtilization();
+      cpuMark = process.threadCpuUsage();
       parentPort.postMessage('measuring');
       return;
     }
     if (message !== 'stop') return;
-    // Busy time of this server's event loop since 'measure': CPU per request, less sensitive than req/s to a shared machine.
+    // Busy time of this server's event loop since 'measure' counts the minutes other processes held the core
+    // while the loop was busy; this thread's own CPU time (user + system) does not: the primary figure.
+    const cpu = process.threadCpuUsage(cpuMark);
     const activeMs = performance.eventLoopUtilization(mark).active;
     handler?.close();
     await close(server);
-    parentPort.postMessage({ activeMs });
+    parentPort.postMessage({ activeMs, cpuUs: cpu.user + cpu.system });
     parentPort.close();
   });
   parentPort.postMessage({ url });
@@ -155,12 +161,12 @@ async function startServer(scenario, serverModule, via = 'node') {
       worker.once('message', resolve);
       worker.postMessage('measure');
     });
-  /** Stops the server; resolves to its busy milliseconds since measure(). */
+  /** Stops the server; resolves to its busy milliseconds and its thread's CPU µs since measure(). */
   const stop = () =>
     new Promise((resolve) => {
-      let activeMs = 0;
-      worker.on('message', (message) => (activeMs = message?.activeMs ?? activeMs));
-      worker.once('exit', () => resolve(activeMs));
+      let spent = { activeMs: 0, cpuUs: 0 };
+      worker.on('message', (message) => (spent = message?.cpuUs === undefined ? spent : message));
+      worker.once('exit', () => resolve(spent));
       worker.postMessage('stop');
     });
   return { url, stop, measure };
@@ -212,9 +218,9 @@ async function registerScenario(serverModule, via, connections, duration, bodies
       },
     ],
   });
-  const activeMs = await stop();
+  const spent = await stop();
   const note = n > TOKENS ? `${TOKENS} distinct JWTs reused (cache hits after that)` : 'a distinct JWT each';
-  return summarize('POST /v1/identity (HS256, real verifier)', result, note, activeMs);
+  return summarize('POST /v1/identity (HS256, real verifier)', result, note, spent);
 }
 
 /** 4. Visitor messages: one session per connection, a distinct clientId per message. */
@@ -258,7 +264,7 @@ async function messagesScenario(serverModule, via, connections, duration) {
  * With a baseline build (`CHATQ_BASELINE=/tmp/dist-old/server.js`) every chatq
  * scenario runs against it right before the current build, so before/after
  * come from the same minutes of this shared machine; the hello-world ceiling
- * runs first and last, and ratios are against the mean of the two.
+ * runs at the start of every round, and each round's ratios divide by it.
  * With `webRequests` (BENCH_WEB_REQUESTS=1) each one also runs through
  * `toNodeListener(h, { webRequests: true })` of the same build: the adapter's
  * fast path against the plain web-standard one, nothing else changed.
@@ -267,10 +273,10 @@ async function messagesScenario(serverModule, via, connections, duration) {
  * false`), and a second table gives, per scenario, the medians of req/s and
  * of server µs/req of each way next to toNodeListener's, with the ratios
  * (issue 12 item 4: adopt it if it is within 10 % on this bench).
- * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, only?: string[], rounds?: number, log?: (line: string) => void }} [options]
+ * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, only?: string[], rounds?: number, rate?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
-  const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 5);
+  const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 4);
   const connections = options.connections ?? Number(process.env.BENCH_CONNECTIONS ?? 32);
   const log = options.log ?? console.log;
   const given = options.serverModule ?? process.env.CHATQ_SERVER;
@@ -279,6 +285,7 @@ export async function run(options = {}) {
   const webToo = options.webRequests ?? process.env.BENCH_WEB_REQUESTS === '1';
   const honoToo = options.hono ?? process.env.BENCH_HONO === '1';
   const only = options.only ?? process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  pinnedRate = options.rate ?? (Number(process.env.BENCH_RATE) || undefined);
   const wanted = (name) => !only || only.includes(name);
   /** [label, server module, via] (via: see serveScenario). */
   const builds = [
@@ -287,52 +294,53 @@ export async function run(options = {}) {
     ...(honoToo ? [[' (getRequestListener)', serverModule, 'hono'], [' (getRequestListener, globals kept)', serverModule, 'hono-globals-kept']] : []),
     ['', serverModule, 'node'],
   ];
-  const rows = [];
-  /** Per scenario: the runs of every build, for the comparison table. */
-  const compared = [];
-  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 1);
-  /** Every build in turn, `rounds` times over (interleaved, so a busy minute hits them all); the median row of each. */
-  const both = async (scenario) => {
-    const runs = builds.map(() => []);
-    for (let round = 0; round < rounds; round++) {
-      for (const [i, [, module, via]] of builds.entries()) runs[i].push(await scenario(module, via));
-    }
-    compared.push({ name: runs[0][0].name, runs });
-    for (const [i, [label]] of builds.entries()) {
-      const row = { ...[...runs[i]].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(rounds / 2)] };
-      row.name += label;
-      rows.push(row);
-    }
-  };
+  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const bodies = wanted('register')
+    ? Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }))
+    : [];
+  /** [name, scenario(module, via)] in the order they run within a round. */
+  const scenarios = [
+    ['adapter', (module, via) => adapterScenario(module, via, connections, duration)],
+    ['preflight', (module, via) => preflightScenario(module, via, connections, duration)],
+    ['policy', (module, via) => policyScenario(module, via, connections, duration)],
+    ['register', (module, via) => registerScenario(module, via, connections, duration, bodies)],
+    ['messages', (module, via) => messagesScenario(module, via, connections, duration)],
+  ].filter(([name]) => wanted(name));
 
-  // 1. The ceiling: the same machine, the same load generator, a server that does nothing.
+  // The ceiling: the same machine, the same load generator, a server that does nothing; measured again in
+  // every round, so that each ratio divides two figures taken in the same minute of this shared machine.
   const hello = async () => {
     const { url, stop, measure } = await startServer('hello', serverModule);
     await measure();
     const result = await cannon({ url, connections, duration });
     return summarize('node:http hello-world', result, 'ceiling', await stop());
   };
-  rows.push(await hello());
-  if (wanted('adapter')) await both((module, via) => adapterScenario(module, via, connections, duration));
-  if (wanted('preflight')) await both((module, via) => preflightScenario(module, via, connections, duration));
-  if (wanted('policy')) await both((module, via) => policyScenario(module, via, connections, duration));
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  if (wanted('register')) {
-    const bodies = Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }));
-    await both((module, via) => registerScenario(module, via, connections, duration, bodies));
-  }
-  if (wanted('messages')) await both((module, via) => messagesScenario(module, via, connections, duration));
-  if (builds.length > 1) {
-    const again = await hello();
-    again.name += ' (again)';
-    rows.push(again);
+  const hellos = [];
+  const runs = scenarios.map(() => builds.map(() => []));
+  for (let round = 0; round < rounds; round++) {
+    hellos.push(await hello());
+    for (const [s, [, scenario]] of scenarios.entries()) {
+      for (const [b, [, module, via]] of builds.entries()) runs[s][b].push(await scenario(module, via));
+    }
   }
 
-  const ceilings = rows.filter((row) => row.note === 'ceiling');
-  const ceiling = ceilings.reduce((sum, row) => sum + row.reqPerSec, 0) / ceilings.length || 1;
-  for (const row of rows) row.ratio = Number((row.reqPerSec / ceiling).toFixed(2));
-  log(`chatq handler load: ${duration} s per scenario${rounds > 1 ? ` (median of ${rounds} interleaved rounds)` : ''}, ${connections} connections, loopback, server in a worker thread`);
+  const rows = [medianRow(hellos, hellos)];
+  const compared = [];
+  for (const [s] of scenarios.entries()) {
+    compared.push({ name: runs[s][0][0].name, runs: runs[s] });
+    for (const [b, [label]] of builds.entries()) {
+      const row = medianRow(runs[s][b], hellos);
+      row.name += label;
+      rows.push(row);
+    }
+  }
+  log(
+    `chatq handler load: ${duration} s per scenario, ${rounds} interleaved round${rounds > 1 ? 's' : ''} (median shown), ${connections} connections` +
+      `${pinnedRate ? `, offered rate pinned at ${pinnedRate} req/s` : ''}, loopback, server in a worker thread`,
+  );
   log(`machine: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end of the run`);
+  log('primary figure: server CPU µs/req (the server thread\'s own CPU time per answer); ratio = hello-world µs ÷ scenario µs, per round, median');
   if (baseline) log(`baseline build: ${baseline}`);
   log(formatTable(rows));
   if (builds.length > 1) {
@@ -340,6 +348,23 @@ export async function run(options = {}) {
     log(formatComparison(compared, builds));
   }
   return rows;
+}
+
+/** The offered rate, when pinned (BENCH_RATE): the same load on every server whatever the generator's share of the CPU. */
+let pinnedRate;
+
+/**
+ * One row for a scenario's rounds: the median by CPU µs/req, with the medians of the per-round ratios
+ * (round i divided by the hello-world of round i) and their spread.
+ */
+function medianRow(runs, hellos) {
+  const cpuRatios = runs.map((r, i) => (r.cpuUs > 0 ? hellos[i].cpuUs / r.cpuUs : 0));
+  const rpsRatios = runs.map((r, i) => r.reqPerSec / (hellos[i].reqPerSec || 1));
+  const row = { ...[...runs].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(runs.length / 2)] };
+  row.ratio = Number(median(cpuRatios).toFixed(2));
+  row.ratios = cpuRatios.map((r) => r.toFixed(2));
+  row.rpsRatio = Number(median(rpsRatios).toFixed(2));
+  return row;
 }
 
 const median = (values) => {
@@ -351,13 +376,13 @@ const median = (values) => {
 /** One line per scenario and way: median req/s and server µs/req, each ÷ the same median of toNodeListener (the last build). */
 function formatComparison(compared, builds) {
   const reference = builds.length - 1;
-  const header = ['scenario', 'way', 'req/s', '÷ ours', 'server µs/req', '÷ ours'];
+  const header = ['scenario', 'way', 'req/s', '÷ ours', 'server CPU µs/req', '÷ ours'];
   const lines = [];
   for (const { name, runs } of compared) {
-    const ours = { rps: median(runs[reference].map((r) => r.reqPerSec)), us: median(runs[reference].map((r) => r.busyUs)) };
+    const ours = { rps: median(runs[reference].map((r) => r.reqPerSec)), us: median(runs[reference].map((r) => r.cpuUs)) };
     for (const [i, [label]] of builds.entries()) {
       const rps = median(runs[i].map((r) => r.reqPerSec));
-      const us = median(runs[i].map((r) => r.busyUs));
+      const us = median(runs[i].map((r) => r.cpuUs));
       const way = i === reference ? 'toNodeListener' : label.trim().replace(/^\((.*)\)$/, '$1');
       lines.push([name, way, String(Math.round(rps)), `${(rps / ours.rps).toFixed(2)}`, String(Math.round(us)), `${(us / ours.us).toFixed(2)}`]);
     }
@@ -368,8 +393,19 @@ function formatComparison(compared, builds) {
 }
 
 function formatTable(rows) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'server µs/req', 'non-2xx/err'];
-  const lines = rows.map((r) => [r.name, String(r.reqPerSec), String(r.p50), String(r.p99), `${r.ratio.toFixed(2)}×`, String(r.busyUs), String(r.errors)]);
+  const header = ['scenario', 'server CPU µs/req', 'vs hello (CPU)', 'per round', 'req/s', 'vs hello (req/s)', 'p50 ms', 'p99 ms', 'loop-busy µs/req', 'non-2xx/err'];
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.cpuUs),
+    `${r.ratio.toFixed(2)}×`,
+    r.ratios.join(' '),
+    String(r.reqPerSec),
+    `${r.rpsRatio.toFixed(2)}×`,
+    String(r.p50),
+    String(r.p99),
+    String(r.busyUs),
+    String(r.errors),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');

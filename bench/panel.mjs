@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../dist/server.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../dist/server.js';
+import { toNodeListener } from '../dist/node.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];

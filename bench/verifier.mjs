@@ -25,6 +25,10 @@
 // Usage: npm run build && node bench/verifier.mjs   (or via bench/index.mjs)
 //   CHATQ_SERVER=path/to/server.js  another build of chatq/server (e.g. an older commit, for a bisect)
 //   ROUNDS=31                       more rounds (default 21)
+//   ALGS=RS256  KINDS='valid cold'  only these algorithms / scenarios (comma-separated)
+//   CHATQ_BUILDS=old=/tmp/a/dist/server.js,new=…  more builds of chatq/server as contenders in the same
+//                                   run (chatq@old, chatq@new): a bisect compares builds side by side, each
+//                                   against fast-jwt in the same rounds, rather than across noisy runs
 import { createHmac, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, webcrypto } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -37,6 +41,14 @@ import * as jose from 'jose';
 
 const SERVER = process.env.CHATQ_SERVER ? pathToFileURL(resolve(process.env.CHATQ_SERVER)).href : '../dist/server.js';
 const { createVerifier, defineCommunity } = await import(SERVER);
+const BUILDS = await Promise.all(
+  (process.env.CHATQ_BUILDS ?? '').split(',').filter(Boolean).map(async (entry) => {
+    const [label, path] = entry.split('=');
+    return { name: `chatq@${label}`, module: await import(pathToFileURL(resolve(path)).href) };
+  }),
+);
+const ALGS = (process.env.ALGS ?? 'HS256,RS256').split(',');
+const KINDS = (process.env.KINDS ?? 'valid cold,valid warm,bad signature,malformed').split(',');
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc');
@@ -110,6 +122,8 @@ async function setup() {
   };
   const pools = { HS256: await signPool('HS256', HS_POOL), RS256: await signPool('RS256', RS_POOL, pair.privateKey) };
   const fast = (alg, key, cache) => createFastVerifier({ key, algorithms: [alg], cache });
+  // Each build defines its own community: its createVerifier reads internals its own defineCommunity made.
+  const builds = BUILDS.map(({ name, module }) => ({ name, module, community: module.defineCommunity({ jwtKeys: [{ id: 'site_bench', secret: SECRET }, { id: 'rsa_bench', publicKey: spki }] }) }));
   // Each contender: a factory giving a fresh verify function (fresh caches for "cold").
   const contenders = (alg) => {
     const key = alg === 'HS256' ? SECRET : spki;
@@ -121,6 +135,7 @@ async function setup() {
       { name: 'fast-jwt', make: () => fast(alg, key, false) },
       { name: 'fast-jwt+cache', warmOnly: true, make: () => fast(alg, key, true) },
       { name: 'node:crypto', make: () => (alg === 'HS256' ? floorHs : floorRs) },
+      ...builds.map((b) => ({ name: b.name, async: true, make: () => { const v = b.module.createVerifier(b.community); return (jwt) => v.verify({ jwt }); } })),
     ];
   };
   return { pools, contenders };
@@ -189,9 +204,9 @@ async function scenario(kind, tokens, contenders) {
   return samples;
 }
 
-/** The median of chatq's per-round ratios to `baseline`, and the middle half of them (the spread). */
-function paired(samples, baseline) {
-  const ours = samples.get('chatq');
+/** The median of `name`'s (chatq's) per-round ratios to `baseline`, and the middle half of them (the spread). */
+function paired(samples, baseline, name = 'chatq') {
+  const ours = samples.get(name);
   const theirs = samples.get(baseline);
   if (!ours || !theirs) return undefined;
   const ratios = ours.map((value, round) => value / theirs[round]).sort((a, b) => a - b);
@@ -206,20 +221,25 @@ const spread = (r) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : '—')
 export async function run() {
   const started = performance.now();
   const { pools, contenders } = await setup();
-  const names = ['chatq', 'chatq nocache', 'jose', 'fast-jwt', 'fast-jwt+cache', 'node:crypto'];
+  const names = ['chatq', 'chatq nocache', 'jose', 'fast-jwt', 'fast-jwt+cache', 'node:crypto', ...BUILDS.map((b) => b.name)];
   const rows = [];
   const verdicts = [];
+  const buildLines = [];
   const load = loadavg().map((n) => n.toFixed(2)).join(' ');
-  for (const alg of ['HS256', 'RS256']) {
+  for (const alg of ALGS) {
     const valid = pools[alg];
     const tokens = { valid, bad: badSignatures(valid), malformed: malformedTokens(valid) };
     for (const c of contenders(alg)) await check(c, c.make(), valid[0], tokens.bad[0], tokens.malformed[0]);
-    for (const kind of ['valid cold', 'valid warm', 'bad signature', 'malformed']) {
+    for (const kind of KINDS) {
       const samples = await scenario(kind, tokens, contenders(alg));
       const fast = paired(samples, 'fast-jwt');
       const best = paired(samples, kind === 'valid warm' ? 'fast-jwt+cache' : 'fast-jwt');
       const floor = paired(samples, 'jose');
       rows.push([`${alg} ${kind}`, ...names.map((n) => fmt(samples.has(n) ? median(samples.get(n)) : undefined)), ratio(paired(samples, 'node:crypto')), ratio(floor), ratio(fast), spread(fast), ratio(best)]);
+      for (const { name } of BUILDS) {
+        const r = paired(samples, 'fast-jwt', name);
+        buildLines.push(`${alg} ${kind}: ${name}÷fast-jwt ${ratio(r)} (spread ${spread(r)}), ${name}÷chatq ${ratio(paired(samples, 'chatq', name))}`);
+      }
       if (kind === 'valid cold') verdicts.push(`${alg} cold: chatq÷fast-jwt ${ratio(fast)} (spread ${spread(fast)}) ${fast.median >= 1 ? 'meets' : 'MISSES'} ≥ 1.0×; chatq÷jose ${ratio(floor)} ${floor.median >= 1 ? 'above' : 'BELOW'} the jose floor`);
     }
   }
@@ -237,6 +257,7 @@ export async function run() {
       `node ${process.version}, load average ${load} at the start, ${loadavg().map((n) => n.toFixed(2)).join(' ')} at the end, ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
   for (const verdict of verdicts) console.log(verdict);
+  for (const buildLine of buildLines) console.log(buildLine);
   return rows;
 }
 

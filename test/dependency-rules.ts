@@ -105,9 +105,6 @@ export const TEXT_RULES: readonly TextRule[] = [
  * "the allowed step … still closes a loop" fails: delete its entry then.
  */
 export const ALLOWED_LOOP_STEPS: readonly LoopStep[] = [
-  // Issue 21 item 3: the error classes (EngineError, MessagingConfigError) live in engine/, so store/ and webhooks/ import it.
-  { folder: 'server', from: 'store', to: 'engine', why: 'store/memory.ts, memory-options.ts take the error classes from engine/ (issue 21 item 3)' },
-  { folder: 'server', from: 'webhooks', to: 'engine', why: 'webhooks/config.ts takes MessagingConfigError from engine/ (issue 21 item 3)' },
   // Issue 21 item 8: the outbox entry is the store's record, but its type lives in webhooks/types.ts.
   { folder: 'server', from: 'store', to: 'webhooks', why: 'store/outbox-writer.ts takes OutboxEntry from webhooks/ (issue 21 item 8)' },
   // Issue 21 item 8: type-only file loops inside the engines and the handler.

@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../dist/server.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../dist/server.js';
+import { toNodeListener } from '../../dist/node.js';
 import { createRedisEngine } from '../../dist/redis.js';
 
 const [portArg, redisUrl, configFile] = process.argv.slice(2);

@@ -2,7 +2,8 @@
 // front page that explains what to try; agents answer in the inbox each handler serves at {base}/inbox/.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createMessagingHandler, toNodeListener } from '../../dist/server.js';
+import { createMessagingHandler } from '../../dist/server.js';
+import { toNodeListener } from '../../dist/node.js';
 import { loopbackHost, sendFile, sendJson, sendText } from './http.mjs';
 
 const ROOT = fileURLToPath(new URL('../public/chat', import.meta.url));

@@ -1,7 +1,8 @@
 // Express 5 with express.json() and compression(), CommonJS.
 const express = require('express');
 const compression = require('compression');
-const { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } = require('chatq/server');
+const { createMessagingHandler, createVerifier, defineCommunity } = require('chatq/server');
+const { toNodeListener } = require('chatq/node');
 const { signIdentity } = require('chatq/sign');
 
 const secret = process.env.CHATQ_HS256_SECRET;

@@ -1,7 +1,8 @@
 // Fastify 5: chatq under /chatq, the token endpoint and the page beside it.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from 'chatq/server';
+import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { signIdentity } from 'chatq/sign';
 
 const secret = process.env.CHATQ_HS256_SECRET;

@@ -1,7 +1,8 @@
 // Koa 3: chatq under /chatq, the token endpoint and the page beside it.
 import { readFileSync } from 'node:fs';
 import Koa from 'koa';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from 'chatq/server';
+import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { signIdentity } from 'chatq/sign';
 
 const secret = process.env.CHATQ_HS256_SECRET;

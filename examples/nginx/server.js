@@ -1,7 +1,8 @@
 // One instance behind nginx (chatq.conf): state on Redis, the client address from nginx's X-Real-IP.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from 'chatq/server';
+import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { createRedisEngine } from 'chatq/redis';
 import { signIdentity } from 'chatq/sign';
 

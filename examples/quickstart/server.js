@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { toNodeListener } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { handler } from './chatq.js';
 import { chatqToken } from './token.js';
 

@@ -1,6 +1,7 @@
 // The backend of the single-page app: chatq and the token endpoint (Vite proxies /chatq and /api here).
 import http from 'node:http';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from 'chatq/server';
+import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { signIdentity } from 'chatq/sign';
 
 const secret = process.env.CHATQ_HS256_SECRET;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { IdentityError, IdentityPolicy, JsonObject } from '../identity/index.js';
+import { looksLikeMilliseconds, secondsFix, type IdentityError, type IdentityPolicy, type JsonObject } from '../identity/index.js';
 
 /** A likely cause of a failed check, and what to change. */
 export interface Cause {
@@ -13,8 +13,6 @@ export interface ConfiguredKey {
   secret?: string;
 }
 
-/** Beyond year 5138 in seconds, a NumericDate is almost surely milliseconds. */
-const MILLISECONDS = 1e11;
 const IDENTITY_FIELDS = ['uuid', 'screenname', 'firstname', 'lastname', 'company', 'email', 'avatar_url', 'extra_values'];
 
 function plural(n: number, unit: string): string {
@@ -91,8 +89,8 @@ export function claimsCauses(payload: JsonObject, error: IdentityError, policy: 
   for (const name of ['exp', 'nbf', 'iat'] as const) {
     if (error.path !== `payload.${name}`) continue;
     const value = payload[name];
-    if (typeof value === 'number' && value > MILLISECONDS) {
-      causes.push({ cause: `${name} looks like milliseconds (${value})`, fix: `${name} counts seconds: Math.floor(Date.now() / 1000)${name === 'exp' ? ' + lifetime' : ''} (Python: int(time.time())).` });
+    if (typeof value === 'number' && looksLikeMilliseconds(value, nowSeconds)) {
+      causes.push({ cause: `${name} looks like milliseconds (${value})`, fix: secondsFix(name) });
     }
     if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
       causes.push({ cause: `${name} is a string ("${value.slice(0, 20)}")`, fix: `write ${name} as a JSON number.` });

@@ -79,9 +79,9 @@ function caseInsensitiveKid(kid: unknown, keys: readonly ConfiguredKey[]): strin
 }
 
 /** The community's verifier with the kid read as `alias`: the signature checked by the real verifier with the key the kid meant. */
-async function aliasedSignature(token: string, community: Community, alias: string, kid: unknown, keys: readonly ConfiguredKey[]): Promise<Check> {
+async function aliasedSignature(token: string, community: Community, alias: string, kid: unknown, keys: readonly ConfiguredKey[], now: () => number): Promise<Check> {
   const keySource = { getKey: () => community.keySource.getKey(alias) };
-  const result = await outcome(() => createVerifier(community, { keySource, cacheSize: 0 }).verify({ jwt: token }));
+  const result = await outcome(() => createVerifier(community, { keySource, cacheSize: 0, now }).verify({ jwt: token }));
   const verdict = at('signature', result);
   if (verdict instanceof Error) return failed('signature', verdict, signatureCauses(token, alias, keys));
   if (verdict === 'passed') return passed('signature', `the signature verifies with key "${alias}" (the kid's case-insensitive match)`);
@@ -98,9 +98,13 @@ export async function runChecks(rawToken: string, file: CommunityFile | undefine
   const token = rawToken.trim();
   const community = file?.community;
   const report: Report = { verdict: 'refused', community: community ? { file: file!.path, id: community.id } : null, checks: [], warnings: [] };
-  const now = Date.now() / 1000;
-  const real = community ? await outcome(() => createVerifier(community, { cacheSize: 0 }).verify({ jwt: token })) : undefined;
-  const probe = createProbe(file?.config ?? {});
+  // The clock, read once: every verifier below and every cause sees the same instant (identity/hints.ts),
+  // or one line says "iat is 37 s in the future" and the next "38 s".
+  const nowMs = Date.now();
+  const clock = (): number => nowMs;
+  const now = nowMs / 1000;
+  const real = community ? await outcome(() => createVerifier(community, { cacheSize: 0, now: clock }).verify({ jwt: token })) : undefined;
+  const probe = createProbe(file?.config ?? {}, clock);
   const keys = file ? configuredKeys(file) : undefined;
 
   const mode = real && at('mode', real);
@@ -127,7 +131,7 @@ export async function runChecks(rawToken: string, file: CommunityFile | undefine
   const signature = real && at('signature', real);
   const alias = real && signature === undefined && header1 instanceof Error ? caseInsensitiveKid(header.kid, keys!) : undefined;
   if (!real) report.checks.push(skipped('signature', 'not checked: give --community FILE (with the key) to check the signature'));
-  else if (alias) report.checks.push(await aliasedSignature(token, community!, alias, header.kid, keys!));
+  else if (alias) report.checks.push(await aliasedSignature(token, community!, alias, header.kid, keys!, clock));
   else if (signature === undefined) report.checks.push(skipped('signature', 'not checked: an earlier step failed'));
   else report.checks.push(signature instanceof Error ? failed('signature', signature, signatureCauses(token, header.kid, keys!)) : passed('signature', `the signature verifies with key "${String(header.kid)}"`));
 

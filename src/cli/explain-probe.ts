@@ -52,7 +52,7 @@ const PROBE_KID = 'chatq_explain_probe';
  * on a token re-signed with that key. So every check `explain` reports is the
  * verifier's own, even without the community's key or past a failed step.
  */
-export function createProbe(config: Record<string, unknown>) {
+export function createProbe(config: Record<string, unknown>, now: () => number) {
   const secret = randomBytes(32).toString('hex');
   const { customFields, extraValueMapping, minTokenLifetime, clockTolerance } = config;
   const community = defineCommunity({
@@ -62,7 +62,7 @@ export function createProbe(config: Record<string, unknown>) {
     clockTolerance,
     jwtKeys: [{ id: PROBE_KID, secret }],
   } as CommunityConfig);
-  const verifier = createVerifier(community, { cacheSize: 0 });
+  const verifier = createVerifier(community, { cacheSize: 0, now });
 
   function resign(header: JsonObject, payload: JsonObject): string {
     const encode = (value: JsonObject) => encodeBase64url(new TextEncoder().encode(JSON.stringify(value)));

@@ -50,6 +50,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (!chat.send(event.detail.text)) event.preventDefault();
   });
   view.addEventListener('chatq-retry', (event) => chat.retry(event.detail.key));
+  // The panel's typing, read and e-mail calls (SPEC §11), with this visitor's session.
+  view.post = (path, body) => (chat.session ? api.post(chat.session, path, body) : Promise.reject());
   let mounted = false;
 
   const tabs = createTabSync(api.base, (message) => {
@@ -98,6 +100,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     epoch,
     changed(identity) {
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
+      // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
+      view.email = (identity?.signed && identity.fields.email) || '';
       refreshVisibility();
     },
   });

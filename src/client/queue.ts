@@ -21,6 +21,11 @@ const CONFIGURATION_TYPES: Record<keyof MessengerConfiguration, string> = {
   locale: 'string',
   renewBefore: 'number',
   title: 'string',
+  // SPEC §10 "Looks and placement": a value the styles do not know changes nothing.
+  position: 'string',
+  theme: 'string',
+  preview: 'boolean',
+  titleAlert: 'boolean',
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

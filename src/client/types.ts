@@ -61,6 +61,14 @@ export interface MessengerConfiguration {
   renewBefore?: number;
   /** The panel header's title (SPEC §10 "Who is answering"); default: the translated "Chat". Shown as text. */
   title?: string;
+  /** Which side the floating launcher and panel sit on (SPEC §10 "Looks and placement"). Default `right`. */
+  position?: 'left' | 'right';
+  /** `auto` (the default) follows the visitor's `prefers-color-scheme`. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** `false`: no preview card beside the launcher when an agent message comes in while closed (SPEC §10 "Unread"). */
+  preview?: boolean;
+  /** `true`: the tab title is prefixed with the unread count, `(2) Shop`. */
+  titleAlert?: boolean;
 }
 
 /** What `setIdentity` resolves to; it never rejects. */

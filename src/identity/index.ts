@@ -6,8 +6,8 @@
  * and the wire protocol with its codes. Each rule is written once, here.
  * No DOM, no `node:*`.
  */
-export { IdentityError, isIdentityError } from './errors.js';
-export type { IdentityErrorCode } from './errors.js';
+export { ChatqError, describeProblems, IdentityError, isChatqError, isIdentityError } from './errors.js';
+export type { ChatqErrorCode, ConfigProblem, EngineErrorCode, HandlerConfigErrorCode, IdentityErrorCode } from './errors.js';
 export { PREDEFINED_FIELDS } from './types.js';
 export type {
   IdentityData,
@@ -29,6 +29,7 @@ export type { DecodedJwt, JsonObject, JwtFault, JwtPartDecoder } from './jwt.js'
 export { decodeBase64, decodeBase64url, encodeBase64url } from './base64url.js';
 export { constantTimeEqual } from './constant-time.js';
 export { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
+export { looksLikeMilliseconds, looksLikeSeconds, SECONDS_EXPIRES_AT, secondsFix } from './hints.js';
 export { normalizeIdentityData, normalizeUuid, FORBIDDEN_KEYS, LIMITS } from './fields.js';
 export { uuidName } from './uuid.js';
 export { EXTRA_VALUE_KEY } from './fields.js';

@@ -6,6 +6,7 @@
 import { IdentityError } from './errors.js';
 import { normalizeUuid } from './fields.js';
 import type { JsonObject } from './jwt.js';
+import { secondsFix } from './hints.js';
 import { isTooFarAhead, MAX_TIME_AHEAD_SECONDS } from './time-bounds.js';
 import type { IdentityPolicy } from './types.js';
 
@@ -132,7 +133,7 @@ function tooFarAhead(name: 'exp' | 'nbf' | 'iat', value: number): IdentityError 
   const consequence = name === 'exp' ? 'the token would in practice never expire' : 'no clock skew explains that';
   return new IdentityError(
     'ERR_JWT_MALFORMED',
-    `The JWT ${name} is more than 10 years ahead (${name} ${describeDate(value)}); ${consequence}, so the token is refused. ${name} counts seconds since the epoch, not milliseconds: use Math.floor(Date.now() / 1000)${name === 'exp' ? ' + a lifetime of hours' : ''}.`,
+    `The JWT ${name} is more than 10 years ahead (${name} ${describeDate(value)}); ${consequence}, so the token is refused. ${secondsFix(name)}`,
     { path: `payload.${name}` },
   );
 }

@@ -46,41 +46,12 @@
  * session's JWT lapsed: the widget shows the session-expired notice. 429
  * carries `Retry-After` (seconds).
  */
-import type { IdentityErrorCode } from './errors.js';
+import type { IdentityErrorCode, ProtocolErrorCode } from './errors.js';
+
+export type { ProtocolErrorCode } from './errors.js';
 import type { IdentityData, IdentityPolicy, VerifiedIdentity } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
-
-/**
- * Codes of the HTTP handler (SPEC §6): part of the wire contract, because the
- * widget branches on them (ERR_SESSION_EXPIRED, ERR_RATE_LIMITED…). Which
- * HTTP status each one travels with is the handler's business
- * (src/server/handler). Same `{ code, message }` shape on the wire as the
- * identity codes. Never rename one: add a new code instead.
- */
-export type ProtocolErrorCode =
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_BODY_TIMEOUT'
-  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_ORIGIN_NOT_ALLOWED'
-  | 'ERR_SESSION_MISSING'
-  | 'ERR_SESSION_INVALID'
-  | 'ERR_SESSION_EXPIRED'
-  | 'ERR_MESSAGE_INVALID'
-  | 'ERR_TOO_MANY_STREAMS'
-  | 'ERR_RATE_LIMITED'
-  | 'ERR_AGENT_UNAUTHORIZED'
-  // 503 + Retry-After: the engine is unreachable (SPEC §8) or full (SPEC §6 "Bounds").
-  | 'ERR_UNAVAILABLE'
-  | 'ERR_CAPACITY'
-  // 503 + Retry-After: a write may or may not have been stored (the engine did not answer in time);
-  // retrying with the same clientId is safe and never duplicates (SPEC §6 idempotency).
-  | 'ERR_OUTCOME_UNKNOWN'
-  // 500: a bug or a failing store — never the answer to bad input.
-  | 'ERR_INTERNAL';
 
 /** Every code that travels in an ErrorBody: the verifier's, passed on unchanged, and the handler's own. */
 export type ErrorCode = IdentityErrorCode | ProtocolErrorCode;
@@ -100,7 +71,7 @@ export interface RegisterRequest {
 
 /**
  * The part of a VerifiedIdentity the visitor's own browser may see (no custom
- * fields or extra values). `expiresAt` is the JWT's `exp`, in **seconds**.
+ * fields or extra values). `expiresAt` is the JWT's `exp` in **milliseconds** (exp × 1000).
  */
 export type PublicIdentity = Pick<
   VerifiedIdentity,
@@ -215,7 +186,7 @@ export type StreamEvent =
 /**
  * A conversation as the agent sees it, without its history: the
  * VerifiedIdentity exactly as the community mapping produced it (`uuid` as
- * claimed, or the automated one; `expiresAt` = the JWT's `exp` in **seconds**),
+ * claimed, or the automated one; `expiresAt` = the JWT's `exp` in **milliseconds**),
  * the visitor's last page, and the seq of the newest message (0 when none).
  * The history is fetched per conversation (SPEC §6 "Bounds": no answer is
  * built from the whole store at once).

@@ -42,7 +42,11 @@ export interface VerifiedIdentity {
   uuidSource: UuidSource;
   signed: boolean;
   kid?: string;
-  /** The JWT's `exp`, in seconds since the epoch. */
+  /**
+   * When the identity lapses: the JWT's `exp` in **milliseconds** since the
+   * epoch (exp × 1000), like every `expiresAt` of chatq since 0.3.0. The JWT
+   * claim itself stays `exp`, in seconds (RFC 7519).
+   */
   expiresAt?: number;
   fields: Partial<Record<PredefinedField, string>>;
   customFields: Record<string, string>;
@@ -64,6 +68,8 @@ export interface IdentityVerifier {
   /** When known, the rules this verifier applies; the handler passes them to the widget. */
   readonly policy?: IdentityPolicy;
   /** The community id (SPEC §6 "Sharing"), when the verifier serves one: the handler keys everything by it. */
+  readonly communityId?: string;
+  /** @deprecated since 0.3.0: `communityId` (`community` names the object defineCommunity returns). Still read until 0.4. */
   readonly community?: string;
 }
 

@@ -3,13 +3,14 @@
  * messaging handler. Runs on any runtime with web-standard APIs; on Node it
  * uses node:crypto for speed when available (see verifier/crypto).
  *
- * The public API is exactly this list. From the shared identity model it
+ * The public API is exactly this list (test/package/exports.test.ts counts it). From the shared identity model it
  * takes the error class, its codes, the identity types and the wire protocol
  * types — what an integrator handles — and not its internals (the base64url
  * codec, JWT decoding, field rules, patterns), which may change freely.
  */
-export { IdentityError, isIdentityError } from '../identity/index.js';
-export type { ErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
+// One error family (issue 21 item 3): ChatqError, with IdentityError, MessagingConfigError and EngineError under it.
+export { ChatqError, IdentityError, isChatqError, isIdentityError } from '../identity/index.js';
+export type { ChatqErrorCode, ConfigProblem, ErrorCode, IdentityErrorCode, ProtocolErrorCode } from '../identity/index.js';
 export { PREDEFINED_FIELDS } from '../identity/index.js';
 export type {
   IdentityData,
@@ -58,7 +59,31 @@ export type {
   StreamEvent,
 } from '../identity/index.js';
 export * from './verifier/index.js';
-export * from './handler/index.js';
+// The handler and what configures it; the Node adapter is chatq/node (./node/index.ts), its Reply protocol internal.
+export { createMemoryEngine, createMemoryStore, createMessagingHandler, DEFAULT_LIMITS, DEFAULT_MEMORY_STORE_BOUNDS, EngineError, isEngineError, MessagingConfigError } from './handler/index.js';
+export type {
+  AgentConfig,
+  AuthenticateAgent,
+  BusEvent,
+  ConversationPage,
+  ConversationRecord,
+  ConversationState,
+  ConversationStateChange,
+  ConversationStore,
+  Engine,
+  EngineErrorCode,
+  HandlerLimits,
+  ListConversationsOptions,
+  ListMessagesOptions,
+  LiveBus,
+  MemoryEngineOptions,
+  MemoryStoreOptions,
+  MessagingHandler,
+  MessagingHandlerOptions,
+  NewMessage,
+  RateLimiter,
+  SessionRecord,
+} from './handler/index.js';
 // SPEC §12: the events the webhooks send, and the check a receiver may use (or any Standard Webhooks library).
 export { WEBHOOK_EVENT_TYPES, verifyWebhook } from './webhooks/index.js';
 export type { WebhookEndpointOptions, WebhookEvent, WebhookEventData, WebhookEventType, WebhookVerification } from './webhooks/index.js';

@@ -1,4 +1,4 @@
-import { IdentityError, MAX_TIME_AHEAD_SECONDS } from '../identity/index.js';
+import { IdentityError, looksLikeMilliseconds } from '../identity/index.js';
 
 /** Seconds per unit of a lifetime string ('90s', '90m', '2h', '1d'). */
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -91,7 +91,8 @@ export function checkLifetime(lifetime: number, min: number): void {
       { path: 'payload.exp' },
     );
   }
-  if (lifetime > MAX_TIME_AHEAD_SECONDS) {
+  // A lifetime is an exp minus now: the one milliseconds threshold (identity/hints.ts) read at now = 0.
+  if (looksLikeMilliseconds(lifetime, 0)) {
     throw new IdentityError('ERR_JWT_MALFORMED', `lifetime is ${lifetime} s, more than 10 years: the verifier refuses such an exp. Is it in milliseconds? Give seconds.`, { path: 'payload.exp' });
   }
 }

@@ -74,7 +74,7 @@ describe('explain: each diagnosis', () => {
   it('exp in milliseconds', () => {
     const { status, stdout } = explain(signHS256(payload({ exp: Date.now() + 7_200_000 }), HS));
     expect(status).toBe(1);
-    expect(check(stdout, 'claims')).toMatch(/FAILED +ERR_JWT_MALFORMED[\s\S]*likely cause: exp looks like milliseconds[\s\S]*fix: exp counts seconds: Math.floor\(Date.now\(\) \/ 1000\)/);
+    expect(check(stdout, 'claims')).toMatch(/FAILED +ERR_JWT_MALFORMED[\s\S]*likely cause: exp looks like milliseconds[\s\S]*fix: exp counts seconds since the epoch, not milliseconds: use Math.floor\(Date.now\(\) \/ 1000\)/);
   });
 
   it('a hex-decoded secret', () => {

@@ -12,7 +12,7 @@ useCleanPage();
 describe('host page CSS cannot move the floating widget', () => {
   it('the floating :host rule makes position, right, bottom and z-index !important', () => {
     const floating = /:host\(:not\(\[embedded\]\)\)\{([^}]*)\}/.exec(CSS)?.[1] ?? /:host\{([^}]*)\}/.exec(CSS)![1]!;
-    for (const property of ['position:fixed', 'right:20px', 'bottom:20px', 'z-index:2147483000']) {
+    for (const property of ['position:fixed', 'right:var(--chatq-offset-x,20px)', 'bottom:var(--chatq-offset-y,20px)', 'z-index:2147483000']) {
       expect(floating).toContain(`${property}!important`);
     }
     // The embedded element is not pinned to the viewport at all.
@@ -128,7 +128,7 @@ describe('no page URL reaches the chat server (SPEC §6)', () => {
     await flush();
     const calls = server.fetch.mock.calls;
     expect(pathsOf(calls.map(([url]) => url))).toEqual(
-      ['/v1/conversation', '/v1/identity', '/v1/messages', '/v1/page', '/v1/policy', '/v1/session', '/v1/stream'],
+      ['/v1/conversation', '/v1/identity', '/v1/messages', '/v1/page', '/v1/policy', '/v1/session', '/v1/stream?events=presence,typing,read'],
     );
     for (const [, init] of calls) expect(init).toMatchObject({ referrerPolicy: 'origin', credentials: 'omit' });
   });
@@ -159,7 +159,7 @@ describe('a script running after the widget cannot pick up its credentials (issu
     // The session did travel, in the header itself.
     const authorized = server.requests.filter((r) => server.sessions.some((s) => r.headers.Authorization === `Bearer ${s}`));
     expect(pathsOf(authorized.map((r) => r.url))).toEqual(
-      ['/v1/conversation', '/v1/identity', '/v1/messages', '/v1/page', '/v1/session', '/v1/stream'],
+      ['/v1/conversation', '/v1/identity', '/v1/messages', '/v1/page', '/v1/session', '/v1/stream?events=presence,typing,read'],
     );
   });
 

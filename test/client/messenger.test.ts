@@ -163,7 +163,7 @@ describe('credentials stay off URLs (SPEC §6)', () => {
     const authed = server.requests.filter((r) => !/\/v1\/(identity|policy)$/.test(r.url));
     expect(authed.map((r) => `${r.method} ${r.url.slice(BASE.length)}`).sort()).toEqual([
       'GET /v1/conversation',
-      'GET /v1/stream',
+      'GET /v1/stream?events=presence,typing,read',
       'POST /v1/messages',
       'POST /v1/page',
     ]);
@@ -319,7 +319,7 @@ describe('the agent stream', () => {
     // The connection drops: the widget reconnects with backoff and resends the last id.
     server.dropStreams();
     await vi.advanceTimersByTimeAsync(2_000);
-    const streams = server.requests.filter((r) => r.url.endsWith('/v1/stream'));
+    const streams = server.requests.filter((r) => r.url.includes('/v1/stream'));
     expect(streams).toHaveLength(2);
     // The position as the stream gave it: <epoch>.<seq> (SPEC §8, issue 16).
     expect(streams[1]!.headers['Last-Event-ID']).toMatch(/^[A-Za-z0-9_-]{1,32}\.2$/);
@@ -419,7 +419,7 @@ describe('session lost or ended by the server', () => {
     await flush();
     server.restart(); // a server with an in-memory store restarted: the session is unknown now
     await vi.advanceTimersByTimeAsync(31_000);
-    expect(server.requests.filter((r) => r.url.endsWith('/v1/stream')).map((r) => r.status)).toEqual([200, 401, 200]);
+    expect(server.requests.filter((r) => r.url.includes('/v1/stream')).map((r) => r.status)).toEqual([200, 401, 200]);
     const registrations = server.requests.filter((r) => r.url.endsWith('/v1/identity'));
     expect(registrations).toHaveLength(2); // setIdentity, re-registration (require mode: no anonymous one)
     expect((registrations[1]!.body as { jwt?: string }).jwt).toBe((registrations[0]!.body as { jwt?: string }).jwt);
@@ -437,7 +437,7 @@ describe('session lost or ended by the server', () => {
     server.dropStreams();
     await vi.advanceTimersByTimeAsync(31_000);
     expect(root.querySelector('[data-kind="session-expired"]')).toBeNull();
-    expect(server.requests.filter((r) => r.url.endsWith('/v1/stream')).map((r) => r.status)).toEqual([200, 401, 200]);
+    expect(server.requests.filter((r) => r.url.includes('/v1/stream')).map((r) => r.status)).toEqual([200, 401, 200]);
     const again = server.requests.filter((r) => r.url.endsWith('/v1/identity'))[1]!;
     expect(again.headers.Authorization).toBe(`Bearer ${session}`);
     // Renewed in place: the same session, honoured again.

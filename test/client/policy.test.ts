@@ -200,7 +200,7 @@ describe('reject and accept mode, and servers that do not tell', () => {
     server.offline = false;
     window.dispatchEvent(new Event('online'));
     await flush();
-    expect(paths(server)).toEqual(['GET /v1/policy', 'GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream']);
+    expect(paths(server)).toEqual(['GET /v1/policy', 'GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream?events=presence,typing,read']);
     expect(server.requests.map((r) => r.status)).toEqual([undefined, 200, 200, 200, 200]);
     expect(launcherHidden()).toBe(false);
     chat.destroy();

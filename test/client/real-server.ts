@@ -199,7 +199,8 @@ export function realServer(options: RealServerOptions = {}): RealServer {
     const record: RecordedRequest = { method, url, headers, body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined };
     requests.push(record);
     if (!url.startsWith(`${BASE}/`)) throw new TypeError('Failed to fetch');
-    const path = url.slice(BASE.length);
+    // The path routes (hold, depart, the stream's bookkeeping); the query (`?events=` on the stream) does not.
+    const path = url.slice(BASE.length).split('?')[0]!;
     const departure = await network.depart(path, init.signal);
     if (!departure.pass) {
       record.status = departure.answer.status;

@@ -13,6 +13,7 @@ import { HS_KEY, nowSeconds, signHS256 } from '../helpers/sign.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 type ServerModule = typeof import('../../src/server/index.js');
+type NodeModule = typeof import('../../src/server/node/index.js');
 type RedisModule = typeof import('../../src/server/engine/redis/index.js');
 
 export const BASE = '/chatq';
@@ -33,7 +34,8 @@ export interface ChatInstance {
  * admits the tests' many visitors, who all come from 127.0.0.1.
  */
 export async function startInstance(hostOrigins: string[], engine?: unknown): Promise<ChatInstance> {
-  const { createMemoryEngine, createMessagingHandler, createVerifier, defineCommunity, toNodeListener } = (await import(`${dist}server.js`)) as ServerModule;
+  const { createMemoryEngine, createMessagingHandler, createVerifier, defineCommunity } = (await import(`${dist}server.js`)) as ServerModule;
+  const { toNodeListener } = (await import(`${dist}node.js`)) as NodeModule;
   engine ??= createMemoryEngine({ maxConversationsPerAddress: 10_000 });
   const community = defineCommunity({ id: 'inbox-test', signedIdentities: 'require', jwtKeys: [{ id: HS_KEY.kid, secret: HS_KEY.secret }], minTokenLifetime: 2 });
   const handler = createMessagingHandler({

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../src/server/index.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../src/server/index.js';
+import { toNodeListener } from '../../src/server/node/index.js';
 import { describeBrowser, hostPage, launchBrowser, loaderScript, messageTexts, openPage, panelScript, startHostServer, widget, type HostServer } from './harness.js';
 import type { Browser } from 'playwright-core';
 

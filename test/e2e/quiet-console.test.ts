@@ -29,7 +29,7 @@ const apiCalls = (probe: PageProbe, stage: Stage) =>
  * 'networkidle': the open stream keeps the network busy for good.)
  */
 async function settled(page: Page, probe: PageProbe, stream = false): Promise<void> {
-  const asked = (path: string) => probe.requests.some((r) => r.url.endsWith(path));
+  const asked = (path: string) => probe.requests.some((r) => r.url.includes(path));
   await expect.poll(() => asked('/v1/policy') && (!stream || asked('/v1/stream')), { timeout: 10_000 }).toBe(true);
   await page.waitForTimeout(500);
 }
@@ -53,7 +53,7 @@ describeBrowser('require mode: a quiet host page', () => {
     await settled(page, probe, true);
     const calls = apiCalls(probe, stage);
     expect(calls.filter((c) => c === 'POST /v1/identity')).toHaveLength(1);
-    expect(calls).toEqual(expect.arrayContaining(['GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream']));
+    expect(calls).toEqual(expect.arrayContaining(['GET /v1/policy', 'POST /v1/identity', 'GET /v1/conversation', 'GET /v1/stream?events=presence,typing,read']));
     expect(noise(probe)).toEqual(QUIET);
   });
 });

@@ -12,7 +12,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../src/server/index.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../src/server/index.js';
+import { toNodeListener } from '../../src/server/node/index.js';
 import { createRedisEngine } from '../../src/server/engine/redis/index.js';
 import { startNginx } from '../helpers/nginx.js';
 import { startRedis } from '../helpers/redis.js';
@@ -90,7 +91,7 @@ afterEach(async () => {
 
 /** The `Last-Event-ID` of each stream request the page made (`-` for none). */
 function streamPositions(requests: { url: string; headers: Record<string, string> }[]): string[] {
-  return requests.filter((r) => r.url.endsWith('/v1/stream')).map((r) => r.headers['last-event-id'] ?? '-');
+  return requests.filter((r) => r.url.includes('/v1/stream')).map((r) => r.headers['last-event-id'] ?? '-');
 }
 
 async function reply(agent: AgentClient, conversationId: string, body: string): Promise<void> {
@@ -121,7 +122,7 @@ describeBrowser('two instances on one Redis: the stream drops between an agent r
 
     // The stream goes down and stays down (every reconnect refused) while the agent answers
     // and then the visitor writes: the visitor's message is acknowledged with a higher seq.
-    await page.route('**/v1/stream', (route) => route.abort('connectionreset'));
+    await page.route('**/v1/stream*', (route) => route.abort('connectionreset'));
     a.dropConnections();
     b.dropConnections();
     await reply(a.agent, id, 'reply 2, while the stream was down');
@@ -132,7 +133,7 @@ describeBrowser('two instances on one Redis: the stream drops between an agent r
     expect(await shown(page)).toEqual(['hello', 'reply 1', 'typed while the stream was down']);
 
     // The network is back: the next reconnect resumes where the stream left off.
-    await page.unroute('**/v1/stream');
+    await page.unroute('**/v1/stream*');
     const expected = ['hello', 'reply 1', 'reply 2, while the stream was down', 'typed while the stream was down'];
     await expect.poll(() => shown(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected);
     const positions = streamPositions(probe.requests);

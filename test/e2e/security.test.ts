@@ -101,7 +101,7 @@ describeBrowser('security of what the widget renders and stores', () => {
     const carrying = probe.requests.filter((r) => r.postData?.includes(signature));
     expect(carrying.map((r) => new URL(r.url).pathname)).toEqual(['/chatq/v1/identity']);
     // The session goes in Authorization, including on the stream (fetch, not EventSource).
-    const stream = probe.requests.find((r) => r.url.endsWith('/v1/stream'));
+    const stream = probe.requests.find((r) => r.url.includes('/v1/stream'));
     expect(stream?.headers.authorization).toBe(`Bearer ${session}`);
 
     const stored = await page.evaluate(() => {
@@ -222,7 +222,7 @@ describeBrowser('what the widget sends, and to whom', () => {
     await page.evaluate((url) => fetch(url, { mode: 'no-cors' }).then(() => {}, () => {}), `${chat.base}/v1/policy?control`);
     const fromBrowser = () => chat.received.slice(from).filter((r) => !r.url.startsWith('/chatq/agent/'));
     await expect.poll(() => fromBrowser().map((r) => r.url), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining(['/chatq/loader.js', '/chatq/v1/policy', '/chatq/v1/identity', '/chatq/v1/stream', '/chatq/v1/messages', '/chatq/v1/page', '/chatq/v1/policy?control']),
+      expect.arrayContaining(['/chatq/loader.js', '/chatq/v1/policy', '/chatq/v1/identity', '/chatq/v1/stream?events=presence,typing,read', '/chatq/v1/messages', '/chatq/v1/page', '/chatq/v1/policy?control']),
     );
     const [control, ...widgetRequests] = [
       fromBrowser().find((r) => r.url.endsWith('?control'))!,
@@ -263,7 +263,7 @@ describeBrowser('what the widget sends, and to whom', () => {
     await sendAsVisitor(page, 'secret question');
     const sent = widget(page).messages.filter({ hasText: 'secret question' });
     await expect.poll(() => sent.getAttribute('data-state'), { timeout: 10_000 }).toBe('sent');
-    await expect.poll(() => probe.requests.some((r) => r.url.endsWith('/v1/stream'))).toBe(true);
+    await expect.poll(() => probe.requests.some((r) => r.url.includes('/v1/stream'))).toBe(true);
     // A renewal: the new JWT is registered with the session in Authorization.
     await push(page, ['_setSignedIdentity', renewed]);
     await expect
@@ -277,7 +277,7 @@ describeBrowser('what the widget sends, and to whom', () => {
     });
 
     expect(seen.some((s) => s.includes('Bearer control-credential'))).toBe(true);
-    const stream = probe.requests.find((r) => r.url.endsWith('/v1/stream'));
+    const stream = probe.requests.find((r) => r.url.includes('/v1/stream'));
     const session = stream?.headers.authorization?.replace(/^Bearer /, '');
     expect(session).toBeTruthy();
     const secrets = [first.split('.')[2]!, renewed.split('.')[2]!, session!];

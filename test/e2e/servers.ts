@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../src/server/index.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../src/server/index.js';
+import { toNodeListener } from '../../src/server/node/index.js';
 import type { AgentConversationSummary, AgentConversationsResponse, AgentMessagesResponse, ChatMessage } from '../../src/identity/index.js';
 import { HS_KEY } from '../helpers/sign.js';
 

@@ -36,7 +36,8 @@ describe('CommonJS: require() of the package entry points', () => {
   it("require('chatq/server') gives a handler that answers a Request", async () => {
     const out = await runCjs(`
       const server = require('chatq/server');
-      const { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } = server;
+      const { createMessagingHandler, createVerifier, defineCommunity } = server;
+      const { toNodeListener } = require('chatq/node');
       const handler = createMessagingHandler({
         verifier: createVerifier(defineCommunity({ signedIdentities: 'reject', jwtKeys: [] })),
         allowedOrigins: ['https://shop.test'],
@@ -64,7 +65,8 @@ describe('CommonJS: require() of the package entry points', () => {
     writeFileSync(
       join(project, 'main.ts'),
       [
-        "import { createMessagingHandler, toNodeListener, type MessagingHandler } from 'chatq/server';",
+        "import { createMessagingHandler, type MessagingHandler } from 'chatq/server';",
+        "import { toNodeListener } from 'chatq/node';",
         'const make: typeof createMessagingHandler = createMessagingHandler;',
         'const handler: MessagingHandler | undefined = undefined;',
         'console.log(JSON.stringify({ createMessagingHandler: typeof make, toNodeListener: typeof toNodeListener, handler: typeof handler }));',

@@ -22,7 +22,8 @@ let tarball: string;
 const APP = `
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from 'chatq/server';
+import { createMessagingHandler, createVerifier, defineCommunity } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { signIdentity } from 'chatq/sign';
 
 const secret = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';

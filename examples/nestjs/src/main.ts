@@ -1,7 +1,7 @@
 // NestJS on Express: chatq is Express middleware, mounted before Nest's routes.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { toNodeListener } from 'chatq/server';
+import { toNodeListener } from 'chatq/node';
 import { AppModule } from './app.module.js';
 import { handler } from './chatq.js';
 

@@ -25,6 +25,8 @@ export interface ChatView {
   showNotice(kind: 'rate-limited' | 'offline', text: string): void;
   hideNotice(kind: 'rate-limited' | 'offline'): void;
   blockSending(reason: 'rate', blocked: boolean): void;
+  /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
+  signal?(event: StreamEvent): void;
 }
 
 export interface ChatDeps {
@@ -207,7 +209,8 @@ export class Chat {
         else if (event.type === 'reset') this.#forget('unsent');
         else if (event.type === 'session_expired') deps.onExpired();
         else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
-        // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped, never a sign-out.
+        // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped there, never a sign-out.
+        else deps.view.signal?.(event);
       },
       onFatal: (error) => {
         if (!current()) return;

@@ -1,15 +1,17 @@
 import type { Strings, TranslationKey } from '../support/i18n.js';
+import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
 import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
 import { linkify } from './linkify.js';
 import { phoneMode } from './phone.js';
-import { PANEL_STRINGS } from './strings.js';
+import { presenceView } from './presence.js';
+import { readReceipts } from './read.js';
+import { capName, isRtl, PANEL_STRINGS } from './strings.js';
 import { adoptPanelStyles } from './styles.js';
+import { typingView } from './typing.js';
+import { unreadView } from './unread.js';
 
 const withPanelTexts = new WeakSet<Strings>();
-
-/** The longest agent name shown (characters): a name is a label, not a message. */
-const MAX_NAME = 60;
 
 const httpsUrl = (url: string | undefined): boolean => {
   try {
@@ -57,9 +59,17 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   const input = h('textarea', { part: 'input', rows: '2', dir: 'auto' }) as HTMLTextAreaElement;
   const sendButton = h('button', { part: 'send', type: 'submit' }) as HTMLButtonElement;
   const composer = h('form', { part: 'composer' }, input, sendButton);
+  const presence = presenceView(host, t);
+  const typing = typingView(host, t, input);
+  const read = readReceipts(host, t, list);
+  const unread = unreadView(host, root, t, () => toggle(true));
   const panel = h('section', { part: 'panel', id: 'chatq-panel', 'aria-labelledby': 'chatq-title', hidden: '' },
-    h('div', { part: 'header' }, heading, greeting, closer), list, notices, composer);
+    h('div', { part: 'header' }, h('div', { class: 'who' }, heading, presence.line), greeting, closer), list, typing.row, presence.away, notices, composer);
   root.append(panel);
+  /** The visitor is looking at the messages: the panel is shown (the tab's visibility is read.ts's). */
+  const report = (): void => read.report(!panel.hidden);
+  // Through the prototype: an `<embed name="addEventListener">` in the page cannot stand in (support/document.ts).
+  fromDocument('addEventListener')('visibilitychange', report);
 
   const phone = phoneMode(panel, root);
   closer.onclick = () => toggle(false);
@@ -83,7 +93,10 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   function submit(): void {
     const text = input.value;
     if (blocks.size || !text.trim()) return;
-    if (tell('chatq-send', { text })) input.value = '';
+    if (tell('chatq-send', { text })) {
+      input.value = '';
+      typing.sent();
+    }
   }
 
   /** Removes `node`; focus inside it goes to the input rather than being lost to the page. */
@@ -136,7 +149,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
   function showAgent(row: HTMLElement, agent: MessageView['agent']): void {
     row.hidden = !agent?.name;
     if (!agent?.name) return row.replaceChildren();
-    const name = [...agent.name].slice(0, MAX_NAME).join('');
+    const name = capName(agent.name);
     const avatar = httpsUrl(agent.avatarUrl)
       ? h('img', { part: 'avatar', src: agent.avatarUrl!, alt: '', referrerpolicy: 'no-referrer', width: '24', height: '24' })
       : h('span', { part: 'avatar' }, [...name][0]!.toUpperCase());
@@ -153,6 +166,11 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       input.placeholder = t('placeholder');
       sendButton.textContent = t('send');
       for (const node of rendered.values()) decorate(node);
+      // Right-to-left locales mirror the panel and the preview card (SPEC §10); each text still finds its own direction.
+      panel.dir = unread.card.dir = isRtl(host.strings.locale) ? 'rtl' : 'ltr';
+      presence.render();
+      typing.render();
+      read.place();
     },
 
     show(open) {
@@ -161,6 +179,7 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       // Floating it is a dialog; embedded it is part of the page, a labelled region.
       panel.setAttribute('role', host.embedded ? 'region' : 'dialog');
       list.scrollTop = list.scrollHeight;
+      report();
       if (host.embedded) return;
       phone.start();
       input.focus();
@@ -197,6 +216,11 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       node.children[2]!.replaceChildren(...linkify(entry.body));
       showTime(node.children[4] as HTMLTimeElement, entry.createdAt);
       decorate(node);
+      read.entry(entry, node);
+      unread.entry(entry);
+      if (entry.author === 'agent') typing.stop();
+      read.place();
+      report();
       if (follow) list.scrollTop = list.scrollHeight;
     },
 
@@ -228,6 +252,20 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       if (blocked) blocks.add(reason);
       else blocks.delete(reason);
       sendButton.disabled = blocks.size > 0;
+    },
+
+    signal(event) {
+      if (event.type === 'presence') presence.set(event);
+      else if (event.type === 'typing') typing.agent(typeof event.agent?.name === 'string' ? event.agent.name : '');
+      else if (event.type === 'read' && typeof event.seq === 'number') {
+        read.agents(event.seq);
+        read.place();
+      }
+    },
+
+    setUnread(count) {
+      // After the messages it counts: a panel that just loaded renders what waited for it in the same task.
+      queueMicrotask(() => unread.set(count));
     },
 
     get draft() {

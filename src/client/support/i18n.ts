@@ -24,7 +24,10 @@ const BUILT_IN: Translations = {
 };
 
 /** The keys of the panel's texts, which panel.js adds when it loads (panel/strings.ts). */
-export type PanelKey = 'title' | 'greeting' | 'close' | 'conversation' | 'input' | 'placeholder' | 'send' | 'you' | 'agent' | 'system' | 'sending' | 'failed' | 'retry';
+export type PanelKey =
+  | 'title' | 'greeting' | 'close' | 'conversation' | 'input' | 'placeholder' | 'send' | 'you' | 'agent' | 'system' | 'sending' | 'failed' | 'retry'
+  | 'online' | 'away' | 'awayAsk' | 'emailLabel' | 'emailSave' | 'emailKept' | 'emailInvalid' | 'emailFailed'
+  | 'typing' | 'typingSomeone' | 'seen' | 'newMessage' | 'dismiss';
 
 export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey;
 

@@ -82,6 +82,11 @@ export class Api {
     return this.#call('POST', '/v1/page', session, request);
   }
 
+  /** `POST {base}/v1/typing`, `/v1/read`, `/v1/email` (SPEC §11): the panel's side of the conversation state. */
+  post(session: string, path: string, body?: object): Promise<void> {
+    return this.#call('POST', path, session, body);
+  }
+
   logout(session: string): Promise<void> {
     return this.#call('DELETE', '/v1/session', session);
   }

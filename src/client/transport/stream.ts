@@ -55,7 +55,8 @@ export function openStream(options: StreamOptions): () => void {
       const last = options.lastEventId();
       if (last) headers['Last-Event-ID'] = last;
       feed();
-      const response = await options.api.request('/v1/stream', { headers, signal });
+      // The optional events the panel shows (SPEC §11; identity/wire.ts OPTIONAL_STREAM_EVENTS).
+      const response = await options.api.request('/v1/stream?events=presence,typing,read', { headers, signal });
       if (!response.ok) {
         const error = await toApiError(response);
         if (response.status !== 429 && response.status < 500) {

@@ -1,7 +1,8 @@
+import type { StreamEvent } from '../../identity/index.js';
 import { fromDocument } from '../support/document.js';
 import { Strings, type TranslationKey } from '../support/i18n.js';
 import { bubbleIcon, h } from './dom.js';
-import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelView } from './panel-contract.js';
+import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelHost, PanelView } from './panel-contract.js';
 import { panels } from './panel-source.js';
 import { adoptStyles } from './styles.js';
 
@@ -34,9 +35,12 @@ export class ChatqMessengerElement extends Base {
   static observedAttributes = ['open', 'lang'];
   /** The texts, in the locale of the `lang` attribute (else the page's). The messenger shares its own, with the host's translations. */
   strings = new Strings(this.lang);
+  /** The panel's typing, read and e-mail calls, with the visitor's session (set by the messenger; `declare`: no code in loader.js). */
+  declare post: PanelHost['post'];
+  /** A signed identity's e-mail (SPEC §10 "Nobody online"), set by the messenger. */
+  declare email?: string;
   readonly #root: ShadowRoot;
   readonly #launcher: HTMLButtonElement;
-  readonly #badge: HTMLElement;
   readonly #status: HTMLElement;
   #panel: PanelView | undefined;
   /** What to show once the panel is there, by what it shows (a later change of the same thing replaces it). */
@@ -57,9 +61,8 @@ export class ChatqMessengerElement extends Base {
     super();
     this.#root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.#root);
-    this.#badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
     this.#launcher = h('button', { part: 'launcher', type: 'button', 'aria-expanded': 'false', hidden: '' },
-      bubbleIcon(), this.#badge) as HTMLButtonElement;
+      bubbleIcon()) as HTMLButtonElement;
     // A live region from the start, so what is put in it later is announced.
     this.#status = h('p', { class: 'status', 'aria-live': 'polite' });
     this.#root.append(this.#status, this.#launcher);
@@ -196,14 +199,23 @@ export class ChatqMessengerElement extends Base {
     else this.#pending.set(what, show);
   }
 
-  /** Messages the visitor has not seen: the launcher's badge. */
+  /** A stream event for the panel (presence, typing, read): the latest of each kind waits for a panel still loading. */
+  signal(event: StreamEvent): void {
+    this.#view(`s${event.type}`, (panel) => panel.signal?.(event));
+  }
+
+  /**
+   * Messages the visitor has not seen: the launcher's badge (its `data-unread`, drawn by CSS, so the
+   * button's visible text never differs from its label), and the panel's preview card and announcement.
+   */
   set unread(count: number) {
     this.#unread = count;
-    this.#badge.hidden = count === 0;
-    this.#badge.textContent = count ? String(count) : '';
     if (count) this.#launcher.setAttribute('data-unread', String(count));
     else this.#launcher.removeAttribute('data-unread');
     this.refreshText();
+    this.#view('unread', (panel) => panel.setUnread?.(count));
+    // The preview card is the panel's: a message while closed loads it.
+    if (count && !this.open) this.#fetchPanel(true);
   }
 
   /** The visitor's name for the header's greeting; empty for none. */

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '../../identity/index.js';
 import type { Strings } from '../support/i18n.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
@@ -9,6 +10,8 @@ export interface MessageView {
   readonly state: 'sending' | 'sent' | 'failed';
   /** Milliseconds since the epoch (server clock): the message's `<time>`. */
   readonly createdAt?: number;
+  /** Its place in the conversation, once the server has it: what "read" and "Seen" count in (SPEC §11). */
+  readonly seq?: number;
   /** On agent messages (SPEC §11): who answered, shown as text (and an `https:` avatar). */
   readonly agent?: { readonly name: string; readonly avatarUrl?: string } | undefined;
 }
@@ -46,6 +49,12 @@ export interface PanelHost {
   readonly strings: Strings;
   readonly embedded: boolean;
   open: boolean;
+  /** `POST {base}{path}` with the visitor's session (typing, read, e-mail: SPEC §11); absent in a bare element. */
+  readonly post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
+  /** A signed identity's e-mail: used without asking when nobody is online (SPEC §10). */
+  readonly email?: string;
+  /** The element's attributes: `preview="false"`, `titlealert="true"` (SPEC §10 "Unread", set from `_setConfiguration` by ui/mount.ts). */
+  getAttribute(name: string): string | null;
 }
 
 /** Dispatches a `chatq-*` event from the element; false when a listener took it over (`preventDefault()`). */
@@ -65,6 +74,12 @@ export interface PanelView {
   refreshText(): void;
   /** Renders the element's `open` state: shown or hidden, with the focus moves that go with it. */
   show(open: boolean): void;
+  /** A stream event the shell does not handle: presence, typing, read (SPEC §11). */
+  signal?(event: StreamEvent): void;
+  /** Messages come in while closed (`count`, 0 once seen): the preview card, the announcement, the title alert. */
+  setUnread?(count: number): void;
+  /** The signed identity's e-mail changed (`PanelHost.email`). */
+  refreshEmail?(): void;
 }
 
 export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => PanelView;

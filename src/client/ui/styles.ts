@@ -19,18 +19,23 @@ import { h } from './dom.js';
  * One literal per rule, for reading: the minifier joins them into one string.
  */
 export const CSS =
-  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 system-ui,sans-serif!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important;color:#1b1b1f}' +
-  ':host(:not([embedded])){position:fixed!important;right:20px!important;bottom:20px!important;z-index:2147483000!important}' +
+  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 var(--chatq-font,system-ui,sans-serif)!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important;color:#1b1b1f}' +
+  // The host page places and colours the widget with custom properties (SPEC §10), which `all:initial` keeps.
+  ':host(:not([embedded])){position:fixed!important;right:var(--chatq-offset-x,20px)!important;bottom:var(--chatq-offset-y,20px)!important;z-index:2147483000!important}' +
+  // Left: `right` goes back to auto, so the element stays as wide as the launcher (no invisible strip over the page).
+  ':host([position=left]:not([embedded])){right:auto!important;left:var(--chatq-offset-x,20px)!important}' +
   ':host([embedded]){position:relative;width:100%;height:100%;min-height:320px}' +
   '[hidden]{display:none!important}' +
   '*{box-sizing:border-box;font:inherit;color:inherit}' +
   'p{margin:0}' +
-  'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:#2649a6;color:#fff}' +
-  ':focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
-  '[part=launcher]{-webkit-tap-highlight-color:#0000;position:relative;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
+  'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:var(--chatq-accent,#2649a6);color:var(--chatq-accent-text,#fff)}' +
+  // ≥ 3:1 against white (6.4:1) and black (3.2:1), whatever the page behind the launcher (the panel has its own, panel/styles.ts).
+  ':focus-visible{outline:3px solid #0b57d0;outline-offset:2px}' +
+  '[part=launcher]{-webkit-tap-highlight-color:#0000;position:relative;display:block;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
-  '.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;font-size:12px;font-weight:700;line-height:22px}' +
+  '[data-unread]::after{content:attr(data-unread);position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;line-height:22px}' +
   '.status{position:absolute;right:0;bottom:66px;width:240px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
+  ':host([position=left]) .status{right:auto;left:0}' +
   '.status:empty{display:none}';
 
 const sheets = new Map<string, CSSStyleSheet>();

@@ -21,7 +21,7 @@ export function renderIdentity(conversation: AgentConversationSummary | undefine
   const uuidNote = conversation.uuidSource === 'automated' ? ' (automated: this browser, not a person)' : conversation.uuidSource === 'unsigned' ? ' (claimed, not verified)' : '';
   rows.push(['uuid', `${conversation.uuid}${uuidNote}`]);
   if (conversation.kid) rows.push(['Key id', conversation.kid]);
-  if (conversation.expiresAt) rows.push(['Token expires', new Date(conversation.expiresAt * 1000).toLocaleString()]);
+  if (conversation.expiresAt) rows.push(['Token expires', new Date(conversation.expiresAt).toLocaleString()]);
   for (const [name, value] of Object.entries(conversation.fields)) if (value) rows.push([FIELD_LABELS[name] ?? name, value]);
   if (conversation.email && conversation.email !== conversation.fields.email) rows.push(['E-mail left', conversation.email]);
   for (const [name, value] of Object.entries(conversation.customFields)) rows.push([name, value]);

@@ -1,5 +1,6 @@
 import { createMemoryStore, type ConversationStore, type MemoryStoreOptions } from '../store/index.js';
 import { MemoryOutbox } from '../webhooks/memory-outbox.js';
+import { announcing } from './announce.js';
 import { MessagingConfigError } from './config-error.js';
 import { createLocalBus } from './local-bus.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
@@ -26,9 +27,11 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Engine {
     throw new MessagingConfigError('store', 'createMemoryEngine: give either a store or the memory store bounds, not both.');
   }
   const outbox = store === undefined ? new MemoryOutbox() : undefined;
+  const bus = createLocalBus();
   return {
-    store: store ?? createMemoryStore(bounds, outbox),
-    bus: createLocalBus(),
+    // Its appends announce themselves on this engine's bus (announce.ts), a store of your own's too.
+    store: announcing(store ?? createMemoryStore(bounds, outbox), bus),
+    bus,
     limiter: createMemoryRateLimiter(),
     ...(outbox ? { outbox } : {}),
     async close() {},

@@ -34,8 +34,8 @@ export type BusEvent =
   | { type: 'message'; conversationId: string; message: ChatMessage }
   /** Identity or page changed: agent streams refresh the summary. */
   | { type: 'conversation'; conversationId: string }
-  /** A session was revoked (logout, user switch): its open streams end wherever they are. */
-  | { type: 'session_ended'; sessionId: string }
+  /** A session was revoked (logout, user switch): its open streams (of its conversation) end wherever they are. */
+  | { type: 'session_ended'; conversationId: string; sessionId: string }
   // SPEC §11 (issue 19): ephemeral agent-side events. Both engines carry them as they carry the others
   // (the memory bus hands the object over, the Redis bus JSON over pub/sub); none is stored.
   /** Someone is typing in a conversation: to the agent streams, and an agent's to the visitor's streams. */
@@ -58,16 +58,45 @@ export type BusEvent =
    */
   | { type: 'resync' };
 
-/** Fan-out of events to every instance's open streams (SPEC §8 "Live delivery rides pub/sub"). */
+/**
+ * Who hears an event (issue 22 item 3: fan-out that grows with instances).
+ * `{ conversationId }`: the visitor streams of one conversation, so an
+ * instance holding none of its streams spends nothing on it. `'agents'`: the
+ * agent streams, which see every conversation of their community.
+ * `'community'`: every instance (presence). `topicsOf` says which topics an
+ * event goes to.
+ */
+export type BusTopic = { readonly conversationId: string } | 'agents' | 'community';
+
+/** What `subscribe` returns: call it to stop listening. */
+export interface BusSubscription {
+  (): void;
+  /**
+   * Resolves once events published from now on reach the listener (a remote
+   * subscription takes a round trip). Whatever was published before is in the
+   * store: read it after `ready` (a stream's catch-up by seq) and nothing is
+   * missed. Never rejects: while the backend is down it resolves at once, and
+   * the listener gets `resync` when the subscription is back.
+   */
+  readonly ready: Promise<void>;
+}
+
+/** Fan-out of events to the instances that listen for them (SPEC §8 "Live delivery rides pub/sub"). */
 export interface LiveBus {
   /**
-   * Delivers `event` to the listeners of every instance, this one included.
-   * Resolves once it is handed on (not once delivered); rejects with an
-   * {@link EngineError} when the bus is unreachable.
+   * Delivers `event` to the listeners of its topics (`topicsOf`) on every
+   * instance, this one included. Resolves once it is handed on (not once
+   * delivered); rejects with an {@link EngineError} when the bus is
+   * unreachable. A new message is not published here: the engine's store
+   * announces it in the same step as the append (`ConversationStore.appendMessage`).
    */
   publish(community: string, event: Exclude<BusEvent, { type: 'resync' }>): Promise<void>;
-  /** Listens to one community's events (and to `resync`); returns the unsubscribe function. */
-  subscribe(community: string, listener: (event: BusEvent) => void): () => void;
+  /**
+   * Listens to one topic of one community (default `'community'`), and to
+   * `resync` when delivery may have had a gap. A listener hears an event once
+   * per topic it subscribed to.
+   */
+  subscribe(community: string, listener: (event: BusEvent) => void, topic?: BusTopic): BusSubscription;
 }
 
 /**
@@ -87,29 +116,6 @@ export interface RateLimiter {
   take(key: string, perMinute: number, now: number): number | Promise<number>;
 }
 
-export type EngineErrorCode = 'ERR_UNAVAILABLE' | 'ERR_CAPACITY' | 'ERR_OUTCOME_UNKNOWN';
-
-/**
- * An engine could not do what was asked, through no fault of the request:
- * its backend is unreachable and nothing was written (`ERR_UNAVAILABLE`), it
- * is full (`ERR_CAPACITY`), or a write was sent but never confirmed, so it may
- * or may not have been stored (`ERR_OUTCOME_UNKNOWN`: only `appendMessage`
- * throws it; the handler retries an append that has a clientId once). The
- * handler answers 503 with `Retry-After`.
- */
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  readonly code: EngineErrorCode;
-  /** Seconds a client should wait before trying again. */
-  readonly retryAfter: number;
-
-  constructor(code: EngineErrorCode, message: string, retryAfter = code === 'ERR_UNAVAILABLE' ? 2 : 30) {
-    super(message);
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
-}
-
-export function isEngineError(error: unknown): error is EngineError {
-  return error instanceof Error && error.name === 'EngineError' && typeof (error as { code?: unknown }).code === 'string';
-}
+// The engine's error lives in ../errors.ts, which store/ imports too (no store/ ↔ engine/ loop).
+export { EngineError, isEngineError } from '../errors.js';
+export type { EngineErrorCode } from '../errors.js';

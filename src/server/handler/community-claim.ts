@@ -11,12 +11,12 @@
  * may be lost), and every existing deployment would lose its history on
  * upgrade. Handlers of one community (mount paths, instances with the same
  * keys) still share the default id; a community that names its id, or a
- * handler given the `community` option, is taken at its word (SPEC §6
+ * handler given the `communityId` option, is taken at its word (SPEC §6
  * "Sharing"). Only handlers in this process are seen: instances in other
  * processes on one Redis are the README's to warn about.
  */
 import type { IdentityVerifier } from '../../identity/index.js';
-import { MessagingConfigError } from '../engine/config-error.js';
+import { MessagingConfigError } from '../errors.js';
 import { objectNumber, sharingFacts } from '../verifier/sharing.js';
 
 interface Claim {
@@ -33,7 +33,7 @@ const nothing = (): void => {};
 function isDefaulted(option: unknown, verifier: IdentityVerifier): boolean {
   if (option !== undefined) return false;
   const facts = sharingFacts(verifier);
-  return facts ? !facts.idGiven : verifier.community === undefined;
+  return facts ? !facts.idGiven : (verifier.communityId ?? verifier.community) === undefined;
 }
 
 /**
@@ -50,10 +50,10 @@ export function claimCommunity(store: object, id: string, option: unknown, verif
   const claim = byId.get(id);
   if (claim && claim.keySet !== keySet) {
     throw new MessagingConfigError(
-      'community',
+      'communityId',
       `community: a community with other keys already uses the default id "${id}" on this store or engine, and the two would share every ` +
         "conversation and session (one tenant would read the other's messages). Give each community its own id: " +
-        "defineCommunity({ id: 'acme_shop', ... }), or createMessagingHandler's community option.",
+        "defineCommunity({ id: 'acme_shop', ... }), or createMessagingHandler's communityId option.",
     );
   }
   if (claim) claim.handlers++;

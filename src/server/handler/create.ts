@@ -1,28 +1,21 @@
-import { MessagingConfigError } from '../engine/config-error.js';
+import { underlyingStore } from '../engine/announce.js';
 import { createMemoryEngine } from '../engine/memory.js';
-import { isEngineError, type BusEvent, type Engine } from '../engine/types.js';
+import type { BusEvent, Engine } from '../engine/types.js';
+import { ENGINE_ERROR_STATUS, isEngineError } from '../errors.js';
 import { createAgentAccess } from './agents/access.js';
-import { checkStoreState, resolveAgents } from './agents/config.js';
+import { checkStoreState } from './agents/config.js';
 import { addressKey } from './address-key.js';
 import { fromCaller, type FetchContext, type ServerEnvReader } from './caller.js';
 import { claimCommunity } from './community-claim.js';
 import type { Call, HandlerContext } from './context.js';
-import { applyCorsHeaders, createCorsPolicy, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
+import { applyCorsHeaders, createRefusedOriginLog, preflightReply, type CorsAnswer } from './http/cors.js';
 import { errorReply, HttpError } from './http/errors.js';
 import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
-import { refuseUnknownOptions } from './option-names.js';
-import {
-  checkOptions,
-  normalizeBasePath,
-  normalizePublicOrigin,
-  resolveCommunity,
-  resolveLimits,
-  type MessagingHandler,
-  type MessagingHandlerOptions,
-} from './options.js';
+import type { MessagingHandler, MessagingHandlerOptions } from './options.js';
+import { readOptions } from './read-options.js';
 import { allowedMethods, matchRoute, type Route } from './router.js';
 import { createLoaderRoute } from './routes/loader.js';
 import { startWebhooks } from './webhooks.js';
@@ -39,44 +32,35 @@ export { redact } from './http/redact.js';
  * `handler.reply(request)` hands it to an adapter as it is.
  */
 export function createHandler(options: MessagingHandlerOptions, serverEnv: ServerEnvReader): MessagingHandler {
-  refuseUnknownOptions(options);
-  checkOptions(options);
-  const basePath = normalizeBasePath(options.basePath);
-  const publicOrigin = normalizePublicOrigin(options.publicOrigin);
-  const cors = createCorsPolicy(options.allowedOrigins, publicOrigin);
-  const agentSetup = resolveAgents(options);
-  const community = resolveCommunity(options.community, options.verifier);
-  const limits = resolveLimits(options.limits);
+  const { basePath, publicOrigin, cors, agentSetup, communityId: community, communityOption, limits, webhooks: webhookSetup } = readOptions(options);
   // An engine the handler made is the handler's to close; one passed in may serve other handlers too.
   const ownEngine = options.engine === undefined;
   const engine: Engine = options.engine ?? createMemoryEngine(options.store === undefined ? {} : { store: options.store });
   checkStoreState(engine.store);
   // Issue 16 LOW 1: two communities left on the default id must not share a store (community-claim.ts).
-  const releaseCommunity = claimCommunity(engine.store, community, options.community, options.verifier);
+  const releaseCommunity = claimCommunity(underlyingStore(engine.store), community, communityOption, options.verifier);
   const now = options.now ?? Date.now;
-  const hub = new LiveHub();
+  const hub = new LiveHub(engine.bus, community);
   const logger = options.logger ?? console;
-  const webhooks = startWebhooks(options, { engine, community, logger, now });
+  const webhooks = startWebhooks(webhookSetup, { engine, community, logger, now });
   const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
+    // A change was written (and its outbox entry with it): look now rather than at the next tick.
+    if (event.type === 'conversation') webhooks?.wake();
     engine.bus.publish(community, event).catch((error: unknown) => {
       // The store already holds the change; streams pick it up on their next read.
       logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
     });
   };
   const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
-  const unsubscribe = engine.bus.subscribe(community, (event) => {
-    hub.dispatch(event);
-    agents?.presence.handle(event);
-    // A change was written (and its outbox entry with it): look now rather than at the next tick.
-    if (event.type === 'message' || event.type === 'conversation') webhooks?.wake();
-  });
+  // The community's topic carries presence; conversations' events reach the hub on their own topics (live/hub.ts).
+  const unsubscribe = engine.bus.subscribe(community, (event) => agents?.presence.handle(event));
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {
     verifier: options.verifier,
     community,
     mode: options.verifier.policy?.mode,
-    store: engine.store,
+    store: webhooks ? wakingOnAppend(engine.store, () => webhooks.wake()) : engine.store,
     limiter: engine.limiter,
     limits,
     now,
@@ -192,6 +176,23 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
 }
 
 /**
+ * A new message's outbox entry was written here: the webhook sender looks now
+ * rather than at its next tick. (Other instances' appends reach it on its
+ * tick: the bus carries a conversation's events only to the instances
+ * holding a stream of it.)
+ */
+function wakingOnAppend(store: Engine['store'], wake: () => void): Engine['store'] {
+  return {
+    ...store,
+    async appendMessage(conversationId, input) {
+      const result = await store.appendMessage(conversationId, input);
+      if (result?.created) wake();
+      return result;
+    },
+  };
+}
+
+/**
  * Known errors keep their status and code; an engine that is down or full is
  * a 503 with Retry-After (not the visitor's fault, SPEC §8); anything else is
  * a 500 that says nothing about internals.
@@ -204,7 +205,7 @@ function toErrorReply(error: unknown, logger: { warn(message: string): void }, w
       logger.warn(`chatq: ${error.code}: ${redact(error.message.slice(0, 300))} (logged once; requests get 503 with Retry-After meanwhile)`);
     }
     const retryAfter = String(Math.max(1, Math.ceil(error.retryAfter)));
-    return errorReply(new HttpError(503, error.code, error.message, { 'Retry-After': retryAfter }));
+    return errorReply(new HttpError(ENGINE_ERROR_STATUS[error.code], error.code, error.message, { 'Retry-After': retryAfter }));
   }
   // Only the error's class and message: never a request header or body (tokens live there).
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;

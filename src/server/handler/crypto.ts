@@ -1,5 +1,6 @@
 import { constantTimeEqual, encodeBase64url } from '../../identity/index.js';
 import { builtin } from '../runtime/builtin.js';
+import { randomBytes } from '../runtime/random.js';
 
 /**
  * Web Crypto (globalThis.crypto) so the handler runs unchanged on Node, Deno,
@@ -21,7 +22,7 @@ const createHash: CreateHash | undefined = (() => {
 
 /** A session credential: 32 random bytes, base64url (43 characters). */
 export function newSessionCredential(): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(32)));
+  return encodeBase64url(randomBytes(32));
 }
 
 export const SESSION_CREDENTIAL_PATTERN = /^[A-Za-z0-9_-]{43}$/;

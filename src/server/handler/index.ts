@@ -1,6 +1,8 @@
 /**
  * The chatq messaging handler (SPEC §6): a web-standard Request → Response
- * function, its Node adapter and the conversation store it keeps state in.
+ * function and the conversation store it keeps state in: what chatq/server
+ * takes from the handler. The Node adapter is not here but in chatq/node
+ * (../node/index.ts), so chatq/server's bundle does not depend on it.
  * Endpoints and shapes: src/identity/protocol.ts.
  *
  * Status codes (the body is always `{ error: { code, message } }`):
@@ -48,10 +50,7 @@ export function createMessagingHandler(options: MessagingHandlerOptions): Messag
 export { DEFAULT_LIMITS } from './options.js';
 export type { HandlerLimits, MessagingHandler, MessagingHandlerOptions } from './options.js';
 export type { AgentConfig, AuthenticateAgent } from './agents/config.js';
-export type { ByteSink, EventStream, Reply, ReplyBody } from './http/reply.js';
 export { IDENTITY_ERROR_STATUS } from './routes/shared/identity-errors.js';
-export { toNodeListener } from './adapter/node.js';
-export type { NodeListener, NodeListenerOptions, NodeServedHandler } from './adapter/node.js';
 export { createMemoryStore, DEFAULT_CONVERSATION_STATE, DEFAULT_MEMORY_STORE_BOUNDS } from '../store/index.js';
 export type {
   ConversationPage,

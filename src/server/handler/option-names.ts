@@ -4,7 +4,7 @@
  * start-up, naming the closest known one, instead of doing nothing (issue 16
  * low 6: a misspelt option was silently ignored).
  */
-import { MessagingConfigError } from '../engine/config-error.js';
+import { ConfigProblems } from '../errors.js';
 import { isPlainObject, unknownOptionMessage } from '../verifier/problems.js';
 import { DEFAULT_LIMITS, type MessagingHandlerOptions } from './options.js';
 
@@ -19,6 +19,7 @@ const HANDLER_OPTIONS: Record<keyof MessagingHandlerOptions, true> = {
   publicOrigin: true,
   engine: true,
   store: true,
+  communityId: true,
   community: true,
   agentToken: true,
   agents: true,
@@ -44,20 +45,22 @@ const NESTED_OPTIONS: { readonly [K in keyof MessagingHandlerOptions]?: readonly
   limits: Object.keys(DEFAULT_LIMITS),
 };
 
-/** Throws MessagingConfigError (ERR_HANDLER_CONFIG) for the first option name nobody reads, e.g. `limits.maxBodybytes`. */
+/** Throws one MessagingConfigError (ERR_HANDLER_CONFIG) listing every option name nobody reads, e.g. `limits.maxBodybytes`. */
 export function refuseUnknownOptions(options: unknown): void {
   if (!isPlainObject(options)) return;
-  refuseUnknown(options, Object.keys(HANDLER_OPTIONS), '');
+  const problems = new ConfigProblems('createMessagingHandler');
+  refuseUnknown(options, Object.keys(HANDLER_OPTIONS), '', problems);
   for (const [name, known] of Object.entries(NESTED_OPTIONS)) {
     const value = options[name];
-    if (isPlainObject(value)) refuseUnknown(value, known, name);
+    if (isPlainObject(value)) refuseUnknown(value, known, name, problems);
   }
+  problems.throwIfAny();
 }
 
-function refuseUnknown(value: Record<string, unknown>, known: readonly string[], parent: string): void {
+function refuseUnknown(value: Record<string, unknown>, known: readonly string[], parent: string, problems: ConfigProblems): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const path = parent === '' ? key.slice(0, 40) : `${parent}.${key.slice(0, 40)}`;
-    throw new MessagingConfigError(path, `createMessagingHandler: ${parent === '' ? '' : `${parent}: `}${unknownOptionMessage(key, known)}`);
+    problems.add(path, `createMessagingHandler: ${parent === '' ? '' : `${parent}: `}${unknownOptionMessage(key, known)}`);
   }
 }

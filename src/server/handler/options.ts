@@ -1,5 +1,5 @@
 import type { IdentityVerifier } from '../../identity/index.js';
-import { MessagingConfigError } from '../engine/config-error.js';
+import { ConfigProblems, MessagingConfigError } from '../errors.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
@@ -116,6 +116,8 @@ export interface MessagingHandlerOptions {
    * The community id (`[a-z0-9_-]{1,64}`), part of every key the handler
    * writes (SPEC §6 "Sharing"). Default: the verifier's (`defineCommunity({ id })`), else `default`.
    */
+  communityId?: string;
+  /** @deprecated since 0.3.0: `communityId` (`community` names the object defineCommunity returns). Read, with a warning, until 0.4. */
   community?: string;
   /**
    * The agent API's bearer credential, at least 32 characters (e.g.
@@ -198,10 +200,12 @@ export type MessagingHandler = ((request: Request, env?: unknown) => Promise<Res
  * item 6), at start-up rather than as a 500 on the first request that uses it.
  */
 export function checkOptions(options: MessagingHandlerOptions): void {
-  const fail = (path: string, message: string): never => {
-    throw new MessagingConfigError(path, `createMessagingHandler: ${message}`);
-  };
-  if (typeof options !== 'object' || options === null) fail('options', 'pass an options object ({ verifier, allowedOrigins, … }).');
+  const problems = new ConfigProblems('createMessagingHandler');
+  const fail = (path: string, message: string): void => problems.add(path, `createMessagingHandler: ${message}`);
+  if (typeof options !== 'object' || options === null) {
+    fail('options', 'pass an options object ({ verifier, allowedOrigins, … }).');
+    return problems.throwIfAny();
+  }
   if (typeof options.verifier?.verify !== 'function') fail('verifier', '`verifier` must have a verify(input) method (e.g. createVerifier(community)).');
   if (options.allowedOrigins !== '*' && !Array.isArray(options.allowedOrigins)) {
     fail('allowedOrigins', "`allowedOrigins` must list the host sites' origins (or be '*' for a demo).");
@@ -221,17 +225,19 @@ export function checkOptions(options: MessagingHandlerOptions): void {
     }
   }
   if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) fail('limits', '`limits` must be an object such as { maxBodyBytes: 16384 }.');
+  problems.throwIfAny();
 }
 
 export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimits {
   const limits = { ...DEFAULT_LIMITS };
+  const problems = new ConfigProblems('createMessagingHandler');
   for (const [key, value] of Object.entries(partial) as [keyof HandlerLimits, unknown][]) {
     if (value === undefined) continue;
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new MessagingConfigError(`limits.${key}`, `limits.${key}: must be a non-negative number, got ${String(value)}`);
-    }
-    limits[key] = value;
+      problems.add(`limits.${key}`, `limits.${key}: must be a non-negative number, got ${String(value)}`);
+    } else limits[key] = value;
   }
+  problems.throwIfAny();
   // Unless set, the conversation and address budgets are never tighter than one session's: raising
   // messagesPerMinutePerSession (benchmarks, tests) raises them too.
   for (const [wider, session] of SESSION_FLOORED_LIMITS) {
@@ -275,11 +281,11 @@ export function normalizePublicOrigin(publicOrigin: unknown): string | undefined
 /** SPEC §6 "Sharing": `[a-z0-9_-]{1,64}`. */
 export const COMMUNITY_ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
-/** The handler's community: the option, else the verifier's, else `default`. */
-export function resolveCommunity(option: unknown, verifier: IdentityVerifier): string {
-  const id = option ?? verifier.community ?? 'default';
+/** The handler's community id: the option (given as `path`), else the verifier's, else `default`. */
+export function resolveCommunity(option: unknown, verifier: Partial<IdentityVerifier>, path = 'communityId'): string {
+  const id = option ?? verifier.communityId ?? verifier.community ?? 'default';
   if (typeof id !== 'string' || !COMMUNITY_ID_PATTERN.test(id)) {
-    throw new MessagingConfigError('community', `community: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
+    throw new MessagingConfigError(path, `${path}: must be 1–64 characters a-z 0-9 _ -, got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 70)) : typeof id}.`);
   }
   return id;
 }

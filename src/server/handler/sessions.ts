@@ -27,7 +27,7 @@ export async function sessionId(ctx: HandlerContext, credential: string): Promis
 }
 
 /** When the session lapses (ms): the JWT's exp, or for an unsigned session the idle limit. */
-export function sessionExpiry(record: SessionRecord, ctx: HandlerContext): number {
+export function sessionExpiry(record: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>, ctx: HandlerContext): number {
   return record.expiresAt ?? record.lastSeenAt + ctx.limits.sessionIdleMs;
 }
 
@@ -85,8 +85,11 @@ export function honoured(ctx: HandlerContext, record: SessionRecord): boolean {
   return true;
 }
 
+/** What touch() reads and moves of a session (an open stream keeps no more). */
+export type TouchedSession = Pick<SessionRecord, 'id' | 'lastSeenAt' | 'expiresAt'>;
+
 /** Records activity (idle expiry of unsigned sessions), at most once a minute. */
-export async function touch(ctx: HandlerContext, record: SessionRecord, now = ctx.now()): Promise<void> {
+export async function touch(ctx: HandlerContext, record: TouchedSession, now = ctx.now()): Promise<void> {
   if (now - record.lastSeenAt < TOUCH_INTERVAL_MS) return;
   record.lastSeenAt = now;
   await ctx.store.touchSession(record.id, now, retainUntil(sessionExpiry(record, ctx), ctx));

@@ -1,6 +1,6 @@
-import { MessagingConfigError } from '../engine/config-error.js';
+import { MessagingConfigError } from '../errors.js';
 import type { Engine } from '../engine/types.js';
-import { checkWebhooks } from '../webhooks/config.js';
+import { checkWebhooks, type WebhookEndpoint } from '../webhooks/config.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 
 const UNANSWERED_DEFAULT_MS = 5 * 60 * 1000;
@@ -17,12 +17,21 @@ export interface WebhookOptions {
  * creation: the receivers, `unansweredAfter`, and an engine that keeps an
  * outbox (the memory engine's is in memory, and the log says so).
  */
+/** The receivers and `unansweredAfter`, checked (readOptions lists their problems with the others'). */
+export interface WebhookSetup {
+  readonly endpoints: WebhookEndpoint[];
+  readonly unansweredAfterMs: number;
+}
+
+export function readWebhookOptions(options: WebhookOptions): WebhookSetup {
+  const endpoints = checkWebhooks(options.webhooks);
+  return { endpoints, unansweredAfterMs: readUnansweredAfter(options.unansweredAfter) };
+}
+
 export function startWebhooks(
-  options: WebhookOptions,
+  { endpoints, unansweredAfterMs }: WebhookSetup,
   context: { engine: Engine; community: string; logger: { warn(message: string): void }; now: () => number },
 ): WebhookWorker | undefined {
-  const endpoints = checkWebhooks(options.webhooks);
-  const unansweredAfterMs = readUnansweredAfter(options.unansweredAfter);
   if (endpoints.length === 0) return undefined;
   const { outbox } = context.engine;
   if (!outbox) {

@@ -1,4 +1,4 @@
-import { MessagingConfigError } from '../engine/config-error.js';
+import { MessagingConfigError } from '../errors.js';
 
 /**
  * Bounds of the in-memory store (`createMemoryStore(options)`), the memory

@@ -1,5 +1,5 @@
 import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
-import { EngineError } from '../engine/types.js';
+import { EngineError } from '../errors.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
 import { pageCursor, readPageCursor } from './cursor.js';

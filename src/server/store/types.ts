@@ -154,6 +154,13 @@ export interface ConversationStore {
    * author already sent a message with it — even one no longer in the kept
    * history — returns that message with `created: false` instead (a retry
    * never duplicates). Undefined for an unknown conversation.
+   *
+   * An engine's store also announces what it appends (issue 21 item 4, like
+   * centrifuge's Broker.Publish): a new message is published on the engine's
+   * bus as a `message` event, a visitor's after `noteVisitorMessage` counted
+   * it, in the same step (the Redis engine: in the append's own script), so
+   * no caller pairs an append with a publish. A store of your own needs not:
+   * the memory engine wraps it so (engine/announce.ts).
    */
   appendMessage(conversationId: string, message: NewMessage): Promise<{ message: ChatMessage; created: boolean } | undefined>;
   /** Kept messages in seq order, narrowed by `options`. */
@@ -173,6 +180,8 @@ export interface ConversationStore {
    * Called after a visitor message with `seq` was appended (created, not a
    * retry): counts it as unread when `seq > agentReadSeq`, and reopens a
    * closed conversation. Returns the record, undefined for an unknown conversation.
+   * The engines call it as part of the append (engine/announce.ts; the Redis
+   * store does the same inside its append script): no route calls it.
    */
   noteVisitorMessage(conversationId: string, seq: number): Promise<ConversationRecord | undefined>;
 }

@@ -26,7 +26,7 @@ export function createJwksKeySource(url: string | URL, options: JwksKeySourceOpt
   const problem =
     jwksUrl === undefined ? 'is not a valid absolute URL.' : jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:' ? 'must be https: (or http: for local testing).' : undefined;
   if (problem !== undefined || jwksUrl === undefined) {
-    throw new IdentityError('ERR_COMMUNITY_INVALID', `createJwksKeySource(url): the url ${problem}`, { path: 'url', problems: [{ path: 'url', message: problem! }] });
+    throw new IdentityError('ERR_VERIFIER_CONFIG', `createJwksKeySource(url): the url ${problem}`, { path: 'url', problems: [{ path: 'url', message: problem! }] });
   }
   const remote = createRemoteJWKSet(jwksUrl, options);
   const backend = signatureBackend();

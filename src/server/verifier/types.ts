@@ -147,5 +147,7 @@ export interface Verifier extends IdentityVerifier {
   verify(input: VerifyInput): Promise<VerifiedIdentity>;
   readonly policy: IdentityPolicy;
   /** The community's id: the handler keys everything by it. */
+  readonly communityId: string;
+  /** @deprecated since 0.3.0: `communityId`, the same id. */
   readonly community: string;
 }

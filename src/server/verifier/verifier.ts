@@ -71,7 +71,9 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 function cacheCapacity(value: unknown): number {
   if (value === undefined) return DEFAULT_CACHE_SIZE;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  throw new IdentityError('ERR_COMMUNITY_INVALID', `options.cacheSize must be a non-negative integer (0 turns the cache off), got ${String(value).slice(0, 20)}.`, { path: 'options.cacheSize' });
+  // A verifier option, not the community's: its own code (issue 21 item 3).
+  const message = `options.cacheSize must be a non-negative integer (0 turns the cache off), got ${String(value).slice(0, 20)}.`;
+  throw new IdentityError('ERR_VERIFIER_CONFIG', message, { problems: [{ path: 'options.cacheSize', message }] });
 }
 
 function internalError(): IdentityError {
@@ -231,7 +233,8 @@ export function createVerifier(community: Community, options: VerifierOptions = 
       uuidSource: 'jwt',
       signed: true,
       kid: token.key.id,
-      expiresAt: token.times.exp,
+      // Milliseconds, as every expiresAt (issue 21 item 5); the claim exp is seconds.
+      expiresAt: token.times.exp * 1000,
       fields,
       customFields,
       extraValues,
@@ -287,7 +290,7 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     }
   }
 
-  const verifier: Verifier = Object.freeze({ verify, policy, community: community.id });
+  const verifier: Verifier = Object.freeze({ verify, policy, communityId: community.id, community: community.id });
   rememberSharing(verifier, community, options.keySource);
   return verifier;
 }

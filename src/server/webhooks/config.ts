@@ -1,4 +1,4 @@
-import { MessagingConfigError } from '../engine/config-error.js';
+import { MessagingConfigError } from '../errors.js';
 import { importSecret, secretKeyBytes } from './signature.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpointOptions, type WebhookEventType } from './types.js';
 

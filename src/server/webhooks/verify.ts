@@ -1,4 +1,5 @@
 import { constantTimeEqual } from '../../identity/constant-time.js';
+import { looksLikeMilliseconds } from '../../identity/hints.js';
 import { importSecret, secretKeyBytes, sign } from './signature.js';
 
 /** Standard Webhooks' default: a delivery older or newer than 5 minutes is refused (replay window). */
@@ -41,7 +42,7 @@ export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookV
   const seconds = Number(timestamp);
   const now = input.now ?? Math.floor(Date.now() / 1000);
   if (!/^\d{1,16}$/.test(timestamp)) problems.push(`webhook-timestamp must be whole seconds since the epoch, got ${JSON.stringify(timestamp.slice(0, 20))}.`);
-  else if (seconds > 1e11) problems.push('webhook-timestamp is in milliseconds: Standard Webhooks use seconds.');
+  else if (looksLikeMilliseconds(seconds, now)) problems.push('webhook-timestamp is in milliseconds: Standard Webhooks use seconds.');
   else if (Math.abs(now - seconds) > TOLERANCE_SECONDS) {
     problems.push(`webhook-timestamp is ${Math.abs(now - seconds)} s ${seconds < now ? 'old' : 'in the future'}: receivers refuse deliveries outside ±${TOLERANCE_SECONDS} s (a replay, or a clock that is off).`);
   }

@@ -10,7 +10,7 @@ import { flush, part, parts, setup, texts, token, typeAndSend, useCleanPage } fr
 
 useCleanPage();
 
-const streamRequests = (server: Awaited<ReturnType<typeof setup>>['server']) => server.requests.filter((r) => r.url.endsWith('/v1/stream'));
+const streamRequests = (server: Awaited<ReturnType<typeof setup>>['server']) => server.requests.filter((r) => r.url.includes('/v1/stream'));
 
 describe('a reconnect resumes from the last position received on the stream', () => {
   it('an agent reply that landed while the stream was down, before the visitor wrote again, is shown, in its place', async () => {

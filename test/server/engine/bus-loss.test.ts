@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryEngine, type Engine } from '../../../src/server/engine/index.js';
+import { announcing } from '../../../src/server/engine/announce.js';
+import { createMemoryEngine, type Engine, type LiveBus } from '../../../src/server/engine/index.js';
+import { createMemoryStore } from '../../../src/server/store/index.js';
 import { agentReq, makeHandler, register, req, SseReader } from '../handler/helpers.js';
 
 describe('a lost bus notification delays a message, never loses it (SPEC §8)', () => {
   it('a visitor stream re-reads the log on its heartbeat when the bus drops every event', async () => {
     const memory = createMemoryEngine();
     // A bus that loses everything published (pub/sub while a connection is down).
-    const lossy: Engine = { ...memory, bus: { publish: async () => {}, subscribe: memory.bus.subscribe } };
+    const bus: LiveBus = { publish: async () => {}, subscribe: memory.bus.subscribe };
+    // Its store announces appends on that bus too (engine/announce.ts), and they are lost as well.
+    const lossy: Engine = { ...memory, bus, store: announcing(createMemoryStore(), bus) };
     const handler = makeHandler({ engine: lossy, limits: { heartbeatMs: 50 } });
     const visitor = await register(handler);
     const stream = new SseReader(await handler(req('/v1/stream', { session: visitor.session })));

@@ -309,43 +309,86 @@ export function describeEngineContract(name: string, factory: EngineFactory): vo
     });
 
     describe('the bus', () => {
-      it('delivers to every instance subscribed to the community, in order, and to nobody else', async () => {
+      /** Every topic of `community` on `bus`, each listener recording what it hears. */
+      const listen = (bus: Engine['bus'], community: string, conversationId: string) => {
+        const heard = { conversation: [] as BusEvent[], agents: [] as BusEvent[], community: [] as BusEvent[] };
+        const subscriptions = [
+          bus.subscribe(community, (e) => heard.conversation.push(e), { conversationId }),
+          bus.subscribe(community, (e) => heard.agents.push(e), 'agents'),
+          bus.subscribe(community, (e) => heard.community.push(e)),
+        ];
+        const live = (list: BusEvent[]) => list.filter((e) => e.type !== 'resync');
+        return {
+          ready: Promise.all(subscriptions.map((s) => s.ready)),
+          off: () => subscriptions.forEach((s) => s()),
+          conversation: () => live(heard.conversation),
+          agents: () => live(heard.agents),
+          community: () => live(heard.community),
+        };
+      };
+
+      it('delivers each event to the topics it concerns (issue 22 item 3), on every instance, in order, and to nobody else', async () => {
         const other = await another();
-        const seenHere: BusEvent[] = [];
-        const seenThere: BusEvent[] = [];
-        const seenElsewhere: BusEvent[] = [];
-        const offs = [
-          engine.bus.subscribe('acme', (e) => seenHere.push(e)),
-          other.bus.subscribe('acme', (e) => seenThere.push(e)),
-          other.bus.subscribe('globex', (e) => seenElsewhere.push(e)),
-        ];
-        // A remote subscription takes a round trip (on a cluster, a sharded one longer): probe until both hear.
-        await eventually(async () => {
-          await engine.bus.publish('acme', { type: 'conversation', conversationId: 'probe' });
-          expect(seenHere.some((e) => e.type === 'conversation' && e.conversationId === 'probe')).toBe(true);
-          expect(seenThere.some((e) => e.type === 'conversation' && e.conversationId === 'probe')).toBe(true);
-        }, 10_000);
-        await new Promise((resolve) => setTimeout(resolve, 50)); // late probes
-        seenHere.length = 0;
-        seenThere.length = 0;
+        const here = listen(engine.bus, 'acme', 'acme.c1');
+        const there = listen(other.bus, 'acme', 'acme.c1');
+        const elsewhere = listen(other.bus, 'globex', 'acme.c1');
+        // Once ready, what is published reaches the listener: no probing.
+        await Promise.all([here.ready, there.ready, elsewhere.ready]);
         const message = { id: 'm', seq: 1, author: 'agent' as const, body: 'hi', createdAt: 1 };
-        await engine.bus.publish('acme', { type: 'message', conversationId: 'c1', message });
-        await other.bus.publish('acme', { type: 'conversation', conversationId: 'c1' });
-        await other.bus.publish('acme', { type: 'session_ended', sessionId: 's1' });
-        const expected = [
-          { type: 'message', conversationId: 'c1', message },
-          { type: 'conversation', conversationId: 'c1' },
-          { type: 'session_ended', sessionId: 's1' },
+        const sent: Exclude<BusEvent, { type: 'resync' }>[] = [
+          { type: 'message', conversationId: 'acme.c1', message },
+          { type: 'conversation', conversationId: 'acme.c1' },
+          { type: 'session_ended', conversationId: 'acme.c1', sessionId: 's1' },
+          { type: 'message', conversationId: 'acme.c2', message },
+          { type: 'typing', conversationId: 'acme.c1', author: 'visitor' },
+          { type: 'read', conversationId: 'acme.c1', author: 'agent', seq: 1 },
+          { type: 'presence', instance: 'i1', agents: [], ttlMs: 1000 },
         ];
+        for (const [i, event] of sent.entries()) await (i % 2 ? other : engine).bus.publish('acme', event);
+        const [m1, changed, ended, m2, typing, read, presence] = sent;
         await eventually(() => {
-          expect(seenHere.filter((e) => e.type !== 'resync')).toEqual(expected);
-          expect(seenThere.filter((e) => e.type !== 'resync')).toEqual(expected);
+          for (const side of [here, there]) {
+            expect(side.conversation()).toEqual([m1, ended, read]);
+            // On a Cluster the agents' topic is plain pub/sub, relayed by whichever node took the PUBLISH:
+            // events published through different nodes may swap (a conversation's messages may not: its
+            // append script always publishes from the conversation's own node).
+            expect(side.agents()).toHaveLength(5);
+            expect(side.agents()).toEqual(expect.arrayContaining([m1, changed, m2, typing, read]));
+            expect(side.community()).toEqual([presence]);
+          }
         });
-        expect(seenElsewhere.filter((e) => e.type !== 'resync')).toEqual([]);
-        for (const off of offs) off();
-        await engine.bus.publish('acme', { type: 'conversation', conversationId: 'after' });
+        expect([...elsewhere.conversation(), ...elsewhere.agents(), ...elsewhere.community()]).toEqual([]);
+        here.off();
+        await engine.bus.publish('acme', { type: 'conversation', conversationId: 'acme.after' });
         await new Promise((resolve) => setTimeout(resolve, 100));
-        expect(seenHere).toHaveLength(expected.length + seenHere.filter((e) => e.type === 'resync').length);
+        expect(here.agents()).toHaveLength(5);
+        there.off();
+        elsewhere.off();
+      }, 20_000);
+
+      it('an append announces itself on the conversation and agents topics of every instance; a retry announces nothing (issue 21 item 4)', async () => {
+        const other = await another();
+        const { id } = await engine.store.upsertConversation('acme', 'k', identity('u'), 1_000);
+        await engine.store.updateState(id, { status: 'closed' });
+        const there = listen(other.bus, 'acme', id);
+        const seen: unknown[] = [];
+        // What the agents' side reads when it hears of the message: counted and reopened already.
+        const stop = other.bus.subscribe('acme', (e) => void (e.type === 'message' && other.store.getConversation(id).then((r) => seen.push(r?.state))), 'agents');
+        await Promise.all([there.ready, stop.ready]);
+        const first = await engine.store.appendMessage(id, { author: 'visitor', body: 'hello', clientId: 'cid-00000001', createdAt: 2_000 });
+        expect(first?.created).toBe(true);
+        expect(await engine.store.appendMessage(id, { author: 'visitor', body: 'hello', clientId: 'cid-00000001', createdAt: 2_001 })).toMatchObject({ created: false });
+        const announced = { type: 'message', conversationId: id, message: first!.message };
+        await eventually(() => {
+          expect(there.conversation()).toEqual([announced]);
+          expect(there.agents()).toEqual([announced]);
+          expect(seen).toHaveLength(1);
+        });
+        expect(seen[0]).toMatchObject({ status: 'open', unread: 1 });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(there.conversation()).toHaveLength(1);
+        there.off();
+        stop();
       }, 20_000);
     });
 

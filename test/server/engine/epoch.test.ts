@@ -86,6 +86,35 @@ describe('epochs (issue 16 HIGH 6)', () => {
     await bare.cancel();
   }, 60_000);
 
+  it('a stream resumed after a lost tail, before the next append: nothing is guessed from the seq; the new epoch resets it (issue 21 item 4)', async () => {
+    redis = await startRedis({ appendonly: false });
+    const engine = createRedisEngine({ url: redis.url });
+    engines.push(engine);
+    const handler = handlerOn(engine);
+    const visitor = await register(handler);
+    for (const body of ['m1', 'm2', 'm3']) expect((await send(handler, visitor.session, body)).status).toBe(201);
+    await redisCommand(redis.port, ['SAVE']);
+    for (const body of ['m4', 'm5']) expect((await send(handler, visitor.session, body)).status).toBe(201);
+    const live = await stream(handler, visitor.session);
+    await live.until((r) => r.messages().length === 5, 5_000);
+    const lastId = live.events.at(-1)!.id!;
+    await live.cancel();
+    await redis.kill();
+    await redis.restart();
+    // Back, and read (not written): the log ends at m3 and still has the old epoch.
+    for (let i = 0; i < 100 && (await handler(req('/v1/conversation', { session: visitor.session }))).status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const resumed = await stream(handler, visitor.session, lastId);
+    await resumed.until((r) => r.comments.includes('open'));
+    await sendWhenBack(handler, visitor.session, 'm6');
+    // The append took a new epoch: reset first, then the log as it is. Nothing was replayed before it.
+    await resumed.until((r) => r.messages().at(-1)?.body === 'm6', 10_000);
+    expect(resumed.events.map((e) => e.event)).toEqual(['reset', 'message', 'message', 'message', 'message']);
+    expect(resumed.messages().map((m) => m.body)).toEqual(['m1', 'm2', 'm3', 'm6']);
+    await resumed.cancel();
+  }, 60_000);
+
   it('the memory engine: a stream resumed from another epoch gets reset and the whole log; its own epoch resumes exactly', async () => {
     const handler = handlerOn();
     const visitor = await register(handler);

@@ -93,9 +93,9 @@ describe('memory store bounds (SPEC §6 "Bounds")', () => {
 
   it('documents its defaults and refuses nonsense', () => {
     expect(DEFAULT_MEMORY_STORE_BOUNDS).toMatchObject({ maxConversations: 10_000, maxMessagesPerConversation: 500, conversationIdleMs: 604_800_000, maxBytes: 104_857_600 });
-    expect(() => createMemoryStore({ maxConversations: 0 })).toThrow(TypeError);
+    expect(() => createMemoryStore({ maxConversations: 0 })).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
     expect(() => createMemoryStore({ maxMessagesPerConversation: 2.5 })).toThrow(/integer/);
-    expect(() => createMemoryStore({ conversationIdleMs: Number.NaN })).toThrow(TypeError);
+    expect(() => createMemoryStore({ conversationIdleMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
     expect(() => createMemoryStore({ maxConversation: 3 } as never)).toThrow(/unknown option/);
     expect(() => createMemoryStore({ maxMessageChars: 3 } as never)).toThrow(/replaced by maxBytes/);
     expect(() => createMemoryEngine({ store: createMemoryStore(), maxBytes: 5 })).toThrow(/either/);

@@ -29,8 +29,8 @@ describe('the Redis bus subscribes once Redis answers, even when it was down at 
       await expect
         .poll(
           async () => {
-            await publisher.bus.publish('shop', { type: 'conversation', conversationId: 'c1' });
-            return heard.some((event) => event.type === 'conversation');
+            await publisher.bus.publish('shop', { type: 'presence_query', instance: 'i1' });
+            return heard.some((event) => event.type === 'presence_query');
           },
           { timeout: 20_000, interval: 500 },
         )

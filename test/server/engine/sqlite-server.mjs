@@ -4,7 +4,8 @@
 // Prints `listening <port>` once it serves; on a refused file prints the
 // error's code and message to stderr and exits 1.
 import { createServer } from 'node:http';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../../../dist/server.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../../../dist/server.js';
+import { toNodeListener } from '../../../dist/node.js';
 import { createSqliteEngine } from '../../../dist/sqlite.js';
 
 let engine;

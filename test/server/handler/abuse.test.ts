@@ -112,7 +112,7 @@ describe('register answers', () => {
 
   it('refuse a verifier expiry that is not finite or beyond 10 years (500 ERR_INTERNAL, no session)', async () => {
     const now = 1_700_000_000_000;
-    for (const expiresAt of [1e308, Infinity, now / 1000 + 11 * 365 * 86_400]) {
+    for (const expiresAt of [1e308, Infinity, now + 11 * 365 * 86_400_000]) {
       const verifier = verifierDouble();
       const original = verifier.verify.bind(verifier);
       verifier.verify = async (input) => ({ ...(await original(input)), signed: true, uuidSource: 'jwt', expiresAt }) as VerifiedIdentity;
@@ -126,7 +126,7 @@ describe('register answers', () => {
     }
     const verifier = verifierDouble();
     const original = verifier.verify.bind(verifier);
-    verifier.verify = async (input) => ({ ...(await original(input)), signed: true, uuidSource: 'jwt', expiresAt: now / 1000 + 3600 }) as VerifiedIdentity;
+    verifier.verify = async (input) => ({ ...(await original(input)), signed: true, uuidSource: 'jwt', expiresAt: now + 3_600_000 }) as VerifiedIdentity;
     const handler = makeHandler({ verifier, now: () => now });
     expect((await register(handler)).expiresAt).toBe(now + 3_600_000);
     handler.close();

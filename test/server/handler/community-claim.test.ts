@@ -35,7 +35,7 @@ describe('two communities left on the default id cannot share a store (issue 16 
     const store = createMemoryStore();
     handlerFor({ verifier: tenant(SECRET_A), store });
     const error = refusal(() => handlerFor({ verifier: tenant(SECRET_B), store }));
-    expect(error).toMatchObject({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path: 'community' });
+    expect(error).toMatchObject({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path: 'communityId' });
     expect(error.message).toContain('a community with other keys already uses the default id "default" on this store or engine');
     expect(error.message).toContain('Give each community its own id');
     expect(error.message).not.toContain(SECRET_B);
@@ -70,11 +70,11 @@ describe('two communities left on the default id cannot share a store (issue 16 
     handlerFor({ verifier: createVerifier(defineCommunity({ jwtKeys: [{ id: 'rsa_main', publicKey: jwk }] })), store: rsaStore });
   });
 
-  it('a named id, or the community option, is taken at its word; separate stores never meet', () => {
+  it('a named id, or the communityId option, is taken at its word; separate stores never meet', () => {
     const store = createMemoryStore();
     handlerFor({ verifier: tenant(SECRET_A), store });
     handlerFor({ verifier: tenant(SECRET_B, { id: 'tenant_b' }), store });
-    handlerFor({ verifier: tenant(SECRET_B), store, community: 'tenant_c' });
+    handlerFor({ verifier: tenant(SECRET_B), store, communityId: 'tenant_c' });
     handlerFor({ verifier: tenant(SECRET_B), store: createMemoryStore() });
   });
 

@@ -2,12 +2,13 @@
  * Issue 12 item 6: one error model. A wrong option of the messaging side
  * (handler, Node adapter, engines, stores) throws MessagingConfigError with
  * the stable code ERR_HANDLER_CONFIG and the option's path, at creation; it
- * is still a TypeError, as these errors were before.
+ * is a ChatqError like every chatq error (issue 21 item 3).
  */
 import { describe, expect, it } from 'vitest';
 import { MessagingConfigError as FromRedisEntry, createRedisEngine } from '../../../src/server/engine/redis/index.js';
 import * as server from '../../../src/server/index.js';
-import { createMemoryEngine, createMemoryStore, toNodeListener, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
+import { createMemoryEngine, createMemoryStore, type MessagingHandlerOptions } from '../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../src/server/node/index.js';
 import { makeHandler, verifierDouble } from './helpers.js';
 
 const { MessagingConfigError } = server;
@@ -25,9 +26,9 @@ function thrown(make: () => unknown): unknown {
 function expectConfigError(make: () => unknown, path: string, message?: RegExp): void {
   const error = thrown(make);
   expect(error).toBeInstanceOf(MessagingConfigError);
-  expect(error).toBeInstanceOf(TypeError);
+  expect(error).toBeInstanceOf(server.ChatqError);
   expect(error).toMatchObject({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path });
-  expect((error as InstanceType<typeof MessagingConfigError>).problems).toEqual([{ path, message: (error as Error).message }]);
+  expect((error as InstanceType<typeof MessagingConfigError>).problems).toEqual([{ path, code: 'ERR_HANDLER_CONFIG', message: (error as Error).message }]);
   if (message) expect((error as Error).message).toMatch(message);
 }
 
@@ -43,7 +44,7 @@ describe('createMessagingHandler: every wrong option names itself', () => {
     ['allowedOrigins[0]', { allowedOrigins: ['file:///tmp/x'] }],
     ['basePath', { basePath: 'chatq' }],
     ['publicOrigin', { publicOrigin: 'https://chat.example.com/path' }],
-    ['community', { community: 'Not Valid' }],
+    ['communityId', { communityId: 'Not Valid' }],
     ['agentToken', { agentToken: 'short' }],
     ['limits.maxBodyBytes', { limits: { maxBodyBytes: -1 } }],
     ['limits', { limits: 'none' }],
@@ -77,7 +78,7 @@ describe('the adapter, the engines and the store', () => {
   it('toNodeListener', () => {
     const handler = makeHandler();
     expectConfigError(() => toNodeListener(handler, { bodyTimeoutMs: 0 }), 'bodyTimeoutMs');
-    expectConfigError(() => toNodeListener(handler, { maxBodyBytes: '1mb' as unknown as number }), 'maxBodyBytes');
+    expectConfigError(() => toNodeListener(handler, { maxReadBytes: '1mb' as unknown as number }), 'maxReadBytes');
     expectConfigError(() => toNodeListener(undefined as never), 'handler');
     handler.close();
   });

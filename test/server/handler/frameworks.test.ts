@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../src/server/node/index.js';
 import { HOST_ORIGIN, useHandlers } from './helpers.js';
 import { chatOverHttp, registerOverHttp } from './over-http.js';
 

@@ -40,7 +40,7 @@ export function verifierDouble(): IdentityVerifier & { calls: VerifyInput[] } {
       if (input.jwt !== undefined) {
         const match = typeof input.jwt === 'string' ? /^fake\.([^.]+)\.(\d+)$/.exec(input.jwt) : null;
         if (!match) throw new IdentityError('ERR_JWT_MALFORMED', 'not a fake token');
-        return identity({ uuid: match[1]!, uuidSource: 'jwt', signed: true, kid: 'test_key', expiresAt: Number(match[2]) / 1000 });
+        return identity({ uuid: match[1]!, uuidSource: 'jwt', signed: true, kid: 'test_key', expiresAt: Number(match[2]) });
       }
       const data = (input.identity ?? {}) as { uuid?: string; firstname?: string };
       if (typeof data.uuid === 'string') {

@@ -46,7 +46,7 @@ describe('routing: every error is JSON { error: { code, message } } with a 4xx',
     expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], limits: { heartbeatMs: -1 } })).toThrow(/heartbeatMs/);
     expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], basePath: 'chat q' })).toThrow(/basePath/);
     for (const publicOrigin of ['chat.example.com', 'https://chat.example.com/chatq', 'https://chat.example.com?x', 'https://chat.example.com#x', 'https://u:p@chat.example.com', 'ftp://chat.example.com', 'https://', '', 42]) {
-      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], publicOrigin: publicOrigin as string }), String(publicOrigin)).toThrow(TypeError);
+      expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], publicOrigin: publicOrigin as string }), String(publicOrigin)).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
       expect(() => createMessagingHandler({ verifier: verifierDouble(), allowedOrigins: ['https://shop.test'], publicOrigin: publicOrigin as string })).toThrow(/publicOrigin: .* must be an http\(s\) origin with no path/);
     }
     for (const publicOrigin of ['https://chat.example.com', 'https://chat.example.com/', 'http://127.0.0.1:8080']) {

@@ -62,7 +62,7 @@ describe('an unknown option is refused, naming the closest known one', () => {
       ...base(),
       basePath: '/chatq',
       publicOrigin: 'https://chat.shop.test',
-      community: 'shop',
+      communityId: 'shop',
       agentToken: 'a'.repeat(32),
       loaderScript: '/* widget */',
       clientAddress: () => '192.0.2.1',

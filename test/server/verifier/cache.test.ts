@@ -16,8 +16,8 @@ describe('the verified-token cache', () => {
     const clock = { seconds: NOW };
     const verifier = verifierFor({}, clock);
     const jwt = signHS256(payload(), HS_KEY);
-    expect((await verifier.verify({ jwt })).expiresAt).toBe(NOW + 7200);
-    expect((await verifier.verify({ jwt })).expiresAt).toBe(NOW + 7200); // second sight: now cached
+    expect((await verifier.verify({ jwt })).expiresAt).toBe((NOW + 7200) * 1000);
+    expect((await verifier.verify({ jwt })).expiresAt).toBe((NOW + 7200) * 1000); // second sight: now cached
     clock.seconds = NOW + 3000;
     expect((await verifier.verify({ jwt })).signed).toBe(true);
     clock.seconds = NOW + 3700;

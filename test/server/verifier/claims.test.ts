@@ -93,7 +93,7 @@ describe('claims (step 5)', () => {
     await rejects({ jwt: forge(HS_HEADER, payload({ exp: T + 59 * 60 })) }, 'ERR_JWT_EXP_TOO_SOON');
   });
   it('minimum lifetime edge: exactly 3600 − 10 s ahead verifies, one second less does not', async () => {
-    expect((await jwt(forge(HS_HEADER, payload({ exp: T + 3590 })))).expiresAt).toBe(T + 3590);
+    expect((await jwt(forge(HS_HEADER, payload({ exp: T + 3590 })))).expiresAt).toBe((T + 3590) * 1000);
     await rejects({ jwt: forge(HS_HEADER, payload({ exp: T + 3589 })) }, 'ERR_JWT_EXP_TOO_SOON');
   });
   it('expiry edge (minTokenLifetime 0): 9 s past verifies, 11 s past is expired', async () => {
@@ -202,7 +202,7 @@ describe('time claims at the extremes: any finite number gets a precise code and
   });
 
   it('the bound: exp exactly 10 years (365-day years) ahead verifies, one second more does not', async () => {
-    expect((await jwt(forge(HS_HEADER, payload({ exp: T + TEN_YEARS })))).expiresAt).toBe(T + TEN_YEARS);
+    expect((await jwt(forge(HS_HEADER, payload({ exp: T + TEN_YEARS })))).expiresAt).toBe((T + TEN_YEARS) * 1000);
     await rejects({ jwt: forge(HS_HEADER, payload({ exp: T + TEN_YEARS + 1 })) }, 'ERR_JWT_MALFORMED');
   });
 
@@ -212,8 +212,8 @@ describe('time claims at the extremes: any finite number gets a precise code and
     const token = forge(HS_HEADER, payload({ exp: T + TEN_YEARS + 100 }));
     await rejects({ jwt: token }, 'ERR_JWT_MALFORMED', verifier);
     now = (T + 100) * 1000;
-    expect((await verifier.verify({ jwt: token })).expiresAt).toBe(T + TEN_YEARS + 100);
-    expect((await verifier.verify({ jwt: token })).expiresAt).toBe(T + TEN_YEARS + 100);
+    expect((await verifier.verify({ jwt: token })).expiresAt).toBe((T + TEN_YEARS + 100) * 1000);
+    expect((await verifier.verify({ jwt: token })).expiresAt).toBe((T + TEN_YEARS + 100) * 1000);
     now = (T + 99) * 1000; // a clock set back: the cached token is re-judged, not trusted
     await rejects({ jwt: token }, 'ERR_JWT_MALFORMED', verifier);
   });
@@ -257,7 +257,7 @@ describe('time claims at the extremes: any finite number gets a precise code and
       fc.asyncProperty(fc.oneof(finite, near), fc.oneof(finite, near), async (exp, nbf) => {
         const outcome = await require_.verify({ jwt: forge(HS_HEADER, payload({ exp, nbf })) }).then(
           (result) => {
-            expect(result.expiresAt).toBe(exp === 0 ? 0 : exp);
+            expect(result.expiresAt).toBe(exp === 0 ? 0 : exp * 1000);
             return 'ok';
           },
           (error: unknown) => {

@@ -64,7 +64,7 @@ describe('signedIdentities', () => {
 
   it('refuses anything else', () => {
     const error = problemsOf({ signedIdentities: 'optional', jwtKeys: [hs] });
-    expect(error.problems).toEqual([{ path: 'signedIdentities', message: expect.stringContaining("'require', 'reject' or 'accept'") }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'signedIdentities', message: expect.stringContaining("'require', 'reject' or 'accept'") }]);
   });
 
   it("warns once, at definition time, that 'accept' is deprecated and unsafe", async () => {
@@ -140,7 +140,7 @@ describe('every problem is reported at once, with its path', () => {
 
   it('names unknown top-level options and the known ones', () => {
     const error = problemsOf({ jwtKeys: [hs], signedIdentity: 'reject' });
-    expect(error.problems).toEqual([{ path: 'signedIdentity', message: expect.stringContaining('known options are $schema, id, signedIdentities') }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'signedIdentity', message: expect.stringContaining('known options are $schema, id, signedIdentities') }]);
   });
 });
 
@@ -149,7 +149,7 @@ describe('community id (SPEC §6 "Sharing")', () => {
     expect(defineCommunity({ jwtKeys: [hs] }).id).toBe('default');
     expect(defineCommunity({ id: 'acme_shop-2', jwtKeys: [hs] }).id).toBe('acme_shop-2');
     for (const id of ['', 'Acme', 'a.b', 'x'.repeat(65), 7]) {
-      expect(problemsOf({ id, jwtKeys: [hs] } as never).problems).toEqual([{ path: 'id', message: expect.stringContaining('a-z 0-9 _ -') }]);
+      expect(problemsOf({ id, jwtKeys: [hs] } as never).problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'id', message: expect.stringContaining('a-z 0-9 _ -') }]);
     }
   });
 });
@@ -170,7 +170,7 @@ describe('key ids', () => {
 
   it('refuses duplicates, naming the first one', () => {
     const error = problemsOf({ jwtKeys: [hs, { id: hs.id, secret: HS_KEY_256.secret }] });
-    expect(error.problems).toEqual([{ path: 'jwtKeys[1].id', message: expect.stringContaining('jwtKeys[0]') }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[1].id', message: expect.stringContaining('jwtKeys[0]') }]);
   });
 
   it('allows several live keys (rotation)', () => {
@@ -187,7 +187,7 @@ describe('HMAC secrets', () => {
   it('states the length it got, and never the secret', () => {
     const secret = 'deadbeefdeadbeefdeadbeefdeadbeef';
     const error = problemsOf({ jwtKeys: [{ id: 'k', secret }] });
-    expect(error.problems[0]).toEqual({ path: 'jwtKeys[0].secret', message: expect.stringMatching(/^must be 24 characters 0-9 a-f, got 32/) });
+    expect(error.problems[0]).toEqual({ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0].secret', message: expect.stringMatching(/^must be 24 characters 0-9 a-f, got 32/) });
     expect(error.message).not.toContain(secret);
     expect(JSON.stringify(error.problems)).not.toContain(secret);
   });
@@ -199,14 +199,14 @@ describe('HMAC secrets', () => {
     ['not a string', 1234, /got number/],
   ])('refuses %s', (_name, secret, message) => {
     const error = problemsOf({ jwtKeys: [{ id: 'k', secret }] });
-    expect(error.problems).toEqual([{ path: 'jwtKeys[0].secret', message: expect.stringMatching(message) }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0].secret', message: expect.stringMatching(message) }]);
     if (typeof secret === 'string') expect(error.message).not.toContain(secret);
   });
 
   it('needs exactly one of secret and publicKey', () => {
-    expect(problemsOf({ jwtKeys: [{ id: 'k' }] }).problems).toEqual([{ path: 'jwtKeys[0]', message: expect.stringContaining('needs a secret') }]);
+    expect(problemsOf({ jwtKeys: [{ id: 'k' }] }).problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0]', message: expect.stringContaining('needs a secret') }]);
     const both = problemsOf({ jwtKeys: [{ id: 'k', secret: HS_KEY.secret, publicKey: rsaKey().publicKeyPem }] });
-    expect(both.problems).toEqual([{ path: 'jwtKeys[0]', message: expect.stringContaining('not both') }]);
+    expect(both.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0]', message: expect.stringContaining('not both') }]);
     expect(both.message).not.toContain(HS_KEY.secret);
   });
 
@@ -257,7 +257,7 @@ describe('RSA public keys', () => {
   it('refuses keys below 2048 bits', () => {
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
     const error = problemsOf({ jwtKeys: [{ id: 'rsa', publicKey: small.export({ type: 'spki', format: 'pem' }).toString() }] });
-    expect(error.problems).toEqual([{ path: 'jwtKeys[0].publicKey', message: expect.stringContaining('at least 2048 bits, got 1024') }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0].publicKey', message: expect.stringContaining('at least 2048 bits, got 1024') }]);
     expect(paths(problemsOf({ jwtKeys: [{ id: 'rsa', publicKey: small.export({ format: 'jwk' }) }] }))).toEqual(['jwtKeys[0].publicKey']);
   });
 
@@ -270,7 +270,7 @@ describe('RSA public keys', () => {
   ])('refuses a private key (%s) with an error that says so and never echoes it', (_name, make) => {
     const key = make();
     const error = problemsOf({ jwtKeys: [{ id: 'rsa', publicKey: key }] });
-    expect(error.problems).toEqual([{ path: 'jwtKeys[0].publicKey', message: expect.stringContaining('private key') }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'jwtKeys[0].publicKey', message: expect.stringContaining('private key') }]);
     const text = typeof key === 'string' ? key : JSON.stringify(key);
     const body = text.includes('-----') ? text.split('\n')[1]!.slice(0, 40) : (JSON.parse(text) as { d: string }).d.slice(0, 40);
     expect(error.message).not.toContain(body);
@@ -364,7 +364,7 @@ describe('only defined communities make verifiers', () => {
 
   it('refuses a bad cacheSize', () => {
     const community = defineCommunity({ jwtKeys: [hs] });
-    expect(() => createVerifier(community, { cacheSize: -1 })).toThrow(expect.objectContaining({ code: 'ERR_COMMUNITY_INVALID' }));
+    expect(() => createVerifier(community, { cacheSize: -1 })).toThrow(expect.objectContaining({ code: 'ERR_VERIFIER_CONFIG' }));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The node:crypto backend's checks (src/server/verifier/crypto/node.ts): the
  * HMAC check on the signature's base64url part must agree with the check on
- * its bytes, and the RS256 check (createVerify) must verify and refuse as
+ * its bytes, and the RS256 check (rsa-pkcs1.ts) must verify and refuse as
  * crypto.verify does.
  */
 import * as nodeCrypto from 'node:crypto';
@@ -62,7 +62,7 @@ describe('HS256: the check on the base64url part agrees with the check on the by
   });
 });
 
-describe('RS256: createVerify answers as crypto.verify does', () => {
+describe('RS256: the node backend\'s check answers as crypto.verify does', () => {
   const rsa = rsaKey();
   const spki = new Uint8Array(createPublicKey(rsa.publicKeyPem).export({ type: 'spki', format: 'der' }));
   const check = backend.rsaSha256(spki, 256);

@@ -46,7 +46,7 @@ describe('a verified JWT', () => {
         uuidSource: 'jwt',
         signed: true,
         kid: jwt.length > 400 ? rsa.kid : HS_KEY.kid,
-        expiresAt: NOW + 7200,
+        expiresAt: (NOW + 7200) * 1000,
         fields: { firstname: 'Ada' },
         customFields: {},
         extraValues: {},

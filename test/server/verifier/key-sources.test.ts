@@ -120,8 +120,8 @@ describe('JWKS key source (jose remote key set, loopback server)', () => {
 
   it('refuses a URL that is not http(s)', () => {
     // A configuration mistake, not a source that is down (ERR_KEY_SOURCE, 503): refused at start, with its path.
-    expect(() => createJwksKeySource('file:///etc/passwd')).toThrow(expect.objectContaining({ code: 'ERR_COMMUNITY_INVALID', path: 'url', message: 'createJwksKeySource(url): the url must be https: (or http: for local testing).' }));
-    expect(() => createJwksKeySource('not a url')).toThrow(expect.objectContaining({ code: 'ERR_COMMUNITY_INVALID', path: 'url', message: 'createJwksKeySource(url): the url is not a valid absolute URL.' }));
+    expect(() => createJwksKeySource('file:///etc/passwd')).toThrow(expect.objectContaining({ code: 'ERR_VERIFIER_CONFIG', path: 'url', message: 'createJwksKeySource(url): the url must be https: (or http: for local testing).' }));
+    expect(() => createJwksKeySource('not a url')).toThrow(expect.objectContaining({ code: 'ERR_VERIFIER_CONFIG', path: 'url', message: 'createJwksKeySource(url): the url is not a valid absolute URL.' }));
   });
 });
 

@@ -12,7 +12,7 @@ useVerifierTestHooks();
 
 describe('control: well-formed tokens verify', () => {
   it('HS256 (24-char and 64-char secrets) and RS256', async () => {
-    expect(await jwt(forge(HS_HEADER))).toMatchObject({ uuid: 'user-42', uuidSource: 'jwt', signed: true, kid: 'site_2026', expiresAt: T + 7200 });
+    expect(await jwt(forge(HS_HEADER))).toMatchObject({ uuid: 'user-42', uuidSource: 'jwt', signed: true, kid: 'site_2026', expiresAt: (T + 7200) * 1000 });
     const hs64 = forge({ ...HS_HEADER, kid: HS_KEY_256.kid }, payload(), (i) => hmacSignature(i, HS_KEY_256.secret));
     expect((await jwt(hs64)).kid).toBe('site_2027');
     expect((await jwt(forge(RS_HEADER, payload(), rs))).kid).toBe('rsa_main');

@@ -78,7 +78,7 @@ describe('HS256 signed by openssl dgst -hmac', () => {
     ['64-character secret', 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210'],
   ])('%s verifies', async (_name, secret) => {
     const result = await verifierFor([{ id: 'site_openssl', secret }]).verify({ jwt: hs256('site_openssl', secret) });
-    expect(result).toMatchObject({ uuid: 'openssl-visitor', uuidSource: 'jwt', signed: true, kid: 'site_openssl', expiresAt: T + 7200, fields: { firstname: 'Ada' } });
+    expect(result).toMatchObject({ uuid: 'openssl-visitor', uuidSource: 'jwt', signed: true, kid: 'site_openssl', expiresAt: (T + 7200) * 1000, fields: { firstname: 'Ada' } });
   });
   it('a token signed with a different secret does not', async () => {
     const verifier = verifierFor([{ id: 'site_openssl', secret: '0123456789abcdef01234567' }]);

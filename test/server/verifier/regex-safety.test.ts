@@ -126,7 +126,7 @@ describe('patterns that need backtracking are refused at definition, with their 
   ])('%s (%s)', (regex, what) => {
     const error = refusal([{ name: 'plan' }, { name: 'crm_id', regex }]);
     expect(error.code).toBe('ERR_COMMUNITY_INVALID');
-    expect(error.problems).toEqual([{ path: 'customFields[1].regex', message: expect.stringContaining(what) }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'customFields[1].regex', message: expect.stringContaining(what) }]);
     expect(error.message).toContain('customFields[1].regex: ');
     expect(error.message).toContain('need backtracking, which could let one request stall the server; rewrite without them');
   });
@@ -151,13 +151,13 @@ describe('the size of a compiled pattern is bounded at definition', () => {
     ['.{1,1000}', 'more than 1000'],
   ])('%s is refused: %s', (regex, message) => {
     const error = refusal([{ name: 'crm_id', regex }]);
-    expect(error.problems).toEqual([{ path: 'customFields[0].regex', message: expect.stringContaining(message) }]);
+    expect(error.problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'customFields[0].regex', message: expect.stringContaining(message) }]);
     expect(error.problems?.[0]?.message).toContain('prefer + or * to large counts');
   });
 
   it('the regexes of all custom fields together are bounded, since one request may match them all', () => {
     const customFields = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, regex: '[a-z]{1,450}' }));
-    expect(refusal(customFields).problems).toEqual([{ path: 'customFields', message: expect.stringContaining('more than 4000') }]);
+    expect(refusal(customFields).problems).toEqual([{ code: 'ERR_COMMUNITY_INVALID', path: 'customFields', message: expect.stringContaining('more than 4000') }]);
     expect(() => defineCommunity({ signedIdentities: 'reject', customFields: customFields.slice(1) })).not.toThrow();
   });
 

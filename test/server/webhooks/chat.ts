@@ -5,7 +5,8 @@
  */
 import { expect } from 'vitest';
 import type { Engine } from '../../../src/server/engine/index.js';
-import { toNodeListener, type MessagingHandler } from '../../../src/server/handler/index.js';
+import { type MessagingHandler } from '../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../src/server/node/index.js';
 import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler } from '../handler/helpers.js';
 import type { Received } from '../../helpers/webhook-receiver.js';
 

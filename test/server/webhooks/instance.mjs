@@ -4,7 +4,8 @@
 //   node instance.mjs redis <redis url> <key prefix> <webhook url> <secret>
 //   node instance.mjs sqlite <file> - <webhook url> <secret>
 import { createServer } from 'node:http';
-import { createMessagingHandler, toNodeListener } from '../../../dist/server.js';
+import { createMessagingHandler } from '../../../dist/server.js';
+import { toNodeListener } from '../../../dist/node.js';
 
 const [kind, where, prefix, url, secret] = process.argv.slice(2);
 

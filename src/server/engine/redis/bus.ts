@@ -1,82 +1,147 @@
-import type { BusEvent, LiveBus } from '../types.js';
-import type { RedisClient } from './client.js';
+import { topicsOf } from '../topics.js';
+import type { BusEvent, BusSubscription, BusTopic, LiveBus } from '../types.js';
+import { usesShardedPubSub, type RedisClient } from './client.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
+import { orderMessage } from './message.js';
 
 type Listener = (event: BusEvent) => void;
 
+/** One channel this instance listens to: its listeners, and whether it is a sharded one. */
+interface Channel {
+  readonly listeners: Set<Listener>;
+  readonly sharded: boolean;
+  readonly ready: Promise<void>;
+}
+
 /**
- * Live delivery over Redis pub/sub (SPEC §8): one channel per community,
- * one subscriber connection per engine. Pub/sub drops what is published while
- * a connection is down, so each time the subscriber is ready again (after
- * the first time) every listener gets `resync` and re-reads the log: a lost
- * notification delays a message, never loses it.
+ * Live delivery over Redis pub/sub (SPEC §8), a channel per topic
+ * (keys.channel): a conversation's channel reaches only the instances that
+ * hold a stream of it (issue 22 item 3), the agents' channel the instances
+ * that hold an agent stream, the community's every instance (presence). An
+ * instance SUBSCRIBEs to a channel while it has a listener there and
+ * UNSUBSCRIBEs when the last one leaves, on one subscriber connection.
  *
- * On a Cluster created with `shardedSubscribers: true` it uses sharded pub/sub
- * (SPUBLISH/SSUBSCRIBE, Redis ≥ 7), so a community's events stay on one shard.
+ * Pub/sub drops what is published while a connection is down, or before a
+ * SUBSCRIBE took effect: `ready` says when a subscription is live (the
+ * listener then reads the log, where everything published before is), and
+ * each time the subscriber is ready again every listener gets `resync` and
+ * re-reads the log: a lost notification delays a message, never loses it.
+ *
+ * On a Cluster created with `shardedSubscribers: true` the community and
+ * conversation channels are sharded (SPUBLISH/SSUBSCRIBE, Redis ≥ 7): a
+ * conversation's events stay on its own slot's shard. The agents' channel is
+ * plain pub/sub there: the append script, running on the conversation's slot,
+ * publishes to it too (a sharded one would be another slot).
  */
 export function createRedisBus(client: RedisClient, guard: Guard, subscriber: RedisClient, keys: Keys): LiveBus & { close(): void } {
-  const listeners = new Map<string, Set<Listener>>(); // channel → listeners
-  const sharded = 'isCluster' in client && client.isCluster && (client.options as { shardedSubscribers?: boolean }).shardedSubscribers === true;
+  const channels = new Map<string, Channel>();
+  const sharded = usesShardedPubSub(client);
+  const isSharded = (topic: BusTopic): boolean => sharded && topic !== 'agents';
   let readyBefore = false;
+  /** A subscription was taken as live before Redis confirmed it: the next `ready` owes every listener a resync. */
+  let owed = false;
 
   const onMessage = (channel: string, payload: string): void => {
-    const set = listeners.get(channel);
-    if (!set) return;
-    let event: BusEvent;
-    try {
-      event = JSON.parse(payload) as BusEvent;
-    } catch {
-      return;
-    }
-    for (const listener of [...set]) deliver(listener, event);
+    const listeners = channels.get(channel)?.listeners;
+    if (!listeners) return;
+    const event = parse(payload);
+    if (event) for (const listener of [...listeners]) deliver(listener, event);
   };
   const onReady = (): void => {
     // Subscribe on every ready, the first one too: a SUBSCRIBE asked while Redis was down at start is
     // dropped (the subscriber fails queued commands), and ioredis re-subscribes only what succeeded.
     // Twice is harmless.
-    for (const channel of listeners.keys()) void subscribe(channel);
+    for (const [name, channel] of channels) void ask(name, channel.sharded);
     // Pub/sub dropped whatever was published meanwhile: every stream re-reads what it may have missed.
-    if (readyBefore) for (const set of listeners.values()) for (const listener of [...set]) deliver(listener, { type: 'resync' });
+    if (readyBefore || owed) for (const channel of [...channels.values()]) for (const listener of [...channel.listeners]) deliver(listener, { type: 'resync' });
     readyBefore = true;
+    owed = false;
   };
-  subscriber.on(sharded ? 'smessage' : 'message', onMessage);
+  subscriber.on('message', onMessage);
+  if (sharded) subscriber.on('smessage', onMessage);
   subscriber.on('ready', onReady);
   if (subscriber.status === 'ready') readyBefore = true;
 
-  function subscribe(channel: string): Promise<unknown> {
-    return (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel)).catch(() => {
-      // Not connected: onReady subscribes again.
+  function ask(name: string, shardedChannel: boolean): Promise<void> {
+    return (shardedChannel ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).then(
+      () => {},
+      () => {
+        // Not connected: onReady subscribes again and sends resync.
+        owed = true;
+      },
+    );
+  }
+
+  /**
+   * SUBSCRIBEs to a new channel; live once Redis confirms. While the connection is not ready, the
+   * subscription waits for it, but no longer than the connection's next failure: then it counts as
+   * live, and `resync` comes when the subscriber is ready again.
+   */
+  function open(name: string, shardedChannel: boolean): Channel {
+    const asked = ask(name, shardedChannel);
+    if (subscriber.status === 'ready') return { listeners: new Set(), sharded: shardedChannel, ready: asked };
+    const ready = new Promise<void>((resolve) => {
+      const down = (): void => {
+        owed = true;
+        settle();
+      };
+      const settle = (): void => {
+        subscriber.off('close', down);
+        subscriber.off('end', down);
+        resolve();
+      };
+      subscriber.once('close', down);
+      subscriber.once('end', down);
+      void asked.then(settle);
     });
+    return { listeners: new Set(), sharded: shardedChannel, ready };
   }
 
   return {
     async publish(community, event) {
-      const channel = keys.channel(community);
       const payload = JSON.stringify(event);
-      await guard(() => (sharded ? client.spublish(channel, payload) : client.publish(channel, payload)));
+      await guard(() =>
+        Promise.all(
+          topicsOf(event).map((topic) => {
+            const channel = keys.channel(community, topic);
+            return isSharded(topic) ? client.spublish(channel, payload) : client.publish(channel, payload);
+          }),
+        ),
+      );
     },
-    subscribe(community, listener) {
-      const channel = keys.channel(community);
-      let set = listeners.get(channel);
-      if (!set) {
-        listeners.set(channel, (set = new Set()));
-        void subscribe(channel);
-      }
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size > 0 || listeners.get(channel) !== set) return;
-        listeners.delete(channel);
-        void (sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel)).catch(() => {});
+    subscribe(community, listener, topic = 'community') {
+      const name = keys.channel(community, topic);
+      let channel = channels.get(name);
+      if (!channel) channels.set(name, (channel = open(name, isSharded(topic))));
+      const { listeners } = channel;
+      listeners.add(listener);
+      const unsubscribe = (): void => {
+        listeners.delete(listener);
+        if (listeners.size > 0 || channels.get(name)?.listeners !== listeners) return;
+        channels.delete(name);
+        void (isSharded(topic) ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name)).catch(() => {});
       };
+      return Object.assign(unsubscribe, { ready: channel.ready }) satisfies BusSubscription;
     },
     close() {
-      subscriber.off(sharded ? 'smessage' : 'message', onMessage);
+      subscriber.off('message', onMessage);
+      subscriber.off('smessage', onMessage);
       subscriber.off('ready', onReady);
-      listeners.clear();
+      channels.clear();
     },
   };
+}
+
+/** An event off the wire; a message's fields in the memory engine's order (the append script's cjson has its own). */
+function parse(payload: string): BusEvent | undefined {
+  try {
+    const event = JSON.parse(payload) as BusEvent;
+    if (event.type !== 'message') return event;
+    return { type: 'message', conversationId: event.conversationId, message: orderMessage(event.message) };
+  } catch {
+    return undefined;
+  }
 }
 
 function deliver(listener: Listener, event: BusEvent): void {

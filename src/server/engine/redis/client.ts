@@ -19,3 +19,12 @@ export function luaScript(source: string): (client: RedisClient, keys: string[],
     }
   };
 }
+
+/**
+ * Whether the client is a Cluster made with `shardedSubscribers: true`: then
+ * the bus uses sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis ≥ 7) for the
+ * community and conversation channels, so each stays on one shard.
+ */
+export function usesShardedPubSub(client: RedisClient): boolean {
+  return 'isCluster' in client && client.isCluster && (client.options as { shardedSubscribers?: boolean }).shardedSubscribers === true;
+}

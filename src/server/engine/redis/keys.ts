@@ -1,3 +1,5 @@
+import type { BusTopic } from '../types.js';
+
 /**
  * Every key of the Redis engine (SPEC §8): the deployment's `keyPrefix`, then
  * the community id (SPEC §6 "Sharing"), then the record. A conversation's keys
@@ -61,7 +63,15 @@ export function createKeys(prefix: string) {
     session: (community: string, hash: string) => `${prefix}${community}:sess:${hash}`,
     /** Rate-limit keys already begin with the community (handler/rate.ts). */
     bucket: (key: string) => `${prefix}rate:${key}`,
-    channel: (community: string) => `${prefix}${community}:bus`,
+    /**
+     * A bus topic's pub/sub channel (issue 22 item 3). A conversation's carries its hash tag, so the
+     * append script publishes to it on the conversation's own slot (SPUBLISH on a Cluster).
+     */
+    channel(community: string, topic: BusTopic = 'community'): string {
+      if (topic === 'community') return `${prefix}${community}:bus`;
+      if (topic === 'agents') return `${prefix}${community}:bus:agents`;
+      return `${prefix}${community}:bus:{${topic.conversationId}}`;
+    },
   };
 }
 

@@ -7,6 +7,7 @@
  * community's stream, a fifth key (standalone and Sentinel only).
  */
 import { OUTBOX_ADD } from './outbox-scripts.js';
+import { STATUS_EVENT } from './state-scripts.js';
 
 /**
  * The server process' run_id (INFO server): it changes on every restart and
@@ -44,14 +45,18 @@ return redis.call('HGETALL', conv)
  * KEYS: conversation, messages, clientIds, clientId order.
  * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
  * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6),
- * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them).
+ * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them), the conversation's bus
+ * channel, the agents' bus channel, '1' when the conversation's channel is sharded (issue 21 item 4:
+ * the append announces itself, so no crash can store a message nobody hears of).
+ * A visitor message also reopens the conversation and counts as unread past the agents' read position
+ * (ConversationStore.noteVisitorMessage), before anyone hears of it.
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
  * With webhooks, KEYS[5] is the outbox stream and the last ARGV its bound: a new message (not a retry)
  * writes message.created there.
  */
-export const APPEND_MESSAGE = `${RUN_ID}${OUTBOX_ADD}
+export const APPEND_MESSAGE = `${RUN_ID}${OUTBOX_ADD}${STATUS_EVENT}
 local conv = KEYS[1]
 if redis.call('EXISTS', conv) == 0 then return false end
 local field = ''
@@ -89,7 +94,17 @@ if field ~= '' then
 end
 redis.call('HSET', conv, 'updatedAt', ARGV[4])
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
-outbox_add(4, {'t', 'message.created', 'c', redis.call('HGET', conv, 'id'), 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
+local id = redis.call('HGET', conv, 'id')
+outbox_add(4, {'t', 'message.created', 'c', id, 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
+if ARGV[1] == 'visitor' then
+  local was = redis.call('HGET', conv, 'status') or 'open'
+  redis.call('HSET', conv, 'status', 'open')
+  status_event(4, was, 'open', ARGV[4])
+  if seq > tonumber(redis.call('HGET', conv, 'aread') or '0') then redis.call('HINCRBY', conv, 'unread', 1) end
+end
+local event = '{"type":"message","conversationId":' .. cjson.encode(id) .. ',"message":' .. json .. '}'
+if ARGV[13] == '1' then redis.call('SPUBLISH', ARGV[11], event) else redis.call('PUBLISH', ARGV[11], event) end
+redis.call('PUBLISH', ARGV[12], event)
 return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}
 `;
 

@@ -10,7 +10,7 @@
 import { OUTBOX_ADD } from './outbox-scripts.js';
 
 /** The outbox entry of a status change: `was` the status before, `now` after; `at` ms. */
-const STATUS_EVENT = `
+export const STATUS_EVENT = `
 local function status_event(n, was, now, at)
   if now == was then return end
   local kind = 'conversation.reopened'

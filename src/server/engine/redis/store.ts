@@ -1,11 +1,12 @@
-import type { AgentIdentity, ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
+import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../identity/index.js';
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
 import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
-import { luaScript, type RedisClient } from './client.js';
+import { luaScript, usesShardedPubSub, type RedisClient } from './client.js';
 import { createBudget } from './budget.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
+import { readMessage } from './message.js';
 import type { RedisOutbox } from './outbox.js';
 import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
 import { createRedisStateMethods, readState } from './state.js';
@@ -57,7 +58,8 @@ const touchScript = luaScript(TOUCH_SESSION);
  * The Redis engine's ConversationStore (SPEC §8). Each change that touches
  * several keys is one Lua script on one hash slot; the agent list is a sorted
  * set per community, updated right after (a recency hint: losing an update
- * misorders the list for a moment, it loses no data).
+ * misorders the list for a moment, it loses no data). An append announces
+ * itself on the bus in its own script (ConversationStore.appendMessage).
  */
 export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention, outbox?: RedisOutbox): ConversationStore {
   /** SPEC §12: the outbox stream and its bound, appended to a script's keys and arguments when the community has webhooks. */
@@ -66,6 +68,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
   const emptyTtl = String(Math.max(1000, Math.round(Math.min(retention.emptyConversationIdleMs, retention.conversationIdleMs))));
   const budget = createBudget(client, guard, keys, retention);
   const lastTrim = new Map<string, number>();
+  const sharded = usesShardedPubSub(client);
 
   function conversationKeys(id: string) {
     const community = conversationCommunity(id);
@@ -193,6 +196,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
           ttl,
           newEpoch(),
           input.agent === undefined ? '' : JSON.stringify(input.agent),
+          keys.channel(found.community, { conversationId }),
+          keys.channel(found.community, 'agents'),
+          sharded ? '1' : '0',
           ...extra.args,
         ]),
         { write: true },
@@ -289,23 +295,4 @@ function readConversation(fields: Record<string, string>): ConversationRecord | 
     epoch: fields.epoch ?? '0',
     state: readState(fields),
   };
-}
-
-/** A message as the script encoded it (cjson), in the memory engine's field order. */
-function readMessage(json: string): ChatMessage {
-  const raw = JSON.parse(json) as ChatMessage;
-  return {
-    id: raw.id,
-    seq: raw.seq,
-    ...(raw.clientId === undefined ? {} : { clientId: raw.clientId }),
-    author: raw.author,
-    ...(raw.agent === undefined ? {} : { agent: readAgent(raw.agent) }),
-    body: raw.body,
-    createdAt: raw.createdAt,
-  };
-}
-
-/** cjson decodes and re-encodes the agent: rebuild it in the memory engine's field order. */
-function readAgent(raw: AgentIdentity): AgentIdentity {
-  return { id: raw.id, name: raw.name, ...(raw.avatarUrl === undefined ? {} : { avatarUrl: raw.avatarUrl }) };
 }

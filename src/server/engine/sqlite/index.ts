@@ -5,6 +5,7 @@
  * with nothing to install. One process owns a file; for several instances use
  * `chatq/redis`.
  */
+import { announcing } from '../announce.js';
 import { createLocalBus } from '../local-bus.js';
 import type { Engine } from '../types.js';
 import { openSqlite } from './database.js';
@@ -31,11 +32,12 @@ export function createSqliteEngine(options: SqliteEngineOptions): Engine {
   const db = openSqlite(resolved);
   const limiter = createSqliteRateLimiter(db);
   const outbox = new SqliteOutbox(db);
+  // One process owns the file, so the live bus is this process's own, and its appends announce on it (announce.ts).
+  const bus = createLocalBus();
   return {
-    store: createSqliteStore(db, resolved.retention, outbox),
+    store: announcing(createSqliteStore(db, resolved.retention, outbox), bus),
     outbox,
-    // One process owns the file, so the live bus is this process's own.
-    bus: createLocalBus(),
+    bus,
     limiter,
     async close() {
       limiter.flush();

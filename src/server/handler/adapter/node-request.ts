@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { inheritThrough } from './inherit-through.js';
+import { NodeHeaders } from './node-headers.js';
 import type { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
 
@@ -12,7 +13,8 @@ const decoder = new TextDecoder();
  * Why (Node 20, measured): `new Request(url, { method, headers, body })`
  * costs ~50 µs, ~100 µs with a signal, and `await request.json()` ~80 µs more,
  * against ~30 µs for a whole hello-world exchange. Here `method` and `url` are
- * plain values, `headers` is a real Headers built on first read (~4 µs),
+ * plain values, `headers` a real Headers made on first read that reads the raw header
+ * list in place (node-headers.ts),
  * `signal` an AbortController made on first read, and `text()`, `json()` and
  * `arrayBuffer()` read the body whole from the IncomingMessage, when first
  * asked (node-body.ts), and decode it directly.
@@ -53,7 +55,7 @@ export class NodeRequest {
   }
 
   get headers(): Headers {
-    this.#headers ??= copyHeaders(this.#req.rawHeaders);
+    this.#headers ??= new NodeHeaders(this.#req.rawHeaders);
     return this.#headers;
   }
 
@@ -112,6 +114,11 @@ export class NodeRequest {
     return this.#real;
   }
 
+  /** Whether anything has read `signal` (and may wait for its abort). */
+  static signalTaken(request: NodeRequest): boolean {
+    return request.#abort !== undefined;
+  }
+
   static real(request: NodeRequest): Request {
     return request.#request();
   }
@@ -122,22 +129,4 @@ inheritThrough(NodeRequest.prototype, Request.prototype, (self) => NodeRequest.r
 /** The bytes' own buffer when they fill it (what node-body.ts reads is), else a copy. */
 function wholeBuffer(bytes: Uint8Array<ArrayBuffer>): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-}
-
-/**
- * rawHeaders keeps duplicates apart, so `append` joins them exactly as a
- * fetch Request would (IncomingMessage.headers drops some duplicates instead).
- * llhttp has already refused names and values a Headers object would refuse;
- * should one slip through it is left out rather than failing the request.
- */
-function copyHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i]!, raw[i + 1]!);
-    } catch {
-      // not a valid field for fetch: skipped (see above)
-    }
-  }
-  return headers;
 }

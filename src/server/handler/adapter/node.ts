@@ -1,19 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { MessagingConfigError } from '../../errors.js';
+import { readRenamed, type Renamed } from '../renamed-options.js';
 import type { MessagingHandler } from '../options.js';
 import { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
 import { NodeRequest } from './node-request.js';
+import { isEventStream } from '../http/reply.js';
 import { writeReply, writeResponse } from './node-response.js';
 import { isHandlerPath, requestOrigin, spellsPathname, targetUrl } from './node-url.js';
+
+const READ_LIMIT_RENAMED: Renamed = { where: 'toNodeListener', from: 'maxBodyBytes', to: 'maxReadBytes', why: "maxBodyBytes is the handler's 16 KiB limit" };
 
 /** Options of `toNodeListener`. */
 export interface NodeListenerOptions {
   /**
-   * Bytes of request body the adapter will pass on before it stops reading and
-   * closes the connection; the handler's own `limits.maxBodyBytes` (smaller)
-   * answers 413 first. Default 1 MiB.
+   * Bytes of request body the adapter reads from the socket before it stops
+   * reading and closes the connection: a backstop for bodies the handler never
+   * reads. The handler's own `limits.maxBodyBytes` (16 KiB, smaller) answers
+   * 413 first. Default 1 MiB.
    */
+  maxReadBytes?: number;
+  /** @deprecated since 0.3.0: `maxReadBytes` (`maxBodyBytes` is the handler's 16 KiB limit). Read, with a warning, until 0.4. */
   maxBodyBytes?: number;
   /**
    * Hand the handler real undici `Request` objects and read every Response
@@ -91,9 +98,10 @@ export function toNodeListener(handler: NodeServedHandler, options: NodeListener
   if (typeof bodyTimeoutMs !== 'number' || !(bodyTimeoutMs > 0)) {
     throw new MessagingConfigError('bodyTimeoutMs', `toNodeListener: bodyTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(bodyTimeoutMs)}`);
   }
-  const bodyLimit = options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_LIMIT;
+  const bodyLimit = readRenamed<number>(options as Record<string, unknown>, READ_LIMIT_RENAMED, console.warn) ?? DEFAULT_ADAPTER_BODY_LIMIT;
   if (typeof bodyLimit !== 'number' || !(bodyLimit > 0)) {
-    throw new MessagingConfigError('maxBodyBytes', `toNodeListener: maxBodyBytes must be a positive number of bytes, got ${String(bodyLimit)}`);
+    const name = options.maxReadBytes === undefined && options.maxBodyBytes !== undefined ? 'maxBodyBytes' : 'maxReadBytes';
+    throw new MessagingConfigError(name, `toNodeListener: ${name} must be a positive number of bytes, got ${String(bodyLimit)}`);
   }
   const resolved: ResolvedOptions = { bodyLimit, webRequests: options.webRequests === true, bodyTimeoutMs };
   return (req, res, next) => {
@@ -130,17 +138,23 @@ async function serve(handler: NodeServedHandler, req: IncomingMessage, res: Serv
     }
   } else request = new NodeRequest(req, url, bodiless ? undefined : body);
   // 'close' on the response fires on finish and on a dropped connection; only the latter aborts.
-  res.on('close', () => {
+  const onClose = (): void => {
     if (res.writableFinished) return;
     body.close();
     if (request instanceof NodeRequest) request.abort();
     abort?.abort();
-  });
+  };
+  res.on('close', onClose);
   // What @hono/node-server passes as c.env: the handler reads the client's address from it (node-env.ts).
   const env = { incoming: req, outgoing: res };
   if (!options.webRequests && typeof handler.reply === 'function') {
     const answer = await handler.reply(request as Request, env);
-    return writeReply(answer, res, !body.settle(), method === 'HEAD');
+    writeReply(answer, res, !body.settle(), method === 'HEAD');
+    // An open event stream ends through its own 'close' listener (node-response.ts). When it has no body
+    // and no one took the request's signal, this listener has nothing left to do, and would keep the
+    // request and its reader alive for as long as the stream is open (bench/streams.mjs).
+    if (bodiless && isEventStream(answer.body) && request instanceof NodeRequest && !NodeRequest.signalTaken(request)) res.off('close', onClose);
+    return;
   }
   const response = await handler(request as Request, env);
   await writeResponse(response, res, !body.settle(), method === 'HEAD');

@@ -1,5 +1,5 @@
 import { isPlainText, type AgentIdentity } from '../../../identity/index.js';
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { MessagingConfigError } from '../../errors.js';
 import type { ConversationStore } from '../../store/types.js';
 import { MIN_AGENT_TOKEN_LENGTH, normalizeAgentToken } from '../options.js';
 

@@ -21,8 +21,23 @@ export async function openingEvents(ctx: HandlerContext, conversationId: string)
  * client, which asked for none, sees the stream exactly as before.
  */
 export function optedIn<E extends { type: string }>(url: URL, optional: readonly string[], send: (event: E) => void): (event: E) => void {
-  const asked = new Set((url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20));
+  const asked = askedEvents(url, optional);
   return (event) => {
-    if (!optional.includes(event.type) || asked.has(event.type)) send(event);
+    if (passes(event.type, optional, asked)) send(event);
   };
 }
+
+/** The optional events asked for in `?events=`: a few strings, kept by each open stream (no Set, no closure). */
+export function askedEvents(url: URL, optional: readonly string[]): readonly string[] {
+  const requested = (url.searchParams.get(STREAM_EVENTS_PARAM) ?? '').split(',').slice(0, 20);
+  // The list's own strings, not the request's substrings: an open stream then holds no copy of them.
+  const asked = optional.filter((type) => requested.includes(type));
+  return asked.length === 0 ? NONE : asked;
+}
+
+/** Whether an event goes out: any non-optional one, an optional one only when asked. */
+export function passes(type: string, optional: readonly string[], asked: readonly string[]): boolean {
+  return !optional.includes(type) || asked.includes(type);
+}
+
+const NONE: readonly string[] = Object.freeze([]);

@@ -1,4 +1,4 @@
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { ConfigProblems, MessagingConfigError } from '../../errors.js';
 import { HttpError } from './errors.js';
 import { appendField, reply, type Reply } from './reply.js';
 
@@ -36,12 +36,17 @@ export function createCorsPolicy(allowedOrigins: readonly string[] | '*', public
   }
   const exact = new Set<string>();
   const wildcards: { prefix: string; suffix: string }[] = [];
+  const problems = new ConfigProblems('createMessagingHandler');
   for (const [index, entry] of (allowedOrigins === '*' ? [] : allowedOrigins).entries()) {
     const path = `allowedOrigins[${index}]`;
-    const wildcard = readWildcard(entry, path);
-    if (wildcard) wildcards.push(wildcard);
-    else exact.add(normalizeOrigin(entry, path));
+    // Every wrong entry is listed, not only the first (issue 21 item 3).
+    problems.attempt(() => {
+      const wildcard = readWildcard(entry, path);
+      if (wildcard) wildcards.push(wildcard);
+      else exact.add(normalizeOrigin(entry, path));
+    }, undefined);
   }
+  problems.throwIfAny();
   const matches = (origin: string): boolean =>
     exact.has(origin) || wildcards.some(({ prefix, suffix }) => origin.startsWith(prefix) && origin.endsWith(suffix) && isSubdomainLabelRun(origin.slice(prefix.length, -suffix.length)));
   return {

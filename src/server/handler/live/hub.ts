@@ -1,5 +1,5 @@
 import type { AgentStreamEvent, ChatMessage, StreamEvent } from '../../../identity/index.js';
-import type { BusEvent } from '../../engine/types.js';
+import type { BusEvent, BusSubscription, LiveBus } from '../../engine/types.js';
 import { KeyedThrottle } from './throttle.js';
 
 /**
@@ -48,17 +48,28 @@ export interface AgentStream {
  * conversation (every tab and device of it gets a reply live) and by session
  * (for the per-session stream cap and logout), and agent streams. The store is
  * the truth; the hub only says "look again" when the engine's bus tells it
- * (SPEC §8): events published by any instance reach the hub of every one.
+ * (SPEC §8).
+ *
+ * It listens only for what its streams show (issue 22 item 3): a
+ * conversation's topic while it holds a visitor stream of it, the agents'
+ * topic while an agent stream is open (followAgents). An instance without a
+ * stream of a conversation hears nothing of it.
  */
 export class LiveHub {
-  private readonly byConversation = new Map<string, Set<VisitorStream>>();
+  private readonly byConversation = new Map<string, { streams: Set<VisitorStream>; subscription: BusSubscription }>();
   private readonly bySession = new Map<string, Set<VisitorStream>>();
   private readonly byAddress = new Map<string, Set<VisitorStream>>();
   private readonly agents = new Set<AgentStream>();
+  private agentFeed: { subscription: BusSubscription; holders: number } | undefined;
   /** Coalesces `conversation` events per conversation before they fan out to every agent stream. */
   private readonly conversationChanges = new KeyedThrottle(CONVERSATION_EVENT_INTERVAL_MS, (id) => {
     for (const agent of [...this.agents]) agent.conversationChanged(id);
   });
+
+  constructor(
+    private readonly bus: LiveBus,
+    private readonly community: string,
+  ) {}
 
   streamsOfSession(sessionId: string): number {
     return this.bySession.get(sessionId)?.size ?? 0;
@@ -72,16 +83,56 @@ export class LiveHub {
     return this.agents.size;
   }
 
-  /** Registers a visitor stream; returns its removal. */
+  /**
+   * Registers a visitor stream; returns its removal. The first stream of a
+   * conversation subscribes to its topic, the last one to leave unsubscribes.
+   * Whatever was published before the subscription was live is in the log:
+   * the streams of the conversation read it again once it is (`ready`).
+   */
   addVisitor(stream: VisitorStream): () => void {
-    add(this.byConversation, stream.conversationId, stream);
+    const id = stream.conversationId;
+    const entry = this.byConversation.get(id) ?? this.follow(id);
+    const { streams } = entry;
+    streams.add(stream);
     add(this.bySession, stream.sessionId, stream);
     add(this.byAddress, stream.address, stream);
     return () => {
       remove(this.byAddress, stream.address, stream);
-      remove(this.byConversation, stream.conversationId, stream);
       remove(this.bySession, stream.sessionId, stream);
+      if (!streams.delete(stream) || streams.size > 0 || this.byConversation.get(id)?.streams !== streams) return;
+      this.byConversation.delete(id);
+      entry.subscription();
     };
+  }
+
+  private follow(conversationId: string): { streams: Set<VisitorStream>; subscription: BusSubscription } {
+    const streams = new Set<VisitorStream>();
+    const subscription = this.bus.subscribe(this.community, (event) => this.toVisitors(conversationId, event), { conversationId });
+    const entry = { streams, subscription };
+    this.byConversation.set(conversationId, entry);
+    void subscription.ready.then(() => {
+      for (const stream of [...streams]) stream.wake();
+    });
+    return entry;
+  }
+
+  /**
+   * Holds the agents' topic (every conversation of the community) for an agent
+   * stream about to open: its `ready` resolves once events reach this hub, so
+   * a list read after it misses nothing. Call the result when the stream ends.
+   */
+  followAgents(): BusSubscription {
+    const feed = (this.agentFeed ??= { subscription: this.bus.subscribe(this.community, (event) => this.toAgents(event), 'agents'), holders: 0 });
+    feed.holders++;
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      if (--feed.holders > 0 || this.agentFeed !== feed) return;
+      this.agentFeed = undefined;
+      feed.subscription();
+    };
+    return Object.assign(release, { ready: feed.subscription.ready });
   }
 
   addAgent(stream: AgentStream): () => void {
@@ -89,31 +140,45 @@ export class LiveHub {
     return () => this.agents.delete(stream);
   }
 
-  /** One event from the bus, to the streams it concerns. */
-  dispatch(event: BusEvent): void {
+  /** An event of one conversation's topic, to its visitor streams. */
+  private toVisitors(conversationId: string, event: BusEvent): void {
+    const streams = this.byConversation.get(conversationId)?.streams;
+    if (!streams) return;
     switch (event.type) {
       case 'message':
-        for (const stream of [...(this.byConversation.get(event.conversationId) ?? [])]) stream.wake();
+      case 'resync':
+        // resync: events may have been lost; the streams re-read their log from their last seq.
+        for (const stream of [...streams]) stream.wake();
+        break;
+      case 'typing':
+        if (event.author === 'agent' && event.agent) for (const stream of [...streams]) stream.notify?.({ type: 'typing', agent: event.agent });
+        break;
+      case 'read':
+        if (event.author === 'agent') for (const stream of [...streams]) stream.notify?.({ type: 'read', seq: event.seq });
+        break;
+      case 'session_ended':
+        for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
+        break;
+    }
+  }
+
+  /** An event of the agents' topic, to every agent stream. */
+  private toAgents(event: BusEvent): void {
+    switch (event.type) {
+      case 'message':
         for (const agent of [...this.agents]) agent.messageAdded(event.conversationId, event.message);
         break;
       case 'conversation':
         if (this.agents.size > 0) this.conversationChanges.poke(event.conversationId);
         break;
       case 'typing':
-        if (event.author === 'agent' && event.agent) this.notifyConversation(event.conversationId, { type: 'typing', agent: event.agent });
         this.notifyAgents({ type: 'typing', conversationId: event.conversationId, author: event.author, ...(event.agent ? { agent: event.agent } : {}) });
         break;
       case 'read':
-        if (event.author === 'agent') this.notifyConversation(event.conversationId, { type: 'read', seq: event.seq });
         for (const agent of [...this.agents]) agent.conversationChanged(event.conversationId);
         break;
-      case 'session_ended':
-        for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
-        break;
       case 'resync':
-        // Events may have been lost: visitor streams re-read their log from their last seq; agent
-        // views reconnect and start from a fresh list.
-        for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.wake();
+        // Events may have been lost: agent views reconnect and start from a fresh list.
         for (const agent of [...this.agents]) agent.close();
         break;
     }
@@ -126,10 +191,6 @@ export class LiveHub {
 
   notifyAgents(event: AgentStreamEvent): void {
     for (const agent of [...this.agents]) agent.notify?.(event);
-  }
-
-  private notifyConversation(conversationId: string, event: StreamEvent): void {
-    for (const stream of [...(this.byConversation.get(conversationId) ?? [])]) stream.notify?.(event);
   }
 
   /** Closes every stream without ending any session (handler.close(), drain). */

@@ -45,7 +45,7 @@ const publicIdentity: Shape<PublicIdentity> = {
   uuidSource,
   signed: boolean,
   kid: optional(text()),
-  expiresAt: optional(number({ description: "The JWT's exp, in seconds." })),
+  expiresAt: optional(number({ description: "When the identity lapses: the JWT's exp in milliseconds since the epoch (exp × 1000)." })),
   fields: { type: 'object', properties: Object.fromEntries(PREDEFINED_FIELDS.map((field) => [field, text()])), additionalProperties: false },
   warnings: arrayOf(ref('IdentityWarning')),
 };

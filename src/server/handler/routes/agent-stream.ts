@@ -29,8 +29,17 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   if (ctx.hub.agentStreams >= ctx.limits.maxAgentStreams) {
     throw tooManyStreams(ctx.limits.maxAgentStreams, 'agent streams');
   }
-  // Read before the stream opens: an engine that is down answers 503 instead of an empty stream.
-  const page = await ctx.store.listConversations({ community: ctx.community, limit: DEFAULT_PAGE_SIZE });
+  // The agents' topic first (live/hub.ts): once it is live, the list read after it misses no change.
+  const feed = ctx.hub.followAgents();
+  let page: Awaited<ReturnType<HandlerContext['store']['listConversations']>>;
+  try {
+    await feed.ready;
+    // Read before the stream opens: an engine that is down answers 503 instead of an empty stream.
+    page = await ctx.store.listConversations({ community: ctx.community, limit: DEFAULT_PAGE_SIZE });
+  } catch (error) {
+    feed();
+    throw error;
+  }
   /** Conversation id → new messages to send one by one (empty: a summary). */
   const pending = new Map<string, ChatMessage[]>();
   let pendingMessages = 0;
@@ -40,7 +49,10 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
   const { reply, channel } = openSse({
     heartbeatMs: ctx.limits.heartbeatMs,
     maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
-    onClose: () => unregister(),
+    onClose: () => {
+      unregister();
+      feed();
+    },
   });
 
   function changed(id: string, message?: ChatMessage): void {

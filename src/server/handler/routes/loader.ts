@@ -1,5 +1,5 @@
 import { encodeBase64url } from '../../../identity/index.js';
-import { MessagingConfigError } from '../../engine/config-error.js';
+import { MessagingConfigError } from '../../errors.js';
 import { sha256 } from '../crypto.js';
 import { HttpError } from '../http/errors.js';
 import { reply, type Reply } from '../http/reply.js';

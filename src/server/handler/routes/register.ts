@@ -2,6 +2,8 @@ import {
   AUTOMATED_UUID_PATTERN,
   capWarnings,
   isTooFarAhead,
+  looksLikeSeconds,
+  SECONDS_EXPIRES_AT,
   type RegisterResponse,
   type VerifiedIdentity,
 } from '../../../identity/index.js';
@@ -56,7 +58,7 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
     if (previous) {
       // A different visitor on this browser is a user switch: the old session ends everywhere.
       await ctx.store.deleteSession(previous.id);
-      ctx.publish({ type: 'session_ended', sessionId: previous.id });
+      ctx.publish({ type: 'session_ended', conversationId: previous.record.conversationId, sessionId: previous.id });
     }
     credential = newSessionCredential();
     id = await sessionId(ctx, credential);
@@ -146,7 +148,7 @@ async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unkn
 }
 
 /**
- * The session's hard expiry (ms) from a signed identity's `expiresAt` (s).
+ * The session's hard expiry (ms): a signed identity's `expiresAt` (ms since 0.3.0).
  * A non-finite or absurd value (beyond now + 10 years, e.g. `exp: 1e308` from
  * a custom verifier) would mean a session that never lapses and is kept
  * forever (`expiresAt: null` on the wire): that is a verifier bug, refused
@@ -154,10 +156,12 @@ async function verify(ctx: HandlerContext, input: { jwt: unknown; identity: unkn
  */
 function signedExpiry(identity: VerifiedIdentity, now: number): number | undefined {
   if (!identity.signed || identity.expiresAt === undefined) return undefined;
-  const ms = Math.round(identity.expiresAt * 1000);
+  const ms = Math.round(identity.expiresAt);
   // The verifier's own bound on time claims (src/identity/time-bounds.ts), on the handler's clock.
   if (typeof identity.expiresAt !== 'number' || !Number.isFinite(ms) || isTooFarAhead(ms / 1000, now / 1000)) {
     throw new Error(`The verifier returned an unusable expiresAt (${String(identity.expiresAt).slice(0, 40)}): not a time within 10 years.`);
   }
+  // A custom verifier written for 0.2 returns exp in seconds: said so in the log, not read as January 1970.
+  if (looksLikeSeconds(ms, now)) throw new Error(`The verifier returned expiresAt ${ms}, which is seconds: ${SECONDS_EXPIRES_AT}`);
   return ms;
 }

@@ -1,13 +1,14 @@
 import { OPTIONAL_STREAM_EVENTS, type StreamEvent } from '../../../identity/index.js';
+import type { SessionRecord } from '../../store/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
 import type { VisitorStream } from '../live/hub.js';
-import { openSse, type SseChannel } from '../live/sse.js';
-import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch } from '../sessions.js';
+import { openSse, type SseChannel, type SseOptions } from '../live/sse.js';
+import { authenticate, SESSION_EXPIRED_MESSAGE, sessionExpiry, touch, type TouchedSession } from '../sessions.js';
 import { tooManyStreams } from './shared/streams.js';
-import { openingEvents, optedIn } from '../agents/live-events.js';
+import { askedEvents, openingEvents, passes } from '../agents/live-events.js';
 
 /** How long a session check stands for deliveries (validForDelivery). */
 const RECHECK_MS = 1000;
@@ -36,86 +37,146 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   if (ctx.hub.streamsOfAddress(address) >= ctx.limits.maxStreamsPerAddress) {
     throw tooManyStreams(ctx.limits.maxStreamsPerAddress, 'streams per client address');
   }
+  const stream = new OpenStream(ctx, record, address, lastEventId);
+  const { reply, channel } = openSse(stream);
+  stream.channel = channel;
+  if (!channel.closed) {
+    // SPEC §11: presence, typing and read, for a widget that asked for them (wire.ts STREAM_EVENTS_PARAM).
+    stream.asked = askedEvents(call.url, OPTIONAL_STREAM_EVENTS);
+    stream.unregister = ctx.hub.addVisitor(stream);
+    // Whether anyone is available, and how far the agents have read, from the start.
+    void openingEvents(ctx, record.conversationId).then((events) => events.forEach((event) => stream.notify(event)), () => {});
+    stream.armExpiry(record.expiresAt);
+    void stream.pump();
+  }
+  return reply;
+}
 
-  let lastSent = lastEventId.seq;
+/**
+ * One open visitor stream: its position, its session checks and its timers.
+ * A class, not closures over the route's scope: every open stream holds one
+ * object (it is also the channel's options and the hub's VisitorStream)
+ * instead of ten functions and their context (bench/streams.mjs).
+ */
+class OpenStream implements VisitorStream, SseOptions {
+  readonly conversationId: string;
+  readonly sessionId: string;
+  readonly record: StreamSession;
+  readonly heartbeatMs: number;
+  readonly maxQueuedBytes: number;
+  channel!: SseChannel;
+  /** The optional events (presence, typing, read) this client asked for. */
+  asked: readonly string[] = NONE_ASKED;
+  unregister = noop;
+  lastSent: number;
   /** The epoch of what this stream delivered; undefined until the first read (a bare seq takes the log's). */
-  let epoch = lastEventId.epoch;
+  epoch: string | undefined;
   /** Real time (ms) until which the session counts as checked (validForDelivery). */
-  let checkedUntil = 0;
-  /** The first read checks Last-Event-ID against the conversation (a value past its end replays it whole). */
-  let firstRead = true;
-  let pumping = false;
-  let again = false;
-  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  let unregister = (): void => {};
+  checkedUntil = 0;
+  /** The first read checks a bare Last-Event-ID against the conversation (a value past its end replays it whole). */
+  firstRead = true;
+  /** A bare `<seq>` (a widget from before epochs): no epoch to compare it with. */
+  readonly legacyId: boolean;
+  pumping = false;
+  again = false;
+  expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const { reply, channel } = openSse({
-    heartbeatMs: ctx.limits.heartbeatMs,
-    maxQueuedBytes: ctx.limits.maxStreamQueueBytes,
-    // The session may have been revoked, evicted or have lapsed since the stream opened. And the bus
-    // may have dropped a notification (SPEC §8: pub/sub is at most once): read the log again, so a
-    // lost event delays a message by one heartbeat at most, never loses it.
-    onHeartbeat: () =>
-      void stillValid()
-        .then(async (valid) => {
-          if (!valid) return;
-          await touch(ctx, record);
-          void pump();
-        })
-        .catch(() => channel.close()),
-    onClose: () => {
-      if (expiryTimer !== undefined) clearTimeout(expiryTimer);
-      unregister();
-    },
-  });
+  constructor(
+    readonly ctx: HandlerContext,
+    session: SessionRecord,
+    readonly address: string,
+    lastEventId: { epoch?: string; seq: number },
+  ) {
+    // What touch() and the checks need, not the whole record (its community and key stay with the store).
+    this.record = { id: session.id, conversationId: session.conversationId, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt };
+    this.conversationId = session.conversationId;
+    this.sessionId = session.id;
+    this.heartbeatMs = ctx.limits.heartbeatMs;
+    this.maxQueuedBytes = ctx.limits.maxStreamQueueBytes;
+    this.lastSent = lastEventId.seq;
+    this.epoch = lastEventId.epoch;
+    this.legacyId = lastEventId.epoch === undefined && lastEventId.seq > 0;
+  }
+
+  /**
+   * The session may have been revoked, evicted or have lapsed since the stream opened. And the bus
+   * may have dropped a notification (SPEC §8: pub/sub is at most once): read the log again, so a
+   * lost event delays a message by one heartbeat at most, never loses it.
+   */
+  onHeartbeat(): void {
+    void this.stillValid()
+      .then(async (valid) => {
+        if (!valid) return;
+        await touch(this.ctx, this.record);
+        void this.pump();
+      })
+      .catch(() => this.channel.close());
+  }
+
+  onClose(): void {
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.unregister();
+  }
+
+  wake(): void {
+    void this.pump();
+  }
+
+  notify(event: StreamEvent): void {
+    if (passes(event.type, OPTIONAL_STREAM_EVENTS, this.asked)) send(this.channel, event);
+  }
 
   /** Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight. */
-  async function pump(): Promise<void> {
-    if (pumping) {
-      again = true;
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
       return;
     }
-    pumping = true;
+    this.pumping = true;
+    const { ctx, record, channel } = this;
     try {
       do {
-        again = false;
+        this.again = false;
         // Both in one round trip (pipelined); Promise.all handles both rejections.
         const [conversation, listed] = await Promise.all([
           ctx.store.getConversation(record.conversationId),
-          ctx.store.listMessages(record.conversationId, { afterSeq: lastSent }),
+          ctx.store.listMessages(record.conversationId, { afterSeq: this.lastSent }),
         ]);
         let messages = listed;
-        if (conversation && conversation.epoch !== (epoch ?? conversation.epoch)) {
+        if (conversation && conversation.epoch !== (this.epoch ?? conversation.epoch)) {
           // The log is not the one this stream followed: start over from its first message.
-          if (!(await validForDelivery())) return;
+          if (!(await this.validForDelivery())) return;
           send(channel, { type: 'reset' });
-          lastSent = 0;
+          this.lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
-        } else if (firstRead && conversation && lastSent > conversation.lastSeq) {
-          // An id from the future (another conversation, a store that restarted) would hide every later message.
-          lastSent = 0;
+        } else if (this.firstRead && this.legacyId && conversation && this.lastSent > conversation.lastSeq) {
+          // A bare seq (a widget from before epochs) carries no epoch to compare: one past the end (another
+          // conversation's) would hide every later message. An `<epoch>.<seq>` needs no such guess: within
+          // an epoch no seq is reused, and a log that lost its tail takes a new epoch before its next seq.
+          this.lastSent = 0;
           messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
         }
-        firstRead = false;
-        if (conversation) epoch = conversation.epoch;
-        if (messages.length > 0 && !(await validForDelivery())) return;
+        this.firstRead = false;
+        if (conversation) this.epoch = conversation.epoch;
+        if (messages.length > 0 && !(await this.validForDelivery())) return;
         for (const message of messages) {
           // A client that reads slowly makes the pump wait; the messages stay in the store meanwhile.
           await channel.room();
-          if (channel.closed || message.seq <= lastSent) continue;
-          send(channel, { type: 'message', message }, `${epoch ?? '0'}.${message.seq}`);
-          lastSent = message.seq;
+          if (channel.closed || message.seq <= this.lastSent) continue;
+          send(channel, { type: 'message', message }, `${this.epoch ?? '0'}.${message.seq}`);
+          this.lastSent = message.seq;
         }
-      } while (again && !channel.closed);
+      } while (this.again && !channel.closed);
     } catch (error) {
       ctx.logger.warn(`chatq: stream read failed: ${redact(error instanceof Error ? error.message : String(error))}`);
       channel.close();
     } finally {
-      pumping = false;
+      this.pumping = false;
     }
   }
 
-  function end(reason?: 'session_ended' | 'session_expired'): void {
+  end(reason?: 'session_ended' | 'session_expired'): void {
+    const { channel } = this;
     if (reason === 'session_expired') send(channel, { type: 'session_expired', code: 'ERR_SESSION_EXPIRED', message: SESSION_EXPIRED_MESSAGE });
     else if (reason === 'session_ended') send(channel, { type: 'session_ended' });
     // No reason: this instance is draining or closing (SPEC §8). A short, jittered hint spreads the
@@ -125,67 +186,60 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   }
 
   /**
-   * The session as the store has it now: gone (revoked, evicted) ends the
-   * stream with session_ended, lapsed with session_expired. Nothing is
-   * delivered to a session that no longer holds.
-   */
-  /**
    * stillValid() at most once a second while messages flow: a revocation reaches the stream at once
    * through the bus (session_ended), and this read is the backstop for a lost event. Checking on every
    * delivery doubled the Redis round trips per message (bench/engine.mjs).
    */
-  async function validForDelivery(): Promise<boolean> {
+  async validForDelivery(): Promise<boolean> {
     const now = Date.now();
-    if (now < checkedUntil) return !channel.closed;
-    const valid = await stillValid();
-    if (valid) checkedUntil = now + RECHECK_MS;
+    if (now < this.checkedUntil) return !this.channel.closed;
+    const valid = await this.stillValid();
+    if (valid) this.checkedUntil = now + RECHECK_MS;
     return valid;
   }
 
-  async function stillValid(): Promise<boolean> {
-    if (channel.closed) return false;
-    const current = await ctx.store.getSession(record.id);
-    if (!current || current.conversationId !== record.conversationId) {
-      end('session_ended');
+  /**
+   * The session as the store has it now: gone (revoked, evicted) ends the
+   * stream with session_ended, lapsed with session_expired. Nothing is
+   * delivered to a session that no longer holds.
+   */
+  async stillValid(): Promise<boolean> {
+    if (this.channel.closed) return false;
+    const current = await this.ctx.store.getSession(this.record.id);
+    if (!current || current.conversationId !== this.record.conversationId) {
+      this.end('session_ended');
       return false;
     }
-    if (ctx.now() >= sessionExpiry(current, ctx)) {
-      end('session_expired');
+    if (this.ctx.now() >= sessionExpiry(current, this.ctx)) {
+      this.end('session_expired');
       return false;
     }
     return true;
   }
 
   /** Closes the stream when the session lapses — unless a renewal moved its expiry meanwhile. */
-  function armExpiry(expiresAt: number | undefined): void {
-    if (expiresAt === undefined || channel.closed) return;
-    const delay = Math.min(Math.max(0, expiresAt - ctx.now()), MAX_TIMER_MS);
-    expiryTimer = setTimeout(() => void checkExpiry(), delay);
+  armExpiry(expiresAt: number | undefined): void {
+    if (expiresAt === undefined || this.channel.closed) return;
+    const delay = Math.min(Math.max(0, expiresAt - this.ctx.now()), MAX_TIMER_MS);
+    this.expiryTimer = setTimeout(() => void this.checkExpiry(), delay);
   }
 
-  async function checkExpiry(): Promise<void> {
+  async checkExpiry(): Promise<void> {
     try {
-      const current = await ctx.store.getSession(record.id);
-      if (!current) return end('session_ended');
-      if (ctx.now() >= sessionExpiry(current, ctx)) return end('session_expired');
-      armExpiry(current.expiresAt);
+      const current = await this.ctx.store.getSession(this.record.id);
+      if (!current) return this.end('session_ended');
+      if (this.ctx.now() >= sessionExpiry(current, this.ctx)) return this.end('session_expired');
+      this.armExpiry(current.expiresAt);
     } catch {
-      channel.close();
+      this.channel.close();
     }
   }
-
-  if (!channel.closed) {
-    // SPEC §11: presence, typing and read, for a widget that asked for them (wire.ts STREAM_EVENTS_PARAM).
-    const notify = optedIn<StreamEvent>(call.url, OPTIONAL_STREAM_EVENTS, (event) => send(channel, event));
-    const stream: VisitorStream = { conversationId: record.conversationId, sessionId: record.id, address, wake: () => void pump(), end, notify };
-    unregister = ctx.hub.addVisitor(stream);
-    // Whether anyone is available, and how far the agents have read, from the start.
-    void openingEvents(ctx, record.conversationId).then((events) => events.forEach(notify), () => {});
-    armExpiry(record.expiresAt);
-    void pump();
-  }
-  return reply;
 }
+
+type StreamSession = TouchedSession & Pick<SessionRecord, 'conversationId'>;
+
+const noop = (): void => {};
+const NONE_ASKED: readonly string[] = Object.freeze([]);
 
 function send(channel: SseChannel, event: StreamEvent, id?: string): void {
   channel.send(event.type, event, id);

@@ -63,7 +63,7 @@ export async function pageChange(ctx: HandlerContext, call: Call): Promise<Reply
 export async function logout(ctx: HandlerContext, { request }: Call): Promise<Reply> {
   const { record } = await authenticate(ctx, request, { allowExpired: true });
   await ctx.store.deleteSession(record.id);
-  ctx.publish({ type: 'session_ended', sessionId: record.id });
+  ctx.publish({ type: 'session_ended', conversationId: record.conversationId, sessionId: record.id });
   return emptyReply(204);
 }
 

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../../src/server/handler/index.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener, type NodeListenerOptions } from '../../../../src/server/node/index.js';
 import { listenOnLoopback } from '../helpers.js';
 
 /** What a test handler saw, and answers with. */

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
 import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -68,7 +69,7 @@ describe('toNodeListener on a real node:http server', () => {
     expect(response.headers.get('connection')).toBe('keep-alive');
 
     const handler = makeHandler({ limits: { maxBodyBytes: 1_000_000 } });
-    const capped = await listen(handler, toNodeListener(handler, { maxBodyBytes: 2048 }));
+    const capped = await listen(handler, toNodeListener(handler, { maxReadBytes: 2048 }));
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(500)));

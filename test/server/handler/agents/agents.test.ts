@@ -148,8 +148,8 @@ describe('an agent of one community sees nothing of another', () => {
   it('on one shared engine: 404 for every action on the other community, and its list stays apart', async () => {
     const engine = createMemoryEngine();
     later(() => engine.close());
-    const one = await serve({ engine, community: 'one' });
-    const two = await serve({ engine, community: 'two', agents: [{ id: 'zed', name: 'Zed', token: 'zed-token-0123456789-abcdefghijklmnop' }] });
+    const one = await serve({ engine, communityId: 'one' });
+    const two = await serve({ engine, communityId: 'two', agents: [{ id: 'zed', name: 'Zed', token: 'zed-token-0123456789-abcdefghijklmnop' }] });
     const visitor = await Visitor.register(one.base);
     const zed = new Agent(two.base, 'zed-token-0123456789-abcdefghijklmnop');
     for (const action of ['close', 'reopen', 'typing'] as const) expect((await zed.act(visitor.conversationId, action)).status).toBe(404);

@@ -5,7 +5,8 @@
  */
 import { afterEach } from 'vitest';
 import { agentConversationPath, AGENT_PATHS, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, STREAM_EVENTS_PARAM, VISITOR_PATHS, type ConversationAction } from '../../../../src/identity/index.js';
-import { toNodeListener, type MessagingHandler, type MessagingHandlerOptions } from '../../../../src/server/handler/index.js';
+import { type MessagingHandler, type MessagingHandlerOptions } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
 import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../helpers.js';
 
 export const ALICE = { id: 'alice', name: 'Alice Martin', avatarUrl: 'https://cdn.test/alice.png', token: 'alice-token-0123456789-abcdefghijklmn' };

@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readJsonObject } from '../../../../src/server/handler/http/body.js';
 import { HttpError } from '../../../../src/server/handler/http/errors.js';
-import { toNodeListener, type MessagingHandler, type NodeListenerOptions } from '../../../../src/server/handler/index.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener, type NodeListenerOptions } from '../../../../src/server/node/index.js';
 import { automatedUuid, BASE, HOST_ORIGIN, json, listenOnLoopback, makeHandler } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -110,7 +111,7 @@ describe('SPEC §6 "Bounds": a request body must arrive within the deadline (toN
     const handler = makeHandler();
     cleanups.push(() => handler.close());
     for (const bodyTimeoutMs of [0, -1, Number.NaN, '10' as unknown as number]) {
-      expect(() => toNodeListener(handler, { bodyTimeoutMs })).toThrow(TypeError);
+      expect(() => toNodeListener(handler, { bodyTimeoutMs })).toThrow(expect.objectContaining({ code: 'ERR_HANDLER_CONFIG' }));
     }
     expect(() => toNodeListener(handler, { bodyTimeoutMs: Infinity })).not.toThrow();
   });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import compression from 'compression';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
 import { HOST_ORIGIN, useHandlers } from '../helpers.js';
 import { chatOverHttp, registerOverHttp } from '../over-http.js';
 

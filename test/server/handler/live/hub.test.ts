@@ -5,6 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../../src/identity/index.js';
+import { createLocalBus } from '../../../../src/server/engine/local-bus.js';
+import type { BusEvent, LiveBus } from '../../../../src/server/engine/types.js';
 import { CONVERSATION_EVENT_INTERVAL_MS, LiveHub, type AgentStream } from '../../../../src/server/handler/live/hub.js';
 
 const INTERVAL = CONVERSATION_EVENT_INTERVAL_MS;
@@ -27,7 +29,20 @@ function recordingAgent(): AgentStream & { changed: string[]; messages: string[]
   };
 }
 
-const changed = (hub: LiveHub, conversationId: string): void => hub.dispatch({ type: 'conversation', conversationId });
+const buses = new WeakMap<LiveHub, LiveBus>();
+
+/** A hub on an in-process bus, following the agents' topic as an open agent stream does. */
+function newHub(): LiveHub {
+  const bus = createLocalBus();
+  const hub = new LiveHub(bus, 'acme');
+  hub.followAgents();
+  buses.set(hub, bus);
+  return hub;
+}
+
+/** The local bus delivers synchronously. */
+const publish = (hub: LiveHub, event: Exclude<BusEvent, { type: 'resync' }>): void => void buses.get(hub)!.publish('acme', event);
+const changed = (hub: LiveHub, conversationId: string): void => publish(hub, { type: 'conversation', conversationId });
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
@@ -42,7 +57,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('a lone change reaches every agent at once', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agents = [recordingAgent(), recordingAgent(), recordingAgent()];
     for (const agent of agents) hub.addAgent(agent);
     changed(hub, 'c1');
@@ -51,7 +66,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('a burst is one call at once and one when the interval ends, never more', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     for (let i = 0; i < 10_000; i++) changed(hub, 'c1');
@@ -67,7 +82,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('a steady stream of changes goes out once per interval, and its last one too', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     // 100 changes a second for 5 s.
@@ -86,7 +101,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('conversations are coalesced separately', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     changed(hub, 'c1');
@@ -103,7 +118,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('after a quiet interval, the next change goes out at once again', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     changed(hub, 'c1');
@@ -114,17 +129,17 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('messages are not coalesced (each one is budgeted and carries its own body)', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     const message = { seq: 1, author: 'visitor', body: 'hi', createdAt: 0 } as unknown as ChatMessage;
-    for (let i = 0; i < 3; i++) hub.dispatch({ type: 'message', conversationId: 'c1', message });
+    for (let i = 0; i < 3; i++) publish(hub, { type: 'message', conversationId: 'c1', message });
     expect(agent.messages).toEqual(['c1', 'c1', 'c1']);
     hub.closeAll();
   });
 
   it('closeAll drops what waits: no call after the streams are gone', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     const agent = recordingAgent();
     hub.addAgent(agent);
     changed(hub, 'c1');
@@ -137,7 +152,7 @@ describe('conversation events reach agent streams at most once per conversation 
   });
 
   it('with no agent stream open, nothing is kept or scheduled', () => {
-    const hub = new LiveHub();
+    const hub = newHub();
     for (let i = 0; i < 1000; i++) changed(hub, `c${i}`);
     expect(vi.getTimerCount()).toBe(0);
     const agent = recordingAgent();

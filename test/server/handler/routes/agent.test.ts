@@ -55,7 +55,7 @@ describe('GET /agent/v1/conversations', () => {
       uuidSource: 'jwt',
       signed: true,
       kid: 'test_key',
-      expiresAt: (1_800_000_000_000 + 3_600_000) / 1000,
+      expiresAt: 1_800_000_000_000 + 3_600_000,
       fields: {},
       customFields: { crm_id: 'CRM-1' },
       extraValues: { plan: 'gold' },

@@ -15,7 +15,7 @@ describe('POST /v1/identity: registration', () => {
     expect(body.expiresAt).toBe(now + 7_200_000);
     expect(body.serverTime).toBe(now);
     expect(body.policy).toEqual({ mode: 'accept', minTokenLifetime: 0, clockTolerance: 0 });
-    expect(body.identity).toEqual({ uuid: 'user-42', uuidSource: 'jwt', signed: true, kid: 'test_key', expiresAt: (now + 7_200_000) / 1000, fields: {}, warnings: [] });
+    expect(body.identity).toEqual({ uuid: 'user-42', uuidSource: 'jwt', signed: true, kid: 'test_key', expiresAt: now + 7_200_000, fields: {}, warnings: [] });
     // Custom fields and extra values are for agents, not for the visitor's browser.
     expect(body.identity.customFields).toBeUndefined();
     expect(body.identity.extraValues).toBeUndefined();
@@ -87,7 +87,7 @@ describe('identity errors keep their code; the status says whose move it is', ()
   });
 
   it('the exported table is the documented one', () => {
-    expect({ ...IDENTITY_ERROR_STATUS }).toEqual({ ...expected, ERR_COMMUNITY_INVALID: 500, ERR_INTERNAL: 500 });
+    expect({ ...IDENTITY_ERROR_STATUS }).toEqual({ ...expected, ERR_COMMUNITY_INVALID: 500, ERR_VERIFIER_CONFIG: 500, ERR_INTERNAL: 500 });
   });
 });
 

@@ -9,7 +9,7 @@ import { HttpError } from '../../http/errors.js';
  *   key, expired or too short-lived, not yet valid) or missing when required.
  * - 403: policy refuses what was sent (a JWT in `reject` mode).
  * - 503 + Retry-After: the key source is down — not the visitor's fault, retry.
- * - 500: a server fault (ERR_COMMUNITY_INVALID at request time, ERR_INTERNAL).
+ * - 500: a server fault (ERR_COMMUNITY_INVALID or ERR_VERIFIER_CONFIG at request time, ERR_INTERNAL).
  *   identityHttpError leaves these to the handler's catch-all, which logs the
  *   error and answers 500 ERR_INTERNAL with a message that says nothing of internals.
  */
@@ -31,6 +31,7 @@ export const IDENTITY_ERROR_STATUS: Readonly<Record<IdentityErrorCode, number>> 
   ERR_KEY_SOURCE: 503,
   // A community error belongs at definition time; at request time it is a server fault.
   ERR_COMMUNITY_INVALID: 500,
+  ERR_VERIFIER_CONFIG: 500,
   // The verifier's own failure (a bug): never the visitor's fault.
   ERR_INTERNAL: 500,
 });

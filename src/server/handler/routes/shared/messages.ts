@@ -34,11 +34,11 @@ export function readMessageBody(value: unknown): string {
 }
 
 /**
- * Appends a message and, when it is new, publishes it to every open stream of
- * the conversation on every instance. Idempotent by clientId: a retry answers
- * 200 with the message already stored, a new one 201. `missing` is what to
- * throw when the conversation no longer exists (whose fault it is depends on
- * the route).
+ * Appends a message; the engine announces a new one to every open stream of
+ * the conversation on every instance, in the same step (ConversationStore.appendMessage).
+ * Idempotent by clientId: a retry answers 200 with the message already
+ * stored, a new one 201. `missing` is what to throw when the conversation no
+ * longer exists (whose fault it is depends on the route).
  */
 export async function postMessage(
   ctx: HandlerContext,
@@ -62,11 +62,7 @@ export async function postMessage(
     recovered = true;
   }
   if (!result) throw missing();
-  // A retry that found the first try's message: that try made it, and nobody announced it yet.
-  const created = result.created || recovered;
-  // SPEC §11: unread for the agents, and a closed conversation reopens (before the agents hear of the message).
-  if (created && message.author === 'visitor') await ctx.store.noteVisitorMessage(conversationId, result.message.seq);
-  if (created) ctx.publish({ type: 'message', conversationId, message: result.message });
+  // A retry that found the first try's message: that try made it (and announced it, in the same step).
   const response: SendMessageResponse = { message: result.message };
-  return jsonReply(created ? 201 : 200, response);
+  return jsonReply(result.created || recovered ? 201 : 200, response);
 }
