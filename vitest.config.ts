@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'node',
           // Property tests run thousands of cases: on a loaded machine they need more than vitest's 5 s.
           testTimeout: 30_000,
-          include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/helpers/**/*.test.ts', 'test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },
       },

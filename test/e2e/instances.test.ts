@@ -411,14 +411,15 @@ describe('an instance drained with SIGTERM (SPEC §8: it ends its streams so the
     await recordNotices(page);
 
     const { holder: drained, other: survivor } = await streamHolder(d.instances);
-    const started = Date.now();
+    const streams = (): number => probe.requests.filter((r) => new URL(r.url).pathname === `${BASE_PATH}/v1/stream`).length;
+    const streamsBefore = streams();
     // A clean exit: drain ended the stream, the server closed, the engine let go of Redis.
     expect(await drained.terminate()).toEqual({ code: 0, signal: null });
     await reply(survivor, id, 'during the deploy');
     const expected = ['before the deploy', 'reply 1', 'during the deploy'];
     await expect.poll(() => bodies(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected);
     await expect.poll(() => survivor.openStreams(), { timeout: UI_TIMEOUT_MS, message: 'the stream moved to the survivor' }).toBe(1);
-    const pause = Date.now() - started;
+    const reconnects = streams() - streamsBefore;
 
     await sendAsVisitor(page, 'after the deploy');
     await expect.poll(async () => (await history(survivor, id, d.agentToken)).map((m) => m.body), { timeout: UI_TIMEOUT_MS }).toContain('after the deploy');
@@ -431,8 +432,9 @@ describe('an instance drained with SIGTERM (SPEC §8: it ends its streams so the
     expect(messages.map((m) => m.body)).toEqual(expected);
     expect(messages.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
 
-    // A short pause, not an outage: the widget reconnected within its first backoff step (≤ 1 s) plus slack for a busy machine.
-    expect(pause).toBeLessThan(5_000);
+    // A short pause, not an outage: the widget's first attempt reached the survivor (counted, not timed:
+    // each further backoff step would be another stream request).
+    expect(reconnects).toBe(1);
     // Nothing for the visitor to see: no notice at any moment (not even a flash of "Connection lost"), and a quiet console.
     expect.soft(await noticesSeen(page)).toEqual([]);
     expect.soft(probe.consoleErrors).toEqual([]);

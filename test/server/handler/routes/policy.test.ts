@@ -4,8 +4,8 @@
  * require-mode page without an identity makes no refused request at all.
  */
 import { describe, expect, it } from 'vitest';
-import type { IdentityVerifier, PolicyResponse } from '../../../src/identity/index.js';
-import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, req, verifierDouble } from './helpers.js';
+import type { IdentityVerifier, PolicyResponse } from '../../../../src/identity/index.js';
+import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, req, verifierDouble } from '../helpers.js';
 
 const NOW = 1_800_000_000_123;
 const REQUIRE = { mode: 'require', minTokenLifetime: 30, clockTolerance: 5 } as const;
