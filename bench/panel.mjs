@@ -1,6 +1,7 @@
 // `npm run bench panel`: what the host page pays before `load` and the click-to-usable-panel
 // time, loader.js + lazy panel.js (this build) against a loader that carries its panel
-// (CHATQ_OLD_LOADER=path, e.g. a build of the previous release). Chromium on loopback,
+// (CHATQ_OLD_LOADER=path, e.g. a build of the previous release; CHATQ_OLD_PANEL=path for a
+// previous build's own panel.js, which its loader needs). Chromium on loopback,
 // cold cache (a new context each run), CPU slowed 4× (CDP Emulation.setCPUThrottlingRate).
 // Printed, never asserted: these machines are shared and noisy.
 import { readFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ async function listen(handler) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(browser, label, sizes, loaderScript) {
+async function measure(browser, label, sizes, loaderScript, panelScript) {
   const host = await listen((req, res) => {
     if (req.url === '/slow.gif') return setTimeout(() => res.writeHead(200, { 'content-type': 'image/gif' }).end(), 300);
     res.writeHead(200, { 'content-type': 'text/html' }).end(page);
@@ -33,6 +34,7 @@ async function measure(browser, label, sizes, loaderScript) {
     basePath: '/chatq',
     logger: { warn() {} },
     ...(loaderScript && { loaderScript }),
+    ...(panelScript && { panelScript }),
   });
   const chat = await listen(toNodeListener(handler));
   var page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>
@@ -95,8 +97,11 @@ export async function run() {
     const old = process.env.CHATQ_OLD_LOADER;
     if (old) {
       const text = readFileSync(old, 'utf8');
-      console.log(`old loader ${gz(text)} B gzip`);
-      await measure(browser, 'one script (old loader.js)', { '/loader.js': gz(text) }, text);
+      // A loader of a two-script build needs its own panel.js beside it (CHATQ_OLD_PANEL): the panel API is versioned.
+      const oldPanel = process.env.CHATQ_OLD_PANEL && readFileSync(process.env.CHATQ_OLD_PANEL, 'utf8');
+      console.log(`old loader ${gz(text)} B gzip${oldPanel ? `, its panel.js ${gz(oldPanel)} B gzip` : ''}`);
+      const sizes = { '/loader.js': gz(text), ...(oldPanel && { '/panel.js': gz(oldPanel) }) };
+      await measure(browser, oldPanel ? 'two scripts (old loader.js + its panel.js)' : 'one script (old loader.js)', sizes, text, oldPanel);
     }
   } finally {
     await browser.close();

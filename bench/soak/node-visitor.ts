@@ -14,6 +14,7 @@
 import type { ChatMessage } from '../../src/identity/index.js';
 import { Chat, type ChatView } from '../../src/client/conversation/chat.js';
 import type { Entry } from '../../src/client/conversation/conversation.js';
+import { createOutbox, type Outbox } from '../../src/client/conversation/outbox.js';
 import { createSupersession } from '../../src/client/session/supersession.js';
 import { Emitter } from '../../src/client/support/events.js';
 import { Strings } from '../../src/client/support/i18n.js';
@@ -75,6 +76,8 @@ export class NodeVisitor {
   conversationId: string | undefined;
   sessionLost = 0;
   readonly #chat: Chat;
+  /** Sending: the half panel.js carries in a browser (SPEC §10). */
+  readonly #outbox: Outbox;
   readonly #api: Api;
   readonly #options: NodeVisitorOptions;
   readonly #retries = new Map<string, number>();
@@ -103,6 +106,7 @@ export class NodeVisitor {
       onExpired: () => this.sessionLost++,
       onSessionLost: () => this.sessionLost++,
     });
+    this.#outbox = createOutbox(this.#chat);
   }
 
   /** Registers (anonymous, automated uuid), opens the stream, then sends; resolves when done sending. */
@@ -123,7 +127,7 @@ export class NodeVisitor {
     for (let n = 1; n <= o.count && !this.#stopped && Date.now() < o.sendUntil; n++) {
       await pause(o.intervalMs * (0.5 + Math.random()));
       this.retryFailed();
-      this.#chat.send(`v${o.index}-${n}`);
+      this.#outbox.send(`v${o.index}-${n}`);
     }
   }
 
@@ -136,7 +140,7 @@ export class NodeVisitor {
       const tries = this.#retries.get(key) ?? 0;
       if (tries >= RETRIES) continue;
       this.#retries.set(key, tries + 1);
-      this.#chat.retry(key);
+      this.#outbox.retry(key);
       pending++;
     }
     return pending;

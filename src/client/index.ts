@@ -3,8 +3,9 @@
  * types. The script tag's entry is `loader.ts`; this build imports the panel
  * statically, where loader.js fetches `panel.js` (SPEC §10).
  */
+import { createOutbox } from './conversation/outbox.js';
 import { createMessenger as create } from './messenger.js';
-import { createPanel } from './panel/panel.js';
+import { createPanelWithNotices as createPanel } from './panel/notices.js';
 import { defineMessengerElement as define } from './ui/define.js';
 import { panels } from './ui/panel-source.js';
 import type { Messenger, MessengerOptions } from './types.js';
@@ -14,12 +15,14 @@ export { TAG_NAME } from './ui/define.js';
 /** Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js instead, SPEC §10). */
 export function createMessenger(options: MessengerOptions): Messenger {
   panels.bundled = createPanel;
+  panels.outbox = createOutbox;
   return create(options);
 }
 
 /** Registers `<chatq-messenger>` once, with the bundled panel. */
 export function defineMessengerElement(): void {
   panels.bundled = createPanel;
+  panels.outbox = createOutbox;
   define();
 }
 export { ChatqMessengerElement } from './ui/element.js';

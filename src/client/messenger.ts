@@ -1,5 +1,7 @@
 import { Api } from './transport/api.js';
 import { Chat } from './conversation/chat.js';
+import type { Outbox, OutboxFactory } from './conversation/outbox.js';
+import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
 import { IdentityLifecycle, type LifecycleState } from './session/lifecycle.js';
@@ -13,6 +15,9 @@ import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptio
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
+import { createRetry } from './support/retry.js';
+import { keepDraft, takeDraft } from './support/draft.js';
+import type { PublicIdentity } from '../identity/index.js';
 import { fromDocument } from './support/document.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
@@ -46,10 +51,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (event.detail.open) messenger.open();
     else messenger.close();
   });
+  // Sending comes with the panel (SPEC §10): these events only fire once it is there.
+  let sender: Outbox | undefined;
+  const outbox = (): Outbox | undefined => (sender ??= (panels.outbox as OutboxFactory | undefined)?.(chat));
   view.addEventListener('chatq-send', (event) => {
-    if (!chat.send(event.detail.text)) event.preventDefault();
+    if (!outbox()?.send(event.detail.text)) event.preventDefault();
   });
-  view.addEventListener('chatq-retry', (event) => chat.retry(event.detail.key));
+  view.addEventListener('chatq-retry', (event) => outbox()?.retry(event.detail.key));
   // The panel's typing, read and e-mail calls (SPEC §11), with this visitor's session.
   view.post = (path, body) => (chat.session ? api.post(chat.session, path, body) : Promise.reject());
   let mounted = false;
@@ -81,6 +89,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     onExpired: () => visitor.expired(),
     onSessionLost: (code) => visitor.lost(code),
   });
+  // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
+  const outage = createRetry(() => {
+    rules.retry();
+    visitor.wake();
+  });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
   const rules = askPolicy(api, (anonymous, serverTime) => {
     if (serverTime !== undefined && !chat.session) lifecycle.syncClock(serverTime);
@@ -89,7 +102,10 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
-  });
+  }, outage.later);
+  /** Who is shown, and the draft a Refresh kept (support/draft.ts). */
+  let shown: PublicIdentity | undefined;
+  let kept = takeDraft();
   const visitor: Visitor = createVisitor({
     api,
     tabs,
@@ -98,10 +114,17 @@ export function createMessenger(options: MessengerOptions): Messenger {
     rules,
     chat,
     epoch,
+    unreached: outage.later,
     changed(identity) {
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
       // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
       view.email = (identity?.signed && identity.fields.email) || '';
+      shown = identity;
+      // The text kept across the expired notice's Refresh goes back to the visitor who typed it, and to no one else.
+      if (identity && kept) {
+        if (identity.uuid === kept[0] && !view.draft) view.draft = kept[1]!;
+        kept = undefined;
+      }
       refreshVisibility();
     },
   });
@@ -133,7 +156,13 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (next.status === 'expiring') events.emit('identity_expiring', { expiresAt: next.expiresAt! });
     if (next.status === 'expired') {
       chat.stopStream();
-      view.showNotice('session-expired', strings.t('expired'), { label: strings.t('refresh'), run: () => location.reload() });
+      view.showNotice('session-expired', () => strings.t('expired'), {
+        label: () => strings.t('refresh'),
+        run() {
+          if (shown) keepDraft(shown.uuid, view.draft);
+          location.reload();
+        },
+      });
       view.blockSending('expired', true);
       events.emit('session_expired', { ...(next.expiresAt !== undefined && { expiresAt: next.expiresAt }) });
     } else if (previous.status === 'expired') {
@@ -190,6 +219,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (mounted) mount();
     },
     destroy() {
+      outage.stop();
       visitor.destroy();
       lifecycle.dispose();
       chat.detach();

@@ -5,7 +5,7 @@
  * same conversation on. The test community's minTokenLifetime is 2 s.
  */
 import { expect, it } from 'vitest';
-import { AXE_PATH, describeBrowser, jwtFor, messageTexts, pageEvents, sendAsVisitor, signIn, useStage, waitForLauncher } from './harness.js';
+import { AXE_PATH, describeBrowser, jwtFor, messageTexts, pageEvents, sendAsVisitor, signIn, useStage, waitForLauncher, widget } from './harness.js';
 import { readFileSync } from 'node:fs';
 
 const LIFETIME = 6; // seconds
@@ -77,5 +77,36 @@ describeBrowser('token expiry and renewal', () => {
     expect(probe.consoleAll.some((m) => /lifetime|minimum|expire/i.test(m))).toBe(true);
     expect(await w.launcher.isVisible()).toBe(false);
   });
-});
 
+  // SPEC §10 "Nothing typed is lost": Refresh on the expired notice reloads the page, and the draft comes back.
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    it(`the expired notice's Refresh keeps the draft for the same visitor, in sessionStorage, never the JWT (${viewport.width}×${viewport.height})`, async () => {
+      const phone = viewport.width < 640;
+      const context = await stage.browser.newContext({ viewport, ...(phone && { hasTouch: true, isMobile: true, deviceScaleFactor: 2 }) });
+      try {
+        const page = await context.newPage();
+        await page.goto(stage.host.url('/shop.html'));
+        const w = widget(page);
+        const uuid = `refresh-${viewport.width}`;
+        const jwt = jwtFor(uuid, LIFETIME);
+        await signIn(page, jwt);
+        await waitForLauncher(page);
+        await w.launcher.click();
+        await w.input.fill('the question I was typing');
+        await expect.poll(() => w.expiredNotice.isVisible(), { timeout: 15_000 }).toBe(true);
+        await Promise.all([page.waitForEvent('load'), w.expiredNotice.locator('button').click()]);
+        // What the new page's storage holds (the widget took the draft when it started): never the JWT.
+        const stored = await page.evaluate(() => Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k)).join());
+        expect(stored).not.toContain(jwt);
+        // The page after the Refresh: the same visitor signs in again and finds the text.
+        await signIn(page, jwtFor(uuid, 3600));
+        await waitForLauncher(page);
+        await w.launcher.click();
+        await expect.poll(() => w.input.inputValue(), { timeout: 10_000 }).toBe('the question I was typing');
+        expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
+});

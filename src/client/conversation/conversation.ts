@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../identity/index.js';
+import type { MessengerMessage } from '../types.js';
 
 export type EntryState = 'sending' | 'sent' | 'failed';
 
@@ -14,6 +15,12 @@ export interface Entry {
   state: EntryState;
   /** On agent messages: who answered. */
   agent?: ChatMessage['agent'];
+}
+
+/** The event-facing copy of a message (no internal state). */
+export function publicMessage(entry: Entry): MessengerMessage {
+  const { id, clientId, author, body, createdAt } = entry;
+  return { ...(id !== undefined && { id }), ...(clientId && { clientId }), author, body, createdAt };
 }
 
 /**
@@ -69,13 +76,6 @@ export class Conversation {
     return { entry, added: !this.#announced.some((e) => e.id === message.id), before };
   }
 
-  /** A visitor message on its way. */
-  addPending(clientId: string, body: string, createdAt: number): Entry {
-    const entry: Entry = { key: clientId, clientId, author: 'visitor', body, createdAt, state: 'sending' };
-    this.entries.push(entry);
-    return entry;
-  }
-
   /** A message the host page added locally (`addMessage`): shown, never sent. */
   addLocal(body: string, author: Entry['author'], createdAt: number): Entry {
     const entry: Entry = { key: `l${++this.#localCount}`, author, body, createdAt, state: 'sent' };
@@ -83,12 +83,14 @@ export class Conversation {
     return entry;
   }
 
-  find(key: string): Entry | undefined {
-    return this.entries.find((e) => e.key === key);
-  }
-
-  remove(key: string): void {
-    this.entries = this.entries.filter((e) => e.key !== key);
+  /**
+   * The server forgot the conversation and a new one began (a re-registration in place): what
+   * is shown stays, outside the new log (no seq, so the new log's messages follow it).
+   */
+  orphan(): void {
+    for (const entry of this.entries) delete entry.seq;
+    this.position = '';
+    this.#announced = [];
   }
 
   /**

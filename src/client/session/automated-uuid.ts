@@ -1,4 +1,4 @@
-import { AUTOMATED_UUID_PATTERN } from '../../identity/index.js';
+import { AUTOMATED_UUID_PATTERN } from '../../identity/protocol.js';
 import { randomId } from '../support/ids.js';
 import { safeStorage } from '../support/storage.js';
 

@@ -1,8 +1,11 @@
-import { splitJwt, uuidName, type DecodedJwt, type IdentityData, type RegisterRequest } from '../../identity/index.js';
+import type { IdentityData, JsonObject, RegisterRequest } from '../../identity/index.js';
+// The module itself, not the barrel: the barrel brings every identity module's tables into loader.js.
+import { uuidName } from '../../identity/uuid.js';
+import { peekJwt } from './jwt-peek.js';
 
 /** What `setIdentity` / `setSignedIdentity` was given, made ready to register. */
 export type IdentityInput =
-  | { request: RegisterRequest; uuid: string | undefined; jwt?: DecodedJwt }
+  | { request: RegisterRequest; uuid: string | undefined; jwt?: JsonObject }
   | { code: 'ERR_IDENTITY_INVALID' | 'ERR_JWT_MALFORMED'; message: string };
 
 /**
@@ -13,10 +16,10 @@ export type IdentityInput =
  */
 export function readIdentityInput(input: unknown): IdentityInput {
   if (typeof input === 'string') {
-    const jwt = splitJwt(input);
+    const jwt = peekJwt(input);
     // The fault's name only: the server's answer and `npx chatq explain` word it (the widget has no bytes for that).
     if (typeof jwt === 'string') return { code: 'ERR_JWT_MALFORMED', message: `not a JWT (${jwt}); npx chatq explain says why` };
-    return { request: { jwt: input }, uuid: uuidName(jwt.payload.uuid), jwt };
+    return { request: { jwt: input }, uuid: uuidName(jwt.uuid), jwt };
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { code: 'ERR_IDENTITY_INVALID', message: 'setIdentity takes a JWT or an object.' };

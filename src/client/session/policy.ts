@@ -21,9 +21,10 @@ export interface PolicySource {
  * `answered` learns whether an anonymous registration may start the chat:
  * not in `require` mode, and not after a failure (a server that lacks the
  * endpoint, 404, or tells no policy is probed by registering, as before),
- * plus the server clock when there is an answer.
+ * plus the server clock when there is an answer. `unreached`: the request reached no
+ * server (network, 429, 5xx); the caller asks `retry()` again later (SPEC §10 "Outages").
  */
-export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: number) => void): PolicySource {
+export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: number) => void, unreached?: (retryAfter?: number) => void): PolicySource {
   let asking: Promise<void> | undefined;
   let again = false;
   const source: PolicySource = {
@@ -44,13 +45,14 @@ export function askPolicy(api: Api, answered: (anonymous: boolean, serverTime?: 
         source.policy = answer.policy ?? source.policy;
         answered(source.policy?.mode !== 'require', answer.serverTime);
       },
-      ({ status, message }: ApiError) => {
+      ({ status, message, retryAfter }: ApiError) => {
         asking = undefined;
         // The one refusal the policy route answers readably (SPEC §6 "Fitting"): the server's words name
         // this page's origin and the option to change; any other route would look like a network error.
         if (status === 403) console.error(`chatq: ${message}`);
         again = !status || status === 429 || status >= 500;
         answered(status === 404);
+        if (again) unreached?.(retryAfter);
       },
     );
   }

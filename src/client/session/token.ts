@@ -1,4 +1,4 @@
-import type { DecodedJwt, IdentityPolicy } from '../../identity/index.js';
+import type { IdentityPolicy, JsonObject } from '../../identity/index.js';
 
 /**
  * What SPEC §5 asks the widget to say at once, before the server answers: a
@@ -13,7 +13,7 @@ import type { DecodedJwt, IdentityPolicy } from '../../identity/index.js';
  * default (SPEC §3's 3600 s) would call a 45 s token "refused" in a community
  * that accepts 30 s. Without a policy only an already lapsed token is reported.
  */
-export function lifetimeProblem({ payload }: DecodedJwt, policy: IdentityPolicy | undefined, serverNow: number): string | undefined {
+export function lifetimeProblem(payload: JsonObject, policy: IdentityPolicy | undefined, serverNow: number): string | undefined {
   const exp = payload.exp;
   // A missing or non-numeric exp is the server's to word (ERR_JWT_EXP_MISSING); NaN compares false below.
   if (typeof exp !== 'number') return;

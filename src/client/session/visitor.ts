@@ -1,4 +1,5 @@
-import { AUTOMATED_UUID_PATTERN, type ErrorCode, type PublicIdentity, type RegisterRequest, type RegisterResponse } from '../../identity/index.js';
+import type { ErrorCode, PublicIdentity, RegisterRequest, RegisterResponse } from '../../identity/index.js';
+import { AUTOMATED_UUID_PATTERN } from '../../identity/protocol.js';
 import type { Api, ApiError } from '../transport/api.js';
 import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
 import type { Emitter } from '../support/events.js';
@@ -42,6 +43,8 @@ export interface VisitorDeps {
   epoch: Supersession;
   /** The visitor changed (a registration answered, a reset): re-render the greeting and launcher. */
   changed(identity: PublicIdentity | undefined): void;
+  /** A registration reached no server: call `wake()` again later (SPEC §10 "Outages"). */
+  unreached?(): void;
 }
 
 export interface Visitor {
@@ -148,7 +151,10 @@ export function createVisitor(deps: VisitorDeps): Visitor {
         if (!current()) return superseded;
         // The API rejects with an ApiError only; a network failure is status 0.
         const { status, code, message } = error as ApiError;
-        if (status === 0 || status >= 500) unreached = () => current() && void register(request, anonymous);
+        if (status === 0 || status >= 500) {
+          unreached = () => current() && void register(request, anonymous);
+          deps.unreached?.();
+        }
         if (!anonymous) lifecycle.rejected(code);
         return refused(code, message, anonymous);
       }

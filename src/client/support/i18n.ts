@@ -6,19 +6,11 @@ const BUILT_IN: Translations = {
   en: {
     open: 'Open chat',
     unread: '{count} unread',
-    expired: 'Your session has expired. Please refresh the page to continue the conversation.',
-    refresh: 'Refresh',
-    rate: 'You are sending messages too fast. Please wait {seconds} seconds and try again.',
-    offline: 'Connection lost. Reconnecting…',
     loadFailed: 'The chat could not load. Retrying…',
   },
   fr: {
     open: 'Ouvrir le chat',
     unread: '{count} non lu(s)',
-    expired: 'Votre session a expiré. Veuillez rafraîchir la page pour continuer la conversation.',
-    refresh: 'Rafraîchir',
-    rate: 'Vous envoyez des messages trop vite. Veuillez patienter {seconds} secondes puis réessayer.',
-    offline: 'Connexion perdue. Reconnexion…',
     loadFailed: 'Le chat n’a pas pu se charger. Nouvel essai…',
   },
 };
@@ -29,7 +21,13 @@ export type PanelKey =
   | 'online' | 'away' | 'awayAsk' | 'emailLabel' | 'emailSave' | 'emailKept' | 'emailInvalid' | 'emailFailed'
   | 'typing' | 'typingSomeone' | 'seen' | 'newMessage' | 'dismiss';
 
-export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey;
+/** Texts the sending half brings with it (conversation/outbox.ts). */
+export type OutboxKey = 'rate';
+
+/** The notices' texts, which panel.js brings too (panel/notices.ts). */
+export type NoticeKey = 'expired' | 'refresh' | 'offline';
+
+export type TranslationKey = keyof (typeof BUILT_IN)['en'] | PanelKey | OutboxKey | NoticeKey;
 
 /** Looks strings up in the chosen locale, then English; host overrides win. */
 export class Strings {

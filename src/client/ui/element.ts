@@ -5,11 +5,14 @@ import { bubbleIcon, h } from './dom.js';
 import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelHost, PanelView } from './panel-contract.js';
 import { panels } from './panel-source.js';
 import { adoptStyles } from './styles.js';
+import { createRetry } from '../support/retry.js';
 
 export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-contract.js';
 
-/** The longest wait between two tries at loading a panel that failed (ms). */
-const MAX_RETRY = 30_000;
+/** A text, or a function that reads it when it is shown. */
+type Text = string | (() => string);
+const read = (text: Text): string => (typeof text === 'string' ? text : text());
+
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
@@ -50,7 +53,8 @@ export class ChatqMessengerElement extends Base {
   #shown = false;
   #loading = false;
   #waitingForLoad = false;
-  #failures = 0;
+  /** Loading the panel again after a failure, 1 s doubling to 30 s. */
+  readonly #retry = createRetry(() => this.open && this.#fetchPanel(true));
   /** The visitor pressed the launcher: the panel is fetched now, even before the page's `load`. */
   #asked = false;
   /** Tells what the visitor did; `false` when a listener took it over (`preventDefault()`). */
@@ -170,8 +174,7 @@ export class ChatqMessengerElement extends Base {
   #failed(): void {
     if (!this.open) return;
     this.#setStatus(true);
-    const wait = Math.min(MAX_RETRY, 1000 * 2 ** this.#failures++);
-    setTimeout(() => this.open && this.#fetchPanel(true), wait);
+    this.#retry.later();
   }
 
   #setStatus(failed: boolean): void {
@@ -185,7 +188,6 @@ export class ChatqMessengerElement extends Base {
     // Only now: aria-controls must name an element that exists (axe, in the failed state).
     this.#launcher.setAttribute('aria-controls', 'chatq-panel');
     this.#setStatus(false);
-    this.#failures = 0;
     for (const show of this.#pending.values()) show(panel);
     this.#pending.clear();
     panel.draft = this.#draft;
@@ -243,8 +245,15 @@ export class ChatqMessengerElement extends Base {
     this.#view('busy', (panel) => panel.setBusy(busy));
   }
 
-  showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void {
-    this.#view(`n${kind}`, (panel) => panel.showNotice(kind, text, action));
+  /**
+   * `text` and the action's `label` may be functions: read when the panel shows the notice,
+   * once the texts that come with it are there (panel/notices.ts).
+   */
+  showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void {
+    this.#view(`n${kind}`, (panel) => {
+      if (panel.texts) this.strings.add(panel.texts, true);
+      panel.showNotice(kind, read(text), action && { label: read(action.label), run: action.run });
+    });
   }
 
   hideNotice(kind: NoticeKind): void {

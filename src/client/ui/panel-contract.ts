@@ -1,5 +1,6 @@
 import type { StreamEvent } from '../../identity/index.js';
 import type { Strings } from '../support/i18n.js';
+import type { Translations } from '../types.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
 export interface MessageView {
@@ -39,7 +40,7 @@ export interface MessengerElementEvents {
  * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
  * (a deploy between the two downloads) is refused rather than half-working.
  */
-export const PANEL_API = 1;
+export const PANEL_API = 2;
 
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
@@ -80,6 +81,12 @@ export interface PanelView {
   setUnread?(count: number): void;
   /** The signed identity's e-mail changed (`PanelHost.email`). */
   refreshEmail?(): void;
+  /**
+   * Since PANEL_API 2: texts that come with the panel for what the loader shows in it (the
+   * notices: panel/notices.ts). The element adds them beneath the host's translations before
+   * it reads a notice's text.
+   */
+  texts?: Translations;
 }
 
 export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => PanelView;
@@ -88,4 +95,10 @@ export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => Pa
 export interface PanelExport {
   api: number;
   create: PanelFactory;
+  /**
+   * Since PANEL_API 2: the conversation's sending half (conversation/outbox.ts `createOutbox`),
+   * which only a visitor with the panel open needs. Opaque here: the element never sends;
+   * messenger.ts, the one binding that knows both, hands it the conversation.
+   */
+  outbox: unknown;
 }

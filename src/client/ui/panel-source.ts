@@ -7,9 +7,10 @@ export type PanelSource = () => Promise<PanelFactory>;
 
 /**
  * Where the panel comes from, set by the entry: `index.ts` (the ESM build) lends the bundled
- * factory, used at once; `loader.ts` the script beside itself, fetched when needed.
+ * factory, used at once; `loader.ts` the script beside itself, fetched when needed. `outbox`:
+ * the sending half that comes with the panel (PanelExport), set with it.
  */
-export const panels: { bundled?: PanelFactory; script?: PanelSource } = {};
+export const panels: { bundled?: PanelFactory; script?: PanelSource; outbox?: unknown } = {};
 
 /**
  * Loads `{base}/panel.js` with a script element (SPEC §10): allowed by a CSP that lists the
@@ -35,7 +36,10 @@ export function panelScript(url: string, nonce: string | undefined): PanelSource
       script.onerror = fail;
       script.onload = () => {
         const panel = (window as unknown as Record<symbol, PanelExport | undefined>)[PANEL_SLOT];
-        if (panel?.api === PANEL_API) resolve(panel.create);
+        if (panel?.api === PANEL_API) {
+          panels.outbox = panel.outbox;
+          resolve(panel.create);
+        }
         else fail();
       };
       // Read past the page's markup (support/document.ts): `<img name="head">` is not the head.

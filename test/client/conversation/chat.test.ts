@@ -119,3 +119,27 @@ describe('the reset event (a new epoch: the log lost its tail)', () => {
     expect(texts(root)).toEqual(['one']);
   });
 });
+
+describe('a session the server forgot (SPEC §10 "Nothing typed is lost")', () => {
+  it('is registered again in place: the conversation on screen stays, and what comes next follows it', async () => {
+    const { chat, server, root } = await setup();
+    await chat.setIdentity(token());
+    chat.open();
+    await flush();
+    typeAndSend(root, 'my question');
+    await flush();
+    await server.agentSays('visitor-1', 'an answer');
+    await flush();
+    expect(texts(root)).toEqual(['my question', 'an answer']);
+    server.restart(); // an in-memory server restarted: the session and the conversation are gone
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(server.sessions).toHaveLength(2);
+    expect(texts(root)).toEqual(['my question', 'an answer']);
+    typeAndSend(root, 'still there?');
+    await flush();
+    await server.agentSays('visitor-1', 'yes');
+    await flush();
+    expect(texts(root)).toEqual(['my question', 'an answer', 'still there?', 'yes']);
+    expect((await server.history('visitor-1')).map((m) => m.body)).toEqual(['still there?', 'yes']);
+  });
+});
