@@ -11,14 +11,14 @@ export default defineConfig({
           name: 'node',
           // Property tests run thousands of cases: on a loaded machine they need more than vitest's 5 s.
           testTimeout: 30_000,
-          include: ['test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/helpers/**/*.test.ts', 'test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'dom',
-          include: ['test/client/**/*.test.ts'],
+          include: ['test/client/**/*.test.ts', 'test/inbox/**/*.test.ts'],
           environment: 'happy-dom',
         },
       },

@@ -335,7 +335,7 @@ export class ChatqInboxElement extends HTMLElement {
     ui.sound.setAttribute('aria-pressed', String(this.#alerts.sound));
     for (const tab of ui.tabs.querySelectorAll('button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === model.query.view));
     const listTop = ui.list.scrollTop;
-    ui.list.replaceChildren(...renderList(model, now));
+    renderList(model, now, ui.list);
     ui.list.scrollTop = listTop;
     ui.more.hidden = model.cursor === undefined;
 

@@ -388,8 +388,14 @@ describe('an instance killed with -9 (SPEC §8: a restart loses nothing that was
     expect((await panel(page)).filter((m) => m.state !== 'sent')).toEqual([]);
     // The only noise: the one stream the crash cut mid-response (nginx ends it without the last chunk).
     // Requests sent after the crash failed over inside nginx, unseen by the page.
-    expect(probe.failedRequests).toEqual([`GET ${BASE_PATH}/v1/stream → net::ERR_INCOMPLETE_CHUNKED_ENCODING`]);
-    expect(probe.consoleErrors).toEqual(['Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING']);
+    // A read marker or typing notice in flight at the crash may fail: both are best-effort (the next
+    // one carries the same information), and nginx retries no POST.
+    const bestEffort = (line: string) => /^POST \S+\/v1\/(read|typing) /.test(line);
+    const lostMarkers = probe.failedRequests.filter(bestEffort).length;
+    expect(probe.failedRequests.filter((line) => !bestEffort(line))).toEqual([`GET ${BASE_PATH}/v1/stream → net::ERR_INCOMPLETE_CHUNKED_ENCODING`]);
+    // (nginx answers such a POST 502 without CORS headers, which Chromium reports as a CORS refusal.)
+    const markerNoise = (line: string) => line === 'Failed to load resource: net::ERR_FAILED' || /\/v1\/(read|typing)' from origin .* blocked by CORS policy/.test(line);
+    expect(probe.consoleErrors.filter((line) => lostMarkers === 0 || !markerNoise(line))).toEqual(['Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING']);
     expect(probe.pageErrors).toEqual([]);
   }, 60_000);
 });
@@ -405,14 +411,15 @@ describe('an instance drained with SIGTERM (SPEC §8: it ends its streams so the
     await recordNotices(page);
 
     const { holder: drained, other: survivor } = await streamHolder(d.instances);
-    const started = Date.now();
+    const streams = (): number => probe.requests.filter((r) => new URL(r.url).pathname === `${BASE_PATH}/v1/stream`).length;
+    const streamsBefore = streams();
     // A clean exit: drain ended the stream, the server closed, the engine let go of Redis.
     expect(await drained.terminate()).toEqual({ code: 0, signal: null });
     await reply(survivor, id, 'during the deploy');
     const expected = ['before the deploy', 'reply 1', 'during the deploy'];
     await expect.poll(() => bodies(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected);
     await expect.poll(() => survivor.openStreams(), { timeout: UI_TIMEOUT_MS, message: 'the stream moved to the survivor' }).toBe(1);
-    const pause = Date.now() - started;
+    const reconnects = streams() - streamsBefore;
 
     await sendAsVisitor(page, 'after the deploy');
     await expect.poll(async () => (await history(survivor, id, d.agentToken)).map((m) => m.body), { timeout: UI_TIMEOUT_MS }).toContain('after the deploy');
@@ -425,8 +432,9 @@ describe('an instance drained with SIGTERM (SPEC §8: it ends its streams so the
     expect(messages.map((m) => m.body)).toEqual(expected);
     expect(messages.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
 
-    // A short pause, not an outage: the widget reconnected within its first backoff step (≤ 1 s) plus slack for a busy machine.
-    expect(pause).toBeLessThan(5_000);
+    // A short pause, not an outage: the widget's first attempt reached the survivor (counted, not timed:
+    // each further backoff step would be another stream request).
+    expect(reconnects).toBe(1);
     // Nothing for the visitor to see: no notice at any moment (not even a flash of "Connection lost"), and a quiet console.
     expect.soft(await noticesSeen(page)).toEqual([]);
     expect.soft(probe.consoleErrors).toEqual([]);

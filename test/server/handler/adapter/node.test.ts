@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MessagingHandler } from '../../../src/server/handler/index.js';
-import { toNodeListener } from '../../../src/server/node/index.js';
-import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from './helpers.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
+import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, SseReader, listenOnLoopback } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,10 +1,10 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spellsPathname, targetUrl } from '../../../src/server/handler/adapter/node-url.js';
-import { pathUnder } from '../../../src/server/handler/http/paths.js';
-import { type MessagingHandler } from '../../../src/server/handler/index.js';
-import { toNodeListener } from '../../../src/server/node/index.js';
-import { AGENT_TOKEN, HOST_ORIGIN, listenOnLoopback, makeHandler } from './helpers.js';
+import { spellsPathname, targetUrl } from '../../../../src/server/handler/adapter/node-url.js';
+import { pathUnder } from '../../../../src/server/handler/http/paths.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
+import { AGENT_TOKEN, HOST_ORIGIN, listenOnLoopback, makeHandler } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMessenger } from '../../src/client/index.js';
-import { BASE, flush, part, realServer, setup, token, useCleanPage } from './helpers.js';
+import { createMessenger } from '../../../src/client/index.js';
+import { BASE, flush, part, realServer, setup, token, useCleanPage } from '../helpers.js';
 
 useCleanPage();
 

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MessagingHandler } from '../../../src/server/handler/index.js';
-import { toNodeListener, type NodeListenerOptions } from '../../../src/server/node/index.js';
-import { listenOnLoopback } from './helpers.js';
+import { type MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toNodeListener, type NodeListenerOptions } from '../../../../src/server/node/index.js';
+import { listenOnLoopback } from '../helpers.js';
 
 /** What a test handler saw, and answers with. */
 type Probe = (request: Request) => Promise<Response>;

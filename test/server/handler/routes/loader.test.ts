@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { json, makeHandler, req } from './helpers.js';
+import { json, makeHandler, req } from '../helpers.js';
 
 const SCRIPT = '(function(){window.__chatqLoaded=true;})();';
 const expectedEtag = `"${createHash('sha256').update(SCRIPT).digest('base64url')}"`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_MAX_LENGTH } from '../../../src/identity/index.js';
-import { agentReq, automatedUuid, clientId, fakeJwt, json, makeHandler, register, req, send } from './helpers.js';
+import { MESSAGE_MAX_LENGTH } from '../../../../src/identity/index.js';
+import { agentReq, automatedUuid, clientId, fakeJwt, json, makeHandler, register, req, send } from '../helpers.js';
 
 describe('sessions: the server is the authority', () => {
   it('missing → ERR_SESSION_MISSING, unknown → ERR_SESSION_INVALID, lapsed → ERR_SESSION_EXPIRED (401)', async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const SERVER = resolve(import.meta.dirname, 'sqlite-server.mjs');
+const SERVER = resolve(import.meta.dirname, '../sqlite-server.mjs');
 const ORIGIN = 'https://shop.test';
 const dir = mkdtempSync(join(tmpdir(), 'chatq-sqlite-full-'));
 const children = new Set<ChildProcess>();

@@ -7,10 +7,10 @@
  * document fails (the last describe shows it on altered answers).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, INBOX_PATHS, OPENAPI_PATH, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, VISITOR_PATHS } from '../../../src/identity/index.js';
-import { toNodeListener } from '../../../src/server/node/index.js';
-import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../handler/helpers.js';
-import { ALICE, BOB, CHAT_ORIGIN, later } from '../handler/agents/kit.js';
+import { AGENT_PATHS, agentConversationPath, CONVERSATION_ACTIONS, INBOX_PATHS, OPENAPI_PATH, OPTIONAL_AGENT_STREAM_EVENTS, OPTIONAL_STREAM_EVENTS, VISITOR_PATHS } from '../../../../src/identity/index.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
+import { automatedUuid, HOST_ORIGIN, listenOnLoopback, makeHandler, SseReader } from '../helpers.js';
+import { ALICE, BOB, CHAT_ORIGIN, later } from '../agents/kit.js';
 import { Contract, type RealAnswer } from './contract.js';
 
 const BASE_PATH = '/chatq';

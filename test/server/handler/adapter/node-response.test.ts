@@ -9,9 +9,9 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../../../src/server/node/index.js';
-import { createMemoryStore } from '../../../src/server/store/index.js';
-import { HOST_ORIGIN, register, send, useHandlers } from './helpers.js';
+import { toNodeListener } from '../../../../src/server/node/index.js';
+import { createMemoryStore } from '../../../../src/server/store/index.js';
+import { HOST_ORIGIN, register, send, useHandlers } from '../helpers.js';
 
 const handlerFor = useHandlers();
 const closers: (() => Promise<void>)[] = [];

@@ -7,7 +7,7 @@
  * `CF-Connecting-IP` header under the Workers user agent.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { automatedUuid, makeHandler, req } from './helpers.js';
+import { automatedUuid, makeHandler, req } from '../helpers.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -4,8 +4,8 @@
  * require-mode page without an identity makes no refused request at all.
  */
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_MAX_LENGTH, type IdentityVerifier, type PolicyResponse } from '../../../src/identity/index.js';
-import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, register, req, send, verifierDouble } from './helpers.js';
+import { MESSAGE_MAX_LENGTH, type IdentityVerifier, type PolicyResponse } from '../../../../src/identity/index.js';
+import { automatedUuid, BASE, HOST_ORIGIN, json, makeHandler, register, req, send, verifierDouble } from '../helpers.js';
 
 const NOW = 1_800_000_000_123;
 const REQUIRE = { mode: 'require', minTokenLifetime: 30, clockTolerance: 5 } as const;

@@ -4,11 +4,11 @@
  * and a Last-Event-ID past the conversation's end.
  */
 import { describe, expect, it } from 'vitest';
-import type { MessagingHandler } from '../../../src/server/handler/index.js';
-import { toResponse } from '../../../src/server/handler/http/reply.js';
-import { openSse } from '../../../src/server/handler/live/sse.js';
-import { createMemoryStore } from '../../../src/server/store/index.js';
-import { agentReq, automatedUuid, ended, json, register, req, send, SseReader, useHandlers } from './helpers.js';
+import type { MessagingHandler } from '../../../../src/server/handler/index.js';
+import { toResponse } from '../../../../src/server/handler/http/reply.js';
+import { openSse } from '../../../../src/server/handler/live/sse.js';
+import { createMemoryStore } from '../../../../src/server/store/index.js';
+import { agentReq, automatedUuid, ended, json, register, req, send, SseReader, useHandlers } from '../helpers.js';
 
 const handlerFor = useHandlers();
 

@@ -5,9 +5,9 @@
  * during either fault left a rejected promise unhandled and the process exited.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { createRedisEngine } from '../../../src/server/engine/redis/index.js';
-import { redisCommand, startRedis, type RedisInstance } from '../../helpers/redis.js';
-import { describeEngineFaultContract } from './contract.js';
+import { createRedisEngine } from '../../../../src/server/engine/redis/index.js';
+import { redisCommand, startRedis, type RedisInstance } from '../../../helpers/redis.js';
+import { describeEngineFaultContract } from '../contract.js';
 
 let redis: RedisInstance;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, register, req, send, SseReader, useHandlers } from './helpers.js';
+import { AGENT_TOKEN, agentReq, automatedUuid, fakeJwt, json, register, req, send, SseReader, useHandlers } from '../helpers.js';
 
 const handlerFor = useHandlers();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_ERROR_STATUS } from '../../../src/server/handler/index.js';
-import { agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, verifierDouble } from './helpers.js';
+import { IDENTITY_ERROR_STATUS } from '../../../../src/server/handler/index.js';
+import { agentReq, automatedUuid, fakeJwt, json, makeHandler, register, req, send, verifierDouble } from '../helpers.js';
 
 describe('POST /v1/identity: registration', () => {
   it('returns an opaque session, the public identity, expiresAt (ms), serverTime and the policy', async () => {

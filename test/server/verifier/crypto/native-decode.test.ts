@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeBase64url, decodeJwt, IdentityError } from '../../../src/identity/index.js';
-import { nativeJwtDecoder } from '../../../src/server/verifier/crypto/native-decode.js';
-import { MAX_HEADER_LENGTH } from '../../../src/identity/index.js';
-import { rememberingHeaders } from '../../../src/server/verifier/known-headers.js';
-import { b64url, HS_KEY, signHS256 } from '../../helpers/sign.js';
-import { payload } from './fixtures.js';
+import { decodeBase64url, decodeJwt, IdentityError } from '../../../../src/identity/index.js';
+import { nativeJwtDecoder } from '../../../../src/server/verifier/crypto/native-decode.js';
+import { MAX_HEADER_LENGTH } from '../../../../src/identity/index.js';
+import { rememberingHeaders } from '../../../../src/server/verifier/known-headers.js';
+import { b64url, HS_KEY, signHS256 } from '../../../helpers/sign.js';
+import { payload } from '../fixtures.js';
 
 const native = nativeJwtDecoder()!;
 const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=. \t\n\u0000\u0080\u00ff\u0100é😀'.split('');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MessagingHandler } from '../../../src/server/handler/index.js';
-import { createMemoryStore } from '../../../src/server/store/index.js';
-import { agentReq, ended, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from './helpers.js';
+import type { MessagingHandler } from '../../../../src/server/handler/index.js';
+import { createMemoryStore } from '../../../../src/server/store/index.js';
+import { agentReq, ended, fakeJwt, json, makeHandler, register, req, send, SseReader , useHandlers } from '../helpers.js';
 
 const handlerFor = useHandlers();
 
@@ -62,7 +62,7 @@ describe('GET /v1/stream: SSE framing', () => {
   });
 
   it('caps the heartbeat at 25 s whatever is configured', async () => {
-    const { resolveLimits } = await import('../../../src/server/handler/options.js');
+    const { resolveLimits } = await import('../../../../src/server/handler/options.js');
     expect(resolveLimits({ heartbeatMs: 60_000 }).heartbeatMs).toBe(25_000);
     expect(resolveLimits().heartbeatMs).toBe(20_000);
   });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { VISITOR_PATHS } from '../../../../src/identity/index.js';
 import type { SseReader } from '../helpers.js';
-import { Agent, ALICE, BOB, serve, Visitor } from './kit.js';
+import { Agent, ALICE, BOB, serve, Visitor } from '../agents/kit.js';
 
 async function setup(options: Parameters<typeof serve>[0] = {}) {
   const { base } = await serve(options);

@@ -4,8 +4,8 @@
  * caller gets the same answer as a Response.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener, type NodeServedHandler, type NodeListenerOptions } from '../../../src/server/node/index.js';
-import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, req, listenOnLoopback } from './helpers.js';
+import { toNodeListener, type NodeServedHandler, type NodeListenerOptions } from '../../../../src/server/node/index.js';
+import { AGENT_TOKEN, automatedUuid, HOST_ORIGIN, makeHandler, req, listenOnLoopback } from '../helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
