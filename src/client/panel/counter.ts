@@ -73,7 +73,9 @@ export function composerCounter(host: PanelHost, input: HTMLTextAreaElement) {
     line.textContent = level === 'near' ? words('') : level ? `${words('')} · ${words(level)}` : '';
     if (level) input.setAttribute('aria-describedby', 'chatq-counter');
     else input.removeAttribute('aria-describedby');
-    input.toggleAttribute('aria-invalid', level === 'over');
+    // "true", not "": an empty aria-invalid counts as false.
+    if (level === 'over') input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   }
 
   /** Says `text` politely; emptied first, so the same reason said twice is announced twice. */
