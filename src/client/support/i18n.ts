@@ -36,7 +36,7 @@ export class Strings {
    * own entry like any other, never Object.prototype's (no key needs refusing).
    */
   readonly #table: Translations = Object.create(null);
-  locale: string;
+  declare locale: string;
 
   constructor(locale?: string) {
     this.add(BUILT_IN);
