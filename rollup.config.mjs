@@ -90,7 +90,8 @@ const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || 
 export default [
   {
     input: 'src/client/loader.ts',
-    plugins: [ts(), terser({ compress: { passes: 2 } }), sizeBudget()],
+    // A third pass still folds a few bytes out of the loader (every host page pays for it).
+    plugins: [ts(), terser({ ecma: 2022, compress: { passes: 3, ecma: 2022 } }), sizeBudget()],
     output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
   },
   {

@@ -54,18 +54,19 @@ export interface ChatDeps {
  */
 export class Chat {
   readonly conversation = new Conversation();
-  session: string | undefined;
-  conversationId: string | undefined;
+  // `declare`: no field declarations in loader.js; both are undefined until set.
+  declare session: string | undefined;
+  declare conversationId: string | undefined;
   #closeStream: (() => void) | undefined;
   engaged = false;
   /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
   reconnecting = false;
-  onReconnected: (() => void) | undefined;
+  declare onReconnected: (() => void) | undefined;
   #unread = 0;
   #pagePending: PageChangeRequest | undefined;
 
   /** Lent to the outbox with the rest of `OutboxHost` (conversation/outbox.ts). */
-  readonly deps: ChatDeps;
+  declare readonly deps: ChatDeps;
 
   constructor(deps: ChatDeps) {
     this.deps = deps;

@@ -39,7 +39,7 @@ export class Strings {
    * own entry like any other, never Object.prototype's (no key needs refusing).
    */
   readonly #table: Translations = Object.create(null);
-  locale: string;
+  declare locale: string;
 
   constructor(locale?: string) {
     this.add(BUILT_IN);

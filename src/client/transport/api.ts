@@ -25,14 +25,15 @@ const stringify = JSON.stringify;
 
 /** A failed call. `status` 0 means the network failed (no answer). */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: MessengerErrorCode,
-    message: string,
-    /** Seconds, from a 429's `Retry-After`. */
-    readonly retryAfter?: number,
-  ) {
+  // `declare` and one assignment: no field declarations in loader.js.
+  declare readonly status: number;
+  declare readonly code: MessengerErrorCode;
+  /** Seconds, from a 429's `Retry-After`. */
+  declare readonly retryAfter?: number;
+
+  constructor(status: number, code: MessengerErrorCode, message: string, retryAfter?: number) {
     super(message);
+    Object.assign(this, { status, code, retryAfter });
   }
 }
 
