@@ -4,6 +4,7 @@
  *   npm run build && node bench/relay.mjs
  *   BENCH_RELAY_RATES=200,400,800 BENCH_RELAY_STREAMS=400 BENCH_RELAY_MS=3000
  *   BENCH_RELAY_WARMUP_MS=1000 BENCH_RELAY_INSTANCES=2 BENCH_RELAY_P99_MS=50
+ *   BENCH_RELAY_ROUNDS=2 BENCH_RELAY_PREWARM_MS=3000
  *
  * Starts its own redis-server (no persistence), INSTANCES chatq processes
  * (the built dist: the real HS256 verifier, the Redis engine, toNodeListener,
@@ -19,10 +20,16 @@
  * lost. The stacks take turns at every rate (the same minutes of this shared
  * machine); a stack stops climbing after two rates in a row that fail.
  *
- * A rate passes when p99 ≤ P99_MS, nothing is lost, failed or skipped, and
- * the agent reached ≥ 95 % of the rate. The figure: the highest rate each
- * stack passes, and chatq's ÷ the bare relay's. Instance CPU: the stack's
- * server processes' CPU (from /proc) over the window ÷ replies delivered.
+ * A round passes when p99 ≤ P99_MS, nothing is lost, failed or skipped, and
+ * the agent reached ≥ 95 % of the rate. Each rate runs ROUNDS interleaved
+ * rounds per stack and passes when one of them does: on this shared machine
+ * (2 cores, other engineers' runs) a stall of someone else's lands in one
+ * round, not in every one; the table shows the best round, the p99 of every
+ * round beside it. Before the ladder each stack is warmed (JIT, sockets) for
+ * PREWARM_MS at the first rate. The figure: the highest rate each stack
+ * passes, and chatq's ÷ the bare relay's. Instance CPU: the stack's server
+ * processes' CPU (from /proc) over the window ÷ replies delivered, and
+ * redis-server's beside it.
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -42,6 +49,8 @@ const MS = env('BENCH_RELAY_MS', 3000);
 const WARMUP_MS = env('BENCH_RELAY_WARMUP_MS', 1000);
 const INSTANCES = env('BENCH_RELAY_INSTANCES', 2);
 const P99_MS = env('BENCH_RELAY_P99_MS', 50);
+const ROUNDS = env('BENCH_RELAY_ROUNDS', 2);
+const PREWARM_MS = env('BENCH_RELAY_PREWARM_MS', 3000);
 /** Deliveries later than this after the last reply's answer count as lost. */
 const DRAIN_MS = 1000;
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -109,12 +118,18 @@ async function step(base, stack, rate, redis) {
   return result;
 }
 
+/** The round to show: a passing one with the lowest p99, else the lowest p99; every round's p99 kept beside it. */
+function best(rounds) {
+  const order = [...rounds].sort((a, b) => Number(b.pass) - Number(a.pass) || Number(a.p99 > b.p99) - Number(a.p99 < b.p99));
+  return { ...order[0], p99s: rounds.map((r) => r.p99) };
+}
+
 const cell = (r) =>
   r === undefined
     ? ['—', '—', '—', '—', '—']
     : [
         fmt(r.achieved),
-        `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)}`,
+        `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} (${r.p99s.map((p) => fmt(p, 0)).join(', ')})`,
         `${r.lost} / ${r.failed} / ${r.skipped}`,
         `${fmt(r.cpuUs)} + ${fmt(r.redisUs)}`,
         r.pass ? 'pass' : 'FAIL',
@@ -130,23 +145,28 @@ export async function run() {
     const { stacks, nginx } = all;
     console.log(
       `${INSTANCES} chatq instances and ${INSTANCES} bare relays on one redis-server (pid ${redis.pid}, no persistence) behind one nginx (${nginx.url}); ` +
-        `${STREAMS} visitor streams per stack; ${MS} ms per rate after ${WARMUP_MS} ms warm-up; load average at the start ${startLoad}`,
+        `${STREAMS} visitor streams per stack; per rate ${ROUNDS} interleaved rounds of ${MS} ms after ${WARMUP_MS} ms warm-up (best round shown); load average at the start ${startLoad}`,
     );
+    for (const stack of Object.values(stacks)) await paced(nginx.url, stack.name, stack.ids, RATES[0], PREWARM_MS);
     const rows = [];
     for (const rate of RATES) {
+      const climbing = Object.values(stacks).filter((stack) => stack.climbing);
+      if (climbing.length === 0) break;
+      const rounds = Object.fromEntries(climbing.map((stack) => [stack.name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const stack of climbing) rounds[stack.name].push(await step(nginx.url, stack, rate, redis));
+      }
       const results = {};
-      for (const stack of Object.values(stacks)) {
-        if (!stack.climbing) continue;
-        const r = await step(nginx.url, stack, rate, redis);
+      for (const stack of climbing) {
+        const r = best(rounds[stack.name]);
         results[stack.name] = r;
         if (r.pass) [stack.best, stack.misses] = [Math.max(stack.best, rate), 0];
         else if (++stack.misses >= 2) stack.climbing = false;
         if (r.firstFailure) console.error(`${stack.name} at ${rate}/s: first failure ${r.firstFailure}`);
       }
-      if (Object.keys(results).length === 0) break;
       rows.push([`${fmt(rate)}/s`, ...cell(results.chatq), ...cell(results.bare), load()]);
     }
-    const head = (name) => [`${name} sent/s`, 'p50 / p99 ms', 'lost / failed / skipped', 'CPU µs/msg inst. + redis', name];
+    const head = (name) => [`${name} sent/s`, 'p50 / p99 ms (p99 of each round)', 'lost / failed / skipped', 'CPU µs/msg inst. + redis', name];
     console.log(table(['rate', ...head('chatq'), ...head('bare'), 'loadavg'], rows));
     const { chatq, bare } = stacks;
     const ratio = bare.best > 0 ? chatq.best / bare.best : NaN;
