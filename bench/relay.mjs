@@ -18,7 +18,8 @@
  * (CLOCK_MONOTONIC, one clock for every process here). Latency = receive −
  * send; a reply answered 201 but not delivered within a second counts as
  * lost. The stacks take turns at every rate (the same minutes of this shared
- * machine); a stack stops climbing after two rates in a row that fail.
+ * machine); a stack stops climbing once it is saturated (every round of a
+ * rate skipped, lost or fell behind) or after three rates in a row that fail.
  *
  * A round passes when p99 ≤ P99_MS, nothing is lost, failed or skipped, and
  * the agent reached ≥ 95 % of the rate. Each rate runs ROUNDS interleaved
@@ -35,7 +36,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmt, table } from './engine.mjs';
+import { fmt, median, table } from './engine.mjs';
 import { startNginx } from './relay/nginx.mjs';
 import { forkReady } from './relay/procs.mjs';
 import { closeSender, paced } from './relay/sender.mjs';
@@ -51,6 +52,8 @@ const INSTANCES = env('BENCH_RELAY_INSTANCES', 2);
 const P99_MS = env('BENCH_RELAY_P99_MS', 50);
 const ROUNDS = env('BENCH_RELAY_ROUNDS', 2);
 const PREWARM_MS = env('BENCH_RELAY_PREWARM_MS', 3000);
+/** Rates in a row whose every round misses the p99 aim before a stack that is not saturated stops climbing. */
+const MAX_MISSES = 3;
 /** Deliveries later than this after the last reply's answer count as lost. */
 const DRAIN_MS = 1000;
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -118,6 +121,13 @@ async function step(base, stack, rate, redis) {
   return result;
 }
 
+/**
+ * The stack could not carry the rate (not just a late message: on this shared
+ * machine a neighbour's burst alone can push a p99 past the aim): replies
+ * skipped or lost, or the agent's replies answered below 95 % of the rate.
+ */
+const saturated = (r) => r.skipped > 0 || r.lost > 0 || r.achieved < 0.95 * r.rate;
+
 /** The round to show: a passing one with the lowest p99, else the lowest p99; every round's p99 kept beside it. */
 function best(rounds) {
   const order = [...rounds].sort((a, b) => Number(b.pass) - Number(a.pass) || Number(a.p99 > b.p99) - Number(a.p99 < b.p99));
@@ -149,6 +159,8 @@ export async function run() {
     );
     for (const stack of Object.values(stacks)) await paced(nginx.url, stack.name, stack.ids, RATES[0], PREWARM_MS);
     const rows = [];
+    /** chatq's CPU per message ÷ the bare relay's (instances + redis), at each rate both ran. */
+    const cpuRatios = [];
     for (const rate of RATES) {
       const climbing = Object.values(stacks).filter((stack) => stack.climbing);
       if (climbing.length === 0) break;
@@ -161,10 +173,12 @@ export async function run() {
         const r = best(rounds[stack.name]);
         results[stack.name] = r;
         if (r.pass) [stack.best, stack.misses] = [Math.max(stack.best, rate), 0];
-        else if (++stack.misses >= 2) stack.climbing = false;
+        else if (rounds[stack.name].every(saturated)) [stack.climbing, stack.saturatedAt] = [false, rate];
+        else if (++stack.misses >= MAX_MISSES) stack.climbing = false;
         if (r.firstFailure) console.error(`${stack.name} at ${rate}/s: first failure ${r.firstFailure}`);
       }
       rows.push([`${fmt(rate)}/s`, ...cell(results.chatq), ...cell(results.bare), load()]);
+      if (results.chatq && results.bare) cpuRatios.push((results.chatq.cpuUs + results.chatq.redisUs) / (results.bare.cpuUs + results.bare.redisUs));
     }
     const head = (name) => [`${name} sent/s`, 'p50 / p99 ms (p99 of each round)', 'lost / failed / skipped', 'CPU µs/msg inst. + redis', name];
     console.log(table(['rate', ...head('chatq'), ...head('bare'), 'loadavg'], rows));
@@ -172,9 +186,13 @@ export async function run() {
     const ratio = bare.best > 0 ? chatq.best / bare.best : NaN;
     console.log(
       `\nhighest rate with p99 ≤ ${P99_MS} ms: chatq ${fmt(chatq.best)}/s, bare relay ${fmt(bare.best)}/s` +
-        `${bare.climbing ? ' (passed the top rate tried: its ceiling is higher)' : ''}` +
+        `${bare.best === RATES.at(-1) ? ' (passed the top rate tried: its ceiling is higher)' : ''}` +
         ` → chatq at ${Number.isFinite(ratio) ? ratio.toFixed(2) : '—'}× the bare relay (aim ≥ 0.5×). Load average at the end ${load()} (/proc/loadavg).`,
     );
+    // Less moved by other load than a p99: what one message costs the servers (instances + redis-server), chatq ÷ bare.
+    const sat = (stack) => (stack.saturatedAt ? `${fmt(stack.saturatedAt)}/s` : 'not reached');
+    console.log(`saturated (every round skipped, lost or fell behind) at: chatq ${sat(chatq)}, bare relay ${sat(bare)}`);
+    console.log(`CPU per delivered message, chatq ÷ bare relay (instances + redis, median over the rates both ran): ${fmt(median(cpuRatios), 2)}×`);
   } finally {
     closeSender();
     await all?.stop();
