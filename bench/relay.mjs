@@ -18,8 +18,9 @@
  * (CLOCK_MONOTONIC, one clock for every process here). Latency = receive −
  * send; a reply answered 201 but not delivered within a second counts as
  * lost. The stacks take turns at every rate (the same minutes of this shared
- * machine); a stack stops climbing once it is saturated (every round of a
- * rate skipped, lost or fell behind) or after three rates in a row that fail.
+ * machine); a stack climbs until it is saturated (every round of a rate
+ * skipped, lost or fell behind): a p99 over the aim alone does not stop it,
+ * as a neighbour's burst on this shared machine can cause one.
  *
  * A round passes when p99 ≤ P99_MS, nothing is lost, failed or skipped, and
  * the agent reached ≥ 95 % of the rate. Each rate runs ROUNDS interleaved
@@ -28,7 +29,9 @@
  * round, not in every one; the table shows the best round, the p99 of every
  * round beside it. Before the ladder each stack is warmed (JIT, sockets) for
  * PREWARM_MS at the first rate. The figure: the highest rate each stack
- * passes, and chatq's ÷ the bare relay's. Instance CPU: the stack's server
+ * passes, and chatq's ÷ the bare relay's; beside it, less moved by other
+ * load, the rate at which each saturates and the CPU each spends per
+ * message, chatq's ÷ the bare relay's. Instance CPU: the stack's server
  * processes' CPU (from /proc) over the window ÷ replies delivered, and
  * redis-server's beside it.
  */
@@ -52,8 +55,6 @@ const INSTANCES = env('BENCH_RELAY_INSTANCES', 2);
 const P99_MS = env('BENCH_RELAY_P99_MS', 50);
 const ROUNDS = env('BENCH_RELAY_ROUNDS', 2);
 const PREWARM_MS = env('BENCH_RELAY_PREWARM_MS', 3000);
-/** Rates in a row whose every round misses the p99 aim before a stack that is not saturated stops climbing. */
-const MAX_MISSES = 3;
 /** Deliveries later than this after the last reply's answer count as lost. */
 const DRAIN_MS = 1000;
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -78,7 +79,7 @@ async function startAll(redis) {
     for (const [name, servers] of [['chatq', chatq], ['bare', bare]]) {
       const streams = await forkReady(part('streams.mjs'), [nginx.url, name, String(STREAMS)]);
       children.push(streams);
-      stacks[name] = { name, streams, ids: streams.ready.conversationIds, pids: servers.map((s) => s.ready.pid), climbing: true, misses: 0, best: 0 };
+      stacks[name] = { name, streams, ids: streams.ready.conversationIds, pids: servers.map((s) => s.ready.pid), climbing: true, best: 0 };
     }
     return { stacks, nginx, stop: () => Promise.all(children.map((c) => c.stop())) };
   } catch (error) {
@@ -93,9 +94,11 @@ async function step(base, stack, rate, redis) {
   await sleep(200);
   const cpu0 = stack.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const redis0 = redis.cpuMs();
+  const agent0 = process.cpuUsage();
   const from = clockMs();
   const sent = await paced(base, stack.name, stack.ids, rate, MS);
   const to = clockMs();
+  const agentCpu = process.cpuUsage(agent0);
   await sleep(DRAIN_MS);
   const cpuMs = stack.pids.reduce((sum, pid) => sum + processCpuMs(pid), 0) - cpu0;
   const redisMs = redis.cpuMs() - redis0;
@@ -116,6 +119,8 @@ async function step(base, stack, rate, redis) {
     firstFailure: sent.firstFailure,
     cpuUs: (cpuMs * 1000) / Math.max(1, latencies.length),
     redisUs: (redisMs * 1000) / Math.max(1, latencies.length),
+    // Near 100 %, the agent (this process) is what limits the rate, not the stack.
+    agentCpu: (agentCpu.user + agentCpu.system) / 1000 / (to - from),
   };
   result.pass = result.p99 <= P99_MS && lost === 0 && sent.failed === 0 && sent.skipped === 0 && achieved >= 0.95 * rate;
   return result;
@@ -136,12 +141,13 @@ function best(rounds) {
 
 const cell = (r) =>
   r === undefined
-    ? ['—', '—', '—', '—', '—']
+    ? ['—', '—', '—', '—', '—', '—']
     : [
         fmt(r.achieved),
         `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} (${r.p99s.map((p) => fmt(p, 0)).join(', ')})`,
         `${r.lost} / ${r.failed} / ${r.skipped}`,
         `${fmt(r.cpuUs)} + ${fmt(r.redisUs)}`,
+        `${Math.round(r.agentCpu * 100)} %`,
         r.pass ? 'pass' : 'FAIL',
       ];
 
@@ -172,15 +178,14 @@ export async function run() {
       for (const stack of climbing) {
         const r = best(rounds[stack.name]);
         results[stack.name] = r;
-        if (r.pass) [stack.best, stack.misses] = [Math.max(stack.best, rate), 0];
+        if (r.pass) stack.best = Math.max(stack.best, rate);
         else if (rounds[stack.name].every(saturated)) [stack.climbing, stack.saturatedAt] = [false, rate];
-        else if (++stack.misses >= MAX_MISSES) stack.climbing = false;
         if (r.firstFailure) console.error(`${stack.name} at ${rate}/s: first failure ${r.firstFailure}`);
       }
       rows.push([`${fmt(rate)}/s`, ...cell(results.chatq), ...cell(results.bare), load()]);
       if (results.chatq && results.bare) cpuRatios.push((results.chatq.cpuUs + results.chatq.redisUs) / (results.bare.cpuUs + results.bare.redisUs));
     }
-    const head = (name) => [`${name} sent/s`, 'p50 / p99 ms (p99 of each round)', 'lost / failed / skipped', 'CPU µs/msg inst. + redis', name];
+    const head = (name) => [`${name} sent/s`, 'p50 / p99 ms (p99 of each round)', 'lost / failed / skipped', 'CPU µs/msg inst. + redis', 'agent CPU', name];
     console.log(table(['rate', ...head('chatq'), ...head('bare'), 'loadavg'], rows));
     const { chatq, bare } = stacks;
     const ratio = bare.best > 0 ? chatq.best / bare.best : NaN;
@@ -191,7 +196,8 @@ export async function run() {
     );
     // Less moved by other load than a p99: what one message costs the servers (instances + redis-server), chatq ÷ bare.
     const sat = (stack) => (stack.saturatedAt ? `${fmt(stack.saturatedAt)}/s` : 'not reached');
-    console.log(`saturated (every round skipped, lost or fell behind) at: chatq ${sat(chatq)}, bare relay ${sat(bare)}`);
+    const satRatio = chatq.saturatedAt && bare.saturatedAt ? ` → ${(chatq.saturatedAt / bare.saturatedAt).toFixed(2)}×` : '';
+    console.log(`saturated (every round skipped, lost or fell behind) at: chatq ${sat(chatq)}, bare relay ${sat(bare)}${satRatio}`);
     console.log(`CPU per delivered message, chatq ÷ bare relay (instances + redis, median over the rates both ran): ${fmt(median(cpuRatios), 2)}×`);
   } finally {
     closeSender();

@@ -95,8 +95,12 @@ export async function forkReady(module, args, options = {}) {
   /** Sends `message`; resolves to the child's next message. */
   const ask = (message) =>
     new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`${module} exited (${code})`)));
+      const onExit = (code) => reject(new Error(`${module} exited (${code})`));
+      child.once('message', (answer) => {
+        child.removeListener('exit', onExit);
+        resolve(answer);
+      });
+      child.once('exit', onExit);
       child.send(message);
     });
   const stop = async () => {
