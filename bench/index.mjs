@@ -7,6 +7,7 @@ const suites = [
   ['streams', () => import('./streams.mjs')],
   ['engine', () => import('./engine.mjs')],
   ['fanout', () => import('./fanout.mjs')],
+  ['relay', () => import('./relay.mjs')],
   ['sqlite', () => import('./sqlite.mjs')],
   ['panel', () => import('./panel.mjs')],
 ];
