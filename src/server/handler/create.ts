@@ -54,6 +54,8 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
   // The community's topic carries presence; conversations' events reach the hub on their own topics (live/hub.ts).
   const unsubscribe = engine.bus.subscribe(community, (event) => agents?.presence.handle(event));
+  // Announcements made before the subscription was live were not heard here: ask for them again.
+  if (agents) void unsubscribe.ready.then(() => agents.presence.subscribed());
   let warnedNoAddress = false;
   const warnedOnce = new Set<string>();
   const ctx: HandlerContext = {

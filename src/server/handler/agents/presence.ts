@@ -5,9 +5,6 @@ type PresenceEvent = Extract<BusEvent, { type: 'presence' | 'presence_query' | '
 
 /** Statuses remembered (agents with `authenticateAgent` are not listed anywhere): the least recently set go first. */
 const MAX_STATUSES = 10_000;
-/** When a new instance asks the others a second time. */
-const QUERY_AGAIN_MS = 500;
-
 /**
  * Who is available (SPEC §11 "Presence"), across every instance of an engine:
  * an agent is available while a stream of theirs is open on some instance and
@@ -26,7 +23,6 @@ export class PresenceTracker {
   private readonly remote = new Map<string, { agents: string[]; until: number }>();
   private available: string[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
-  private readonly queryAgain: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly instance: string,
@@ -36,11 +32,14 @@ export class PresenceTracker {
   ) {
     this.timer = setInterval(() => this.tick(), intervalMs);
     (this.timer as { unref?: () => void }).unref?.();
-    // Ask the other instances at once, and again shortly: the bus subscription (Redis SUBSCRIBE) may not
-    // be live yet when the first answers come back.
+    // Ask the other instances at once; `subscribed()` asks again once the bus subscription is live
+    // (a Redis SUBSCRIBE takes a round trip: answers to the first question may come before it).
     this.publish({ type: 'presence_query', instance });
-    this.queryAgain = setTimeout(() => this.publish({ type: 'presence_query', instance }), Math.min(intervalMs, QUERY_AGAIN_MS));
-    (this.queryAgain as { unref?: () => void }).unref?.();
+  }
+
+  /** The bus subscription is live: what the others answer now reaches this instance. */
+  subscribed(): void {
+    this.publish({ type: 'presence_query', instance: this.instance });
   }
 
   /** The ids available now, sorted. */
@@ -101,7 +100,6 @@ export class PresenceTracker {
 
   close(): void {
     clearInterval(this.timer);
-    clearTimeout(this.queryAgain);
     this.streams.clear();
     this.announce();
   }

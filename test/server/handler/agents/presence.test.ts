@@ -6,8 +6,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AGENT_PATHS, VISITOR_PATHS } from '../../../../src/identity/index.js';
+import { createMemoryEngine } from '../../../../src/server/engine/memory.js';
+import type { BusEvent, Engine, LiveBus } from '../../../../src/server/engine/types.js';
 import { HOST_ORIGIN } from '../helpers.js';
 import { Agent, ALICE, BOB, presenceEvents, serve, Visitor } from './kit.js';
+
+/**
+ * A bus whose community subscriptions hear nothing until `open()`, and only then are `ready`: a
+ * Redis SUBSCRIBE still on its way, for as long as the test wants.
+ */
+function slowToSubscribe(bus: LiveBus): { bus: LiveBus; open(): void } {
+  let opened = false;
+  let open = (): void => {};
+  const live = new Promise<void>((resolve) => (open = () => ((opened = true), resolve())));
+  return {
+    open: () => open(),
+    bus: {
+      publish: (community, event) => bus.publish(community, event),
+      subscribe(community, listener, topic) {
+        const inner = bus.subscribe(community, (event: BusEvent) => opened && listener(event), topic);
+        return Object.assign(() => inner(), { ready: topic === undefined || topic === 'community' ? live : inner.ready });
+      },
+    },
+  };
+}
 
 async function policyPresence(base: string): Promise<unknown> {
   const response = await fetch(`${base}${VISITOR_PATHS.policy}`, { headers: { Origin: HOST_ORIGIN } });
@@ -45,6 +67,23 @@ describe('presence', () => {
     expect(await policyPresence(base)).toEqual({ available: false, replyTime: 'Usually within an hour' });
     // Only available and replyTime ever reach the visitor side: no id, no name, no count.
     expect(stream.raw).not.toMatch(/alice|Alice/);
+  });
+
+  it('an instance whose subscription went live after the others announced asks them again then (not at the next heartbeat)', async () => {
+    const engine = createMemoryEngine();
+    const first = await serve({ engine, communityId: 'shop', limits: { heartbeatMs: 25_000 } });
+    const abort = new AbortController();
+    const agentStream = await fetch(`${first.base}${AGENT_PATHS.stream}`, { headers: { Authorization: `Bearer ${ALICE.token}` }, signal: abort.signal });
+    expect(agentStream.status).toBe(200);
+    const slow = slowToSubscribe(engine.bus);
+    const second = await serve({ engine: { ...engine, bus: slow.bus } satisfies Engine, communityId: 'shop', limits: { heartbeatMs: 25_000 } });
+    // Its questions went out and were answered before it could hear (past the half second after which
+    // it used to ask a second time, as a guess): it knows of no agent yet.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(await policyPresence(second.base)).toEqual({ available: false });
+    slow.open();
+    await expect.poll(() => policyPresence(second.base), { timeout: 5_000 }).toEqual({ available: true });
+    abort.abort();
   });
 
   it('a second agent keeps the visitor side available when the first leaves; the agent streams hear the ids', async () => {
