@@ -71,10 +71,11 @@ async function main() {
   const path = join(dir, 'chatq.db');
   let chatq;
   try {
-    await check('the built package loads (dist/server.js, dist/sqlite.js, dist/sign.js)', async () => {
-      const [server, sqlite, sign] = await Promise.all(['server.js', 'sqlite.js', 'sign.js'].map((file) => import(new URL(file, dist).href)));
-      chatq = { ...server, ...sqlite, ...sign };
+    await check('the built package loads (dist/server.js, dist/node.js, dist/sqlite.js, dist/sign.js)', async () => {
+      const [server, node, sqlite, sign] = await Promise.all(['server.js', 'node.js', 'sqlite.js', 'sign.js'].map((file) => import(new URL(file, dist).href)));
+      chatq = { ...server, ...node, ...sqlite, ...sign };
       assert(typeof chatq.createSqliteEngine === 'function', 'dist/sqlite.js has no createSqliteEngine');
+      assert(typeof chatq.toNodeListener === 'function', 'dist/node.js has no toNodeListener');
     });
     let jwt;
     await check('chatq/sign signs an identity (HS256)', async () => {
