@@ -6,12 +6,12 @@
  * larger limit) comes back into the composer with the reason, never a bare "Not sent". axe finds
  * no violation with the counter shown; a screenshot of it goes to a temp dir (printed).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { AXE_PATH, describeBrowser, jwtFor, openPage, signIn, useStage, waitForLauncher, widget } from './harness.js';
+import { describeBrowser, jwtFor, openPage, signIn, useStage, waitForLauncher, widget, widgetAxeViolations } from './harness.js';
 
 const SIZES: Record<string, BrowserContextOptions> = {
   '1280×800': { viewport: { width: 1280, height: 800 } },
@@ -23,13 +23,7 @@ console.log(`[e2e counter] screenshots in ${shots}`);
 
 const OVER = 'Too long to send: 4,001 of 4,000 characters. Shorten it to send.';
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run({ include: [['chatq-messenger']] })).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
+const axeViolations = widgetAxeViolations;
 
 describeBrowser('the composer counter (SPEC §10)', () => {
   const stage = useStage({ shop: { head: '<meta name="viewport" content="width=device-width, initial-scale=1">' } });

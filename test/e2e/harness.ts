@@ -284,3 +284,12 @@ export function useStage(options: StageOptions = {}): Stage {
   };
   return stage;
 }
+
+/** axe-core's violations inside `<chatq-messenger>` (its shadow root included), as "rule [targets]" lines. */
+export async function widgetAxeViolations(page: import('playwright-core').Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: (await import('node:fs')).readFileSync(AXE_PATH, 'utf8') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    return (await axe.run({ include: [['chatq-messenger']] })).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}

@@ -5,12 +5,12 @@
  * every focus indicator is ≥ 3:1 against what is behind it. A screenshot of each state goes to a
  * temp dir (printed), to be looked at (bench/panel-shots.mjs writes every state to /work/wt/shots).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { AXE_PATH, describeBrowser, jwtFor, openPage, signIn, useStage, waitForLauncher, widget } from './harness.js';
+import { describeBrowser, jwtFor, openPage, signIn, useStage, waitForLauncher, widget, widgetAxeViolations } from './harness.js';
 
 const SIZES: Record<string, BrowserContextOptions> = {
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -20,13 +20,7 @@ const SIZES: Record<string, BrowserContextOptions> = {
 const shots = mkdtempSync(join(tmpdir(), 'chatq-panel-shots-'));
 console.log(`[e2e a11y] screenshots in ${shots}`);
 
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run({ include: [['chatq-messenger']] })).violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
+const axeViolations = widgetAxeViolations;
 
 const pushConfig = (page: Page, config: object) =>
   page.evaluate((c) => (window as unknown as { _chatq: unknown[] })._chatq.push(['_setConfiguration', c]), config);

@@ -4,7 +4,7 @@
  * strict checks as src/identity/base64url.ts. decodeJwt's portable code stays
  * the reference: this decoder declines (`undefined`) whatever it is not sure
  * of, and decodeJwt then decodes that part portably, which decides. A
- * property test (test/server/verifier/decoding.test.ts) holds the two to the
+ * property test (test/server/verifier/crypto/native-decode.test.ts) holds the two to the
  * same results.
  *
  * Why (Node 20.20, CPU time, the ~150-character payload part of a typical
