@@ -107,7 +107,7 @@ export default [
     output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
   },
   {
-    input: { server: 'src/server/index.ts', node: 'src/server/node/index.ts', redis: 'src/server/engine/redis/index.ts', sqlite: 'src/server/engine/sqlite/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/index.ts' },
+    input: { server: 'src/server/index.ts', node: 'src/server/node/index.ts', redis: 'src/server/engine/redis/index.ts', sqlite: 'src/server/engine/sqlite/index.ts', sign: 'src/sign/index.ts', cli: 'src/cli/bin.ts' },
     external,
     plugins: [ts(), inlineBuiltScripts()],
     output: {

@@ -4,7 +4,7 @@ import { communityFromEnv, loadCommunityFile, type CommunityFile } from './commu
 import { runChecks, type Check, type Report } from './explain-checks.js';
 import { SECRET_ENV, secretFromEnv } from './secret-env.js';
 import { minLifetime } from './sign.js';
-import { parse, UsageError, UserError, type Command } from './usage.js';
+import { parse, UsageError, UserError, type Command, type Io } from './usage.js';
 
 const HELP = `Usage: chatq explain [TOKEN] [--secret-env NAME [--kid ID] | --community FILE] [--json]
        echo "$TOKEN" | chatq explain --secret-env ${SECRET_ENV}
@@ -81,7 +81,7 @@ export const explain: Command = {
     if (values.help) return io.out(HELP), 0;
     const token = positionals[0] ?? (await io.stdin());
     if (token === undefined || token.trim() === '') throw new UsageError('give the token as an argument or on stdin.');
-    const { file, note } = communityOf(values, token);
+    const { file, note } = communityOf(values, token, io.env);
     const report = await runChecks(token, file);
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, note));
     return EXIT[report.verdict];
@@ -96,7 +96,7 @@ interface Given {
 }
 
 /** The community to check against: a file, the environment, or none (checks that need no key). */
-function communityOf(values: Given, token: string): { file?: CommunityFile; note?: string } {
+function communityOf(values: Given, token: string, env: Io['env']): { file?: CommunityFile; note?: string } {
   const fromEnv = values['secret-env'];
   if (values.community !== undefined && fromEnv !== undefined) throw new UsageError('give --community FILE or --secret-env NAME, not both.');
   if (fromEnv === undefined && (values.kid !== undefined || values['min-lifetime'] !== undefined)) {
@@ -104,7 +104,7 @@ function communityOf(values: Given, token: string): { file?: CommunityFile; note
   }
   if (values.community !== undefined) return { file: valid(loadCommunityFile(values.community), `the community file ${JSON.stringify(values.community)}`) };
   if (fromEnv === undefined) return {};
-  const secret = secretFromEnv(fromEnv);
+  const secret = secretFromEnv(fromEnv, env);
   const tokenKid = kidOf(token);
   let kid = values.kid;
   let note: string | undefined;

@@ -1,6 +1,8 @@
 /**
  * `npx chatq` (SPEC §9): tools for integrators. One file per command; this one
  * dispatches and turns user mistakes into messages, never stack traces.
+ * Importing it runs nothing: `bin.ts` (dist/cli.js) calls `main` with the
+ * process's streams, and the tests call it in process with their own `Io`.
  */
 import { check } from './check.js';
 import { explain } from './explain.js';
@@ -8,6 +10,8 @@ import { keygen } from './keygen.js';
 import { sign } from './sign.js';
 import { UsageError, UserError, type Command, type Io } from './usage.js';
 import { webhook } from './webhook.js';
+
+export type { Io } from './usage.js';
 
 const COMMANDS: readonly Command[] = [keygen, sign, explain, check, webhook];
 
@@ -19,20 +23,8 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(9)}${command.summary}`).joi
 Run chatq <command> --help for a command's options.
 `;
 
-async function readStdin(): Promise<string | undefined> {
-  if (process.stdin.isTTY) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const io: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  stdin: readStdin,
-};
-
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command line (without `node chatq`) and resolves to the exit status; writes only through `io`. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
@@ -56,11 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A bug, not a user mistake: say so, with the stack only when asked for.
     io.err(`chatq ${name}: unexpected error: ${(error as Error)?.message ?? String(error)}\nPlease report it; set CHATQ_DEBUG=1 for details.\n`);
-    if (process.env.CHATQ_DEBUG) io.err(`${(error as Error)?.stack}\n`);
+    if (io.env.CHATQ_DEBUG) io.err(`${(error as Error)?.stack}\n`);
     return 1;
   }
 }
-
-main(process.argv.slice(2)).then((status) => {
-  process.exitCode = status;
-});

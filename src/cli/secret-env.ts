@@ -16,7 +16,7 @@ const LOOKS_LIKE_SECRET = /^(?:[0-9a-fA-F]{24}|[0-9a-fA-F]{64})\s*$/;
  * way to give a secret that keeps it out of the process list and the shell
  * history. Never quotes what it was given if that looks like the secret itself.
  */
-export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+export function secretFromEnv(name: string, env: Readonly<Record<string, string | undefined>>): string {
   if (LOOKS_LIKE_SECRET.test(name)) {
     throw new UsageError(`--secret-env takes the name of an environment variable, and this looks like a secret itself: write --secret-env ${SECRET_ENV} (without $).`);
   }

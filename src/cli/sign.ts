@@ -67,7 +67,7 @@ export const sign: Command = {
     const given = [values.secret, values['secret-env'], values.key].filter((value) => value !== undefined).length;
     if (given !== 1) throw new UsageError(`give --secret-env NAME (HS256, e.g. ${SECRET_ENV}) or --key private.pem (RS256), one of the two.`);
     if (values.secret !== undefined) io.err(SECRET_ARGUMENT_WARNING);
-    const secret = values['secret-env'] !== undefined ? secretFromEnv(values['secret-env']) : values.secret;
+    const secret = values['secret-env'] !== undefined ? secretFromEnv(values['secret-env'], io.env) : values.secret;
     const uuid = required(values.uuid, 'uuid');
     const claims = claimsOf(values.claims);
     if (Object.hasOwn(claims, 'uuid')) throw new UsageError('give the uuid with --uuid, not in --claims.');

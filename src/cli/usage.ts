@@ -25,6 +25,8 @@ export interface Io {
   err(text: string): void;
   /** Everything on stdin, or `undefined` when stdin is a terminal. */
   stdin(): Promise<string | undefined>;
+  /** The environment `--secret-env NAME` and `CHATQ_DEBUG` are read from (injected, so tests run commands in process). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

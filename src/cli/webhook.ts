@@ -46,7 +46,7 @@ export const webhook: Command = {
     if (positionals[0] !== 'verify') throw new UsageError(positionals[0] === undefined ? 'say secret or verify.' : `unknown action ${JSON.stringify(positionals[0])}; use secret or verify.`);
     if (!values['secret-env']) throw new UsageError(`--secret-env is required (e.g. --secret-env ${WEBHOOK_SECRET_ENV}).`);
     if (!values.headers) throw new UsageError('--headers is required: a file with the delivery\'s headers.');
-    const secret = secretFromEnv(values['secret-env']);
+    const secret = secretFromEnv(values['secret-env'], io.env);
     const headers = parseHeaders(readText(values.headers, 'headers file (--headers)'));
     const body = values.body ? readText(values.body, 'body file (--body)') : await io.stdin();
     if (body === undefined) throw new UsageError('give the raw body with --body FILE or on standard input.');
