@@ -121,6 +121,8 @@ describeBrowser('conversation between a signed visitor and an agent', () => {
 
     await signIn(page, jwtFor('switch-b'));
     await expect.poll(() => messageTexts(page), { timeout: 10_000 }).toEqual([]);
+    // B writes once B is verified: the send button alone can still show A's session for a moment.
+    await expect.poll(async () => (await pageEvents(page)).filter((e) => e.event === 'identity_verified').length).toBe(2);
     await expect.poll(() => w.send.isDisabled()).toBe(false);
     await sendAsVisitor(page, 'I am B');
     const b = await chat.agent.waitFor((c) => c.uuid === 'switch-b' && c.messages.length > 0);

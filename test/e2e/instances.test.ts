@@ -251,6 +251,14 @@ async function occurrences(page: Page): Promise<Record<string, number>> {
   return counts;
 }
 
+/**
+ * Waits until every message in the panel is 'sent': a message shows (as 'sending') before its POST
+ * is answered, and the agent can see it, and even answer it, before the widget has that answer.
+ */
+async function allSent(page: Page): Promise<void> {
+  await expect.poll(async () => (await panel(page)).filter((m) => m.state !== 'sent'), { timeout: UI_TIMEOUT_MS }).toEqual([]);
+}
+
 const once = (expected: string[]): Record<string, number> => Object.fromEntries(expected.map((body) => [body, 1]));
 
 /**
@@ -331,8 +339,8 @@ describe('several instances behind nginx (SPEC §8): any instance may answer, ev
       expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(messages.map((m) => m.author)).toEqual(['visitor', ...replies.map(() => 'agent')]);
     }
-    // Still exactly once each, after all that.
-    expect(await panel(page)).toEqual(expected.map((body, i) => ({ author: i === 0 ? 'visitor' : 'agent', body, state: 'sent' })));
+    // Still exactly once each, after all that (polled: the visitor's own message is 'sent' once its POST's answer is in).
+    await expect.poll(() => panel(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected.map((body, i) => ({ author: i === 0 ? 'visitor' : 'agent', body, state: 'sent' })));
     // The widget only ever talked to nginx.
     const chatRequests = probe.requests.filter((r) => !r.url.startsWith(d.host.origin));
     expect(chatRequests.length).toBeGreaterThan(0);
@@ -367,7 +375,7 @@ describe('an instance killed with -9 (SPEC §8: a restart loses nothing that was
     expected.push('typed after the crash', 'after the crash');
     await expect.poll(() => bodies(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected);
     expect(await occurrences(page)).toEqual(once(expected));
-    expect((await panel(page)).filter((m) => m.state !== 'sent')).toEqual([]);
+    await allSent(page);
     const afterCrash = await history(survivor, id, d.agentToken);
     expect(afterCrash.map((m) => m.body)).toEqual(expected);
     expect(afterCrash.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
@@ -385,7 +393,7 @@ describe('an instance killed with -9 (SPEC §8: a restart loses nothing that was
     expect(final.map((m) => m.body)).toEqual(expected);
     expect(final.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
     expect(await occurrences(page)).toEqual(once(expected));
-    expect((await panel(page)).filter((m) => m.state !== 'sent')).toEqual([]);
+    await allSent(page);
     // The only noise: the one stream the crash cut mid-response (nginx ends it without the last chunk).
     // Requests sent after the crash failed over inside nginx, unseen by the page.
     // A read marker or typing notice in flight at the crash may fail: both are best-effort (the next
@@ -427,7 +435,7 @@ describe('an instance drained with SIGTERM (SPEC §8: it ends its streams so the
     expected.push('after the deploy', 'answer after the deploy');
     await expect.poll(() => bodies(page), { timeout: UI_TIMEOUT_MS }).toEqual(expected);
     expect(await occurrences(page)).toEqual(once(expected));
-    expect((await panel(page)).filter((m) => m.state !== 'sent')).toEqual([]);
+    await allSent(page);
     const messages = await history(survivor, id, d.agentToken);
     expect(messages.map((m) => m.body)).toEqual(expected);
     expect(messages.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
