@@ -83,13 +83,13 @@ describeBrowser('fitting the integrator\'s page', () => {
     expect(probe.requests.filter((r) => r.url.startsWith(`${host.origin}/v1/`))).toEqual([]);
 
     await pushCommand(page, ['_setConfiguration', { server: 'https://chat.other.test/chatq' }]);
-    expect(probe.consoleErrors).toEqual(['chatq: _setConfiguration "server" is a URL, set before loader.js loads.']);
+    await expect.poll(() => probe.consoleErrors).toEqual(['chatq: _setConfiguration "server" is a URL, set before loader.js loads.']);
   });
 
   it('_addMessage with a non-boolean agent says it takes a boolean, and shows nothing', async () => {
     const { page, probe, w } = await stage.visitSignedIn('/shop.html', jwtFor('add-message-1'));
     await pushCommand(page, ['_addMessage', { body: 'Hello!', agent: 'yes' }]);
-    expect(probe.consoleErrors).toEqual(['chatq: _addMessage takes { body: "text", agent?: boolean }.']);
+    await expect.poll(() => probe.consoleErrors).toEqual(['chatq: _addMessage takes { body: "text", agent?: boolean }.']);
     await pushCommand(page, ['_addMessage', { body: 'Hello!', agent: true }]);
     await w.launcher.click();
     await expect.poll(() => messageTexts(page)).toEqual(['Hello!']);
@@ -115,7 +115,7 @@ window.second = createMessenger({ server: ${JSON.stringify(chat.base)} });
     ]);
     // Once the first is destroyed, one widget is left and nothing more is said.
     await page.evaluate(() => (window as unknown as { first: { destroy(): void } }).first.destroy());
-    expect(await page.locator('chatq-messenger').count()).toBe(1);
+    await expect.poll(() => page.locator('chatq-messenger').count()).toBe(1);
     expect(probe.consoleAll.filter((m) => m.includes('chatq:'))).toHaveLength(1);
   });
 
@@ -147,6 +147,6 @@ describeBrowser('a copy of loader.js with no server to talk to', () => {
     stage.host.route('/inline.html', hostPage({ loaderUrl: '', embed: 'none', body: `<script>${loaderScript()}</script>` }));
     const { page, probe } = await openPage(await stage.newContext(), stage.host.url('/inline.html'));
     await page.waitForLoadState('load');
-    expect(probe.consoleErrors).toEqual(['chatq: no chat server URL (data-chatq-server).']);
+    await expect.poll(() => probe.consoleErrors).toEqual(['chatq: no chat server URL (data-chatq-server).']);
   });
 });

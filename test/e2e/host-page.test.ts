@@ -107,6 +107,6 @@ document.addEventListener('securitypolicyviolation', function (e) {
     await w.input.focus();
     await page.keyboard.press('Escape');
     await expect.poll(() => w.panel.isVisible()).toBe(false);
-    expect(await w.launcher.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    await expect.poll(() => w.launcher.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
   });
 });

@@ -57,14 +57,14 @@ describeBrowser('the panel on a phone (SPEC §10)', () => {
 
       await page.keyboard.press('Escape');
       await expect.poll(() => w.panel.isVisible()).toBe(false);
-      expect(await focused(w)).toBe('launcher');
-      expect(await page.evaluate(() => document.documentElement.style.overflow)).toBe('');
+      await expect.poll(() => focused(w)).toBe('launcher');
+      await expect.poll(() => page.evaluate(() => document.documentElement.style.overflow)).toBe('');
 
       await w.launcher.tap();
       await expect.poll(() => w.panel.isVisible()).toBe(true);
       await w.element.locator('button.close').tap();
       await expect.poll(() => w.panel.isVisible()).toBe(false);
-      expect(await focused(w)).toBe('launcher');
+      await expect.poll(() => focused(w)).toBe('launcher');
       expect(probe.pageErrors).toEqual([]);
     } finally {
       await context.close();
@@ -82,7 +82,7 @@ describeBrowser('the panel on a phone (SPEC §10)', () => {
       await page.mouse.wheel(0, 800);
       await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
       await page.keyboard.press('Escape');
-      expect(await focused(w)).toBe('launcher');
+      await expect.poll(() => focused(w)).toBe('launcher');
     } finally {
       await context.close();
     }
