@@ -1,7 +1,7 @@
 import type { IdentityVerifier, SignedIdentitiesMode } from '../../identity/index.js';
 import type { BusEvent, RateLimiter } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
-import type { AgentAccess } from './agents/access.js';
+import type { AgentAccess } from './agent-types.js';
 import type { LiveHub } from './live/hub.js';
 import type { HandlerLimits } from './options.js';
 

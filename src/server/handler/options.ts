@@ -3,7 +3,7 @@ import { ConfigProblems, MessagingConfigError } from '../errors.js';
 import type { Engine } from '../engine/types.js';
 import type { ConversationStore } from '../store/index.js';
 import type { Reply } from './http/reply.js';
-import type { AgentConfig, AuthenticateAgent } from './agents/config.js';
+import type { AgentConfig, AuthenticateAgent } from './agent-types.js';
 import type { WebhookEndpointOptions } from '../webhooks/types.js';
 
 /** SPEC §6 limits. Every one is configurable; `Infinity` turns a rate limit off (benchmarks). */

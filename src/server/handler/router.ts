@@ -1,6 +1,4 @@
 import { AGENT_PATHS, INBOX_PATHS, OPENAPI_PATH, VISITOR_PATHS, type ConversationAction } from '../../identity/index.js';
-import type { Call, HandlerContext } from './context.js';
-import type { Reply } from './http/reply.js';
 import { agentReply, conversationMessages, listConversations } from './routes/agent.js';
 import { agentMe, agentStatus } from './routes/agent-me.js';
 import { agentSignIn, agentSignOut } from './routes/agent-session.js';
@@ -10,26 +8,12 @@ import { inboxPage, inboxRedirect, inboxScript } from './routes/inbox.js';
 import { openApiDocument } from './routes/openapi.js';
 import { policy } from './routes/policy.js';
 import { register } from './routes/register.js';
+import type { Route } from './routes/shared/route-types.js';
 import { visitorStream } from './routes/stream.js';
 import { getConversation, logout, pageChange, sendMessage } from './routes/visitor.js';
 import { visitorEmail, visitorRead, visitorTyping } from './routes/visitor-state.js';
 
-export type RouteFn = (ctx: HandlerContext, call: Call) => Promise<Reply>;
-
-export interface Route {
-  /** Method → implementation. */
-  methods: Readonly<Record<string, RouteFn>>;
-  /** Agent routes exist only when agents are configured (`agents`, `agentToken` or `authenticateAgent`). */
-  agent?: boolean;
-  /** Public routes answer any Origin (loader.js is loaded by a classic script tag). */
-  public?: boolean;
-  /**
-   * A route that holds no data answers a refused Origin with a refusal that page can read
-   * (SPEC §6 "Fitting"): the widget then names the origin and the option in the console,
-   * instead of a bare network error.
-   */
-  explainsRefusal?: boolean;
-}
+export type { Route, RouteFn } from './routes/shared/route-types.js';
 
 /** The wire contract's paths (src/identity/wire.ts), relative to basePath. */
 const STATIC_ROUTES: Readonly<Record<string, Route>> = {

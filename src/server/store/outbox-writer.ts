@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '../webhooks/types.js';
+import type { OutboxEntry } from './outbox-types.js';
 import type { ConversationRecord } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Author } from '../../identity/index.js';
+import type { OutboxEntry, OutboxEventType } from '../store/outbox-types.js';
 
 /** The events chatq sends (SPEC §12), in the Standard Webhooks `type` field. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -7,7 +7,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'conversation.unanswered',
   'conversation.closed',
   'conversation.reopened',
-] as const;
+] as const satisfies readonly (OutboxEventType | 'conversation.unanswered')[];
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -25,24 +25,7 @@ export interface WebhookEndpointOptions {
   events?: readonly WebhookEventType[];
 }
 
-/**
- * What a store writes to its outbox in the same step as the change (the same
- * SQLite transaction, the same Redis script): a pointer to the change, not its
- * payload. The payload is read from the store when the event is delivered, so
- * the write costs one small record.
- */
-export interface OutboxEntry {
-  /** The entry's position in the community's outbox: opaque, increasing in the order of writes. */
-  id: string;
-  type: Exclude<WebhookEventType, 'conversation.unanswered'>;
-  conversationId: string;
-  /** The conversation's seq at the event: the message's seq for `message.created`, else its lastSeq. */
-  seq: number;
-  /** When the change happened (ms since the epoch, the store's clock). */
-  at: number;
-  /** `message.created` only: who wrote it (an agent reply answers the conversation). */
-  author?: Author;
-}
+export type { OutboxEntry } from '../store/outbox-types.js';
 
 /** An event on its way: an outbox entry, or a `conversation.unanswered` the sender raised itself. */
 export type EventPointer = Omit<OutboxEntry, 'type'> & { type: WebhookEventType };

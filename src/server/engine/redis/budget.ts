@@ -4,7 +4,7 @@ import { luaScript, type RedisClient } from './client.js';
 import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE, TOUCH_SESSION_FIELD } from './budget-scripts.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
-import type { RedisRetention } from './store.js';
+import type { RedisRetention } from './retention-types.js';
 
 const admitScript = luaScript(ADMIT_CONVERSATION);
 const chargeScript = luaScript(CHARGE_MESSAGE);

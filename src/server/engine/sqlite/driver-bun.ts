@@ -1,6 +1,6 @@
 /// <reference path="../../../../node_modules/bun-types/sqlite.d.ts" />
 import type { Database } from 'bun:sqlite';
-import type { SqliteDriver } from './driver.js';
+import type { SqliteDriver } from './driver-types.js';
 
 /**
  * bun:sqlite's Database under Bun. Loaded through createRequire: a static

@@ -1,4 +1,4 @@
-import type { SqliteDriver, SqliteRow } from './driver.js';
+import type { SqliteDriver, SqliteRow } from './driver-types.js';
 
 /**
  * node:sqlite's DatabaseSync, loaded with process.getBuiltinModule so the

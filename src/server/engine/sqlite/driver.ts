@@ -6,23 +6,9 @@
  */
 import { loadBunDriver } from './driver-bun.js';
 import { loadNodeDriver } from './driver-node.js';
+import type { SqliteDriver } from './driver-types.js';
 
-export type SqliteValue = string | number | bigint | null | Uint8Array;
-export type SqliteRow = Record<string, SqliteValue>;
-
-export interface SqliteStatement {
-  run(...params: SqliteValue[]): { changes: number | bigint };
-  /** The first row, or undefined when there is none (bun:sqlite's null is turned into undefined). */
-  get(...params: SqliteValue[]): SqliteRow | undefined;
-  all(...params: SqliteValue[]): SqliteRow[];
-}
-
-export interface SqliteDriver {
-  /** Runs one or more statements without results (pragmas, DDL). */
-  exec(sql: string): void;
-  prepare(sql: string): SqliteStatement;
-  close(): void;
-}
+export type { SqliteDriver, SqliteRow, SqliteStatement, SqliteValue } from './driver-types.js';
 
 /**
  * The runtime's driver: Bun sets `process.versions.bun`; everything else is

@@ -2,20 +2,10 @@ import type { AgentIdentity, Presence } from '../../../identity/index.js';
 import type { BusEvent } from '../../engine/types.js';
 import { sha256Base64url } from '../crypto.js';
 import type { LiveHub } from '../live/hub.js';
-import type { AgentSetup } from './config.js';
+import type { AgentAccess, AgentSetup } from '../agent-types.js';
 import { PresenceTracker } from './presence.js';
 
-/** The agent side of a running handler (SPEC §11): how agents sign in, and who is available. */
-export interface AgentAccess {
-  readonly setup: AgentSetup;
-  readonly presence: PresenceTracker;
-  /** The chat server's own origin (the `publicOrigin` option): the only Origin a state-changing agent route takes. */
-  readonly publicOrigin: string | undefined;
-  /** SHA-256 of each token with its agent, computed once: a sign-in hashes only what was presented. */
-  readonly tokenHashes: Promise<readonly (readonly [string, AgentIdentity])[]>;
-  /** What the visitor side may learn (SPEC §11): whether anyone is available, and the reply time. */
-  visitorPresence(): Presence;
-}
+export type { AgentAccess } from '../agent-types.js';
 
 export function createAgentAccess(
   setup: AgentSetup,

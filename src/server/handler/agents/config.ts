@@ -1,30 +1,10 @@
 import { isPlainText, type AgentIdentity } from '../../../identity/index.js';
 import { MessagingConfigError } from '../../errors.js';
 import type { ConversationStore } from '../../store/types.js';
+import type { AgentConfig, AgentSetup, AuthenticateAgent } from '../agent-types.js';
 import { MIN_AGENT_TOKEN_LENGTH, normalizeAgentToken } from '../options.js';
 
-/** One agent of the `agents` option (SPEC §11). */
-export interface AgentConfig extends AgentIdentity {
-  /** Their bearer credential: 32–512 printable characters, unique (e.g. `openssl rand -base64 32`). */
-  token: string;
-}
-
-/**
- * The integrator's own sign-in (a session cookie, SSO): the agent the request
- * is signed in as, or null. A throw is a 500 ERR_INTERNAL (logged), never a sign-in.
- */
-export type AuthenticateAgent = (request: Request) => Promise<AgentIdentity | null>;
-
-/** How agents sign in, resolved from the options: a token list, the integrator's function, or both. */
-export interface AgentSetup {
-  /** Token → agent. `agentToken` alone is one agent, `{ id: 'agent', name: 'Agent' }`. */
-  readonly byToken: ReadonlyMap<string, AgentIdentity>;
-  readonly authenticate: AuthenticateAgent | undefined;
-  /** The configured agents, in option order (assignable; shown by `GET agent/v1/me`). */
-  readonly listed: readonly AgentIdentity[];
-  /** Shown to visitors beside the presence (SPEC §11), e.g. "Usually replies within an hour". */
-  readonly replyTime: string | undefined;
-}
+export type { AgentConfig, AgentSetup, AuthenticateAgent } from '../agent-types.js';
 
 /** The agent `agentToken` stands for. */
 export const TOKEN_AGENT: Readonly<AgentIdentity> = Object.freeze({ id: 'agent', name: 'Agent' });

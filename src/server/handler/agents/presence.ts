@@ -1,5 +1,6 @@
 import type { AgentStatus } from '../../../identity/index.js';
 import type { BusEvent } from '../../engine/types.js';
+import type { AgentPresence } from '../agent-types.js';
 
 type PresenceEvent = Extract<BusEvent, { type: 'presence' | 'presence_query' | 'agent_status' }>;
 
@@ -17,7 +18,7 @@ const MAX_STATUSES = 10_000;
  * `changed` hears the available ids whenever they change; the visitor side is
  * told only whether the list is empty.
  */
-export class PresenceTracker {
+export class PresenceTracker implements AgentPresence {
   private readonly streams = new Map<string, number>();
   private readonly statuses = new Map<string, AgentStatus>();
   private readonly remote = new Map<string, { agents: string[]; until: number }>();

@@ -1,6 +1,6 @@
 import { HttpError } from '../http/errors.js';
 import type { Reply } from '../http/reply.js';
-import type { Route, RouteFn } from '../router.js';
+import type { Route, RouteFn } from './shared/route-types.js';
 
 /**
  * `GET {base}/panel.js` (SPEC §10 "Two scripts"): the conversation panel, which loader.js
