@@ -36,11 +36,15 @@ export async function agent(api: string, path: string, body?: object): Promise<a
   return response.json();
 }
 
-/** The conversation of `uuid` as the agent lists it. */
+/**
+ * The conversation of `uuid` as the agent lists it, once a message is stored in it: it is listed
+ * from the sign-in on, and the visitor's first message shows in the widget before it is stored
+ * (an agent reply sent earlier would take seq 1 and come first).
+ */
 export async function conversationOf(api: string, uuid: string): Promise<{ id: string; lastPage?: { url: string } }> {
   for (;;) {
     const { conversations } = await agent(api, '/conversations');
-    const found = conversations.find((conversation: { uuid: string }) => conversation.uuid === uuid);
+    const found = conversations.find((conversation: { uuid: string; lastSeq: number }) => conversation.uuid === uuid && conversation.lastSeq > 0);
     if (found) return found;
     await new Promise((wait) => setTimeout(wait, 100));
   }
