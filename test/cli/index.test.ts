@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { b64url, hmacSignature, nowSeconds, signHS256, signRS256, rsaKey } from '../helpers/sign.js';
 import { runChatq, type Result } from './run.js';
 
@@ -40,6 +40,25 @@ const payload = (extra: object = {}) => ({ uuid: 'user-42', iat: nowSeconds(), e
 
 beforeAll(() => {
   writeFileSync(COMMUNITY, JSON.stringify({ $schema: 'https://example.com/community.schema.json', jwtKeys: [{ id: HS.kid, secret: SECRET }, { id: rsa.kid, publicKey: rsa.publicKeyPem }] }));
+});
+
+describe('the module', () => {
+  it('runs nothing when imported: no output, no exit status (the bin, src/cli/bin.ts, calls main)', async () => {
+    vi.resetModules();
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exitCode = process.exitCode;
+    try {
+      await import('../../src/cli/index.js');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([...out.mock.calls, ...err.mock.calls]).toEqual([]);
+      expect(process.exitCode).toBe(exitCode);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.exitCode = exitCode;
+    }
+  });
 });
 
 describe('explain: a token that verifies', () => {
