@@ -153,10 +153,11 @@ describeBrowser('accessibility of every state (SPEC §10)', () => {
     });
 
     it(`${size}: expired`, async () => {
-      const { context, page, w } = await visit(`a11y-expired-${size}`, 4);
+      // 10 s: a loaded machine signs in before the end (at 4 s a slow start could meet the expiry first).
+      const { context, page, w } = await visit(`a11y-expired-${size}`, 10);
       try {
         await open(w);
-        await expect.poll(() => w.expiredNotice.count(), { timeout: 15_000 }).toBe(1);
+        await expect.poll(() => w.expiredNotice.count(), { timeout: 25_000 }).toBe(1);
         await w.input.fill('typed while expired');
         await check(page, 'expired');
       } finally {
