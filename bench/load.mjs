@@ -98,7 +98,11 @@ async function serveScenario({ scenario, serverModule, via }) {
    * (what a library could ship without changing the app's globals).
    */
   const listen = async (chatq, h) => {
-    if (via === 'node' || via === 'web') return chatq.toNodeListener(h, { webRequests: via === 'web' });
+    if (via === 'node' || via === 'web') {
+      // toNodeListener lives in chatq/node (dist/node.js beside dist/server.js); older builds exported it from chatq/server.
+      const toNodeListener = chatq.toNodeListener ?? (await import(serverModule.replace(/server\.js$/, 'node.js'))).toNodeListener;
+      return toNodeListener(h, { webRequests: via === 'web' });
+    }
     const { getRequestListener } = await import('@hono/node-server');
     return getRequestListener(h, via === 'hono' ? {} : { overrideGlobalObjects: false });
   };
