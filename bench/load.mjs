@@ -282,7 +282,10 @@ async function messagesScenario(serverModule, via, connections, duration) {
  * false`), and a second table gives, per scenario, the medians of req/s and
  * of server µs/req of each way next to toNodeListener's, with the ratios
  * (issue 12 item 4: adopt it if it is within 10 % on this bench).
- * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, only?: string[], rounds?: number, rate?: number, log?: (line: string) => void }} [options]
+ * With the floor (on unless BENCH_FLOOR=0), sign-ins and messages also run against
+ * load/floor.mjs: the same work done by hand with node:crypto, nothing else —
+ * the least a server keeping the contract spends, the other yardstick.
+ * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, floor?: boolean, only?: string[], rounds?: number, rate?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 4);
