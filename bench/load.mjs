@@ -11,6 +11,7 @@
  *   BENCH_ONLY=preflight,policy,register,messages …   (only these scenarios)
  *   BENCH_DURATION=4 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
  *   BENCH_RATE=3000 …   (pin the offered rate, req/s over all connections)
+ *   BENCH_FLOOR=0 …   (leave out the floor: sign-ins and messages done by hand with node:crypto, no chatq, load/floor.mjs)
  *
  * Each server runs in a worker thread, autocannon in the main thread: two event
  * loops sharing this machine's cores. Absolute numbers depend on the machine
@@ -28,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { floorListener } from './load/floor.mjs';
 
 const HS_KEY = { id: 'bench_key', secret: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };
 const ORIGIN = 'https://shop.test';
@@ -98,11 +100,18 @@ async function serveScenario({ scenario, serverModule, via }) {
    * (what a library could ship without changing the app's globals).
    */
   const listen = async (chatq, h) => {
-    if (via === 'node' || via === 'web') return chatq.toNodeListener(h, { webRequests: via === 'web' });
+    if (via === 'node' || via === 'web') {
+      // toNodeListener lives in chatq/node (dist/node.js beside dist/server.js); older builds exported it from chatq/server.
+      const toNodeListener = chatq.toNodeListener ?? (await import(serverModule.replace(/server\.js$/, 'node.js'))).toNodeListener;
+      return toNodeListener(h, { webRequests: via === 'web' });
+    }
     const { getRequestListener } = await import('@hono/node-server');
     return getRequestListener(h, via === 'hono' ? {} : { overrideGlobalObjects: false });
   };
-  if (scenario === 'hello') {
+  if (via === 'floor') {
+    // The same sign-in and message work done by hand with node:crypto, nothing else (load/floor.mjs).
+    listener = floorListener(HS_KEY);
+  } else if (scenario === 'hello') {
     listener = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('hello');
@@ -273,7 +282,10 @@ async function messagesScenario(serverModule, via, connections, duration) {
  * false`), and a second table gives, per scenario, the medians of req/s and
  * of server µs/req of each way next to toNodeListener's, with the ratios
  * (issue 12 item 4: adopt it if it is within 10 % on this bench).
- * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, only?: string[], rounds?: number, rate?: number, log?: (line: string) => void }} [options]
+ * With the floor (on unless BENCH_FLOOR=0), sign-ins and messages also run against
+ * load/floor.mjs: the same work done by hand with node:crypto, nothing else —
+ * the least a server keeping the contract spends, the other yardstick.
+ * @param {{ duration?: number, connections?: number, serverModule?: string, baselineModule?: string, webRequests?: boolean, hono?: boolean, floor?: boolean, only?: string[], rounds?: number, rate?: number, log?: (line: string) => void }} [options]
  */
 export async function run(options = {}) {
   const duration = options.duration ?? Number(process.env.BENCH_DURATION ?? 4);
@@ -294,6 +306,10 @@ export async function run(options = {}) {
     ...(honoToo ? [[' (getRequestListener)', serverModule, 'hono'], [' (getRequestListener, globals kept)', serverModule, 'hono-globals-kept']] : []),
     ['', serverModule, 'node'],
   ];
+  /** The floor (BENCH_FLOOR=0 leaves it out): the required work by hand, for the scenarios it serves; last, so the table's ratios stay against toNodeListener. */
+  const floorToo = options.floor ?? process.env.BENCH_FLOOR !== '0';
+  if (floorToo) builds.push([' (floor: the same work by hand, no chatq)', serverModule, 'floor']);
+  const FLOORED = new Set(['register', 'messages']);
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const bodies = wanted('register')
@@ -321,7 +337,9 @@ export async function run(options = {}) {
   for (let round = 0; round < rounds; round++) {
     hellos.push(await hello());
     for (const [s, [, scenario]] of scenarios.entries()) {
-      for (const [b, [, module, via]] of builds.entries()) runs[s][b].push(await scenario(module, via));
+      for (const [b, [, module, via]] of builds.entries()) {
+        if (via !== 'floor' || FLOORED.has(scenarios[s][0])) runs[s][b].push(await scenario(module, via));
+      }
     }
   }
 
@@ -330,6 +348,7 @@ export async function run(options = {}) {
   for (const [s] of scenarios.entries()) {
     compared.push({ name: runs[s][0][0].name, runs: runs[s] });
     for (const [b, [label]] of builds.entries()) {
+      if (runs[s][b].length === 0) continue;
       const row = medianRow(runs[s][b], hellos);
       row.name += label;
       rows.push(row);
@@ -373,14 +392,15 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-/** One line per scenario and way: median req/s and server µs/req, each ÷ the same median of toNodeListener (the last build). */
+/** One line per scenario and way: median req/s and server µs/req, each ÷ the same median of toNodeListener (the build labelled ''). */
 function formatComparison(compared, builds) {
-  const reference = builds.length - 1;
+  const reference = builds.findIndex(([label]) => label === '');
   const header = ['scenario', 'way', 'req/s', '÷ ours', 'server CPU µs/req', '÷ ours'];
   const lines = [];
   for (const { name, runs } of compared) {
     const ours = { rps: median(runs[reference].map((r) => r.reqPerSec)), us: median(runs[reference].map((r) => r.cpuUs)) };
     for (const [i, [label]] of builds.entries()) {
+      if (runs[i].length === 0) continue;
       const rps = median(runs[i].map((r) => r.reqPerSec));
       const us = median(runs[i].map((r) => r.cpuUs));
       const way = i === reference ? 'toNodeListener' : label.trim().replace(/^\((.*)\)$/, '$1');

@@ -13,12 +13,15 @@ import { randomBytes } from '../runtime/random.js';
  * through `process.getBuiltinModule` (server/runtime/builtin.ts, shared with the
  * verifier) when the runtime has it — never a static `node:*` import.
  */
-type CreateHash = (algorithm: 'sha256') => { update(data: string): { digest(): Uint8Array } };
+type NodeHashing = {
+  createHash?: (algorithm: 'sha256') => { update(data: string): { digest(): Uint8Array } };
+  /** One-shot `hash(algorithm, data, encoding)` (Node ≥ 21.7): ~2.5× faster than createHash for a short text, and no digest object. */
+  hash?: (algorithm: 'sha256', data: string, encoding: 'base64url') => string;
+};
 
-const createHash: CreateHash | undefined = (() => {
-  const candidate = (builtin('node:crypto') as { createHash?: unknown } | undefined)?.createHash;
-  return typeof candidate === 'function' ? (candidate as CreateHash) : undefined;
-})();
+const nodeCrypto = builtin('node:crypto') as NodeHashing | undefined;
+const createHash = typeof nodeCrypto?.createHash === 'function' ? nodeCrypto.createHash : undefined;
+const hashOnce = typeof nodeCrypto?.hash === 'function' ? nodeCrypto.hash : undefined;
 
 /** A session credential: 32 random bytes, base64url (43 characters). */
 export function newSessionCredential(): string {
@@ -32,7 +35,9 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
+/** SHA-256 of `text` (UTF-8), base64url: every authenticated request hashes its session credential with it. */
 export async function sha256Base64url(text: string): Promise<string> {
+  if (hashOnce) return hashOnce('sha256', text, 'base64url');
   return encodeBase64url(await sha256(text));
 }
 

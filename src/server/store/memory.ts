@@ -89,6 +89,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     conversations.delete(entry.record.id);
     conversations.set(entry.record.id, entry);
     if (empties.delete(entry.record.id)) empties.set(entry.record.id, entry);
+    owners.touch(entry);
   }
 
   function dropConversation(entry: ConversationEntry): void {
@@ -121,9 +122,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       if (fits()) return;
       if (entry !== keep) dropConversation(entry);
     }
-    const idle = (entry: ConversationEntry): boolean => entry !== keep && clock - entry.activeAt >= bounds.evictIdleAfterMs;
     while (!fits()) {
-      const victim = owners.fromBusiest(idle);
+      const victim = owners.fromBusiest(isIdle, keep);
       if (!victim) throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity: try again later.', 60);
       dropConversation(victim);
     }
@@ -136,12 +136,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
    */
   function makeRoomFor(owner: string): void {
     if (owner === '' || owners.count(owner) < bounds.maxConversationsPerAddress) return;
-    const empty =
-      owners.oldest(owner, (entry) => empties.has(entry.record.id)) ?? owners.oldest(owner, (entry) => clock - entry.activeAt >= bounds.evictIdleAfterMs);
+    const empty = owners.oldestEmpty(owner) ?? owners.oldestIdle(owner, isIdle);
     if (!empty) {
       throw new EngineError('ERR_CAPACITY', `This address already holds ${bounds.maxConversationsPerAddress} conversations: try again later.`, 60);
     }
     dropConversation(empty);
+  }
+
+  /** Whether a conversation may go to make room: nobody was there for evictIdleAfterMs. */
+  function isIdle(entry: ConversationEntry): boolean {
+    return clock - entry.activeAt >= bounds.evictIdleAfterMs;
   }
 
   /** At most maxSessionsPerConversation: the least recently seen of the others end. */
@@ -220,16 +224,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       // One serialization both copies the identity (deep-frozen: no caller can change what is stored) and sizes it.
       const json = JSON.stringify(identity);
       identity = deepFreeze(JSON.parse(json) as VerifiedIdentity);
-      let entry = byKey.get(indexKey(community, key));
-      const identityCost = identityBytes(identity, json.length);
+      const where = indexKey(community, key);
+      let entry = byKey.get(where);
+      const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityBytes(identity, json.length);
       if (entry) {
-        const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
         makeRoom(recordBytes - entry.recordBytes, false, entry);
         bytes += recordBytes - entry.recordBytes;
         entry.recordBytes = recordBytes;
         entry.record = { ...entry.record, identity, updatedAt: now };
       } else {
-        const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityCost;
         makeRoomFor(owner ?? '');
         makeRoom(recordBytes, true);
         // This process never loses an acknowledged write while it lives: the epoch is fixed at creation.
@@ -244,7 +247,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
         };
         bytes += recordBytes;
         owners.add(entry);
-        byKey.set(indexKey(community, key), entry);
+        byKey.set(where, entry);
         empties.set(record.id, entry);
         // SPEC §12: the outbox entry in the same synchronous step as the change.
         outbox?.record(community, { type: 'conversation.created', conversationId: record.id, seq: 0, at: now });
@@ -281,7 +284,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       const before = logBytes(entry.log);
       entry.log.push(message);
       bytes += logBytes(entry.log) - before;
-      empties.delete(conversationId);
+      if (empties.delete(conversationId)) owners.filled(entry);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };
       outbox?.record(entry.record.community, { type: 'message.created', conversationId, seq, at: input.createdAt, author: input.author });
       bump(entry, input.createdAt);

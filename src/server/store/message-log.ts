@@ -49,27 +49,27 @@ export class MessageLog {
     return Object.freeze({ id: found.id, seq: found.seq, clientId, author, body, createdAt: found.createdAt });
   }
 
-  /** Appends; returns the messages dropped from the front to stay under `max`, and the idempotency keys forgotten. */
-  push(message: ChatMessage): { dropped: ChatMessage[]; forgottenKeys: number } {
+  /** Appends; returns how many messages were dropped from the front to stay under `max`, and how many idempotency keys were forgotten. */
+  push(message: ChatMessage): { dropped: number; forgottenKeys: number } {
     this.messages.push(message);
     if (message.clientId !== undefined) this.sent.set(`${message.author}:${message.clientId}`, message);
     this.chars += message.body.length;
-    let dropped: ChatMessage[] = [];
-    if (this.messages.length > this.max) {
-      dropped = this.messages.splice(0, this.messages.length - this.max);
-      this.firstSeq += dropped.length;
-      for (const old of dropped) {
-        this.chars -= old.body.length;
-        if (old.clientId !== undefined) {
-          this.sent.set(`${old.author}:${old.clientId}`, { id: old.id, seq: old.seq, createdAt: old.createdAt });
-        }
-      }
+    let dropped = 0;
+    // One at a time from the front (shift, no array of the dropped): a full log drops one per message.
+    while (this.messages.length > this.max) {
+      const old = this.messages.shift()!;
+      dropped++;
+      this.firstSeq++;
+      this.chars -= old.body.length;
+      if (old.clientId !== undefined) this.sent.set(`${old.author}:${old.clientId}`, { id: old.id, seq: old.seq, createdAt: old.createdAt });
     }
     let forgottenKeys = 0;
-    for (const key of this.sent.keys()) {
-      if (this.sent.size <= this.maxKeys) break;
-      this.sent.delete(key);
-      forgottenKeys++;
+    if (this.sent.size > this.maxKeys) {
+      for (const key of this.sent.keys()) {
+        this.sent.delete(key);
+        forgottenKeys++;
+        if (this.sent.size <= this.maxKeys) break;
+      }
     }
     return { dropped, forgottenKeys };
   }

