@@ -1,11 +1,11 @@
 import { topicsOf } from '../topics.js';
-import type { BusEvent, BusSubscription, BusTopic, LiveBus } from '../types.js';
+import type { BusEvent, BusListener, BusSubscription, BusTopic, LiveBus } from '../types.js';
 import { usesShardedPubSub, type RedisClient } from './client.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { orderMessage } from './message.js';
 
-type Listener = (event: BusEvent) => void;
+type Listener = BusListener;
 
 /**
  * One channel this instance listens to: its listeners (most channels, a
@@ -51,8 +51,8 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
   const onMessage = (channel: string, payload: string): void => {
     const found = channels.get(channel);
     if (!found) return;
-    const event = parse(payload);
-    if (event) for (const listener of listenersOf(found)) deliver(listener, event);
+    const parsed = parse(payload);
+    if (parsed) for (const listener of listenersOf(found)) deliver(listener, parsed.event, parsed.epoch);
   };
   const onReady = (): void => {
     // Subscribe on every ready, the first one too: a SUBSCRIBE asked while Redis was down at start is
@@ -141,20 +141,24 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
   };
 }
 
-/** An event off the wire; a message's fields in the memory engine's order (the append script's cjson has its own). */
-function parse(payload: string): BusEvent | undefined {
+/**
+ * An event off the wire; a message's fields in the memory engine's order (the append script's cjson
+ * has its own), and the log's epoch the append script adds beside it (BusListener), kept apart.
+ */
+function parse(payload: string): { event: BusEvent; epoch?: string } | undefined {
   try {
-    const event = JSON.parse(payload) as BusEvent;
-    if (event.type !== 'message') return event;
-    return { type: 'message', conversationId: event.conversationId, message: orderMessage(event.message) };
+    const event = JSON.parse(payload) as BusEvent & { epoch?: unknown };
+    if (event.type !== 'message') return { event };
+    const message: BusEvent = { type: 'message', conversationId: event.conversationId, message: orderMessage(event.message) };
+    return typeof event.epoch === 'string' ? { event: message, epoch: event.epoch } : { event: message };
   } catch {
     return undefined;
   }
 }
 
-function deliver(listener: Listener, event: BusEvent): void {
+function deliver(listener: Listener, event: BusEvent, epoch?: string): void {
   try {
-    listener(event);
+    listener(event, epoch);
   } catch {
     // One broken listener must not keep the event from the others.
   }

@@ -1,5 +1,6 @@
 import type { AgentStreamEvent, ChatMessage, StreamEvent } from '../../../identity/index.js';
 import type { BusEvent, BusSubscription, LiveBus } from '../../engine/types.js';
+import { sseFrame } from './sse.js';
 import { addMember, groupSize, members, removeMember, type Group } from './groups.js';
 import { KeyedThrottle } from './throttle.js';
 
@@ -19,6 +20,13 @@ export interface VisitorStream {
   readonly address: string;
   /** New messages may be in the store: read and send them. */
   wake(): void;
+  /**
+   * One new message as the bus carried it, with the log's epoch when the
+   * engine told it (BusListener): a stream that has sent everything before it
+   * in that epoch may send `frame()` (its SSE event, encoded once for every
+   * stream of the conversation) without reading the log; any other reads.
+   */
+  offer?(message: ChatMessage, epoch: string | undefined, frame: () => Uint8Array): void;
   /**
    * The session was revoked (`session_ended`) or lapsed (`session_expired`):
    * tell the widget, then close. Without a reason (server shutdown) just close:
@@ -75,7 +83,7 @@ export class LiveHub {
    * The one listener of every conversation topic: each event names its
    * conversation, so no closure per conversation is needed.
    */
-  private readonly onConversationEvent = (event: BusEvent): void => this.toVisitors(event);
+  private readonly onConversationEvent = (event: BusEvent, epoch?: string): void => this.toVisitors(event, epoch);
 
   constructor(
     private readonly bus: LiveBus,
@@ -153,14 +161,19 @@ export class LiveHub {
   }
 
   /** An event of a conversation's topic, to its visitor streams. */
-  private toVisitors(event: BusEvent): void {
+  private toVisitors(event: BusEvent, epoch: string | undefined): void {
     if (event.type === 'resync') return this.resyncVisitors();
     if (!('conversationId' in event)) return;
     const streams = members(this.byConversation.get(event.conversationId));
     switch (event.type) {
-      case 'message':
-        for (const stream of streams) stream.wake();
+      case 'message': {
+        const frame = epoch === undefined ? undefined : sharedFrame(event.message, epoch);
+        for (const stream of streams) {
+          if (frame && stream.offer) stream.offer(event.message, epoch, frame);
+          else stream.wake();
+        }
         break;
+      }
       case 'typing':
         if (event.author === 'agent' && event.agent) for (const stream of streams) stream.notify?.({ type: 'typing', agent: event.agent });
         break;
@@ -223,4 +236,14 @@ export class LiveHub {
     for (const group of [...this.bySession.values()]) for (const stream of members(group)) stream.end();
     for (const agent of [...this.agents]) agent.close();
   }
+}
+
+/**
+ * A message's SSE event as visitor streams send it (`id: <epoch>.<seq>`,
+ * routes/stream.ts), encoded on first use and then shared: JSON and UTF-8
+ * once per message, not once per stream.
+ */
+function sharedFrame(message: ChatMessage, epoch: string): () => Uint8Array {
+  let bytes: Uint8Array | undefined;
+  return () => (bytes ??= sseFrame('message', { type: 'message', message }, `${epoch}.${message.seq}`));
 }

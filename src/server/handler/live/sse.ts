@@ -11,6 +11,8 @@ import { startBeating, stopBeating, type Beating } from './heartbeat.js';
 export interface SseChannel {
   /** Writes one event; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
   send(event: string, data: unknown, id?: number | string): void;
+  /** Writes an event already encoded by sseFrame (one encoding shared by every stream that sends it). */
+  sendFrame(frame: Uint8Array): void;
   /** Bytes written but not yet taken by the consumer. */
   readonly queuedBytes: number;
   /**
@@ -66,6 +68,12 @@ export function openSse(options: SseOptions): { reply: Reply; channel: SseChanne
   return { reply: reply(200, channel, SSE_HEADERS), channel };
 }
 
+/** One event as the bytes of the wire; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
+export function sseFrame(event: string, data: unknown, id?: number | string): Uint8Array {
+  // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
+  return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 /** A class, not closures: one object per open stream instead of ~15 functions. */
 class Channel implements SseChannel, EventStream, Beating {
   readonly #options: SseOptions;
@@ -93,8 +101,11 @@ class Channel implements SseChannel, EventStream, Beating {
   }
 
   send(event: string, data: unknown, id?: number | string): void {
-    // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
-    this.#write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (!this.#closed) this.#writeBytes(sseFrame(event, data, id));
+  }
+
+  sendFrame(frame: Uint8Array): void {
+    this.#writeBytes(frame);
   }
 
   retry(ms: number): void {
@@ -137,8 +148,11 @@ class Channel implements SseChannel, EventStream, Beating {
   }
 
   #write(text: string): void {
+    if (!this.#closed) this.#writeBytes(encoder.encode(text));
+  }
+
+  #writeBytes(bytes: Uint8Array): void {
     if (this.#closed) return;
-    const bytes = encoder.encode(text);
     const waiting = this.#sink.queuedBytes;
     if (waiting > 0 && waiting + bytes.byteLength > this.#options.maxQueuedBytes) {
       this.#sink.abort();

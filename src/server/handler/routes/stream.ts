@@ -1,4 +1,4 @@
-import { OPTIONAL_STREAM_EVENTS, type StreamEvent } from '../../../identity/index.js';
+import { OPTIONAL_STREAM_EVENTS, type ChatMessage, type StreamEvent } from '../../../identity/index.js';
 import type { SessionRecord } from '../../store/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
@@ -133,12 +133,25 @@ class OpenStream implements VisitorStream, SseOptions, TouchedSession {
     void this.pump();
   }
 
+  /**
+   * The next message of the epoch this stream follows: sent as the bus carried it, without reading
+   * the log (one Redis round trip less per delivery, issue 22 "End to end"). Anything else — a gap,
+   * another epoch, a read in flight — reads the log as wake() does.
+   */
+  offer(message: ChatMessage, epoch: string | undefined, frame: () => Uint8Array): void {
+    if (!this.pumping && epoch !== undefined && epoch === this.epoch && message.seq === this.lastSent + 1) void this.pump({ message, frame });
+    else void this.pump();
+  }
+
   notify(event: StreamEvent): void {
     if (passes(event.type, OPTIONAL_STREAM_EVENTS, this.asked)) send(this.channel, event);
   }
 
-  /** Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight. */
-  async pump(): Promise<void> {
+  /**
+   * Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight.
+   * `next`: the message right after `lastSent` in this stream's epoch (offer), sent without a read.
+   */
+  async pump(next?: { message: ChatMessage; frame: () => Uint8Array }): Promise<void> {
     if (this.pumping) {
       this.again = true;
       return;
@@ -148,6 +161,17 @@ class OpenStream implements VisitorStream, SseOptions, TouchedSession {
     try {
       do {
         this.again = false;
+        if (next) {
+          const { message, frame } = next;
+          next = undefined;
+          if (!(await this.validForDelivery())) return;
+          await channel.room();
+          if (!channel.closed && message.seq === this.lastSent + 1) {
+            channel.sendFrame(frame());
+            this.lastSent = message.seq;
+          } else this.again = true;
+          continue;
+        }
         // Both in one round trip (pipelined); Promise.all handles both rejections.
         const [conversation, listed] = await Promise.all([
           ctx.store.getConversation(conversationId),
