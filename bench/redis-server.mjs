@@ -1,7 +1,7 @@
 /**
  * A throwaway redis-server for the benchmarks (plain .mjs: test/helpers/redis.ts
  * is TypeScript). Every call starts its own `redis-server` on a free
- * 127.0.0.1 port with no persistence, in a fresh temp dir, checks that what
+ * 127.0.0.1 port with no persistence (or an fsynced append-only file), in a fresh temp dir, checks that what
  * answers PING is that very process (never a Redis that was already running),
  * and kills it again: on stop(), at process exit, on SIGINT/SIGTERM/SIGHUP,
  * and, should this process be SIGKILLed, from a tiny shell watchdog.
@@ -135,15 +135,20 @@ export function processCpuMs(pid) {
   }
 }
 
-/** Starts a fresh redis-server (retrying on a port race); see the file comment. */
-export async function startRedis() {
+/**
+ * Starts a fresh redis-server (retrying on a port race); see the file comment.
+ * `{ appendfsync: 'always' }`: with an append-only file fsynced on every write
+ * (the durable setting, issue 22 "End to end"), in the same temp dir.
+ */
+export async function startRedis(options = {}) {
+  const persistence = options.appendfsync ? ['--appendonly', 'yes', '--appendfsync', options.appendfsync] : ['--appendonly', 'no'];
   const bin = findRedisServer();
   let lastError;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'chatq-bench-redis-'));
     liveDirs.add(dir);
-    const args = ['--port', String(port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+    const args = ['--port', String(port), '--bind', LOOPBACK, '--save', '', ...persistence, '--dir', dir, '--daemonize', 'no'];
     const child = spawn(bin, args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk) => {

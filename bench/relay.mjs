@@ -5,8 +5,11 @@
  *   BENCH_RELAY_RATES=200,400,800 BENCH_RELAY_STREAMS=400 BENCH_RELAY_MS=3000
  *   BENCH_RELAY_WARMUP_MS=1000 BENCH_RELAY_INSTANCES=2 BENCH_RELAY_P99_MS=50
  *   BENCH_RELAY_ROUNDS=2 BENCH_RELAY_PREWARM_MS=3000
+ *   BENCH_RELAY_FSYNC=no,always   (redis-server variants, in turn: no persistence; appendfsync always)
+ *   CHATQ_DIST=/path/to/another/dist   (another build; node_modules must be reachable from it)
  *
- * Starts its own redis-server (no persistence), INSTANCES chatq processes
+ * Starts its own redis-server (no persistence; then, for the second table,
+ * an append-only file with `appendfsync always`), INSTANCES chatq processes
  * (the built dist: the real HS256 verifier, the Redis engine, toNodeListener,
  * every rate limit off) and as many bare node:http relays (Redis pub/sub
  * between them, SSE out, nothing stored: the ceiling), all behind one nginx
@@ -57,7 +60,8 @@ const ROUNDS = env('BENCH_RELAY_ROUNDS', 2);
 const PREWARM_MS = env('BENCH_RELAY_PREWARM_MS', 3000);
 /** Deliveries later than this after the last reply's answer count as lost. */
 const DRAIN_MS = 1000;
-const DIST = fileURLToPath(new URL('../dist', import.meta.url));
+const DIST = process.env.CHATQ_DIST ?? fileURLToPath(new URL('../dist', import.meta.url));
+const FSYNC = (process.env.BENCH_RELAY_FSYNC ?? 'no,always').split(',');
 const part = (name) => fileURLToPath(new URL(`./relay/${name}`, import.meta.url));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -153,14 +157,25 @@ const cell = (r) =>
 
 export async function run() {
   if (!existsSync(`${DIST}/server.js`)) throw new Error('bench/relay.mjs runs the built dist: `npm run build` first.');
+  try {
+    for (const fsync of FSYNC) {
+      console.log(`\n--- redis-server ${fsync === 'no' ? 'without persistence' : `with appendonly yes, appendfsync ${fsync}`} ---`);
+      await runOne(fsync);
+    }
+  } finally {
+    closeSender();
+  }
+}
+
+async function runOne(fsync) {
   const startLoad = load();
-  const redis = await startRedis();
+  const redis = await startRedis(fsync === 'no' ? {} : { appendfsync: fsync });
   let all;
   try {
     all = await startAll(redis);
     const { stacks, nginx } = all;
     console.log(
-      `${INSTANCES} chatq instances and ${INSTANCES} bare relays on one redis-server (pid ${redis.pid}, no persistence) behind one nginx (${nginx.url}); ` +
+      `${INSTANCES} chatq instances and ${INSTANCES} bare relays on one redis-server (pid ${redis.pid}, ${fsync === 'no' ? 'no persistence' : `appendfsync ${fsync}`}) behind one nginx (${nginx.url}); ` +
         `${STREAMS} visitor streams per stack; per rate ${ROUNDS} interleaved rounds of ${MS} ms after ${WARMUP_MS} ms warm-up (best round shown); load average at the start ${startLoad}`,
     );
     for (const stack of Object.values(stacks)) await paced(nginx.url, stack.name, stack.ids, RATES[0], PREWARM_MS);
@@ -200,7 +215,6 @@ export async function run() {
     console.log(`saturated (every round skipped, lost or fell behind) at: chatq ${sat(chatq)}, bare relay ${sat(bare)}${satRatio}`);
     console.log(`CPU per delivered message, chatq ÷ bare relay (instances + redis, median over the rates both ran): ${fmt(median(cpuRatios), 2)}×`);
   } finally {
-    closeSender();
     await all?.stop();
     await redis.stop();
   }

@@ -72,7 +72,7 @@ async function child(kind, redisUrl, dir, sessionsWanted) {
       return (await response.json()).session;
     };
     for (let i = 0; i < sessionsWanted; i += BATCH) sessions.push(...(await Promise.all(Array.from({ length: Math.min(BATCH, sessionsWanted - i) }, register))));
-    listener = chatq.toNodeListener(handler);
+    listener = (await import(sibling('node'))).toNodeListener(handler);
   }
   const server = createServer(listener);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

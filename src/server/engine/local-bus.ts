@@ -1,7 +1,15 @@
-import { topicKey, topicsOf } from './topics.js';
-import type { BusEvent, BusSubscription, LiveBus } from './types.js';
+import type { BusEvent, BusSubscription, BusTopic, LiveBus } from './types.js';
+import { topicsOf } from './topics.js';
 
 type Listener = (event: BusEvent) => void;
+/** A topic's listeners: most conversation topics have one, held as it is (no Set per open conversation). */
+type Listeners = Listener | Set<Listener>;
+
+/** One community's topics: conversations by their id (no key string made per subscription), the named ones apart. */
+interface Topics {
+  readonly conversations: Map<string, Listeners>;
+  readonly named: Map<string, Listeners>;
+}
 
 /**
  * The in-process bus of the memory and SQLite engines: events reach this
@@ -9,12 +17,19 @@ type Listener = (event: BusEvent) => void;
  * live at once (`ready` is already resolved).
  */
 export function createLocalBus(): LiveBus {
-  const listeners = new Map<string, Set<Listener>>(); // community \0 topic → listeners
+  const communities = new Map<string, Topics>();
   const ready = Promise.resolve();
+  const table = (community: string, topic: BusTopic): Map<string, Listeners> | undefined => {
+    const topics = communities.get(community);
+    return topics && (typeof topic === 'string' ? topics.named : topics.conversations);
+  };
+  const keyOf = (topic: BusTopic): string => (typeof topic === 'string' ? topic : topic.conversationId);
   return {
     async publish(community, event) {
       for (const topic of topicsOf(event)) {
-        for (const listener of [...(listeners.get(`${community}\0${topicKey(topic)}`) ?? [])]) {
+        const found = table(community, topic)?.get(keyOf(topic));
+        if (found === undefined) continue;
+        for (const listener of found instanceof Set ? [...found] : [found]) {
           try {
             listener(event);
           } catch {
@@ -24,13 +39,20 @@ export function createLocalBus(): LiveBus {
       }
     },
     subscribe(community, listener, topic = 'community') {
-      const key = `${community}\0${topicKey(topic)}`;
-      let set = listeners.get(key);
-      if (!set) listeners.set(key, (set = new Set()));
-      set.add(listener);
+      if (!communities.has(community)) communities.set(community, { conversations: new Map(), named: new Map() });
+      const map = table(community, topic)!;
+      const key = keyOf(topic);
+      const found = map.get(key);
+      if (found === undefined) map.set(key, listener);
+      else if (found instanceof Set) found.add(listener);
+      else map.set(key, new Set([found, listener]));
+      let held = true;
       const unsubscribe = (): void => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
+        if (!held) return;
+        held = false;
+        const now = map.get(key);
+        if (now === listener) map.delete(key);
+        else if (now instanceof Set && now.delete(listener) && now.size === 0) map.delete(key);
       };
       return Object.assign(unsubscribe, { ready }) satisfies BusSubscription;
     },

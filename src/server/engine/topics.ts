@@ -27,8 +27,3 @@ export function topicsOf(event: Published): BusTopic[] {
       return ['community'];
   }
 }
-
-/** A topic as a string key (the local bus's map, the Redis bus's channel suffix). */
-export function topicKey(topic: BusTopic): string {
-  return typeof topic === 'string' ? topic : `c:${topic.conversationId}`;
-}

@@ -96,8 +96,17 @@ export interface LiveBus {
    * `resync` when delivery may have had a gap. A listener hears an event once
    * per topic it subscribed to.
    */
-  subscribe(community: string, listener: (event: BusEvent) => void, topic?: BusTopic): BusSubscription;
+  subscribe(community: string, listener: BusListener, topic?: BusTopic): BusSubscription;
 }
+
+/**
+ * Hears one event. `epoch`, for a `message` when the engine knows it (Redis:
+ * the append script publishes it), is the log's epoch at that append: a
+ * stream that has delivered up to `message.seq - 1` of that very epoch can
+ * send the message as it is, without reading the log again (issue 22 "End to
+ * end"). Without it, streams read the log.
+ */
+export type BusListener = (event: BusEvent, epoch?: string) => void;
 
 /**
  * Token buckets (SPEC §6 "Abuse limits"), shared by every instance of an

@@ -1,18 +1,24 @@
 import { topicsOf } from '../topics.js';
-import type { BusEvent, BusSubscription, BusTopic, LiveBus } from '../types.js';
+import type { BusEvent, BusListener, BusSubscription, BusTopic, LiveBus } from '../types.js';
 import { usesShardedPubSub, type RedisClient } from './client.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { orderMessage } from './message.js';
 
-type Listener = (event: BusEvent) => void;
+type Listener = BusListener;
 
-/** One channel this instance listens to: its listeners, and whether it is a sharded one. */
+/**
+ * One channel this instance listens to: its listeners (most channels, a
+ * conversation's, have one: held as it is, a Set only from the second on;
+ * issue 22 item 4), whether it is a sharded one, and when it went live.
+ */
 interface Channel {
-  readonly listeners: Set<Listener>;
+  listeners: Listener | Set<Listener>;
   readonly sharded: boolean;
   readonly ready: Promise<void>;
 }
+
+const listenersOf = (channel: Channel): Listener[] => (channel.listeners instanceof Set ? [...channel.listeners] : [channel.listeners]);
 
 /**
  * Live delivery over Redis pub/sub (SPEC §8), a channel per topic
@@ -43,10 +49,10 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
   let owed = false;
 
   const onMessage = (channel: string, payload: string): void => {
-    const listeners = channels.get(channel)?.listeners;
-    if (!listeners) return;
-    const event = parse(payload);
-    if (event) for (const listener of [...listeners]) deliver(listener, event);
+    const found = channels.get(channel);
+    if (!found) return;
+    const parsed = parse(payload);
+    if (parsed) for (const listener of listenersOf(found)) deliver(listener, parsed.event, parsed.epoch);
   };
   const onReady = (): void => {
     // Subscribe on every ready, the first one too: a SUBSCRIBE asked while Redis was down at start is
@@ -54,7 +60,7 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
     // Twice is harmless.
     for (const [name, channel] of channels) void ask(name, channel.sharded);
     // Pub/sub dropped whatever was published meanwhile: every stream re-reads what it may have missed.
-    if (readyBefore || owed) for (const channel of [...channels.values()]) for (const listener of [...channel.listeners]) deliver(listener, { type: 'resync' });
+    if (readyBefore || owed) for (const channel of [...channels.values()]) for (const listener of listenersOf(channel)) deliver(listener, { type: 'resync' });
     readyBefore = true;
     owed = false;
   };
@@ -78,9 +84,9 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
    * subscription waits for it, but no longer than the connection's next failure: then it counts as
    * live, and `resync` comes when the subscriber is ready again.
    */
-  function open(name: string, shardedChannel: boolean): Channel {
+  function open(name: string, shardedChannel: boolean, listener: Listener): Channel {
     const asked = ask(name, shardedChannel);
-    if (subscriber.status === 'ready') return { listeners: new Set(), sharded: shardedChannel, ready: asked };
+    if (subscriber.status === 'ready') return { listeners: listener, sharded: shardedChannel, ready: asked };
     const ready = new Promise<void>((resolve) => {
       const down = (): void => {
         owed = true;
@@ -95,7 +101,7 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
       subscriber.once('end', down);
       void asked.then(settle);
     });
-    return { listeners: new Set(), sharded: shardedChannel, ready };
+    return { listeners: listener, sharded: shardedChannel, ready };
   }
 
   return {
@@ -113,14 +119,16 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
     subscribe(community, listener, topic = 'community') {
       const name = keys.channel(community, topic);
       let channel = channels.get(name);
-      if (!channel) channels.set(name, (channel = open(name, isSharded(topic))));
-      const { listeners } = channel;
-      listeners.add(listener);
+      if (!channel) channels.set(name, (channel = open(name, isSharded(topic), listener)));
+      else if (channel.listeners instanceof Set) channel.listeners.add(listener);
+      else if (channel.listeners !== listener) channel.listeners = new Set([channel.listeners, listener]);
+      const held = channel;
       const unsubscribe = (): void => {
-        listeners.delete(listener);
-        if (listeners.size > 0 || channels.get(name)?.listeners !== listeners) return;
+        if (channels.get(name) !== held) return;
+        const { listeners } = held;
+        if (listeners instanceof Set ? !listeners.delete(listener) || listeners.size > 0 : listeners !== listener) return;
         channels.delete(name);
-        void (isSharded(topic) ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name)).catch(() => {});
+        void (held.sharded ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name)).catch(() => {});
       };
       return Object.assign(unsubscribe, { ready: channel.ready }) satisfies BusSubscription;
     },
@@ -133,20 +141,24 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
   };
 }
 
-/** An event off the wire; a message's fields in the memory engine's order (the append script's cjson has its own). */
-function parse(payload: string): BusEvent | undefined {
+/**
+ * An event off the wire; a message's fields in the memory engine's order (the append script's cjson
+ * has its own), and the log's epoch the append script adds beside it (BusListener), kept apart.
+ */
+function parse(payload: string): { event: BusEvent; epoch?: string } | undefined {
   try {
-    const event = JSON.parse(payload) as BusEvent;
-    if (event.type !== 'message') return event;
-    return { type: 'message', conversationId: event.conversationId, message: orderMessage(event.message) };
+    const event = JSON.parse(payload) as BusEvent & { epoch?: unknown };
+    if (event.type !== 'message') return { event };
+    const message: BusEvent = { type: 'message', conversationId: event.conversationId, message: orderMessage(event.message) };
+    return typeof event.epoch === 'string' ? { event: message, epoch: event.epoch } : { event: message };
   } catch {
     return undefined;
   }
 }
 
-function deliver(listener: Listener, event: BusEvent): void {
+function deliver(listener: Listener, event: BusEvent, epoch?: string): void {
   try {
-    listener(event);
+    listener(event, epoch);
   } catch {
     // One broken listener must not keep the event from the others.
   }

@@ -102,7 +102,10 @@ if ARGV[1] == 'visitor' then
   status_event(4, was, 'open', ARGV[4])
   if seq > tonumber(redis.call('HGET', conv, 'aread') or '0') then redis.call('HINCRBY', conv, 'unread', 1) end
 end
-local event = '{"type":"message","conversationId":' .. cjson.encode(id) .. ',"message":' .. json .. '}'
+local epoch = redis.call('HGET', conv, 'epoch')
+local event = '{"type":"message","conversationId":' .. cjson.encode(id) .. ',"message":' .. json
+if epoch then event = event .. ',"epoch":' .. cjson.encode(epoch) end
+event = event .. '}'
 if ARGV[13] == '1' then redis.call('SPUBLISH', ARGV[11], event) else redis.call('PUBLISH', ARGV[11], event) end
 redis.call('PUBLISH', ARGV[12], event)
 return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}

@@ -1,5 +1,7 @@
 import type { AgentStreamEvent, ChatMessage, StreamEvent } from '../../../identity/index.js';
 import type { BusEvent, BusSubscription, LiveBus } from '../../engine/types.js';
+import { sseFrame } from './sse.js';
+import { addMember, groupSize, members, removeMember, type Group } from './groups.js';
 import { KeyedThrottle } from './throttle.js';
 
 /**
@@ -18,6 +20,13 @@ export interface VisitorStream {
   readonly address: string;
   /** New messages may be in the store: read and send them. */
   wake(): void;
+  /**
+   * One new message as the bus carried it, with the log's epoch when the
+   * engine told it (BusListener): a stream that has sent everything before it
+   * in that epoch may send `frame()` (its SSE event, encoded once for every
+   * stream of the conversation) without reading the log; any other reads.
+   */
+  offer?(message: ChatMessage, epoch: string | undefined, frame: () => Uint8Array): void;
   /**
    * The session was revoked (`session_ended`) or lapsed (`session_expired`):
    * tell the widget, then close. Without a reason (server shutdown) just close:
@@ -56,15 +65,25 @@ export interface AgentStream {
  * stream of a conversation hears nothing of it.
  */
 export class LiveHub {
-  private readonly byConversation = new Map<string, { streams: Set<VisitorStream>; subscription: BusSubscription }>();
-  private readonly bySession = new Map<string, Set<VisitorStream>>();
-  private readonly byAddress = new Map<string, Set<VisitorStream>>();
+  /** Visitor streams by conversation, session and address (groups.ts: a lone stream is held as it is). */
+  private readonly byConversation = new Map<string, Group<VisitorStream>>();
+  private readonly bySession = new Map<string, Group<VisitorStream>>();
+  private readonly byAddress = new Map<string, Group<VisitorStream>>();
+  /** The bus subscription of each conversation with a visitor stream here. */
+  private readonly subscriptions = new Map<string, BusSubscription>();
   private readonly agents = new Set<AgentStream>();
   private agentFeed: { subscription: BusSubscription; holders: number } | undefined;
+  /** A resync is on its way to every visitor stream (one for all the conversation topics that report it). */
+  private resyncing = false;
   /** Coalesces `conversation` events per conversation before they fan out to every agent stream. */
   private readonly conversationChanges = new KeyedThrottle(CONVERSATION_EVENT_INTERVAL_MS, (id) => {
     for (const agent of [...this.agents]) agent.conversationChanged(id);
   });
+  /**
+   * The one listener of every conversation topic: each event names its
+   * conversation, so no closure per conversation is needed.
+   */
+  private readonly onConversationEvent = (event: BusEvent, epoch?: string): void => this.toVisitors(event, epoch);
 
   constructor(
     private readonly bus: LiveBus,
@@ -72,11 +91,11 @@ export class LiveHub {
   ) {}
 
   streamsOfSession(sessionId: string): number {
-    return this.bySession.get(sessionId)?.size ?? 0;
+    return groupSize(this.bySession.get(sessionId));
   }
 
   streamsOfAddress(address: string): number {
-    return this.byAddress.get(address)?.size ?? 0;
+    return groupSize(this.byAddress.get(address));
   }
 
   get agentStreams(): number {
@@ -84,36 +103,37 @@ export class LiveHub {
   }
 
   /**
-   * Registers a visitor stream; returns its removal. The first stream of a
-   * conversation subscribes to its topic, the last one to leave unsubscribes.
-   * Whatever was published before the subscription was live is in the log:
-   * the streams of the conversation read it again once it is (`ready`).
+   * Registers a visitor stream (removeVisitor takes it out). The first stream
+   * of a conversation subscribes to its topic, the last one to leave
+   * unsubscribes. Whatever was published before the subscription was live is
+   * in the log: the streams of the conversation read it again once it is
+   * (`ready`).
    */
-  addVisitor(stream: VisitorStream): () => void {
+  addVisitor(stream: VisitorStream): void {
     const id = stream.conversationId;
-    const entry = this.byConversation.get(id) ?? this.follow(id);
-    const { streams } = entry;
-    streams.add(stream);
-    add(this.bySession, stream.sessionId, stream);
-    add(this.byAddress, stream.address, stream);
-    return () => {
-      remove(this.byAddress, stream.address, stream);
-      remove(this.bySession, stream.sessionId, stream);
-      if (!streams.delete(stream) || streams.size > 0 || this.byConversation.get(id)?.streams !== streams) return;
-      this.byConversation.delete(id);
-      entry.subscription();
-    };
+    if (!this.subscriptions.has(id)) this.follow(id);
+    addMember(this.byConversation, id, stream);
+    addMember(this.bySession, stream.sessionId, stream);
+    addMember(this.byAddress, stream.address, stream);
   }
 
-  private follow(conversationId: string): { streams: Set<VisitorStream>; subscription: BusSubscription } {
-    const streams = new Set<VisitorStream>();
-    const subscription = this.bus.subscribe(this.community, (event) => this.toVisitors(conversationId, event), { conversationId });
-    const entry = { streams, subscription };
-    this.byConversation.set(conversationId, entry);
+  /** Takes a visitor stream out; a second call for it does nothing. */
+  removeVisitor(stream: VisitorStream): void {
+    const id = stream.conversationId;
+    removeMember(this.byAddress, stream.address, stream);
+    removeMember(this.bySession, stream.sessionId, stream);
+    if (!removeMember(this.byConversation, id, stream) || this.byConversation.has(id)) return;
+    const subscription = this.subscriptions.get(id);
+    this.subscriptions.delete(id);
+    subscription?.();
+  }
+
+  private follow(conversationId: string): void {
+    const subscription = this.bus.subscribe(this.community, this.onConversationEvent, { conversationId });
+    this.subscriptions.set(conversationId, subscription);
     void subscription.ready.then(() => {
-      for (const stream of [...streams]) stream.wake();
+      for (const stream of members(this.byConversation.get(conversationId))) stream.wake();
     });
-    return entry;
   }
 
   /**
@@ -140,26 +160,43 @@ export class LiveHub {
     return () => this.agents.delete(stream);
   }
 
-  /** An event of one conversation's topic, to its visitor streams. */
-  private toVisitors(conversationId: string, event: BusEvent): void {
-    const streams = this.byConversation.get(conversationId)?.streams;
-    if (!streams) return;
+  /** An event of a conversation's topic, to its visitor streams. */
+  private toVisitors(event: BusEvent, epoch: string | undefined): void {
+    if (event.type === 'resync') return this.resyncVisitors();
+    if (!('conversationId' in event)) return;
+    const streams = members(this.byConversation.get(event.conversationId));
     switch (event.type) {
-      case 'message':
-      case 'resync':
-        // resync: events may have been lost; the streams re-read their log from their last seq.
-        for (const stream of [...streams]) stream.wake();
+      case 'message': {
+        const frame = epoch === undefined ? undefined : sharedFrame(event.message, epoch);
+        for (const stream of streams) {
+          if (frame && stream.offer) stream.offer(event.message, epoch, frame);
+          else stream.wake();
+        }
         break;
+      }
       case 'typing':
-        if (event.author === 'agent' && event.agent) for (const stream of [...streams]) stream.notify?.({ type: 'typing', agent: event.agent });
+        if (event.author === 'agent' && event.agent) for (const stream of streams) stream.notify?.({ type: 'typing', agent: event.agent });
         break;
       case 'read':
-        if (event.author === 'agent') for (const stream of [...streams]) stream.notify?.({ type: 'read', seq: event.seq });
+        if (event.author === 'agent') for (const stream of streams) stream.notify?.({ type: 'read', seq: event.seq });
         break;
       case 'session_ended':
-        for (const stream of [...(this.bySession.get(event.sessionId) ?? [])]) stream.end('session_ended');
+        for (const stream of members(this.bySession.get(event.sessionId))) stream.end('session_ended');
         break;
     }
+  }
+
+  /**
+   * Events may have been lost: every visitor stream re-reads its log from its
+   * last seq. The bus says so once per topic; the streams hear it once.
+   */
+  private resyncVisitors(): void {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    queueMicrotask(() => {
+      this.resyncing = false;
+      for (const group of [...this.byConversation.values()]) for (const stream of members(group)) stream.wake();
+    });
   }
 
   /** An event of the agents' topic, to every agent stream. */
@@ -186,7 +223,7 @@ export class LiveHub {
 
   /** An ephemeral event to every visitor stream of this process (presence). */
   notifyVisitors(event: StreamEvent): void {
-    for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.notify?.(event);
+    for (const group of [...this.bySession.values()]) for (const stream of members(group)) stream.notify?.(event);
   }
 
   notifyAgents(event: AgentStreamEvent): void {
@@ -196,19 +233,17 @@ export class LiveHub {
   /** Closes every stream without ending any session (handler.close(), drain). */
   closeAll(): void {
     this.conversationChanges.clear();
-    for (const streams of [...this.bySession.values()]) for (const stream of [...streams]) stream.end();
+    for (const group of [...this.bySession.values()]) for (const stream of members(group)) stream.end();
     for (const agent of [...this.agents]) agent.close();
   }
 }
-function add<T>(map: Map<string, Set<T>>, key: string, value: T): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(value);
-}
 
-function remove<T>(map: Map<string, Set<T>>, key: string, value: T): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+/**
+ * A message's SSE event as visitor streams send it (`id: <epoch>.<seq>`,
+ * routes/stream.ts), encoded on first use and then shared: JSON and UTF-8
+ * once per message, not once per stream.
+ */
+function sharedFrame(message: ChatMessage, epoch: string): () => Uint8Array {
+  let bytes: Uint8Array | undefined;
+  return () => (bytes ??= sseFrame('message', { type: 'message', message }, `${epoch}.${message.seq}`));
 }

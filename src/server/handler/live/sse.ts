@@ -6,10 +6,13 @@
  * closed) and then runs `onClose` exactly once.
  */
 import { reply, type ByteSink, type EventStream, type Reply } from '../http/reply.js';
+import { startBeating, stopBeating, type Beating } from './heartbeat.js';
 
 export interface SseChannel {
   /** Writes one event; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
   send(event: string, data: unknown, id?: number | string): void;
+  /** Writes an event already encoded by sseFrame (one encoding shared by every stream that sends it). */
+  sendFrame(frame: Uint8Array): void;
   /** Bytes written but not yet taken by the consumer. */
   readonly queuedBytes: number;
   /**
@@ -65,13 +68,22 @@ export function openSse(options: SseOptions): { reply: Reply; channel: SseChanne
   return { reply: reply(200, channel, SSE_HEADERS), channel };
 }
 
+/** One event as the bytes of the wire; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
+export function sseFrame(event: string, data: unknown, id?: number | string): Uint8Array {
+  // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
+  return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 /** A class, not closures: one object per open stream instead of ~15 functions. */
-class Channel implements SseChannel, EventStream {
+class Channel implements SseChannel, EventStream, Beating {
   readonly #options: SseOptions;
   #sink: ByteSink = new PendingBytes();
   #closed = false;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #waiters: (() => void)[] = [];
+  /** Producers waiting in room(); made on the first wait (most streams never wait). */
+  #waiters: (() => void)[] | undefined;
+  /** The heartbeat wheel's place of this stream (heartbeat.ts); -1 when not beating. */
+  slot = -1;
+  index = 0;
 
   constructor(options: SseOptions) {
     this.#options = options;
@@ -80,7 +92,7 @@ class Channel implements SseChannel, EventStream {
   /** An immediate comment gets the headers and first bytes through buffering proxies; then the heartbeat. */
   start(): void {
     this.#write(': open\n\n');
-    this.#heartbeat = setInterval(heartbeat, this.#options.heartbeatMs, this);
+    if (!this.#closed) startBeating(this, this.#options.heartbeatMs);
   }
 
   beat(): void {
@@ -89,8 +101,11 @@ class Channel implements SseChannel, EventStream {
   }
 
   send(event: string, data: unknown, id?: number | string): void {
-    // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
-    this.#write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (!this.#closed) this.#writeBytes(sseFrame(event, data, id));
+  }
+
+  sendFrame(frame: Uint8Array): void {
+    this.#writeBytes(frame);
   }
 
   retry(ms: number): void {
@@ -111,7 +126,7 @@ class Channel implements SseChannel, EventStream {
 
   async room(): Promise<void> {
     const lowWater = Math.min(LOW_WATER_BYTES, this.#options.maxQueuedBytes / 4);
-    while (!this.#closed && this.#sink.queuedBytes > lowWater) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    while (!this.#closed && this.#sink.queuedBytes > lowWater) await new Promise<void>((resolve) => (this.#waiters ??= []).push(resolve));
   }
 
   attach(sink: ByteSink): void {
@@ -123,7 +138,8 @@ class Channel implements SseChannel, EventStream {
 
   drained(): void {
     const pending = this.#waiters;
-    this.#waiters = [];
+    if (!pending) return;
+    this.#waiters = undefined;
     for (const resolve of pending) resolve();
   }
 
@@ -132,8 +148,11 @@ class Channel implements SseChannel, EventStream {
   }
 
   #write(text: string): void {
+    if (!this.#closed) this.#writeBytes(encoder.encode(text));
+  }
+
+  #writeBytes(bytes: Uint8Array): void {
     if (this.#closed) return;
-    const bytes = encoder.encode(text);
     const waiting = this.#sink.queuedBytes;
     if (waiting > 0 && waiting + bytes.byteLength > this.#options.maxQueuedBytes) {
       this.#sink.abort();
@@ -149,15 +168,11 @@ class Channel implements SseChannel, EventStream {
   #finish(end: boolean): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    stopBeating(this, this.#options.heartbeatMs);
     this.drained();
     if (end) this.#sink.end();
     this.#options.onClose();
   }
-}
-
-function heartbeat(channel: Channel): void {
-  channel.beat();
 }
 
 /** What is written before the consumer attaches its sink (the handler has not returned yet). */

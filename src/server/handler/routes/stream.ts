@@ -1,4 +1,4 @@
-import { OPTIONAL_STREAM_EVENTS, type StreamEvent } from '../../../identity/index.js';
+import { OPTIONAL_STREAM_EVENTS, type ChatMessage, type StreamEvent } from '../../../identity/index.js';
 import type { SessionRecord } from '../../store/index.js';
 import type { Call, HandlerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
@@ -43,7 +43,7 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
   if (!channel.closed) {
     // SPEC §11: presence, typing and read, for a widget that asked for them (wire.ts STREAM_EVENTS_PARAM).
     stream.asked = askedEvents(call.url, OPTIONAL_STREAM_EVENTS);
-    stream.unregister = ctx.hub.addVisitor(stream);
+    ctx.hub.addVisitor(stream);
     // Whether anyone is available, and how far the agents have read, from the start.
     void openingEvents(ctx, record.conversationId).then((events) => events.forEach((event) => stream.notify(event)), () => {});
     stream.armExpiry(record.expiresAt);
@@ -58,16 +58,15 @@ export async function visitorStream(ctx: HandlerContext, call: Call): Promise<Re
  * object (it is also the channel's options and the hub's VisitorStream)
  * instead of ten functions and their context (bench/streams.mjs).
  */
-class OpenStream implements VisitorStream, SseOptions {
+class OpenStream implements VisitorStream, SseOptions, TouchedSession {
   readonly conversationId: string;
   readonly sessionId: string;
-  readonly record: StreamSession;
-  readonly heartbeatMs: number;
-  readonly maxQueuedBytes: number;
+  /** The session's activity and expiry, for touch() and the checks (the stream is its own TouchedSession: no copy of the record). */
+  lastSeenAt: number;
+  readonly expiresAt: number | undefined;
   channel!: SseChannel;
   /** The optional events (presence, typing, read) this client asked for. */
   asked: readonly string[] = NONE_ASKED;
-  unregister = noop;
   lastSent: number;
   /** The epoch of what this stream delivered; undefined until the first read (a bare seq takes the log's). */
   epoch: string | undefined;
@@ -88,14 +87,26 @@ class OpenStream implements VisitorStream, SseOptions {
     lastEventId: { epoch?: string; seq: number },
   ) {
     // What touch() and the checks need, not the whole record (its community and key stay with the store).
-    this.record = { id: session.id, conversationId: session.conversationId, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt };
     this.conversationId = session.conversationId;
     this.sessionId = session.id;
-    this.heartbeatMs = ctx.limits.heartbeatMs;
-    this.maxQueuedBytes = ctx.limits.maxStreamQueueBytes;
+    this.lastSeenAt = session.lastSeenAt;
+    this.expiresAt = session.expiresAt;
     this.lastSent = lastEventId.seq;
     this.epoch = lastEventId.epoch;
     this.legacyId = lastEventId.epoch === undefined && lastEventId.seq > 0;
+  }
+
+  /** TouchedSession's name for the session id. */
+  get id(): string {
+    return this.sessionId;
+  }
+
+  get heartbeatMs(): number {
+    return this.ctx.limits.heartbeatMs;
+  }
+
+  get maxQueuedBytes(): number {
+    return this.ctx.limits.maxStreamQueueBytes;
   }
 
   /**
@@ -107,7 +118,7 @@ class OpenStream implements VisitorStream, SseOptions {
     void this.stillValid()
       .then(async (valid) => {
         if (!valid) return;
-        await touch(this.ctx, this.record);
+        await touch(this.ctx, this);
         void this.pump();
       })
       .catch(() => this.channel.close());
@@ -115,32 +126,56 @@ class OpenStream implements VisitorStream, SseOptions {
 
   onClose(): void {
     if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
-    this.unregister();
+    this.ctx.hub.removeVisitor(this);
   }
 
   wake(): void {
     void this.pump();
   }
 
+  /**
+   * The next message of the epoch this stream follows: sent as the bus carried it, without reading
+   * the log (one Redis round trip less per delivery, issue 22 "End to end"). Anything else — a gap,
+   * another epoch, a read in flight — reads the log as wake() does.
+   */
+  offer(message: ChatMessage, epoch: string | undefined, frame: () => Uint8Array): void {
+    if (!this.pumping && epoch !== undefined && epoch === this.epoch && message.seq === this.lastSent + 1) void this.pump({ message, frame });
+    else void this.pump();
+  }
+
   notify(event: StreamEvent): void {
     if (passes(event.type, OPTIONAL_STREAM_EVENTS, this.asked)) send(this.channel, event);
   }
 
-  /** Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight. */
-  async pump(): Promise<void> {
+  /**
+   * Sends whatever the store has after `lastSent`; wakes coalesce while a read is in flight.
+   * `next`: the message right after `lastSent` in this stream's epoch (offer), sent without a read.
+   */
+  async pump(next?: { message: ChatMessage; frame: () => Uint8Array }): Promise<void> {
     if (this.pumping) {
       this.again = true;
       return;
     }
     this.pumping = true;
-    const { ctx, record, channel } = this;
+    const { ctx, conversationId, channel } = this;
     try {
       do {
         this.again = false;
+        if (next) {
+          const { message, frame } = next;
+          next = undefined;
+          if (!(await this.validForDelivery())) return;
+          await channel.room();
+          if (!channel.closed && message.seq === this.lastSent + 1) {
+            channel.sendFrame(frame());
+            this.lastSent = message.seq;
+          } else this.again = true;
+          continue;
+        }
         // Both in one round trip (pipelined); Promise.all handles both rejections.
         const [conversation, listed] = await Promise.all([
-          ctx.store.getConversation(record.conversationId),
-          ctx.store.listMessages(record.conversationId, { afterSeq: this.lastSent }),
+          ctx.store.getConversation(conversationId),
+          ctx.store.listMessages(conversationId, { afterSeq: this.lastSent }),
         ]);
         let messages = listed;
         if (conversation && conversation.epoch !== (this.epoch ?? conversation.epoch)) {
@@ -148,13 +183,13 @@ class OpenStream implements VisitorStream, SseOptions {
           if (!(await this.validForDelivery())) return;
           send(channel, { type: 'reset' });
           this.lastSent = 0;
-          messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
+          messages = await ctx.store.listMessages(conversationId, { afterSeq: 0 });
         } else if (this.firstRead && this.legacyId && conversation && this.lastSent > conversation.lastSeq) {
           // A bare seq (a widget from before epochs) carries no epoch to compare: one past the end (another
           // conversation's) would hide every later message. An `<epoch>.<seq>` needs no such guess: within
           // an epoch no seq is reused, and a log that lost its tail takes a new epoch before its next seq.
           this.lastSent = 0;
-          messages = await ctx.store.listMessages(record.conversationId, { afterSeq: 0 });
+          messages = await ctx.store.listMessages(conversationId, { afterSeq: 0 });
         }
         this.firstRead = false;
         if (conversation) this.epoch = conversation.epoch;
@@ -205,8 +240,8 @@ class OpenStream implements VisitorStream, SseOptions {
    */
   async stillValid(): Promise<boolean> {
     if (this.channel.closed) return false;
-    const current = await this.ctx.store.getSession(this.record.id);
-    if (!current || current.conversationId !== this.record.conversationId) {
+    const current = await this.ctx.store.getSession(this.sessionId);
+    if (!current || current.conversationId !== this.conversationId) {
       this.end('session_ended');
       return false;
     }
@@ -221,12 +256,12 @@ class OpenStream implements VisitorStream, SseOptions {
   armExpiry(expiresAt: number | undefined): void {
     if (expiresAt === undefined || this.channel.closed) return;
     const delay = Math.min(Math.max(0, expiresAt - this.ctx.now()), MAX_TIMER_MS);
-    this.expiryTimer = setTimeout(() => void this.checkExpiry(), delay);
+    this.expiryTimer = setTimeout(checkExpiryOf, delay, this);
   }
 
   async checkExpiry(): Promise<void> {
     try {
-      const current = await this.ctx.store.getSession(this.record.id);
+      const current = await this.ctx.store.getSession(this.sessionId);
       if (!current) return this.end('session_ended');
       if (this.ctx.now() >= sessionExpiry(current, this.ctx)) return this.end('session_expired');
       this.armExpiry(current.expiresAt);
@@ -236,10 +271,12 @@ class OpenStream implements VisitorStream, SseOptions {
   }
 }
 
-type StreamSession = TouchedSession & Pick<SessionRecord, 'conversationId'>;
-
-const noop = (): void => {};
 const NONE_ASKED: readonly string[] = Object.freeze([]);
+
+/** The expiry timer's callback: a function of the module, not a closure per stream. */
+function checkExpiryOf(stream: OpenStream): void {
+  void stream.checkExpiry();
+}
 
 function send(channel: SseChannel, event: StreamEvent, id?: string): void {
   channel.send(event.type, event, id);
