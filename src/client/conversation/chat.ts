@@ -1,12 +1,14 @@
 import type { ChatMessage, PageChangeRequest, PolicyResponse, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
-import { Conversation, publicMessage, type Entry } from './conversation.js';
+import { publicMessage, type Entry } from './conversation.js';
 import type { Emitter } from '../support/events.js';
 import type { Strings } from '../support/i18n.js';
+import type { SessionView } from '../session/machine.js';
 import type { Supersession } from '../session/supersession.js';
 import { openStream } from '../transport/stream.js';
 import type { TabSync } from '../support/tabs.js';
 import type { MessengerEvents } from '../types.js';
+import type { Outbox } from './outbox.js';
 
 /**
  * What the conversation needs of a screen. `<chatq-messenger>` is one; the
@@ -39,6 +41,8 @@ export interface ChatDeps {
   tabs: TabSync;
   /** The visitor's supersession token: a logout or user switch drops every answer still on its way. */
   epoch: Supersession;
+  /** The credential, held by the session machine (session/machine.ts): read here, never written. */
+  session(): string | undefined;
   /** Server clock, for the time of pending messages. */
   now(): number;
   /** The server said the session lapsed (401 ERR_SESSION_EXPIRED or the stream's event). */
@@ -47,55 +51,112 @@ export interface ChatDeps {
   onSessionLost(code: string): void;
 }
 
+/** What the panel's half of the conversation is fed, in order (conversation/shown.ts). */
+export interface ShownFeed {
+  /** A server message, into its place (deduplicated there). */
+  show(message: ChatMessage): void;
+  /** `addMessage` from the host page: shown, never sent. */
+  local(body: string, author: 'agent' | 'system', createdAt: number): void;
+  /** Forgets what is shown; `keep`: the host page's own messages (`local`), and the unacknowledged ones too (`unsent`). */
+  clear(keep?: 'local' | 'unsent'): void;
+  /** A new conversation carries on in place from what is shown (a session the server forgot). */
+  orphan(): void;
+  /** Who is shown now (a uuid, or none): the draft a Refresh kept is theirs only. */
+  who(uuid: string | undefined): void;
+}
+
+/** The panel's half: what it is fed, sending, and the draft kept across the expired notice's Refresh. */
+export interface Shown extends ShownFeed, Outbox {
+  keepDraft(): void;
+}
+
+export type ShownFactory = (chat: Chat) => Shown;
+
+type Feed = { [K in keyof ShownFeed]: [K, Parameters<ShownFeed[K]>] }[keyof ShownFeed];
+
 /**
- * One conversation on screen: history, the agent stream, unread and tab sync.
- * Knows nothing of identities: the messenger attaches it to a session. Sending
- * is the outbox's (conversation/outbox.ts), which panel.js carries (SPEC §10).
+ * One conversation, as loader.js keeps it (SPEC §10 "Two scripts"): the history, the agent
+ * stream, unread and tab sync, and the raw feed of what to show. Ordering, deduplication and
+ * rendering are the panel's (`Shown`, carried by panel.js): until it is there, the feed waits
+ * here, and is handed over whole. Knows nothing of identities: the session machine attaches
+ * it to a session, which it reads and never writes.
  */
-export class Chat {
-  readonly conversation = new Conversation();
-  // `declare`: no field declarations in loader.js; both are undefined until set.
-  declare session: string | undefined;
+export class Chat implements SessionView {
   declare conversationId: string | undefined;
-  #closeStream: (() => void) | undefined;
-  engaged = false;
+  /**
+   * The stream position: the `id:` of the last event received *on the stream*, opaque
+   * (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST answer or the history:
+   * a reply that landed while the stream was down, before the visitor's next message, would be
+   * skipped (issue 16). Empty: the stream starts from the first message, and what is already
+   * shown is deduplicated.
+   */
+  declare position: string;
+  declare engaged: boolean;
   /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
-  reconnecting = false;
+  declare reconnecting: boolean;
   declare onReconnected: (() => void) | undefined;
+  /** The panel's half, once panel.js is in. */
+  declare shown: Shown | undefined;
+  /** Lent to the outbox with the rest (conversation/outbox.ts). */
+  declare readonly deps: ChatDeps;
   #unread = 0;
   #pagePending: PageChangeRequest | undefined;
-
-  /** Lent to the outbox with the rest of `OutboxHost` (conversation/outbox.ts). */
-  declare readonly deps: ChatDeps;
+  #closeStream: (() => void) | undefined;
+  /** The session the open stream reads. */
+  #streamed: string | undefined;
+  /** The server forgot the session: the next conversation carries on from what is shown. */
+  #lost = false;
+  /** Server ids received: each is news to the visitor once (unread, `message_received`). */
+  readonly #seen = new Set<string>();
+  /** The feed, waiting for the panel's half. */
+  #feed: Feed[] = [];
 
   constructor(deps: ChatDeps) {
     this.deps = deps;
+    this.position = '';
   }
 
-  get entries(): Entry[] {
-    return this.conversation.entries;
+  get session(): string | undefined {
+    return this.deps.session();
   }
 
-  /** Binds to a (new or renewed) session; a new conversation id reloads the history. */
-  attach(session: string, conversationId: string): void {
-    const sessionChanged = session !== this.session;
-    // The session was lost, not detached: the server forgot it and the visitor registered again in place.
-    const inPlace = !this.session && this.conversationId !== undefined;
-    this.session = session;
+  /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
+  handOver(create: ShownFactory): void {
+    if (this.shown) return;
+    const shown = (this.shown = create(this));
+    for (const [name, args] of this.#feed) (shown[name] as (...args: unknown[]) => void)(...args);
+    this.#feed = [];
+  }
+
+  #put<K extends keyof ShownFeed>(name: K, ...args: Parameters<ShownFeed[K]>): void {
+    if (this.shown) (this.shown[name] as (...args: unknown[]) => void)(...args);
+    else this.#feed.push([name, args] as Feed);
+  }
+
+  /** Bound to the session the machine holds; a new conversation id reloads the history. */
+  attach(conversationId: string): void {
     if (this.#pagePending) this.pageChange(this.#pagePending);
     if (conversationId !== this.conversationId) {
       // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
       // messages the host page added (a greeting) stay for the same person; history replaces the rest.
-      if (inPlace) {
+      if (this.#lost) {
         this.stopStream();
-        this.conversation.orphan();
+        this.#put('orphan');
+        this.position = '';
       } else this.#reset('local');
       this.conversationId = conversationId;
       void this.#loadHistory();
-    } else if (sessionChanged || !this.#closeStream) this.#startStream();
+    } else if (this.#streamed !== this.session) this.#startStream();
+    this.#lost = false;
   }
 
-  /** Forgets the session and everything shown, the draft too (logout, user switch). */
+  /** The server forgot the session: the stream stops, what is shown stays for the next conversation. */
+  lose(): void {
+    this.stopStream();
+    this.#lost = true;
+  }
+
+  /** Forgets everything shown, the draft too (logout, user switch). */
   detach(): void {
     const { view } = this.deps;
     this.#reset();
@@ -103,37 +164,42 @@ export class Chat {
     // A 429 was this visitor's: the next one starts unblocked.
     view.hideNotice('rate-limited');
     view.blockSending('rate', false);
-    this.session = undefined;
     this.conversationId = undefined;
+    this.#lost = false;
     this.#unread = 0;
     view.unread = 0;
   }
 
   stopStream(): void {
     this.#closeStream?.();
-    this.#closeStream = undefined;
+    this.#closeStream = this.#streamed = undefined;
     this.reconnecting = false;
     this.deps.view.hideNotice('offline');
   }
 
   /** `addMessage` from the host page: shown locally, never sent. */
-  addLocal(body: string, agent: boolean): void {
-    this.deps.view.renderEntry(this.conversation.addLocal(body, agent ? 'agent' : 'system', this.deps.now()));
+  addLocal(body: string, author: 'agent' | 'system'): void {
+    this.#put('local', body, author, this.deps.now());
   }
 
-  /** A message from the stream or another tab. */
-  receive(message: ChatMessage, fromTab = false): void {
-    const { entry, added } = this.show(message);
-    if (!added || message.author === 'visitor' || fromTab) return;
-    this.deps.events.emit('message_received', { message: publicMessage(entry) });
+  /** Who is shown now (the draft kept across a Refresh is theirs only). */
+  who(uuid: string | undefined): void {
+    this.#put('who', uuid);
+  }
+
+  /** A server message, from the stream: news to the visitor the first time. */
+  receive(message: ChatMessage): void {
+    if (!this.show(message) || message.author === 'visitor') return;
+    this.deps.events.emit('message_received', { message: publicMessage(message) });
     if (!this.deps.view.open) this.deps.view.unread = ++this.#unread;
   }
 
-  /** A server message into the conversation and on screen, in its place. */
-  show(message: ChatMessage): ReturnType<Conversation['upsert']> {
-    const shown = this.conversation.upsert(message);
-    this.deps.view.renderEntry(shown.entry, shown.before);
-    return shown;
+  /** A server message into the conversation (history, another tab); true if it is new. */
+  show(message: ChatMessage): boolean {
+    const added = !this.#seen.has(message.id);
+    this.#seen.add(message.id);
+    this.#put('show', message);
+    return added;
   }
 
   /** The panel was opened: nothing is unread any more. */
@@ -143,8 +209,9 @@ export class Chat {
 
   /** Tells the server the visitor is on `page` (the binding reads it from the document); before a session exists, once it does. */
   pageChange(page: PageChangeRequest): void {
-    this.#pagePending = this.session ? undefined : page;
-    if (this.session) this.deps.api.page(this.session, page).catch(() => {});
+    const session = this.session;
+    this.#pagePending = session ? undefined : page;
+    if (session) this.deps.api.page(session, page).catch(() => {});
   }
 
   /**
@@ -163,8 +230,12 @@ export class Chat {
     this.engaged = false;
   }
 
+  /** Forgets the stream position and what is shown but `keep`; a stream `reset` keeps what was news already. */
   #forget(keep?: 'local' | 'unsent'): void {
-    for (const entry of this.conversation.clear(keep)) this.deps.view.removeEntry(entry.key);
+    this.position = '';
+    if (keep !== 'unsent') this.#seen.clear();
+    if (keep || this.shown) this.#put('clear', keep);
+    else this.#feed = [];
   }
 
   async #loadHistory(): Promise<void> {
@@ -190,13 +261,13 @@ export class Chat {
     const current = this.current();
     this.#closeStream = openStream({
       api: deps.api,
-      session: this.session!,
-      lastEventId: () => this.conversation.position,
+      session: (this.#streamed = this.session!),
+      lastEventId: () => this.position,
       onEvent: (event: StreamEvent, id) => {
         if (!current()) return;
         if (event.type === 'message') {
           this.receive(event.message);
-          this.conversation.position = id;
+          this.position = id;
         }
         // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
         else if (event.type === 'reset') this.#forget('unsent');
@@ -207,7 +278,7 @@ export class Chat {
       },
       onFatal: (error) => {
         if (!current()) return;
-        this.#closeStream = undefined;
+        this.#closeStream = this.#streamed = undefined;
         if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
         else deps.onSessionLost(error.code);
       },
