@@ -3,7 +3,7 @@ import { Chat, type ShownFactory } from './conversation/chat.js';
 import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
-import { TokenClock } from './session/lifecycle.js';
+import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
@@ -62,7 +62,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (message.type !== 'message') visitor.fromTab(message);
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
   });
-  const clock = new TokenClock({
+  const clock = createClock({
     renewBefore: seconds(options.renewBefore) ?? 300,
     onChange(status, expiresAt) {
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
@@ -216,7 +216,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (configuration.locale) view.lang = configuration.locale;
       if (configuration.title !== undefined) view.heading = configuration.title;
       const renewBefore = seconds(configuration.renewBefore);
-      if (renewBefore !== undefined) clock.setRenewBefore(renewBefore);
+      if (renewBefore !== undefined) clock.renewBefore = renewBefore;
       view.refreshText();
       if (mounted) mount();
     },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenClock, type ClockStatus } from '../../src/client/session/lifecycle.js';
+import { createClock, type TokenClock, type ClockStatus } from '../../src/client/session/lifecycle.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
@@ -13,7 +13,7 @@ function shortTokens(lifetime: number, renewBefore = 300) {
   const statuses: ClockStatus[] = [];
   let calls = 0;
   const issue = (): void => lifecycle.start(Date.now() + lifetime, Date.now());
-  const lifecycle: TokenClock = new TokenClock({
+  const lifecycle: TokenClock = createClock({
     renewBefore,
     onChange: (status) => statuses.push(status),
     renew: async () => {
@@ -60,7 +60,7 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
 
   it('renews on reaching expired from expiring when no renewal is waiting', async () => {
     let calls = 0;
-    const lifecycle = new TokenClock({
+    const lifecycle = createClock({
       renewBefore: 300,
       onChange: () => {},
       renew: async () => {

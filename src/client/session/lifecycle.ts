@@ -35,88 +35,47 @@ export interface ClockOptions {
 const RETRY_BASE = 5_000;
 const RETRY_CAP = 120_000;
 
+/** The token clock, as the session machine and the messenger use it. */
+export interface TokenClock {
+  readonly status: ClockStatus;
+  /** When the token lapses, server clock; undefined: it never does (unsigned identities). */
+  readonly expiresAt: number | undefined;
+  /** `renewBefore` changed: re-reads the clock. */
+  renewBefore: number;
+  /** The server's clock, corrected for the skew measured at the last answer. */
+  serverNow(): number;
+  /** Records the server's clock (`serverTime`: when it answered). */
+  syncClock(serverTime: number): void;
+  /** A token was verified; `expiresAt` undefined: it never lapses. */
+  start(expiresAt: number | undefined, serverTime: number): void;
+  /** The server said the session lapsed (401 ERR_SESSION_EXPIRED, or the stream's event). */
+  expire(): void;
+  /** Logout or user switch: no token any more. */
+  stop(): void;
+  /** Re-reads the clock: call on wake-ups (visibilitychange, focus, online). */
+  check(): void;
+  dispose(): void;
+}
+
 /**
  * The token clock (SPEC §5 "Identity lifecycle"): server time (the skew measured at each
  * answer), when the token enters `expiring` and `expired`, and its renewal with backoff.
  * Timers survive long lifetimes (runAt chunks them) and `check()` re-reads the clock on
  * wake-ups. No DOM, no session: the machine starts it with each verified token.
  */
-export class TokenClock {
-  status: ClockStatus = 'idle';
-  declare expiresAt: number | undefined;
+export function createClock(options: ClockOptions): TokenClock {
+  let status: ClockStatus = 'idle';
+  let expiresAt: number | undefined;
   /** serverTime − local time, measured at each answer. */
-  #skew = 0;
-  #cancelTimer: (() => void) | undefined;
-  #cancelRetry: (() => void) | undefined;
-  #renewing = false;
-  #attempt = 0;
+  let skew = 0;
+  let cancelTimer: (() => void) | undefined;
+  let cancelRetry: (() => void) | undefined;
+  let renewing = false;
+  let attempt = 0;
   /** When the current token was verified, server clock: a short token is renewed halfway from here. */
-  #since = 0;
+  let since = 0;
   /** When the last renewal started (local clock). */
-  #renewedAt = -Infinity;
-
-  readonly #options: ClockOptions;
-
-  constructor(options: ClockOptions) {
-    this.#options = options;
-  }
-
-  /** The server's clock, corrected for the skew measured at the last answer. */
-  serverNow(): number {
-    return Date.now() + this.#skew;
-  }
-
-  /** Records the server's clock (`serverTime`: when it answered). */
-  syncClock(serverTime: number): void {
-    this.#skew = serverTime - Date.now();
-  }
-
-  setRenewBefore(seconds: number): void {
-    this.#options.renewBefore = seconds;
-    this.check();
-  }
-
-  /** A token was verified; `expiresAt` undefined: it never lapses (unsigned identities). */
-  start(expiresAt: number | undefined, serverTime: number): void {
-    this.syncClock(serverTime);
-    this.#attempt = 0;
-    this.#stopRetry();
-    this.#since = serverTime;
-    this.expiresAt = expiresAt;
-    this.status = 'verified';
-    this.check();
-  }
-
-  /** The server said the session lapsed (401 ERR_SESSION_EXPIRED, or the stream's event). */
-  expire(): void {
-    if (this.status === 'verified' || this.status === 'expiring') this.#move('expired');
-  }
-
-  /** Logout or user switch: no token any more. */
-  stop(): void {
-    this.dispose();
-    this.#attempt = 0;
-    this.status = 'idle';
-  }
-
-  /** Re-reads the clock: call on wake-ups (visibilitychange, focus, online). */
-  check(): void {
-    const { status, expiresAt } = this;
-    if ((status !== 'verified' && status !== 'expiring') || expiresAt === undefined) return;
-    const now = this.serverNow();
-    const renewAt = this.#renewAt(expiresAt);
-    const next = now >= expiresAt ? 'expired' : now >= renewAt ? 'expiring' : 'verified';
-    if (next !== status) return this.#move(next);
-    this.#cancelTimer?.();
-    // One timer, to the next boundary (expiring, then expiry), chunked past 24.8 days.
-    this.#cancelTimer = runAt((status === 'verified' ? Math.min(renewAt, expiresAt) : expiresAt) - this.#skew, () => this.check());
-  }
-
-  dispose(): void {
-    this.#cancelTimer?.();
-    this.#stopRetry();
-    this.#cancelTimer = undefined;
-  }
+  let renewedAt = -Infinity;
 
   /**
    * When to enter `expiring` (server clock): `renewBefore` ahead of expiry; for a token that
@@ -124,47 +83,98 @@ export class TokenClock {
    * on). So every token is `verified`, then `expiring` once (SPEC §13: `identity_expiring`
    * fires for every token), and a host that renews on that event never renews in a loop.
    */
-  #renewAt(expiresAt: number): number {
-    const at = expiresAt - this.#options.renewBefore * 1000;
-    return at > this.#since ? at : this.#since + Math.max(RETRY_BASE, (expiresAt - this.#since) / 2);
-  }
+  const renewAt = (end: number): number => {
+    const at = end - options.renewBefore * 1000;
+    return at > since ? at : since + Math.max(RETRY_BASE, (end - since) / 2);
+  };
 
-  #move(status: 'verified' | 'expiring' | 'expired'): void {
-    this.status = status;
-    this.check();
-    if (status === 'verified') return;
-    this.#options.onChange(status, this.expiresAt);
+  function move(next: 'verified' | 'expiring' | 'expired'): void {
+    status = next;
+    clock.check();
+    if (next === 'verified') return;
+    options.onChange(next, expiresAt);
     // Expired with no retry waiting (a renewal that did not help): renew now.
-    if (status === 'expiring' || !this.#cancelRetry) void this.#renew();
+    if (next === 'expiring' || !cancelRetry) void renew();
   }
 
-  async #renew(): Promise<void> {
-    const { renew } = this.#options;
-    if (!renew || this.#renewing) return;
+  async function renew(): Promise<void> {
+    if (!options.renew || renewing) return;
     // At most every 5 s: a token that lapses at once cannot make it loop.
-    const wait = this.#renewedAt + RETRY_BASE - Date.now();
-    if (wait > 0) return this.#retry(wait);
-    this.#renewing = true;
-    this.#renewedAt = Date.now();
-    this.#stopRetry();
+    const wait = renewedAt + RETRY_BASE - Date.now();
+    if (wait > 0) return retry(wait);
+    renewing = true;
+    renewedAt = Date.now();
+    stopRetry();
     let ok = false;
     try {
-      ok = await renew();
+      ok = await options.renew();
     } catch {
       ok = false;
     }
-    this.#renewing = false;
-    const { status } = this;
-    if (!ok && (status === 'expiring' || status === 'expired')) this.#retry(backoff(this.#attempt++, RETRY_BASE, RETRY_CAP));
+    renewing = false;
+    if (!ok && (status === 'expiring' || status === 'expired')) retry(backoff(attempt++, RETRY_BASE, RETRY_CAP));
   }
 
-  #retry(delay: number): void {
-    this.#stopRetry();
-    this.#cancelRetry = runAt(Date.now() + delay, () => void this.#renew());
+  function retry(delay: number): void {
+    stopRetry();
+    cancelRetry = runAt(Date.now() + delay, () => void renew());
   }
 
-  #stopRetry(): void {
-    this.#cancelRetry?.();
-    this.#cancelRetry = undefined;
+  function stopRetry(): void {
+    cancelRetry?.();
+    cancelRetry = undefined;
   }
+
+  const clock: TokenClock = {
+    get status() {
+      return status;
+    },
+    get expiresAt() {
+      return expiresAt;
+    },
+    get renewBefore() {
+      return options.renewBefore;
+    },
+    set renewBefore(seconds) {
+      options.renewBefore = seconds;
+      clock.check();
+    },
+    serverNow: () => Date.now() + skew,
+    syncClock(serverTime) {
+      skew = serverTime - Date.now();
+    },
+    start(end, serverTime) {
+      clock.syncClock(serverTime);
+      attempt = 0;
+      stopRetry();
+      since = serverTime;
+      expiresAt = end;
+      status = 'verified';
+      clock.check();
+    },
+    expire() {
+      if (status === 'verified' || status === 'expiring') move('expired');
+    },
+    stop() {
+      clock.dispose();
+      attempt = 0;
+      status = 'idle';
+    },
+    check() {
+      if ((status !== 'verified' && status !== 'expiring') || expiresAt === undefined) return;
+      const now = clock.serverNow();
+      const at = renewAt(expiresAt);
+      const next = now >= expiresAt ? 'expired' : now >= at ? 'expiring' : 'verified';
+      if (next !== status) return move(next);
+      cancelTimer?.();
+      // One timer, to the next boundary (expiring, then expiry), chunked past 24.8 days.
+      cancelTimer = runAt((status === 'verified' ? Math.min(at, expiresAt) : expiresAt) - skew, clock.check);
+    },
+    dispose() {
+      cancelTimer?.();
+      stopRetry();
+      cancelTimer = undefined;
+    },
+  };
+  return clock;
 }

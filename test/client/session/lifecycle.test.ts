@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenClock, type ClockStatus } from '../../../src/client/session/lifecycle.js';
+import { createClock, type TokenClock, type ClockStatus } from '../../../src/client/session/lifecycle.js';
 import { MAX_TIMER_DELAY, runAt } from '../../../src/client/support/timers.js';
 import { onWake } from '../../../src/client/support/wake.js';
 
@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 /** The token clock (what is left of the identity lifecycle; who the visitor is: session/machine.test.ts). */
 function make(options: { renewBefore?: number; renew?: () => Promise<boolean> } = {}) {
   const changes: ClockStatus[] = [];
-  const lifecycle = new TokenClock({
+  const lifecycle = createClock({
     renewBefore: options.renewBefore ?? 300,
     onChange: (status) => changes.push(status),
     ...(options.renew && { renew: options.renew }),

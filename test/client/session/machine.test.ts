@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AUTOMATED_UUID_PATTERN, type RegisterResponse } from '../../../src/identity/index.js';
 import { ApiError, type Api } from '../../../src/client/transport/api.js';
 import { Emitter } from '../../../src/client/support/events.js';
-import { TokenClock } from '../../../src/client/session/lifecycle.js';
+import { createClock } from '../../../src/client/session/lifecycle.js';
 import { createSupersession } from '../../../src/client/session/supersession.js';
 import { createSession, MOVES, type SessionChange, type SessionStatus, type SessionTransition, type SessionView } from '../../../src/client/session/machine.js';
 import type { TabMessage } from '../../../src/client/support/tabs.js';
@@ -36,7 +36,7 @@ function harness() {
   };
   const posted: TabMessage[] = [];
   const changes: SessionChange[] = [];
-  const clock = new TokenClock({ renewBefore: 300, onChange: (status) => status === 'expired' && visitor.fire('expire') });
+  const clock = createClock({ renewBefore: 300, onChange: (status) => status === 'expired' && visitor.fire('expire') });
   const visitor = createSession({
     api,
     tabs: { post: (message) => void posted.push(message), close() {} },
