@@ -12,7 +12,7 @@
  * is bounded in count and time.
  */
 import type { ChatMessage } from '../../src/identity/index.js';
-import { Chat, type ChatView } from '../../src/client/conversation/chat.js';
+import { createChat, type Chat, type ChatView } from '../../src/client/conversation/chat.js';
 import type { Entry } from '../../src/client/conversation/conversation.js';
 import type { Outbox } from '../../src/client/conversation/outbox.js';
 import { createShown } from '../../src/client/conversation/shown.js';
@@ -97,7 +97,7 @@ export class NodeVisitor {
       return answer;
     };
     this.#api = api;
-    this.#chat = new Chat({
+    this.#chat = createChat({
       api,
       view: this.screen,
       events: new Emitter<MessengerEvents>(),

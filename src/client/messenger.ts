@@ -1,5 +1,5 @@
 import { Api } from './transport/api.js';
-import { Chat, type ShownFactory } from './conversation/chat.js';
+import { createChat, type ShownFactory } from './conversation/chat.js';
 import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
@@ -77,7 +77,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       },
     }),
   });
-  const chat = new Chat({
+  const chat = createChat({
     api,
     view,
     events,

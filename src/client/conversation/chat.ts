@@ -81,8 +81,41 @@ type Feed = { [K in keyof ShownFeed]: [K, Parameters<ShownFeed[K]>] }[keyof Show
  * here, and is handed over whole. Knows nothing of identities: the session machine attaches
  * it to a session, which it reads and never writes.
  */
-export class Chat implements SessionView {
-  declare conversationId: string | undefined;
+export interface Chat extends SessionView {
+  /** Lent to the outbox with the rest (conversation/outbox.ts). */
+  readonly deps: ChatDeps;
+  /** The session the machine holds. */
+  readonly session: string | undefined;
+  readonly conversationId: string | undefined;
+  /** The visitor wrote in this conversation already (`chat_engaged` fires once). */
+  engaged: boolean;
+  /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
+  readonly reconnecting: boolean;
+  onReconnected: (() => void) | undefined;
+  /** The panel's half, once panel.js is in. */
+  readonly shown: Shown | undefined;
+  /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
+  handOver(create: ShownFactory): void;
+  stopStream(): void;
+  /** `addMessage` from the host page: shown locally, never sent. */
+  addLocal(body: string, author: 'agent' | 'system'): void;
+  /** Who is shown now (the draft kept across a Refresh is theirs only). */
+  who(uuid: string | undefined): void;
+  /** A server message, from the stream: news to the visitor the first time. */
+  receive(message: ChatMessage): void;
+  /** A server message into the conversation (history, another tab); true if it is new. */
+  show(message: ChatMessage): boolean;
+  /** The panel was opened: nothing is unread any more. */
+  seen(): void;
+  /** Tells the server the visitor is on `page` (the binding reads it from the document); before a session exists, once it does. */
+  pageChange(page: PageChangeRequest): void;
+  /** Whether work started now still belongs to what is shown: the visitor's token (logout, user switch, destroy) and the same conversation. */
+  current(): () => boolean;
+}
+
+export function createChat(deps: ChatDeps): Chat {
+  const { api, view, events } = deps;
+  let conversationId: string | undefined;
   /**
    * The stream position: the `id:` of the last event received *on the stream*, opaque
    * (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST answer or the history:
@@ -90,205 +123,175 @@ export class Chat implements SessionView {
    * skipped (issue 16). Empty: the stream starts from the first message, and what is already
    * shown is deduplicated.
    */
-  declare position: string;
-  declare engaged: boolean;
-  /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
-  declare reconnecting: boolean;
-  declare onReconnected: (() => void) | undefined;
-  /** The panel's half, once panel.js is in. */
-  declare shown: Shown | undefined;
-  /** Lent to the outbox with the rest (conversation/outbox.ts). */
-  declare readonly deps: ChatDeps;
-  #unread = 0;
-  #pagePending: PageChangeRequest | undefined;
-  #closeStream: (() => void) | undefined;
+  let position = '';
+  let reconnecting = false;
+  let shown: Shown | undefined;
+  let unread = 0;
+  let pagePending: PageChangeRequest | undefined;
+  let closeStream: (() => void) | undefined;
   /** The session the open stream reads. */
-  #streamed: string | undefined;
+  let streamed: string | undefined;
   /** The server forgot the session: the next conversation carries on from what is shown. */
-  #lost = false;
+  let lost = false;
   /** Server ids received: each is news to the visitor once (unread, `message_received`). */
-  readonly #seen = new Set<string>();
+  const seen = new Set<string>();
   /** The feed, waiting for the panel's half. */
-  #feed: Feed[] = [];
+  let feed: Feed[] = [];
 
-  constructor(deps: ChatDeps) {
-    this.deps = deps;
-    this.position = '';
+  function put<K extends keyof ShownFeed>(name: K, ...args: Parameters<ShownFeed[K]>): void {
+    if (shown) (shown[name] as (...args: unknown[]) => void)(...args);
+    else feed.push([name, args] as Feed);
   }
 
-  get session(): string | undefined {
-    return this.deps.session();
-  }
-
-  /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
-  handOver(create: ShownFactory): void {
-    if (this.shown) return;
-    const shown = (this.shown = create(this));
-    for (const [name, args] of this.#feed) (shown[name] as (...args: unknown[]) => void)(...args);
-    this.#feed = [];
-  }
-
-  #put<K extends keyof ShownFeed>(name: K, ...args: Parameters<ShownFeed[K]>): void {
-    if (this.shown) (this.shown[name] as (...args: unknown[]) => void)(...args);
-    else this.#feed.push([name, args] as Feed);
-  }
-
-  /** Bound to the session the machine holds; a new conversation id reloads the history. */
-  attach(conversationId: string): void {
-    if (this.#pagePending) this.pageChange(this.#pagePending);
-    if (conversationId !== this.conversationId) {
-      // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
-      // messages the host page added (a greeting) stay for the same person; history replaces the rest.
-      if (this.#lost) {
-        this.stopStream();
-        this.#put('orphan');
-        this.position = '';
-      } else this.#reset('local');
-      this.conversationId = conversationId;
-      void this.#loadHistory();
-    } else if (this.#streamed !== this.session) this.#startStream();
-    this.#lost = false;
-  }
-
-  /** The server forgot the session: the stream stops, what is shown stays for the next conversation. */
-  lose(): void {
-    this.stopStream();
-    this.#lost = true;
-  }
-
-  /** Forgets everything shown, the draft too (logout, user switch). */
-  detach(): void {
-    const { view } = this.deps;
-    this.#reset();
-    view.draft = '';
-    // A 429 was this visitor's: the next one starts unblocked.
-    view.hideNotice('rate-limited');
-    view.blockSending('rate', false);
-    this.conversationId = undefined;
-    this.#lost = false;
-    this.#unread = 0;
-    view.unread = 0;
-  }
-
-  stopStream(): void {
-    this.#closeStream?.();
-    this.#closeStream = this.#streamed = undefined;
-    this.reconnecting = false;
-    this.deps.view.hideNotice('offline');
-  }
-
-  /** `addMessage` from the host page: shown locally, never sent. */
-  addLocal(body: string, author: 'agent' | 'system'): void {
-    this.#put('local', body, author, this.deps.now());
-  }
-
-  /** Who is shown now (the draft kept across a Refresh is theirs only). */
-  who(uuid: string | undefined): void {
-    this.#put('who', uuid);
-  }
-
-  /** A server message, from the stream: news to the visitor the first time. */
-  receive(message: ChatMessage): void {
-    if (!this.show(message) || message.author === 'visitor') return;
-    this.deps.events.emit('message_received', { message: publicMessage(message) });
-    if (!this.deps.view.open) this.deps.view.unread = ++this.#unread;
-  }
-
-  /** A server message into the conversation (history, another tab); true if it is new. */
-  show(message: ChatMessage): boolean {
-    const added = !this.#seen.has(message.id);
-    this.#seen.add(message.id);
-    this.#put('show', message);
-    return added;
-  }
-
-  /** The panel was opened: nothing is unread any more. */
-  seen(): void {
-    this.#unread = 0;
-  }
-
-  /** Tells the server the visitor is on `page` (the binding reads it from the document); before a session exists, once it does. */
-  pageChange(page: PageChangeRequest): void {
-    const session = this.session;
-    this.#pagePending = session ? undefined : page;
-    if (session) this.deps.api.page(session, page).catch(() => {});
-  }
-
-  /**
-   * Whether work started now still belongs to what is shown: the visitor's
-   * token (logout, user switch, destroy) and the same conversation.
-   */
-  current(): () => boolean {
-    const ticket = this.deps.epoch.ticket();
-    const conversationId = this.conversationId;
-    return () => ticket() && conversationId === this.conversationId;
-  }
-
-  #reset(keep?: 'local'): void {
-    this.stopStream();
-    this.#forget(keep);
-    this.engaged = false;
+  function reset(keep?: 'local'): void {
+    chat.stopStream();
+    forget(keep);
+    chat.engaged = false;
   }
 
   /** Forgets the stream position and what is shown but `keep`; a stream `reset` keeps what was news already. */
-  #forget(keep?: 'local' | 'unsent'): void {
-    this.position = '';
-    if (keep !== 'unsent') this.#seen.clear();
-    if (keep || this.shown) this.#put('clear', keep);
-    else this.#feed = [];
+  function forget(keep?: 'local' | 'unsent'): void {
+    position = '';
+    if (keep !== 'unsent') seen.clear();
+    if (keep || shown) put('clear', keep);
+    else feed = [];
   }
 
-  async #loadHistory(): Promise<void> {
-    const current = this.current();
-    const { view } = this.deps;
+  async function loadHistory(): Promise<void> {
+    const current = chat.current();
     view.busy = true;
     try {
-      const { messages } = await this.deps.api.conversation(this.session!);
+      const { messages } = await api.conversation(chat.session!);
       if (!current()) return;
-      for (const message of messages) this.show(message);
-      this.engaged = messages.some((m) => m.author === 'visitor');
+      for (const message of messages) chat.show(message);
+      chat.engaged = messages.some((m) => m.author === 'visitor');
     } catch {
       // No history (network): the stream still brings what comes next.
     } finally {
       view.busy = false;
     }
-    if (current()) this.#startStream();
+    if (current()) startStream();
   }
 
-  #startStream(): void {
-    this.stopStream();
-    const deps = this.deps;
-    const current = this.current();
-    this.#closeStream = openStream({
-      api: deps.api,
-      session: (this.#streamed = this.session!),
-      lastEventId: () => this.position,
+  function startStream(): void {
+    chat.stopStream();
+    const current = chat.current();
+    closeStream = openStream({
+      api,
+      session: (streamed = chat.session!),
+      lastEventId: () => position,
       onEvent: (event: StreamEvent, id) => {
         if (!current()) return;
         if (event.type === 'message') {
-          this.receive(event.message);
-          this.position = id;
+          chat.receive(event.message);
+          position = id;
         }
         // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
-        else if (event.type === 'reset') this.#forget('unsent');
+        else if (event.type === 'reset') forget('unsent');
         else if (event.type === 'session_expired') deps.onExpired();
         else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
         // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped there, never a sign-out.
-        else deps.view.signal?.(event);
+        else view.signal?.(event);
       },
       onFatal: (error) => {
         if (!current()) return;
-        this.#closeStream = this.#streamed = undefined;
+        closeStream = streamed = undefined;
         if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
         else deps.onSessionLost(error.code);
       },
       onConnected: (connected) => {
-        this.reconnecting = !connected;
+        reconnecting = !connected;
         if (connected) {
-          deps.view.hideNotice('offline');
-          this.onReconnected?.();
-        } else deps.view.showNotice('offline', () => deps.strings.t('offline'));
+          view.hideNotice('offline');
+          chat.onReconnected?.();
+        } else view.showNotice('offline', () => deps.strings.t('offline'));
       },
     });
   }
+
+  const chat: Chat = {
+    deps,
+    engaged: false,
+    onReconnected: undefined,
+    get session() {
+      return deps.session();
+    },
+    get conversationId() {
+      return conversationId;
+    },
+    get reconnecting() {
+      return reconnecting;
+    },
+    get shown() {
+      return shown;
+    },
+    handOver(create) {
+      if (shown) return;
+      shown = create(chat);
+      for (const [name, args] of feed) (shown[name] as (...args: unknown[]) => void)(...args);
+      feed = [];
+    },
+    attach(next) {
+      if (pagePending) chat.pageChange(pagePending);
+      if (next !== conversationId) {
+        // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
+        // messages the host page added (a greeting) stay for the same person; history replaces the rest.
+        if (lost) {
+          chat.stopStream();
+          put('orphan');
+          position = '';
+        } else reset('local');
+        conversationId = next;
+        void loadHistory();
+      } else if (streamed !== chat.session) startStream();
+      lost = false;
+    },
+    lose() {
+      chat.stopStream();
+      lost = true;
+    },
+    detach() {
+      reset();
+      view.draft = '';
+      // A 429 was this visitor's: the next one starts unblocked.
+      view.hideNotice('rate-limited');
+      view.blockSending('rate', false);
+      conversationId = undefined;
+      lost = false;
+      view.unread = unread = 0;
+    },
+    stopStream() {
+      closeStream?.();
+      closeStream = streamed = undefined;
+      reconnecting = false;
+      view.hideNotice('offline');
+    },
+    addLocal: (body, author) => put('local', body, author, deps.now()),
+    who: (uuid) => put('who', uuid),
+    receive(message) {
+      if (!chat.show(message) || message.author === 'visitor') return;
+      events.emit('message_received', { message: publicMessage(message) });
+      if (!view.open) view.unread = ++unread;
+    },
+    show(message) {
+      const added = !seen.has(message.id);
+      seen.add(message.id);
+      put('show', message);
+      return added;
+    },
+    seen() {
+      unread = 0;
+    },
+    pageChange(page) {
+      const session = chat.session;
+      pagePending = session ? undefined : page;
+      if (session) api.page(session, page).catch(() => {});
+    },
+    current() {
+      const ticket = deps.epoch.ticket();
+      const id = conversationId;
+      return () => ticket() && id === conversationId;
+    },
+  };
+  return chat;
 }
