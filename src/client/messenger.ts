@@ -146,11 +146,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   function sessionChanged({ from, to, via }: SessionChange): void {
     if (via === 'registered' || via === 'reset') {
-      const identity = visitor.identity;
-      view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
-      // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
-      view.email = (identity?.signed && identity.fields.email) || '';
-      chat.who(identity?.uuid);
+      // The greeting, the e-mail and a kept draft are the panel's to show (conversation/shown.ts).
+      chat.who(visitor.identity);
       refreshVisibility();
     }
     if (from === to) return;

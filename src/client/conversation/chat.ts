@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, PolicyResponse, StreamEvent } from '../../identity/index.js';
+import type { ChatMessage, PageChangeRequest, PolicyResponse, PublicIdentity, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
 import { publicMessage, type Entry } from './conversation.js';
 import type { Emitter } from '../support/events.js';
@@ -31,6 +31,10 @@ export interface ChatView {
   blockSending(reason: 'rate', blocked: boolean): void;
   /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
   signal?(event: StreamEvent): void;
+  /** The visitor's name for the header's greeting; empty for none. */
+  greeting?: string;
+  /** A signed identity's e-mail, used without asking when nobody is online (SPEC §10). */
+  email?: string;
 }
 
 export interface ChatDeps {
@@ -61,8 +65,8 @@ export interface ShownFeed {
   clear(keep?: 'local' | 'unsent'): void;
   /** A new conversation carries on in place from what is shown (a session the server forgot). */
   orphan(): void;
-  /** Who is shown now (a uuid, or none): the draft a Refresh kept is theirs only. */
-  who(uuid: string | undefined): void;
+  /** Who the visitor is now (none: logged out): the greeting, the e-mail, and the draft a Refresh kept, theirs only. */
+  who(identity: PublicIdentity | undefined): void;
 }
 
 /** The panel's half: what it is fed, sending, and the draft kept across the expired notice's Refresh. */
@@ -99,8 +103,8 @@ export interface Chat extends SessionView {
   stopStream(): void;
   /** `addMessage` from the host page: shown locally, never sent. */
   addLocal(body: string, author: 'agent' | 'system'): void;
-  /** Who is shown now (the draft kept across a Refresh is theirs only). */
-  who(uuid: string | undefined): void;
+  /** Who the visitor is now (shown by the panel's half). */
+  who(identity: PublicIdentity | undefined): void;
   /** A server message, from the stream: news to the visitor the first time. */
   receive(message: ChatMessage): void;
   /** A server message into the conversation (history, another tab); true if it is new. */
@@ -267,7 +271,7 @@ export function createChat(deps: ChatDeps): Chat {
       view.hideNotice('offline');
     },
     addLocal: (body, author) => put('local', body, author, deps.now()),
-    who: (uuid) => put('who', uuid),
+    who: (identity) => put('who', identity),
     receive(message) {
       if (!chat.show(message) || message.author === 'visitor') return;
       events.emit('message_received', { message: publicMessage(message) });

@@ -6,8 +6,9 @@ import { createOutbox } from './outbox.js';
 /**
  * The conversation as the panel shows it, carried by panel.js (SPEC §10 "Two scripts"):
  * loader.js keeps the raw feed (conversation/chat.ts) and hands it over once panel.js is in;
- * here it is ordered and deduplicated (`Conversation`), rendered, sent from (outbox.ts), and
- * the draft is kept across the session-expired notice's Refresh (support/draft.ts). The ESM
+ * here it is ordered and deduplicated (`Conversation`), rendered, sent from (outbox.ts), the
+ * visitor's greeting and e-mail are shown, and the draft is kept across the session-expired
+ * notice's Refresh (support/draft.ts). The ESM
  * build carries it from the start. Imported only by the panel's entries.
  */
 export const createShown: ShownFactory = (chat) => {
@@ -36,10 +37,13 @@ export const createShown: ShownFactory = (chat) => {
       for (const entry of conversation.clear(keep)) view.removeEntry(entry.key);
     },
     orphan: () => conversation.orphan(),
-    who(next) {
-      uuid = next;
-      if (next && kept) {
-        if (next === kept[0] && !view.draft) view.draft = kept[1]!;
+    who(identity) {
+      uuid = identity?.uuid;
+      view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
+      // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
+      view.email = (identity?.signed && identity.fields.email) || '';
+      if (uuid && kept) {
+        if (uuid === kept[0] && !view.draft) view.draft = kept[1]!;
         kept = undefined;
       }
     },

@@ -102,7 +102,7 @@ describe('the feed before the panel', () => {
   it('the draft a Refresh kept goes back to its visitor only, even when the panel comes after the identity', () => {
     sessionStorage.setItem('chatq.draft', 'visitor-1\nmy unsent words');
     const { chat, screen } = harness();
-    chat.who('visitor-1');
+    chat.who({ uuid: 'visitor-1', fields: {} } as never);
     chat.handOver(createShown);
     expect(screen.draft).toBe('my unsent words');
     expect(sessionStorage.getItem('chatq.draft')).toBeNull();
@@ -110,7 +110,7 @@ describe('the feed before the panel', () => {
     sessionStorage.setItem('chatq.draft', 'visitor-1\nnot for another');
     const other = harness();
     other.chat.handOver(createShown);
-    other.chat.who('visitor-2');
+    other.chat.who({ uuid: 'visitor-2', fields: {} } as never);
     expect(other.screen.draft).toBe('');
   });
 });
