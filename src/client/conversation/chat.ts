@@ -8,7 +8,6 @@ import type { Supersession } from '../session/supersession.js';
 import { openStream } from '../transport/stream.js';
 import type { TabSync } from '../support/tabs.js';
 import type { MessengerEvents } from '../types.js';
-import type { Outbox } from './outbox.js';
 
 /**
  * What the conversation needs of a screen. `<chatq-messenger>` is one; the
@@ -69,8 +68,11 @@ export interface ShownFeed {
   who(identity: PublicIdentity | undefined): void;
 }
 
-/** The panel's half: what it is fed, sending, and the draft kept across the expired notice's Refresh. */
-export interface Shown extends ShownFeed, Outbox {
+/** The panel's half: what it is fed, sending (conversation/outbox.ts), and the draft kept across the expired notice's Refresh. */
+export interface Shown extends ShownFeed {
+  /** Returns whether the text was taken. */
+  send(body: string): boolean;
+  retry(key: string): void;
   keepDraft(): void;
 }
 
