@@ -15,9 +15,10 @@ import type { Supersession } from './supersession.js';
 /**
  * The visitor's session, SPEC §5 ("Logout, user switch and several tabs", "Identity lifecycle"):
  *
- *   none → registering → active → lost | expired      reset (logout, user switch): back to none
- *               ↖─────────────────────┘   │              end (destroy()): ended, from anywhere, for good
- *                             ↖───────────┘ (a fresh token)
+ *   none ─register─▸ registering ─registered─▸ active ─lose─▸ lost ─register─▸ registering
+ *                                          expire ▾  ▴ registered (a fresh token)
+ *                                                expired
+ *   reset (logout, user switch): none, from any status; end (destroy()): ended, for good.
  *
  * `registering` only exists while there is no live session: a renewal of an `active` (or
  * `expired`) visitor keeps its status until the server answers. `lost`: the server forgot the
