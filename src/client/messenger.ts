@@ -127,8 +127,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     visitor.wake();
   });
 
-  /** In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5). */
-  const visible = (): boolean => visitor.status === 'active';
+  /**
+   * In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5).
+   * An expired session keeps it: the panel shows the expired notice, and a fresh token carries on.
+   */
+  const visible = (): boolean => visitor.status === 'active' || visitor.status === 'expired';
 
   /** Opens the panel (a floating one takes the focus: the visitor asked for it). */
   function show(): void {
