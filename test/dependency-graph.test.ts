@@ -45,7 +45,7 @@ describe('the import graph of src/', () => {
     expect(tree.files.size).toBeGreaterThan(200);
     expect(tree.edges.filter((edge) => !edge.external && !tree.files.has(edge.to))).toEqual([]);
     expect(tree.edges.filter((edge) => edge.from === 'client/messenger.ts').map((edge) => edge.to)).toEqual(
-      expect.arrayContaining(['client/session/visitor.ts', 'client/conversation/chat.ts', 'client/ui/define.ts']),
+      expect.arrayContaining(['client/session/machine.ts', 'client/conversation/chat.ts', 'client/ui/define.ts']),
     );
   });
 

@@ -54,8 +54,8 @@ const CLIENT_LAYERS: Readonly<Record<string, readonly string[]>> = {
   panel: ['support', 'ui'],
 };
 
-/** The one import across the layers: panel.js carries sending, which only an open panel needs (SPEC §10). */
-const CLIENT_LAYER_EXCEPTIONS = ['client/panel/entry.ts → client/conversation/outbox.ts'];
+/** The one import across the layers: panel.js carries the shown conversation and sending, which only a panel needs (SPEC §10). */
+const CLIENT_LAYER_EXCEPTIONS = ['client/panel/entry.ts → client/conversation/shown.ts'];
 
 const clientLayerRules: ImportRule[] = Object.entries(CLIENT_LAYERS).map(([folder, below]) => {
   const others = Object.keys(CLIENT_LAYERS).filter((other) => other !== folder && !below.includes(other));

@@ -12,9 +12,10 @@
  * is bounded in count and time.
  */
 import type { ChatMessage } from '../../src/identity/index.js';
-import { Chat, type ChatView } from '../../src/client/conversation/chat.js';
+import { createChat, type Chat, type ChatView } from '../../src/client/conversation/chat.js';
 import type { Entry } from '../../src/client/conversation/conversation.js';
-import { createOutbox, type Outbox } from '../../src/client/conversation/outbox.js';
+import type { Outbox } from '../../src/client/conversation/outbox.js';
+import { createShown } from '../../src/client/conversation/shown.js';
 import { createSupersession } from '../../src/client/session/supersession.js';
 import { Emitter } from '../../src/client/support/events.js';
 import { Strings } from '../../src/client/support/i18n.js';
@@ -76,6 +77,8 @@ export class NodeVisitor {
   conversationId: string | undefined;
   sessionLost = 0;
   readonly #chat: Chat;
+  /** The credential, as the widget's session machine holds it (the Chat reads it). */
+  #session: string | undefined;
   /** Sending: the half panel.js carries in a browser (SPEC §10). */
   readonly #outbox: Outbox;
   readonly #api: Api;
@@ -94,7 +97,7 @@ export class NodeVisitor {
       return answer;
     };
     this.#api = api;
-    this.#chat = new Chat({
+    this.#chat = createChat({
       api,
       view: this.screen,
       events: new Emitter<MessengerEvents>(),
@@ -102,11 +105,13 @@ export class NodeVisitor {
       // One tab per visitor: nothing to tell other tabs.
       tabs: { post() {}, close() {} },
       epoch: createSupersession(),
+      session: () => this.#session,
       now: () => Date.now(),
       onExpired: () => this.sessionLost++,
       onSessionLost: () => this.sessionLost++,
     });
-    this.#outbox = createOutbox(this.#chat);
+    this.#chat.handOver(createShown);
+    this.#outbox = this.#chat.shown!;
   }
 
   /** Registers (anonymous, automated uuid), opens the stream, then sends; resolves when done sending. */
@@ -117,7 +122,8 @@ export class NodeVisitor {
       try {
         const registered = await this.#api.register({ automatedUuid });
         this.conversationId = registered.conversationId;
-        this.#chat.attach(registered.session, registered.conversationId);
+        this.#session = registered.session;
+        this.#chat.attach(registered.conversationId);
         break;
       } catch {
         await pause(500 + Math.random() * 1_000);

@@ -3,7 +3,7 @@
  * types. The script tag's entry is `loader.ts`; this build imports the panel
  * statically, where loader.js fetches `panel.js` (SPEC §10).
  */
-import { createOutbox } from './conversation/outbox.js';
+import { createShown } from './conversation/shown.js';
 import { createMessenger as create } from './messenger.js';
 import { createPanelWithNotices as createPanel } from './panel/notices.js';
 import { defineMessengerElement as define } from './ui/define.js';
@@ -15,14 +15,14 @@ export { TAG_NAME } from './ui/define.js';
 /** Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js instead, SPEC §10). */
 export function createMessenger(options: MessengerOptions): Messenger {
   panels.bundled = createPanel;
-  panels.outbox = createOutbox;
+  panels.outbox = createShown;
   return create(options);
 }
 
 /** Registers `<chatq-messenger>` once, with the bundled panel. */
 export function defineMessengerElement(): void {
   panels.bundled = createPanel;
-  panels.outbox = createOutbox;
+  panels.outbox = createShown;
   define();
 }
 export { ChatqMessengerElement } from './ui/element.js';

@@ -1,14 +1,13 @@
 import { Api } from './transport/api.js';
-import { Chat } from './conversation/chat.js';
-import type { Outbox, OutboxFactory } from './conversation/outbox.js';
+import { createChat, type ShownFactory } from './conversation/chat.js';
 import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
-import { IdentityLifecycle, type LifecycleState } from './session/lifecycle.js';
+import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
-import { createVisitor, type Visitor } from './session/visitor.js';
+import { createSession, type SessionChange, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
 import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
@@ -16,8 +15,6 @@ import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
 import { createRetry } from './support/retry.js';
-import { keepDraft, takeDraft } from './support/draft.js';
-import type { PublicIdentity } from '../identity/index.js';
 import { fromDocument } from './support/document.js';
 
 /** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
@@ -27,10 +24,11 @@ function seconds(value: unknown): number | undefined {
 }
 
 /**
- * Creates the chat widget (SPEC §5) by wiring its parts: who the visitor is
- * (`Visitor`, session/visitor.ts), the JWT's clock (`IdentityLifecycle`),
- * the conversation (`Chat`) and the `<chatq-messenger>` element. One
- * `Supersession` token is shared: a logout or user switch drops all in flight.
+ * Creates the chat widget (SPEC §5) by wiring its parts: the visitor's session
+ * (`SessionMachine`, session/machine.ts) with the token's clock (`TokenClock`),
+ * the conversation (`Chat`, whose shown half comes with the panel) and the
+ * `<chatq-messenger>` element. One `Supersession` token is shared: a logout or
+ * user switch drops all in flight.
  */
 export function createMessenger(options: MessengerOptions): Messenger {
   const api = new Api(String(options.server).replace(/\/+$/, ''));
@@ -52,23 +50,24 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else messenger.close();
   });
   // Sending comes with the panel (SPEC §10): these events only fire once it is there.
-  let sender: Outbox | undefined;
-  const outbox = (): Outbox | undefined => (sender ??= (panels.outbox as OutboxFactory | undefined)?.(chat));
   view.addEventListener('chatq-send', (event) => {
-    if (!outbox()?.send(event.detail.text)) event.preventDefault();
+    if (!chat.shown?.send(event.detail.text)) event.preventDefault();
   });
-  view.addEventListener('chatq-retry', (event) => outbox()?.retry(event.detail.key));
+  view.addEventListener('chatq-retry', (event) => chat.shown?.retry(event.detail.key));
   // The panel's typing, read and e-mail calls (SPEC §11), with this visitor's session.
-  view.post = (path, body) => (chat.session ? api.post(chat.session, path, body) : Promise.reject());
+  view.post = (path, body) => (visitor.session ? api.post(visitor.session, path, body) : Promise.reject());
   let mounted = false;
 
   const tabs = createTabSync(api.base, (message) => {
     if (message.type !== 'message') visitor.fromTab(message);
-    else if (message.conversationId === chat.conversationId) chat.receive(message.message, true);
+    else if (message.conversationId === chat.conversationId) chat.show(message.message);
   });
-  const lifecycle = new IdentityLifecycle({
+  const clock = createClock({
     renewBefore: seconds(options.renewBefore) ?? 300,
-    onChange: lifecycleChanged,
+    onChange(status, expiresAt) {
+      if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
+      else visitor.fire('expire');
+    },
     ...(options.getToken && {
       renew: async (): Promise<boolean> => {
         const current = epoch.ticket();
@@ -78,14 +77,15 @@ export function createMessenger(options: MessengerOptions): Messenger {
       },
     }),
   });
-  const chat = new Chat({
+  const chat = createChat({
     api,
     view,
     events,
     strings,
     tabs,
     epoch,
-    now: () => lifecycle.serverNow(),
+    session: () => visitor.session,
+    now: () => clock.serverNow(),
     onExpired: () => visitor.expired(),
     onSessionLost: (code) => visitor.lost(code),
   });
@@ -96,7 +96,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
   });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
   const rules = askPolicy(api, (anonymous, answer) => {
-    if (answer && !chat.session) lifecycle.syncClock(answer.serverTime);
+    if (answer && !visitor.session) clock.syncClock(answer.serverTime);
     // For the composer's counter (SPEC §10 "Nothing typed is lost"): the panel reads the message limit.
     view.policy = answer;
     if (anonymous) visitor.anonymous();
@@ -105,39 +105,33 @@ export function createMessenger(options: MessengerOptions): Messenger {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
   }, outage.later);
-  /** Who is shown, and the draft a Refresh kept (support/draft.ts). */
-  let shown: PublicIdentity | undefined;
-  let kept = takeDraft();
-  const visitor: Visitor = createVisitor({
+  const visitor: SessionMachine = createSession({
     api,
     tabs,
-    lifecycle,
+    clock,
     events,
     rules,
     chat,
     epoch,
     unreached: outage.later,
-    changed(identity) {
-      view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
-      // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
-      view.email = (identity?.signed && identity.fields.email) || '';
-      shown = identity;
-      // The text kept across the expired notice's Refresh goes back to the visitor who typed it, and to no one else.
-      if (identity && kept) {
-        if (identity.uuid === kept[0] && !view.draft) view.draft = kept[1]!;
-        kept = undefined;
-      }
-      refreshVisibility();
-    },
+    changed: sessionChanged,
   });
+  // The ESM build carries the panel's half of the conversation; loader.js gets it with panel.js.
+  const takeOver = (): void => chat.handOver(panels.outbox as ShownFactory);
+  const script = panels.script;
+  if (panels.outbox) takeOver();
+  else if (script) panels.script = () => script().then((create) => (takeOver(), create));
   const stopWake = onWake(() => {
-    lifecycle.check();
+    clock.check();
     rules.retry();
     visitor.wake();
   });
 
-  /** In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5). */
-  const visible = (): boolean => visitor.status === 'active';
+  /**
+   * In require mode the server gives no session to an anonymous or unsigned visitor: no launcher (SPEC §5).
+   * An expired session keeps it: the panel shows the expired notice, and a fresh token carries on.
+   */
+  const visible = (): boolean => visitor.status === 'active' || visitor.status === 'expired';
 
   /** Opens the panel (a floating one takes the focus: the visitor asked for it). */
   function show(): void {
@@ -153,21 +147,27 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (!shown && view.open) view.open = false;
   }
 
-  function lifecycleChanged(next: LifecycleState, previous: LifecycleState): void {
-    if (next.status === previous.status) return;
-    if (next.status === 'expiring') events.emit('identity_expiring', { expiresAt: next.expiresAt! });
-    if (next.status === 'expired') {
+  function sessionChanged({ from, to, via }: SessionChange): void {
+    if (via === 'registered' || via === 'reset') {
+      // The greeting, the e-mail and a kept draft are the panel's to show (conversation/shown.ts).
+      chat.who(visitor.identity);
+      refreshVisibility();
+    }
+    if (from === to) return;
+    if (to === 'expired') {
       chat.stopStream();
       view.showNotice('session-expired', () => strings.t('expired'), {
         label: () => strings.t('refresh'),
         run() {
-          if (shown) keepDraft(shown.uuid, view.draft);
+          // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
+          chat.shown?.keepDraft();
           location.reload();
         },
       });
       view.blockSending('expired', true);
-      events.emit('session_expired', { ...(next.expiresAt !== undefined && { expiresAt: next.expiresAt }) });
-    } else if (previous.status === 'expired') {
+      const { expiresAt } = clock;
+      events.emit('session_expired', { ...(expiresAt !== undefined && { expiresAt }) });
+    } else if (from === 'expired') {
       view.hideNotice('session-expired');
       view.blockSending('expired', false);
     }
@@ -202,7 +202,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
       events.emit('chat_closed', {});
     },
     addMessage({ body, agent }) {
-      chat.addLocal(String(body), !!agent);
+      chat.addLocal(String(body), agent ? 'agent' : 'system');
     },
     // Origin and path only: the query may hold a reset token (SPEC §6: no page URL beyond that).
     pageChange: () => chat.pageChange({ url: location.origin + location.pathname, title: fromDocument('title') }),
@@ -216,14 +216,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (configuration.locale) view.lang = configuration.locale;
       if (configuration.title !== undefined) view.heading = configuration.title;
       const renewBefore = seconds(configuration.renewBefore);
-      if (renewBefore !== undefined) lifecycle.setRenewBefore(renewBefore);
+      if (renewBefore !== undefined) clock.renewBefore = renewBefore;
       view.refreshText();
       if (mounted) mount();
     },
     destroy() {
       outage.stop();
       visitor.destroy();
-      lifecycle.dispose();
+      clock.dispose();
       chat.detach();
       tabs.close();
       stopWake();

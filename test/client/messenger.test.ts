@@ -458,3 +458,21 @@ describe('session lost or ended by the server', () => {
     expect(server.streams).toHaveLength(0); // the stream connection was closed, not left open
   });
 });
+
+describe('an expired session keeps its launcher (the notice is in the panel)', () => {
+  it('closed when the token lapses, the panel still opens on the expired notice, and the launcher stays after a reconfiguration', async () => {
+    const { chat, root } = await setup({ renewBefore: 60 });
+    const expired = vi.fn();
+    chat.on('session_expired', expired);
+    await chat.setIdentity(token({ exp: nowSeconds() + 3_700 }));
+    await flush();
+    await vi.advanceTimersByTimeAsync(3_700 * 1000);
+    // Waits for the state asserted on: the session_expired event, not a time.
+    expect(expired).toHaveBeenCalledTimes(1);
+    chat.setConfiguration({ title: 'Help' });
+    expect(part(root, 'launcher').hidden).toBe(false);
+    chat.open();
+    expect(part(root, 'panel').hidden).toBe(false);
+    expect(root.querySelector('[part="notice"][data-kind="session-expired"]')).not.toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdentityLifecycle, type IdentityStatus } from '../../src/client/session/lifecycle.js';
+import { createClock, type TokenClock, type ClockStatus } from '../../src/client/session/lifecycle.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
@@ -10,19 +10,18 @@ afterEach(() => {
 
 /** Tokens that live `lifetime` ms, renewed through `renew` (the messenger's getToken path). */
 function shortTokens(lifetime: number, renewBefore = 300) {
-  const statuses: IdentityStatus[] = [];
+  const statuses: ClockStatus[] = [];
   let calls = 0;
-  const issue = (): void => lifecycle.verified(Date.now() + lifetime, Date.now());
-  const lifecycle: IdentityLifecycle = new IdentityLifecycle({
+  const issue = (): void => lifecycle.start(Date.now() + lifetime, Date.now());
+  const lifecycle: TokenClock = createClock({
     renewBefore,
-    onChange: (next) => statuses.push(next.status),
+    onChange: (status) => statuses.push(status),
     renew: async () => {
       calls++;
       issue();
       return true;
     },
   });
-  lifecycle.submit();
   issue();
   return { lifecycle, statuses, calls: () => calls };
 }
@@ -38,7 +37,7 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
     expect(statuses).not.toContain('expired');
     // Each token is `verified`, then `expiring` once, halfway through its life (identity_expiring for every token).
     expect(statuses.filter((s) => s === 'expiring')).toHaveLength(calls());
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     lifecycle.dispose();
   });
 
@@ -61,7 +60,7 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
 
   it('renews on reaching expired from expiring when no renewal is waiting', async () => {
     let calls = 0;
-    const lifecycle = new IdentityLifecycle({
+    const lifecycle = createClock({
       renewBefore: 300,
       onChange: () => {},
       renew: async () => {
@@ -69,13 +68,12 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
         return true; // "on its way" but the token is not replaced yet
       },
     });
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 3_600_000, Date.now());
+    lifecycle.start(Date.now() + 3_600_000, Date.now());
     await vi.advanceTimersByTimeAsync(3_300_000);
-    expect(lifecycle.state.status).toBe('expiring');
+    expect(lifecycle.status).toBe('expiring');
     expect(calls).toBe(1);
     await vi.advanceTimersByTimeAsync(300_000);
-    expect(lifecycle.state.status).toBe('expired');
+    expect(lifecycle.status).toBe('expired');
     expect(calls).toBe(2);
     lifecycle.dispose();
   });

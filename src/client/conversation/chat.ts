@@ -1,35 +1,19 @@
-import type { ChatMessage, PageChangeRequest, PolicyResponse, StreamEvent } from '../../identity/index.js';
+import type { ChatMessage, PageChangeRequest, PublicIdentity, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
-import { Conversation, publicMessage, type Entry } from './conversation.js';
+import { publicMessage } from './conversation.js';
+import type { ChatView, Shown, ShownFeed } from './view.js';
 import type { Emitter } from '../support/events.js';
 import type { Strings } from '../support/i18n.js';
+import type { SessionView } from '../session/machine.js';
 import type { Supersession } from '../session/supersession.js';
 import { openStream } from '../transport/stream.js';
 import type { TabSync } from '../support/tabs.js';
 import type { MessengerEvents } from '../types.js';
 
-/**
- * What the conversation needs of a screen. `<chatq-messenger>` is one; the
- * conversation imports no UI module, only the messenger knows both.
- */
-export interface ChatView {
-  readonly open: boolean;
-  /** The composer's text. */
-  draft: string;
-  /** The policy answer, whose message limit the composer counts against (SPEC §10); a refusal for length corrects it. */
-  policy?: Partial<Pick<PolicyResponse, 'messageMaxLength'>> | undefined;
-  /** Shows or updates `entry`; a new one goes before the entry keyed `before` (none: at the end). */
-  renderEntry(entry: Entry, before?: string): void;
-  removeEntry(key: string): void;
-  busy: boolean;
-  unread: number;
-  /** `text` may be read only when shown (its words come with the panel). */
-  showNotice(kind: 'rate-limited' | 'offline', text: string | (() => string)): void;
-  hideNotice(kind: 'rate-limited' | 'offline'): void;
-  blockSending(reason: 'rate', blocked: boolean): void;
-  /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
-  signal?(event: StreamEvent): void;
-}
+export type { ChatView, Shown, ShownFeed } from './view.js';
+
+/** Makes the panel's half for `chat` (conversation/shown.ts). */
+export type ShownFactory = (chat: Chat) => Shown;
 
 export interface ChatDeps {
   api: Api;
@@ -39,6 +23,8 @@ export interface ChatDeps {
   tabs: TabSync;
   /** The visitor's supersession token: a logout or user switch drops every answer still on its way. */
   epoch: Supersession;
+  /** The credential, held by the session machine (session/machine.ts): read here, never written. */
+  session(): string | undefined;
   /** Server clock, for the time of pending messages. */
   now(): number;
   /** The server said the session lapsed (401 ERR_SESSION_EXPIRED or the stream's event). */
@@ -47,177 +33,226 @@ export interface ChatDeps {
   onSessionLost(code: string): void;
 }
 
+type Feed = { [K in keyof ShownFeed]: [K, Parameters<ShownFeed[K]>] }[keyof ShownFeed];
+
 /**
- * One conversation on screen: history, the agent stream, unread and tab sync.
- * Knows nothing of identities: the messenger attaches it to a session. Sending
- * is the outbox's (conversation/outbox.ts), which panel.js carries (SPEC §10).
+ * One conversation, as loader.js keeps it (SPEC §10 "Two scripts"): the history, the agent
+ * stream, unread and tab sync, and the raw feed of what to show. Ordering, deduplication and
+ * rendering are the panel's (`Shown`, carried by panel.js): until it is there, the feed waits
+ * here, and is handed over whole. Knows nothing of identities: the session machine attaches
+ * it to a session, which it reads and never writes.
  */
-export class Chat {
-  readonly conversation = new Conversation();
-  // `declare`: no field declarations in loader.js; both are undefined until set.
-  declare session: string | undefined;
-  declare conversationId: string | undefined;
-  #closeStream: (() => void) | undefined;
-  engaged = false;
+export interface Chat extends SessionView {
+  /** Lent to the outbox with the rest (conversation/outbox.ts). */
+  readonly deps: ChatDeps;
+  /** The session the machine holds. */
+  readonly session: string | undefined;
+  readonly conversationId: string | undefined;
+  /** The visitor wrote in this conversation already (`chat_engaged` fires once). */
+  engaged: boolean;
   /** The stream reconnects ("Reconnecting…" shows); `onReconnected` is the outbox's, told when it is back. */
-  reconnecting = false;
-  declare onReconnected: (() => void) | undefined;
-  #unread = 0;
-  #pagePending: PageChangeRequest | undefined;
-
-  /** Lent to the outbox with the rest of `OutboxHost` (conversation/outbox.ts). */
-  declare readonly deps: ChatDeps;
-
-  constructor(deps: ChatDeps) {
-    this.deps = deps;
-  }
-
-  get entries(): Entry[] {
-    return this.conversation.entries;
-  }
-
-  /** Binds to a (new or renewed) session; a new conversation id reloads the history. */
-  attach(session: string, conversationId: string): void {
-    const sessionChanged = session !== this.session;
-    // The session was lost, not detached: the server forgot it and the visitor registered again in place.
-    const inPlace = !this.session && this.conversationId !== undefined;
-    this.session = session;
-    if (this.#pagePending) this.pageChange(this.#pagePending);
-    if (conversationId !== this.conversationId) {
-      // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
-      // messages the host page added (a greeting) stay for the same person; history replaces the rest.
-      if (inPlace) {
-        this.stopStream();
-        this.conversation.orphan();
-      } else this.#reset('local');
-      this.conversationId = conversationId;
-      void this.#loadHistory();
-    } else if (sessionChanged || !this.#closeStream) this.#startStream();
-  }
-
-  /** Forgets the session and everything shown, the draft too (logout, user switch). */
-  detach(): void {
-    const { view } = this.deps;
-    this.#reset();
-    view.draft = '';
-    // A 429 was this visitor's: the next one starts unblocked.
-    view.hideNotice('rate-limited');
-    view.blockSending('rate', false);
-    this.session = undefined;
-    this.conversationId = undefined;
-    this.#unread = 0;
-    view.unread = 0;
-  }
-
-  stopStream(): void {
-    this.#closeStream?.();
-    this.#closeStream = undefined;
-    this.reconnecting = false;
-    this.deps.view.hideNotice('offline');
-  }
-
+  readonly reconnecting: boolean;
+  onReconnected: (() => void) | undefined;
+  /** The panel's half, once panel.js is in. */
+  readonly shown: Shown | undefined;
+  /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
+  handOver(create: ShownFactory): void;
+  stopStream(): void;
   /** `addMessage` from the host page: shown locally, never sent. */
-  addLocal(body: string, agent: boolean): void {
-    this.deps.view.renderEntry(this.conversation.addLocal(body, agent ? 'agent' : 'system', this.deps.now()));
-  }
-
-  /** A message from the stream or another tab. */
-  receive(message: ChatMessage, fromTab = false): void {
-    const { entry, added } = this.show(message);
-    if (!added || message.author === 'visitor' || fromTab) return;
-    this.deps.events.emit('message_received', { message: publicMessage(entry) });
-    if (!this.deps.view.open) this.deps.view.unread = ++this.#unread;
-  }
-
-  /** A server message into the conversation and on screen, in its place. */
-  show(message: ChatMessage): ReturnType<Conversation['upsert']> {
-    const shown = this.conversation.upsert(message);
-    this.deps.view.renderEntry(shown.entry, shown.before);
-    return shown;
-  }
-
+  addLocal(body: string, author: 'agent' | 'system'): void;
+  /** Who the visitor is now (shown by the panel's half). */
+  who(identity: PublicIdentity | undefined): void;
+  /** A server message, from the stream: news to the visitor the first time. */
+  receive(message: ChatMessage): void;
+  /** A server message into the conversation (history, another tab); true if it is new. */
+  show(message: ChatMessage): boolean;
   /** The panel was opened: nothing is unread any more. */
-  seen(): void {
-    this.#unread = 0;
-  }
-
+  seen(): void;
   /** Tells the server the visitor is on `page` (the binding reads it from the document); before a session exists, once it does. */
-  pageChange(page: PageChangeRequest): void {
-    this.#pagePending = this.session ? undefined : page;
-    if (this.session) this.deps.api.page(this.session, page).catch(() => {});
-  }
+  pageChange(page: PageChangeRequest): void;
+  /** Whether work started now still belongs to what is shown: the visitor's token (logout, user switch, destroy) and the same conversation. */
+  current(): () => boolean;
+}
 
+export function createChat(deps: ChatDeps): Chat {
+  const { api, view, events } = deps;
+  let conversationId: string | undefined;
   /**
-   * Whether work started now still belongs to what is shown: the visitor's
-   * token (logout, user switch, destroy) and the same conversation.
+   * The stream position: the `id:` of the last event received *on the stream*, opaque
+   * (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST answer or the history:
+   * a reply that landed while the stream was down, before the visitor's next message, would be
+   * skipped (issue 16). Empty: the stream starts from the first message, and what is already
+   * shown is deduplicated.
    */
-  current(): () => boolean {
-    const ticket = this.deps.epoch.ticket();
-    const conversationId = this.conversationId;
-    return () => ticket() && conversationId === this.conversationId;
+  let position = '';
+  let reconnecting = false;
+  let shown: Shown | undefined;
+  let unread = 0;
+  let pagePending: PageChangeRequest | undefined;
+  let closeStream: (() => void) | undefined;
+  /** The session the open stream reads. */
+  let streamed: string | undefined;
+  /** The server forgot the session: the next conversation carries on from what is shown. */
+  let lost = false;
+  /** Server ids received: each is news to the visitor once (unread, `message_received`). */
+  const seen = new Set<string>();
+  /** The feed, waiting for the panel's half. */
+  let feed: Feed[] = [];
+
+  function put<K extends keyof ShownFeed>(name: K, ...args: Parameters<ShownFeed[K]>): void {
+    if (shown) (shown[name] as (...args: unknown[]) => void)(...args);
+    else feed.push([name, args] as Feed);
   }
 
-  #reset(keep?: 'local'): void {
-    this.stopStream();
-    this.#forget(keep);
-    this.engaged = false;
+  function reset(keep?: 'local'): void {
+    chat.stopStream();
+    forget(keep);
+    chat.engaged = false;
   }
 
-  #forget(keep?: 'local' | 'unsent'): void {
-    for (const entry of this.conversation.clear(keep)) this.deps.view.removeEntry(entry.key);
+  /** Forgets the stream position and what is shown but `keep`; a stream `reset` keeps what was news already. */
+  function forget(keep?: 'local' | 'unsent'): void {
+    position = '';
+    if (keep !== 'unsent') seen.clear();
+    if (keep || shown) put('clear', keep);
+    else feed = [];
   }
 
-  async #loadHistory(): Promise<void> {
-    const current = this.current();
-    const { view } = this.deps;
+  async function loadHistory(): Promise<void> {
+    const current = chat.current();
     view.busy = true;
     try {
-      const { messages } = await this.deps.api.conversation(this.session!);
+      const { messages } = await api.conversation(chat.session!);
       if (!current()) return;
-      for (const message of messages) this.show(message);
-      this.engaged = messages.some((m) => m.author === 'visitor');
+      for (const message of messages) chat.show(message);
+      chat.engaged = messages.some((m) => m.author === 'visitor');
     } catch {
       // No history (network): the stream still brings what comes next.
     } finally {
       view.busy = false;
     }
-    if (current()) this.#startStream();
+    if (current()) startStream();
   }
 
-  #startStream(): void {
-    this.stopStream();
-    const deps = this.deps;
-    const current = this.current();
-    this.#closeStream = openStream({
-      api: deps.api,
-      session: this.session!,
-      lastEventId: () => this.conversation.position,
+  function startStream(): void {
+    chat.stopStream();
+    const current = chat.current();
+    closeStream = openStream({
+      api,
+      session: (streamed = chat.session!),
+      lastEventId: () => position,
       onEvent: (event: StreamEvent, id) => {
         if (!current()) return;
         if (event.type === 'message') {
-          this.receive(event.message);
-          this.conversation.position = id;
+          chat.receive(event.message);
+          position = id;
         }
         // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
-        else if (event.type === 'reset') this.#forget('unsent');
+        else if (event.type === 'reset') forget('unsent');
         else if (event.type === 'session_expired') deps.onExpired();
         else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
         // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped there, never a sign-out.
-        else deps.view.signal?.(event);
+        else view.signal?.(event);
       },
       onFatal: (error) => {
         if (!current()) return;
-        this.#closeStream = undefined;
+        closeStream = streamed = undefined;
         if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
         else deps.onSessionLost(error.code);
       },
       onConnected: (connected) => {
-        this.reconnecting = !connected;
+        reconnecting = !connected;
         if (connected) {
-          deps.view.hideNotice('offline');
-          this.onReconnected?.();
-        } else deps.view.showNotice('offline', () => deps.strings.t('offline'));
+          view.hideNotice('offline');
+          chat.onReconnected?.();
+        } else view.showNotice('offline', () => deps.strings.t('offline'));
       },
     });
   }
+
+  const chat: Chat = {
+    deps,
+    engaged: false,
+    onReconnected: undefined,
+    get session() {
+      return deps.session();
+    },
+    get conversationId() {
+      return conversationId;
+    },
+    get reconnecting() {
+      return reconnecting;
+    },
+    get shown() {
+      return shown;
+    },
+    handOver(create) {
+      if (shown) return;
+      shown = create(chat);
+      for (const [name, args] of feed) (shown[name] as (...args: unknown[]) => void)(...args);
+      feed = [];
+    },
+    attach(next) {
+      if (pagePending) chat.pageChange(pagePending);
+      if (next !== conversationId) {
+        // Re-registered in place, what is on screen stays, before the new log (SPEC §10 "Nothing typed is lost"). Else
+        // messages the host page added (a greeting) stay for the same person; history replaces the rest.
+        if (lost) {
+          chat.stopStream();
+          put('orphan');
+          position = '';
+        } else reset('local');
+        conversationId = next;
+        void loadHistory();
+      } else if (streamed !== chat.session) startStream();
+      lost = false;
+    },
+    lose() {
+      chat.stopStream();
+      lost = true;
+    },
+    detach() {
+      reset();
+      view.draft = '';
+      // A 429 was this visitor's: the next one starts unblocked.
+      view.hideNotice('rate-limited');
+      view.blockSending('rate', false);
+      conversationId = undefined;
+      lost = false;
+      view.unread = unread = 0;
+    },
+    stopStream() {
+      closeStream?.();
+      closeStream = streamed = undefined;
+      reconnecting = false;
+      view.hideNotice('offline');
+    },
+    addLocal: (body, author) => put('local', body, author, deps.now()),
+    who: (identity) => put('who', identity),
+    receive(message) {
+      if (!chat.show(message) || message.author === 'visitor') return;
+      events.emit('message_received', { message: publicMessage(message) });
+      if (!view.open) view.unread = ++unread;
+    },
+    show(message) {
+      const added = !seen.has(message.id);
+      seen.add(message.id);
+      put('show', message);
+      return added;
+    },
+    seen() {
+      unread = 0;
+    },
+    pageChange(page) {
+      const session = chat.session;
+      pagePending = session ? undefined : page;
+      if (session) api.page(session, page).catch(() => {});
+    },
+    current() {
+      const ticket = deps.epoch.ticket();
+      const id = conversationId;
+      return () => ticket() && id === conversationId;
+    },
+  };
+  return chat;
 }

@@ -17,40 +17,30 @@ export interface Entry {
   agent?: ChatMessage['agent'];
 }
 
-/** The event-facing copy of a message (no internal state). */
-export function publicMessage(entry: Entry): MessengerMessage {
+/** The event-facing copy of a message (no internal state): a server message or an entry. */
+export function publicMessage(entry: Pick<Entry, 'id' | 'clientId' | 'author' | 'body' | 'createdAt'>): MessengerMessage {
   const { id, clientId, author, body, createdAt } = entry;
   return { ...(id !== undefined && { id }), ...(clientId && { clientId }), author, body, createdAt };
 }
 
 /**
- * The messages of the current conversation, deduplicated: a server message
- * may arrive from the send response, the stream and another tab, and a
- * visitor message is matched to its pending copy by clientId.
+ * The messages of the current conversation as the panel shows them (panel.js, SPEC §10),
+ * deduplicated: a server message may arrive from the send response, the stream, the history
+ * and another tab, and a visitor message is matched to its pending copy by clientId. What is
+ * news to the visitor (unread, `message_received`) is loader.js's to tell (chat.ts).
  */
 export class Conversation {
   /** In the order shown. */
   entries: Entry[] = [];
-  /**
-   * The stream position: the `id:` of the last event received *on the stream*,
-   * opaque (`<epoch>.<seq>`), resent as Last-Event-ID. Never a seq from a POST
-   * answer or the history: a reply that landed while the stream was down, before
-   * the visitor's next message, would be skipped (issue 16). Empty: the stream
-   * starts from the first message, and what is already shown is deduplicated.
-   */
-  position = '';
-  /** The entries a `reset` took off the screen: shown again when the new log repeats them, but not new to the visitor. */
-  #announced: Entry[] = [];
   #localCount = 0;
 
   /**
-   * Adds or updates a server message; returns the entry, whether it is new to
-   * the visitor, and `before`: the key of the entry a new one goes before (none:
-   * at the end). A message the stream brings late (a reply that landed while it
+   * Adds or updates a server message; returns the entry and `before`: the key of
+   * the entry a new one goes before (none: at the end). A message the stream brings late (a reply that landed while it
    * was down) takes its place by seq, not the end: the conversation reads in the
    * server's order. Pending and local entries have no seq and stay where they are.
    */
-  upsert(message: ChatMessage): { entry: Entry; added: boolean; before?: string } {
+  upsert(message: ChatMessage): { entry: Entry; before?: string } {
     const existing = this.entries.find(
       (e) => (e.id !== undefined && e.id === message.id) || (message.clientId && e.clientId === message.clientId),
     );
@@ -67,13 +57,13 @@ export class Conversation {
     };
     if (existing) {
       Object.assign(existing, fields);
-      return { entry: existing, added: false };
+      return { entry: existing };
     }
     const entry: Entry = { key: message.clientId ?? `s${message.id}`, ...fields };
     const next = this.entries.findIndex((e) => e.seq! > message.seq);
     const before = this.entries[next]?.key;
     this.entries.splice(next < 0 ? this.entries.length : next, 0, entry);
-    return { entry, added: !this.#announced.some((e) => e.id === message.id), before };
+    return { entry, before };
   }
 
   /** A message the host page added locally (`addMessage`): shown, never sent. */
@@ -89,12 +79,10 @@ export class Conversation {
    */
   orphan(): void {
     for (const entry of this.entries) delete entry.seq;
-    this.position = '';
-    this.#announced = [];
   }
 
   /**
-   * Forgets messages and the stream position; returns the removed entries.
+   * Forgets messages; returns the removed entries.
    * `keep` says which stay: all go by default, `local` keeps the host page's
    * own (a greeting), `unsent` keeps those and the visitor's messages the
    * server has not acknowledged (the stream's `reset`).
@@ -102,8 +90,6 @@ export class Conversation {
   clear(keep?: 'local' | 'unsent'): Entry[] {
     const removed = this.entries.filter((e) => !keep || e.id !== undefined || (keep === 'local' && e.clientId !== undefined));
     this.entries = this.entries.filter((e) => !removed.includes(e));
-    this.position = '';
-    this.#announced = keep === 'unsent' ? removed : [];
     return removed;
   }
 }

@@ -6,13 +6,12 @@ import type { ChatDeps } from './chat.js';
 
 /**
  * What the outbox needs of the conversation it sends into (`Chat`, conversation/chat.ts):
- * the session it is bound to, its messages and the rule that says whether work started now
- * still belongs to what is shown.
+ * the session it is bound to and the rule that says whether work started now still belongs
+ * to what is shown.
  */
 export interface OutboxHost {
   readonly session: string | undefined;
   readonly conversationId: string | undefined;
-  readonly entries: Entry[];
   readonly deps: ChatDeps;
   /** The visitor wrote in this conversation already (`chat_engaged` fires once). */
   engaged: boolean;
@@ -22,6 +21,11 @@ export interface OutboxHost {
   onReconnected: (() => void) | undefined;
   /** Whether work started now still belongs to what is shown (same visitor, same conversation). */
   current(): () => boolean;
+}
+
+/** The messages shown (conversation/shown.ts), which the outbox adds to. */
+export interface OutboxList {
+  readonly entries: Entry[];
   /** A server message into the conversation and on screen, in its place. */
   show(message: ChatMessage): { entry: Entry };
 }
@@ -33,7 +37,7 @@ export interface Outbox {
   retry(key: string): void;
 }
 
-export type OutboxFactory = (chat: OutboxHost) => Outbox;
+export type OutboxFactory = (chat: OutboxHost, list: OutboxList) => Outbox;
 
 /** The one text only sending shows; added under the host's translations when the outbox is made. */
 const TEXTS = {
@@ -47,7 +51,7 @@ const TEXTS = {
  * Carried by panel.js, not loader.js (SPEC §10 "Two scripts"): nothing is typed before the
  * panel is there, so nothing is sent before either.
  */
-export const createOutbox: OutboxFactory = (chat) => {
+export const createOutbox: OutboxFactory = (chat, list) => {
   const { deps } = chat;
   const { view, strings } = deps;
   strings.add(TEXTS, true);
@@ -62,7 +66,7 @@ export const createOutbox: OutboxFactory = (chat) => {
   /** Puts `entry` in the queue in its place on screen (two sends may fail in either order). */
   const wait = (entry: Entry): void => {
     waiting.push(entry);
-    waiting.sort((a, b) => chat.entries.indexOf(a) - chat.entries.indexOf(b));
+    waiting.sort((a, b) => list.entries.indexOf(a) - list.entries.indexOf(b));
   };
 
   chat.onReconnected = async () => {
@@ -71,7 +75,7 @@ export const createOutbox: OutboxFactory = (chat) => {
     while (waiting.length && !chat.reconnecting) {
       const entry = waiting.shift()!;
       // Another visitor or conversation since (logout, switch): its messages went with it.
-      if (!chat.entries.includes(entry)) continue;
+      if (!list.entries.includes(entry)) continue;
       // Still out of reach: it went back into the queue; the next reconnect goes on.
       if (!(await deliver(entry))) break;
     }
@@ -95,7 +99,7 @@ export const createOutbox: OutboxFactory = (chat) => {
     }
     if (!current()) return true;
     // Without an answer, the stream has shown it already.
-    const sent = message ? chat.show(message).entry : entry;
+    const sent = message ? list.show(message).entry : entry;
     deps.events.emit('message_sent', { message: publicMessage(sent) });
     if (!chat.engaged) {
       chat.engaged = true;
@@ -115,7 +119,7 @@ export const createOutbox: OutboxFactory = (chat) => {
     if (limit) view.policy = { ...view.policy, messageMaxLength: Number(limit) };
     if (status && (status.status === 429 || status.code === 'ERR_SESSION_EXPIRED' || limit)) {
       // Nothing typed is lost: the text goes back into the composer (SPEC §5, §6).
-      const { entries } = chat;
+      const { entries } = list;
       entries.splice(entries.indexOf(entry), 1);
       view.removeEntry(entry.key);
       view.draft = view.draft ? `${entry.body}\n${view.draft}` : entry.body;
@@ -143,7 +147,7 @@ export const createOutbox: OutboxFactory = (chat) => {
       if (!chat.session) return false;
       const entry: Entry = { key: randomId(), author: 'visitor', body, createdAt: deps.now(), state: 'sending' };
       entry.clientId = entry.key;
-      chat.entries.push(entry);
+      list.entries.push(entry);
       view.renderEntry(entry);
       // Behind what waits already: the conversation reads in the order it was written.
       if (waiting.length || flushing) wait(entry);
@@ -151,7 +155,7 @@ export const createOutbox: OutboxFactory = (chat) => {
       return true;
     },
     retry(key) {
-      const entry = chat.entries.find((e) => e.key === key);
+      const entry = list.entries.find((e) => e.key === key);
       if (!entry || entry.state !== 'failed' || !chat.session) return;
       entry.state = 'sending';
       view.renderEntry(entry);

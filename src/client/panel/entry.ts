@@ -5,7 +5,7 @@
  * before the panel is opened.
  */
 import { PANEL_API, PANEL_SLOT, type PanelExport } from '../ui/panel-contract.js';
-import { createOutbox } from '../conversation/outbox.js';
+import { createShown } from '../conversation/shown.js';
 import { createPanelWithNotices } from './notices.js';
 
-(window as unknown as Record<symbol, PanelExport>)[PANEL_SLOT] = { api: PANEL_API, create: createPanelWithNotices, outbox: createOutbox };
+(window as unknown as Record<symbol, PanelExport>)[PANEL_SLOT] = { api: PANEL_API, create: createPanelWithNotices, outbox: createShown };

@@ -40,7 +40,7 @@ export interface MessengerElementEvents {
  * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
  * (a deploy between the two downloads) is refused rather than half-working.
  */
-export const PANEL_API = 2;
+export const PANEL_API = 3;
 
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
@@ -105,9 +105,9 @@ export interface PanelExport {
   api: number;
   create: PanelFactory;
   /**
-   * Since PANEL_API 2: the conversation's sending half (conversation/outbox.ts `createOutbox`),
-   * which only a visitor with the panel open needs. Opaque here: the element never sends;
-   * messenger.ts, the one binding that knows both, hands it the conversation.
+   * Since PANEL_API 3: the conversation's shown half (conversation/shown.ts `createShown`:
+   * ordering, rendering, sending), fed by loader.js what came before it. Opaque here: the
+   * element never sends; messenger.ts, the one binding that knows both, hands it the conversation.
    */
   outbox: unknown;
 }

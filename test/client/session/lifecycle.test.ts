@@ -1,18 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdentityLifecycle, type LifecycleState } from '../../../src/client/session/lifecycle.js';
+import { createClock, type TokenClock, type ClockStatus } from '../../../src/client/session/lifecycle.js';
 import { MAX_TIMER_DELAY, runAt } from '../../../src/client/support/timers.js';
 import { onWake } from '../../../src/client/support/wake.js';
 
 const DAY = 86_400_000;
 
+/** The token clock (what is left of the identity lifecycle; who the visitor is: session/machine.test.ts). */
 function make(options: { renewBefore?: number; renew?: () => Promise<boolean> } = {}) {
-  const changes: LifecycleState[] = [];
-  const lifecycle = new IdentityLifecycle({
+  const changes: ClockStatus[] = [];
+  const lifecycle = createClock({
     renewBefore: options.renewBefore ?? 300,
-    onChange: (next) => changes.push(next),
+    onChange: (status) => changes.push(status),
     ...(options.renew && { renew: options.renew }),
   });
-  return { lifecycle, statuses: () => changes.map((c) => c.status) };
+  return { lifecycle, statuses: () => changes };
 }
 
 beforeEach(() => {
@@ -22,61 +23,56 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('identity lifecycle: anonymous → pending → verified → expiring → expired', () => {
+describe('token clock: idle → verified → expiring → expired', () => {
   it('walks every state at the right time (renewBefore 300 s)', () => {
     const { lifecycle, statuses } = make();
-    expect(lifecycle.state.status).toBe('anonymous');
-    lifecycle.submit();
+    expect(lifecycle.status).toBe('idle');
     const expiresAt = Date.now() + 3_600_000;
-    lifecycle.verified(expiresAt, Date.now());
-    expect(statuses()).toEqual(['pending', 'verified']);
+    lifecycle.start(expiresAt, Date.now());
+    expect(lifecycle.status).toBe('verified');
+    expect(statuses()).toEqual([]);
     vi.advanceTimersByTime(3_300_000 - 1);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     vi.advanceTimersByTime(1);
-    expect(lifecycle.state).toEqual({ status: 'expiring', expiresAt });
+    expect([lifecycle.status, lifecycle.expiresAt]).toEqual(['expiring', expiresAt]);
     vi.advanceTimersByTime(300_000);
-    expect(statuses()).toEqual(['pending', 'verified', 'expiring', 'expired']);
+    expect(statuses()).toEqual(['expiring', 'expired']);
   });
 
-  it('goes to rejected when the first identity is refused', () => {
-    const { lifecycle } = make();
-    lifecycle.submit();
-    lifecycle.rejected('ERR_JWT_EXPIRED');
-    expect(lifecycle.state).toEqual({ status: 'rejected', code: 'ERR_JWT_EXPIRED' });
-  });
-
-  it('keeps a live session when a renewal is refused (no interruption)', () => {
-    const { lifecycle } = make();
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 7_200_000, Date.now());
-    lifecycle.submit();
-    lifecycle.rejected('ERR_JWT_EXP_TOO_SOON');
-    expect(lifecycle.state.status).toBe('verified');
+  it('a new token while expiring starts over: verified, no second change told', () => {
+    const { lifecycle, statuses } = make();
+    lifecycle.start(Date.now() + 600_000, Date.now());
+    vi.advanceTimersByTime(300_000);
+    expect(lifecycle.status).toBe('expiring');
+    lifecycle.start(Date.now() + 7_200_000, Date.now());
+    expect(lifecycle.status).toBe('verified');
+    expect(statuses()).toEqual(['expiring']);
   });
 
   it('never expires an identity without exp (unsigned)', () => {
     const { lifecycle } = make();
-    lifecycle.submit();
-    lifecycle.verified(undefined, Date.now());
+    lifecycle.start(undefined, Date.now());
     vi.advanceTimersByTime(400 * DAY);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
   });
 
-  it('reset() returns to anonymous and stops timers', () => {
+  it('stop() returns to idle and stops timers', () => {
     const { lifecycle, statuses } = make();
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 3_600_000, Date.now());
-    lifecycle.reset();
+    lifecycle.start(Date.now() + 3_600_000, Date.now());
+    lifecycle.stop();
     vi.advanceTimersByTime(2 * 3_600_000);
-    expect(statuses()).toEqual(['pending', 'verified', 'anonymous']);
+    expect(lifecycle.status).toBe('idle');
+    expect(statuses()).toEqual([]);
   });
 
-  it('sessionExpired() (a 401 ERR_SESSION_EXPIRED) means expired at once', () => {
-    const { lifecycle } = make();
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 3_600_000, Date.now());
-    lifecycle.sessionExpired();
-    expect(lifecycle.state.status).toBe('expired');
+  it('expire() (a 401 ERR_SESSION_EXPIRED) means expired at once; an idle clock has nothing to expire', () => {
+    const { lifecycle, statuses } = make();
+    lifecycle.expire();
+    expect(lifecycle.status).toBe('idle');
+    lifecycle.start(Date.now() + 3_600_000, Date.now());
+    lifecycle.expire();
+    expect(lifecycle.status).toBe('expired');
+    expect(statuses()).toEqual(['expired']);
   });
 });
 
@@ -84,16 +80,15 @@ describe('lifetimes beyond setTimeout’s 24.8-day ceiling', () => {
   it('does not fire early for a 60-day token, and fires on time', () => {
     const { lifecycle } = make();
     const start = Date.now();
-    lifecycle.submit();
-    lifecycle.verified(start + 60 * DAY, start);
+    lifecycle.start(start + 60 * DAY, start);
     vi.advanceTimersByTime(25 * DAY);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     vi.advanceTimersByTime(35 * DAY - 300_000 - 1);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     vi.advanceTimersByTime(1);
-    expect(lifecycle.state.status).toBe('expiring');
+    expect(lifecycle.status).toBe('expiring');
     vi.advanceTimersByTime(300_000);
-    expect(lifecycle.state.status).toBe('expired');
+    expect(lifecycle.status).toBe('expired');
   });
 
   it('runAt() never arms a timer longer than 2^31-1 ms', () => {
@@ -113,36 +108,33 @@ describe('server time (skew correction)', () => {
   it('uses the server clock: a server 10 minutes ahead means expiring 10 minutes earlier locally', () => {
     const { lifecycle } = make();
     const serverNow = Date.now() + 600_000;
-    lifecycle.submit();
-    lifecycle.verified(serverNow + 3_600_000, serverNow);
+    lifecycle.start(serverNow + 3_600_000, serverNow);
     expect(lifecycle.serverNow() - Date.now()).toBe(600_000);
     vi.advanceTimersByTime(3_300_000 - 1);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     vi.advanceTimersByTime(1);
-    expect(lifecycle.state.status).toBe('expiring');
+    expect(lifecycle.status).toBe('expiring');
   });
 
   it('a server behind the local clock does not expire early', () => {
     const { lifecycle } = make();
     const serverNow = Date.now() - 3_000_000;
-    lifecycle.submit();
-    lifecycle.verified(serverNow + 3_600_000, serverNow);
+    lifecycle.start(serverNow + 3_600_000, serverNow);
     vi.advanceTimersByTime(3_599_000);
-    expect(lifecycle.state.status).toBe('expiring');
+    expect(lifecycle.status).toBe('expiring');
     vi.advanceTimersByTime(1_000);
-    expect(lifecycle.state.status).toBe('expired');
+    expect(lifecycle.status).toBe('expired');
   });
 });
 
 describe('re-checks on wake-ups (sleeping laptops, background tabs)', () => {
   it('check() catches up when timers did not run (clock jumped)', () => {
     const { lifecycle } = make();
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 3_600_000, Date.now());
+    lifecycle.start(Date.now() + 3_600_000, Date.now());
     vi.setSystemTime(Date.now() + 2 * 3_600_000); // the laptop slept: no timer ran
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     lifecycle.check();
-    expect(lifecycle.state.status).toBe('expired');
+    expect(lifecycle.status).toBe('expired');
   });
 
   it.each([
@@ -162,34 +154,32 @@ describe('re-checks on wake-ups (sleeping laptops, background tabs)', () => {
 
 describe('renewal', () => {
   it('calls renew on entering expiring; success stops the retries', async () => {
-    let lifecycle!: IdentityLifecycle;
+    let lifecycle!: TokenClock;
     const renew = vi.fn(async () => {
-      lifecycle.verified(Date.now() + 7_200_000, Date.now());
+      lifecycle.start(Date.now() + 7_200_000, Date.now());
       return true;
     });
     ({ lifecycle } = make({ renew }));
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 600_000, Date.now());
+    lifecycle.start(Date.now() + 600_000, Date.now());
     await vi.advanceTimersByTimeAsync(300_000);
     expect(renew).toHaveBeenCalledTimes(1);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
     await vi.advanceTimersByTimeAsync(3_600_000);
     expect(renew).toHaveBeenCalledTimes(1);
   });
 
   it('retries a failing renew with growing backoff, also after expiry, until it succeeds', async () => {
-    let lifecycle!: IdentityLifecycle;
+    let lifecycle!: TokenClock;
     let failures = 4;
     const times: number[] = [];
     const renew = vi.fn(async () => {
       times.push(Date.now());
       if (failures-- > 0) throw new Error('token endpoint down');
-      lifecycle.verified(Date.now() + 7_200_000, Date.now());
+      lifecycle.start(Date.now() + 7_200_000, Date.now());
       return true;
     });
     ({ lifecycle } = make({ renew, renewBefore: 10 }));
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 20_000, Date.now());
+    lifecycle.start(Date.now() + 20_000, Date.now());
     await vi.advanceTimersByTimeAsync(10_000);
     expect(renew).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(200_000);
@@ -197,17 +187,16 @@ describe('renewal', () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps[0]).toBeGreaterThanOrEqual(2_500);
     expect(gaps[3]).toBeGreaterThan(gaps[0]!);
-    expect(lifecycle.state.status).toBe('verified');
+    expect(lifecycle.status).toBe('verified');
   });
 
   it('renews after waking up past expiry', async () => {
     const renew = vi.fn(async () => false);
     const { lifecycle } = make({ renew });
-    lifecycle.submit();
-    lifecycle.verified(Date.now() + 3_600_000, Date.now());
+    lifecycle.start(Date.now() + 3_600_000, Date.now());
     vi.setSystemTime(Date.now() + 5 * 3_600_000);
     lifecycle.check();
-    expect(lifecycle.state.status).toBe('expired');
+    expect(lifecycle.status).toBe('expired');
     expect(renew).toHaveBeenCalledTimes(1);
   });
 });

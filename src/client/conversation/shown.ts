@@ -1,0 +1,54 @@
+import { keepDraft, takeDraft } from '../support/draft.js';
+import type { ShownFactory } from './chat.js';
+import { Conversation } from './conversation.js';
+import { createOutbox } from './outbox.js';
+
+/**
+ * The conversation as the panel shows it, carried by panel.js (SPEC §10 "Two scripts"):
+ * loader.js keeps the raw feed (conversation/chat.ts) and hands it over once panel.js is in;
+ * here it is ordered and deduplicated (`Conversation`), rendered, sent from (outbox.ts), the
+ * visitor's greeting and e-mail are shown, and the draft is kept across the session-expired
+ * notice's Refresh (support/draft.ts). The ESM
+ * build carries it from the start. Imported only by the panel's entries.
+ */
+export const createShown: ShownFactory = (chat) => {
+  const { view } = chat.deps;
+  const conversation = new Conversation();
+  /** Who is shown: the draft a Refresh kept goes back to them only, taken once. */
+  let uuid: string | undefined;
+  let kept = takeDraft();
+  const list = {
+    get entries() {
+      return conversation.entries;
+    },
+    show(message: Parameters<Conversation['upsert']>[0]) {
+      const shown = conversation.upsert(message);
+      view.renderEntry(shown.entry, shown.before);
+      return shown;
+    },
+  };
+  return {
+    ...createOutbox(chat, list),
+    show: list.show,
+    local(body, author, createdAt) {
+      view.renderEntry(conversation.addLocal(body, author, createdAt));
+    },
+    clear(keep) {
+      for (const entry of conversation.clear(keep)) view.removeEntry(entry.key);
+    },
+    orphan: () => conversation.orphan(),
+    who(identity) {
+      uuid = identity?.uuid;
+      view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
+      // A signed identity's e-mail is used without asking (SPEC §10 "Nobody online").
+      view.email = (identity?.signed && identity.fields.email) || '';
+      if (uuid && kept) {
+        if (uuid === kept[0] && !view.draft) view.draft = kept[1]!;
+        kept = undefined;
+      }
+    },
+    keepDraft() {
+      if (uuid) keepDraft(uuid, view.draft);
+    },
+  };
+};

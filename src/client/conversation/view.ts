@@ -1,0 +1,51 @@
+import type { ChatMessage, PolicyResponse, PublicIdentity, StreamEvent } from '../../identity/index.js';
+import type { Entry } from './conversation.js';
+
+/**
+ * What the conversation needs of a screen. `<chatq-messenger>` is one; the
+ * conversation imports no UI module, only the messenger knows both.
+ */
+export interface ChatView {
+  readonly open: boolean;
+  /** The composer's text. */
+  draft: string;
+  /** The policy answer, whose message limit the composer counts against (SPEC §10); a refusal for length corrects it. */
+  policy?: Partial<Pick<PolicyResponse, 'messageMaxLength'>> | undefined;
+  /** Shows or updates `entry`; a new one goes before the entry keyed `before` (none: at the end). */
+  renderEntry(entry: Entry, before?: string): void;
+  removeEntry(key: string): void;
+  busy: boolean;
+  unread: number;
+  /** `text` may be read only when shown (its words come with the panel). */
+  showNotice(kind: 'rate-limited' | 'offline', text: string | (() => string)): void;
+  hideNotice(kind: 'rate-limited' | 'offline'): void;
+  blockSending(reason: 'rate', blocked: boolean): void;
+  /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
+  signal?(event: StreamEvent): void;
+  /** The visitor's name for the header's greeting; empty for none. */
+  greeting?: string;
+  /** A signed identity's e-mail, used without asking when nobody is online (SPEC §10). */
+  email?: string;
+}
+
+/** What the panel's half of the conversation is fed, in order (conversation/shown.ts). */
+export interface ShownFeed {
+  /** A server message, into its place (deduplicated there). */
+  show(message: ChatMessage): void;
+  /** `addMessage` from the host page: shown, never sent. */
+  local(body: string, author: 'agent' | 'system', createdAt: number): void;
+  /** Forgets what is shown; `keep`: the host page's own messages (`local`), and the unacknowledged ones too (`unsent`). */
+  clear(keep?: 'local' | 'unsent'): void;
+  /** A new conversation carries on in place from what is shown (a session the server forgot). */
+  orphan(): void;
+  /** Who the visitor is now (none: logged out): the greeting, the e-mail, and the draft a Refresh kept, theirs only. */
+  who(identity: PublicIdentity | undefined): void;
+}
+
+/** The panel's half: what it is fed, sending (conversation/outbox.ts), and the draft kept across the expired notice's Refresh. */
+export interface Shown extends ShownFeed {
+  /** Returns whether the text was taken. */
+  send(body: string): boolean;
+  retry(key: string): void;
+  keepDraft(): void;
+}
