@@ -1,7 +1,7 @@
 import type { Strings, TranslationKey } from '../support/i18n.js';
 import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
-import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
+import type { MessageView, NoticeKind, PanelHost, PanelView, Tell, Text } from '../ui/panel-contract.js';
 import { composerCounter } from './counter.js';
 import { linkify } from './linkify.js';
 import { phoneMode } from './phone.js';
@@ -21,6 +21,9 @@ const httpsUrl = (url: string | undefined): boolean => {
     return false;
   }
 };
+
+/** A notice's text, read when it is shown (its texts may have come with the panel: panel/notices.ts). */
+const readText = (text: Text): string => (typeof text === 'string' ? text : text());
 
 /** How close to the end of the list still counts as "reading the latest" (px). */
 const NEAR_BOTTOM = 48;
@@ -238,9 +241,9 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
 
     showNotice(kind: NoticeKind, text, action) {
       view.hideNotice(kind);
-      const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) }, h('p', {}, text));
+      const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) }, h('p', {}, readText(text)));
       if (action) {
-        const button = h('button', { type: 'button' }, action.label);
+        const button = h('button', { type: 'button' }, readText(action.label));
         button.onclick = () => action.run();
         notice.append(button);
       }

@@ -23,7 +23,8 @@ export const PANEL_CSS =
   // Focus rings ≥ 3:1 against what they sit on (WCAG 2.2): the panel's colours, and the accent's text colour on the accent.
   '[part=panel] :focus-visible,[part=preview] :focus-visible{outline-color:var(--pring)}' +
   '[part=header] :focus-visible,[data-author=visitor] :focus-visible{outline-color:var(--on-accent)}' +
-  'h2{margin:0;font-size:16px;font-weight:700}' +
+  'h2{font-size:16px;font-weight:700}' +
+  'button{border-radius:8px;padding:8px 14px}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +
   '[part=panel]{position:absolute;right:0;bottom:70px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border-radius:var(--r);box-shadow:0 8px 30px #0005;overflow:hidden}' +
   ':host([position=left]) [part=panel],:host([position=left]) [part=preview]{right:auto;left:0}' +
