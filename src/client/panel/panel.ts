@@ -184,6 +184,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       if (!open) return phone.stop();
       // Floating it is a dialog; embedded it is part of the page, a labelled region.
       panel.setAttribute('role', host.embedded ? 'region' : 'dialog');
+      // The policy may have answered since: who is there is shown from the first look.
+      presence.render();
       list.scrollTop = list.scrollHeight;
       report();
       if (host.embedded) return;

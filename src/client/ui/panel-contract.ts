@@ -47,8 +47,8 @@ export const PANEL_API = 3;
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
 
-/** What the panel reads of the policy answer (`PolicyResponse`). */
-export type PolicyLimits = Partial<Pick<PolicyResponse, 'messageMaxLength'>>;
+/** What the panel reads of the policy answer (`PolicyResponse`): the message limit, and who is there (SPEC §11). */
+export type PolicyLimits = Partial<Pick<PolicyResponse, 'messageMaxLength' | 'presence'>>;
 
 /** The element, as the panel sees it. */
 export interface PanelHost {
@@ -59,8 +59,8 @@ export interface PanelHost {
   readonly post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
   /**
    * The `GET v1/policy` answer, of which the panel reads `messageMaxLength`, the longest message
-   * the server takes: the composer's counter (SPEC §10). Absent until the policy answers; the
-   * limit is absent from older servers.
+   * the server takes: the composer's counter (SPEC §10), and `presence`, shown until the stream's
+   * `presence` events come. Absent until the policy answers; both are absent from older servers.
    */
   readonly policy?: PolicyLimits | undefined;
   /** A signed identity's e-mail: used without asking when nobody is online (SPEC §10). */
