@@ -9,7 +9,7 @@ import { createPanel } from './panel.js';
  * function for that, PANEL_API 3): the messenger may have replaced the element's `strings`
  * after a bundled panel was made.
  */
-const NOTICE_STRINGS: Record<'en' | 'fr', Record<NoticeKey, string>> = {
+const NOTICE_STRINGS: Record<'en' | 'fr' | 'ar' | 'he', Record<NoticeKey, string>> = {
   en: {
     expired: 'Your session has expired. Please refresh the page to continue the conversation.',
     refresh: 'Refresh',
@@ -19,6 +19,16 @@ const NOTICE_STRINGS: Record<'en' | 'fr', Record<NoticeKey, string>> = {
     expired: 'Votre session a expiré. Veuillez rafraîchir la page pour continuer la conversation.',
     refresh: 'Rafraîchir',
     offline: 'Connexion perdue. Reconnexion…',
+  },
+  ar: {
+    expired: 'انتهت جلستك. يُرجى تحديث الصفحة لمتابعة المحادثة.',
+    refresh: 'تحديث',
+    offline: 'انقطع الاتصال. جارٍ إعادة الاتصال…',
+  },
+  he: {
+    expired: 'תוקף החיבור פג. יש לרענן את הדף כדי להמשיך בשיחה.',
+    refresh: 'רענון',
+    offline: 'החיבור אבד. מתחברים מחדש…',
   },
 };
 
