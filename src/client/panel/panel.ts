@@ -11,6 +11,7 @@ import { capName, isRtl, PANEL_STRINGS } from './strings.js';
 import { adoptPanelStyles } from './styles.js';
 import { typingView } from './typing.js';
 import { unreadView } from './unread.js';
+import { warmWhenIdle } from './warm.js';
 
 const withPanelTexts = new WeakSet<Strings>();
 
@@ -286,5 +287,6 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     },
   };
   view.refreshText();
+  warmWhenIdle(panel);
   return view;
 }
