@@ -10,7 +10,7 @@ const DARK = 'color-scheme:dark;--bg:#1b1d23;--fg:#eceef2;--soft:#2c2f38;--muted
  * (SPEC §10 "Looks and placement") feed the accent, its text, the radius and the font.
  */
 export const PANEL_CSS =
-  ':host{color-scheme:light;--bg:#fff;--fg:#1b1b1f;--soft:#eef0f4;--muted:#4b5060;--line:#8a8f99;--note:#fff4e5;--note-fg:#4d2f00;--bad:#fde7e7;--bad-fg:#5f1410;--pring:#0b57d0;' +
+  ':host{color:var(--fg);color-scheme:light;--bg:#fff;--fg:#1b1b1f;--soft:#eef0f4;--muted:#4b5060;--line:#8a8f99;--note:#fff4e5;--note-fg:#4d2f00;--bad:#fde7e7;--bad-fg:#5f1410;--pring:#0b57d0;' +
   '--accent:var(--chatq-accent,#2649a6);--on-accent:var(--chatq-accent-text,#fff);--r:var(--chatq-radius,12px)}' +
   `:host([theme=dark]){${DARK}}` +
   `@media (prefers-color-scheme:dark){:host(:not([theme=light]):not([theme=dark])){${DARK}}}` +

@@ -19,7 +19,7 @@ import { h } from './dom.js';
  * One literal per rule, for reading: the minifier joins them into one string.
  */
 export const CSS =
-  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 var(--chatq-font,system-ui,sans-serif)!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important;color:#1b1b1f}' +
+  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 var(--chatq-font,system-ui,sans-serif)!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important}' +
   // The host page places and colours the widget with custom properties (SPEC §10), which `all:initial` keeps.
   ':host(:not([embedded])){position:fixed!important;right:var(--chatq-offset-x,20px)!important;bottom:var(--chatq-offset-y,20px)!important;z-index:2147483000!important}' +
   // Left: `right` goes back to auto, so the element stays as wide as the launcher (no invisible strip over the page).
