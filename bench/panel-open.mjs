@@ -5,6 +5,8 @@
 //         fetched on the click: the request, the response, the panel in the shadow root, usable;
 //   idle  the visitor clicks after the idle prefetch attached the panel: only showing it is left.
 // Usable: the input has the focus and a size. Medians, printed, never asserted (noisy machines).
+// CHATQ_OLD_PANEL=path: the same runs with that panel.js too (a previous build of it, beside this
+// loader.js: same PANEL_API), and the ratios.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
@@ -42,7 +44,8 @@ function clickAndTime() {
   });
 }
 
-export async function run() {
+/** Medians of `RUNS` clicks per mode, with `panelScript` served as panel.js. */
+async function measure(browser, panelScript) {
   const host = await listen((req, res) => {
     if (req.url === '/slow.gif') return setTimeout(() => res.writeHead(200, { 'content-type': 'image/gif' }).end(), 10_000).unref();
     res.writeHead(200, { 'content-type': 'text/html' }).end(page);
@@ -54,12 +57,12 @@ export async function run() {
     logger: { warn() {} },
     // The scripts in dist/ as they are now (the server bundle carries the ones of its own build).
     loaderScript: readFileSync(new URL('../dist/loader.js', import.meta.url), 'utf8'),
-    panelScript: readFileSync(new URL('../dist/panel.js', import.meta.url), 'utf8'),
+    panelScript,
   });
   const chat = await listen(toNodeListener(handler));
   var page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>
 <img src="/slow.gif" alt=""><script async src="${chat.origin}/chatq/loader.js"></script></body></html>`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const result = {};
   try {
     for (const mode of ['cold', 'idle']) {
       const rows = [];
@@ -76,18 +79,36 @@ export async function run() {
         rows.push(await tab.evaluate(clickAndTime));
         await context.close();
       }
-      const at = (key) => median(rows.map((row) => row[key])).toFixed(1);
-      console.log(
-        mode === 'cold'
-          ? `cold (fetched on the click): click handler ${at('click')} ms, panel.js requested at ${at('requested')} ms, received ${at('received')} ms, panel attached ${at('attached')} ms, usable ${at('usable')} ms`
-          : `idle (prefetched after load): click handler ${at('click')} ms, usable ${at('usable')} ms`,
-      );
+      result[mode] = Object.fromEntries(Object.keys(rows[0]).map((key) => [key, median(rows.map((row) => row[key]))]));
     }
   } finally {
-    await browser.close();
     chat.server.close();
     host.server.close();
     handler.close?.();
+  }
+  return result;
+}
+
+const print = (label, { cold, idle }) =>
+  console.log(
+    `${label}: cold (fetched on the click): click handler ${cold.click.toFixed(1)} ms, panel.js requested at ${cold.requested.toFixed(1)} ms, ` +
+      `received ${cold.received.toFixed(1)} ms, panel attached ${cold.attached.toFixed(1)} ms, usable ${cold.usable.toFixed(1)} ms; ` +
+      `idle (prefetched after load): click handler ${idle.click.toFixed(1)} ms, usable ${idle.usable.toFixed(1)} ms`,
+  );
+
+export async function run() {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    const now = await measure(browser, readFileSync(new URL('../dist/panel.js', import.meta.url), 'utf8'));
+    print('this panel.js', now);
+    const old = process.env.CHATQ_OLD_PANEL;
+    if (old) {
+      const before = await measure(browser, readFileSync(old, 'utf8'));
+      print('old panel.js', before);
+      console.log(`usable, this / old: cold ${(now.cold.usable / before.cold.usable).toFixed(2)}, idle ${(now.idle.usable / before.idle.usable).toFixed(2)}`);
+    }
+  } finally {
+    await browser.close();
   }
 }
 
