@@ -20,6 +20,18 @@ const TEXTS = {
     counterAt: 'Limite atteinte : {max} caractères.',
     counterOver: 'Trop long pour être envoyé : {count} caractères sur {max}. Raccourcissez-le pour l’envoyer.',
   },
+  ar: {
+    counter: '{count} / {max}',
+    counterNear: 'استُخدم {count} من {max} حرفًا.',
+    counterAt: 'بلغت الحد الأقصى: {max} حرفًا.',
+    counterOver: 'الرسالة أطول من المسموح: {count} من {max} حرفًا. اختصرها لإرسالها.',
+  },
+  he: {
+    counter: '{count} / {max}',
+    counterNear: 'נוצלו {count} מתוך {max} תווים.',
+    counterAt: 'הגעת למגבלה: {max} תווים.',
+    counterOver: 'ארוכה מדי לשליחה: {count} מתוך {max} תווים. יש לקצר כדי לשלוח.',
+  },
 };
 
 const withTexts = new WeakSet<Strings>();

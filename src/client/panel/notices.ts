@@ -4,12 +4,12 @@ import { createPanel } from './panel.js';
 
 /**
  * The texts of the notices the loader raises (session expired, reconnecting): shown only in
- * the panel, so they come with it (SPEC §10 "Two scripts"). The element adds them beneath the
- * host's translations and reads them when the panel shows a notice (ui/element.ts
- * `showNotice` takes a function for that): the messenger may have replaced the element's
- * `strings` after a bundled panel was made.
+ * the panel, so they come with it (SPEC §10 "Two scripts"). Added beneath the host's
+ * translations each time a notice is shown, before its text is read (the loader passes a
+ * function for that, PANEL_API 3): the messenger may have replaced the element's `strings`
+ * after a bundled panel was made.
  */
-const NOTICE_STRINGS: Record<'en' | 'fr', Record<NoticeKey, string>> = {
+const NOTICE_STRINGS: Record<'en' | 'fr' | 'ar' | 'he', Record<NoticeKey, string>> = {
   en: {
     expired: 'Your session has expired. Please refresh the page to continue the conversation.',
     refresh: 'Refresh',
@@ -20,11 +20,25 @@ const NOTICE_STRINGS: Record<'en' | 'fr', Record<NoticeKey, string>> = {
     refresh: 'Rafraîchir',
     offline: 'Connexion perdue. Reconnexion…',
   },
+  ar: {
+    expired: 'انتهت جلستك. يُرجى تحديث الصفحة لمتابعة المحادثة.',
+    refresh: 'تحديث',
+    offline: 'انقطع الاتصال. جارٍ إعادة الاتصال…',
+  },
+  he: {
+    expired: 'תוקף החיבור פג. יש לרענן את הדף כדי להמשיך בשיחה.',
+    refresh: 'רענון',
+    offline: 'החיבור אבד. מתחברים מחדש…',
+  },
 };
 
-/** The panel, carrying the notices' texts (`PanelView.texts`). */
+/** The panel, carrying the notices' texts. */
 export const createPanelWithNotices: PanelFactory = (host, root, tell) => {
   const panel = createPanel(host, root, tell);
-  panel.texts = NOTICE_STRINGS;
+  const show = panel.showNotice;
+  panel.showNotice = (kind, text, action) => {
+    host.strings.add(NOTICE_STRINGS, true);
+    show(kind, text, action);
+  };
   return panel;
 };

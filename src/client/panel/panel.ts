@@ -1,7 +1,7 @@
 import type { Strings, TranslationKey } from '../support/i18n.js';
 import { fromDocument } from '../support/document.js';
 import { h } from '../ui/dom.js';
-import type { MessageView, NoticeKind, PanelHost, PanelView, Tell } from '../ui/panel-contract.js';
+import type { MessageView, NoticeKind, PanelHost, PanelView, Tell, Text } from '../ui/panel-contract.js';
 import { composerCounter } from './counter.js';
 import { linkify } from './linkify.js';
 import { phoneMode } from './phone.js';
@@ -11,6 +11,7 @@ import { capName, isRtl, PANEL_STRINGS } from './strings.js';
 import { adoptPanelStyles } from './styles.js';
 import { typingView } from './typing.js';
 import { unreadView } from './unread.js';
+import { warmWhenIdle } from './warm.js';
 
 const withPanelTexts = new WeakSet<Strings>();
 
@@ -21,6 +22,9 @@ const httpsUrl = (url: string | undefined): boolean => {
     return false;
   }
 };
+
+/** A notice's text, read when it is shown (its texts may have come with the panel: panel/notices.ts). */
+const readText = (text: Text): string => (typeof text === 'string' ? text : text());
 
 /** How close to the end of the list still counts as "reading the latest" (px). */
 const NEAR_BOTTOM = 48;
@@ -181,6 +185,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
       if (!open) return phone.stop();
       // Floating it is a dialog; embedded it is part of the page, a labelled region.
       panel.setAttribute('role', host.embedded ? 'region' : 'dialog');
+      // The policy may have answered since: who is there is shown from the first look.
+      presence.render();
       list.scrollTop = list.scrollHeight;
       report();
       if (host.embedded) return;
@@ -238,9 +244,9 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
 
     showNotice(kind: NoticeKind, text, action) {
       view.hideNotice(kind);
-      const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) }, h('p', {}, text));
+      const notice = h('div', { part: 'notice', 'data-kind': kind, ...(kind === 'session-expired' && { role: 'alert' }) }, h('p', {}, readText(text)));
       if (action) {
-        const button = h('button', { type: 'button' }, action.label);
+        const button = h('button', { type: 'button' }, readText(action.label));
         button.onclick = () => action.run();
         notice.append(button);
       }
@@ -281,5 +287,6 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     },
   };
   view.refreshText();
+  warmWhenIdle(panel);
   return view;
 }

@@ -4,14 +4,20 @@ import { h } from '../ui/dom.js';
 import type { PanelHost } from '../ui/panel-contract.js';
 import type { Translate } from './strings.js';
 
+/** Only the fields the panel shows, of the types it shows: the server's answer is data, not trusted shape. */
+const known = (presence: Presence | undefined): Presence | undefined =>
+  presence && { available: presence.available === true, ...(typeof presence.replyTime === 'string' && { replyTime: presence.replyTime }) };
+
 /**
  * Who is there (SPEC §10 "Who is answering", "Nobody online"; §11 presence): a line under the
  * header's title, and while nobody is available a note that offers an optional e-mail field
  * (part `email`), so the reply can reach the visitor later. A signed identity's e-mail is
- * sent without asking. Never who is online: the server only tells whether anyone is.
+ * sent without asking. Never who is online: the server only tells whether anyone is. Known from
+ * the policy answer (`PanelHost.policy.presence`) until the stream's `presence` events take over.
  */
 export function presenceView(host: PanelHost, t: Translate) {
-  let presence: Presence | undefined;
+  /** What the last `presence` stream event said. */
+  let heard: Presence | undefined;
   /** The e-mail the conversation has: the one the visitor saved, or the signed identity's once sent. */
   let kept = '';
   let signedSent = false;
@@ -45,6 +51,8 @@ export function presenceView(host: PanelHost, t: Translate) {
   }
 
   function render(): void {
+    // What the stream said last, else what `GET v1/policy` answered: known at once, not only from the first event.
+    const presence = heard ?? known(host.policy?.presence);
     line.hidden = !presence;
     if (presence) line.textContent = [t(presence.available ? 'online' : 'away'), presence.replyTime].filter(Boolean).join(' · ');
     line.toggleAttribute('data-available', !!presence?.available);
@@ -74,7 +82,7 @@ export function presenceView(host: PanelHost, t: Translate) {
     /** Above the composer. */
     away,
     set(next: Presence): void {
-      presence = { available: next.available === true, ...(typeof next.replyTime === 'string' && { replyTime: next.replyTime }) };
+      heard = known(next);
       render();
     },
     render,

@@ -10,7 +10,7 @@ const DARK = 'color-scheme:dark;--bg:#1b1d23;--fg:#eceef2;--soft:#2c2f38;--muted
  * (SPEC §10 "Looks and placement") feed the accent, its text, the radius and the font.
  */
 export const PANEL_CSS =
-  ':host{color-scheme:light;--bg:#fff;--fg:#1b1b1f;--soft:#eef0f4;--muted:#4b5060;--line:#8a8f99;--note:#fff4e5;--note-fg:#4d2f00;--bad:#fde7e7;--bad-fg:#5f1410;--pring:#0b57d0;' +
+  ':host{color:var(--fg);color-scheme:light;--bg:#fff;--fg:#1b1b1f;--soft:#eef0f4;--muted:#4b5060;--line:#8a8f99;--note:#fff4e5;--note-fg:#4d2f00;--bad:#fde7e7;--bad-fg:#5f1410;--pring:#0b57d0;' +
   '--accent:var(--chatq-accent,#2649a6);--on-accent:var(--chatq-accent-text,#fff);--r:var(--chatq-radius,12px)}' +
   `:host([theme=dark]){${DARK}}` +
   `@media (prefers-color-scheme:dark){:host(:not([theme=light]):not([theme=dark])){${DARK}}}` +
@@ -23,7 +23,8 @@ export const PANEL_CSS =
   // Focus rings ≥ 3:1 against what they sit on (WCAG 2.2): the panel's colours, and the accent's text colour on the accent.
   '[part=panel] :focus-visible,[part=preview] :focus-visible{outline-color:var(--pring)}' +
   '[part=header] :focus-visible,[data-author=visitor] :focus-visible{outline-color:var(--on-accent)}' +
-  'h2{margin:0;font-size:16px;font-weight:700}' +
+  'h2{font-size:16px;font-weight:700}' +
+  'button{border-radius:8px;padding:8px 14px}' +
   'button:disabled{background:#6b7280;cursor:not-allowed}' +
   '[part=panel]{position:absolute;right:0;bottom:70px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border-radius:var(--r);box-shadow:0 8px 30px #0005;overflow:hidden}' +
   ':host([position=left]) [part=panel],:host([position=left]) [part=preview]{right:auto;left:0}' +

@@ -2,17 +2,12 @@ import type { StreamEvent } from '../../identity/index.js';
 import { fromDocument } from '../support/document.js';
 import { Strings, type TranslationKey } from '../support/i18n.js';
 import { bubbleIcon, h } from './dom.js';
-import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelHost, PanelView } from './panel-contract.js';
+import type { MessageView, MessengerElementEvents, NoticeKind, PanelFactory, PanelHost, PanelView, Text } from './panel-contract.js';
 import { panels } from './panel-source.js';
 import { adoptStyles } from './styles.js';
 import { createRetry } from '../support/retry.js';
 
 export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-contract.js';
-
-/** A text, or a function that reads it when it is shown. */
-type Text = string | (() => string);
-const read = (text: Text): string => (typeof text === 'string' ? text : text());
-
 
 /**
  * `<chatq-messenger>`: the chat's UI, SPEC §5, an element in the
@@ -248,14 +243,11 @@ export class ChatqMessengerElement extends Base {
   }
 
   /**
-   * `text` and the action's `label` may be functions: read when the panel shows the notice,
-   * once the texts that come with it are there (panel/notices.ts).
+   * `text` and the action's `label` may be functions: the panel reads them when it shows the
+   * notice, once the texts that come with it are there (panel/notices.ts).
    */
   showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void {
-    this.#view(`n${kind}`, (panel) => {
-      if (panel.texts) this.strings.add(panel.texts, true);
-      panel.showNotice(kind, read(text), action && { label: read(action.label), run: action.run });
-    });
+    this.#view(`n${kind}`, (panel) => panel.showNotice(kind, text, action));
   }
 
   hideNotice(kind: NoticeKind): void {

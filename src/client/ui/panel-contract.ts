@@ -1,6 +1,5 @@
 import type { PolicyResponse, StreamEvent } from '../../identity/index.js';
 import type { Strings } from '../support/i18n.js';
-import type { Translations } from '../types.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
 export interface MessageView {
@@ -18,6 +17,9 @@ export interface MessageView {
 }
 
 export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
+
+/** A text, or a function that reads it when it is shown (a notice's text comes with panel.js: panel/notices.ts). */
+export type Text = string | (() => string);
 
 /**
  * The events the element dispatches (they bubble from the element): what the visitor
@@ -45,8 +47,8 @@ export const PANEL_API = 3;
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');
 
-/** What the panel reads of the policy answer (`PolicyResponse`). */
-export type PolicyLimits = Partial<Pick<PolicyResponse, 'messageMaxLength'>>;
+/** What the panel reads of the policy answer (`PolicyResponse`): the message limit, and who is there (SPEC §11). */
+export type PolicyLimits = Partial<Pick<PolicyResponse, 'messageMaxLength' | 'presence'>>;
 
 /** The element, as the panel sees it. */
 export interface PanelHost {
@@ -57,8 +59,8 @@ export interface PanelHost {
   readonly post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
   /**
    * The `GET v1/policy` answer, of which the panel reads `messageMaxLength`, the longest message
-   * the server takes: the composer's counter (SPEC §10). Absent until the policy answers; the
-   * limit is absent from older servers.
+   * the server takes: the composer's counter (SPEC §10), and `presence`, shown until the stream's
+   * `presence` events come. Absent until the policy answers; both are absent from older servers.
    */
   readonly policy?: PolicyLimits | undefined;
   /** A signed identity's e-mail: used without asking when nobody is online (SPEC §10). */
@@ -74,7 +76,8 @@ export interface PanelView {
   renderEntry(entry: MessageView, before?: string): void;
   removeEntry(key: string): void;
   setBusy(busy: boolean): void;
-  showNotice(kind: NoticeKind, text: string, action?: { label: string; run(): void }): void;
+  /** Since PANEL_API 3: `text` and the label may be functions, read once the panel's texts are in `strings`. */
+  showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void;
   hideNotice(kind: NoticeKind): void;
   blockSending(reason: string, blocked: boolean): void;
   draft: string;
@@ -90,12 +93,6 @@ export interface PanelView {
   setUnread?(count: number): void;
   /** The signed identity's e-mail changed (`PanelHost.email`). */
   refreshEmail?(): void;
-  /**
-   * Since PANEL_API 2: texts that come with the panel for what the loader shows in it (the
-   * notices: panel/notices.ts). The element adds them beneath the host's translations before
-   * it reads a notice's text.
-   */
-  texts?: Translations;
 }
 
 export type PanelFactory = (host: PanelHost, root: ShadowRoot, tell: Tell) => PanelView;

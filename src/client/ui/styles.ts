@@ -19,16 +19,16 @@ import { h } from './dom.js';
  * One literal per rule, for reading: the minifier joins them into one string.
  */
 export const CSS =
-  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 var(--chatq-font,system-ui,sans-serif)!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important;color:#1b1b1f}' +
+  ':host{all:initial;display:block!important;visibility:visible!important;font:15px/1.45 var(--chatq-font,system-ui,sans-serif)!important;letter-spacing:normal!important;word-spacing:normal!important;text-transform:none!important}' +
   // The host page places and colours the widget with custom properties (SPEC §10), which `all:initial` keeps.
   ':host(:not([embedded])){position:fixed!important;right:var(--chatq-offset-x,20px)!important;bottom:var(--chatq-offset-y,20px)!important;z-index:2147483000!important}' +
   // Left: `right` goes back to auto, so the element stays as wide as the launcher (no invisible strip over the page).
   ':host([position=left]:not([embedded])){right:auto!important;left:var(--chatq-offset-x,20px)!important}' +
   ':host([embedded]){position:relative;width:100%;height:100%;min-height:320px}' +
   '[hidden]{display:none!important}' +
-  '*{box-sizing:border-box;font:inherit;color:inherit}' +
-  'p{margin:0}' +
-  'button{cursor:pointer;border:0;border-radius:8px;padding:8px 14px;background:var(--chatq-accent,#2649a6);color:var(--chatq-accent-text,#fff)}' +
+  '*{box-sizing:border-box;font:inherit;color:inherit;margin:0}' +
+  // The panel's buttons have their own rule (panel/styles.ts): it comes with panel.js.
+  'button{cursor:pointer;border:0;background:var(--chatq-accent,#2649a6);color:var(--chatq-accent-text,#fff)}' +
   // ≥ 3:1 against white (6.4:1) and black (3.2:1), whatever the page behind the launcher (the panel has its own, panel/styles.ts).
   ':focus-visible{outline:3px solid #0b57d0;outline-offset:2px}' +
   '[part=launcher]{-webkit-tap-highlight-color:#0000;position:relative;display:block;width:56px;height:56px;border-radius:50%;padding:0;box-shadow:0 4px 14px #0004}' +

@@ -68,4 +68,26 @@ describe('presence and the e-mail (SPEC §10, §11)', () => {
     view.set({ available: 'yes', replyTime: { toString: () => 'x' } } as never);
     expect(view.line.textContent).toBe('Nobody is online right now');
   });
+
+  it('is known from the policy answer at once, before any presence event; the stream then takes over', () => {
+    const { host, t } = fakeHost();
+    const view = presenceView(host, t);
+    (host as { policy?: object }).policy = { messageMaxLength: 4000, presence: { available: false, replyTime: 'Back at 9:00', extra: 1 } };
+    view.render();
+    expect(view.line.hidden).toBe(false);
+    expect(view.line.textContent).toBe('Nobody is online right now · Back at 9:00');
+    expect(view.away.hidden).toBe(false);
+    view.set({ available: true });
+    expect(view.line.textContent).toBe('We are online');
+    expect(view.away.hidden).toBe(true);
+  });
+
+  it('a policy answer without presence (an older server, no agents) shows no line', () => {
+    const { host, t } = fakeHost();
+    const view = presenceView(host, t);
+    (host as { policy?: object }).policy = { messageMaxLength: 4000 };
+    view.render();
+    expect(view.line.hidden).toBe(true);
+    expect(view.away.hidden).toBe(true);
+  });
 });
