@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { createMessagingHandler, createVerifier, defineCommunity, toNodeListener } from '../dist/server.js';
+import { createMessagingHandler, createVerifier, defineCommunity } from '../dist/server.js';
+import { toNodeListener } from '../dist/node.js';
 
 const OUT = process.argv[2] ?? '/work/wt/shots';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];

@@ -232,9 +232,9 @@ export class ChatqMessengerElement extends Base {
     this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry, before));
   }
 
+  /** Removes the message `key`; before the panel is there, the removal replaces what waited for it. */
   removeEntry(key: string): void {
-    if (this.#panel) this.#panel.removeEntry(key);
-    else this.#pending.delete(`e${key}`);
+    this.#view(`e${key}`, (panel) => panel.removeEntry(key));
   }
 
   /** History is loading: the log holds its announcements until it is in (no backlog read out). */

@@ -7,6 +7,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineMessengerElement } from '../../../src/client/index.js';
 import type { ChatqMessengerElement } from '../../../src/client/ui/element.js';
+import type { PanelFactory } from '../../../src/client/ui/panel-contract.js';
+import { panels } from '../../../src/client/ui/panel-source.js';
 
 beforeAll(() => defineMessengerElement());
 afterEach(() => {
@@ -124,5 +126,40 @@ describe('events out', () => {
     expect(part(el, 'message').querySelector('button')).toBeNull();
     el.removeEntry('c1');
     expect(el.shadowRoot!.querySelectorAll('[part~="message"]')).toHaveLength(0);
+  });
+});
+
+describe('before the panel is there (loader.js fetches panel.js when needed)', () => {
+  it('what the view model showed waits, in order; a later change of the same thing replaces it, a removal too', async () => {
+    const bundled = panels.bundled!;
+    let deliver!: (create: PanelFactory) => void;
+    const arriving = new Promise<PanelFactory>((resolve) => (deliver = resolve));
+    panels.bundled = undefined;
+    panels.script = () => arriving;
+    try {
+      const el = document.createElement('chatq-messenger');
+      document.body.append(el);
+      el.renderEntry({ key: 'a', author: 'agent', body: 'first', state: 'sent' });
+      el.renderEntry({ key: 'b', author: 'visitor', body: 'second', state: 'sending' });
+      el.renderEntry({ key: 'c', author: 'visitor', body: 'gone before it was shown', state: 'sending' });
+      el.renderEntry({ key: 'b', author: 'visitor', body: 'second', state: 'sent' });
+      el.removeEntry('c');
+      el.showNotice('offline', 'Connection lost. Reconnecting…');
+      el.draft = 'typed early';
+      expect(el.shadowRoot!.querySelector('[part~="panel"]')).toBeNull();
+      el.launcher = true;
+      part(el, 'launcher').click();
+      deliver(bundled);
+      await arriving;
+      await Promise.resolve();
+      const messages = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="message"]')];
+      expect(messages.map((m) => `${m.dataset.key} ${m.dataset.state} ${m.querySelector('p')!.textContent}`)).toEqual(['a sent first', 'b sent second']);
+      expect(el.shadowRoot!.querySelector('[data-kind="offline"] p')!.textContent).toBe('Connection lost. Reconnecting…');
+      expect((part(el, 'input') as HTMLTextAreaElement).value).toBe('typed early');
+      expect(part(el, 'panel').hidden).toBe(false);
+    } finally {
+      panels.bundled = bundled;
+      panels.script = undefined;
+    }
   });
 });
