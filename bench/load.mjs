@@ -9,7 +9,7 @@
  *   BENCH_WEB_REQUESTS=1 node bench/load.mjs   (also toNodeListener(h, { webRequests: true }): real undici Requests and Responses, same build)
  *   BENCH_HONO=1 node bench/load.mjs   (also @hono/node-server's getRequestListener(h), same build and handler; issue 12 item 4)
  *   BENCH_ONLY=preflight,policy,register,messages …   (only these scenarios)
- *   BENCH_DURATION=4 BENCH_CONNECTIONS=32 BENCH_ROUNDS=3 …   (rounds: interleaved repeats, median row shown)
+ *   BENCH_DURATION=4 BENCH_CONNECTIONS=32 BENCH_ROUNDS=5 …   (rounds: interleaved repeats, median row shown)
  *   BENCH_RATE=3000 …   (pin the offered rate, req/s over all connections)
  *   BENCH_FLOOR=0 …   (leave out the floor: sign-ins and messages done by hand with node:crypto, no chatq, load/floor.mjs)
  *
@@ -310,7 +310,7 @@ export async function run(options = {}) {
   const floorToo = options.floor ?? process.env.BENCH_FLOOR !== '0';
   if (floorToo) builds.push([' (floor: the same work by hand, no chatq)', serverModule, 'floor']);
   const FLOORED = new Set(['register', 'messages']);
-  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 5);
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const bodies = wanted('register')
     ? Array.from({ length: TOKENS }, (_, i) => JSON.stringify({ jwt: signJwt({ uuid: `bench-${i}`, exp, firstname: 'Bench' }) }))
