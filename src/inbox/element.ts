@@ -185,6 +185,7 @@ export class ChatqInboxElement extends HTMLElement {
   async #loadList(first: boolean): Promise<void> {
     const query = { ...this.#model.query, ...(first || !this.#model.cursor ? {} : { cursor: this.#model.cursor }) };
     try {
+      this.#model.pageAsked();
       const page = await this.#api.list(query);
       // A newer query was asked meanwhile: its answer wins.
       if (query.view !== this.#model.query.view || query.q !== this.#model.query.q) return;

@@ -42,19 +42,41 @@ export class InboxModel {
     this.onChange();
   }
 
-  /** A page of the list: the first replaces, the next ones append. */
+  /** What the stream or an action's answer said while a page was on its way: newer than that page. */
+  #newer: Map<string, AgentConversationSummary> | undefined;
+
+  /** A page is asked for: from now on, a conversation the stream or an action changes outranks the page. */
+  pageAsked(): void {
+    this.#newer = new Map();
+  }
+
+  /**
+   * A page of the list: the first replaces, the next ones append. The page was
+   * read before it arrived, so what changed meanwhile (an assignment, a close,
+   * a new message) is placed again over it, never lost until its next event.
+   */
   addPage(conversations: AgentConversationSummary[], cursor: string | undefined, first: boolean): void {
+    const newer = this.#newer;
+    this.#newer = undefined;
     if (first) this.order = [];
     for (const conversation of conversations) {
+      if (newer?.has(conversation.id)) continue;
       this.conversations.set(conversation.id, conversation);
       if (!this.order.includes(conversation.id)) this.order.push(conversation.id);
     }
     this.cursor = cursor;
+    for (const conversation of newer?.values() ?? []) this.#place(conversation);
     this.onChange();
   }
 
   /** The stream's view of one conversation: update it, and place it in the list when it matches the query. */
   upsert(conversation: AgentConversationSummary): void {
+    this.#newer?.set(conversation.id, conversation);
+    this.#place(conversation);
+    this.onChange();
+  }
+
+  #place(conversation: AgentConversationSummary): void {
     this.conversations.set(conversation.id, conversation);
     const at = this.order.indexOf(conversation.id);
     if (at >= 0) this.order.splice(at, 1);
@@ -62,7 +84,6 @@ export class InboxModel {
       const index = this.order.findIndex((id) => (this.conversations.get(id)?.updatedAt ?? 0) < conversation.updatedAt);
       this.order.splice(index < 0 ? this.order.length : index, 0, conversation.id);
     }
-    this.onChange();
   }
 
   apply(event: AgentStreamEvent, now: number): void {
