@@ -30,6 +30,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // A real browser and real servers on a shared 2-core machine: a test that fails is run once
+          // more, and the reporter names it ("retry x1"). Every such retry is read as a race to find,
+          // not as a pass: each one seen so far was fixed at its cause (a wait for the server's state).
+          retry: 1,
           // Browsers on a loaded machine: a poll waits up to 10 s for what a person would see (never a speed check).
           expect: { poll: { timeout: 10_000 } },
         },
