@@ -11,7 +11,7 @@
  *
  * Each server runs in its own child `node --expose-gc` (nothing else in its
  * heap); this process holds the client sockets (raw TCP, one per stream).
- * Heap = heapUsed after gc() with the streams open minus before (sessions are
+ * Heap = heapUsed after gc() (repeated until it stops moving) with the streams open minus before (sessions are
  * registered before the first reading, so only what a stream holds counts);
  * RSS the same difference of the process's resident set. The ratio is
  * against the bare server's figure of the same run.
@@ -30,6 +30,8 @@ const WARMUP = 100;
 /** As the widget opens it: with the optional events it shows (presence, typing, read). */
 const STREAM_PATH = '/v1/stream?events=presence,typing,read';
 const BATCH = 100;
+/** At most this many gc rounds (200 ms apart) until two readings agree within 0.2 %. */
+const SETTLE_ROUNDS = 25;
 const LIMITS = {
   registrationsPerMinutePerAddress: Infinity,
   registrationsPerMinutePerSession: Infinity,
@@ -78,13 +80,18 @@ async function child(kind, redisUrl, dir, sessionsWanted) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   process.on('message', async (message) => {
     if (message === 'memory') {
-      // Settle: let closed sockets finish closing, then collect everything collectable.
-      for (let i = 0; i < 3; i++) {
-        await sleep(100);
+      // Settle: let closed sockets finish closing and the streams' opening reads end (on a loaded
+      // machine they are still in flight after a fixed pause), collecting until the heap stops moving.
+      let previous = 0;
+      for (let i = 0; i < SETTLE_ROUNDS; i++) {
+        await sleep(200);
         globalThis.gc();
         await new Promise((resolve) => setImmediate(resolve));
+        globalThis.gc();
+        const now = process.memoryUsage().heapUsed;
+        if (i >= 2 && Math.abs(now - previous) < 0.002 * now) break;
+        previous = now;
       }
-      globalThis.gc();
       const { heapUsed, rss } = process.memoryUsage();
       const connections = await new Promise((resolve) => server.getConnections((_, n) => resolve(n)));
       process.send({ heapUsed, rss, connections });

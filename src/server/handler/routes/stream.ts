@@ -162,14 +162,9 @@ class OpenStream implements VisitorStream, SseOptions, TouchedSession {
       do {
         this.again = false;
         if (next) {
-          const { message, frame } = next;
+          const offered = next;
           next = undefined;
-          if (!(await this.validForDelivery())) return;
-          await channel.room();
-          if (!channel.closed && message.seq === this.lastSent + 1) {
-            channel.sendFrame(frame());
-            this.lastSent = message.seq;
-          } else this.again = true;
+          if (!(await this.sendOffered(offered))) return;
           continue;
         }
         // Both in one round trip (pipelined); Promise.all handles both rejections.
@@ -208,6 +203,18 @@ class OpenStream implements VisitorStream, SseOptions, TouchedSession {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Sends an offered message (pump's `next`); false when the session no longer holds (the stream ends). */
+  async sendOffered({ message, frame }: { message: ChatMessage; frame: () => Uint8Array }): Promise<boolean> {
+    if (!(await this.validForDelivery())) return false;
+    const { channel } = this;
+    await channel.room();
+    if (!channel.closed && message.seq === this.lastSent + 1) {
+      channel.sendFrame(frame());
+      this.lastSent = message.seq;
+    } else this.again = true; // Not the next one any more: read the log.
+    return true;
   }
 
   end(reason?: 'session_ended' | 'session_expired'): void {
