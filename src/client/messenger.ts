@@ -154,22 +154,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
       refreshVisibility();
     }
     if (from === to) return;
+    // The notice, its Refresh (which keeps the draft) and the blocked composer are the panel's (conversation/shown.ts).
+    if (to === 'expired' || from === 'expired') chat.lapsed(to === 'expired');
     if (to === 'expired') {
-      chat.stopStream();
-      view.showNotice('session-expired', () => strings.t('expired'), {
-        label: () => strings.t('refresh'),
-        run() {
-          // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
-          chat.shown?.keepDraft();
-          location.reload();
-        },
-      });
-      view.blockSending('expired', true);
       const { expiresAt } = clock;
       events.emit('session_expired', { ...(expiresAt !== undefined && { expiresAt }) });
-    } else if (from === 'expired') {
-      view.hideNotice('session-expired');
-      view.blockSending('expired', false);
     }
   }
 

@@ -58,6 +58,8 @@ export interface Chat extends SessionView {
   /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
   handOver(create: ShownFactory): void;
   stopStream(): void;
+  /** The session lapsed (true: the stream stops, the panel shows the expired notice) or carries on. */
+  lapsed(on: boolean): void;
   /** `addMessage` from the host page: shown locally, never sent. */
   addLocal(body: string, author: 'agent' | 'system'): void;
   /** Who the visitor is now (shown by the panel's half). */
@@ -212,11 +214,8 @@ export function createChat(deps: ChatDeps): Chat {
       lost = true;
     },
     detach() {
+      // The draft and a rate limit go with what is shown (the panel's `clear`).
       reset();
-      view.draft = '';
-      // A 429 was this visitor's: the next one starts unblocked.
-      view.hideNotice('rate-limited');
-      view.blockSending('rate', false);
       conversationId = undefined;
       lost = false;
       view.unread = unread = 0;
@@ -226,6 +225,10 @@ export function createChat(deps: ChatDeps): Chat {
       closeStream = streamed = undefined;
       reconnecting = false;
       view.hideNotice('offline');
+    },
+    lapsed(on) {
+      if (on) chat.stopStream();
+      put('lapsed', on);
     },
     addLocal: (body, author) => put('local', body, author, deps.now()),
     who: (identity) => put('who', identity),

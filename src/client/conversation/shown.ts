@@ -12,7 +12,7 @@ import { createOutbox } from './outbox.js';
  * build carries it from the start. Imported only by the panel's entries.
  */
 export const createShown: ShownFactory = (chat) => {
-  const { view } = chat.deps;
+  const { view, strings } = chat.deps;
   const conversation = new Conversation();
   /** Who is shown: the draft a Refresh kept goes back to them only, taken once. */
   let uuid: string | undefined;
@@ -35,6 +35,24 @@ export const createShown: ShownFactory = (chat) => {
     },
     clear(keep) {
       for (const entry of conversation.clear(keep)) view.removeEntry(entry.key);
+      if (keep) return;
+      view.draft = '';
+      // A 429 was this visitor's: the next one starts unblocked.
+      view.hideNotice('rate-limited');
+      view.blockSending('rate', false);
+    },
+    lapsed(on) {
+      if (on) {
+        view.showNotice('session-expired', () => strings.t('expired'), {
+          label: () => strings.t('refresh'),
+          run() {
+            // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
+            if (uuid) keepDraft(uuid, view.draft);
+            location.reload();
+          },
+        });
+      } else view.hideNotice('session-expired');
+      view.blockSending('expired', on);
     },
     orphan: () => conversation.orphan(),
     who(identity) {
@@ -46,9 +64,6 @@ export const createShown: ShownFactory = (chat) => {
         if (uuid === kept[0] && !view.draft) view.draft = kept[1]!;
         kept = undefined;
       }
-    },
-    keepDraft() {
-      if (uuid) keepDraft(uuid, view.draft);
     },
   };
 };
