@@ -58,6 +58,8 @@ class Screen implements ChatView {
   }
   showNotice(): void {}
   hideNotice(): void {}
+  /** No composer here: the outbox is driven directly. */
+  addEventListener(): void {}
   blockSending(): void {}
 }
 

@@ -49,13 +49,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (event.detail.open) messenger.open();
     else messenger.close();
   });
-  // Sending comes with the panel (SPEC §10): these events only fire once it is there.
-  view.addEventListener('chatq-send', (event) => {
-    if (!chat.shown?.send(event.detail.text)) event.preventDefault();
-  });
-  view.addEventListener('chatq-retry', (event) => chat.shown?.retry(event.detail.key));
-  // The panel's typing, read and e-mail calls (SPEC §11), with this visitor's session.
-  view.post = (path, body) => (visitor.session ? api.post(visitor.session, path, body) : Promise.reject());
+  // Sending (`chatq-send`, `chatq-retry`) and the panel's own calls come with the panel (conversation/shown.ts).
   let mounted = false;
 
   const tabs = createTabSync(api.base, (message) => {

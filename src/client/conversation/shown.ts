@@ -1,5 +1,5 @@
 import { keepDraft, takeDraft } from '../support/draft.js';
-import type { ShownFactory } from './chat.js';
+import type { Shown, ShownFactory } from './chat.js';
 import { Conversation } from './conversation.js';
 import { createOutbox } from './outbox.js';
 
@@ -27,7 +27,7 @@ export const createShown: ShownFactory = (chat) => {
       return shown;
     },
   };
-  return {
+  const shown: Shown = {
     ...createOutbox(chat, list),
     show: list.show,
     local(body, author, createdAt) {
@@ -66,4 +66,11 @@ export const createShown: ShownFactory = (chat) => {
       }
     },
   };
+  // Sending comes with the panel (SPEC §10): the composer's events, and the panel's own calls, are answered here.
+  view.addEventListener('chatq-send', (event) => {
+    if (!shown.send(event.detail.text)) event.preventDefault();
+  });
+  view.addEventListener('chatq-retry', (event) => shown.retry(event.detail.key));
+  view.post = (path, body) => (chat.session ? chat.deps.api.post(chat.session, path, body) : Promise.reject());
+  return shown;
 };

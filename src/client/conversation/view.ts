@@ -27,6 +27,10 @@ export interface ChatView {
   greeting?: string;
   /** A signed identity's e-mail, used without asking when nobody is online (SPEC §10). */
   email?: string;
+  /** `POST {base}{path}` with the visitor's session: the panel's typing, read and e-mail calls (SPEC §11). */
+  post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
+  /** The element's `chatq-send` and `chatq-retry` (ui/panel-contract.ts), which the panel's half answers. */
+  addEventListener: HTMLElement['addEventListener'];
 }
 
 /** What the panel's half of the conversation is fed, in order (conversation/shown.ts). */
