@@ -99,6 +99,7 @@ export class NodeVisitor {
       return answer;
     };
     this.#api = api;
+    const session = (): string | undefined => this.#session;
     this.#chat = createChat({
       api,
       view: this.screen,
@@ -107,10 +108,14 @@ export class NodeVisitor {
       // One tab per visitor: nothing to tell other tabs.
       tabs: { post() {}, close() {} },
       epoch: createSupersession(),
-      session: () => this.#session,
-      now: () => Date.now(),
-      onExpired: () => this.sessionLost++,
-      onSessionLost: () => this.sessionLost++,
+      visitor: {
+        get session() {
+          return session();
+        },
+        expired: () => this.sessionLost++,
+        lost: () => this.sessionLost++,
+      },
+      clock: { serverNow: () => Date.now() },
     });
     this.#chat.handOver(createShown);
     this.#outbox = this.#chat.shown!;

@@ -1,5 +1,5 @@
 import { Api } from './transport/api.js';
-import { createChat, type ShownFactory } from './conversation/chat.js';
+import { createChat, type ChatDeps, type ShownFactory } from './conversation/chat.js';
 import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
@@ -7,7 +7,7 @@ import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
-import { createSession, type SessionChange, type SessionMachine } from './session/machine.js';
+import { createSession, type SessionChange, type SessionDeps, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
 import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
@@ -52,11 +52,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
   // Sending (`chatq-send`, `chatq-retry`) and the panel's own calls come with the panel (conversation/shown.ts).
   let mounted = false;
 
-  const tabs = createTabSync(api.base, (message) => {
+  // One object lends the parts to each other (chat, session machine, outbox), each read when used: the
+  // parts made later are there by then, with no closure that only forwards.
+  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as ChatDeps & Required<SessionDeps>;
+  const tabs = (deps.tabs = createTabSync(api.base, (message) => {
     if (message.type !== 'message') visitor.fromTab(message);
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
-  });
-  const clock = createClock({
+  }));
+  const clock = (deps.clock = createClock({
     renewBefore: seconds(options.renewBefore) ?? 300,
     onChange(status, expiresAt) {
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
@@ -70,26 +73,15 @@ export function createMessenger(options: MessengerOptions): Messenger {
         return !current() || (await visitor.set(jwt)).ok;
       },
     }),
-  });
-  const chat = createChat({
-    api,
-    view,
-    events,
-    strings,
-    tabs,
-    epoch,
-    session: () => visitor.session,
-    now: () => clock.serverNow(),
-    onExpired: () => visitor.expired(),
-    onSessionLost: (code) => visitor.lost(code),
-  });
+  }));
+  const chat = (deps.chat = createChat(deps));
   // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
   const outage = createRetry(() => {
     rules.retry();
     visitor.wake();
   });
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
-  const rules = askPolicy(api, (anonymous, answer) => {
+  const rules = (deps.rules = askPolicy(api, (anonymous, answer) => {
     if (answer && !visitor.session) clock.syncClock(answer.serverTime);
     // For the composer's counter (SPEC §10 "Nothing typed is lost"): the panel reads the message limit.
     view.policy = answer;
@@ -98,18 +90,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
-  }, outage.later);
-  const visitor: SessionMachine = createSession({
-    api,
-    tabs,
-    clock,
-    events,
-    rules,
-    chat,
-    epoch,
-    unreached: outage.later,
-    changed: sessionChanged,
-  });
+  }, (deps.unreached = outage.later)));
+  const visitor: SessionMachine = (deps.visitor = createSession(deps));
   // The ESM build carries the panel's half of the conversation; loader.js gets it with panel.js.
   const takeOver = (): void => chat.handOver(panels.outbox as ShownFactory);
   const script = panels.script;
