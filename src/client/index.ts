@@ -8,15 +8,31 @@ import { createMessenger as create } from './messenger.js';
 import { createPanelWithNotices as createPanel } from './panel/notices.js';
 import { defineMessengerElement as define } from './ui/define.js';
 import { panels } from './ui/panel-source.js';
+import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerOptions } from './types.js';
 
 export { TAG_NAME } from './ui/define.js';
+
+/**
+ * `renewBefore` as given, or without it (a console error says why: the current value stays).
+ * The script tag's `_setConfiguration` is checked by the queue (queue.ts); this is the ESM
+ * caller's check, kept out of loader.js.
+ */
+function checked<T extends { renewBefore?: number }>(options: T): T {
+  const { renewBefore, ...rest } = options;
+  if (renewBefore === undefined || validSeconds(renewBefore)) return options;
+  console.error('chatq: renewBefore must be a number of seconds.');
+  return rest as T;
+}
 
 /** Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js instead, SPEC §10). */
 export function createMessenger(options: MessengerOptions): Messenger {
   panels.bundled = createPanel;
   panels.outbox = createShown;
-  return create(options);
+  const messenger = create(checked(options));
+  const { setConfiguration } = messenger;
+  messenger.setConfiguration = (configuration) => setConfiguration(checked(configuration));
+  return messenger;
 }
 
 /** Registers `<chatq-messenger>` once, with the bundled panel. */

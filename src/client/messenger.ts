@@ -9,19 +9,12 @@ import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
 import { createSession, type SessionChange, type SessionDeps, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
-import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
 import { createRetry } from './support/retry.js';
 import { fromDocument } from './support/document.js';
-
-/** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
-function seconds(value: unknown): number | undefined {
-  if (value === undefined || validSeconds(value)) return value;
-  console.error('chatq: renewBefore must be a number of seconds.');
-}
 
 /**
  * Creates the chat widget (SPEC §5) by wiring its parts: the visitor's session
@@ -60,7 +53,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
   }));
   const clock = (deps.clock = createClock({
-    renewBefore: seconds(options.renewBefore) ?? 300,
+    renewBefore: options.renewBefore ?? 300,
     onChange(status, expiresAt) {
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
       else visitor.fire('expire');
@@ -180,8 +173,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
       // The element's lang attribute: its texts follow, and screen readers pronounce them in that language.
       if (configuration.locale) view.lang = configuration.locale;
       if (configuration.title !== undefined) view.heading = configuration.title;
-      const renewBefore = seconds(configuration.renewBefore);
-      if (renewBefore !== undefined) clock.renewBefore = renewBefore;
+      // Checked before it comes here: by the `_chatq` queue (queue.ts) or the ESM entry (index.ts).
+      if (configuration.renewBefore !== undefined) clock.renewBefore = configuration.renewBefore;
       view.refreshText();
       if (mounted) mount();
     },
