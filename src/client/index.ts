@@ -29,7 +29,17 @@ function checked<T extends { renewBefore?: number }>(options: T): T {
 export function createMessenger(options: MessengerOptions): Messenger {
   panels.bundled = createPanel;
   panels.outbox = createShown;
-  const messenger = create(checked(options));
+  const { getToken } = options;
+  const messenger = create(
+    { ...checked(options), server: String(options.server).replace(/\/+$/, '') },
+    getToken &&
+      (async ({ epoch, visitor }) => {
+        const current = epoch.ticket();
+        const jwt = await getToken();
+        // A logout while getToken ran: never sign the previous visitor back in.
+        return !current() || (await visitor.set(jwt)).ok;
+      }),
+  );
   const { setConfiguration } = messenger;
   messenger.setConfiguration = (configuration) => setConfiguration(checked(configuration));
   return messenger;

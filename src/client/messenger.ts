@@ -6,7 +6,7 @@ import { Strings } from './support/i18n.js';
 import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
-import { createSupersession } from './session/supersession.js';
+import { createSupersession, type Supersession } from './session/supersession.js';
 import { createSession, type SessionChange, type SessionDeps, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
@@ -17,14 +17,21 @@ import { createRetry } from './support/retry.js';
 import { fromDocument } from './support/document.js';
 
 /**
+ * Fetches a fresh JWT and sets it, for the token clock (`renew`, session/lifecycle.ts): the ESM
+ * entry's `getToken` (index.ts). Resolves whether a fresh identity is on its way.
+ */
+export type Renewal = (parts: { epoch: Supersession; visitor: SessionMachine }) => Promise<boolean>;
+
+/**
  * Creates the chat widget (SPEC §5) by wiring its parts: the visitor's session
  * (`SessionMachine`, session/machine.ts) with the token's clock (`TokenClock`),
  * the conversation (`Chat`, whose shown half comes with the panel) and the
  * `<chatq-messenger>` element. One `Supersession` token is shared: a logout or
  * user switch drops all in flight.
  */
-export function createMessenger(options: MessengerOptions): Messenger {
-  const api = new Api(String(options.server).replace(/\/+$/, ''));
+export function createMessenger(options: MessengerOptions, renewal?: Renewal): Messenger {
+  // Without a trailing slash: base.ts strips it for the script tag, index.ts for the ESM caller.
+  const api = new Api(options.server);
   const events = new Emitter<MessengerEvents>();
   const strings = new Strings(options.locale);
   const epoch = createSupersession();
@@ -47,7 +54,7 @@ export function createMessenger(options: MessengerOptions): Messenger {
 
   // One object lends the parts to each other (chat, session machine, outbox), each read when used: the
   // parts made later are there by then, with no closure that only forwards.
-  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as ChatDeps & Required<SessionDeps>;
+  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as ChatDeps & Required<SessionDeps> & { visitor: SessionMachine };
   const tabs = (deps.tabs = createTabSync(api.base, (message) => {
     if (message.type !== 'message') visitor.fromTab(message);
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
@@ -58,14 +65,8 @@ export function createMessenger(options: MessengerOptions): Messenger {
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
       else visitor.fire('expire');
     },
-    ...(options.getToken && {
-      renew: async (): Promise<boolean> => {
-        const current = epoch.ticket();
-        const jwt = await options.getToken!();
-        // A logout while getToken ran: never sign the previous visitor back in.
-        return !current() || (await visitor.set(jwt)).ok;
-      },
-    }),
+    // The ESM entry's getToken (index.ts); the script tag has none.
+    ...(renewal && { renew: () => renewal(deps) }),
   }));
   const chat = (deps.chat = createChat(deps));
   // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
