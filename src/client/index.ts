@@ -25,24 +25,40 @@ function checked<T extends { renewBefore?: number }>(options: T): T {
   return rest as T;
 }
 
-/** Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js instead, SPEC §10). */
+/**
+ * Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js
+ * instead, SPEC §10). What only an ESM caller can ask for is added here, out of loader.js:
+ * `getToken`, `destroy()`, and the checks the script tag's queue (queue.ts) makes for it.
+ */
 export function createMessenger(options: MessengerOptions): Messenger {
   panels.bundled = createPanel;
   panels.outbox = createShown;
-  const { getToken } = options;
-  const messenger = create(
-    { ...checked(options), server: String(options.server).replace(/\/+$/, '') },
-    getToken &&
-      (async ({ epoch, visitor }) => {
+  return create({ ...checked(options), server: String(options.server).replace(/\/+$/, '') }, (parts, messenger) => {
+    const { epoch, visitor, clock } = parts;
+    const { getToken } = options;
+    if (getToken) {
+      clock.renew = async () => {
         const current = epoch.ticket();
         const jwt = await getToken();
         // A logout while getToken ran: never sign the previous visitor back in.
         return !current() || (await visitor.set(jwt)).ok;
-      }),
-  );
-  const { setConfiguration } = messenger;
-  messenger.setConfiguration = (configuration) => setConfiguration(checked(configuration));
-  return messenger;
+      };
+    }
+    const { setConfiguration } = messenger;
+    messenger.setConfiguration = (configuration) => setConfiguration(checked(configuration));
+    messenger.setSignedIdentity = (jwt) =>
+      typeof jwt === 'string' ? visitor.set(jwt) : visitor.fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT.');
+    messenger.destroy = () => {
+      parts.outage.stop();
+      visitor.destroy();
+      clock.dispose();
+      parts.chat.detach();
+      parts.tabs.close();
+      parts.stopWake();
+      parts.events.clear();
+      parts.view.remove();
+    };
+  });
 }
 
 /** Registers `<chatq-messenger>` once, with the bundled panel. */

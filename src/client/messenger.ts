@@ -6,21 +6,22 @@ import { Strings } from './support/i18n.js';
 import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
-import { createSupersession, type Supersession } from './session/supersession.js';
+import { createSupersession } from './session/supersession.js';
 import { createSession, type SessionChange, type SessionDeps, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
-import { createRetry } from './support/retry.js';
+import { createRetry, type Retry } from './support/retry.js';
 import { fromDocument } from './support/document.js';
 
 /**
- * Fetches a fresh JWT and sets it, for the token clock (`renew`, session/lifecycle.ts): the ESM
- * entry's `getToken` (index.ts). Resolves whether a fresh identity is on its way.
+ * The widget's parts, lent to each other (the chat, the session machine, the outbox read them
+ * when used, so the parts made later are there by then) and to the ESM entry (index.ts), which
+ * adds what only an ESM caller can ask for: `getToken`, `destroy()`, argument checks.
  */
-export type Renewal = (parts: { epoch: Supersession; visitor: SessionMachine }) => Promise<boolean>;
+export type MessengerParts = ChatDeps & Required<SessionDeps> & { view: ChatqMessengerElement; visitor: SessionMachine; outage: Retry; stopWake(): void };
 
 /**
  * Creates the chat widget (SPEC §5) by wiring its parts: the visitor's session
@@ -29,16 +30,14 @@ export type Renewal = (parts: { epoch: Supersession; visitor: SessionMachine }) 
  * `<chatq-messenger>` element. One `Supersession` token is shared: a logout or
  * user switch drops all in flight.
  */
-export function createMessenger(options: MessengerOptions, renewal?: Renewal): Messenger {
+export function createMessenger(options: MessengerOptions, extend?: (parts: MessengerParts, messenger: Messenger) => void): Messenger {
   // Without a trailing slash: base.ts strips it for the script tag, index.ts for the ESM caller.
   const api = new Api(options.server);
   const events = new Emitter<MessengerEvents>();
   const strings = new Strings(options.locale);
   const epoch = createSupersession();
-  const config: MessengerConfiguration & { container?: HTMLElement } = {
-    embedded: !!options.container,
-    ...(options.container && { container: options.container }),
-  };
+  // A container wins over `embedded` and `parentNodeId` (ui/mount.ts).
+  const config: MessengerConfiguration & { container?: HTMLElement | undefined } = { container: options.container };
   defineMessengerElement();
   const view = fromDocument('createElement')(TAG_NAME) as ChatqMessengerElement;
   view.strings = strings;
@@ -52,9 +51,7 @@ export function createMessenger(options: MessengerOptions, renewal?: Renewal): M
   // Sending (`chatq-send`, `chatq-retry`) and the panel's own calls come with the panel (conversation/shown.ts).
   let mounted = false;
 
-  // One object lends the parts to each other (chat, session machine, outbox), each read when used: the
-  // parts made later are there by then, with no closure that only forwards.
-  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as ChatDeps & Required<SessionDeps> & { visitor: SessionMachine };
+  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as MessengerParts;
   const tabs = (deps.tabs = createTabSync(api.base, (message) => {
     if (message.type !== 'message') visitor.fromTab(message);
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
@@ -65,15 +62,14 @@ export function createMessenger(options: MessengerOptions, renewal?: Renewal): M
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
       else visitor.fire('expire');
     },
-    // The ESM entry's getToken (index.ts); the script tag has none.
-    ...(renewal && { renew: () => renewal(deps) }),
   }));
   const chat = (deps.chat = createChat(deps));
   // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
-  const outage = createRetry(() => {
+  const outage = (deps.outage = createRetry(() => {
     rules.retry();
     visitor.wake();
-  });
+  }));
+
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
   const rules = (deps.rules = askPolicy(api, (anonymous, answer) => {
     if (answer && !visitor.session) clock.syncClock(answer.serverTime);
@@ -91,7 +87,7 @@ export function createMessenger(options: MessengerOptions, renewal?: Renewal): M
   const script = panels.script;
   if (panels.outbox) takeOver();
   else if (script) panels.script = () => script().then((create) => (takeOver(), create));
-  const stopWake = onWake(() => {
+  deps.stopWake = onWake(() => {
     clock.check();
     rules.retry();
     visitor.wake();
@@ -144,12 +140,11 @@ export function createMessenger(options: MessengerOptions, renewal?: Renewal): M
     return (mounted = true);
   }
 
-  const messenger: Messenger = {
+  // `destroy()` is the ESM entry's (index.ts): the script tag has no way to ask for it.
+  const messenger = {
     setIdentity: (input) => visitor.set(input),
-    setSignedIdentity(jwt) {
-      if (typeof jwt !== 'string') return visitor.fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT.');
-      return visitor.set(jwt);
-    },
+    // A string: the queue checked it, or index.ts for the ESM caller.
+    setSignedIdentity: (jwt) => visitor.set(jwt),
     clearIdentity: () => visitor.end('logout'),
     on: (name, fn) => events.on(name, fn),
     open() {
@@ -179,18 +174,10 @@ export function createMessenger(options: MessengerOptions, renewal?: Renewal): M
       view.refreshText();
       if (mounted) mount();
     },
-    destroy() {
-      outage.stop();
-      visitor.destroy();
-      clock.dispose();
-      chat.detach();
-      tabs.close();
-      stopWake();
-      events.clear();
-      view.remove();
-    },
-  };
+  } as Messenger;
 
+
+  extend?.(deps, messenger);
   // Mount after the caller's synchronous setup (the script tag drains its queue first).
   queueMicrotask(() => mount() && events.emit('started', {}));
   return messenger;

@@ -42,6 +42,8 @@ export interface TokenClock {
   readonly expiresAt: number | undefined;
   /** `renewBefore` changed: re-reads the clock. */
   renewBefore: number;
+  /** `ClockOptions.renew`; set later by the ESM entry (index.ts: `getToken`), before any token is verified. */
+  renew: (() => Promise<boolean>) | undefined;
   /** The server's clock, corrected for the skew measured at the last answer. */
   serverNow(): number;
   /** Records the server's clock (`serverTime`: when it answered). */
@@ -98,7 +100,7 @@ export function createClock(options: ClockOptions): TokenClock {
   }
 
   async function renew(): Promise<void> {
-    if (!options.renew || renewing) return;
+    if (!clock.renew || renewing) return;
     // At most every 5 s: a token that lapses at once cannot make it loop.
     const wait = renewedAt + RETRY_BASE - Date.now();
     if (wait > 0) return retry(wait);
@@ -107,7 +109,7 @@ export function createClock(options: ClockOptions): TokenClock {
     stopRetry();
     let ok = false;
     try {
-      ok = await options.renew();
+      ok = await clock.renew();
     } catch {
       ok = false;
     }
@@ -139,6 +141,7 @@ export function createClock(options: ClockOptions): TokenClock {
       options.renewBefore = seconds;
       clock.check();
     },
+    renew: options.renew,
     serverNow: () => Date.now() + skew,
     syncClock(serverTime) {
       skew = serverTime - Date.now();
