@@ -10,6 +10,7 @@ import { defineMessengerElement as define } from './ui/define.js';
 import { panels } from './ui/panel-source.js';
 import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerOptions } from './types.js';
+import type { IdentityData } from '../identity/index.js';
 
 export { TAG_NAME } from './ui/define.js';
 
@@ -24,6 +25,10 @@ function checked<T extends { renewBefore?: number }>(options: T): T {
   console.error('chatq: renewBefore must be a number of seconds.');
   return rest as T;
 }
+
+/** What `setIdentity` takes (SPEC §5): a JWT string or an object of unsigned data. */
+const isData = (input: unknown): input is string | IdentityData =>
+  typeof input === 'string' || (typeof input === 'object' && input !== null && !Array.isArray(input));
 
 /**
  * Creates the chat widget (SPEC §5); the ESM build carries its panel (loader.js fetches panel.js
@@ -41,10 +46,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
         const current = epoch.ticket();
         const jwt = await getToken();
         // A logout while getToken ran: never sign the previous visitor back in.
-        return !current() || (await visitor.set(jwt)).ok;
+        return !current() || (await messenger.setIdentity(jwt)).ok;
       };
     }
-    const { setConfiguration } = messenger;
+    const { setConfiguration, setIdentity } = messenger;
+    messenger.setIdentity = (input) =>
+      isData(input) ? setIdentity(input) : visitor.fail('ERR_IDENTITY_INVALID', 'setIdentity takes a JWT or an object.');
     messenger.setConfiguration = (configuration) => setConfiguration(checked(configuration));
     messenger.setSignedIdentity = (jwt) =>
       typeof jwt === 'string' ? visitor.set(jwt) : visitor.fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT.');
