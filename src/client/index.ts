@@ -9,6 +9,7 @@ import { createPanelWithNotices as createPanel } from './panel/notices.js';
 import { defineMessengerElement as define } from './ui/define.js';
 import { panels } from './ui/panel-source.js';
 import { validSeconds } from './support/timers.js';
+import { renewWith } from './session/renewal.js';
 import type { Messenger, MessengerOptions } from './types.js';
 import type { IdentityData } from '../identity/index.js';
 
@@ -42,12 +43,12 @@ export function createMessenger(options: MessengerOptions): Messenger {
     const { epoch, visitor, clock } = parts;
     const { getToken } = options;
     if (getToken) {
-      clock.renew = async () => {
+      renewWith(clock, async () => {
         const current = epoch.ticket();
         const jwt = await getToken();
         // A logout while getToken ran: never sign the previous visitor back in.
         return !current() || (await messenger.setIdentity(jwt)).ok;
-      };
+      });
     }
     const { setConfiguration, setIdentity } = messenger;
     messenger.setIdentity = (input) =>
