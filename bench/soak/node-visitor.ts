@@ -58,6 +58,8 @@ class Screen implements ChatView {
   }
   showNotice(): void {}
   hideNotice(): void {}
+  /** No composer here: the outbox is driven directly. */
+  addEventListener(): void {}
   blockSending(): void {}
 }
 
@@ -97,6 +99,7 @@ export class NodeVisitor {
       return answer;
     };
     this.#api = api;
+    const session = (): string | undefined => this.#session;
     this.#chat = createChat({
       api,
       view: this.screen,
@@ -105,10 +108,14 @@ export class NodeVisitor {
       // One tab per visitor: nothing to tell other tabs.
       tabs: { post() {}, close() {} },
       epoch: createSupersession(),
-      session: () => this.#session,
-      now: () => Date.now(),
-      onExpired: () => this.sessionLost++,
-      onSessionLost: () => this.sessionLost++,
+      visitor: {
+        get session() {
+          return session();
+        },
+        expired: () => this.sessionLost++,
+        lost: () => this.sessionLost++,
+      },
+      clock: { serverNow: () => Date.now() },
     });
     this.#chat.handOver(createShown);
     this.#outbox = this.#chat.shown!;

@@ -1,5 +1,5 @@
 import { Api } from './transport/api.js';
-import { createChat, type ShownFactory } from './conversation/chat.js';
+import { createChat, type ChatDeps, type ShownFactory } from './conversation/chat.js';
 import { panels } from './ui/panel-source.js';
 import { Emitter } from './support/events.js';
 import { Strings } from './support/i18n.js';
@@ -7,21 +7,21 @@ import { createClock } from './session/lifecycle.js';
 import { mountElement } from './ui/mount.js';
 import { askPolicy } from './session/policy.js';
 import { createSupersession } from './session/supersession.js';
-import { createSession, type SessionChange, type SessionMachine } from './session/machine.js';
+import { createSession, type SessionChange, type SessionDeps, type SessionMachine } from './session/machine.js';
 import { createTabSync } from './support/tabs.js';
-import { validSeconds } from './support/timers.js';
 import type { Messenger, MessengerConfiguration, MessengerEvents, MessengerOptions } from './types.js';
 import { defineMessengerElement, TAG_NAME } from './ui/define.js';
 import type { ChatqMessengerElement } from './ui/element.js';
 import { onWake } from './support/wake.js';
-import { createRetry } from './support/retry.js';
+import { createRetry, type Retry } from './support/retry.js';
 import { fromDocument } from './support/document.js';
 
-/** `renewBefore` if valid; a console error (and undefined: keep the current value) otherwise. */
-function seconds(value: unknown): number | undefined {
-  if (value === undefined || validSeconds(value)) return value;
-  console.error('chatq: renewBefore must be a number of seconds.');
-}
+/**
+ * The widget's parts, lent to each other (the chat, the session machine, the outbox read them
+ * when used, so the parts made later are there by then) and to the ESM entry (index.ts), which
+ * adds what only an ESM caller can ask for: `getToken`, `destroy()`, argument checks.
+ */
+export type MessengerParts = ChatDeps & Required<SessionDeps> & { view: ChatqMessengerElement; visitor: SessionMachine; outage: Retry; stopWake(): void };
 
 /**
  * Creates the chat widget (SPEC §5) by wiring its parts: the visitor's session
@@ -30,15 +30,14 @@ function seconds(value: unknown): number | undefined {
  * `<chatq-messenger>` element. One `Supersession` token is shared: a logout or
  * user switch drops all in flight.
  */
-export function createMessenger(options: MessengerOptions): Messenger {
-  const api = new Api(String(options.server).replace(/\/+$/, ''));
+export function createMessenger(options: MessengerOptions, extend?: (parts: MessengerParts, messenger: Messenger) => void): Messenger {
+  // Without a trailing slash: base.ts strips it for the script tag, index.ts for the ESM caller.
+  const api = new Api(options.server);
   const events = new Emitter<MessengerEvents>();
   const strings = new Strings(options.locale);
   const epoch = createSupersession();
-  const config: MessengerConfiguration & { container?: HTMLElement } = {
-    embedded: !!options.container,
-    ...(options.container && { container: options.container }),
-  };
+  // A container wins over `embedded` and `parentNodeId` (ui/mount.ts).
+  const config: MessengerConfiguration & { container?: HTMLElement | undefined } = { container: options.container };
   defineMessengerElement();
   const view = fromDocument('createElement')(TAG_NAME) as ChatqMessengerElement;
   view.strings = strings;
@@ -49,53 +48,30 @@ export function createMessenger(options: MessengerOptions): Messenger {
     if (event.detail.open) messenger.open();
     else messenger.close();
   });
-  // Sending comes with the panel (SPEC §10): these events only fire once it is there.
-  view.addEventListener('chatq-send', (event) => {
-    if (!chat.shown?.send(event.detail.text)) event.preventDefault();
-  });
-  view.addEventListener('chatq-retry', (event) => chat.shown?.retry(event.detail.key));
-  // The panel's typing, read and e-mail calls (SPEC §11), with this visitor's session.
-  view.post = (path, body) => (visitor.session ? api.post(visitor.session, path, body) : Promise.reject());
+  // Sending (`chatq-send`, `chatq-retry`) and the panel's own calls come with the panel (conversation/shown.ts).
   let mounted = false;
 
-  const tabs = createTabSync(api.base, (message) => {
+  const deps = { api, events, strings, view, epoch, changed: sessionChanged } as unknown as MessengerParts;
+  const tabs = (deps.tabs = createTabSync(api.base, (message) => {
     if (message.type !== 'message') visitor.fromTab(message);
     else if (message.conversationId === chat.conversationId) chat.show(message.message);
-  });
-  const clock = createClock({
-    renewBefore: seconds(options.renewBefore) ?? 300,
+  }));
+  const clock = (deps.clock = createClock({
+    renewBefore: options.renewBefore ?? 300,
     onChange(status, expiresAt) {
       if (status === 'expiring') events.emit('identity_expiring', { expiresAt: expiresAt! });
       else visitor.fire('expire');
     },
-    ...(options.getToken && {
-      renew: async (): Promise<boolean> => {
-        const current = epoch.ticket();
-        const jwt = await options.getToken!();
-        // A logout while getToken ran: never sign the previous visitor back in.
-        return !current() || (await visitor.set(jwt)).ok;
-      },
-    }),
-  });
-  const chat = createChat({
-    api,
-    view,
-    events,
-    strings,
-    tabs,
-    epoch,
-    session: () => visitor.session,
-    now: () => clock.serverNow(),
-    onExpired: () => visitor.expired(),
-    onSessionLost: (code) => visitor.lost(code),
-  });
+  }));
+  const chat = (deps.chat = createChat(deps));
   // A server unreachable when the page loaded (or later) is asked again on its own, ever less often (SPEC §10 "Outages").
-  const outage = createRetry(() => {
+  const outage = (deps.outage = createRetry(() => {
     rules.retry();
     visitor.wake();
-  });
+  }));
+
   // Asked at once, in parallel with mounting; then an anonymous session where the mode allows one.
-  const rules = askPolicy(api, (anonymous, answer) => {
+  const rules = (deps.rules = askPolicy(api, (anonymous, answer) => {
     if (answer && !visitor.session) clock.syncClock(answer.serverTime);
     // For the composer's counter (SPEC §10 "Nothing typed is lost"): the panel reads the message limit.
     view.policy = answer;
@@ -104,24 +80,14 @@ export function createMessenger(options: MessengerOptions): Messenger {
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
       console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
     }
-  }, outage.later);
-  const visitor: SessionMachine = createSession({
-    api,
-    tabs,
-    clock,
-    events,
-    rules,
-    chat,
-    epoch,
-    unreached: outage.later,
-    changed: sessionChanged,
-  });
+  }, (deps.unreached = outage.later)));
+  const visitor: SessionMachine = (deps.visitor = createSession(deps));
   // The ESM build carries the panel's half of the conversation; loader.js gets it with panel.js.
   const takeOver = (): void => chat.handOver(panels.outbox as ShownFactory);
   const script = panels.script;
   if (panels.outbox) takeOver();
   else if (script) panels.script = () => script().then((create) => (takeOver(), create));
-  const stopWake = onWake(() => {
+  deps.stopWake = onWake(() => {
     clock.check();
     rules.retry();
     visitor.wake();
@@ -154,22 +120,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
       refreshVisibility();
     }
     if (from === to) return;
+    // The notice, its Refresh (which keeps the draft) and the blocked composer are the panel's (conversation/shown.ts).
+    if (to === 'expired' || from === 'expired') chat.lapsed(to === 'expired');
     if (to === 'expired') {
-      chat.stopStream();
-      view.showNotice('session-expired', () => strings.t('expired'), {
-        label: () => strings.t('refresh'),
-        run() {
-          // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
-          chat.shown?.keepDraft();
-          location.reload();
-        },
-      });
-      view.blockSending('expired', true);
       const { expiresAt } = clock;
       events.emit('session_expired', { ...(expiresAt !== undefined && { expiresAt }) });
-    } else if (from === 'expired') {
-      view.hideNotice('session-expired');
-      view.blockSending('expired', false);
     }
   }
 
@@ -185,12 +140,11 @@ export function createMessenger(options: MessengerOptions): Messenger {
     return (mounted = true);
   }
 
-  const messenger: Messenger = {
+  // `destroy()` is the ESM entry's (index.ts): the script tag has no way to ask for it.
+  const messenger = {
     setIdentity: (input) => visitor.set(input),
-    setSignedIdentity(jwt) {
-      if (typeof jwt !== 'string') return visitor.fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT.');
-      return visitor.set(jwt);
-    },
+    // A string: the queue checked it, or index.ts for the ESM caller.
+    setSignedIdentity: (jwt) => visitor.set(jwt),
     clearIdentity: () => visitor.end('logout'),
     on: (name, fn) => events.on(name, fn),
     open() {
@@ -215,23 +169,15 @@ export function createMessenger(options: MessengerOptions): Messenger {
       // The element's lang attribute: its texts follow, and screen readers pronounce them in that language.
       if (configuration.locale) view.lang = configuration.locale;
       if (configuration.title !== undefined) view.heading = configuration.title;
-      const renewBefore = seconds(configuration.renewBefore);
-      if (renewBefore !== undefined) clock.renewBefore = renewBefore;
+      // Checked before it comes here: by the `_chatq` queue (queue.ts) or the ESM entry (index.ts).
+      if (configuration.renewBefore !== undefined) clock.renewBefore = configuration.renewBefore;
       view.refreshText();
       if (mounted) mount();
     },
-    destroy() {
-      outage.stop();
-      visitor.destroy();
-      clock.dispose();
-      chat.detach();
-      tabs.close();
-      stopWake();
-      events.clear();
-      view.remove();
-    },
-  };
+  } as Messenger;
 
+
+  extend?.(deps, messenger);
   // Mount after the caller's synchronous setup (the script tag drains its queue first).
   queueMicrotask(() => mount() && events.emit('started', {}));
   return messenger;

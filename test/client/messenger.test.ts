@@ -141,6 +141,25 @@ describe('tokens the server will refuse are reported at once, in integrator word
     expect(error).toHaveBeenCalledWith(`chatq: ERR_JWT_MALFORMED: ${message}`);
     expect(server.requests.length).toBe(before);
   });
+
+  it('the ESM entry refuses what setIdentity and setSignedIdentity do not take (index.ts: loader.js leaves it to the queue), nothing sent', async () => {
+    const { chat, server } = await setup();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const before = server.requests.length;
+    const rejected = vi.fn();
+    chat.on('identity_rejected', rejected);
+    for (const input of [42, null, ['a']]) {
+      const message = 'setIdentity takes a JWT or an object.';
+      expect(await chat.setIdentity(input as never)).toEqual({ ok: false, code: 'ERR_IDENTITY_INVALID', message });
+      expect(error).toHaveBeenLastCalledWith(`chatq: ERR_IDENTITY_INVALID: ${message}`);
+    }
+    // An object is no signed identity: never registered as unsigned data.
+    const message = 'setSignedIdentity takes a JWT.';
+    expect(await chat.setSignedIdentity({ uuid: 'u1' } as never)).toEqual({ ok: false, code: 'ERR_JWT_MALFORMED', message });
+    expect(rejected).toHaveBeenLastCalledWith({ event: 'identity_rejected', code: 'ERR_JWT_MALFORMED', message });
+    expect(rejected).toHaveBeenCalledTimes(4);
+    expect(server.requests.length).toBe(before);
+  });
 });
 
 describe('credentials stay off URLs (SPEC §6)', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClock, type TokenClock, type ClockStatus } from '../../src/client/session/lifecycle.js';
+import { renewWith } from '../../src/client/session/renewal.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
@@ -16,11 +17,11 @@ function shortTokens(lifetime: number, renewBefore = 300) {
   const lifecycle: TokenClock = createClock({
     renewBefore,
     onChange: (status) => statuses.push(status),
-    renew: async () => {
-      calls++;
-      issue();
-      return true;
-    },
+  });
+  renewWith(lifecycle, async () => {
+    calls++;
+    issue();
+    return true;
   });
   issue();
   return { lifecycle, statuses, calls: () => calls };
@@ -60,13 +61,10 @@ describe('renewal of tokens that live no longer than renewBefore', () => {
 
   it('renews on reaching expired from expiring when no renewal is waiting', async () => {
     let calls = 0;
-    const lifecycle = createClock({
-      renewBefore: 300,
-      onChange: () => {},
-      renew: async () => {
-        calls++;
-        return true; // "on its way" but the token is not replaced yet
-      },
+    const lifecycle = createClock({ renewBefore: 300, onChange: () => {} });
+    renewWith(lifecycle, async () => {
+      calls++;
+      return true; // "on its way" but the token is not replaced yet
     });
     lifecycle.start(Date.now() + 3_600_000, Date.now());
     await vi.advanceTimersByTimeAsync(3_300_000);

@@ -4,7 +4,8 @@ import { publicMessage } from './conversation.js';
 import type { ChatView, Shown, ShownFeed } from './view.js';
 import type { Emitter } from '../support/events.js';
 import type { Strings } from '../support/i18n.js';
-import type { SessionView } from '../session/machine.js';
+import type { SessionMachine, SessionView } from '../session/machine.js';
+import type { TokenClock } from '../session/lifecycle.js';
 import type { Supersession } from '../session/supersession.js';
 import { openStream } from '../transport/stream.js';
 import type { TabSync } from '../support/tabs.js';
@@ -23,14 +24,15 @@ export interface ChatDeps {
   tabs: TabSync;
   /** The visitor's supersession token: a logout or user switch drops every answer still on its way. */
   epoch: Supersession;
-  /** The credential, held by the session machine (session/machine.ts): read here, never written. */
-  session(): string | undefined;
-  /** Server clock, for the time of pending messages. */
-  now(): number;
-  /** The server said the session lapsed (401 ERR_SESSION_EXPIRED or the stream's event). */
-  onExpired(): void;
-  /** The session is gone for another reason (ended, unknown to the server). */
-  onSessionLost(code: string): void;
+  /**
+   * The session machine (session/machine.ts), made after the chat and read when needed: its
+   * `session` is the credential (read here, never written); `expired()` when the server said the
+   * session lapsed (401 ERR_SESSION_EXPIRED or the stream's event); `lost(code)` when it is gone
+   * for another reason (ended, unknown to the server).
+   */
+  visitor: Pick<SessionMachine, 'session' | 'expired' | 'lost'>;
+  /** The server clock, for the time of pending messages. */
+  clock: Pick<TokenClock, 'serverNow'>;
 }
 
 type Feed = { [K in keyof ShownFeed]: [K, Parameters<ShownFeed[K]>] }[keyof ShownFeed];
@@ -58,6 +60,8 @@ export interface Chat extends SessionView {
   /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
   handOver(create: ShownFactory): void;
   stopStream(): void;
+  /** The session lapsed (true: the stream stops, the panel shows the expired notice) or carries on. */
+  lapsed(on: boolean): void;
   /** `addMessage` from the host page: shown locally, never sent. */
   addLocal(body: string, author: 'agent' | 'system'): void;
   /** Who the visitor is now (shown by the panel's half). */
@@ -149,16 +153,16 @@ export function createChat(deps: ChatDeps): Chat {
         }
         // A new epoch (the log lost its tail): what the stream gave is void, the whole log follows.
         else if (event.type === 'reset') forget('unsent');
-        else if (event.type === 'session_expired') deps.onExpired();
-        else if (event.type === 'session_ended') deps.onSessionLost('session_ended');
+        else if (event.type === 'session_expired') deps.visitor.expired();
+        else if (event.type === 'session_ended') deps.visitor.lost('session_ended');
         // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped there, never a sign-out.
         else view.signal?.(event);
       },
       onFatal: (error) => {
         if (!current()) return;
         closeStream = streamed = undefined;
-        if (error.code === 'ERR_SESSION_EXPIRED') deps.onExpired();
-        else deps.onSessionLost(error.code);
+        if (error.code === 'ERR_SESSION_EXPIRED') deps.visitor.expired();
+        else deps.visitor.lost(error.code);
       },
       onConnected: (connected) => {
         reconnecting = !connected;
@@ -175,7 +179,7 @@ export function createChat(deps: ChatDeps): Chat {
     engaged: false,
     onReconnected: undefined,
     get session() {
-      return deps.session();
+      return deps.visitor.session;
     },
     get conversationId() {
       return conversationId;
@@ -212,11 +216,8 @@ export function createChat(deps: ChatDeps): Chat {
       lost = true;
     },
     detach() {
+      // The draft and a rate limit go with what is shown (the panel's `clear`).
       reset();
-      view.draft = '';
-      // A 429 was this visitor's: the next one starts unblocked.
-      view.hideNotice('rate-limited');
-      view.blockSending('rate', false);
       conversationId = undefined;
       lost = false;
       view.unread = unread = 0;
@@ -227,7 +228,11 @@ export function createChat(deps: ChatDeps): Chat {
       reconnecting = false;
       view.hideNotice('offline');
     },
-    addLocal: (body, author) => put('local', body, author, deps.now()),
+    lapsed(on) {
+      if (on) chat.stopStream();
+      put('lapsed', on);
+    },
+    addLocal: (body, author) => put('local', body, author, deps.clock.serverNow()),
     who: (identity) => put('who', identity),
     receive(message) {
       if (!chat.show(message) || message.author === 'visitor') return;

@@ -124,12 +124,12 @@ export const createOutbox: OutboxFactory = (chat, list) => {
       view.removeEntry(entry.key);
       view.draft = view.draft ? `${entry.body}\n${view.draft}` : entry.body;
       if (status.status === 429) rateLimited(status.retryAfter ?? 5);
-      else if (!limit) deps.onExpired();
+      else if (!limit) deps.visitor.expired();
       return;
     }
     entry.state = 'failed';
     view.renderEntry(entry);
-    if (status?.status === 401) deps.onSessionLost(status.code);
+    if (status?.status === 401) deps.visitor.lost(status.code);
   }
 
   function rateLimited(seconds: number): void {
@@ -145,7 +145,7 @@ export const createOutbox: OutboxFactory = (chat, list) => {
   return {
     send(body) {
       if (!chat.session) return false;
-      const entry: Entry = { key: randomId(), author: 'visitor', body, createdAt: deps.now(), state: 'sending' };
+      const entry: Entry = { key: randomId(), author: 'visitor', body, createdAt: deps.clock.serverNow(), state: 'sending' };
       entry.clientId = entry.key;
       list.entries.push(entry);
       view.renderEntry(entry);

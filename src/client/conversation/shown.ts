@@ -1,5 +1,5 @@
 import { keepDraft, takeDraft } from '../support/draft.js';
-import type { ShownFactory } from './chat.js';
+import type { Shown, ShownFactory } from './chat.js';
 import { Conversation } from './conversation.js';
 import { createOutbox } from './outbox.js';
 
@@ -12,7 +12,7 @@ import { createOutbox } from './outbox.js';
  * build carries it from the start. Imported only by the panel's entries.
  */
 export const createShown: ShownFactory = (chat) => {
-  const { view } = chat.deps;
+  const { view, strings } = chat.deps;
   const conversation = new Conversation();
   /** Who is shown: the draft a Refresh kept goes back to them only, taken once. */
   let uuid: string | undefined;
@@ -27,7 +27,7 @@ export const createShown: ShownFactory = (chat) => {
       return shown;
     },
   };
-  return {
+  const shown: Shown = {
     ...createOutbox(chat, list),
     show: list.show,
     local(body, author, createdAt) {
@@ -35,6 +35,24 @@ export const createShown: ShownFactory = (chat) => {
     },
     clear(keep) {
       for (const entry of conversation.clear(keep)) view.removeEntry(entry.key);
+      if (keep) return;
+      view.draft = '';
+      // A 429 was this visitor's: the next one starts unblocked.
+      view.hideNotice('rate-limited');
+      view.blockSending('rate', false);
+    },
+    lapsed(on) {
+      if (on) {
+        view.showNotice('session-expired', () => strings.t('expired'), {
+          label: () => strings.t('refresh'),
+          run() {
+            // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
+            if (uuid) keepDraft(uuid, view.draft);
+            location.reload();
+          },
+        });
+      } else view.hideNotice('session-expired');
+      view.blockSending('expired', on);
     },
     orphan: () => conversation.orphan(),
     who(identity) {
@@ -47,8 +65,12 @@ export const createShown: ShownFactory = (chat) => {
         kept = undefined;
       }
     },
-    keepDraft() {
-      if (uuid) keepDraft(uuid, view.draft);
-    },
   };
+  // Sending comes with the panel (SPEC §10): the composer's events, and the panel's own calls, are answered here.
+  view.addEventListener('chatq-send', (event) => {
+    if (!shown.send(event.detail.text)) event.preventDefault();
+  });
+  view.addEventListener('chatq-retry', (event) => shown.retry(event.detail.key));
+  view.post = (path, body) => (chat.session ? chat.deps.api.post(chat.session, path, body) : Promise.reject());
+  return shown;
 };

@@ -1,5 +1,6 @@
 import type { ChatMessage, PolicyResponse, PublicIdentity, StreamEvent } from '../../identity/index.js';
 import type { Entry } from './conversation.js';
+import type { NoticeKind, Text } from '../ui/panel-contract.js';
 
 /**
  * What the conversation needs of a screen. `<chatq-messenger>` is one; the
@@ -17,15 +18,19 @@ export interface ChatView {
   busy: boolean;
   unread: number;
   /** `text` may be read only when shown (its words come with the panel). */
-  showNotice(kind: 'rate-limited' | 'offline', text: string | (() => string)): void;
-  hideNotice(kind: 'rate-limited' | 'offline'): void;
-  blockSending(reason: 'rate', blocked: boolean): void;
+  showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void;
+  hideNotice(kind: NoticeKind): void;
+  blockSending(reason: 'rate' | 'expired', blocked: boolean): void;
   /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
   signal?(event: StreamEvent): void;
   /** The visitor's name for the header's greeting; empty for none. */
   greeting?: string;
   /** A signed identity's e-mail, used without asking when nobody is online (SPEC §10). */
   email?: string;
+  /** `POST {base}{path}` with the visitor's session: the panel's typing, read and e-mail calls (SPEC §11). */
+  post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
+  /** The element's `chatq-send` and `chatq-retry` (ui/panel-contract.ts), which the panel's half answers. */
+  addEventListener: HTMLElement['addEventListener'];
 }
 
 /** What the panel's half of the conversation is fed, in order (conversation/shown.ts). */
@@ -34,18 +39,23 @@ export interface ShownFeed {
   show(message: ChatMessage): void;
   /** `addMessage` from the host page: shown, never sent. */
   local(body: string, author: 'agent' | 'system', createdAt: number): void;
-  /** Forgets what is shown; `keep`: the host page's own messages (`local`), and the unacknowledged ones too (`unsent`). */
+  /**
+   * Forgets what is shown; `keep`: the host page's own messages (`local`), and the unacknowledged
+   * ones too (`unsent`). Nothing kept: the visitor is gone (logout, user switch), with their draft
+   * and their rate limit.
+   */
   clear(keep?: 'local' | 'unsent'): void;
+  /** The session lapsed (true: the expired notice, with Refresh, and no sending) or a fresh token carried it on (SPEC §5). */
+  lapsed(on: boolean): void;
   /** A new conversation carries on in place from what is shown (a session the server forgot). */
   orphan(): void;
   /** Who the visitor is now (none: logged out): the greeting, the e-mail, and the draft a Refresh kept, theirs only. */
   who(identity: PublicIdentity | undefined): void;
 }
 
-/** The panel's half: what it is fed, sending (conversation/outbox.ts), and the draft kept across the expired notice's Refresh. */
+/** The panel's half: what it is fed, and sending (conversation/outbox.ts). */
 export interface Shown extends ShownFeed {
   /** Returns whether the text was taken. */
   send(body: string): boolean;
   retry(key: string): void;
-  keepDraft(): void;
 }

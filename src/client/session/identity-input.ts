@@ -10,20 +10,19 @@ export type IdentityInput =
 
 /**
  * Reads a JWT (signed) or an object (unsigned data) as the host gave it,
- * SPEC §5, with the claimed uuid (to detect a user switch). Whether the
+ * SPEC §5, with the claimed uuid (to detect a user switch). Anything else was refused before
+ * it came here, by the `_chatq` queue (queue.ts) or the ESM entry (index.ts): loader.js carries
+ * no second check. Whether the
  * server will accept a JWT is judged apart (`inspectToken`), once the
  * server's policy is known.
  */
-export function readIdentityInput(input: unknown): IdentityInput {
+export function readIdentityInput(input: string | IdentityData): IdentityInput {
   if (typeof input === 'string') {
     const jwt = peekJwt(input);
     // The fault's name only: the server's answer and `npx chatq explain` word it (the widget has no bytes for that).
     if (typeof jwt === 'string') return { code: 'ERR_JWT_MALFORMED', message: `not a JWT (${jwt}); npx chatq explain says why` };
     return { request: { jwt: input }, uuid: uuidName(jwt.uuid), jwt };
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { code: 'ERR_IDENTITY_INVALID', message: 'setIdentity takes a JWT or an object.' };
-  }
   // Field rules (SPEC §2) are the server's to apply; it answers ERR_IDENTITY_INVALID with the details.
-  return { request: { identity: input as IdentityData }, uuid: uuidName((input as IdentityData).uuid) };
+  return { request: { identity: input }, uuid: uuidName(input.uuid) };
 }

@@ -1,4 +1,4 @@
-import { backoff, runAt } from '../support/timers.js';
+import { runAt } from '../support/timers.js';
 
 /**
  * The statuses SPEC §5's identity lifecycle names, kept as public types (`chatq` exports them).
@@ -23,17 +23,7 @@ export interface ClockOptions {
   renewBefore: number;
   /** Entered `expiring` (once per token) or `expired` (by the clock, or told by the server). */
   onChange(status: 'expiring' | 'expired', expiresAt: number | undefined): void;
-  /**
-   * Called on entering `expiring` (or `expired` straight away, after a sleep), at most every 5 s.
-   * Resolves `true` once a fresh identity is on its way; a rejection or `false` is retried with
-   * backoff for as long as the token is not replaced.
-   */
-  renew?: () => Promise<boolean>;
 }
-
-/** First retry after 5 s, doubling, at most every 2 minutes. */
-const RETRY_BASE = 5_000;
-const RETRY_CAP = 120_000;
 
 /** The token clock, as the session machine and the messenger use it. */
 export interface TokenClock {
@@ -42,6 +32,11 @@ export interface TokenClock {
   readonly expiresAt: number | undefined;
   /** `renewBefore` changed: re-reads the clock. */
   renewBefore: number;
+  /**
+   * The renewal's hook (session/renewal.ts, installed by the ESM entry for `getToken`): told on
+   * entering `expiring` or `expired`, and with no status when a token starts or the clock stops.
+   */
+  renewal?: ((status?: 'expiring' | 'expired') => void) | undefined;
   /** The server's clock, corrected for the skew measured at the last answer. */
   serverNow(): number;
   /** Records the server's clock (`serverTime`: when it answered). */
@@ -59,8 +54,8 @@ export interface TokenClock {
 
 /**
  * The token clock (SPEC §5 "Identity lifecycle"): server time (the skew measured at each
- * answer), when the token enters `expiring` and `expired`, and its renewal with backoff.
- * Timers survive long lifetimes (runAt chunks them) and `check()` re-reads the clock on
+ * answer) and when the token enters `expiring` and `expired`; its renewal with backoff is
+ * session/renewal.ts, hooked in by the ESM entry (`getToken`), outside loader.js. Timers survive long lifetimes (runAt chunks them) and `check()` re-reads the clock on
  * wake-ups. No DOM, no session: the machine starts it with each verified token.
  */
 export function createClock(options: ClockOptions): TokenClock {
@@ -69,13 +64,8 @@ export function createClock(options: ClockOptions): TokenClock {
   /** serverTime − local time, measured at each answer. */
   let skew = 0;
   let cancelTimer: (() => void) | undefined;
-  let cancelRetry: (() => void) | undefined;
-  let renewing = false;
-  let attempt = 0;
   /** When the current token was verified, server clock: a short token is renewed halfway from here. */
   let since = 0;
-  /** When the last renewal started (local clock). */
-  let renewedAt = -Infinity;
 
   /**
    * When to enter `expiring` (server clock): `renewBefore` ahead of expiry; for a token that
@@ -85,7 +75,7 @@ export function createClock(options: ClockOptions): TokenClock {
    */
   const renewAt = (end: number): number => {
     const at = end - options.renewBefore * 1000;
-    return at > since ? at : since + Math.max(RETRY_BASE, (end - since) / 2);
+    return at > since ? at : since + Math.max(5_000, (end - since) / 2);
   };
 
   function move(next: 'verified' | 'expiring' | 'expired'): void {
@@ -93,36 +83,7 @@ export function createClock(options: ClockOptions): TokenClock {
     clock.check();
     if (next === 'verified') return;
     options.onChange(next, expiresAt);
-    // Expired with no retry waiting (a renewal that did not help): renew now.
-    if (next === 'expiring' || !cancelRetry) void renew();
-  }
-
-  async function renew(): Promise<void> {
-    if (!options.renew || renewing) return;
-    // At most every 5 s: a token that lapses at once cannot make it loop.
-    const wait = renewedAt + RETRY_BASE - Date.now();
-    if (wait > 0) return retry(wait);
-    renewing = true;
-    renewedAt = Date.now();
-    stopRetry();
-    let ok = false;
-    try {
-      ok = await options.renew();
-    } catch {
-      ok = false;
-    }
-    renewing = false;
-    if (!ok && (status === 'expiring' || status === 'expired')) retry(backoff(attempt++, RETRY_BASE, RETRY_CAP));
-  }
-
-  function retry(delay: number): void {
-    stopRetry();
-    cancelRetry = runAt(Date.now() + delay, () => void renew());
-  }
-
-  function stopRetry(): void {
-    cancelRetry?.();
-    cancelRetry = undefined;
+    clock.renewal?.(next);
   }
 
   const clock: TokenClock = {
@@ -145,8 +106,7 @@ export function createClock(options: ClockOptions): TokenClock {
     },
     start(end, serverTime) {
       clock.syncClock(serverTime);
-      attempt = 0;
-      stopRetry();
+      clock.renewal?.();
       since = serverTime;
       expiresAt = end;
       status = 'verified';
@@ -157,7 +117,6 @@ export function createClock(options: ClockOptions): TokenClock {
     },
     stop() {
       clock.dispose();
-      attempt = 0;
       status = 'idle';
     },
     check() {
@@ -172,8 +131,8 @@ export function createClock(options: ClockOptions): TokenClock {
     },
     dispose() {
       cancelTimer?.();
-      stopRetry();
       cancelTimer = undefined;
+      clock.renewal?.();
     },
   };
   return clock;

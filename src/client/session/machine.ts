@@ -1,4 +1,4 @@
-import type { PublicIdentity, RegisterRequest, RegisterResponse } from '../../identity/index.js';
+import type { IdentityData, PublicIdentity, RegisterRequest, RegisterResponse } from '../../identity/index.js';
 import { AUTOMATED_UUID_PATTERN } from '../../identity/protocol.js';
 import type { Api, ApiError } from '../transport/api.js';
 import { loadAutomatedUuid, saveAutomatedUuid } from './automated-uuid.js';
@@ -83,8 +83,8 @@ export interface SessionMachine {
   readonly identity: PublicIdentity | undefined;
   /** Moves by `via` if it is legal from the current status; answers whether it moved. */
   fire(via: SessionTransition): boolean;
-  /** A JWT string or unsigned data; a uuid other than the current visitor's is a user switch (SPEC §5). */
-  set(input: unknown): Promise<IdentityResult>;
+  /** A JWT string or unsigned data (checked before: queue.ts, index.ts); a uuid other than the current visitor's is a user switch (SPEC §5). */
+  set(input: string | IdentityData): Promise<IdentityResult>;
   /** Refuses an identity locally (never sent). */
   fail(code: 'ERR_IDENTITY_INVALID' | 'ERR_JWT_MALFORMED', message: string): Promise<IdentityResult>;
   /** The server allows anonymous sessions: start one, unless an identity is on its way. */

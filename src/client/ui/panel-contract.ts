@@ -42,7 +42,8 @@ export interface MessengerElementEvents {
  * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
  * (a deploy between the two downloads) is refused rather than half-working.
  */
-export const PANEL_API = 3;
+/** 4: the shown half is fed `lapsed` and answers `chatq-send`/`chatq-retry` itself; ChatDeps lends `visitor` and `clock` (conversation/chat.ts). */
+export const PANEL_API = 4;
 
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');

@@ -41,6 +41,8 @@ class Screen implements ChatView {
   }
   showNotice(): void {}
   hideNotice(): void {}
+  /** No composer here: the outbox is driven directly. */
+  addEventListener(): void {}
   blockSending(): void {}
 }
 
@@ -58,10 +60,8 @@ function harness() {
     strings: new Strings('en'),
     tabs: { post() {}, close() {} },
     epoch: createSupersession(),
-    session: () => undefined,
-    now: () => 0,
-    onExpired() {},
-    onSessionLost() {},
+    visitor: { session: undefined, expired() {}, lost() {} },
+    clock: { serverNow: () => 0 },
   });
   return { chat, screen, received };
 }

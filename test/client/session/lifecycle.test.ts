@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClock, type TokenClock, type ClockStatus } from '../../../src/client/session/lifecycle.js';
+import { renewWith } from '../../../src/client/session/renewal.js';
 import { MAX_TIMER_DELAY, runAt } from '../../../src/client/support/timers.js';
 import { onWake } from '../../../src/client/support/wake.js';
 
@@ -11,8 +12,8 @@ function make(options: { renewBefore?: number; renew?: () => Promise<boolean> } 
   const lifecycle = createClock({
     renewBefore: options.renewBefore ?? 300,
     onChange: (status) => changes.push(status),
-    ...(options.renew && { renew: options.renew }),
   });
+  if (options.renew) renewWith(lifecycle, options.renew);
   return { lifecycle, statuses: () => changes };
 }
 

@@ -9,7 +9,7 @@ import { ApiError, type Api } from '../../../src/client/transport/api.js';
 import { Emitter } from '../../../src/client/support/events.js';
 import { createClock } from '../../../src/client/session/lifecycle.js';
 import { createSupersession } from '../../../src/client/session/supersession.js';
-import { createSession, MOVES, type SessionChange, type SessionStatus, type SessionTransition, type SessionView } from '../../../src/client/session/machine.js';
+import { createSession, MOVES, type SessionChange, type SessionMachine, type SessionStatus, type SessionTransition, type SessionView } from '../../../src/client/session/machine.js';
 import type { TabMessage } from '../../../src/client/support/tabs.js';
 import type { MessengerEvents } from '../../../src/client/types.js';
 
@@ -120,7 +120,7 @@ describe('a logout supersedes everything in flight (one token)', () => {
 });
 
 /** A visitor registered and active (`s1`, conversation `c-s1`). */
-async function active(h = harness(), input: unknown = { firstname: 'Ann' }) {
+async function active(h = harness(), input: Parameters<SessionMachine['set']>[0] = { firstname: 'Ann' }) {
   const result = h.visitor.set(input);
   await settle();
   h.answers.at(-1)!.resolve(answer('s1'));
