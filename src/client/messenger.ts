@@ -75,6 +75,8 @@ export function createMessenger(options: MessengerOptions, extend?: (parts: Mess
     if (answer && !visitor.session) clock.syncClock(answer.serverTime);
     // For the composer's counter (SPEC §10 "Nothing typed is lost"): the panel reads the message limit.
     view.policy = answer;
+    // An embedded panel is shown before the policy answers: redraw what it says (presence, SPEC §11).
+    view.refreshText();
     if (anonymous) visitor.anonymous();
     // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
