@@ -1,4 +1,4 @@
-import { keepDraft, takeDraft } from '../support/draft.js';
+import { reloadKeeping, takeDraft } from '../support/draft.js';
 import type { Shown, ShownFactory } from './chat.js';
 import { Conversation } from './conversation.js';
 import { createOutbox } from './outbox.js';
@@ -47,8 +47,7 @@ export const createShown: ShownFactory = (chat) => {
           label: () => strings.t('refresh'),
           run() {
             // The draft survives the reload, for this visitor (SPEC §10 "Nothing typed is lost").
-            if (uuid) keepDraft(uuid, view.draft);
-            location.reload();
+            reloadKeeping(uuid, view.draft);
           },
         });
       } else view.hideNotice('session-expired');

@@ -1,6 +1,6 @@
 import type { ChatMessage, PolicyResponse, PublicIdentity, StreamEvent } from '../../identity/index.js';
 import type { Entry } from './conversation.js';
-import type { NoticeKind, Text } from '../ui/panel-contract.js';
+import type { NoticeKind, Text } from '../support/i18n.js';
 
 /**
  * What the conversation needs of a screen. `<chatq-messenger>` is one; the
@@ -30,7 +30,8 @@ export interface ChatView {
   /** `POST {base}{path}` with the visitor's session: the panel's typing, read and e-mail calls (SPEC §11). */
   post?: ((path: string, body?: object) => Promise<unknown>) | undefined;
   /** The element's `chatq-send` and `chatq-retry` (ui/panel-contract.ts), which the panel's half answers. */
-  addEventListener: HTMLElement['addEventListener'];
+  addEventListener(type: 'chatq-send', listener: (event: CustomEvent<{ text: string }>) => void): void;
+  addEventListener(type: 'chatq-retry', listener: (event: CustomEvent<{ key: string }>) => void): void;
 }
 
 /** What the panel's half of the conversation is fed, in order (conversation/shown.ts). */

@@ -15,6 +15,12 @@ export function keepDraft(uuid: string, text: string): void {
   }
 }
 
+/** The session-expired notice's Refresh: keeps what visitor `uuid` typed (none: nothing), then reloads the page. */
+export function reloadKeeping(uuid: string | undefined, text: string): void {
+  if (uuid) keepDraft(uuid, text);
+  location.reload();
+}
+
 /** The kept draft as `[uuid, text]` (the uuid has no line break: the first one splits), once. */
 export function takeDraft(): string[] | undefined {
   try {

@@ -67,3 +67,9 @@ function pickLocale(locale?: string): string {
   const nav = typeof navigator === 'undefined' ? '' : navigator.language;
   return (locale || page || nav || 'en').toLowerCase();
 }
+
+/** The notices the widget shows (SPEC §5, §10). */
+export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
+
+/** A text, or a function that reads it when it is shown (a notice's text comes with panel.js: panel/notices.ts). */
+export type Text = string | (() => string);

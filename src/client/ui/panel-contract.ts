@@ -1,5 +1,5 @@
 import type { PolicyResponse, StreamEvent } from '../../identity/index.js';
-import type { Strings } from '../support/i18n.js';
+import type { NoticeKind, Strings, Text } from '../support/i18n.js';
 
 /** One message as the element shows it: what it renders, nothing of how it travels. */
 export interface MessageView {
@@ -16,10 +16,7 @@ export interface MessageView {
   readonly agent?: { readonly name: string; readonly avatarUrl?: string } | undefined;
 }
 
-export type NoticeKind = 'session-expired' | 'rate-limited' | 'offline';
-
-/** A text, or a function that reads it when it is shown (a notice's text comes with panel.js: panel/notices.ts). */
-export type Text = string | (() => string);
+export type { NoticeKind, Text };
 
 /**
  * The events the element dispatches (they bubble from the element): what the visitor
