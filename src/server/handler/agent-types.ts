@@ -32,7 +32,7 @@ export interface AgentSetup {
 /** Who is available, across instances (agents/presence.ts PresenceTracker): what the routes and the handler use. */
 export interface AgentPresence {
   /** The bus subscription is live: what the others answer now reaches this instance. */
-  subscribed(): void;
+  subscribed(): Promise<void>;
   /** The ids available now, sorted. */
   readonly availableAgents: readonly string[];
   statusOf(agentId: string): AgentStatus;

@@ -43,13 +43,18 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
   const hub = new LiveHub(engine.bus, community);
   const logger = options.logger ?? console;
   const webhooks = startWebhooks(webhookSetup, { engine, community, logger, now });
-  const publish = (event: Exclude<BusEvent, { type: 'resync' }>): void => {
+  /** Says `event` on the bus; answers whether it went out (presence asks again when it did not). */
+  const publish = (event: Exclude<BusEvent, { type: 'resync' }>): Promise<boolean> => {
     // A change was written (and its outbox entry with it): look now rather than at the next tick.
     if (event.type === 'conversation') webhooks?.wake();
-    engine.bus.publish(community, event).catch((error: unknown) => {
-      // The store already holds the change; streams pick it up on their next read.
-      logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
-    });
+    return engine.bus.publish(community, event).then(
+      () => true,
+      (error: unknown) => {
+        // The store already holds the change; streams pick it up on their next read.
+        logger.warn(`chatq: live delivery failed (streams catch up on their next heartbeat): ${redact(String((error as Error)?.message ?? error).slice(0, 200))}`);
+        return false;
+      },
+    );
   };
   const agents = agentSetup && createAgentAccess(agentSetup, { publicOrigin, hub, intervalMs: limits.heartbeatMs, publish });
   // The community's topic carries presence; conversations' events reach the hub on their own topics (live/hub.ts).

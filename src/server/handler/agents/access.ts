@@ -9,7 +9,7 @@ export type { AgentAccess } from '../agent-types.js';
 
 export function createAgentAccess(
   setup: AgentSetup,
-  options: { publicOrigin: string | undefined; hub: LiveHub; intervalMs: number; publish: (event: Exclude<BusEvent, { type: 'resync' }>) => void },
+  options: { publicOrigin: string | undefined; hub: LiveHub; intervalMs: number; publish: (event: Exclude<BusEvent, { type: 'resync' }>) => unknown },
 ): AgentAccess {
   const { hub } = options;
   let wasAvailable = false;

@@ -23,11 +23,13 @@ export class PresenceTracker implements AgentPresence {
   private readonly statuses = new Map<string, AgentStatus>();
   private readonly remote = new Map<string, { agents: string[]; until: number }>();
   private available: string[] = [];
+  private closed = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly instance: string,
-    private readonly publish: (event: PresenceEvent) => void,
+    /** Says `event` to every instance; an answer of `false` means it did not go out (the bus is down). */
+    private readonly publish: (event: PresenceEvent) => unknown,
     private readonly intervalMs: number,
     private readonly changed: (available: readonly string[]) => void,
   ) {
@@ -38,9 +40,17 @@ export class PresenceTracker implements AgentPresence {
     this.publish({ type: 'presence_query', instance });
   }
 
-  /** The bus subscription is live: what the others answer now reaches this instance. */
-  subscribed(): void {
-    this.publish({ type: 'presence_query', instance: this.instance });
+  /**
+   * The bus subscription is live: what the others answer now reaches this instance, so ask them.
+   * The question goes out on another connection than the subscription, which may come up later
+   * (a new instance opens both at once): until it goes out, ask again, 50 ms doubling to ~3 s;
+   * after that the others' own announcements, every interval, tell this instance.
+   */
+  async subscribed(): Promise<void> {
+    for (let wait = 50; !this.closed; wait *= 2) {
+      if ((await this.publish({ type: 'presence_query', instance: this.instance })) !== false || wait > 2_000) return;
+      await new Promise<void>((resolve) => (setTimeout(resolve, wait) as { unref?: () => void }).unref?.());
+    }
   }
 
   /** The ids available now, sorted. */
@@ -100,6 +110,7 @@ export class PresenceTracker implements AgentPresence {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
     this.streams.clear();
     this.announce();

@@ -126,3 +126,33 @@ describe('a widget written before SPEC §11 (it asks for no optional event)', ()
     abort.abort();
   });
 });
+
+describe('a new instance whose publishing connection comes up after its subscription', () => {
+  it('asks the others again until the question goes out (the first tries failed)', async () => {
+    const { PresenceTracker } = await import('../../../../src/server/handler/agents/presence.js');
+    const sent: string[] = [];
+    let up = false;
+    const publish = (event: { type: string }): boolean => {
+      if (!up) return false; // the bus refused it: not connected yet
+      sent.push(event.type);
+      return true;
+    };
+    const tracker = new PresenceTracker('b', publish, 60_000, () => {});
+    const asking = tracker.subscribed();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a few refused tries
+    up = true;
+    await asking;
+    expect(sent).toEqual(['presence_query']);
+    tracker.close();
+  });
+
+  it('stops asking once closed', async () => {
+    const { PresenceTracker } = await import('../../../../src/server/handler/agents/presence.js');
+    let tries = 0;
+    const tracker = new PresenceTracker('b', () => (tries++, false), 60_000, () => {});
+    const asking = tracker.subscribed();
+    tracker.close();
+    await asking;
+    expect(tries).toBeLessThanOrEqual(3); // the constructor's question, one try, the close's announcement
+  });
+});
