@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'node',
           // Property tests run thousands of cases: on a loaded machine they need more than vitest's 5 s.
           testTimeout: 30_000,
+          // Real redis-server, Cluster, nginx and SQLite processes: a failed test runs once more and the
+          // reporter names it ("retry x1"); each retry seen is a race to find (see the e2e project).
+          retry: 1,
           include: ['test/*.test.ts', 'test/helpers/**/*.test.ts', 'test/identity/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sign/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/package/**/*.test.ts', 'test/readme/**/*.test.ts'],
           environment: 'node',
         },

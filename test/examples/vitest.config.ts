@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     maxWorkers: 2,
+    // Real installs, servers and Chromium: a failed test runs once more, named by the reporter.
+    retry: 1,
   },
 });
