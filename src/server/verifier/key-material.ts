@@ -13,7 +13,8 @@ function tag(value: object): string {
 function bytesProblem(value: object, field: KeyField): string | undefined {
   if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) return undefined;
   const name = value.constructor?.name === 'Buffer' ? 'Buffer' : tag(value);
-  const what = `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  // "a Uint8Array": the U is said "you".
+  const what = `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
   return field === 'secret'
     ? `got ${what}; give the secret as a string (read from a file: readFileSync(path, 'utf8').trim()).`
     : `got ${what}; give the key as a PEM string (\`.toString()\` it if it holds PEM, e.g. readFileSync(path, 'utf8')) or a single RSA JWK.`;
