@@ -118,7 +118,7 @@ describe('createVerificationKey', () => {
 describe('keyFingerprint', () => {
   it('is the same for the same key in any form, and differs for another key or id', () => {
     const pem = createVerificationKey({ id: 'r', publicKey: rsa.publicKeyPem });
-    const jwk = createVerificationKey({ id: 'r', publicKey: createPublicKey(rsa.publicKeyPem).export({ format: 'jwk' }) as Record<string, string> });
+    const jwk = createVerificationKey({ id: 'r', publicKey: createPublicKey(rsa.publicKeyPem).export({ format: 'jwk' }) as { kty: 'RSA'; n: string; e: string } });
     expect(keyFingerprint(jwk)).toBe(keyFingerprint(pem));
     expect(keyFingerprint(pem)).toMatch(/^RS256:r:[0-9a-f]{16}$/);
     expect(keyFingerprint(createVerificationKey({ id: 'h', secret: SECRET }))).toBe(keyFingerprint(createVerificationKey({ id: 'h', secret: SECRET })));
