@@ -64,11 +64,20 @@ describe('rs256', () => {
 });
 
 describe('the key id', () => {
-  it('defaults to site_<year> or rsa_<year>, the year in UTC', async () => {
+  it('defaults to site_<year> or rsa_<year>, the year in UTC whatever the local time zone', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2031-12-31T23:30:00Z'));
-    expect((await json(['hs256'])).kid).toBe('site_2031');
-    expect((await json(['rs256'])).kid).toBe('rsa_2031');
+    const zone = process.env.TZ;
+    // UTC+14: already 2032 there.
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      expect(new Date().getFullYear()).toBe(2032);
+      expect((await json(['hs256'])).kid).toBe('site_2031');
+      expect((await json(['rs256'])).kid).toBe('rsa_2031');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('refuses an id the community would refuse, quoting at most 70 characters', async () => {
