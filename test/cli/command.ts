@@ -27,6 +27,6 @@ export async function runCommand(command: Command, args: string[], env: Record<s
 
 /** A JWT's decoded header and payload (no check of any kind). */
 export function decodeParts(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jwt.split('.').map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+  const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
   return { header: header!, payload: payload! };
 }
