@@ -32,9 +32,10 @@ export function parseLifetime(value: unknown): number {
     const match = LIFETIME.exec(value.trim());
     if (match) seconds = Number(match[1]) * UNITS[match[2] || 's']!;
   }
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) {
+  // Under one second, the whole seconds would be 0: a token that dies as it is signed.
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 1) {
     throw new RangeError(
-      `lifetime must be a positive number of seconds or a string such as '90m', '2h' or '1d', got ${
+      `lifetime must be at least 1 second: a number of seconds or a string such as '90m', '2h' or '1d', got ${
         typeof value === 'string' ? JSON.stringify(value.slice(0, 32)) : String(value)
       }.`,
     );

@@ -1,0 +1,100 @@
+/**
+ * SPEC §9 `chatq check FILE` (src/cli/check.ts), run directly: the report a
+ * person reads, the --json document a script reads, and the exit status.
+ * Through `main` (exit statuses of thrown errors) in test/cli/index.test.ts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { check } from '../../src/cli/check.js';
+import { UsageError, UserError } from '../../src/cli/usage.js';
+import { rsaKey } from '../helpers/sign.js';
+import { runCommand } from './command.js';
+
+const SECRET = 'fedcba9876543210fedcba98';
+const dir = mkdtempSync(join(tmpdir(), 'chatq-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+const VALID = file('valid.json', { id: 'shop', jwtKeys: [{ id: 'site_2026', secret: SECRET }, { id: 'rsa_main', publicKey: rsaKey('rsa_main').publicKeyPem }] });
+const INVALID = file('invalid.json', { jwtKeys: [{ id: 'Site', secret: SECRET }], clockTolerance: 'ten' });
+
+describe('a valid file: exit 0', () => {
+  it('says so in one line with the community, its keys and its times', async () => {
+    expect(await runCommand(check, [VALID])).toEqual({
+      status: 0,
+      stdout: `${VALID}: valid. Community "shop", signedIdentities 'require', keys site_2026 (HS256), rsa_main (RS256 2048 bit), minTokenLifetime 3600 s, clockTolerance 10 s.\n`,
+      stderr: '',
+    });
+  });
+
+  it('says "keys none" for a community without keys, and prints each warning on its own line', async () => {
+    const unsigned = file('reject.json', { signedIdentities: 'reject', minTokenLifetime: 0 });
+    expect((await runCommand(check, [unsigned])).stdout).toContain("signedIdentities 'reject', keys none, minTokenLifetime 0 s");
+    const accept = await runCommand(check, [file('accept.json', { signedIdentities: 'accept', jwtKeys: [{ id: 'k', secret: SECRET }] })]);
+    expect(accept.status).toBe(0);
+    expect(accept.stdout.split('\n')[1]).toMatch(/^warning: signedIdentities 'accept' is deprecated and unsafe/);
+  });
+
+  it('--json: the community\'s settings and key ids, never the secret', async () => {
+    const { status, stdout } = await runCommand(check, [VALID, '--json']);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      file: VALID,
+      valid: true,
+      problems: [],
+      warnings: [],
+      community: {
+        id: 'shop',
+        signedIdentities: 'require',
+        keys: [{ id: 'site_2026', alg: 'HS256' }, { id: 'rsa_main', alg: 'RS256', bits: 2048 }],
+        minTokenLifetime: 3600,
+        clockTolerance: 10,
+      },
+    });
+    expect(stdout).not.toContain(SECRET);
+  });
+});
+
+describe('a file with problems: exit 1', () => {
+  it('counts them and prints each with its path', async () => {
+    const { status, stdout } = await runCommand(check, [INVALID]);
+    expect(status).toBe(1);
+    const [head, ...lines] = stdout.trimEnd().split('\n');
+    expect(head).toBe(`${INVALID}: 2 problems`);
+    expect(lines.map((line) => line.replace(/: .*$/, ''))).toEqual(['  jwtKeys[0].id', '  clockTolerance']);
+  });
+
+  it('says "1 problem" for one', async () => {
+    expect((await runCommand(check, [file('one.json', { jwtKeys: [{ id: 'k', secret: SECRET }], colour: 'red' })])).stdout).toMatch(/: 1 problem\n {2}colour: /);
+  });
+
+  it('--json: valid false, the problems, community null', async () => {
+    const { status, stdout } = await runCommand(check, [INVALID, '--json']);
+    expect(status).toBe(1);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({ file: INVALID, valid: false, warnings: [], community: null });
+    expect(json.problems.map((problem: { path: string }) => problem.path)).toEqual(['jwtKeys[0].id', 'clockTolerance']);
+  });
+});
+
+describe('arguments', () => {
+  it('--help prints the usage and exits 0 without reading a file', async () => {
+    const { status, stdout } = await runCommand(check, ['--help', join(dir, 'missing.json')]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Usage: chatq check FILE \[--json\]\n/);
+    expect(stdout).toBe(check.help);
+  });
+
+  it('no file, or two: a UsageError; a file that cannot be read: a UserError', async () => {
+    await expect(runCommand(check, [])).rejects.toThrow(new UsageError('give the community file to check.'));
+    await expect(runCommand(check, [VALID, INVALID])).rejects.toThrow(new UsageError(`unexpected argument ${JSON.stringify(INVALID)}.`));
+    await expect(runCommand(check, [join(dir, 'missing.json')])).rejects.toThrow(UserError);
+  });
+});
