@@ -1,0 +1,60 @@
+/** support/retry.ts, SPEC §10 "Outages": an unreachable server is asked again with growing waits. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createRetry } from '../../../src/client/support/retry.js';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  // The jitter at its shortest: the wait is half of base·2^attempt.
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('retrying with backoff', () => {
+  it('waits twice as long each time it is asked', () => {
+    const fn = vi.fn();
+    const retry = createRetry(fn, 1_000, 30_000);
+    for (const wait of [500, 1_000, 2_000]) {
+      retry.later();
+      vi.advanceTimersByTime(wait - 1);
+      const before = fn.mock.calls.length;
+      vi.advanceTimersByTime(1);
+      expect(fn.mock.calls.length).toBe(before + 1);
+    }
+  });
+
+  it('never waits past the cap', () => {
+    const fn = vi.fn();
+    const retry = createRetry(fn, 1_000, 4_000);
+    for (let i = 0; i < 10; i++) retry.later();
+    retry.stop();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999999);
+    retry.later();
+    vi.advanceTimersByTime(4_000);
+    expect(fn).toHaveBeenCalledOnce();
+  });
+
+  it('waits a Retry-After longer than the backoff', () => {
+    const fn = vi.fn();
+    createRetry(fn).later(10);
+    vi.advanceTimersByTime(9_999);
+    expect(fn).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fn).toHaveBeenCalledOnce();
+  });
+
+  it('replaces a retry already waiting, and runs none after stop', () => {
+    const fn = vi.fn();
+    const retry = createRetry(fn);
+    retry.later();
+    retry.later();
+    vi.advanceTimersByTime(60_000);
+    expect(fn).toHaveBeenCalledOnce();
+    retry.later();
+    retry.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(fn).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,53 @@
+/** support/wake.ts, SPEC §5: the lifecycle re-reads the clock when the page may have slept. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { onWake } from '../../../src/client/support/wake.js';
+
+let visibility: DocumentVisibilityState = 'visible';
+afterEach(() => {
+  visibility = 'visible';
+  vi.restoreAllMocks();
+});
+
+/** The prototype of `document` that defines `visibilityState` (where the browser keeps it). */
+function definer(): Document {
+  let proto = Object.getPrototypeOf(document) as Document;
+  while (!Object.hasOwn(proto, 'visibilityState')) proto = Object.getPrototypeOf(proto) as Document;
+  return proto;
+}
+
+/** The tab's visibility as the browser reports it (happy-dom's is always "visible"). */
+function becomes(state: DocumentVisibilityState): void {
+  visibility = state;
+  vi.spyOn(definer(), 'visibilityState', 'get').mockImplementation(() => visibility);
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('waking up', () => {
+  it('calls back when the window regains focus or the network comes back', () => {
+    const fn = vi.fn();
+    const stop = onWake(fn);
+    window.dispatchEvent(new Event('focus'));
+    window.dispatchEvent(new Event('online'));
+    expect(fn).toHaveBeenCalledTimes(2);
+    stop();
+  });
+
+  it('calls back when the tab becomes visible, not when it is hidden', () => {
+    const fn = vi.fn();
+    const stop = onWake(fn);
+    becomes('hidden');
+    expect(fn).not.toHaveBeenCalled();
+    becomes('visible');
+    expect(fn).toHaveBeenCalledOnce();
+    stop();
+  });
+
+  it('stops listening once its returned function is called', () => {
+    const fn = vi.fn();
+    onWake(fn)();
+    window.dispatchEvent(new Event('focus'));
+    window.dispatchEvent(new Event('online'));
+    becomes('visible');
+    expect(fn).not.toHaveBeenCalled();
+  });
+});
