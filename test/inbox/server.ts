@@ -12,6 +12,12 @@ import type { MessagingHandler, MessagingHandlerOptions } from '../../src/server
 import { BASE, makeHandler, register, send } from '../server/handler/helpers.js';
 
 export { BASE };
+
+/**
+ * Waits for `check` to pass: for a state, never for a time. The bound is
+ * generous for a loaded machine; under fake timers each try also moves them on (vi.waitFor).
+ */
+export const until = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 export const ALICE = { id: 'alice', name: 'Alice Martin', token: 'alice-token-0123456789-abcdefghijklmn' };
 export const BOB = { id: 'bob', name: 'Bob', token: 'bob-token-0123456789-abcdefghijklmnopq' };
 
@@ -30,6 +36,8 @@ export interface InboxServer {
   signIn(agent?: { token: string }): Promise<void>;
   /** A new visitor conversation, with `messages` sent by the visitor; its id and session. */
   visitor(...messages: string[]): Promise<{ conversationId: string; session: string }>;
+  /** The same for a visitor who gave their first name (an unsigned identity). */
+  named(firstname: string, ...messages: string[]): Promise<{ conversationId: string; session: string }>;
   /** Another message from a visitor. */
   says(session: string, body: string): Promise<void>;
   /** A conversation as Alice's API answers it (not recorded). */
@@ -83,6 +91,12 @@ export function inboxServer(options: Partial<MessagingHandlerOptions> = {}): Inb
     return (await response.json()) as T;
   };
 
+  async function start(registration: object | undefined, messages: string[]): Promise<{ conversationId: string; session: string }> {
+    const { session, conversationId } = (await (registration ? register(handler, registration) : register(handler))) as { session: string; conversationId: string };
+    for (const body of messages) await server.says(session, body);
+    return { session, conversationId };
+  }
+
   const server: InboxServer = {
     handler,
     requests,
@@ -98,11 +112,8 @@ export function inboxServer(options: Partial<MessagingHandlerOptions> = {}): Inb
       if (!response.ok) throw new Error(`sign-in: ${response.status}`);
       requests.length = 0;
     },
-    async visitor(...messages) {
-      const { session, conversationId } = (await register(handler)) as { session: string; conversationId: string };
-      for (const body of messages) await server.says(session, body);
-      return { session, conversationId };
-    },
+    visitor: (...messages) => start(undefined, messages),
+    named: (firstname, ...messages) => start({ identity: { uuid: `visitor-${firstname.toLowerCase()}`, firstname } }, messages),
     async says(session, body) {
       const response = await send(handler, session, body);
       if (!response.ok) throw new Error(`visitor message: ${response.status} ${await response.text()}`);
