@@ -1,16 +1,11 @@
 /** Conversations and messages as the agent API gives them, for the inbox's own tests. */
 import type { AgentConversationSummary, ChatMessage } from '../../src/identity/index.js';
+import { identity } from '../server/engine/contract.js';
 
 /** A signed, open conversation with nothing read; `change` overrides any field. */
 export const conversation = (change: Partial<AgentConversationSummary> = {}): AgentConversationSummary => ({
+  ...identity('user-42'),
   id: 'c1',
-  uuid: 'user-42',
-  uuidSource: 'jwt',
-  signed: true,
-  fields: {},
-  customFields: {},
-  extraValues: {},
-  warnings: [],
   updatedAt: Date.UTC(2026, 0, 15, 9),
   lastSeq: 0,
   status: 'open',

@@ -106,11 +106,14 @@ describe('isEngineError', () => {
   });
 });
 
+/** The MessagingConfigError `run` throws (the test fails if it throws nothing or something else). */
 function catchError(run: () => void): MessagingConfigError {
+  let caught: unknown;
   try {
     run();
   } catch (error) {
-    return error as MessagingConfigError;
+    caught = error;
   }
-  throw new Error('expected a throw');
+  expect(caught).toBeInstanceOf(MessagingConfigError);
+  return caught as MessagingConfigError;
 }
