@@ -38,7 +38,11 @@ export class Alerts {
     if (this.notifications && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
       new Notification(from, { body: body.length > 140 ? `${body.slice(0, 139)}…` : body, tag });
     }
-    if (this.sound && this.#audio) {
+    if (this.sound) {
+      // After a reload the saved choice has no context yet: made (or resumed) here, it plays once the agent
+      // has clicked anywhere on the page; before that the browser keeps it suspended and silent.
+      this.#audio ??= new AudioContext();
+      if (this.#audio.state === 'suspended') void this.#audio.resume().catch(() => undefined);
       const oscillator = this.#audio.createOscillator();
       const gain = this.#audio.createGain();
       gain.gain.value = 0.08;

@@ -52,7 +52,8 @@ export async function buildEvent(
 
 function identityOf(conversation: ConversationRecord): WebhookEventData['identity'] {
   const { identity } = conversation;
-  const email = (conversation as { email?: string }).email ?? identity.fields.email;
+  // The e-mail a visitor leaves (POST /v1/email) is kept in the conversation's state, not on the record itself.
+  const email = identity.fields.email ?? conversation.state?.email;
   return {
     uuid: identity.uuid,
     uuidSource: identity.uuidSource,
