@@ -63,7 +63,10 @@ describe('Redis state methods', () => {
     await seed(withHooks.conversation, { seq: 1, status: 'closed' });
     await withHooks.methods.updateState(id, { status: 'open' });
     await withHooks.methods.noteVisitorMessage(id, 1);
-    expect((await redis.client.xrange(withHooks.stream, '-', '+')).map(([, f]) => f[1])).toEqual(['conversation.reopened']);
+    await withHooks.methods.updateState(id, { status: 'closed' });
+    await withHooks.methods.noteVisitorMessage(id, 1);
+    const types = (await redis.client.xrange(withHooks.stream, '-', '+')).map(([, fields]) => fields[1]);
+    expect(types).toEqual(['conversation.reopened', 'conversation.closed', 'conversation.reopened']);
   });
 });
 
