@@ -55,7 +55,7 @@ describe('announcing store: an append announces itself', () => {
     const first = await store.appendMessage(id, { author: 'visitor', clientId: 'c1', body: 'once', createdAt: 2_000 });
     const retry = await store.appendMessage(id, { author: 'visitor', clientId: 'c1', body: 'once', createdAt: 2_001 });
     expect(retry).toEqual({ message: first!.message, created: false });
-    expect((await store.getConversation(id))?.state.unread).toBe(1);
+    expect((await store.getConversation(id))?.state?.unread).toBe(1);
     expect(await store.appendMessage('acme.00000000-0000-4000-8000-00000000dead', { author: 'visitor', body: 'x', createdAt: 1 })).toBeUndefined();
     expect(heard).toHaveLength(1);
   });

@@ -42,7 +42,7 @@ describe('local bus', () => {
     const bus = createLocalBus();
     const { heard, listener } = recorder();
     bus.subscribe('acme', listener);
-    const presence = { type: 'presence', instance: 'i1', agents: ['a1'], ttlMs: 1000 } as const;
+    const presence: BusEvent = { type: 'presence', instance: 'i1', agents: ['a1'], ttlMs: 1000 };
     await bus.publish('acme', presence);
     await bus.publish('acme', message(one));
     expect(heard).toEqual([presence]);

@@ -74,7 +74,7 @@ describe('ADMIT_CONVERSATION', () => {
     // Lapsed: its time is past (as an hour later).
     await redis.client.zadd(b.live, (await serverNow()) - 1, 'old');
     expect(await b.admit('new', 300)).toBe('ok');
-    expect(await redis.client.zrange(b.live, 0, -1)).toEqual(['new']);
+    expect(await redis.client.zrange(b.live, '0', '-1')).toEqual(['new']);
     expect(await redis.client.hget(b.bytes, 'old')).toBeNull();
     expect(await b.total()).toBe(300);
   });
@@ -88,7 +88,7 @@ describe('CHARGE_MESSAGE', () => {
     await b.charge('c1', 25, false);
     expect(await redis.client.hget(b.bytes, 'c1')).toBe('175');
     expect(await b.total()).toBe(175);
-    expect(await redis.client.zrange(b.owner, 0, -1)).toEqual(['c1']);
+    expect(await redis.client.zrange(b.owner, '0', '-1')).toEqual(['c1']);
     for (const key of [b.live, b.bytes, b.owner]) expect(await redis.client.pttl(key)).toBeGreaterThan(HOUR - 60_000);
   });
 
@@ -111,8 +111,8 @@ describe('RECLAIM_IDLE', () => {
     await redis.client.zadd(b.owner, (await serverNow()) - 20 * 60_000 + HOUR, 'c1');
     expect(await b.reclaim(30 * 60_000)).toBeNull();
     expect(await b.reclaim(15 * 60_000)).toBe('c1');
-    expect(await redis.client.zrange(b.owner, 0, -1)).toEqual(['c2']);
-    expect(await redis.client.zrange(b.live, 0, -1)).toEqual(['c2']);
+    expect(await redis.client.zrange(b.owner, '0', '-1')).toEqual(['c2']);
+    expect(await redis.client.zrange(b.live, '0', '-1')).toEqual(['c2']);
     expect(await b.total()).toBe(110);
   });
 

@@ -75,7 +75,7 @@ describe('Redis budget', () => {
     await redis.client.zadd(keys.budget('acme').owner(ADDRESS), (Number(seconds) - 1) * 1000 + DEFAULT_REDIS_RETENTION.conversationIdleMs, 'c1');
     await admit('c2');
     expect(dropped).toEqual(['c1']);
-    expect(await redis.client.zrange(keys.budget('acme').live, 0, -1)).toEqual(['c2']);
+    expect(await redis.client.zrange(keys.budget('acme').live, '0', '-1')).toEqual(['c2']);
   });
 
   it('charges a message at its body plus the overhead; a conversation without owner is no address\'s', async () => {

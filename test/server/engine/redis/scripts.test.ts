@@ -113,7 +113,7 @@ describe('APPEND_MESSAGE', () => {
     await c.upsert();
     const firstId = JSON.parse((await c.append({ clientId: 'c1', at: 10 }))![1]).id as string;
     for (const clientId of ['c2', 'c3']) await c.append({ clientId });
-    expect((await redis.client.zrange(c.conv.messages, 0, -1)).map((json) => JSON.parse(json).seq)).toEqual([2, 3]);
+    expect((await redis.client.zrange(c.conv.messages, '0', '-1')).map((json) => JSON.parse(json).seq)).toEqual([2, 3]);
     expect(await c.append({ clientId: 'c1' })).toEqual([0, '', `1|${firstId}|10`]);
     await c.append({ clientId: 'c4' });
     // c1's record left too: its clientId is new again.
