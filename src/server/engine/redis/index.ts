@@ -53,7 +53,8 @@ export function createRedisEngine(connection: { url: string } | { client: RedisC
   }
   const retention = resolveRetention(options.retention);
   let client: RedisClient;
-  const own = 'url' in connection;
+  // A URL string or null, passed by mistake, is refused below with the others (`in` would throw a TypeError).
+  const own = typeof connection === 'object' && connection !== null && 'url' in connection;
   if (own) {
     if (typeof connection.url !== 'string' || !/^rediss?:\/\//.test(connection.url)) {
       throw new MessagingConfigError('url', 'createRedisEngine: url must be a redis:// or rediss:// URL (is REDIS_URL set?).');
