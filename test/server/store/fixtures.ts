@@ -12,3 +12,13 @@ export function conversation(id: string, updatedAt: number, extra: Partial<Conve
 export function message(seq: number, author: ChatMessage['author'] = 'visitor', extra: Partial<ChatMessage> = {}): ChatMessage {
   return { id: `id-${seq}`, seq, author, body: `m${seq}`, createdAt: seq * 1_000, ...extra };
 }
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
