@@ -38,6 +38,12 @@ export function isFileFull(error: unknown): boolean {
 
 const SQLITE_BUSY = 5;
 const PAGE_SIZE = 4096;
+/**
+ * SQLITE_FULL this close to max_page_count is the file's bound, not the disk: a statement that does not
+ * fit may need several pages at once (a 4000-character message is up to 12 KB of UTF-8: overflow pages,
+ * and the b-tree pages its insert splits). Measured: such a message refused at 253 of 256 pages.
+ */
+const FULL_MARGIN_PAGES = 16;
 
 /**
  * Opens (or creates) the file and takes it for this process alone.
@@ -82,7 +88,13 @@ export function openSqlite(options: DatabaseOptions): Database {
       'PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864;' +
       `PRAGMA max_page_count = ${Number.isFinite(maxPages) ? maxPages : 4294967294};`,
   );
-  migrate(db, path);
+  try {
+    migrate(db, path);
+  } catch (error) {
+    // Refused (a file from a newer chatq) or failed: the file is not kept locked by a handle nobody holds.
+    db.close();
+    throw error;
+  }
   return wrap(db);
 }
 
@@ -191,7 +203,7 @@ function wrap(db: SqliteDriver): Database {
     try {
       const pages = Number(statement('PRAGMA page_count').get()?.page_count);
       const max = Number(statement('PRAGMA max_page_count').get()?.max_page_count);
-      if (pages >= max - 1) {
+      if (pages > max - FULL_MARGIN_PAGES) {
         const full = new EngineError('ERR_CAPACITY', 'The chat server is at capacity (its SQLite file reached maxBytes): try again later.', 60);
         fileFullErrors.add(full);
         return full;
