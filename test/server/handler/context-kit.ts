@@ -1,10 +1,11 @@
 /**
- * A HandlerContext on the real memory engine, for the tests of the modules
+ * Kit for the handler modules' own tests. A HandlerContext on the real memory engine, for the tests of the modules
  * routes call with one (rate.ts, sessions.ts, agents/*): its clock is a
  * number the test moves, its limiter's keys and its warnings are recorded.
  */
 import { afterEach } from 'vitest';
 import type { VerifiedIdentity } from '../../../src/identity/index.js';
+import { MessagingConfigError } from '../../../src/server/errors.js';
 import { createMemoryEngine } from '../../../src/server/engine/memory.js';
 import type { BusEvent } from '../../../src/server/engine/types.js';
 import type { HandlerContext } from '../../../src/server/handler/context.js';
@@ -63,4 +64,15 @@ export function testContext(overrides: Partial<Omit<HandlerContext, 'limits'>> &
 /** An unsigned visitor's identity, as the verifier hands it to the store. */
 export function unsignedIdentity(uuid = 'visitor-1'): VerifiedIdentity {
   return { uuid, uuidSource: 'automated', signed: false, fields: {}, customFields: {}, extraValues: {}, warnings: [] };
+}
+
+/** The MessagingConfigError `run` throws (anything else, or nothing, fails the test). */
+export function configError(run: () => unknown): MessagingConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof MessagingConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a MessagingConfigError');
 }

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MessagingConfigError } from '../../../src/server/errors.js';
 import { createMemoryEngine } from '../../../src/server/engine/memory.js';
 import type { Engine } from '../../../src/server/engine/types.js';
 import { readWebhookOptions, startWebhooks } from '../../../src/server/handler/webhooks.js';
 import { createMemoryStore } from '../../../src/server/store/index.js';
-import { unsignedIdentity } from './context-kit.js';
+import { configError, unsignedIdentity } from './context-kit.js';
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 const RECEIVER = { url: 'https://hooks.test/chatq', secret: SECRET };
-
-function configError(run: () => unknown): MessagingConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MessagingConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a MessagingConfigError');
-}
 
 describe('readWebhookOptions: the receivers and unansweredAfter, checked (SPEC §12)', () => {
   it('is no receivers and 5 minutes by default', () => {

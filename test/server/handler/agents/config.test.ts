@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MessagingConfigError } from '../../../../src/server/errors.js';
 import { AGENT_ID_PATTERN, checkStoreState, resolveAgents, TOKEN_AGENT } from '../../../../src/server/handler/agents/config.js';
 import { createMemoryStore } from '../../../../src/server/store/index.js';
 import type { ConversationStore } from '../../../../src/server/store/index.js';
+import { configError } from '../context-kit.js';
 
 const TOKEN_A = 'a'.repeat(32);
 const TOKEN_B = 'b'.repeat(40);
-
-function configError(run: () => unknown): MessagingConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MessagingConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a MessagingConfigError');
-}
 
 describe('resolveAgents: who may use the agent API (SPEC §11)', () => {
   it('is undefined (the agent API is off) without agentToken, agents or authenticateAgent', () => {
