@@ -128,7 +128,8 @@ describe('refuseCrossOrigin: state-changing agent routes take no other site\'s r
 
   it('refuses another site, a sibling subdomain and a foreign Origin with 403 ERR_ORIGIN_NOT_ALLOWED naming publicOrigin', () => {
     const ctx = agentContext();
-    for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site', Origin: PUBLIC_ORIGIN }, { Origin: 'https://evil.test' }]) {
+    const foreign: Record<string, string>[] = [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site', Origin: PUBLIC_ORIGIN }, { Origin: 'https://evil.test' }];
+    for (const headers of foreign) {
       let error: unknown;
       try {
         refuseCrossOrigin(ctx, call(headers));
