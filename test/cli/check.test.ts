@@ -3,18 +3,16 @@
  * person reads, the --json document a script reads, and the exit status.
  * Through `main` (exit statuses of thrown errors) in test/cli/index.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check } from '../../src/cli/check.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { rsaKey } from '../helpers/sign.js';
-import { runCommand } from './command.js';
+import { runCommand, tempDir } from './command.js';
 
 const SECRET = 'fedcba9876543210fedcba98';
-const dir = mkdtempSync(join(tmpdir(), 'chatq-check-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('chatq-check-');
 
 function file(name: string, value: unknown): string {
   const path = join(dir, name);

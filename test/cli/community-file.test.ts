@@ -4,16 +4,15 @@
  * environment, with every problem and warning collected rather than thrown or
  * printed. `chatq check` and `explain --community` use it in test/cli/index.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { communityFromEnv, loadCommunityFile } from '../../src/cli/community-file.js';
 import { UserError } from '../../src/cli/usage.js';
+import { tempDir } from './command.js';
 
 const SECRET = '0123456789abcdef01234567';
-const dir = mkdtempSync(join(tmpdir(), 'chatq-community-file-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('chatq-community-file-');
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -4,33 +4,25 @@
  * reads, its JSON, and the exit status of each verdict. Each diagnosis is in
  * test/cli/index.test.ts; the checks themselves in explain-checks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT, explain } from '../../src/cli/explain.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { signHS256 } from '../helpers/sign.js';
-import { runCommand } from './command.js';
+import { runCommand, tempDir, useFixedClock } from './command.js';
 
 const NOW = 1_800_000_000;
 const KEY = { kid: 'site_2026', secret: '0123456789abcdef01234567' };
 const ENV = { CHATQ_HS256_SECRET: KEY.secret };
-const dir = mkdtempSync(join(tmpdir(), 'chatq-explain-'));
+const dir = tempDir('chatq-explain-');
 const COMMUNITY = join(dir, 'community.json');
 writeFileSync(COMMUNITY, JSON.stringify({ id: 'shop', jwtKeys: [{ id: KEY.kid, secret: KEY.secret }] }));
 
 const payload = (extra: object = {}) => ({ uuid: 'user-42', iat: NOW, exp: NOW + 7200, ...extra });
 const GOOD = signHS256(payload(), KEY);
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useFixedClock(NOW);
 
 const fromEnv = (token: string, ...more: string[]) => runCommand(explain, [token, '--secret-env', 'CHATQ_HS256_SECRET', ...more], ENV);
 

@@ -3,15 +3,14 @@
  * file and says what went wrong, never a stack, and never a line of a JSON
  * file (it may hold a secret).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJson, readText } from '../../src/cli/files.js';
 import { UserError } from '../../src/cli/usage.js';
+import { tempDir } from './command.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'chatq-files-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('chatq-files-');
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

@@ -5,32 +5,24 @@
  * Round trips through explain are in test/cli/index.test.ts.
  */
 import { createHmac, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_ARGUMENT_WARNING } from '../../src/cli/secret-env.js';
 import { minLifetime, sign } from '../../src/cli/sign.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { rsaKey } from '../helpers/sign.js';
-import { decodeParts, runCommand } from './command.js';
+import { decodeParts, runCommand, tempDir, useFixedClock } from './command.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const ENV = { CHATQ_HS256_SECRET: SECRET };
 const NOW = 1_800_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'chatq-sign-'));
+const dir = tempDir('chatq-sign-');
 const rsa = rsaKey('rsa_main');
 const KEY_FILE = join(dir, 'private.pem');
 writeFileSync(KEY_FILE, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useFixedClock(NOW);
 
 /** `chatq sign --kid site_2026 --secret-env CHATQ_HS256_SECRET --uuid 42 ...more`. */
 const signHs = (...more: string[]) => runCommand(sign, ['--kid', 'site_2026', '--secret-env', 'CHATQ_HS256_SECRET', '--uuid', '42', ...more], ENV);

@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PREDEFINED_FIELDS } from '../../src/identity/types.js';
 
 describe('PREDEFINED_FIELDS: SPEC §3, the identity attributes and the Identity Group fields', () => {
-  it('are exactly the ten SPEC §3 fields, in the order the agent view shows them', () => {
-    expect(PREDEFINED_FIELDS).toEqual([
-      'firstname',
-      'lastname',
-      'screenname',
-      'email',
-      'company',
-      'avatar_url',
-      'gender',
-      'home_phone',
-      'mobile_phone',
-      'notes',
-    ]);
+  it('are exactly the ten SPEC §3 fields, in the order the SPEC lists them', () => {
+    const spec = '`firstname`, `lastname`, `screenname`, `email`, `company`, `avatar_url`, `gender`, `home_phone`, `mobile_phone`, `notes`';
+    expect(PREDEFINED_FIELDS.map((field) => `\`${field}\``).join(', ')).toBe(spec);
   });
 
   it('name each field once, in the snake_case a JWT payload uses', () => {

@@ -21,22 +21,17 @@ function added(count: number): IdentityWarning[] {
   return warnings;
 }
 
-describe('the bounds', () => {
-  it('are 20 warnings of at most 128 characters of path and message (SPEC §6)', () => {
-    expect(MAX_WARNINGS).toBe(20);
-    expect(MAX_WARNING_TEXT).toBe(128);
-  });
-});
-
 describe('addWarning', () => {
-  it('keeps the first 20 as given, in order', () => {
+  it('keeps the first 20 (MAX_WARNINGS) as given, in order', () => {
+    expect(MAX_WARNINGS).toBe(20);
     const warnings = added(20);
     expect(warnings).toHaveLength(20);
     expect(warnings[0]).toEqual({ code: 'W_FIELD_DROPPED', path: 'extra_values.k0', message: 'dropped' });
     expect(warnings[19]!.path).toBe('extra_values.k19');
   });
 
-  it('cuts path and message to 128 characters and makes them plain text', () => {
+  it('cuts path and message to 128 characters (MAX_WARNING_TEXT) and makes them plain text', () => {
+    expect(MAX_WARNING_TEXT).toBe(128);
     const warnings: IdentityWarning[] = [];
     addWarning(warnings, 'W_UNKNOWN_FIELD', `a\u0000b${'p'.repeat(200)}`, `${'m'.repeat(127)}\u{1F600}`);
     expect(warnings[0]).toEqual({ code: 'W_UNKNOWN_FIELD', path: `a\uFFFDb${'p'.repeat(125)}`, message: `${'m'.repeat(127)}\uFFFD` });
