@@ -6,20 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalBus } from '../../../src/server/engine/local-bus.js';
 import type { BusEvent } from '../../../src/server/engine/types.js';
-
-const one = 'acme.00000000-0000-4000-8000-000000000001';
-const two = 'acme.00000000-0000-4000-8000-000000000002';
-const message = (conversationId: string): Exclude<BusEvent, { type: 'resync' }> => ({
-  type: 'message',
-  conversationId,
-  message: { id: 'm1', seq: 1, author: 'visitor', body: 'hi', createdAt: 1 },
-});
-
-/** A listener that records what it hears. */
-function recorder(): { heard: BusEvent[]; listener: (event: BusEvent) => void } {
-  const heard: BusEvent[] = [];
-  return { heard, listener: (event) => heard.push(event) };
-}
+import { messageEvent as message, one, recorder, two } from './bus-events.js';
 
 describe('local bus', () => {
   it('delivers an event to the listeners of its topics only, before publish resolves', async () => {
@@ -31,9 +18,9 @@ describe('local bus', () => {
     bus.subscribe('acme', community.listener);
     const published = bus.publish('acme', message(one));
     // Synchronous: heard by the time publish returns its promise.
-    expect(conversation.heard).toEqual([message(one)]);
+    expect(conversation.heard).toEqual([[message(one), undefined]]);
     await published;
-    expect(agents.heard).toEqual([message(one)]);
+    expect(agents.heard).toEqual([[message(one), undefined]]);
     expect(other.heard).toEqual([]);
     expect(community.heard).toEqual([]);
   });
@@ -45,21 +32,13 @@ describe('local bus', () => {
     const presence: BusEvent = { type: 'presence', instance: 'i1', agents: ['a1'], ttlMs: 1000 };
     await bus.publish('acme', presence);
     await bus.publish('acme', message(one));
-    expect(heard).toEqual([presence]);
+    expect(heard).toEqual([[presence, undefined]]);
   });
 
-  it('keeps communities apart, even for the same conversation id', async () => {
+  it('keeps communities apart, and lets a listener hear an event once per topic it subscribed to', async () => {
     const bus = createLocalBus();
     const { heard, listener } = recorder();
     bus.subscribe('other', listener, { conversationId: one });
-    bus.subscribe('other', listener, 'agents');
-    await bus.publish('acme', message(one));
-    expect(heard).toEqual([]);
-  });
-
-  it('lets one listener hear an event once per topic it subscribed to', async () => {
-    const bus = createLocalBus();
-    const { heard, listener } = recorder();
     bus.subscribe('acme', listener, { conversationId: one });
     bus.subscribe('acme', listener, 'agents');
     await bus.publish('acme', message(one));

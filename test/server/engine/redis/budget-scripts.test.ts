@@ -10,11 +10,13 @@ import { luaScript } from '../../../../src/server/engine/redis/client.js';
 import { useRealRedis } from './real-redis.js';
 
 const redis = useRealRedis();
-const admitScript = luaScript(ADMIT_CONVERSATION);
-const chargeScript = luaScript(CHARGE_MESSAGE);
-const reclaimScript = luaScript(RECLAIM_IDLE);
-const capScript = luaScript(CAP_SESSIONS);
-const touchScript = luaScript(TOUCH_SESSION_FIELD);
+const run = {
+  admit: luaScript(ADMIT_CONVERSATION),
+  charge: luaScript(CHARGE_MESSAGE),
+  reclaim: luaScript(RECLAIM_IDLE),
+  cap: luaScript(CAP_SESSIONS),
+  touch: luaScript(TOUCH_SESSION_FIELD),
+};
 
 const HOUR = 3_600_000;
 
@@ -28,10 +30,10 @@ function budget(bounds = { conversations: 10, bytes: 100_000, perAddress: 2 }) {
     bytes,
     owner: list[2]!,
     admit: (id: string, size = 100, address = true) =>
-      admitScript(redis.client, list, [id, size, HOUR, bounds.conversations, bounds.bytes, bounds.perAddress, address ? '1' : '0']),
+      run.admit(redis.client, list, [id, size, HOUR, bounds.conversations, bounds.bytes, bounds.perAddress, address ? '1' : '0']),
     charge: (id: string, size: number, first: boolean, address = true) =>
-      chargeScript(redis.client, list, [id, size, HOUR, first ? '1' : '0', address ? '1' : '0']),
-    reclaim: (idleMs: number) => reclaimScript(redis.client, list, [idleMs, HOUR]),
+      run.charge(redis.client, list, [id, size, HOUR, first ? '1' : '0', address ? '1' : '0']),
+    reclaim: (idleMs: number) => run.reclaim(redis.client, list, [idleMs, HOUR]),
     total: async () => Number(await redis.client.hget(bytes, '#total')),
   };
 }
@@ -127,7 +129,7 @@ describe('CAP_SESSIONS and TOUCH_SESSION_FIELD', () => {
     await redis.client.hset(key, 'id', 'acme.c1');
     return key;
   }
-  const cap = (key: string, session: string, seenAt: number, max = 2) => capScript(redis.client, [key], [session, seenAt, max]);
+  const cap = (key: string, session: string, seenAt: number, max = 2) => run.cap(redis.client, [key], [session, seenAt, max]);
 
   it('records sessions up to the cap, then ends the least recently seen others, never the one just seen', async () => {
     const key = await record();
@@ -143,8 +145,8 @@ describe('CAP_SESSIONS and TOUCH_SESSION_FIELD', () => {
     const key = await record();
     await cap(key, 's1', 10);
     await cap(key, 's2', 20);
-    await touchScript(redis.client, [key], ['s1', 30]);
-    await touchScript(redis.client, [key], ['never-saved', 40]);
+    await run.touch(redis.client, [key], ['s1', 30]);
+    await run.touch(redis.client, [key], ['never-saved', 40]);
     expect(await redis.client.hexists(key, 's:never-saved')).toBe(0);
     expect(await cap(key, 's3', 35)).toEqual(['s2']);
     const gone = `${redis.fresh().prefix}conv`;

@@ -8,19 +8,11 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisBus } from '../../../../src/server/engine/redis/bus.js';
-import type { BusEvent } from '../../../../src/server/engine/types.js';
 import { freePort } from '../../../helpers/redis.js';
+import { messageEvent as message, one, recorder, two } from '../bus-events.js';
 import { useRealRedis } from './real-redis.js';
 
 const redis = useRealRedis();
-const one = 'acme.00000000-0000-4000-8000-000000000001';
-const two = 'acme.00000000-0000-4000-8000-000000000002';
-const message = (conversationId: string): Exclude<BusEvent, { type: 'resync' }> => ({
-  type: 'message',
-  conversationId,
-  message: { id: 'm1', seq: 1, author: 'visitor', body: 'hi', createdAt: 1 },
-});
-
 const opened: Redis[] = [];
 afterEach(() => {
   for (const connection of opened.splice(0)) connection.disconnect();
@@ -32,12 +24,6 @@ function setUp(subscriber = new Redis(redis.server.url)) {
   opened.push(subscriber);
   const { keys } = redis.fresh();
   return { keys, subscriber, bus: createRedisBus(redis.client, redis.guard, subscriber, keys) };
-}
-
-/** A listener that records what it hears, with the epoch. */
-function recorder() {
-  const heard: [BusEvent, string | undefined][] = [];
-  return { heard, listener: (event: BusEvent, epoch?: string) => void heard.push([event, epoch]) };
 }
 
 /** Waits for the state to hold (delivery is asynchronous), however loaded the machine. */

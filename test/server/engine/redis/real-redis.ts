@@ -20,39 +20,25 @@ export interface RealRedis {
 
 /** Starts the server before the file's tests and stops it after them. */
 export function useRealRedis(options: RedisOptions = {}): RealRedis {
-  let server: RedisInstance | undefined;
-  let client: Redis | undefined;
-  let guard: Guard | undefined;
   let count = 0;
   const tag = Math.random().toString(36).slice(2, 8);
-  beforeAll(async () => {
-    server = await startRedis(options);
-    client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    guard = createGuard(client);
-  }, 30_000);
-  afterAll(async () => {
-    client?.disconnect();
-    await server?.stop();
-  });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the real Redis is not started yet: use it inside a test or a hook');
-    return value;
-  };
-  return {
-    get server() {
-      return started(server);
-    },
-    get client() {
-      return started(client);
-    },
-    get guard() {
-      return started(guard);
-    },
+  // Filled in by beforeAll: the tests and hooks of the file run after it.
+  const fixture = {
     fresh() {
       const prefix = `t${++count}${tag}:`;
       return { prefix, keys: createKeys(prefix) };
     },
-  };
+  } as { -readonly [K in keyof RealRedis]: RealRedis[K] };
+  beforeAll(async () => {
+    fixture.server = await startRedis(options);
+    fixture.client = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
+    fixture.guard = createGuard(fixture.client);
+  }, 30_000);
+  afterAll(async () => {
+    fixture.client?.disconnect();
+    await fixture.server?.stop();
+  });
+  return fixture;
 }
 
 /** HGETALL's flat reply from a script → an object. */
