@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMORY_STORE_BOUNDS, resolveMemoryStoreBounds, type MemoryStoreOptions } from '../../../src/server/store/memory-options.js';
+import { thrownBy } from './fixtures.js';
 
-function configError(options: unknown): unknown {
-  try {
-    resolveMemoryStoreBounds(options as MemoryStoreOptions);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a MessagingConfigError');
-}
+const configError = (options: unknown): unknown => thrownBy(() => resolveMemoryStoreBounds(options as MemoryStoreOptions));
 
 describe('memory store bounds', () => {
   it('fills in the documented defaults, frozen', () => {

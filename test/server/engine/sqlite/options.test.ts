@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SQLITE_MAX_BYTES, DEFAULT_SQLITE_RETENTION, resolveSqliteOptions, type SqliteEngineOptions } from '../../../../src/server/engine/sqlite/options.js';
+import { thrownBy } from '../../store/fixtures.js';
 
-function configError(options: unknown): unknown {
-  try {
-    resolveSqliteOptions(options as SqliteEngineOptions);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a MessagingConfigError');
-}
+const configError = (options: unknown): unknown => thrownBy(() => resolveSqliteOptions(options as SqliteEngineOptions));
 
 describe('createSqliteEngine options', () => {
   it('fills in the defaults: synchronous normal, 1 GiB, the documented retention', () => {

@@ -17,6 +17,13 @@ async function talked(db: Database, id: string, activeAt: number, owner = ''): P
   await insertSession(db, `${id}.s`, id, activeAt);
 }
 
+/** A new file with these conversations, each with a message (id, last activity, owner). */
+async function fileWith(...rows: [string, number, string][]): Promise<Database> {
+  const db = files.open();
+  for (const [id, activeAt, owner] of rows) await talked(db, id, activeAt, owner);
+  return db;
+}
+
 describe('deleteConversation', () => {
   it('deletes the conversation with its messages, idempotency keys and sessions, nothing of another', async () => {
     const db = files.open();
@@ -100,10 +107,7 @@ describe('makeRoomFor: one address’s quota', () => {
   });
 
   it('else its least recently active one idle for evictIdleAfterMs, else refuses with ERR_CAPACITY', async () => {
-    const db = files.open();
-    await talked(db, 'acme.older', 3_000, '10.0.0.1');
-    await talked(db, 'acme.newer', 3_500, '10.0.0.1');
-    await talked(db, 'acme.other-address', 0, '10.0.0.2');
+    const db = await fileWith(['acme.older', 3_000, '10.0.0.1'], ['acme.newer', 3_500, '10.0.0.1'], ['acme.other-address', 0, '10.0.0.2']);
     await db.write(() => makeRoomFor(db, '10.0.0.1', 4_000, quota));
     expect(conversations(db)).toEqual(['acme.newer', 'acme.other-address']);
     await talked(db, 'acme.latest', 3_900, '10.0.0.1');
@@ -143,11 +147,7 @@ describe('makeRoom: a file at maxBytes', () => {
   });
 
   it('with no empty one, the idle ones of the address holding the most', async () => {
-    const db = files.open();
-    await talked(db, 'acme.busy-idle', 0, 'busy');
-    await talked(db, 'acme.busy-active', 4_500, 'busy');
-    await talked(db, 'acme.busy-kept', 0, 'busy');
-    await talked(db, 'acme.quiet-idle', 0, 'quiet');
+    const db = await fileWith(['acme.busy-idle', 0, 'busy'], ['acme.busy-active', 4_500, 'busy'], ['acme.busy-kept', 0, 'busy'], ['acme.quiet-idle', 0, 'quiet']);
     expect(await makeRoom(db, 5_000, room, 'acme.busy-kept')).toBe(true);
     expect(conversations(db)).toEqual(['acme.busy-active', 'acme.busy-kept', 'acme.quiet-idle']);
   });
