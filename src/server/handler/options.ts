@@ -248,7 +248,11 @@ export function resolveLimits(partial: Partial<HandlerLimits> = {}): HandlerLimi
 }
 
 /** `/chatq/` → `/chatq`, `/` → ``. */
-export function normalizeBasePath(basePath = ''): string {
+export function normalizeBasePath(basePath: unknown = ''): string {
+  // A number or null from a config file: named like any other wrong option, not a TypeError from .replace.
+  if (typeof basePath !== 'string') {
+    throw new MessagingConfigError('basePath', `basePath: must be a path such as /chatq, got ${basePath === null ? 'null' : typeof basePath}.`);
+  }
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed !== '' && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(trimmed)) {
     throw new MessagingConfigError('basePath', `basePath: "${basePath}" must be a path such as /chatq`);

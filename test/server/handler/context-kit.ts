@@ -9,6 +9,7 @@ import { MessagingConfigError } from '../../../src/server/errors.js';
 import { createMemoryEngine } from '../../../src/server/engine/memory.js';
 import type { BusEvent } from '../../../src/server/engine/types.js';
 import type { HandlerContext } from '../../../src/server/handler/context.js';
+import { HttpError } from '../../../src/server/handler/http/errors.js';
 import { LiveHub } from '../../../src/server/handler/live/hub.js';
 import { DEFAULT_LIMITS, type HandlerLimits } from '../../../src/server/handler/options.js';
 import { verifierDouble } from './helpers.js';
@@ -75,4 +76,11 @@ export function configError(run: () => unknown): MessagingConfigError {
     throw error;
   }
   throw new Error('expected a MessagingConfigError');
+}
+
+/** The HttpError `promise` rejects with (anything else, or a resolution, fails the test). */
+export async function httpError(promise: Promise<unknown>): Promise<HttpError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  if (!(error instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(error)}`);
+  return error;
 }

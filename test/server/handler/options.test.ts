@@ -112,6 +112,14 @@ describe('normalizeBasePath', () => {
     expect(normalizeBasePath()).toBe('');
   });
 
+  it('refuses a basePath that is not a string with a config error naming it, not a TypeError', () => {
+    for (const bad of [5, null, {}, ['/chatq']]) {
+      const error = configError(() => normalizeBasePath(bad));
+      expect(error.path).toBe('basePath');
+      expect(error.message).toMatch(/^basePath: must be a path such as \/chatq, got (number|null|object)\.$/);
+    }
+  });
+
   it('refuses what is not a path: no leading slash, a space, a query', () => {
     for (const bad of ['chatq', '/chat q', '/chatq?x', '/chatq#y']) {
       const error = configError(() => normalizeBasePath(bad));

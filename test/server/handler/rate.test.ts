@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../src/server/handler/http/errors.js';
 import { enforceRate, enforceVisitorRates } from '../../../src/server/handler/rate.js';
-import { testContext } from './context-kit.js';
-
-async function refusal(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  if (!(error instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(error)}`);
-  return error;
-}
+import { httpError, testContext } from './context-kit.js';
 
 describe('enforceRate: one bucket (SPEC §6 "Abuse limits")', () => {
   it('lets the budget through, then refuses with 429 ERR_RATE_LIMITED, Retry-After and a message naming the wait', async () => {
     const ctx = testContext();
     for (let i = 0; i < 3; i++) await enforceRate(ctx, 'register:address:1.2.3.4', 3, 'registrations');
-    const error = await refusal(enforceRate(ctx, 'register:address:1.2.3.4', 3, 'registrations'));
+    const error = await httpError(enforceRate(ctx, 'register:address:1.2.3.4', 3, 'registrations'));
     expect(error).toMatchObject({ status: 429, code: 'ERR_RATE_LIMITED', headers: { 'Retry-After': '20' } });
     expect(error.message).toBe('Too many registrations; wait 20 s and try again.');
   });
@@ -21,13 +14,13 @@ describe('enforceRate: one bucket (SPEC §6 "Abuse limits")', () => {
   it('refuses even when the wait is the shortest, one second', async () => {
     const ctx = testContext();
     for (let i = 0; i < 60; i++) await enforceRate(ctx, 'k', 60, 'tries');
-    expect(await refusal(enforceRate(ctx, 'k', 60, 'tries'))).toMatchObject({ headers: { 'Retry-After': '1' } });
+    expect(await httpError(enforceRate(ctx, 'k', 60, 'tries'))).toMatchObject({ headers: { 'Retry-After': '1' } });
   });
 
   it('refills with time (the clock the context reads)', async () => {
     const ctx = testContext();
     await enforceRate(ctx, 'k', 1, 'tries');
-    await refusal(enforceRate(ctx, 'k', 1, 'tries'));
+    await httpError(enforceRate(ctx, 'k', 1, 'tries'));
     ctx.clock.at += 60_000;
     await expect(enforceRate(ctx, 'k', 1, 'tries')).resolves.toBeUndefined();
   });
@@ -60,7 +53,7 @@ describe("enforceVisitorRates: a visitor write's three budgets", () => {
     const ctx = testContext();
     const budgets = { session: 10, conversation: 1, address: 10 };
     await enforceVisitorRates(ctx, { key: 'msg', words: 'messages' }, who, budgets);
-    const error = await refusal(enforceVisitorRates(ctx, { key: 'msg', words: 'messages' }, { ...who, sessionId: 's2' }, budgets));
+    const error = await httpError(enforceVisitorRates(ctx, { key: 'msg', words: 'messages' }, { ...who, sessionId: 's2' }, budgets));
     expect(error.message).toMatch(/^Too many messages in this conversation; wait \d+ s/);
   });
 
@@ -68,7 +61,7 @@ describe("enforceVisitorRates: a visitor write's three budgets", () => {
     const ctx = testContext();
     const budgets = { session: 10, conversation: 10, address: 1 };
     await enforceVisitorRates(ctx, { key: 'page', words: 'page changes' }, who, budgets);
-    const error = await refusal(enforceVisitorRates(ctx, { key: 'page', words: 'page changes' }, { ...who, sessionId: 's9', conversationId: 'c9' }, budgets));
+    const error = await httpError(enforceVisitorRates(ctx, { key: 'page', words: 'page changes' }, { ...who, sessionId: 's9', conversationId: 'c9' }, budgets));
     expect(error.message).toMatch(/^Too many page changes from this address; wait/);
   });
 });

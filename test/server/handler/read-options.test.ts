@@ -61,6 +61,11 @@ describe("readOptions: createMessagingHandler's options in one pass", () => {
     expect(error.message).toMatch(/^createMessagingHandler has 7 problems:\n  - allowedOrigins: /);
   });
 
+  it('lists a basePath of the wrong type with the other problems', () => {
+    const error = configError(() => readOptions(options({ basePath: 5, publicOrigin: 'nope' })));
+    expect(error.problems.map((problem) => problem.path)).toEqual(['basePath', 'publicOrigin']);
+  });
+
   it('refuses an unknown option before anything else is read, and a non-object at once', () => {
     const unknown = configError(() => readOptions(options({ basepath: '/chatq', basePath: 'bad' })));
     expect(unknown.problems.map((problem) => problem.path)).toEqual(['basepath']);

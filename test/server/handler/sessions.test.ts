@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../../src/server/store/index.js';
 import { newSessionCredential, sha256Base64url } from '../../../src/server/handler/crypto.js';
-import { HttpError } from '../../../src/server/handler/http/errors.js';
 import {
   authenticate,
   honoured,
@@ -13,7 +12,7 @@ import {
   sessionId,
   touch,
 } from '../../../src/server/handler/sessions.js';
-import { testContext, type TestContext } from './context-kit.js';
+import { httpError, testContext, type TestContext } from './context-kit.js';
 
 const withBearer = (credential?: string): Request =>
   new Request('https://chat.test/v1/conversation', credential === undefined ? {} : { headers: { Authorization: `Bearer ${credential}` } });
@@ -37,8 +36,7 @@ async function saved(ctx: TestContext, fields: Partial<SessionRecord> = {}): Pro
 }
 
 async function refusedCode(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  if (!(error instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(error)}`);
+  const error = await httpError(promise);
   expect(error.status).toBe(401);
   return error.code;
 }
@@ -82,9 +80,9 @@ describe('authenticate (SPEC §6: the server is the authority on a session)', ()
 
   it('refuses a request without Authorization with ERR_SESSION_MISSING and WWW-Authenticate: Bearer', async () => {
     const ctx = testContext();
-    const error = await authenticate(ctx, withBearer()).catch((caught: HttpError) => caught);
+    const error = await httpError(authenticate(ctx, withBearer()));
     expect(error).toMatchObject({ status: 401, code: 'ERR_SESSION_MISSING', headers: { 'WWW-Authenticate': 'Bearer' } });
-    expect((error as HttpError).message).toMatch(/POST \/v1\/identity/);
+    expect(error.message).toMatch(/POST \/v1\/identity/);
   });
 
   it('refuses a malformed, unknown or deleted credential with ERR_SESSION_INVALID', async () => {

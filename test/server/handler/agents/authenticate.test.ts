@@ -6,7 +6,7 @@ import { resolveAgents } from '../../../../src/server/handler/agents/config.js';
 import { issueAgentCookie } from '../../../../src/server/handler/agents/cookie.js';
 import type { Call } from '../../../../src/server/handler/context.js';
 import { HttpError } from '../../../../src/server/handler/http/errors.js';
-import { testContext, type TestContext } from '../context-kit.js';
+import { httpError, testContext, type TestContext } from '../context-kit.js';
 
 const ANA = { id: 'ana', name: 'Ana', token: 'a'.repeat(32) };
 const PUBLIC_ORIGIN = 'https://chat.test';
@@ -29,12 +29,6 @@ function call(headers: Record<string, string> = {}): Call {
   return { request, url: new URL(request.url), param: '', clientAddress: () => '203.0.113.7' };
 }
 
-async function refused(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  if (!(error instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(error)}`);
-  return error;
-}
-
 describe('authenticateAgent: who calls the agent API (SPEC §11)', () => {
   it("signs in the agent whose token is the bearer credential", async () => {
     const ctx = agentContext();
@@ -43,15 +37,15 @@ describe('authenticateAgent: who calls the agent API (SPEC §11)', () => {
 
   it('refuses a wrong token with 401 ERR_AGENT_UNAUTHORIZED and WWW-Authenticate: Bearer', async () => {
     const ctx = agentContext();
-    const error = await refused(authenticateAgent(ctx, call({ Authorization: `Bearer ${'z'.repeat(32)}` })));
+    const error = await httpError(authenticateAgent(ctx, call({ Authorization: `Bearer ${'z'.repeat(32)}` })));
     expect(error).toMatchObject({ status: 401, code: 'ERR_AGENT_UNAUTHORIZED', headers: { 'WWW-Authenticate': 'Bearer' } });
     expect(error.message).toMatch(/Authorization: Bearer <token>, or sign in to the inbox/);
   });
 
   it('limits wrong credentials per address: past the budget, 429 ERR_RATE_LIMITED', async () => {
     const ctx = agentContext({ limit: 2 });
-    for (let i = 0; i < 2; i++) expect((await refused(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
-    expect(await refused(authenticateAgent(ctx, call()))).toMatchObject({ status: 429, code: 'ERR_RATE_LIMITED' });
+    for (let i = 0; i < 2; i++) expect((await httpError(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect(await httpError(authenticateAgent(ctx, call()))).toMatchObject({ status: 429, code: 'ERR_RATE_LIMITED' });
     expect(ctx.taken.at(-1)).toBe('shop:agent-auth:address:203.0.113.7');
     // The right token still signs in: only failures spend the budget.
     expect(await authenticateAgent(ctx, call({ Authorization: `Bearer ${ANA.token}` }))).toMatchObject({ id: 'ana' });
@@ -59,7 +53,7 @@ describe('authenticateAgent: who calls the agent API (SPEC §11)', () => {
 
   it("refuses everyone when the agent API is off", async () => {
     const ctx = testContext();
-    expect((await refused(authenticateAgent(ctx, call({ Authorization: `Bearer ${ANA.token}` })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect((await httpError(authenticateAgent(ctx, call({ Authorization: `Bearer ${ANA.token}` })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
   });
 
   it("signs in the inbox's cookie from the chat server's own pages only", async () => {
@@ -68,8 +62,8 @@ describe('authenticateAgent: who calls the agent API (SPEC §11)', () => {
     expect(await authenticateAgent(ctx, call({ Cookie: cookie }))).toMatchObject({ id: 'ana' });
     expect(await authenticateAgent(ctx, call({ Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' }))).toMatchObject({ id: 'ana' });
     expect(await authenticateAgent(ctx, call({ Cookie: cookie, 'Sec-Fetch-Site': 'none' }))).toMatchObject({ id: 'ana' });
-    expect((await refused(authenticateAgent(ctx, call({ Cookie: cookie, 'Sec-Fetch-Site': 'same-site' })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
-    expect((await refused(authenticateAgent(ctx, call({ Cookie: 'chatq_agent=v1.forged.1.x' })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect((await httpError(authenticateAgent(ctx, call({ Cookie: cookie, 'Sec-Fetch-Site': 'same-site' })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect((await httpError(authenticateAgent(ctx, call({ Cookie: 'chatq_agent=v1.forged.1.x' })))).code).toBe('ERR_AGENT_UNAUTHORIZED');
   });
 
   it("asks the integrator's authenticateAgent after the tokens, and takes its agent", async () => {
@@ -81,14 +75,14 @@ describe('authenticateAgent: who calls the agent API (SPEC §11)', () => {
       },
     });
     expect(await authenticateAgent(ctx, call({ 'X-Sso': 'ok' }))).toEqual({ id: 'sso:7', name: 'Sam', avatarUrl: 'https://cdn.test/s.png' });
-    expect((await refused(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect((await httpError(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
     await authenticateAgent(ctx, call({ Authorization: `Bearer ${ANA.token}` }));
     expect(seen).toHaveLength(2);
   });
 
   it('reads an answer of undefined like null: nobody signed in (401), not a wrong shape', async () => {
     const ctx = agentContext({ authenticateAgent: async () => undefined });
-    expect((await refused(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
+    expect((await httpError(authenticateAgent(ctx, call()))).code).toBe('ERR_AGENT_UNAUTHORIZED');
   });
 
   it("makes a throwing authenticateAgent an internal error (500), never a sign-in", async () => {
