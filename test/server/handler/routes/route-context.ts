@@ -118,3 +118,16 @@ export function verifiedIdentity(overrides: Partial<VerifiedIdentity> = {}): Ver
 export function newConversation(ctx: HandlerContext, identity: VerifiedIdentity = verifiedIdentity()): Promise<ConversationRecord> {
   return ctx.store.upsertConversation(ctx.community, `key:${identity.uuid}`, identity, ctx.now());
 }
+
+/** Two agents of the `agents` option, and the chat server's own origin (`publicOrigin`). */
+export const ALICE = { id: 'alice', name: 'Alice Martin', avatarUrl: 'https://cdn.test/alice.png', token: 'alice-token-0123456789-abcdefghijklmn' };
+export const BOB = { id: 'bob', name: 'Bob', token: 'bob-token-0123456789-abcdefghijklmnopq' };
+export const CHAT_ORIGIN = 'https://chat.example';
+
+/** A context with Alice and Bob as its agents, served from CHAT_ORIGIN. */
+export function agentContext(options: Partial<MessagingHandlerOptions> = {}): RouteContext {
+  return routeContext({ agents: [ALICE, BOB], publicOrigin: CHAT_ORIGIN, ...options });
+}
+
+/** What an agent's token signs in as (no token). */
+export const identityOf = ({ token: _token, ...agent }: { token: string } & Record<string, unknown>) => agent;
