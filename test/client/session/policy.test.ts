@@ -8,9 +8,9 @@ import type { PolicyResponse } from '../../../src/identity/index.js';
 import { askPolicy, type PolicySource } from '../../../src/client/session/policy.js';
 import { Api } from '../../../src/client/transport/api.js';
 import { BASE, closeRealServers, flush, realServer, type RealServer, type RealServerOptions } from '../real-server.js';
+import { fakeClock } from '../transport/session.js';
 
-// The handler's and flush's timers are the faked ones (real-server.ts).
-beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 0, 1), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
+beforeEach(fakeClock);
 afterEach(() => {
   closeRealServers();
   vi.useRealTimers();
