@@ -36,9 +36,9 @@ describe('the event-facing copy of a message', () => {
 describe('adding server messages', () => {
   it('adds a new one at the end, keyed by its id, as sent', () => {
     const conversation = new Conversation();
-    const { entry, before } = conversation.upsert(message(1, { agent: { name: 'Ann' } }));
+    const { entry, before } = conversation.upsert(message(1, { agent: { id: 'ann', name: 'Ann' } }));
     expect(before).toBeUndefined();
-    expect(entry).toEqual({ key: 'sm1', id: 'm1', seq: 1, author: 'agent', body: 'message 1', createdAt: AT + 1, state: 'sent', agent: { name: 'Ann' } });
+    expect(entry).toEqual({ key: 'sm1', id: 'm1', seq: 1, author: 'agent', body: 'message 1', createdAt: AT + 1, state: 'sent', agent: { id: 'ann', name: 'Ann' } });
     expect(conversation.entries).toEqual([entry]);
   });
 
