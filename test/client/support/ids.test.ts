@@ -13,9 +13,10 @@ describe('random ids', () => {
   });
 
   it('take 5 bits of each random byte: 0xff gives "v", 0x20 gives "0"', () => {
-    vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce((array) => (array as Uint8Array).fill(0xff));
+    const filled = (byte: number) => <T extends ArrayBufferView | null>(array: T): T => ((array as unknown as Uint8Array).fill(byte), array);
+    vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(filled(0xff));
     expect(randomId()).toBe('v'.repeat(26));
-    vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce((array) => (array as Uint8Array).fill(0x20));
+    vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(filled(0x20));
     expect(randomId()).toBe('0'.repeat(26));
   });
 

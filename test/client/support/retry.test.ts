@@ -1,15 +1,12 @@
 /** support/retry.ts, SPEC §10 "Outages": an unreachable server is asked again with growing waits. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRetry } from '../../../src/client/support/retry.js';
 
+/** Fake timers, and the jitter at its shortest: the wait is half of base·2^attempt. Undone after each test. */
 beforeEach(() => {
   vi.useFakeTimers();
-  // The jitter at its shortest: the wait is half of base·2^attempt.
   vi.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
+  return () => void (vi.useRealTimers(), vi.restoreAllMocks());
 });
 
 describe('retrying with backoff', () => {

@@ -1,6 +1,7 @@
 /** support/wake.ts, SPEC §5: the lifecycle re-reads the clock when the page may have slept. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { onWake } from '../../../src/client/support/wake.js';
+import { stubDocumentGetter } from './document-getter.js';
 
 let visibility: DocumentVisibilityState = 'visible';
 afterEach(() => {
@@ -8,17 +9,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** The prototype of `document` that defines `visibilityState` (where the browser keeps it). */
-function definer(): Document {
-  let proto = Object.getPrototypeOf(document) as Document;
-  while (!Object.hasOwn(proto, 'visibilityState')) proto = Object.getPrototypeOf(proto) as Document;
-  return proto;
-}
-
 /** The tab's visibility as the browser reports it (happy-dom's is always "visible"). */
 function becomes(state: DocumentVisibilityState): void {
   visibility = state;
-  vi.spyOn(definer(), 'visibilityState', 'get').mockImplementation(() => visibility);
+  stubDocumentGetter('visibilityState', () => visibility);
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
