@@ -11,16 +11,20 @@ export function addressKey(address: string): string {
   const zone = text.indexOf('%');
   if (zone >= 0) text = text.slice(0, zone);
   if (!text.includes(':')) return text;
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
-  if (mapped) return mapped[1]!;
   const groups = expandIpv6(text);
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : text;
+  if (!groups) return text;
+  // IPv4-mapped (::ffff:a.b.c.d, however it is written: ::ffff:c000:201 too) is that IPv4 client, keyed as one.
+  if (groups.slice(0, 5).every((g) => g === '0000') && groups[5] === 'ffff') {
+    return [groups[6]!, groups[7]!].flatMap((g) => [parseInt(g.slice(0, 2), 16), parseInt(g.slice(2), 16)]).join('.');
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /** `2001:db8::1` → eight 4-digit groups, or undefined when it is not IPv6 text. */
 function expandIpv6(text: string): string[] | undefined {
-  // An embedded IPv4 tail is the last 32 bits: only the first 64 matter here.
-  const body = text.replace(/\d{1,3}(?:\.\d{1,3}){3}$/, '0:0');
+  // An embedded IPv4 tail is the last 32 bits, two groups.
+  const body = text.replace(/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, (_, a: string, b: string, c: string, d: string) =>
+    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`);
   const halves = body.split('::');
   if (halves.length > 2) return undefined;
   const parse = (part: string | undefined): string[] => (part ? part.split(':') : []);

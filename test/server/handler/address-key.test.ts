@@ -26,6 +26,14 @@ describe('addressKey: the per-address rate-limit key', () => {
     expect(addressKey('::FFFF:198.51.100.4')).toBe('198.51.100.4');
   });
 
+  it('keys an IPv4-mapped address written in hex or in full as that IPv4 client, not one bucket with ::1', () => {
+    expect(addressKey('::ffff:c000:201')).toBe('192.0.2.1');
+    expect(addressKey('0:0:0:0:0:ffff:c633:6404')).toBe('198.51.100.4');
+    expect(addressKey('0:0:0:0:0:FFFF:198.51.100.4')).toBe('198.51.100.4');
+    expect(addressKey('::ffff:c000:202')).not.toBe(addressKey('::ffff:c000:201'));
+    expect(addressKey('::1')).toBe('0000:0000:0000:0000::/64');
+  });
+
   it('keys what is not IPv6 text as it is (lower-cased): two ::, too many groups, a 5-digit group', () => {
     expect(addressKey('1::2::3')).toBe('1::2::3');
     expect(addressKey('1:2:3:4:5:6:7:8:9')).toBe('1:2:3:4:5:6:7:8:9');
