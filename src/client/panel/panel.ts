@@ -140,7 +140,8 @@ export function createPanel(host: PanelHost, root: ShadowRoot, tell: Tell): Pane
     if (!at) return;
     const date = new Date(at);
     node.dateTime = date.toISOString();
-    const options: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', ...(date.toDateString() !== new Date().toDateString() && { month: 'short', day: 'numeric' }) };
+    // The locale's own short time (fr "00:08", en "12:08 AM"), with the date on another day; hour: 'numeric' gave fr "0:08".
+    const options: Intl.DateTimeFormatOptions = { timeStyle: 'short', ...(date.toDateString() !== new Date().toDateString() && { dateStyle: 'medium' }) };
     let format: Intl.DateTimeFormat;
     try {
       format = new Intl.DateTimeFormat(host.strings.locale, options);

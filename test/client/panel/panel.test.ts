@@ -5,7 +5,7 @@
  * test/client/ui/element.test.ts; the panel's parts (counter, presence, typing, read,
  * unread) have their own files.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPanel } from '../../../src/client/panel/panel.js';
 import type { MessageView, PanelHost, PanelView, Tell } from '../../../src/client/ui/panel-contract.js';
 import { fakeHost } from './host.js';
@@ -215,6 +215,21 @@ describe('messages', () => {
     expect(a.hidden).toBe(false);
     expect(a.textContent).not.toBe('');
     expect(b.hidden).toBe(true);
+  });
+
+  it("writes the time of day as the locale writes it, at any hour: two-digit hours where the clock is 24 h", () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(2026, 0, 1, 0, 30));
+      const made = make({ locale: 'fr' });
+      made.view.renderEntry(entry('a', { createdAt: new Date(2026, 0, 1, 0, 8).getTime() }));
+      made.view.renderEntry(entry('b', { createdAt: new Date(2025, 11, 31, 9, 8).getTime() }));
+      const [today, before] = messages(made).map((m) => m.querySelector('time')!.textContent);
+      expect(today).toBe('00:08');
+      expect(before).toMatch(/^31 déc\. 2025.* 09:08$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('removes a message, moving the focus inside it to the composer', () => {
