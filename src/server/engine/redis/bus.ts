@@ -55,26 +55,34 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
     if (parsed) for (const listener of listenersOf(found)) deliver(listener, parsed.event, parsed.epoch);
   };
   const onReady = (): void => {
+    // Pub/sub dropped whatever was published meanwhile: every stream re-reads what it may have missed,
+    // once its channel's SUBSCRIBE is confirmed (a re-read before it could miss what is published between).
+    const resync = readyBefore || owed;
+    readyBefore = true;
+    owed = false;
     // Subscribe on every ready, the first one too: a SUBSCRIBE asked while Redis was down at start is
     // dropped (the subscriber fails queued commands), and ioredis re-subscribes only what succeeded.
     // Twice is harmless.
-    for (const [name, channel] of channels) void ask(name, channel.sharded);
-    // Pub/sub dropped whatever was published meanwhile: every stream re-reads what it may have missed.
-    if (readyBefore || owed) for (const channel of [...channels.values()]) for (const listener of listenersOf(channel)) deliver(listener, { type: 'resync' });
-    readyBefore = true;
-    owed = false;
+    for (const [name, channel] of channels) {
+      void ask(name, channel.sharded).then((live) => {
+        if (!resync || !live || channels.get(name) !== channel) return;
+        for (const listener of listenersOf(channel)) deliver(listener, { type: 'resync' });
+      });
+    }
   };
   subscriber.on('message', onMessage);
   if (sharded) subscriber.on('smessage', onMessage);
   subscriber.on('ready', onReady);
   if (subscriber.status === 'ready') readyBefore = true;
 
-  function ask(name: string, shardedChannel: boolean): Promise<void> {
+  /** SUBSCRIBEs; answers whether Redis confirmed it. */
+  function ask(name: string, shardedChannel: boolean): Promise<boolean> {
     return (shardedChannel ? subscriber.ssubscribe(name) : subscriber.subscribe(name)).then(
-      () => {},
+      () => true,
       () => {
         // Not connected: onReady subscribes again and sends resync.
         owed = true;
+        return false;
       },
     );
   }
@@ -85,7 +93,7 @@ export function createRedisBus(client: RedisClient, guard: Guard, subscriber: Re
    * live, and `resync` comes when the subscriber is ready again.
    */
   function open(name: string, shardedChannel: boolean, listener: Listener): Channel {
-    const asked = ask(name, shardedChannel);
+    const asked = ask(name, shardedChannel).then(() => {});
     if (subscriber.status === 'ready') return { listeners: listener, sharded: shardedChannel, ready: asked };
     const ready = new Promise<void>((resolve) => {
       const down = (): void => {

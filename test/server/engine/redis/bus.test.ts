@@ -102,12 +102,29 @@ describe('Redis bus', () => {
     subscriber.disconnect(true);
     await until(() => agents.heard.length === 1 && conversation.heard.length === 1);
     expect([agents.heard[0]![0], conversation.heard[0]![0]]).toEqual([{ type: 'resync' }, { type: 'resync' }]);
-    // Subscribed again: a publish after the resync arrives (retried until the SUBSCRIBE took effect).
-    await until(async () => {
-      await bus.publish('acme', message(one));
-      return conversation.heard.length > 1;
-    });
+    // resync comes once the SUBSCRIBE is confirmed: a single publish right after it arrives (a re-read
+    // on resync misses nothing published after it).
+    await bus.publish('acme', message(one));
+    await until(() => conversation.heard.length > 1);
     expect(conversation.heard[1]![0]).toEqual(message(one));
+  });
+
+  it('sends resync after a gap only once its channel is subscribed again, never before', async () => {
+    const { bus, subscriber } = setUp();
+    const conversation = recorder();
+    await bus.subscribe('acme', conversation.listener, { conversationId: one }).ready;
+    // Redis confirms the bus's next SUBSCRIBE only when the test says so.
+    let confirm!: () => void;
+    const confirmed = new Promise<void>((resolve) => (confirm = resolve));
+    const subscribe = subscriber.subscribe.bind(subscriber) as (channel: string) => Promise<unknown>;
+    Object.assign(subscriber, { subscribe: (channel: string) => subscribe(channel).then(async (count) => (await confirmed, count)) });
+    subscriber.disconnect(true);
+    await new Promise((resolve) => subscriber.once('ready', resolve));
+    // The bus heard 'ready' first (its listener came first): a resync now would come before the SUBSCRIBE.
+    expect(conversation.heard).toEqual([]);
+    confirm();
+    await until(() => conversation.heard.length === 1);
+    expect(conversation.heard[0]![0]).toEqual({ type: 'resync' });
   });
 
   it('resolves ready while the subscriber cannot connect: it never rejects', async () => {
