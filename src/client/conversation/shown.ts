@@ -54,6 +54,12 @@ export const createShown: ShownFactory = (chat) => {
       view.blockSending('expired', on);
     },
     orphan: () => conversation.orphan(),
+    busy: (on) => (view.busy = on),
+    offline(on) {
+      if (on) view.showNotice('offline', () => strings.t('offline'));
+      else view.hideNotice('offline');
+    },
+    signal: (event) => view.signal?.(event),
     who(identity) {
       uuid = identity?.uuid;
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
