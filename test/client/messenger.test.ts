@@ -136,10 +136,23 @@ describe('tokens the server will refuse are reported at once, in integrator word
     const rejected = vi.fn();
     chat.on('identity_rejected', rejected);
     expect(await chat.setSignedIdentity('not.a.jwt')).toMatchObject({ ok: false, code: 'ERR_JWT_MALFORMED' });
-    const message = 'not a JWT (header-base64); npx chatq explain says why';
+    const message = 'not a JWT (payload-json); npx chatq explain says why';
     expect(rejected).toHaveBeenCalledWith({ event: 'identity_rejected', code: 'ERR_JWT_MALFORMED', message });
     expect(error).toHaveBeenCalledWith(`chatq: ERR_JWT_MALFORMED: ${message}`);
     expect(server.requests.length).toBe(before);
+  });
+
+  it('a token malformed where the widget does not read (its header) goes to the server, whose ERR_JWT_MALFORMED is reported the same way', async () => {
+    const { chat, server } = await setup();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const before = server.requests.length;
+    const rejected = vi.fn();
+    chat.on('identity_rejected', rejected);
+    const payload = Buffer.from(JSON.stringify({ uuid: 'u1', exp: 4102444800 })).toString('base64url');
+    expect(await chat.setSignedIdentity(`e30=.${payload}.AA`)).toMatchObject({ ok: false, code: 'ERR_JWT_MALFORMED' });
+    expect(server.requests.length).toBe(before + 1);
+    expect(rejected).toHaveBeenCalledWith(expect.objectContaining({ event: 'identity_rejected', code: 'ERR_JWT_MALFORMED' }));
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^chatq: ERR_JWT_MALFORMED: /));
   });
 
   it('the ESM entry refuses what setIdentity and setSignedIdentity do not take (index.ts: loader.js leaves it to the queue), nothing sent', async () => {
