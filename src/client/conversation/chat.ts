@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, StreamEvent } from '../../identity/index.js';
+import type { ChatMessage, ConversationResponse, PageChangeRequest, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
 import { publicMessage } from './conversation.js';
 import type { ChatView, Shown, ShownFeed } from './view.js';
@@ -124,7 +124,7 @@ export function createChat(deps: ChatDeps): Chat {
     const current = chat.current();
     put('busy', true);
     try {
-      const { messages } = await api.conversation(chat.session!);
+      const { messages } = await api.call<ConversationResponse>('GET', '/v1/conversation', chat.session!);
       if (!current()) return;
       for (const message of messages) chat.show(message);
       chat.engaged = messages.some((m) => m.author === 'visitor');
@@ -246,7 +246,7 @@ export function createChat(deps: ChatDeps): Chat {
     pageChange(page) {
       const session = chat.session;
       pagePending = session ? undefined : page;
-      if (session) api.page(session, page).catch(() => {});
+      if (session) api.call('POST', '/v1/page', session, page).catch(() => {});
     },
     current() {
       const ticket = deps.epoch.ticket();

@@ -76,6 +76,6 @@ export const createShown: ShownFactory = (chat) => {
     if (!shown.send(event.detail.text)) event.preventDefault();
   });
   view.addEventListener('chatq-retry', (event) => shown.retry(event.detail.key));
-  view.post = (path, body) => (chat.session ? chat.deps.api.post(chat.session, path, body) : Promise.reject());
+  view.post = (path, body) => (chat.session ? chat.deps.api.call('POST', path, chat.session, body) : Promise.reject());
   return shown;
 };

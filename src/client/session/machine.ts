@@ -148,7 +148,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
 
   /** Ends a session on the server, whatever the answer (it may be gone already). */
   const endSession = (ended: string | undefined): void => {
-    if (ended) api.logout(ended).catch(() => {});
+    if (ended) api.call('DELETE', '/v1/session', ended).catch(() => {});
   };
 
   /** The server forgot (or idled out) the session: register the same identity again, not in a loop. */

@@ -25,7 +25,8 @@ function harness() {
   const logouts: string[] = [];
   const api = {
     register: () => new Promise<RegisterResponse>((resolve, reject) => answers.push({ resolve, reject })),
-    logout: async (session: string) => void logouts.push(session),
+    // The logout (`DELETE /v1/session`); the machine makes no other plain call.
+    call: async (method: string, path: string, session: string) => void logouts.push(`${method} ${path} ${session}`),
   } as unknown as Api;
   /** What the conversation was told, in order. */
   const shown: string[] = [];
@@ -91,7 +92,7 @@ describe('a logout supersedes everything in flight (one token)', () => {
     visitor.end('logout');
     answers[0]!.resolve(answer('late'));
     expect(await result).toMatchObject({ ok: false, message: 'superseded' });
-    expect(logouts).toEqual(['late']);
+    expect(logouts).toEqual(['DELETE /v1/session late']);
     // The other tabs are told, with the new automated uuid and no identity to keep.
     expect(posted).toEqual([{ type: 'logout', automatedUuid: expect.stringMatching(AUTOMATED_UUID_PATTERN), uuid: '' }]);
   });
