@@ -94,7 +94,7 @@ const external = (id) => id === 'jose' || id === 're2js' || id === 'ioredis' || 
  * (conversation/shown.ts, outbox.ts, panel/**): test/package/panel.test.ts holds dist/panel.js to that.
  */
 // Names the DOM also uses (check, dispose, wake, rules, changed, detach…) are never renamed by terser: not listed.
-const LOADER_ONLY_PROPERTIES = ['stopStream', 'pageChange', 'syncClock', 'supersede', 'whenKnown', 'unreached', 'anonymous', 'handOver', 'receive', 'fromTab', 'attach', 'stopWake', 'lose', 'outage', 'fire'];
+const LOADER_ONLY_PROPERTIES = ['stopStream', 'pageChange', 'syncClock', 'supersede', 'whenKnown', 'unreached', 'anonymous', 'handOver', 'receive', 'fromTab', 'attach', 'stopWake', 'lose', 'outage', 'fire', 'onConnected', 'onFatal', 'onEvent', 'onChange', 'renewal', 'ticket', 'later', 'script', 'bundled', 'epoch', 'feed', 'fail', 'chat', 'launcher'];
 
 // The loader, the panel and the inbox first: the server bundle inlines them (inlineBuiltScripts).
 export default [
