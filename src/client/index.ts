@@ -58,7 +58,9 @@ export function createMessenger(options: MessengerOptions): Messenger {
       typeof jwt === 'string' ? visitor.set(jwt) : visitor.fail('ERR_JWT_MALFORMED', 'setSignedIdentity takes a JWT.');
     messenger.destroy = () => {
       parts.outage.stop();
-      visitor.destroy();
+      // Every registration on its way is dropped, then the machine ends for good (session/machine.ts).
+      epoch.supersede();
+      visitor.fire('end');
       clock.dispose();
       parts.chat.detach();
       parts.tabs.close();

@@ -88,7 +88,12 @@ export function createMessenger(options: MessengerOptions, extend?: (parts: Mess
   const takeOver = (): void => chat.handOver(panels.outbox as ShownFactory);
   const script = panels.script;
   if (panels.outbox) takeOver();
-  else if (script) panels.script = () => script().then((create) => (takeOver(), create));
+  // Once the panel is made: its half renders through the view model the panel lends the element (panel/lend.ts).
+  else if (script) panels.script = () => script().then((create) => (...args) => {
+    const panel = create(...args);
+    takeOver();
+    return panel;
+  });
   deps.stopWake = onWake(() => {
     clock.check();
     rules.retry();
@@ -118,7 +123,7 @@ export function createMessenger(options: MessengerOptions, extend?: (parts: Mess
   function sessionChanged({ from, to, via }: SessionChange): void {
     if (via === 'registered' || via === 'reset') {
       // The greeting, the e-mail and a kept draft are the panel's to show (conversation/shown.ts).
-      chat.who(visitor.identity);
+      chat.feed('who', visitor.identity);
       refreshVisibility();
     }
     if (from === to) return;
@@ -158,7 +163,7 @@ export function createMessenger(options: MessengerOptions, extend?: (parts: Mess
       events.emit('chat_closed', {});
     },
     addMessage({ body, agent }) {
-      chat.addLocal(String(body), agent ? 'agent' : 'system');
+      chat.feed('local', String(body), agent ? 'agent' : 'system', clock.serverNow());
     },
     // Origin and path only: the query may hold a reset token (SPEC §6: no page URL beyond that).
     pageChange: () => chat.pageChange({ url: location.origin + location.pathname, title: fromDocument('title') }),

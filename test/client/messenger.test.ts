@@ -129,17 +129,31 @@ describe('tokens the server will refuse are reported at once, in integrator word
     expect(text).not.toContain(jwt.split('.')[1]!);
   });
 
-  it('a malformed token is rejected locally with ERR_JWT_MALFORMED and the fault\'s name, nothing sent', async () => {
+  /** Signs in with `jwt`, expecting ERR_JWT_MALFORMED: what was sent to the server meanwhile, and how it was told. */
+  async function malformed(jwt: string) {
     const { chat, server } = await setup();
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const before = server.requests.length;
     const rejected = vi.fn();
     chat.on('identity_rejected', rejected);
-    expect(await chat.setSignedIdentity('not.a.jwt')).toMatchObject({ ok: false, code: 'ERR_JWT_MALFORMED' });
-    const message = 'not a JWT (header-base64); npx chatq explain says why';
+    expect(await chat.setSignedIdentity(jwt)).toMatchObject({ ok: false, code: 'ERR_JWT_MALFORMED' });
+    return { sent: server.requests.length - before, rejected, error };
+  }
+
+  it('a token with no payload to read is rejected locally with ERR_JWT_MALFORMED and the fault\'s name, nothing sent', async () => {
+    const { sent, rejected, error } = await malformed('not.a.jwt');
+    const message = 'not a JWT (payload-json); npx chatq explain says why';
     expect(rejected).toHaveBeenCalledWith({ event: 'identity_rejected', code: 'ERR_JWT_MALFORMED', message });
     expect(error).toHaveBeenCalledWith(`chatq: ERR_JWT_MALFORMED: ${message}`);
-    expect(server.requests.length).toBe(before);
+    expect(sent).toBe(0);
+  });
+
+  it('a token malformed where the widget does not read (its header) goes to the server, whose ERR_JWT_MALFORMED is reported the same way', async () => {
+    const payload = Buffer.from(JSON.stringify({ uuid: 'u1', exp: 4102444800 })).toString('base64url');
+    const { sent, rejected, error } = await malformed(`e30=.${payload}.AA`);
+    expect(sent).toBe(1);
+    expect(rejected).toHaveBeenCalledWith(expect.objectContaining({ event: 'identity_rejected', code: 'ERR_JWT_MALFORMED' }));
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^chatq: ERR_JWT_MALFORMED: /));
   });
 
   it('the ESM entry refuses what setIdentity and setSignedIdentity do not take (index.ts: loader.js leaves it to the queue), nothing sent', async () => {

@@ -48,3 +48,20 @@ describe('panel.js from the package, with no option', () => {
     await expect(builtHandler({ panelScript: 42 })).rejects.toMatchObject({ code: 'ERR_HANDLER_CONFIG' });
   });
 });
+
+describe('the names loader.js renames (rollup.config.mjs LOADER_ONLY_PROPERTIES)', () => {
+  it('are never used by dist/panel.js, which keeps its names: a panel that called one would find nothing there', () => {
+    const config = readFileSync(resolve(import.meta.dirname, '../../rollup.config.mjs'), 'utf8');
+    const names = [.../LOADER_ONLY_PROPERTIES = \[([^\]]*)\]/.exec(config)![1]!.matchAll(/'(\w+)'/g)].map((m) => m[1]!);
+    expect(names).toContain('attach');
+    const panel = readFileSync(resolve(dist, 'panel.js'), 'utf8');
+    const loader = readFileSync(resolve(dist, 'loader.js'), 'utf8');
+    for (const name of names) {
+      // A property read or call (`.attach`), or a key or method of an object literal (`attach:`, `attach(`).
+      const used = new RegExp(`\\.${name}\\b|[{,]${name}[:(]`);
+      expect(panel, name).not.toMatch(used);
+      // And loader.js really renamed it (a name left there would be a regex that missed).
+      expect(loader, name).not.toMatch(used);
+    }
+  });
+});

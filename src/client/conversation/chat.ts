@@ -1,4 +1,4 @@
-import type { ChatMessage, PageChangeRequest, PublicIdentity, StreamEvent } from '../../identity/index.js';
+import type { ChatMessage, ConversationResponse, PageChangeRequest, StreamEvent } from '../../identity/index.js';
 import type { Api } from '../transport/api.js';
 import { publicMessage } from './conversation.js';
 import type { ChatView, Shown, ShownFeed } from './view.js';
@@ -59,13 +59,11 @@ export interface Chat extends SessionView {
   readonly shown: Shown | undefined;
   /** The panel's half arrived: it shows what waited, in order, and from now on what comes. */
   handOver(create: ShownFactory): void;
+  /** Feeds the panel's half (at once, or once it is there): what is shown, in order. */
+  feed<K extends keyof ShownFeed>(name: K, ...args: Parameters<ShownFeed[K]>): void;
   stopStream(): void;
   /** The session lapsed (true: the stream stops, the panel shows the expired notice) or carries on. */
   lapsed(on: boolean): void;
-  /** `addMessage` from the host page: shown locally, never sent. */
-  addLocal(body: string, author: 'agent' | 'system'): void;
-  /** Who the visitor is now (shown by the panel's half). */
-  who(identity: PublicIdentity | undefined): void;
   /** A server message, from the stream: news to the visitor the first time. */
   receive(message: ChatMessage): void;
   /** A server message into the conversation (history, another tab); true if it is new. */
@@ -124,16 +122,16 @@ export function createChat(deps: ChatDeps): Chat {
 
   async function loadHistory(): Promise<void> {
     const current = chat.current();
-    view.busy = true;
+    put('busy', true);
     try {
-      const { messages } = await api.conversation(chat.session!);
+      const { messages } = await api.call<ConversationResponse>('GET', '/v1/conversation', chat.session!);
       if (!current()) return;
       for (const message of messages) chat.show(message);
       chat.engaged = messages.some((m) => m.author === 'visitor');
     } catch {
       // No history (network): the stream still brings what comes next.
     } finally {
-      view.busy = false;
+      put('busy', false);
     }
     if (current()) startStream();
   }
@@ -156,7 +154,7 @@ export function createChat(deps: ChatDeps): Chat {
         else if (event.type === 'session_expired') deps.visitor.expired();
         else if (event.type === 'session_ended') deps.visitor.lost('session_ended');
         // Any other event (presence, typing, read: SPEC §11) is the panel's; an unknown one is skipped there, never a sign-out.
-        else view.signal?.(event);
+        else put('signal', event);
       },
       onFatal: (error) => {
         if (!current()) return;
@@ -166,10 +164,8 @@ export function createChat(deps: ChatDeps): Chat {
       },
       onConnected: (connected) => {
         reconnecting = !connected;
-        if (connected) {
-          view.hideNotice('offline');
-          chat.onReconnected?.();
-        } else view.showNotice('offline', () => deps.strings.t('offline'));
+        put('offline', !connected);
+        if (connected) chat.onReconnected?.();
       },
     });
   }
@@ -226,14 +222,13 @@ export function createChat(deps: ChatDeps): Chat {
       closeStream?.();
       closeStream = streamed = undefined;
       reconnecting = false;
-      view.hideNotice('offline');
+      put('offline', false);
     },
     lapsed(on) {
       if (on) chat.stopStream();
       put('lapsed', on);
     },
-    addLocal: (body, author) => put('local', body, author, deps.clock.serverNow()),
-    who: (identity) => put('who', identity),
+    feed: put,
     receive(message) {
       if (!chat.show(message) || message.author === 'visitor') return;
       events.emit('message_received', { message: publicMessage(message) });
@@ -251,7 +246,7 @@ export function createChat(deps: ChatDeps): Chat {
     pageChange(page) {
       const session = chat.session;
       pagePending = session ? undefined : page;
-      if (session) api.page(session, page).catch(() => {});
+      if (session) api.call('POST', '/v1/page', session, page).catch(() => {});
     },
     current() {
       const ticket = deps.epoch.ticket();

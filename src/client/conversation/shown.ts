@@ -54,6 +54,12 @@ export const createShown: ShownFactory = (chat) => {
       view.blockSending('expired', on);
     },
     orphan: () => conversation.orphan(),
+    busy: (on) => (view.busy = on),
+    offline(on) {
+      if (on) view.showNotice('offline', () => strings.t('offline'));
+      else view.hideNotice('offline');
+    },
+    signal: (event) => view.signal?.(event),
     who(identity) {
       uuid = identity?.uuid;
       view.greeting = (identity && (identity.fields.screenname ?? identity.fields.firstname)) ?? '';
@@ -70,6 +76,6 @@ export const createShown: ShownFactory = (chat) => {
     if (!shown.send(event.detail.text)) event.preventDefault();
   });
   view.addEventListener('chatq-retry', (event) => shown.retry(event.detail.key));
-  view.post = (path, body) => (chat.session ? chat.deps.api.post(chat.session, path, body) : Promise.reject());
+  view.post = (path, body) => (chat.session ? chat.deps.api.call('POST', path, chat.session, body) : Promise.reject());
   return shown;
 };

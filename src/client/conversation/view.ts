@@ -52,6 +52,12 @@ export interface ShownFeed {
   orphan(): void;
   /** Who the visitor is now (none: logged out): the greeting, the e-mail, and the draft a Refresh kept, theirs only. */
   who(identity: PublicIdentity | undefined): void;
+  /** History is loading: the log holds its announcements until it is in. */
+  busy(on: boolean): void;
+  /** The stream reconnects (true: the "Reconnecting…" notice) or is back. */
+  offline(on: boolean): void;
+  /** The stream's optional events (presence, typing, read: SPEC §11), for the panel. */
+  signal(event: StreamEvent): void;
 }
 
 /** The panel's half: what it is fed, and sending (conversation/outbox.ts). */

@@ -1,5 +1,6 @@
 import type { NoticeKey } from '../support/i18n.js';
 import type { PanelFactory } from '../ui/panel-contract.js';
+import { lendView } from './lend.js';
 import { createPanel } from './panel.js';
 
 /**
@@ -32,7 +33,7 @@ const NOTICE_STRINGS: Record<'en' | 'fr' | 'ar' | 'he', Record<NoticeKey, string
   },
 };
 
-/** The panel, carrying the notices' texts. */
+/** The panel, carrying the notices' texts, with its view model lent to the element (panel/lend.ts). */
 export const createPanelWithNotices: PanelFactory = (host, root, tell) => {
   const panel = createPanel(host, root, tell);
   const show = panel.showNotice;
@@ -40,5 +41,6 @@ export const createPanelWithNotices: PanelFactory = (host, root, tell) => {
     host.strings.add(NOTICE_STRINGS, true);
     show(kind, text, action);
   };
+  lendView(host, panel);
   return panel;
 };

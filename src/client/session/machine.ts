@@ -18,7 +18,7 @@ import type { Supersession } from './supersession.js';
  *   none ─register─▸ registering ─registered─▸ active ─lose─▸ lost ─register─▸ registering
  *                                          expire ▾  ▴ registered (a fresh token)
  *                                                expired
- *   reset (logout, user switch): none, from any status; end (destroy()): ended, for good.
+ *   reset (logout, user switch): none, from any status; end (destroy(), index.ts: the epoch superseded, then `fire('end')`): ended, for good.
  *
  * `registering` only exists while there is no live session: a renewal of an `active` (or
  * `expired`) visitor keeps its status until the server answers. `lost`: the server forgot the
@@ -99,7 +99,6 @@ export interface SessionMachine {
   end(kind: 'logout' | 'switch', uuid?: string): void;
   /** Another tab logged out or switched user: the same here (SPEC §5: all tabs agree). */
   fromTab(message: Exclude<TabMessage, { type: 'message' }>): void;
-  destroy(): void;
 }
 
 /** How a registration relates to the session held: none (anonymous), the same visitor's (handed over), another's. */
@@ -148,7 +147,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
 
   /** Ends a session on the server, whatever the answer (it may be gone already). */
   const endSession = (ended: string | undefined): void => {
-    if (ended) api.logout(ended).catch(() => {});
+    if (ended) api.call('DELETE', '/v1/session', ended).catch(() => {});
   };
 
   /** The server forgot (or idled out) the session: register the same identity again, not in a loop. */
@@ -297,10 +296,6 @@ export function createSession(deps: SessionDeps): SessionMachine {
         reset(message.automatedUuid);
         reprobe();
       }
-    },
-    destroy() {
-      epoch.supersede();
-      fire('end');
     },
   };
   return machine;

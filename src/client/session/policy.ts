@@ -39,7 +39,7 @@ export function askPolicy(api: Api, answered: (anonymous: boolean, answer?: Poli
   };
   function ask(): void {
     again = false;
-    asking = api.policy().then(
+    asking = api.call<PolicyResponse>('GET', '/v1/policy').then(
       (answer) => {
         asking = undefined;
         source.policy = answer.policy ?? source.policy;

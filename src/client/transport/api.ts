@@ -1,13 +1,4 @@
-import type {
-  ConversationResponse,
-  ErrorCode,
-  PageChangeRequest,
-  PolicyResponse,
-  RegisterRequest,
-  RegisterResponse,
-  SendMessageRequest,
-  SendMessageResponse,
-} from '../../identity/index.js';
+import type { ErrorCode, RegisterRequest, RegisterResponse, SendMessageRequest, SendMessageResponse } from '../../identity/index.js';
 import type { MessengerErrorCode } from '../types.js';
 
 /**
@@ -62,34 +53,12 @@ export async function toApiError(response: Response): Promise<ApiError> {
 export class Api {
   constructor(readonly base: string) {}
 
-  /** The community's rules and the server clock; `policy` is absent when the verifier does not publish them. */
-  policy(): Promise<PolicyResponse> {
-    return this.#call('GET', '/v1/policy');
-  }
-
   register(request: RegisterRequest, session?: string): Promise<RegisterResponse> {
-    return this.#call('POST', '/v1/identity', session, request);
-  }
-
-  conversation(session: string): Promise<ConversationResponse> {
-    return this.#call('GET', '/v1/conversation', session);
+    return this.call('POST', '/v1/identity', session, request);
   }
 
   send(session: string, request: SendMessageRequest): Promise<SendMessageResponse> {
-    return this.#call('POST', '/v1/messages', session, request);
-  }
-
-  page(session: string, request: PageChangeRequest): Promise<void> {
-    return this.#call('POST', '/v1/page', session, request);
-  }
-
-  /** `POST {base}/v1/typing`, `/v1/read`, `/v1/email` (SPEC §11): the panel's side of the conversation state. */
-  post(session: string, path: string, body?: object): Promise<void> {
-    return this.#call('POST', path, session, body);
-  }
-
-  logout(session: string): Promise<void> {
-    return this.#call('DELETE', '/v1/session', session);
+    return this.call('POST', '/v1/messages', session, request);
   }
 
   /**
@@ -112,7 +81,12 @@ export class Api {
     } as RequestInit);
   }
 
-  async #call<T>(method: string, path: string, session?: string, body?: object): Promise<T> {
+  /**
+   * `{method} {base}{path}` with the session (if any) and a JSON body (if any), the route named at
+   * the call (`GET /v1/policy`, `GET /v1/conversation`, `POST /v1/page`, the panel's `POST /v1/typing`,
+   * `/v1/read`, `/v1/email`, `DELETE /v1/session`): a method per route costs every host page bytes.
+   */
+  async call<T = void>(method: 'GET' | 'POST' | 'DELETE', path: string, session?: string, body?: object): Promise<T> {
     let response: Response;
     try {
       response = await this.request(path, {

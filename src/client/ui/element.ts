@@ -23,7 +23,9 @@ export type { MessageView, MessengerElementEvents, NoticeKind } from './panel-co
  * This is the shell that loader.js carries (SPEC §10 "Two scripts"): the launcher, its
  * badge and its status line. The panel (ui/panel-contract.ts) is the ESM build's bundled
  * one, or panel.js, loaded on first open or when the page is idle after its `load` event;
- * until it is there the view model waits in `#pending`, one operation per thing shown.
+ * the view model (messages, notices, send blocks, greeting, title, draft) is the panel's own,
+ * lent to the element when it is made (panel/lend.ts): the conversation's feed waits for it in
+ * conversation/chat.ts, so nothing shown waits here.
  * Registered by ui/define.ts; bound to a conversation only in messenger.ts.
  */
 // A plain base class where there is no DOM (server-side rendering imports `chatq` too).
@@ -39,13 +41,32 @@ export class ChatqMessengerElement extends Base {
   declare policy: PanelHost['policy'];
   /** A signed identity's e-mail (SPEC §10 "Nobody online"), set by the messenger. */
   declare email?: string;
+  /**
+   * The view model, lent by the panel when it is made (panel/lend.ts; `declare`: no code in
+   * loader.js). Before that they are absent: the conversation feeds them through its half that
+   * comes with the panel (conversation/shown.ts).
+   */
+  declare renderEntry: (entry: MessageView, before?: string) => void;
+  declare removeEntry: (key: string) => void;
+  /** History is loading: the log holds its announcements until it is in (no backlog read out). */
+  declare busy: boolean;
+  /** `text` and the action's `label` may be functions: read when shown, once the panel's texts are in (panel/notices.ts). */
+  declare showNotice: (kind: NoticeKind, text: Text, action?: { label: Text; run(): void }) => void;
+  declare hideNotice: (kind: NoticeKind) => void;
+  /** Blocks sending for `reason` (session expired, rate limit) while keeping whatever is typed. */
+  declare blockSending: (reason: string, blocked: boolean) => void;
+  /** A stream event for the panel (presence, typing, read: SPEC §11). */
+  declare signal: (event: StreamEvent) => void;
+  /** The visitor's name for the header's greeting; empty for none. */
+  declare greeting: string;
+  /** The header's title (`_setConfiguration({ title })`); empty for the translated default. */
+  declare heading: string;
+  /** The composer's text. */
+  declare draft: string;
   readonly #root: ShadowRoot;
   readonly #launcher: HTMLButtonElement;
   readonly #status: HTMLElement;
   #panel: PanelView | undefined;
-  /** What to show once the panel is there, by what it shows (a later change of the same thing replaces it). */
-  readonly #pending = new Map<string, (panel: PanelView) => void>();
-  #draft = '';
   #unread = 0;
   #shown = false;
   #loading = false;
@@ -185,22 +206,8 @@ export class ChatqMessengerElement extends Base {
     // Only now: aria-controls must name an element that exists (axe, in the failed state).
     this.#launcher.setAttribute('aria-controls', 'chatq-panel');
     this.#setStatus(false);
-    for (const show of this.#pending.values()) show(panel);
-    this.#pending.clear();
-    panel.draft = this.#draft;
+    if (this.#unread) panel.setUnread?.(this.#unread);
     panel.show(this.#shown);
-  }
-
-  /** Runs `show` on the panel, or keeps it (as the latest for `what`) until the panel is there. */
-  #view(what: string, show: (panel: PanelView) => void): void {
-    // Map.set keeps a key's place: a message updated before the panel came keeps its turn in the list.
-    if (this.#panel) show(this.#panel);
-    else this.#pending.set(what, show);
-  }
-
-  /** A stream event for the panel (presence, typing, read): the latest of each kind waits for a panel still loading. */
-  signal(event: StreamEvent): void {
-    this.#view(`s${event.type}`, (panel) => panel.signal?.(event));
   }
 
   /**
@@ -212,59 +219,8 @@ export class ChatqMessengerElement extends Base {
     if (count) this.#launcher.setAttribute('data-unread', String(count));
     else this.#launcher.removeAttribute('data-unread');
     this.refreshText();
-    this.#view('unread', (panel) => panel.setUnread?.(count));
+    this.#panel?.setUnread?.(count);
     // The preview card is the panel's: a message while closed loads it.
     if (count && !this.open) this.#fetchPanel(true);
-  }
-
-  /** The visitor's name for the header's greeting; empty for none. */
-  set greeting(name: string) {
-    this.#view('greeting', (panel) => panel.setGreeting(name));
-  }
-
-  /** The header's title (`_setConfiguration({ title })`); empty for the translated default. */
-  set heading(text: string) {
-    this.#view('title', (panel) => panel.setTitle(text));
-  }
-
-  /** Creates or updates the message of `entry`; a new one goes before the message keyed `before` (none: at the end). */
-  renderEntry(entry: MessageView, before?: string): void {
-    this.#view(`e${entry.key}`, (panel) => panel.renderEntry(entry, before));
-  }
-
-  /** Removes the message `key`; before the panel is there, the removal replaces what waited for it. */
-  removeEntry(key: string): void {
-    this.#view(`e${key}`, (panel) => panel.removeEntry(key));
-  }
-
-  /** History is loading: the log holds its announcements until it is in (no backlog read out). */
-  set busy(busy: boolean) {
-    this.#view('busy', (panel) => panel.setBusy(busy));
-  }
-
-  /**
-   * `text` and the action's `label` may be functions: the panel reads them when it shows the
-   * notice, once the texts that come with it are there (panel/notices.ts).
-   */
-  showNotice(kind: NoticeKind, text: Text, action?: { label: Text; run(): void }): void {
-    this.#view(`n${kind}`, (panel) => panel.showNotice(kind, text, action));
-  }
-
-  hideNotice(kind: NoticeKind): void {
-    this.#view(`n${kind}`, (panel) => panel.hideNotice(kind));
-  }
-
-  /** Blocks sending for `reason` (session expired, rate limit) while keeping whatever is typed. */
-  blockSending(reason: string, blocked: boolean): void {
-    this.#view(`b${reason}`, (panel) => panel.blockSending(reason, blocked));
-  }
-
-  get draft(): string {
-    return this.#panel ? this.#panel.draft : this.#draft;
-  }
-
-  set draft(text: string) {
-    if (this.#panel) this.#panel.draft = text;
-    else this.#draft = text;
   }
 }

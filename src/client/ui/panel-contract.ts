@@ -39,8 +39,11 @@ export interface MessengerElementEvents {
  * from this one file; `PANEL_API` changes whenever it does, so a panel.js of another build
  * (a deploy between the two downloads) is refused rather than half-working.
  */
-/** 4: the shown half is fed `lapsed` and answers `chatq-send`/`chatq-retry` itself; ChatDeps lends `visitor` and `clock` (conversation/chat.ts). */
-export const PANEL_API = 4;
+/**
+ * 4: the shown half is fed `lapsed` and answers `chatq-send`/`chatq-retry` itself; ChatDeps lends `visitor` and `clock` (conversation/chat.ts).
+ * 5: the panel lends the element its view model (panel/lend.ts); the shown half is made after the panel and fed `busy`, `offline`, `signal`.
+ */
+export const PANEL_API = 5;
 
 /** Where panel.js leaves its factory for the loader (a registered symbol: no page global name). */
 export const PANEL_SLOT = Symbol.for('chatq.panel');

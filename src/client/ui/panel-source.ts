@@ -27,7 +27,8 @@ export function panelScript(url: string, nonce: string | undefined): PanelSource
       const fail = (): void => {
         loading = undefined;
         script.remove();
-        reject(new Error('chatq: panel.js did not load'));
+        // No reason: the element says it in the visitor's words (loadFailed) and retries.
+        reject();
       };
       script.src = url;
       if (nonce) script.nonce = nonce;

@@ -71,7 +71,7 @@ afterEach(() => sessionStorage.clear());
 describe('the feed before the panel', () => {
   it('waits whole, is told unread at once, and is shown in the server order, once, when the panel comes', () => {
     const { chat, screen, received } = harness();
-    chat.addLocal('Hi! How can we help?', 'agent');
+    chat.feed('local', 'Hi! How can we help?', 'agent', 0);
     chat.show(message(1, 'history'));
     chat.receive(message(3, 'three'));
     // Late on the stream (it landed while it was down): it goes before 3 once shown.
@@ -102,7 +102,7 @@ describe('the feed before the panel', () => {
   it('the draft a Refresh kept goes back to its visitor only, even when the panel comes after the identity', () => {
     sessionStorage.setItem('chatq.draft', 'visitor-1\nmy unsent words');
     const { chat, screen } = harness();
-    chat.who({ uuid: 'visitor-1', fields: {} } as never);
+    chat.feed('who', { uuid: 'visitor-1', fields: {} } as never);
     chat.handOver(createShown);
     expect(screen.draft).toBe('my unsent words');
     expect(sessionStorage.getItem('chatq.draft')).toBeNull();
@@ -110,7 +110,7 @@ describe('the feed before the panel', () => {
     sessionStorage.setItem('chatq.draft', 'visitor-1\nnot for another');
     const other = harness();
     other.chat.handOver(createShown);
-    other.chat.who({ uuid: 'visitor-2', fields: {} } as never);
+    other.chat.feed('who', { uuid: 'visitor-2', fields: {} } as never);
     expect(other.screen.draft).toBe('');
   });
 });

@@ -25,7 +25,8 @@ function harness() {
   const logouts: string[] = [];
   const api = {
     register: () => new Promise<RegisterResponse>((resolve, reject) => answers.push({ resolve, reject })),
-    logout: async (session: string) => void logouts.push(session),
+    // The logout (`DELETE /v1/session`); the machine makes no other plain call.
+    call: async (method: string, path: string, session: string) => void logouts.push(`${method} ${path} ${session}`),
   } as unknown as Api;
   /** What the conversation was told, in order. */
   const shown: string[] = [];
@@ -36,6 +37,7 @@ function harness() {
   };
   const posted: TabMessage[] = [];
   const changes: SessionChange[] = [];
+  const epoch = createSupersession();
   const clock = createClock({ renewBefore: 300, onChange: (status) => status === 'expired' && visitor.fire('expire') });
   const visitor = createSession({
     api,
@@ -44,10 +46,15 @@ function harness() {
     events: new Emitter<MessengerEvents>(),
     rules: { policy: { mode: 'accept' } as never, whenKnown() {}, retry() {} },
     chat,
-    epoch: createSupersession(),
+    epoch,
     changed: (change) => void changes.push(change),
   });
-  return { visitor, answers, logouts, chat, shown, posted, changes, clock };
+  /** `destroy()` as the ESM entry does it (index.ts): every registration on its way superseded, then `end`. */
+  const destroy = (): void => {
+    epoch.supersede();
+    visitor.fire('end');
+  };
+  return { visitor, destroy, answers, logouts, chat, shown, posted, changes, clock };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -91,14 +98,14 @@ describe('a logout supersedes everything in flight (one token)', () => {
     visitor.end('logout');
     answers[0]!.resolve(answer('late'));
     expect(await result).toMatchObject({ ok: false, message: 'superseded' });
-    expect(logouts).toEqual(['late']);
+    expect(logouts).toEqual(['DELETE /v1/session late']);
     // The other tabs are told, with the new automated uuid and no identity to keep.
     expect(posted).toEqual([{ type: 'logout', automatedUuid: expect.stringMatching(AUTOMATED_UUID_PATTERN), uuid: '' }]);
   });
 
   it('destroy ends the machine for good', async () => {
-    const { visitor } = harness();
-    visitor.destroy();
+    const { visitor, destroy } = harness();
+    destroy();
     expect(visitor.status).toBe('ended');
     expect(await visitor.set({ firstname: 'Ann' })).toMatchObject({ ok: false, message: 'superseded' });
     expect(visitor.status).toBe('ended');
@@ -190,7 +197,7 @@ describe('every transition, named', () => {
     h.visitor.end('switch', 'other');
     expect(h.visitor.status).toBe('none');
     expect(h.shown.at(-1)).toBe('detach');
-    h.visitor.destroy();
+    h.destroy();
     expect(moves(h.changes).slice(-2)).toEqual(['active -reset-> none', 'none -end-> ended']);
   });
 
@@ -210,7 +217,7 @@ describe('every transition, named', () => {
     h.clock.expire();
     expect(h.visitor.status).not.toBe('expired');
     // Nothing leaves `ended`, not even reset or end.
-    h.visitor.destroy();
+    h.destroy();
     const told = h.changes.length;
     for (const via of transitions) expect(h.visitor.fire(via)).toBe(false);
     expect([h.visitor.status, h.changes.length]).toEqual(['ended', told]);
