@@ -52,13 +52,13 @@ describeBrowser('links and time in messages (SPEC §10)', () => {
         expect(await opened.evaluate(() => window.opener)).toBeNull();
         expect(new URL(page.url()).pathname).toBe('/shop.html');
 
-        // Time: a machine-readable datetime on every message, a time of day in French (24 h, "H:MM": "0:07" after midnight).
+        // Time: a machine-readable datetime on every message, a time of day in French (24 h, "HH:MM": "00:07" after midnight, at any hour).
         const times = w.element.locator('[part~="message"] time[part~="time"]');
         expect(await times.count()).toBe(2);
         for (const time of await times.all()) {
           const datetime = (await time.getAttribute('datetime'))!;
           expect(Math.abs(Date.parse(datetime) - Date.now())).toBeLessThan(10 * 60_000);
-          expect(await time.textContent()).toMatch(/^\d{1,2}:\d{2}$/);
+          expect(await time.textContent()).toMatch(/^\d{2}:\d{2}$/);
         }
         expect(probe.pageErrors).toEqual([]);
       } finally {
