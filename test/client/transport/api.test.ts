@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Api, ApiError, authHeaders, toApiError } from '../../../src/client/transport/api.js';
+import type { ConversationResponse, PolicyResponse } from '../../../src/identity/index.js';
 import { BASE, closeRealServers, realServer, type RealServer } from '../real-server.js';
 import { fakeClock, visitorJwt } from './session.js';
 
@@ -65,11 +66,11 @@ describe('error answers', () => {
 
 describe('calls to the real handler', () => {
   it('read the policy, register and read the conversation with the session', async () => {
-    const policy = await api.policy();
+    const policy = await api.call<PolicyResponse>('GET', '/v1/policy');
     expect(policy.policy?.mode).toBe('require');
     const registered = await api.register({ jwt: visitorJwt() });
     expect(registered.identity.uuid).toBe('visitor-1');
-    const conversation = await api.conversation(registered.session);
+    const conversation = await api.call<ConversationResponse>('GET', '/v1/conversation', registered.session);
     expect(conversation.conversationId).toBe(registered.conversationId);
     expect(server.requests.map((r) => `${r.method} ${r.url.slice(BASE.length)} ${r.status}`)).toEqual(['GET /v1/policy 200', 'POST /v1/identity 200', 'GET /v1/conversation 200']);
   });
@@ -86,13 +87,13 @@ describe('calls to the real handler', () => {
 
   it('send a logout with keepalive (it must leave with the page), and take its empty answer', async () => {
     const { session } = await api.register({ jwt: visitorJwt() });
-    await expect(api.logout(session)).resolves.toBeUndefined();
+    await expect(api.call('DELETE', '/v1/session', session)).resolves.toBeUndefined();
     expect(init(1)).toMatchObject({ method: 'DELETE', keepalive: true });
     expect(await server.sessionState(session)).toBe('ended');
   });
 
   it('turn a refusal into an ApiError with the handler’s code', async () => {
-    const refused = await api.conversation('not-a-session').catch((error: unknown) => error);
+    const refused = await api.call('GET', '/v1/conversation', 'not-a-session').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 401 });
     expect((refused as ApiError).code).toMatch(/^ERR_/);
@@ -100,12 +101,12 @@ describe('calls to the real handler', () => {
 
   it('say ERR_NETWORK, status 0, when no server answers', async () => {
     server.offline = true;
-    await expect(api.policy()).rejects.toMatchObject({ status: 0, code: 'ERR_NETWORK', message: 'Server unreachable.' });
+    await expect(api.call('GET', '/v1/policy')).rejects.toMatchObject({ status: 0, code: 'ERR_NETWORK', message: 'Server unreachable.' });
   });
 
   it('keep a proxy’s 503 and its Retry-After', async () => {
     server.fail('/v1/policy', { status: 503, code: 'ERR_UNAVAILABLE', retryAfter: 5 });
-    await expect(api.policy()).rejects.toMatchObject({ status: 503, code: 'ERR_UNAVAILABLE', retryAfter: 5 });
+    await expect(api.call('GET', '/v1/policy')).rejects.toMatchObject({ status: 503, code: 'ERR_UNAVAILABLE', retryAfter: 5 });
   });
 });
 
@@ -136,6 +137,6 @@ describe('what a later page script cannot reach (issue 9)', () => {
 
   it('says "Bad JSON." for a success answer that is not JSON', async () => {
     vi.stubGlobal('fetch', async () => new Response('<html>maintenance</html>', { status: 200 }));
-    await expect(new Api(BASE).policy()).rejects.toMatchObject({ status: 200, code: 'ERR_BAD_REQUEST', message: 'Bad JSON.' });
+    await expect(new Api(BASE).call<PolicyResponse>('GET', '/v1/policy')).rejects.toMatchObject({ status: 200, code: 'ERR_BAD_REQUEST', message: 'Bad JSON.' });
   });
 });
