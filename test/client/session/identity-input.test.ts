@@ -17,10 +17,15 @@ describe('a signed identity (a JWT string)', () => {
 
   it.each([
     ['parts', 'not-a-jwt'],
-    ['payload-base64', `${b64url({ alg: 'HS256' })}.%%%.${b64url('sig')}`],
-    ['header-object', `${b64url('[1]')}.${b64url({})}.${b64url('sig')}`],
-  ])('is refused as ERR_JWT_MALFORMED, naming the fault (%s) and where to read more', (fault, value) => {
+    ['payload-json', `${b64url({ alg: 'HS256' })}.%%%.${b64url('sig')}`],
+    ['payload-json', `${b64url({ alg: 'HS256' })}.${b64url('[1]')}.${b64url('sig')}`],
+  ])('is refused as ERR_JWT_MALFORMED when it has no payload to read, naming the fault (%s) and where to read more', (fault, value) => {
     expect(readIdentityInput(value)).toEqual({ code: 'ERR_JWT_MALFORMED', message: `not a JWT (${fault}); npx chatq explain says why` });
+  });
+
+  it("leaves a fault of the header to the server, which verifies: the payload is still read", () => {
+    const value = `${b64url('[1]')}.${b64url({ uuid: 'visitor-1' })}.${b64url('sig')}`;
+    expect(readIdentityInput(value)).toEqual({ request: { jwt: value }, uuid: 'visitor-1', jwt: { uuid: 'visitor-1' } });
   });
 
   it('never puts the token itself in the refusal', () => {
