@@ -4,17 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse, required, UsageError, UserError } from '../../src/cli/usage.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 /** The UsageError `run` throws (anything else fails the test). */
-function usageError(run: () => unknown): UsageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError, and nothing was thrown');
-}
+const usageError = (run: () => unknown): UsageError => thrownBy(UsageError, run);
 
 describe('the two errors a command can end with', () => {
   it('are Errors with their own names, so main tells a usage mistake (exit 2) from a user one (exit 1)', () => {

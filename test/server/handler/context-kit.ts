@@ -6,6 +6,7 @@
 import { afterEach } from 'vitest';
 import type { VerifiedIdentity } from '../../../src/identity/index.js';
 import { MessagingConfigError } from '../../../src/server/errors.js';
+import { thrownBy } from '../../helpers/thrown.js';
 import { createMemoryEngine } from '../../../src/server/engine/memory.js';
 import type { BusEvent } from '../../../src/server/engine/types.js';
 import type { HandlerContext } from '../../../src/server/handler/context.js';
@@ -69,13 +70,7 @@ export function unsignedIdentity(uuid = 'visitor-1'): VerifiedIdentity {
 
 /** The MessagingConfigError `run` throws (anything else, or nothing, fails the test). */
 export function configError(run: () => unknown): MessagingConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MessagingConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a MessagingConfigError');
+  return thrownBy(MessagingConfigError, run);
 }
 
 /** The HttpError `promise` rejects with (anything else, or a resolution, fails the test). */

@@ -7,21 +7,14 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisEngine, DEFAULT_REDIS_RETENTION, MessagingConfigError } from '../../../../src/server/engine/redis/index.js';
 import { redisCommand } from '../../../helpers/redis.js';
+import { thrownBy } from '../../../helpers/thrown.js';
 import { identity } from '../contract.js';
 import { useRealRedis } from './real-redis.js';
 
 const redis = useRealRedis();
 
 /** The MessagingConfigError `make` throws. */
-function configError(make: () => unknown): MessagingConfigError {
-  try {
-    make();
-  } catch (error) {
-    if (error instanceof MessagingConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a MessagingConfigError');
-}
+const configError = (make: () => unknown): MessagingConfigError => thrownBy(MessagingConfigError, make);
 
 /** How many client connections the server has. */
 async function connections(): Promise<number> {
