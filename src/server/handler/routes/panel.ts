@@ -13,7 +13,8 @@ export function createPanelRoute(
   serveScript: (source: string | (() => Promise<string>)) => (request: Request) => Promise<Reply>,
 ): Route {
   const serve = source === undefined ? undefined : serveScript(source);
-  const panel: RouteFn = (_, call) => {
+  // async: the 404 is a rejected Promise, as RouteFn's type says, for any caller, not only the router.
+  const panel: RouteFn = async (_, call) => {
     if (!serve) throw new HttpError(404, 'ERR_NOT_FOUND', 'panel.js is not configured: pass panelScript to createMessagingHandler.');
     return serve(call.request);
   };
