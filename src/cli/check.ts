@@ -1,4 +1,4 @@
-import { loadCommunityFile } from './community-file.js';
+import { loadCommunityFile, problemLines } from './community-file.js';
 import { parse, UsageError, type Command } from './usage.js';
 
 const HELP = `Usage: chatq check FILE [--json]
@@ -9,7 +9,7 @@ every problem with its path. A "$schema" member is allowed (for editors).
 Exit status: 0 the file is valid; 1 it has problems or cannot be read; 2 bad arguments.
 
 Options:
-  --json      print { file, valid, problems: [{ path, message }], warnings, community }
+  --json      print { file, valid, problems: [{ path, code, message }], warnings, community }
   -h, --help  this text
 `;
 
@@ -33,8 +33,7 @@ export const check: Command = {
       io.out(`${path}: valid. Community "${community.id}", signedIdentities '${community.signedIdentities}', keys ${keys}, minTokenLifetime ${community.minTokenLifetime} s, clockTolerance ${community.clockTolerance} s.\n`);
       for (const warning of file.warnings) io.out(`warning: ${warning}\n`);
     } else {
-      io.out(`${path}: ${file.problems.length === 1 ? '1 problem' : `${file.problems.length} problems`}\n`);
-      for (const problem of file.problems) io.out(`  ${problem.path}: ${problem.message}\n`);
+      io.out(`${path}: ${file.problems.length === 1 ? '1 problem' : `${file.problems.length} problems`}\n${problemLines(file.problems)}`);
     }
     return file.community ? 0 : 1;
   },

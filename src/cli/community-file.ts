@@ -1,5 +1,5 @@
 import { isIdentityError } from '../identity/index.js';
-import { defineCommunity, type Community, type CommunityConfig } from '../server/index.js';
+import { defineCommunity, type Community, type CommunityConfig, type ConfigProblem } from '../server/index.js';
 import { readJson } from './files.js';
 
 export interface CommunityFile {
@@ -7,7 +7,8 @@ export interface CommunityFile {
   /** The file's object, `$schema` left out (it is for editors). */
   config: Record<string, unknown>;
   community?: Community;
-  problems: { path: string; message: string }[];
+  /** Every problem, each with its path, code and message: one shape whether the community came from a file or the environment. */
+  problems: ConfigProblem[];
   /** What defineCommunity printed as a warning (e.g. 'accept' is deprecated). */
   warnings: string[];
 }
@@ -31,7 +32,7 @@ export function communityFromEnv(name: string, secret: string, kid: string, minT
   const file = defineFrom(`$${name}`, config);
   // The problems name the file's paths; here the key is the variable and the option.
   const renamed = (path: string) => path.replace(/^jwtKeys\[0\]\.secret$/, `$${name}`).replace(/^jwtKeys\[0\]\.id$/, '--kid').replace(/^minTokenLifetime$/, '--min-lifetime');
-  return { ...file, problems: file.problems.map((problem) => ({ path: renamed(problem.path), message: problem.message })) };
+  return { ...file, problems: file.problems.map((problem) => ({ ...problem, path: renamed(problem.path) })) };
 }
 
 function defineFrom(path: string, value: unknown): CommunityFile {
@@ -47,9 +48,14 @@ function defineFrom(path: string, value: unknown): CommunityFile {
     return { path, config, community, problems: [], warnings };
   } catch (error) {
     if (!isIdentityError(error)) throw error;
-    const problems = error.problems.length > 0 ? [...error.problems] : [{ path: error.path ?? 'config', message: error.message }];
+    const problems = error.problems.length > 0 ? [...error.problems] : [{ path: error.path ?? 'config', code: error.code, message: error.message }];
     return { path, config, problems, warnings };
   } finally {
     console.warn = warn;
   }
+}
+
+/** The problems as `chatq check` and `chatq explain` print them: one `  path: message` line each. */
+export function problemLines(problems: readonly ConfigProblem[]): string {
+  return problems.map((problem) => `  ${problem.path}: ${problem.message}\n`).join('');
 }

@@ -1,6 +1,6 @@
 import { decodeJwt } from '../identity/index.js';
 import { KEY_ID } from '../sign/key.js';
-import { communityFromEnv, loadCommunityFile, type CommunityFile } from './community-file.js';
+import { communityFromEnv, loadCommunityFile, problemLines, type CommunityFile } from './community-file.js';
 import { runChecks, type Check, type Report } from './explain-checks.js';
 import { SECRET_ENV, secretFromEnv } from './secret-env.js';
 import { minLifetime } from './sign.js';
@@ -131,6 +131,5 @@ function kidOf(token: string): string | undefined {
 
 function valid(file: CommunityFile, what: string): CommunityFile {
   if (file.community) return file;
-  const problems = file.problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n');
-  throw new UserError(`${what} is not valid (chatq check shows the same for a file):\n${problems}`);
+  throw new UserError(`${what} is not valid (chatq check shows the same for a file):\n${problemLines(file.problems).trimEnd()}`);
 }

@@ -79,6 +79,13 @@ describe('a file with problems: exit 1', () => {
     const json = JSON.parse(stdout);
     expect(json).toMatchObject({ file: INVALID, valid: false, warnings: [], community: null });
     expect(json.problems.map((problem: { path: string }) => problem.path)).toEqual(['jwtKeys[0].id', 'clockTolerance']);
+    for (const problem of json.problems) expect(Object.keys(problem).sort()).toEqual(['code', 'message', 'path']), expect(problem.code).toBe('ERR_COMMUNITY_INVALID');
+  });
+
+  it('--json: a file whose JSON is not an object has the same problem shape, with its code', async () => {
+    const { status, stdout } = await runCommand(check, [file('list.json', [1]), '--json']);
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout).problems[0]).toEqual({ path: 'config', code: 'ERR_COMMUNITY_INVALID', message: expect.stringMatching(/array/) });
   });
 });
 

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { communityFromEnv, loadCommunityFile } from '../../src/cli/community-file.js';
+import { communityFromEnv, loadCommunityFile, problemLines } from '../../src/cli/community-file.js';
 import { UserError } from '../../src/cli/usage.js';
 import { tempDir } from './command.js';
 
@@ -71,6 +71,31 @@ describe('loadCommunityFile', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ "jwtKeys": [ }');
     expect(() => loadCommunityFile(broken)).toThrow(/is not valid JSON: /);
+  });
+});
+
+describe('one shape of problem, whichever the source: { path, code, message }', () => {
+  const shape = { path: expect.any(String), code: 'ERR_COMMUNITY_INVALID', message: expect.any(String) };
+
+  it('from a file, an object or not', () => {
+    for (const value of [{ jwtKeys: [{ id: 'Site', secret: 'short' }], minTokenLifetime: -1 }, [1], null]) {
+      const { problems } = loadCommunityFile(file('shape.json', value));
+      expect(problems.length, JSON.stringify(value)).toBeGreaterThan(0);
+      for (const problem of problems) expect(Object.keys(problem).sort()).toEqual(['code', 'message', 'path']), expect(problem).toEqual(shape);
+    }
+  });
+
+  it('from the environment: the code kept as the paths are renamed', () => {
+    const { problems } = communityFromEnv('MY_SECRET', 'short', 'Site-2026', -5);
+    expect(problems.map((problem) => problem.path).sort()).toEqual(['$MY_SECRET', '--kid', '--min-lifetime']);
+    for (const problem of problems) expect(Object.keys(problem).sort()).toEqual(['code', 'message', 'path']), expect(problem).toEqual(shape);
+  });
+});
+
+describe('problemLines: how check and explain print them', () => {
+  it('one "  path: message" line each', () => {
+    expect(problemLines([{ path: 'jwtKeys[0].id', code: 'ERR_COMMUNITY_INVALID', message: 'bad id.' }, { path: '--kid', code: 'ERR_COMMUNITY_INVALID', message: 'bad kid.' }])).toBe('  jwtKeys[0].id: bad id.\n  --kid: bad kid.\n');
+    expect(problemLines([])).toBe('');
   });
 });
 
