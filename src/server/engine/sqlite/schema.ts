@@ -1,3 +1,4 @@
+import { MessagingConfigError } from '../config-error.js';
 import type { SqliteDriver } from './driver.js';
 
 /**
@@ -105,11 +106,17 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the file to SCHEMA_VERSION, each step in its own transaction; refuses a file from a newer chatq. */
+/**
+ * Brings the file to SCHEMA_VERSION, each step in its own transaction. A file from a newer chatq is
+ * refused as the engine's other files it cannot use are (database.ts): ERR_HANDLER_CONFIG at `path`.
+ */
 export function migrate(db: SqliteDriver, path: string): void {
   const version = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
   if (version > SCHEMA_VERSION) {
-    throw new Error(`chatq/sqlite: ${path} has schema version ${version}, newer than this chatq's ${SCHEMA_VERSION}: upgrade chatq.`);
+    throw new MessagingConfigError(
+      'path',
+      `createSqliteEngine: ${path} has schema version ${version}, newer than this chatq's ${SCHEMA_VERSION}: upgrade chatq, or give this one its own file.`,
+    );
   }
   for (let next = version; next < SCHEMA_VERSION; next++) {
     db.exec('BEGIN');

@@ -57,12 +57,14 @@ describe('opening the file', () => {
     expect(pragma(db, 'user_version')).toBe(2);
   });
 
-  it('refuses a file from a newer chatq, and leaves it free for the next try', () => {
+  it('refuses a file from a newer chatq as it refuses other files, ERR_HANDLER_CONFIG naming path, and leaves it free for the next try', () => {
     const path = files.path();
     const raw = loadNodeDriver()(path);
     raw.exec('PRAGMA user_version = 9');
     raw.close();
-    expect(() => openSqlite({ path, synchronous: 'normal', maxBytes: Infinity })).toThrow(/schema version 9, newer than this chatq's 2: upgrade chatq/);
+    expect(() => openSqlite({ path, synchronous: 'normal', maxBytes: Infinity })).toThrow(
+      expect.objectContaining({ code: 'ERR_HANDLER_CONFIG', path: 'path', message: `createSqliteEngine: ${path} has schema version 9, newer than this chatq's 2: upgrade chatq, or give this one its own file.` }),
+    );
     const again = loadNodeDriver()(path);
     again.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 2; COMMIT');
     again.close();

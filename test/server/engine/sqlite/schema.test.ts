@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MessagingConfigError } from '../../../../src/server/errors.js';
 import type { SqliteDriver } from '../../../../src/server/engine/sqlite/driver.js';
 import { loadNodeDriver } from '../../../../src/server/engine/sqlite/driver-node.js';
 import { migrate, SCHEMA_VERSION } from '../../../../src/server/engine/sqlite/schema.js';
+import { sqliteFiles } from './fixture.js';
 
+const files = sqliteFiles();
 let db: SqliteDriver;
 afterEach(() => db.close());
 const open = (): SqliteDriver => (db = loadNodeDriver()(':memory:'));
@@ -56,10 +59,22 @@ describe('the SQLite schema, one migration per version', () => {
     expect(tables()).not.toContain('outbox');
   });
 
-  it('refuses a file from a newer chatq, saying what to do', () => {
-    open();
+  it('refuses a file from a newer chatq with ERR_HANDLER_CONFIG at path, naming the file and saying what to do', () => {
+    const path = files.path();
+    db = loadNodeDriver()(path);
     db.exec('PRAGMA user_version = 3');
-    expect(() => migrate(db, '/data/chat.db')).toThrow("chatq/sqlite: /data/chat.db has schema version 3, newer than this chatq's 2: upgrade chatq.");
+    db.close();
+    db = loadNodeDriver()(path);
+    expect(() => migrate(db, path)).toThrow(
+      expect.objectContaining({
+        name: 'MessagingConfigError',
+        code: 'ERR_HANDLER_CONFIG',
+        path: 'path',
+        problems: [{ path: 'path', code: 'ERR_HANDLER_CONFIG', message: `createSqliteEngine: ${path} has schema version 3, newer than this chatq's 2: upgrade chatq, or give this one its own file.` }],
+      }),
+    );
+    expect(() => migrate(db, path)).toThrow(MessagingConfigError);
+    expect(version()).toBe(3);
     expect(tables()).toEqual([]);
   });
 });
