@@ -40,11 +40,16 @@ function claimsOf(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Plain decimal seconds, a fraction allowed as --lifetime and minTokenLifetime allow one. Not Number(),
+ * which also reads '0x10', '1e3' and ' 5 ': a typo there would become another minimum without a word.
+ */
+const DECIMAL_SECONDS = /^\d+(?:\.\d+)?$/;
+
 export function minLifetime(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--min-lifetime must be a number of seconds, got ${JSON.stringify(text)}.`);
-  return value;
+  if (!DECIMAL_SECONDS.test(text)) throw new UsageError(`--min-lifetime must be a number of seconds, got ${JSON.stringify(text)}.`);
+  return Number(text);
 }
 
 export const sign: Command = {

@@ -118,14 +118,21 @@ describe('what the community would refuse: a UserError with the code', () => {
 });
 
 describe('minLifetime: --min-lifetime S, a number of seconds', () => {
-  it('is undefined when not given, else the number, 0 included', () => {
+  it('is undefined when not given, else the number, 0 and a decimal fraction included (as --lifetime takes one)', () => {
     expect(minLifetime(undefined)).toBeUndefined();
-    expect(['1800', '0', ' 60 ', '1.5'].map(minLifetime)).toEqual([1800, 0, 60, 1.5]);
+    expect(['1800', '0', '060', '1.5'].map(minLifetime)).toEqual([1800, 0, 60, 1.5]);
   });
 
   it('refuses text that is no number of seconds, quoting it', () => {
     for (const text of ['', ' ', '-1', 'abc', 'Infinity', '1h']) {
       expect(() => minLifetime(text), text).toThrow(new UsageError(`--min-lifetime must be a number of seconds, got ${JSON.stringify(text)}.`));
     }
+  });
+
+  it('takes plain decimal seconds only: not what Number() also reads (hex, exponent, spaces, signs, a bare point)', async () => {
+    for (const text of ['0x10', '0b11', '0o7', '1e3', ' 5 ', '5 ', '\t5', '+5', '1_000', '.5', '5.', '1,5']) {
+      expect(() => minLifetime(text), text).toThrow(new UsageError(`--min-lifetime must be a number of seconds, got ${JSON.stringify(text)}.`));
+    }
+    await expect(signHs('--lifetime', '1h', '--min-lifetime', '1e3')).rejects.toThrow(new UsageError('--min-lifetime must be a number of seconds, got "1e3".'));
   });
 });
