@@ -107,8 +107,9 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the file to SCHEMA_VERSION, each step in its own transaction. A file from a newer chatq is
- * refused as the engine's other files it cannot use are (database.ts): ERR_HANDLER_CONFIG at `path`.
+ * Brings the file to SCHEMA_VERSION, each step in its own transaction. A file from a newer chatq, or
+ * another program's database, is refused as the engine's other files it cannot use are (database.ts):
+ * ERR_HANDLER_CONFIG at `path`.
  */
 export function migrate(db: SqliteDriver, path: string): void {
   const version = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
@@ -118,6 +119,7 @@ export function migrate(db: SqliteDriver, path: string): void {
       `createSqliteEngine: ${path} has schema version ${version}, newer than this chatq's ${SCHEMA_VERSION}: upgrade chatq, or give this one its own file.`,
     );
   }
+  if (version === 0) refuseForeignTables(db, path);
   for (let next = version; next < SCHEMA_VERSION; next++) {
     db.exec('BEGIN');
     try {
@@ -129,4 +131,20 @@ export function migrate(db: SqliteDriver, path: string): void {
       throw error;
     }
   }
+}
+
+/**
+ * A chatq file at version 0 has no tables (the first migration sets the version in its own transaction), so
+ * tables there are another program's: the app's own database given as `path`. Without this its `sessions`
+ * table failed the migration with SQLite's bare "table sessions already exists", and a file without such a
+ * name took chatq's tables silently, and its exclusive lock (one process per file) then shut the app out.
+ */
+function refuseForeignTables(db: SqliteDriver, path: string): void {
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4").all().map((row) => String(row.name));
+  if (names.length === 0) return;
+  const listed = names.length > 3 ? `${names.slice(0, 3).join(', ')}…` : names.join(', ');
+  throw new MessagingConfigError(
+    'path',
+    `createSqliteEngine: ${path} is another program's SQLite database (tables ${listed}, no chatq schema): give chatq a file of its own, e.g. ".chatq/chatq.db"; it takes the whole file for this process.`,
+  );
 }

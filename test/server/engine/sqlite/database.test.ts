@@ -69,6 +69,21 @@ describe('opening the file', () => {
     again.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 2; COMMIT');
     again.close();
   });
+
+  it("refuses another program's database, ERR_HANDLER_CONFIG naming path, adding none of its tables and leaving it free", () => {
+    const path = files.path();
+    const app = loadNodeDriver()(path);
+    app.exec("CREATE TABLE sessions (sid TEXT PRIMARY KEY, data TEXT); INSERT INTO sessions VALUES ('s', 'd')");
+    app.close();
+    expect(() => openSqlite({ path, synchronous: 'normal', maxBytes: Infinity })).toThrow(
+      expect.objectContaining({ code: 'ERR_HANDLER_CONFIG', path: 'path', message: expect.stringMatching(/^createSqliteEngine: .* is another program's SQLite database \(tables sessions, no chatq schema\): give chatq a file of its own/) }),
+    );
+    const again = loadNodeDriver()(path);
+    again.exec('BEGIN EXCLUSIVE; COMMIT');
+    expect(again.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'sessions' }]);
+    expect(again.prepare('SELECT * FROM sessions').all()).toEqual([{ sid: 's', data: 'd' }]);
+    again.close();
+  });
 });
 
 describe('group commit: the writes of one turn share one transaction', () => {

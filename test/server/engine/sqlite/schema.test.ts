@@ -77,4 +77,17 @@ describe('the SQLite schema, one migration per version', () => {
     expect(version()).toBe(3);
     expect(tables()).toEqual([]);
   });
+
+  it("refuses another program's database (tables, no chatq version) with ERR_HANDLER_CONFIG at path, naming its tables, and adds nothing", () => {
+    const path = files.path();
+    db = loadNodeDriver()(path);
+    db.exec('CREATE TABLE sessions (sid TEXT PRIMARY KEY); CREATE TABLE users (id INTEGER); CREATE TABLE orders (id INTEGER); CREATE TABLE carts (id INTEGER)');
+    const message = `createSqliteEngine: ${path} is another program's SQLite database (tables carts, orders, sessions…, no chatq schema): give chatq a file of its own, e.g. ".chatq/chatq.db"; it takes the whole file for this process.`;
+    expect(() => migrate(db, path)).toThrow(expect.objectContaining({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path: 'path', message }));
+    expect(version()).toBe(0);
+    expect(tables()).toEqual(['carts', 'orders', 'sessions', 'users']);
+    db.exec('DROP TABLE carts; DROP TABLE orders; DROP TABLE sessions');
+    expect(() => migrate(db, path)).toThrow(`${path} is another program's SQLite database (tables users, no chatq schema)`);
+    expect(tables()).toEqual(['users']);
+  });
 });
