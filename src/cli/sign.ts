@@ -1,5 +1,6 @@
 import { isIdentityError } from '../identity/index.js';
 import { signIdentity } from '../sign/index.js';
+import { RS256_ONLY } from '../sign/key-type.js';
 import { LIFETIME_MARGIN } from '../sign/lifetime.js';
 import { readText } from './files.js';
 import { describeJsonMistake } from './json-position.js';
@@ -52,6 +53,13 @@ export function minLifetime(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/** signIdentity's words about its privateKey option, in this command's: the file given with --key. */
+export function forKeyFile(message: string, file: string): string {
+  return message
+    .replace(/^privateKey\b/, `the key file ${JSON.stringify(file)}`)
+    .replace(RS256_ONLY, `chatq signs with RS256: give an RSA key, or use --secret-env NAME (HS256, e.g. ${SECRET_ENV})`);
+}
+
 export const sign: Command = {
   name: 'sign',
   summary: 'sign a test token with a community key',
@@ -87,7 +95,7 @@ export const sign: Command = {
         : await signIdentity(identity, { ...common, privateKey: readText(values.key!, 'key file'), onWarning });
     } catch (error) {
       if (isIdentityError(error)) throw new UserError(`${error.code}: ${error.message}`);
-      if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
+      if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(secret === undefined ? forKeyFile(error.message, values.key!) : error.message);
       throw error;
     }
     for (const warning of warnings) io.err(`warning: ${warning}\n`);

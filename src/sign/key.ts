@@ -2,6 +2,7 @@ import type * as NodeCrypto from 'node:crypto';
 import { importJWK, importPKCS8, type CryptoKey as JoseKey, type KeyObject } from 'jose';
 import { encodeBase64url } from '../identity/index.js';
 import { builtin } from '../server/runtime/builtin.js';
+import { keyTypeName, notRsa, pkcs8KeyType } from './key-type.js';
 
 /** What jose signs with: a WebCrypto key, or a node:crypto KeyObject where the runtime has one. */
 export type SigningKey = JoseKey | KeyObject;
@@ -67,12 +68,29 @@ function importPkcs1(pem: string): SigningKey {
   return nodeCrypto.createPrivateKey(pem) as unknown as KeyObject;
 }
 
+/** PKCS#8 PEM (`BEGIN PRIVATE KEY`): any algorithm's key may be in one, so its type is read first. */
+async function importPkcs8(pem: string): Promise<SigningKey> {
+  const type = pkcs8KeyType(pem);
+  const unreadable = 'privateKey is a PEM (BEGIN PRIVATE KEY) that is not a PKCS#8 key: was it cut short or edited?';
+  if (type === undefined) throw new TypeError(unreadable);
+  if (type !== 'RSA') throw notRsa(type);
+  try {
+    return await importPKCS8(pem, 'RS256');
+  } catch (error) {
+    // WebCrypto's DataError ("Invalid keyData"): the structure holds, its RSA numbers do not.
+    throw new TypeError(`${unreadable.slice(0, -1)} (${(error as Error)?.message ?? String(error)})`);
+  }
+}
+
 function importPem(pem: string): Promise<SigningKey> | SigningKey {
   if (/BEGIN ENCRYPTED PRIVATE KEY/.test(pem)) {
     throw new TypeError('privateKey is encrypted; decrypt it first (`openssl pkcs8 -in key.pem -nocrypt -out plain.pem`).');
   }
   if (/BEGIN RSA PRIVATE KEY/.test(pem)) return importPkcs1(pem);
-  if (/BEGIN PRIVATE KEY/.test(pem)) return importPKCS8(pem.trim(), 'RS256');
+  // SEC1 and OpenSSL's traditional DSA form: `openssl ecparam -genkey` writes the first.
+  const traditional = /BEGIN (EC|DSA) PRIVATE KEY/.exec(pem);
+  if (traditional) throw notRsa(traditional[1]!);
+  if (/BEGIN PRIVATE KEY/.test(pem)) return importPkcs8(pem.trim());
   if (/PUBLIC KEY|CERTIFICATE/.test(pem)) {
     throw new TypeError('privateKey is a public key or a certificate; sign with the private half (the community holds the public one).');
   }
@@ -88,6 +106,8 @@ function modulusBits(key: SigningKey): number | undefined {
 function checkPrivateRsa(key: SigningKey): SigningKey {
   const described = key as { type?: string; algorithm?: { name?: string }; asymmetricKeyType?: string };
   const rsa = described.asymmetricKeyType === 'rsa' || described.algorithm?.name === 'RSASSA-PKCS1-v1_5';
+  const type = described.asymmetricKeyType ?? described.algorithm?.name;
+  if (described.type === 'private' && !rsa && typeof type === 'string') throw notRsa(keyTypeName(type));
   if (described.type !== 'private' || !rsa) {
     throw new TypeError('privateKey must be an RSA private key (RS256: RSASSA-PKCS1-v1_5 with SHA-256).');
   }
@@ -105,6 +125,7 @@ async function importPrivateKey(input: unknown): Promise<SigningKey> {
   }
   const jwk = input as JsonWebKey;
   if (typeof jwk.kty === 'string') {
+    if (jwk.kty !== 'RSA' && typeof jwk.d === 'string') throw notRsa(keyTypeName(typeof jwk.crv === 'string' && jwk.kty === 'OKP' ? jwk.crv : jwk.kty));
     if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') {
       throw new TypeError('privateKey is a JWK but not a private RSA one (kty "RSA" with "d"); sign with the private half.');
     }

@@ -4,7 +4,7 @@
  * or a token the community would refuse (UserError with the code, exit 1).
  * Round trips through explain are in test/cli/index.test.ts.
  */
-import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { minLifetime, sign } from '../../src/cli/sign.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { rsaKey } from '../helpers/sign.js';
 import { decodeParts, runCommand, tempDir, useFixedClock } from './command.js';
+import { runChatq } from './run.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const ENV = { CHATQ_HS256_SECRET: SECRET };
@@ -64,6 +65,29 @@ describe('RS256 with --key FILE', () => {
     expect(decodeParts(jwt).header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'rsa_main' });
     const input = jwt.slice(0, jwt.lastIndexOf('.'));
     expect(verify('sha256', Buffer.from(input), createPublicKey(rsa.publicKeyPem), Buffer.from(jwt.slice(jwt.lastIndexOf('.') + 1), 'base64url'))).toBe(true);
+  });
+
+  it('an EC key file (openssl genpkey or ecparam): a UsageError naming the file and what to give, not an unexpected error', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    for (const [name, text] of [['ec.pem', ec.export({ type: 'pkcs8', format: 'pem' })], ['ec-sec1.pem', ec.export({ type: 'sec1', format: 'pem' })]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      await expect(runCommand(sign, ['--kid', 'rsa_main', '--key', file, '--uuid', 'u1'])).rejects.toThrow(new UsageError(
+        `the key file ${JSON.stringify(file)} is an EC key; chatq signs with RS256: give an RSA key, or use --secret-env NAME (HS256, e.g. CHATQ_HS256_SECRET).`,
+      ));
+      const { status, stdout, stderr } = await runChatq(['sign', '--kid', 'rsa_main', '--key', file, '--uuid', 'u1']);
+      expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+      expect(stderr).toMatch(/^chatq sign: the key file .* is an EC key; chatq signs with RS256/);
+      expect(stderr).not.toContain('unexpected error');
+    }
+  });
+
+  it("the key's other refusals name the file too", async () => {
+    const file = join(dir, 'public.pem');
+    writeFileSync(file, rsa.publicKeyPem);
+    await expect(runCommand(sign, ['--kid', 'rsa_main', '--key', file, '--uuid', 'u1'])).rejects.toThrow(
+      new UsageError(`the key file ${JSON.stringify(file)} is a public key or a certificate; sign with the private half (the community holds the public one).`),
+    );
   });
 
   it('a key file that cannot be read: a UserError naming it', async () => {

@@ -4,8 +4,9 @@
  * form, and the keys remembered between calls. Tokens signed with them are
  * verified in test/sign/sign-identity.test.ts.
  */
-import { createHmac, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { RS256_ONLY } from '../../src/sign/key-type.js';
 import { checkKid, KEY_ID, signingKey, type HmacSigner, type SigningKey } from '../../src/sign/key.js';
 import { rsaKey } from '../helpers/sign.js';
 
@@ -132,14 +133,14 @@ describe('RS256: an RSA private key of at least 2048 bits', () => {
     const { d: _d, ...publicJwk } = rsa.privateKey.export({ format: 'jwk' });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     await expect(rsaOf(publicJwk)).rejects.toThrow(new TypeError('privateKey is a JWK but not a private RSA one (kty "RSA" with "d"); sign with the private half.'));
-    await expect(rsaOf(ec.export({ format: 'jwk' }))).rejects.toThrow(/^privateKey is a JWK but not a private RSA one/);
+    await expect(rsaOf(ec.export({ format: 'jwk' }))).rejects.toThrow(new TypeError(`privateKey is an EC key; ${RS256_ONLY}.`));
     await expect(rsaOf(42)).rejects.toThrow(/^privateKey must be an RSA private key: a PEM/);
     await expect(rsaOf(null)).rejects.toThrow(/^privateKey must be an RSA private key: a PEM/);
   });
 
   it('refuses a key object that is not an RSA private key', async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    for (const key of [ec.privateKey, ec.publicKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey]) {
+    for (const key of [ec.publicKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey]) {
       await expect(rsaOf(key)).rejects.toThrow(new TypeError('privateKey must be an RSA private key (RS256: RSASSA-PKCS1-v1_5 with SHA-256).'));
     }
   });
@@ -161,5 +162,62 @@ describe('RS256: an RSA private key of at least 2048 bits', () => {
     await expect(refused).rejects.toThrow(TypeError);
     expect(rsaOf(publicJwk)).not.toBe(refused);
     await expect(rsaOf(publicJwk)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('RS256 only: a key of another kind is refused by name, whatever form it comes in', () => {
+  const refusal = (type: string) => new TypeError(`privateKey is ${type} key; ${RS256_ONLY}.`);
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const others: [string, KeyObject][] = [
+    ['an EC', ec],
+    ['an EC', generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey],
+    ['an Ed25519', generateKeyPairSync('ed25519').privateKey],
+    ['an Ed448', generateKeyPairSync('ed448').privateKey],
+    ['an X25519', generateKeyPairSync('x25519').privateKey],
+    ['an RSA-PSS', generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey],
+  ];
+
+  it('a PKCS#8 PEM (what `openssl genpkey` writes): a TypeError naming its type, not WebCrypto\'s "Invalid key type"', async () => {
+    for (const [type, key] of others) await expect(rsaOf(pem(key, 'pkcs8')), type).rejects.toThrow(refusal(type));
+  });
+
+  it('a SEC1 PEM (BEGIN EC PRIVATE KEY, what `openssl ecparam -genkey` writes)', async () => {
+    await expect(rsaOf(ec.export({ type: 'sec1', format: 'pem' }).toString())).rejects.toThrow(refusal('an EC'));
+  });
+
+  it('a private JWK (EC, OKP by its curve) and a key object, node:crypto\'s or WebCrypto\'s', async () => {
+    await expect(rsaOf(ec.export({ format: 'jwk' }))).rejects.toThrow(refusal('an EC'));
+    await expect(rsaOf(others[2]![1].export({ format: 'jwk' }))).rejects.toThrow(refusal('an Ed25519'));
+    for (const [type, key] of others) await expect(rsaOf(key), type).rejects.toThrow(refusal(type));
+    const ecdsa = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    await expect(rsaOf(ecdsa.privateKey)).rejects.toThrow(refusal('an EC'));
+  });
+
+  it('a PKCS#8 key of an algorithm without a name here: its OID', async () => {
+    const der = others[2]![1].export({ type: 'pkcs8', format: 'der' });
+    const at = der.indexOf(Buffer.from([0x06, 0x03, 0x2b, 0x65, 0x70]));
+    der[at + 4] = 0x72; // 1.3.101.112 (Ed25519) → 1.3.101.114
+    const text = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+    await expect(rsaOf(text)).rejects.toThrow(new TypeError(`privateKey is a key of another algorithm (OID 1.3.101.114); ${RS256_ONLY}.`));
+  });
+
+  it('a PKCS#8 PEM cut short or edited: a TypeError that says so, never a DOMException', async () => {
+    const lines = pem(rsa.privateKey, 'pkcs8').trim().split('\n');
+    const cut = [...lines.slice(0, 8), lines.at(-1)].join('\n');
+    const message = 'privateKey is a PEM (BEGIN PRIVATE KEY) that is not a PKCS#8 key: was it cut short or edited?';
+    await expect(rsaOf(cut)).rejects.toThrow(new TypeError(message));
+    await expect(rsaOf('-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----')).rejects.toThrow(new TypeError(message));
+    // An RSA PKCS#8 whose structure holds but whose numbers are zeros: WebCrypto's DataError, worded.
+    const der = rsa.privateKey.export({ type: 'pkcs8', format: 'der' });
+    der.fill(0, 30);
+    const zeroed = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----`;
+    const error = await rsaOf(zeroed).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^privateKey is a PEM \(BEGIN PRIVATE KEY\) that is not a PKCS#8 key: was it cut short or edited \(.+\)$/);
+  });
+
+  it('still reads an RSA PKCS#8 PEM, and an RSA key node:crypto read from it', async () => {
+    expect(describeKey(await rsaOf(pem(rsa.privateKey, 'pkcs8')))).toEqual({ type: 'private', bits: 2048 });
+    expect(describeKey(await rsaOf(createPrivateKey(pem(rsa.privateKey, 'pkcs1'))))).toEqual({ type: 'private', bits: 2048 });
   });
 });
