@@ -53,10 +53,15 @@ export function minLifetime(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/** signIdentity's words about its privateKey option, in this command's: the file given with --key. */
-export function forKeyFile(message: string, file: string): string {
-  return message
-    .replace(/^privateKey\b/, `the key file ${JSON.stringify(file)}`)
+/**
+ * signIdentity's words about its options, in this command's: privateKey is the file given with --key,
+ * minTokenLifetime is --min-lifetime (sign passes no community).
+ */
+export function inOurWords(message: string, keyFile: string | undefined): string {
+  const said = message.replace(/^minTokenLifetime\b/, '--min-lifetime');
+  if (keyFile === undefined) return said;
+  return said
+    .replace(/^privateKey\b/, `the key file ${JSON.stringify(keyFile)}`)
     .replace(RS256_ONLY, `chatq signs with RS256: give an RSA key, or use --secret-env NAME (HS256, e.g. ${SECRET_ENV})`);
 }
 
@@ -95,7 +100,7 @@ export const sign: Command = {
         : await signIdentity(identity, { ...common, privateKey: readText(values.key!, 'key file'), onWarning });
     } catch (error) {
       if (isIdentityError(error)) throw new UserError(`${error.code}: ${error.message}`);
-      if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(secret === undefined ? forKeyFile(error.message, values.key!) : error.message);
+      if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(inOurWords(error.message, values.key));
       throw error;
     }
     for (const warning of warnings) io.err(`warning: ${warning}\n`);

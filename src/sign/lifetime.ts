@@ -49,9 +49,17 @@ export interface MinimumSource {
   minTokenLifetime?: number;
 }
 
+/**
+ * The community's bound on minTokenLifetime, one year (MAX_MIN_TOKEN_LIFETIME in
+ * src/server/verifier/community.ts, equal by test): repeated, not imported, so that
+ * chatq/sign does not bundle the verifier. A larger minimum is no community's.
+ */
+export const MAX_MIN_TOKEN_LIFETIME = 365 * 24 * 3600;
+
+/** The community's rule and words for minTokenLifetime (defineCommunity), with where the value came from. */
 function checkSeconds(value: unknown, name: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  throw new RangeError(`${name} must be your community's minTokenLifetime in seconds, got ${String(value)}.`);
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_MIN_TOKEN_LIFETIME) return value;
+  throw new RangeError(`${name} must be a number of seconds from 0 to ${MAX_MIN_TOKEN_LIFETIME}, got ${String(value)}.`);
 }
 
 /**

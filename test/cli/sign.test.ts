@@ -153,6 +153,14 @@ describe('minLifetime: --min-lifetime S, a number of seconds', () => {
     }
   });
 
+  it('more than a community takes (one year): a UsageError in the community\'s words, naming the option', async () => {
+    await expect(signHs('--min-lifetime', '99999999999')).rejects.toThrow(new UsageError('--min-lifetime must be a number of seconds from 0 to 31536000, got 99999999999.'));
+    await expect(signHs('--lifetime', '366d', '--min-lifetime', '31536001')).rejects.toThrow(/^--min-lifetime must be a number of seconds from 0 to 31536000, got 31536001\.$/);
+    const { status, stdout } = await signHs('--lifetime', '366d', '--min-lifetime', '31536000');
+    expect(status).toBe(0);
+    expect(decodeParts(stdout.trim()).payload.exp).toBe(NOW + 366 * 86_400);
+  });
+
   it('takes plain decimal seconds only: not what Number() also reads (hex, exponent, spaces, signs, a bare point)', async () => {
     for (const text of ['0x10', '0b11', '0o7', '1e3', ' 5 ', '5 ', '\t5', '+5', '1_000', '.5', '5.', '1,5']) {
       expect(() => minLifetime(text), text).toThrow(new UsageError(`--min-lifetime must be a number of seconds, got ${JSON.stringify(text)}.`));

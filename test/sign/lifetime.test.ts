@@ -5,7 +5,9 @@
  * test/sign/sign-identity.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { checkLifetime, DEFAULT_MIN_TOKEN_LIFETIME, LIFETIME_MARGIN, minimumOf, parseLifetime } from '../../src/sign/lifetime.js';
+import { defineCommunity } from '../../src/server/index.js';
+import { MAX_MIN_TOKEN_LIFETIME as VERIFIER_MAX } from '../../src/server/verifier/community.js';
+import { checkLifetime, DEFAULT_MIN_TOKEN_LIFETIME, LIFETIME_MARGIN, MAX_MIN_TOKEN_LIFETIME, minimumOf, parseLifetime } from '../../src/sign/lifetime.js';
 import { thrown } from '../identity/thrown.js';
 
 describe('parseLifetime: whole seconds, from a number or 90s, 90m, 2h, 1d', () => {
@@ -49,9 +51,32 @@ describe("minimumOf: the community's minTokenLifetime", () => {
 
   it('refuses a minimum that is not a non-negative finite number, naming where it came from', () => {
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '3600']) {
-      expect(() => minimumOf({ minTokenLifetime: bad as number }), String(bad)).toThrow(new RangeError(`minTokenLifetime must be your community's minTokenLifetime in seconds, got ${String(bad)}.`));
+      expect(() => minimumOf({ minTokenLifetime: bad as number }), String(bad)).toThrow(new RangeError(`minTokenLifetime must be a number of seconds from 0 to 31536000, got ${String(bad)}.`));
     }
     expect(() => minimumOf({ community: {} as { minTokenLifetime: number } })).toThrow(/^community\.minTokenLifetime must be .*, got undefined\.$/);
+  });
+});
+
+describe("minimumOf: no more than a community takes (MAX_MIN_TOKEN_LIFETIME, one year), in the community's words", () => {
+  it('is the verifier\'s own bound', () => {
+    expect(MAX_MIN_TOKEN_LIFETIME).toBe(31_536_000);
+    expect(MAX_MIN_TOKEN_LIFETIME).toBe(VERIFIER_MAX);
+  });
+
+  it('takes one year, refuses one second more and 99999999999, from the number or from the community', () => {
+    expect(minimumOf({ minTokenLifetime: 31_536_000 })).toBe(31_536_000);
+    expect(minimumOf({ community: { minTokenLifetime: 31_536_000 } })).toBe(31_536_000);
+    for (const bad of [31_536_001, 99_999_999_999]) {
+      expect(() => minimumOf({ minTokenLifetime: bad }), String(bad)).toThrow(new RangeError(`minTokenLifetime must be a number of seconds from 0 to 31536000, got ${bad}.`));
+      expect(() => minimumOf({ community: { minTokenLifetime: bad } })).toThrow(new RangeError(`community.minTokenLifetime must be a number of seconds from 0 to 31536000, got ${bad}.`));
+    }
+  });
+
+  it('says what defineCommunity says of the same value', () => {
+    const community = thrown(() => defineCommunity({ signedIdentities: 'reject', minTokenLifetime: 31_536_001 }));
+    const said = community.problems[0]!.message;
+    expect(said).toBe('must be a number of seconds from 0 to 31536000, got 31536001.');
+    expect(() => minimumOf({ minTokenLifetime: 31_536_001 })).toThrow(`minTokenLifetime ${said}`);
   });
 });
 
