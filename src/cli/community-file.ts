@@ -1,6 +1,7 @@
 import { isIdentityError } from '../identity/index.js';
 import { defineCommunity, type Community, type CommunityConfig, type ConfigProblem } from '../server/index.js';
 import { readJson } from './files.js';
+import { UserError } from './usage.js';
 
 export interface CommunityFile {
   path: string;
@@ -14,11 +15,47 @@ export interface CommunityFile {
 }
 
 /**
+ * A community that cannot be used: a file that cannot be read or is not JSON,
+ * a variable that is not set, problems. Printed as its message (a UserError,
+ * exit 1); with --json, `file` is printed instead, as `chatq check --json`
+ * prints any community file (communityReport).
+ */
+export class CommunityFileError extends UserError {
+  constructor(message: string, readonly file: CommunityFile) {
+    super(message);
+  }
+}
+
+/**
+ * The community file (or variable) `path` as one problem at `at`, with the code
+ * of every community problem: nothing of it could be read.
+ */
+export function unreadableCommunity(path: string, at: string, error: UserError): CommunityFileError {
+  return new CommunityFileError(error.message, { path, config: {}, problems: [{ path: at, code: 'ERR_COMMUNITY_INVALID', message: error.message }], warnings: [] });
+}
+
+/**
  * Reads a community file and defines it with the server's own
  * `defineCommunity`, so every rule and message is the verifier's (SPEC §3).
+ * A file that cannot be read or is not JSON: a CommunityFileError, its one problem at `config`.
  */
 export function loadCommunityFile(path: string): CommunityFile {
-  return defineFrom(path, readJson(path, 'community file'));
+  let value: unknown;
+  try {
+    value = readJson(path, 'community file');
+  } catch (error) {
+    if (error instanceof UserError) throw unreadableCommunity(path, 'config', error);
+    throw error;
+  }
+  return defineFrom(path, value);
+}
+
+/** What `chatq check --json` prints of a community file, and `explain --json` of one it cannot use: never a secret. */
+export function communityReport(file: CommunityFile): object {
+  const community = file.community
+    ? { id: file.community.id, signedIdentities: file.community.signedIdentities, keys: file.community.keys, minTokenLifetime: file.community.minTokenLifetime, clockTolerance: file.community.clockTolerance }
+    : null;
+  return { file: file.path, valid: !!file.community, problems: file.problems, warnings: file.warnings, community };
 }
 
 /**

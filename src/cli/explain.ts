@@ -1,6 +1,6 @@
 import { decodeJwt } from '../identity/index.js';
 import { KEY_ID } from '../sign/key.js';
-import { communityFromEnv, loadCommunityFile, problemLines, type CommunityFile } from './community-file.js';
+import { communityFromEnv, CommunityFileError, communityReport, loadCommunityFile, problemLines, unreadableCommunity, type CommunityFile } from './community-file.js';
 import { runChecks, type Check, type Report } from './explain-checks.js';
 import { SECRET_ENV, secretFromEnv } from './secret-env.js';
 import { minLifetime } from './sign.js';
@@ -29,7 +29,9 @@ Options:
   --kid ID           the key's id in your community (jwtKeys[].id)
   --min-lifetime S   your community's minTokenLifetime in seconds (default 3600)
   --community FILE   a community file (JSON, as for defineCommunity), in place of --secret-env
-  --json             print the report as JSON
+  --json             print the report as JSON; when the community cannot be used (a file
+                     unreadable or invalid, the variable not set), what chatq check --json
+                     prints of it: { file, valid: false, problems: [{ path, code, message }] … }
   -h, --help         this text
 `;
 
@@ -81,7 +83,16 @@ export const explain: Command = {
     if (values.help) return io.out(HELP), 0;
     const token = positionals[0] ?? (await io.stdin());
     if (token === undefined || token.trim() === '') throw new UsageError('give the token as an argument or on stdin.');
-    const { file, note } = communityOf(values, token, io.env);
+    let chosen: { file?: CommunityFile; note?: string };
+    try {
+      chosen = communityOf(values, token, io.env);
+    } catch (error) {
+      // --json: one JSON document on stdout, what check --json prints of the community it cannot use; exit 1 as ever.
+      if (!values.json || !(error instanceof CommunityFileError)) throw error;
+      io.out(`${JSON.stringify(communityReport(error.file), null, 2)}\n`);
+      return 1;
+    }
+    const { file, note } = chosen;
     const report = await runChecks(token, file);
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, note));
     return EXIT[report.verdict];
@@ -104,7 +115,7 @@ function communityOf(values: Given, token: string, env: Io['env']): { file?: Com
   }
   if (values.community !== undefined) return { file: valid(loadCommunityFile(values.community), `the community file ${JSON.stringify(values.community)}`) };
   if (fromEnv === undefined) return {};
-  const secret = secretFromEnv(fromEnv, env);
+  const secret = secretOf(fromEnv, env);
   const tokenKid = kidOf(token);
   let kid = values.kid;
   let note: string | undefined;
@@ -119,6 +130,16 @@ function communityOf(values: Given, token: string, env: Io['env']): { file?: Com
   return { file: valid(file, `the key from --secret-env ${fromEnv}`), note };
 }
 
+/** The secret in the variable; a variable that is not set is the community's one problem, at `$NAME`. */
+function secretOf(name: string, env: Io['env']): string {
+  try {
+    return secretFromEnv(name, env);
+  } catch (error) {
+    if (error instanceof UserError) throw unreadableCommunity(`$${name}`, `$${name}`, error);
+    throw error;
+  }
+}
+
 /** The token's kid, when its header can be read and names one. */
 function kidOf(token: string): string | undefined {
   try {
@@ -131,5 +152,5 @@ function kidOf(token: string): string | undefined {
 
 function valid(file: CommunityFile, what: string): CommunityFile {
   if (file.community) return file;
-  throw new UserError(`${what} is not valid (chatq check shows the same for a file):\n${problemLines(file.problems).trimEnd()}`);
+  throw new CommunityFileError(`${what} is not valid (chatq check shows the same for a file):\n${problemLines(file.problems).trimEnd()}`, file);
 }

@@ -10,6 +10,7 @@ import { check } from '../../src/cli/check.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { rsaKey } from '../helpers/sign.js';
 import { runCommand, tempDir } from './command.js';
+import { runChatq } from './run.js';
 
 const SECRET = 'fedcba9876543210fedcba98';
 const dir = tempDir('chatq-check-');
@@ -86,6 +87,31 @@ describe('a file with problems: exit 1', () => {
     const { status, stdout } = await runCommand(check, [file('list.json', [1]), '--json']);
     expect(status).toBe(1);
     expect(JSON.parse(stdout).problems[0]).toEqual({ path: 'config', code: 'ERR_COMMUNITY_INVALID', message: expect.stringMatching(/array/) });
+  });
+});
+
+describe('--json on a file that cannot be read or is not JSON: still one JSON document, exit 1', () => {
+  const problemOf = (message: string) => ({ file: expect.any(String), valid: false, problems: [{ path: 'config', code: 'ERR_COMMUNITY_INVALID', message }], warnings: [], community: null });
+
+  it('the file missing, a directory, not JSON: the same document as for a file with problems, the message as its one problem', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "jwtKeys": [ }');
+    const cases: [string, string][] = [
+      [join(dir, 'missing.json'), `cannot read the community file ${JSON.stringify(join(dir, 'missing.json'))}: no such file.`],
+      [dir, `cannot read the community file ${JSON.stringify(dir)}: it is a directory.`],
+      [broken, `the community file ${JSON.stringify(broken)} is not valid JSON: at line 1, column 16.`],
+    ];
+    for (const [path, message] of cases) {
+      const { status, stdout, stderr } = await runChatq(['check', path, '--json']);
+      expect({ status, stderr }, path).toEqual({ status: 1, stderr: '' });
+      expect(JSON.parse(stdout), path).toEqual({ ...problemOf(message), file: path });
+    }
+  });
+
+  it('without --json the same files are a message on stderr, exit 1, as before', async () => {
+    const { status, stdout, stderr } = await runChatq(['check', join(dir, 'missing.json')]);
+    expect({ status, stdout }).toEqual({ status: 1, stdout: '' });
+    expect(stderr).toBe(`chatq check: cannot read the community file ${JSON.stringify(join(dir, 'missing.json'))}: no such file.\n`);
   });
 });
 

@@ -11,6 +11,7 @@ import { EXIT, explain } from '../../src/cli/explain.js';
 import { UsageError, UserError } from '../../src/cli/usage.js';
 import { signHS256 } from '../helpers/sign.js';
 import { runCommand, tempDir, useFixedClock } from './command.js';
+import { runChatq } from './run.js';
 
 const NOW = 1_800_000_000;
 const KEY = { kid: 'site_2026', secret: '0123456789abcdef01234567' };
@@ -174,6 +175,47 @@ describe('where the community comes from: bad combinations', () => {
     expect(await result.catch((error: Error) => error.message)).toContain(
       `the community file ${JSON.stringify(invalid)} is not valid (chatq check shows the same for a file):\n  jwtKeys[0].id: `,
     );
+  });
+
+  it('--json: a community it cannot use is one JSON document on stdout, what check --json prints of it, exit 1', async () => {
+    const invalid = join(dir, 'invalid-json.json');
+    writeFileSync(invalid, JSON.stringify({ jwtKeys: [{ id: 'Site', secret: KEY.secret }] }));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, `{ "jwtKeys": [{ "id": "k", "secret": ${KEY.secret} }] }`);
+    const missing = join(dir, 'missing.json');
+    for (const [args, env] of [
+      [[GOOD, '--community', invalid, '--json'], {}],
+      [[GOOD, '--community', broken, '--json'], {}],
+      [[GOOD, '--community', missing, '--json'], {}],
+      [[GOOD, '--secret-env', 'MY_SECRET', '--json'], { MY_SECRET: `${KEY.secret}\n` }],
+      [[GOOD, '--secret-env', 'MY_SECRET', '--json'], {}],
+      [[GOOD, '--secret-env', 'CHATQ_HS256_SECRET', '--min-lifetime', '99999999999', '--json'], ENV],
+    ] as [string[], Record<string, string>][]) {
+      const { status, stdout, stderr } = await runChatq(['explain', ...args], '', env);
+      const said = args.slice(1).join(' ');
+      expect({ status, stderr }, said).toEqual({ status: 1, stderr: '' });
+      const json = JSON.parse(stdout);
+      expect(json, said).toMatchObject({ valid: false, warnings: [], community: null });
+      expect(json.problems.length, said).toBeGreaterThan(0);
+      for (const problem of json.problems) expect(problem, said).toEqual({ path: expect.any(String), code: 'ERR_COMMUNITY_INVALID', message: expect.any(String) });
+      expect(stdout, said).not.toContain(KEY.secret);
+      if (args[1] === '--community' && args[2] !== broken && args[2] !== missing) {
+        expect(json, said).toEqual(JSON.parse((await runChatq(['check', args[2]!, '--json'])).stdout));
+      }
+    }
+    const unset = JSON.parse((await runChatq(['explain', GOOD, '--secret-env', 'MY_SECRET', '--json'])).stdout);
+    expect(unset).toEqual({
+      file: '$MY_SECRET', valid: false, warnings: [], community: null,
+      problems: [{ path: '$MY_SECRET', code: 'ERR_COMMUNITY_INVALID', message: 'the environment variable MY_SECRET (--secret-env) is not set or is empty.' }],
+    });
+    const big = JSON.parse((await runChatq(['explain', GOOD, '--secret-env', 'CHATQ_HS256_SECRET', '--min-lifetime', '99999999999', '--json'], '', ENV)).stdout);
+    expect(big.problems).toEqual([{ path: '--min-lifetime', code: 'ERR_COMMUNITY_INVALID', message: 'must be a number of seconds from 0 to 31536000, got 99999999999.' }]);
+  });
+
+  it('--json does not change a bad command line: a UsageError, exit 2, on stderr', async () => {
+    const { status, stdout, stderr } = await runChatq(['explain', GOOD, '--community', COMMUNITY, '--secret-env', 'X', '--json']);
+    expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+    expect(stderr).toMatch(/^chatq explain: give --community FILE or --secret-env NAME, not both\./);
   });
 
   it('--help prints the usage and reads no token', async () => {
