@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadNodeDriver } from '../../../../src/server/engine/sqlite/driver-node.js';
+import { MessagingConfigError } from '../../../../src/server/errors.js';
 import { sqliteFiles } from './fixture.js';
 
 const files = sqliteFiles();
@@ -45,8 +46,29 @@ describe('the node:sqlite driver', () => {
     expect(() => loadNodeDriver()(join(files.path(), 'no-folder', 'x.db'))).toThrow(/unable to open/);
   });
 
-  it('on a Node without node:sqlite, says which Node this is and what to do', () => {
-    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
-    expect(() => loadNodeDriver()).toThrow(`chatq/sqlite needs node:sqlite, built into Node ≥ 22.13; this is Node ${process.versions.node}. Upgrade Node, or use another engine.`);
+});
+
+describe('a Node without node:sqlite: ERR_HANDLER_CONFIG, as the engine refuses what it cannot run with', () => {
+  const refusal = (version: string) => {
+    const message = `createSqliteEngine: chatq/sqlite needs node:sqlite, built into Node ≥ 22.13; this is Node ${version}. Upgrade Node, or use another engine.`;
+    return expect.objectContaining({ name: 'MessagingConfigError', code: 'ERR_HANDLER_CONFIG', path: 'engine', message, problems: [{ path: 'engine', code: 'ERR_HANDLER_CONFIG', message }] });
+  };
+
+  it('Node 22.12 without the flag (getBuiltinModule there, node:sqlite not): says which Node it is and what to do', () => {
+    const asked: string[] = [];
+    const node2212 = { version: '22.12.0', getBuiltinModule: (id: string) => void asked.push(id) };
+    expect(() => loadNodeDriver(node2212)).toThrow(refusal('22.12.0'));
+    expect(() => loadNodeDriver(node2212)).toThrow(MessagingConfigError);
+    expect(asked).toEqual(['node:sqlite', 'node:sqlite']);
+  });
+
+  it('a Node before process.getBuiltinModule (22.2, 20.15): the same refusal', () => {
+    expect(() => loadNodeDriver({ version: '20.15.1' })).toThrow(refusal('20.15.1'));
+  });
+
+  it('a runtime that has node:sqlite: its real driver', () => {
+    const db = loadNodeDriver({ version: process.versions.node, getBuiltinModule: (id) => process.getBuiltinModule(id) })(':memory:');
+    expect(db.prepare('SELECT sqlite_version() AS v').get()?.v).toMatch(/^3\./);
+    db.close();
   });
 });
