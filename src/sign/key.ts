@@ -70,15 +70,15 @@ function importPkcs1(pem: string): SigningKey {
 
 /** PKCS#8 PEM (`BEGIN PRIVATE KEY`): any algorithm's key may be in one, so its type is read first. */
 async function importPkcs8(pem: string): Promise<SigningKey> {
+  const unreadable = (why = '') => new TypeError(`privateKey is a PEM (BEGIN PRIVATE KEY) that is not a PKCS#8 key${why}: was it cut short or edited?`);
   const type = pkcs8KeyType(pem);
-  const unreadable = 'privateKey is a PEM (BEGIN PRIVATE KEY) that is not a PKCS#8 key: was it cut short or edited?';
-  if (type === undefined) throw new TypeError(unreadable);
+  if (type === undefined) throw unreadable();
   if (type !== 'RSA') throw notRsa(type);
   try {
     return await importPKCS8(pem, 'RS256');
   } catch (error) {
     // WebCrypto's DataError ("Invalid keyData"): the structure holds, its RSA numbers do not.
-    throw new TypeError(`${unreadable.slice(0, -1)} (${(error as Error)?.message ?? String(error)})`);
+    throw unreadable(` (${(error as Error)?.message ?? String(error)})`);
   }
 }
 

@@ -213,7 +213,7 @@ describe('RS256 only: a key of another kind is refused by name, whatever form it
     const zeroed = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----`;
     const error = await rsaOf(zeroed).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/^privateKey is a PEM \(BEGIN PRIVATE KEY\) that is not a PKCS#8 key: was it cut short or edited \(.+\)$/);
+    expect((error as Error).message).toMatch(/^privateKey is a PEM \(BEGIN PRIVATE KEY\) that is not a PKCS#8 key \(.+\): was it cut short or edited\?$/);
   });
 
   it('still reads an RSA PKCS#8 PEM, and an RSA key node:crypto read from it', async () => {
