@@ -187,7 +187,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
       unreached = undefined;
       let answer: RegisterResponse;
       try {
-        answer = await api.register({ ...request, automatedUuid }, kind === 'other' ? undefined : previous);
+        answer = await api.call<RegisterResponse>('POST', '/v1/identity', kind === 'other' ? undefined : previous, { ...request, automatedUuid });
       } catch (error) {
         if (!current()) return SUPERSEDED;
         // The API rejects with an ApiError only; a network failure is status 0.
