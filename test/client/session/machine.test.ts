@@ -46,7 +46,7 @@ function harness() {
     tabs: { post: (message) => void posted.push(message), close() {} },
     clock,
     events: new Emitter<MessengerEvents>(),
-    rules: { policy: { mode: 'accept' } as never, whenKnown() {}, retry() {} },
+    rules: { policy: { mode: 'accept' } as never, retry() {} },
     chat,
     epoch,
     changed: (change) => void changes.push(change),
