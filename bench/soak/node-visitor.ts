@@ -11,7 +11,7 @@
  * a failed one (at most RETRIES times each), like a visitor would. Every loop
  * is bounded in count and time.
  */
-import type { ChatMessage } from '../../src/identity/index.js';
+import type { ChatMessage, RegisterResponse, SendMessageResponse } from '../../src/identity/index.js';
 import { createChat, type Chat, type ChatView } from '../../src/client/conversation/chat.js';
 import type { Entry } from '../../src/client/conversation/conversation.js';
 import type { Outbox } from '../../src/client/conversation/outbox.js';
@@ -92,12 +92,12 @@ export class NodeVisitor {
     this.#options = options;
     const api = new Api(options.base);
     // The ledger hears the 2xx answers the widget's own send gets (its seq included).
-    const send = api.send.bind(api);
-    api.send = async (session, request) => {
-      const answer = await send(session, request);
-      if (this.conversationId) options.ledger.ack(this.conversationId, answer.message as ChatMessage);
+    const call = api.call.bind(api);
+    api.call = (async (method: 'GET' | 'POST' | 'DELETE', path: string, session?: string, body?: object) => {
+      const answer = await call(method, path, session, body);
+      if (path === '/v1/messages' && this.conversationId) options.ledger.ack(this.conversationId, (answer as unknown as SendMessageResponse).message as ChatMessage);
       return answer;
-    };
+    }) as Api['call'];
     this.#api = api;
     const session = (): string | undefined => this.#session;
     this.#chat = createChat({
@@ -127,7 +127,7 @@ export class NodeVisitor {
     const automatedUuid = randomId();
     for (let attempt = 1; attempt <= REGISTER_ATTEMPTS && !this.#stopped && Date.now() < o.sendUntil; attempt++) {
       try {
-        const registered = await this.#api.register({ automatedUuid });
+        const registered = await this.#api.call<RegisterResponse>('POST', '/v1/identity', undefined, { automatedUuid });
         this.conversationId = registered.conversationId;
         this.#session = registered.session;
         this.#chat.attach(registered.conversationId);

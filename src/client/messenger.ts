@@ -80,7 +80,7 @@ export function createMessenger(options: MessengerOptions, extend?: (parts: Mess
     if (anonymous) visitor.anonymous();
     // SPEC §13: a require-mode page that gave no signed identity shows nothing at all; say why, once (info: a logged-out visitor is no error).
     else if (rules.policy?.mode === 'require' && visitor.status === 'none') {
-      console.info("chatq: require mode, so no launcher until a signed identity: _chatq.push(['_setSignedIdentity', jwt]) or setIdentity(jwt).");
+      console.info('chatq: require mode: no launcher until _setSignedIdentity (or setIdentity) gets a JWT.');
     }
   }, (deps.unreached = outage.later)));
   const visitor: SessionMachine = (deps.visitor = createSession(deps));

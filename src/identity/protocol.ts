@@ -308,4 +308,5 @@ export interface AgentConversationResponse {
 /** Bounds shared by both sides. */
 export const MESSAGE_MAX_LENGTH = 4000;
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-export const AUTOMATED_UUID_PATTERN = /^(?:[A-Za-z0-9_-]{22,64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** 22–64 URL-safe characters: the widget's own 26 (support/ids.ts) and a `crypto.randomUUID()` (36) alike. */
+export const AUTOMATED_UUID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;

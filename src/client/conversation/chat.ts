@@ -189,7 +189,7 @@ export function createChat(deps: ChatDeps): Chat {
     handOver(create) {
       if (shown) return;
       shown = create(chat);
-      for (const [name, args] of feed) (shown[name] as (...args: unknown[]) => void)(...args);
+      for (const [name, args] of feed) put(name, ...args);
       feed = [];
     },
     attach(next) {

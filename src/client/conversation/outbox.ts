@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../identity/index.js';
+import type { ChatMessage, SendMessageRequest, SendMessageResponse } from '../../identity/index.js';
 import type { ApiError } from '../transport/api.js';
 import { publicMessage, type Entry } from './conversation.js';
 import { randomId } from '../support/ids.js';
@@ -87,7 +87,7 @@ export const createOutbox: OutboxFactory = (chat, list) => {
     const current = chat.current();
     let message: ChatMessage | undefined;
     try {
-      ({ message } = await deps.api.send(chat.session!, { clientId: entry.clientId!, body: entry.body }));
+      ({ message } = await deps.api.call<SendMessageResponse>('POST', '/v1/messages', chat.session, { clientId: entry.clientId!, body: entry.body } satisfies SendMessageRequest));
     } catch (error) {
       if (current() && entry.state !== 'sent' && (error as ApiError).status === 0 && chat.reconnecting) {
         wait(entry);

@@ -8,7 +8,6 @@ import { readIdentityInput } from './identity-input.js';
 import type { TokenClock } from './lifecycle.js';
 import type { PolicySource } from './policy.js';
 import type { TabMessage, TabSync } from '../support/tabs.js';
-import { lifetimeProblem } from './token.js';
 import type { IdentityResult, MessengerErrorCode, MessengerEvents } from '../types.js';
 import type { Supersession } from './supersession.js';
 
@@ -157,8 +156,11 @@ export function createSession(deps: SessionDeps): SessionMachine {
     void register(last, last.jwt || last.identity ? 'same' : 'anonymous');
   }
 
-  /** Logout or user switch, in this tab: forget everything shown and stored, supersede all in flight. */
-  function reset(nextAutomatedUuid: string): void {
+  /**
+   * Logout or user switch, in this tab: forget everything shown and stored, supersede all in flight.
+   * `reprobe`: then, in reject/accept mode, an anonymous registration starts the chat again.
+   */
+  function reset(nextAutomatedUuid: string, reprobe?: boolean): void {
     epoch.supersede();
     automatedUuid = saveAutomatedUuid(nextAutomatedUuid);
     session = identity = claimed = last = unreached = undefined;
@@ -167,11 +169,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
     chat.detach();
     clock.stop();
     fire('reset');
-  }
-
-  /** After a reset: in reject/accept mode an anonymous registration starts the chat again. */
-  function reprobe(): void {
-    if (anonymousAllowed || (rules.policy && rules.policy.mode !== 'require')) void register({}, 'anonymous');
+    if (reprobe && (anonymousAllowed || (rules.policy && rules.policy.mode !== 'require'))) void register({}, 'anonymous');
   }
 
   /** Registers an identity (or none); registrations run one at a time, in order. */
@@ -187,7 +185,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
       unreached = undefined;
       let answer: RegisterResponse;
       try {
-        answer = await api.register({ ...request, automatedUuid }, kind === 'other' ? undefined : previous);
+        answer = await api.call<RegisterResponse>('POST', '/v1/identity', kind === 'other' ? undefined : previous, { ...request, automatedUuid });
       } catch (error) {
         if (!current()) return SUPERSEDED;
         // The API rejects with an ApiError only; a network failure is status 0.
@@ -209,11 +207,12 @@ export function createSession(deps: SessionDeps): SessionMachine {
       rules.policy = answer.policy ?? rules.policy;
       identity = answer.identity;
       last = request;
-      if (kind === 'anonymous') anonymousAllowed = true;
       session = answer.session;
       chat.attach(answer.conversationId);
-      if (kind === 'anonymous') clock.syncClock(answer.serverTime);
-      else {
+      if (kind === 'anonymous') {
+        anonymousAllowed = true;
+        clock.syncClock(answer.serverTime);
+      } else {
         clock.start(answer.expiresAt, answer.serverTime);
         events.emit('identity_verified', { identity, ...(answer.expiresAt !== undefined && { expiresAt: answer.expiresAt }) });
       }
@@ -241,14 +240,9 @@ export function createSession(deps: SessionDeps): SessionMachine {
     set(input) {
       const read = readIdentityInput(input);
       if ('code' in read) return machine.fail(read.code, read.message);
-      const { request, uuid, jwt } = read;
-      if (jwt) {
-        rules.whenKnown(() => {
-          // In integrator words, never the token.
-          const problem = lifetimeProblem(jwt, rules.policy, clock.serverNow());
-          if (problem) console.warn(`chatq: JWT will be refused: ${problem}`);
-        });
-      }
+      // A token the server will refuse (lapsed, or under minTokenLifetime: SPEC §5) is told at once by
+      // the refusal `register` logs, in the server's words and on its clock (`refused`): no second guess here.
+      const { request, uuid } = read;
       if (claimed !== undefined && uuid !== undefined && uuid !== claimed) machine.end('switch', uuid);
       // Data without a uuid keeps the current visitor (an automated uuid if none was claimed).
       const same = uuid === undefined ? claimed === undefined : uuid === claimed;
@@ -266,8 +260,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
     },
     lost(code) {
       if (code === 'session_ended') {
-        reset(loadAutomatedUuid());
-        reprobe();
+        reset(loadAutomatedUuid(), true);
       } else {
         session = undefined;
         chat.lose();
@@ -280,8 +273,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
     },
     end(kind, uuid = '') {
       endSession(session);
-      reset(randomId());
-      if (kind === 'logout') reprobe();
+      reset(randomId(), kind === 'logout');
       tabs.post({ type: kind, automatedUuid, uuid });
     },
     fromTab(message) {
@@ -293,8 +285,7 @@ export function createSession(deps: SessionDeps): SessionMachine {
       ) {
         // This tab's own session ends too: the server may keep one per tab.
         endSession(session);
-        reset(message.automatedUuid);
-        reprobe();
+        reset(message.automatedUuid, true);
       }
     },
   };

@@ -5,8 +5,6 @@ import type { Api, ApiError } from '../transport/api.js';
 export interface PolicySource {
   /** Once the server has told them (`/v1/policy`, or a registration answer from an older server). */
   policy: IdentityPolicy | undefined;
-  /** Runs `fn` once the policy request has answered or failed (at once when it already has). */
-  whenKnown(fn: () => void): void;
   /** Asks again when the last request reached no server (network, 429, 5xx); call on wake-ups. */
   retry(): void;
 }
@@ -15,8 +13,7 @@ export interface PolicySource {
  * Asks `GET {base}/v1/policy` (SPEC §5), so the widget knows the mode before
  * registering anything: in `require` mode an anonymous visitor gets no
  * launcher, and must not cost a refused registration (a red "Failed to load
- * resource" line in the host page's console) either. A token's lifetime is
- * judged against the real `minTokenLifetime`, never a guessed default.
+ * resource" line in the host page's console) either.
  *
  * `answered` learns whether an anonymous registration may start the chat:
  * not in `require` mode, and not after a failure (a server that lacks the
@@ -25,28 +22,21 @@ export interface PolicySource {
  * server (network, 429, 5xx); the caller asks `retry()` again later (SPEC §10 "Outages").
  */
 export function askPolicy(api: Api, answered: (anonymous: boolean, answer?: PolicyResponse) => void, unreached?: (retryAfter?: number) => void): PolicySource {
-  let asking: Promise<void> | undefined;
   let again = false;
   const source: PolicySource = {
     policy: undefined,
-    whenKnown(fn) {
-      if (asking) void asking.then(fn);
-      else fn();
-    },
     retry() {
       if (again) ask();
     },
   };
   function ask(): void {
     again = false;
-    asking = api.call<PolicyResponse>('GET', '/v1/policy').then(
+    api.call<PolicyResponse>('GET', '/v1/policy').then(
       (answer) => {
-        asking = undefined;
         source.policy = answer.policy ?? source.policy;
         answered(source.policy?.mode !== 'require', answer);
       },
       ({ status, message, retryAfter }: ApiError) => {
-        asking = undefined;
         // The one refusal the policy route answers readably (SPEC §6 "Fitting"): the server's words name
         // this page's origin and the option to change; any other route would look like a network error.
         if (status === 403) console.error(`chatq: ${message}`);

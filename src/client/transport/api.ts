@@ -1,4 +1,4 @@
-import type { ErrorCode, RegisterRequest, RegisterResponse, SendMessageRequest, SendMessageResponse } from '../../identity/index.js';
+import type { ErrorCode } from '../../identity/index.js';
 import type { MessengerErrorCode } from '../types.js';
 
 /**
@@ -53,14 +53,6 @@ export async function toApiError(response: Response): Promise<ApiError> {
 export class Api {
   constructor(readonly base: string) {}
 
-  register(request: RegisterRequest, session?: string): Promise<RegisterResponse> {
-    return this.call('POST', '/v1/identity', session, request);
-  }
-
-  send(session: string, request: SendMessageRequest): Promise<SendMessageResponse> {
-    return this.call('POST', '/v1/messages', session, request);
-  }
-
   /**
    * `fetch` as it was when the widget started: a wrapper the host page installs later
    * (analytics, error trackers) never sees a JWT in a request body.
@@ -83,8 +75,8 @@ export class Api {
 
   /**
    * `{method} {base}{path}` with the session (if any) and a JSON body (if any), the route named at
-   * the call (`GET /v1/policy`, `GET /v1/conversation`, `POST /v1/page`, the panel's `POST /v1/typing`,
-   * `/v1/read`, `/v1/email`, `DELETE /v1/session`): a method per route costs every host page bytes.
+   * the call (`POST /v1/identity`, `GET /v1/policy`, `GET /v1/conversation`, `POST /v1/page`, the panel's
+   * `POST /v1/messages`, `/v1/typing`, `/v1/read`, `/v1/email`, `DELETE /v1/session`): a method per route costs every host page bytes.
    */
   async call<T = void>(method: 'GET' | 'POST' | 'DELETE', path: string, session?: string, body?: object): Promise<T> {
     let response: Response;

@@ -69,12 +69,13 @@ export class ChatqMessengerElement extends Base {
   #panel: PanelView | undefined;
   #unread = 0;
   #shown = false;
-  #loading = false;
-  #waitingForLoad = false;
+  // Unset (falsy) until first true: a field initialiser costs loader.js bytes.
+  #loading?: boolean;
+  #waitingForLoad?: boolean;
   /** Loading the panel again after a failure, 1 s doubling to 30 s. */
   readonly #retry = createRetry(() => this.open && this.#fetchPanel(true));
   /** The visitor pressed the launcher: the panel is fetched now, even before the page's `load`. */
-  #asked = false;
+  #asked?: boolean;
   /** Tells what the visitor did; `false` when a listener took it over (`preventDefault()`). */
   readonly #tell = (type: keyof MessengerElementEvents, detail: object): boolean =>
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, cancelable: true }));

@@ -34,6 +34,15 @@ describe('peekJwt', () => {
     fc.assert(fc.property(part, part, part, (header, payload, signature) => agrees(`${header}.${payload}.${signature}`)), { numRuns: 3000 });
   });
 
+  it('reads UTF-8 as strictly as the server: any bytes inside a JSON string (overlong forms, surrogates, cut sequences)', () => {
+    const bytes = fc.uint8Array({ maxLength: 12 }).map((inner) => Buffer.concat([Buffer.from('{"u":"'), inner.map((b) => (b === 0x22 || b === 0x5c || b < 0x20 ? 0x61 : b)), Buffer.from('"}')]));
+    const edges = [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0xc3, 0xa9]];
+    for (const edge of edges) agrees(`e30.${Buffer.concat([Buffer.from('{"u":"'), Buffer.from(edge), Buffer.from('"}')]).toString('base64url')}.AA`);
+    fc.assert(fc.property(bytes, (payload) => agrees(`e30.${payload.toString('base64url')}.AA`)), { numRuns: 3000 });
+    expect(peekJwt(`e30.${Buffer.from('{"u":"😀"}').toString('base64url')}.AA`)).toEqual({ u: '😀' });
+    expect(peekJwt(`e30.${Buffer.from([...Buffer.from('{"u":"'), 0xed, 0xa0, 0x80, ...Buffer.from('"}')]).toString('base64url')}.AA`)).toBe('payload-json');
+  });
+
   it('and for any string at all', () => {
     fc.assert(fc.property(fc.string({ maxLength: 40 }), agrees));
   });

@@ -24,9 +24,11 @@ function harness() {
   const answers: { resolve(value: RegisterResponse): void; reject(error: unknown): void }[] = [];
   const logouts: string[] = [];
   const api = {
-    register: () => new Promise<RegisterResponse>((resolve, reject) => answers.push({ resolve, reject })),
-    // The logout (`DELETE /v1/session`); the machine makes no other plain call.
-    call: async (method: string, path: string, session: string) => void logouts.push(`${method} ${path} ${session}`),
+    // A registration waits for the test's answer; the only other call is the logout (`DELETE /v1/session`).
+    call: (method: string, path: string, session: string) =>
+      path === '/v1/identity'
+        ? new Promise<RegisterResponse>((resolve, reject) => answers.push({ resolve, reject }))
+        : Promise.resolve(void logouts.push(`${method} ${path} ${session}`)),
   } as unknown as Api;
   /** What the conversation was told, in order. */
   const shown: string[] = [];
@@ -44,7 +46,7 @@ function harness() {
     tabs: { post: (message) => void posted.push(message), close() {} },
     clock,
     events: new Emitter<MessengerEvents>(),
-    rules: { policy: { mode: 'accept' } as never, whenKnown() {}, retry() {} },
+    rules: { policy: { mode: 'accept' } as never, retry() {} },
     chat,
     epoch,
     changed: (change) => void changes.push(change),

@@ -60,23 +60,6 @@ describe('the server tells its policy', () => {
   });
 });
 
-describe('when the policy is known', () => {
-  it('runs what waits for it once the request answered, and at once after', async () => {
-    const server = realServer({ policy: { mode: 'reject' } }).install();
-    const release = server.hold('/v1/policy');
-    const seen: string[] = [];
-    const source = askPolicy(new Api(BASE), () => seen.push('answered'));
-    source.whenKnown(() => seen.push('waited'));
-    await flush();
-    expect(seen).toEqual([]);
-    release();
-    await flush();
-    expect(seen).toEqual(['answered', 'waited']);
-    source.whenKnown(() => seen.push('at once'));
-    expect(seen).toEqual(['answered', 'waited', 'at once']);
-  });
-});
-
 describe('the server cannot be reached', () => {
   it.each([
     ['the network fails', 'network' as const, undefined],

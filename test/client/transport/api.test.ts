@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Api, ApiError, authHeaders, toApiError } from '../../../src/client/transport/api.js';
-import type { ConversationResponse, PolicyResponse } from '../../../src/identity/index.js';
+import type { ConversationResponse, PolicyResponse, RegisterResponse } from '../../../src/identity/index.js';
 import { BASE, closeRealServers, realServer, type RealServer } from '../real-server.js';
 import { fakeClock, visitorJwt } from './session.js';
 
@@ -68,7 +68,7 @@ describe('calls to the real handler', () => {
   it('read the policy, register and read the conversation with the session', async () => {
     const policy = await api.call<PolicyResponse>('GET', '/v1/policy');
     expect(policy.policy?.mode).toBe('require');
-    const registered = await api.register({ jwt: visitorJwt() });
+    const registered = await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() });
     expect(registered.identity.uuid).toBe('visitor-1');
     const conversation = await api.call<ConversationResponse>('GET', '/v1/conversation', registered.session);
     expect(conversation.conversationId).toBe(registered.conversationId);
@@ -76,8 +76,8 @@ describe('calls to the real handler', () => {
   });
 
   it('send the session only in Authorization, never in the URL, with no cookies, cache or referrer path', async () => {
-    const { session } = await api.register({ jwt: visitorJwt() });
-    await api.send(session, { clientId: 'c'.repeat(26), body: 'hello' });
+    const { session } = await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() });
+    await api.call('POST', '/v1/messages', session, { clientId: 'c'.repeat(26), body: 'hello' });
     const sent = server.requests[1]!;
     expect(sent.headers.Authorization).toBe(`Bearer ${session}`);
     expect(sent.url).not.toContain(session);
@@ -86,7 +86,7 @@ describe('calls to the real handler', () => {
   });
 
   it('send a logout with keepalive (it must leave with the page), and take its empty answer', async () => {
-    const { session } = await api.register({ jwt: visitorJwt() });
+    const { session } = await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() });
     await expect(api.call('DELETE', '/v1/session', session)).resolves.toBeUndefined();
     expect(init(1)).toMatchObject({ method: 'DELETE', keepalive: true });
     expect(await server.sessionState(session)).toBe('ended');
@@ -114,7 +114,7 @@ describe('what a later page script cannot reach (issue 9)', () => {
   it('uses the fetch of when the widget started, not a wrapper installed after', async () => {
     const wrapper = vi.fn(async () => new Response('{}'));
     vi.stubGlobal('fetch', wrapper);
-    await api.register({ jwt: visitorJwt() });
+    await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() });
     expect(wrapper).not.toHaveBeenCalled();
     expect(server.requests).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe('what a later page script cannot reach (issue 9)', () => {
     };
     Object.defineProperty(Object.prototype, 'toJSON', { value: toJSON, configurable: true, writable: true });
     try {
-      await api.register({ jwt: visitorJwt() });
+      await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() });
     } finally {
       delete (Object.prototype as Record<string, unknown>).toJSON;
     }

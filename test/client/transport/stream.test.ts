@@ -5,7 +5,7 @@
  * cannot fix.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StreamEvent } from '../../../src/identity/index.js';
+import type { RegisterResponse, StreamEvent } from '../../../src/identity/index.js';
 import { Api, type ApiError } from '../../../src/client/transport/api.js';
 import { openStream } from '../../../src/client/transport/stream.js';
 import { BASE, closeRealServers, flush, realServer, type RealServer } from '../real-server.js';
@@ -39,7 +39,7 @@ interface Opened {
 /** Registers visitor-1 and opens its stream (`session` instead: a stream with that one). */
 async function open(session?: string): Promise<Opened> {
   const api = new Api(BASE);
-  const opened: Opened = { session: session ?? (await api.register({ jwt: visitorJwt() })).session, messages: [], connected: [], fatal: [], last: { id: '' } };
+  const opened: Opened = { session: session ?? (await api.call<RegisterResponse>('POST', '/v1/identity', undefined, { jwt: visitorJwt() })).session, messages: [], connected: [], fatal: [], last: { id: '' } };
   close = openStream({
     api,
     session: opened.session,
