@@ -20,12 +20,13 @@ export type AppendReply = [created: 1, json: string, owner: string, key?: string
  * The append script's call (ConversationStore.appendMessage). On one node
  * (standalone, Sentinel) the script charges the community's budget and the
  * owner address's quota in the same step (issue 22: a charge apart could be
- * lost). It needs the owner's key, so each instance remembers the owner of
- * the conversations it wrote to: an owner is given at creation and never
- * changes, so what is known stays true. One unknown or forgotten costs one
- * more call (the script answers which owner it is and does nothing), never a
- * wrong charge. On a Cluster the budget is another slot: `charged` is false,
- * and the store charges apart.
+ * lost), and puts the conversation at the top of the agent list (one command
+ * per append, not two). It needs the owner's key, so each instance
+ * remembers the owner of the conversations it wrote to: an owner is given at
+ * creation and never changes, so what is known stays true. One unknown or
+ * forgotten costs one more call (the script answers which owner it is and
+ * does nothing), never a wrong charge. On a Cluster the budget and the agent
+ * list are other slots: `charged` is false, and the store writes both apart.
  */
 export function createAppend(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention) {
   const ttl = String(Math.max(1000, Math.round(retention.conversationIdleMs)));
@@ -39,7 +40,7 @@ export function createAppend(client: RedisClient, guard: Guard, keys: Keys, rete
   /** One call, with the owner this instance believes the conversation has ('' none or not known). */
   function call(community: string, conversationId: string, conversation: ConversationKeys, input: NewMessage, owner: string, extra: { keys: string[]; args: (string | number)[] }) {
     const budget = keys.budget(community);
-    const budgetKeys = charged ? [budget.live, budget.bytes, ...(owner === '' ? [] : [budget.owner(owner)])] : [];
+    const budgetKeys = charged ? [budget.live, budget.bytes, keys.recent(community), ...(owner === '' ? [] : [budget.owner(owner)])] : [];
     return guard(
       () =>
         appendScript(client, [...conversation.all, ...budgetKeys, ...extra.keys], [

@@ -49,8 +49,9 @@ return redis.call('HGETALL', conv)
 /**
  * Appends a message with the next seq, unless this author already sent this
  * clientId (then the earlier message, or what is left of it when it aged out).
- * KEYS: conversation, messages, clientIds, clientId order; with the budget (ARGV 14) its live set,
- * its bytes and, when ARGV 15 names an owner, that address's set (budget-scripts.ts).
+ * KEYS: conversation, messages, clientIds, clientId order; on one node (ARGV 14) the budget's live set
+ * and bytes, the community's agent list (keys.recent) and, when ARGV 15 names an owner, that address's
+ * set (budget-scripts.ts).
  * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
  * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6),
  * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them), the conversation's bus
@@ -62,6 +63,7 @@ return redis.call('HGETALL', conv)
  * (ConversationStore.noteVisitorMessage), before anyone hears of it. With the budget, a new message is
  * charged in the same step (issue 22: a charge apart could be lost, and an active conversation then
  * looked idle to its address's quota); the charge comes before any write, so a failing one stores nothing.
+ * The agent list gets the conversation at its new updatedAt in the same step too.
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message),
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history) or, with the budget, {2, owner}
@@ -92,12 +94,13 @@ local n = 4
 if ARGV[14] ~= '' then
   if owner ~= ARGV[15] then return {2, owner} end
   local owned = nil
-  n = 6
+  n = 7
   if owner ~= '' then
-    owned = KEYS[7]
-    n = 7
+    owned = KEYS[8]
+    n = 8
   end
   charge(KEYS[5], KEYS[6], owned, id, tonumber(ARGV[14]), tonumber(ARGV[8]), seq == 1)
+  redis.call('ZADD', KEYS[7], ARGV[4], id)
 end
 local update = {'seq', seq, 'updatedAt', ARGV[4]}
 local epoch = record[4]

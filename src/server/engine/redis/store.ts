@@ -146,11 +146,12 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     async appendMessage(conversationId: string, input: NewMessage) {
       const found = conversationKeys(conversationId);
       if (!found) return undefined;
-      // The recency index is written in the same tick (one pipelined write); an entry for a conversation
-      // that turns out not to exist is dropped by the next listing. It is a hint (losing it misorders the
-      // agent list for a moment): its failure must neither fail a stored message nor, unawaited while the
-      // append fails, be left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
-      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
+      // On one node the append script writes the agent list (append.ts). On a Cluster (another slot) it is
+      // written in the same tick (one pipelined write); an entry for a conversation that turns out not to
+      // exist is dropped by the next listing. It is a hint there (losing it misorders the agent list for a
+      // moment): its failure must neither fail a stored message nor, unawaited while the append fails, be
+      // left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
+      const recent = appender.charged ? undefined : guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
       const reply = await appender.append(found.community, conversationId, found.keys, input, tail(found.community));
       await recent;
       if (reply === null) return undefined;

@@ -72,6 +72,32 @@ describe('Redis append: the budget charge in the same step (issue 22)', () => {
     expect(Number(await redis.client.zscore(budget.live, record.id))).toBe(score);
   });
 
+  it('on one node an append is one command: the script also puts the conversation at the top of the agent list', async () => {
+    const { keys, prefix } = redis.fresh();
+    const store = storeOn(redis.client, keys);
+    const record = await store.upsertConversation('acme', 'signed:u1', identity('u1'), 1_000, ADDRESS);
+    await store.appendMessage(record.id, { author: 'visitor', body: 'first', createdAt: 2_000 });
+    const monitor = await redis.client.monitor();
+    try {
+      const sent: string[] = [];
+      const end = `${prefix}end`;
+      const ended = new Promise<void>((resolve) =>
+        monitor.on('monitor', (_time: string, args: string[], source: string) => {
+          if (args.includes(end)) resolve();
+          else if (source !== 'lua' && args.some((arg) => arg.startsWith(prefix))) sent.push(args[0]!.toLowerCase());
+        }),
+      );
+      await store.appendMessage(record.id, { author: 'agent', body: 'second', createdAt: 3_000 });
+      await redis.client.echo(end);
+      await ended;
+      expect(sent).toEqual(['evalsha']);
+    } finally {
+      monitor.disconnect();
+    }
+    expect(await redis.client.zscore(keys.recent('acme'), record.id)).toBe('3000');
+    expect((await store.listConversations({ community: 'acme', limit: 10 })).conversations.map((c) => c.id)).toEqual([record.id]);
+  });
+
   it('an instance that did not make the conversation learns its owner once, and charges that address', async () => {
     const { keys } = redis.fresh();
     const record = await storeOn(redis.client, keys).upsertConversation('acme', 'signed:u1', identity('u1'), 1_000, ADDRESS);
