@@ -5,7 +5,7 @@ import { createRecentMap } from './recent-map.js';
 import type { LiveBus } from './types.js';
 
 /** How many conversations' epochs an announcing store remembers (the most recently used). */
-export const EPOCH_CACHE_SIZE = 50_000;
+export const EPOCH_CACHE_SIZE = 10_000;
 
 /** Each announcing store → the store it wraps (underlyingStore). */
 const origins = new WeakMap<object, ConversationStore>();

@@ -10,8 +10,8 @@ import { APPEND_MESSAGE } from './scripts.js';
 
 const appendScript = luaScript(APPEND_MESSAGE);
 
-/** How many conversations' owners an instance remembers (the most recently used). */
-export const OWNER_CACHE_SIZE = 50_000;
+/** How many conversations' owners an instance remembers (the most recently used; about 2 MB at most). */
+export const OWNER_CACHE_SIZE = 10_000;
 
 /** The append script's answer (APPEND_MESSAGE), once its owner was the one given. */
 export type AppendReply = [created: 1, json: string, owner: string, key?: string] | [created: 0, json: string, remembered?: string] | null;
