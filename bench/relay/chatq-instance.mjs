@@ -29,4 +29,6 @@ const http = createServer(node.toNodeListener(handler));
 http.keepAliveTimeout = 60_000;
 await new Promise((resolve) => http.listen(0, LOOPBACK, resolve));
 exitWithParent();
+// A stop is SIGTERM: exit normally, so `node --cpu-prof` (NODE_OPTIONS) writes this instance's profile.
+process.on('SIGTERM', () => process.exit(0));
 process.send({ port: http.address().port, pid: process.pid });

@@ -1,6 +1,11 @@
 import { conversationCommunity } from '../store/ids.js';
 import type { ConversationStore } from '../store/types.js';
+import type { LocalBus } from './local-bus.js';
+import { createRecentMap } from './recent-map.js';
 import type { LiveBus } from './types.js';
+
+/** How many conversations' epochs an announcing store remembers (the most recently used). */
+export const EPOCH_CACHE_SIZE = 10_000;
 
 /** Each announcing store → the store it wraps (underlyingStore). */
 const origins = new WeakMap<object, ConversationStore>();
@@ -16,17 +21,34 @@ const origins = new WeakMap<object, ConversationStore>();
  *
  * A failed announcement does not fail the append: the message is stored, and
  * streams find it on their next read of the log.
+ *
+ * `fixedEpochs`: the store keeps each log's epoch from its creation (the
+ * memory and SQLite stores never lose an acknowledged message). Then the
+ * announcement carries the epoch, as the Redis append script's does
+ * (BusListener), and a stream that is up to date sends the message without
+ * reading the log (issue 22). Each conversation's epoch is read once and
+ * remembered: it never changes, and no conversation id is used twice. A
+ * store of your own may change epochs: its announcements carry none.
  */
-export function announcing(store: ConversationStore, bus: LiveBus): ConversationStore {
+export function announcing(store: ConversationStore, bus: LocalBus, fixedEpochs = false): ConversationStore {
+  const epochs = createRecentMap<string>(EPOCH_CACHE_SIZE);
   const wrapped: ConversationStore = {
     ...bindAll(store),
     async appendMessage(conversationId, input) {
       const result = await store.appendMessage(conversationId, input);
       if (!result?.created) return result;
       // SPEC §11: unread for the agents, and a closed conversation reopens, before the agents hear of it.
-      if (input.author === 'visitor') await store.noteVisitorMessage(conversationId, result.message.seq);
-      const community = conversationCommunity(conversationId) ?? (await store.getConversation(conversationId))?.community;
-      if (community !== undefined) await bus.publish(community, { type: 'message', conversationId, message: result.message }).catch(() => {});
+      const noted = input.author === 'visitor' ? await store.noteVisitorMessage(conversationId, result.message.seq) : undefined;
+      let epoch = fixedEpochs ? (noted?.epoch ?? epochs.get(conversationId)) : undefined;
+      let community = conversationCommunity(conversationId);
+      if (community === undefined || (fixedEpochs && epoch === undefined)) {
+        const record = await store.getConversation(conversationId).catch(() => undefined);
+        community ??= record?.community;
+        if (fixedEpochs) epoch ??= record?.epoch;
+      }
+      if (epoch !== undefined) epochs.set(conversationId, epoch);
+      const event = { type: 'message', conversationId, message: result.message } as const;
+      if (community !== undefined) await bus.publish(community, event, epoch).catch(() => {});
       return result;
     },
   };

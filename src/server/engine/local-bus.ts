@@ -1,7 +1,7 @@
-import type { BusEvent, BusSubscription, BusTopic, LiveBus } from './types.js';
+import type { BusListener, BusSubscription, BusTopic, LiveBus } from './types.js';
 import { topicsOf } from './topics.js';
 
-type Listener = (event: BusEvent) => void;
+type Listener = BusListener;
 /** A topic's listeners: most conversation topics have one, held as it is (no Set per open conversation). */
 type Listeners = Listener | Set<Listener>;
 
@@ -11,12 +11,21 @@ interface Topics {
   readonly named: Map<string, Listeners>;
 }
 
+/** The local bus: a LiveBus whose publish also carries a message's epoch to its listeners. */
+export interface LocalBus extends LiveBus {
+  /**
+   * As LiveBus.publish; `epoch`, for a message, is the log's epoch at that append (BusListener): the
+   * engine's own store says it (engine/announce.ts), so streams need not read the log for it.
+   */
+  publish(community: string, event: Parameters<LiveBus['publish']>[1], epoch?: string): Promise<void>;
+}
+
 /**
  * The in-process bus of the memory and SQLite engines: events reach this
  * process's listeners of the event's topics, synchronously. A subscription is
  * live at once (`ready` is already resolved).
  */
-export function createLocalBus(): LiveBus {
+export function createLocalBus(): LocalBus {
   const communities = new Map<string, Topics>();
   const ready = Promise.resolve();
   const table = (community: string, topic: BusTopic): Map<string, Listeners> | undefined => {
@@ -25,13 +34,13 @@ export function createLocalBus(): LiveBus {
   };
   const keyOf = (topic: BusTopic): string => (typeof topic === 'string' ? topic : topic.conversationId);
   return {
-    async publish(community, event) {
+    async publish(community, event, epoch) {
       for (const topic of topicsOf(event)) {
         const found = table(community, topic)?.get(keyOf(topic));
         if (found === undefined) continue;
         for (const listener of found instanceof Set ? [...found] : [found]) {
           try {
-            listener(event);
+            listener(event, event.type === 'message' ? epoch : undefined);
           } catch {
             // One broken listener must not keep the event from the others.
           }

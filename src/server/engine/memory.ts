@@ -29,8 +29,9 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Engine {
   const outbox = store === undefined ? new MemoryOutbox() : undefined;
   const bus = createLocalBus();
   return {
-    // Its appends announce themselves on this engine's bus (announce.ts), a store of your own's too.
-    store: announcing(store ?? createMemoryStore(bounds, outbox), bus),
+    // Its appends announce themselves on this engine's bus (announce.ts), a store of your own's too; the
+    // in-memory store's with their epoch (fixed at creation), so streams need not read the log for them.
+    store: store === undefined ? announcing(createMemoryStore(bounds, outbox), bus, true) : announcing(store, bus),
     bus,
     limiter: createMemoryRateLimiter(),
     ...(outbox ? { outbox } : {}),

@@ -3,11 +3,18 @@
  * visitor message as unread (reopening the conversation) and then publish
  * it, and underlyingStore, which sees through the wrapper.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { announcing, underlyingStore } from '../../../src/server/engine/announce.js';
 import { createLocalBus } from '../../../src/server/engine/local-bus.js';
+import { createMemoryEngine } from '../../../src/server/engine/memory.js';
+import { createSqliteEngine } from '../../../src/server/engine/sqlite/index.js';
+import type { Engine } from '../../../src/server/engine/index.js';
 import type { BusEvent, LiveBus } from '../../../src/server/engine/types.js';
 import { createMemoryStore, type ConversationRecord, type ConversationStore } from '../../../src/server/store/index.js';
+import { recorder } from './bus-events.js';
 import { identity } from './contract.js';
 
 /** A bus that records what it is asked to publish, with the conversation's state as the store had it then. */
@@ -110,5 +117,58 @@ describe('underlyingStore: two engines around one store are one store', () => {
     expect(underlyingStore(announcing(once, createLocalBus()))).toBe(inner);
     expect(underlyingStore(inner)).toBe(inner);
     expect(announcing(inner, bus)).not.toBe(once);
+  });
+});
+
+describe('announcing store: the epoch beside a message (issue 22)', () => {
+  /** Appends a visitor and an agent message; what a conversation's listener and an agents' listener heard, and its epoch. */
+  async function heardOn(engine: Engine) {
+    const { id, epoch } = await engine.store.upsertConversation('acme', 'k1', identity('u1'), 1_000);
+    const conversation = recorder();
+    const agents = recorder();
+    engine.bus.subscribe('acme', conversation.listener, { conversationId: id });
+    engine.bus.subscribe('acme', agents.listener, 'agents');
+    await engine.store.appendMessage(id, { author: 'visitor', body: 'hello', createdAt: 2_000 });
+    await engine.store.appendMessage(id, { author: 'agent', agent: { id: 'a1', name: 'Ann' }, body: 'hi', createdAt: 3_000 });
+    return { epoch, conversation: conversation.heard, agents: agents.heard };
+  }
+
+  it('the memory engine carries the log\'s epoch with each message, as the Redis bus does: streams need not read the log', async () => {
+    const { epoch, conversation, agents } = await heardOn(createMemoryEngine());
+    expect(conversation.map(([event, at]) => [event.type === 'message' && event.message.seq, at])).toEqual([[1, epoch], [2, epoch]]);
+    expect(agents.map(([, at]) => at)).toEqual([epoch, epoch]);
+  });
+
+  it('the SQLite engine carries the log\'s epoch with each message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatq-announce-'));
+    const engine = createSqliteEngine({ path: join(dir, 'chatq.db') });
+    try {
+      const { epoch, conversation } = await heardOn(engine);
+      expect(conversation.map(([event, at]) => [event.type === 'message' && event.message.seq, at])).toEqual([[1, epoch], [2, epoch]]);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a conversation\'s epoch once, not once per message', async () => {
+    const inner = createMemoryStore();
+    let reads = 0;
+    const counted: ConversationStore = { ...inner, getConversation: (id) => (reads++, inner.getConversation(id)) };
+    const bus = createLocalBus();
+    const store = announcing(counted, bus, true);
+    const { id, epoch } = await store.upsertConversation('acme', 'k1', identity('u1'), 1_000);
+    const { heard, listener } = recorder();
+    bus.subscribe('acme', listener, { conversationId: id });
+    for (let i = 0; i < 5; i++) await store.appendMessage(id, { author: 'agent', agent: { id: 'a1', name: 'Ann' }, body: `m${i}`, createdAt: 2_000 + i });
+    expect(heard.map(([, at]) => at)).toEqual(Array(5).fill(epoch));
+    expect(reads).toBe(1);
+  });
+
+  it('a store of your own (its epochs may change): no epoch, streams read the log', async () => {
+    const inner = createMemoryStore();
+    const engine = createMemoryEngine({ store: inner });
+    const { conversation } = await heardOn(engine);
+    expect(conversation.map(([, at]) => at)).toEqual([undefined, undefined]);
   });
 });

@@ -43,20 +43,39 @@ return 'ok'
 `;
 
 /**
+ * The charge of a new message, a Lua function the append script calls too
+ * (on a single node it charges in the same step as the append: issue 22).
+ * Charges `size` bytes to the conversation `id` and gives it `life` ms in
+ * the community's live set from now; `owner` (the address's set, or nil)
+ * gets it on the first message and is kept in step after.
+ */
+export const CHARGE = `
+local function charge(live, bytes, owner, id, size, life, first)
+  local clock = redis.call('TIME')
+  local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+  redis.call('ZADD', live, at + life, id)
+  redis.call('HINCRBY', bytes, id, size)
+  redis.call('HINCRBY', bytes, '#total', size)
+  if owner and (first or redis.call('ZSCORE', owner, id)) then
+    redis.call('ZADD', owner, at + life, id)
+    redis.call('PEXPIRE', owner, life)
+  end
+  redis.call('PEXPIRE', live, life)
+  redis.call('PEXPIRE', bytes, life)
+end
+`;
+
+/**
  * Charges a new message to its community's budget and gives the conversation
  * its full life there; the first message also counts it against its address.
+ * The store's own step on Redis Cluster, where the budget is another slot
+ * than the conversation's (on one node the append script charges).
  * KEYS: live, bytes, owner (as above). ARGV: id, bytes, life ms, '1' first message, '1' address given.
  */
-export const CHARGE_MESSAGE = `${PRUNE}
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('HINCRBY', KEYS[2], ARGV[1], tonumber(ARGV[2]))
-redis.call('HINCRBY', KEYS[2], '#total', tonumber(ARGV[2]))
-if ARGV[5] == '1' and (ARGV[4] == '1' or redis.call('ZSCORE', KEYS[3], ARGV[1])) then
-  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+export const CHARGE_MESSAGE = `${CHARGE}
+local owner = nil
+if ARGV[5] == '1' then owner = KEYS[3] end
+charge(KEYS[1], KEYS[2], owner, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1')
 return 1
 `;
 

@@ -17,6 +17,11 @@ export const CONVERSATION_OVERHEAD_BYTES = 600;
 /** Estimated Redis bytes of a message beyond its body (its JSON around it, the sorted-set entry, its clientId record). */
 export const MESSAGE_OVERHEAD_BYTES = 250;
 
+/** A message's charge in the community's budget: its body plus the overhead. */
+export function messageBytes(body: string): number {
+  return MESSAGE_OVERHEAD_BYTES + body.length;
+}
+
 /**
  * The Redis engine's bounds (issue 16 HIGH 2): the community budget and the
  * address quota a new conversation must fit in, the charge of each message,
@@ -61,9 +66,13 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
       }
       if (answer !== 'ok') throw new EngineError('ERR_CAPACITY', 'The chat server is at capacity for this community: try again later.', 60);
     },
-    /** Charges a stored message; a hint, so its failure never fails the message. */
+    /**
+     * Charges a stored message apart from its append (on a Cluster, where the budget is another slot
+     * than the conversation's; on one node the append script charges): a hint, so its failure never
+     * fails the message.
+     */
     charge(community: string, id: string, body: string, first: boolean, owner: string): Promise<unknown> {
-      const size = MESSAGE_OVERHEAD_BYTES + body.length;
+      const size = messageBytes(body);
       return guard(() =>
         chargeScript(client, budgetKeys(community, owner === '' ? undefined : owner), [id, size, retention.conversationIdleMs, first ? '1' : '0', owner === '' ? '0' : '1']),
       ).catch(() => undefined);

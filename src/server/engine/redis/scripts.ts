@@ -6,14 +6,21 @@
  * (SPEC §12): with webhooks, the create and the append also XADD to the
  * community's stream, a fifth key (standalone and Sentinel only).
  */
+import { CHARGE } from './budget-scripts.js';
 import { OUTBOX_ADD } from './outbox-scripts.js';
 import { STATUS_EVENT } from './state-scripts.js';
 
 /**
  * The server process' run_id (INFO server): it changes on every restart and
- * failover, which is when a log may have lost its tail.
+ * failover, which is when a log may have lost its tail. Read on every call:
+ * a script keeps nothing between calls, and no cheaper command tells one
+ * server process from the next (a key would be restored with the data, and
+ * LASTSAVE moves on every save). Found by a plain search, not a pattern over
+ * the whole section.
  */
-const RUN_ID = `local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')`;
+const RUN_ID = `local server_info = redis.call('INFO', 'server')
+local run = string.match(server_info, '^%w+', string.find(server_info, 'run_id:', 1, true) + 7)
+`;
 
 /**
  * Creates the conversation or records its newest identity. A conversation
@@ -42,23 +49,33 @@ return redis.call('HGETALL', conv)
 /**
  * Appends a message with the next seq, unless this author already sent this
  * clientId (then the earlier message, or what is left of it when it aged out).
- * KEYS: conversation, messages, clientIds, clientId order.
+ * KEYS: conversation, messages, clientIds, clientId order; on one node (ARGV 14) the budget's live set
+ * and bytes, the community's agent list (keys.recent) and, when ARGV 15 names an owner, that address's
+ * set (budget-scripts.ts).
  * ARGV: author, clientId or '', body, createdAt, new message id, messages kept, clientIds kept, ttl ms,
  * new epoch (taken when the server is not the one that made the last write: issue 16 HIGH 6),
  * the agent as JSON or '' (SPEC §11: agent messages carry who wrote them), the conversation's bus
  * channel, the agents' bus channel, '1' when the conversation's channel is sharded (issue 21 item 4:
- * the append announces itself, so no crash can store a message nobody hears of).
+ * the append announces itself, so no crash can store a message nobody hears of), the message's
+ * charge in bytes or '' (no budget here: on a Cluster the budget is another slot), the owner
+ * address the caller believes the conversation has ('' none or not known).
  * A visitor message also reopens the conversation and counts as unread past the agents' read position
- * (ConversationStore.noteVisitorMessage), before anyone hears of it.
+ * (ConversationStore.noteVisitorMessage), before anyone hears of it. With the budget, a new message is
+ * charged in the same step (issue 22: a charge apart could be lost, and an active conversation then
+ * looked idle to its address's quota); the charge comes before any write, so a failing one stores nothing.
+ * The agent list gets the conversation at its new updatedAt in the same step too.
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
- * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message) or
- * {0, '', 'seq|id|createdAt'} (a retry of one that left the history).
- * With webhooks, KEYS[5] is the outbox stream and the last ARGV its bound: a new message (not a retry)
- * writes message.created there.
+ * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message),
+ * {0, '', 'seq|id|createdAt'} (a retry of one that left the history) or, with the budget, {2, owner}
+ * when the conversation's owner is not the one given (nothing done: call again with its set).
+ * With webhooks, the key after these is the outbox stream and the last ARGV its bound: a new message
+ * (not a retry) writes message.created there.
  */
-export const APPEND_MESSAGE = `${RUN_ID}${OUTBOX_ADD}${STATUS_EVENT}
+export const APPEND_MESSAGE = `${RUN_ID}${OUTBOX_ADD}${STATUS_EVENT}${CHARGE}
 local conv = KEYS[1]
-if redis.call('EXISTS', conv) == 0 then return false end
+local record = redis.call('HMGET', conv, 'id', 'seq', 'run', 'epoch', 'owner', 'key', 'status', 'aread')
+local id = record[1]
+if not id then return false end
 local field = ''
 if ARGV[2] ~= '' then
   field = ARGV[1] .. ':' .. ARGV[2]
@@ -70,12 +87,37 @@ if ARGV[2] ~= '' then
     return {0, '', found}
   end
 end
-if redis.call('HGET', conv, 'run') ~= run then
+local owner = record[5] or ''
+local seq = tonumber(record[2] or '0') + 1
+-- n: the keys before the outbox's (the conversation's, then the budget's).
+local n = 4
+if ARGV[14] ~= '' then
+  if owner ~= ARGV[15] then return {2, owner} end
+  local owned = nil
+  n = 7
+  if owner ~= '' then
+    owned = KEYS[8]
+    n = 8
+  end
+  charge(KEYS[5], KEYS[6], owned, id, tonumber(ARGV[14]), tonumber(ARGV[8]), seq == 1)
+  redis.call('ZADD', KEYS[7], ARGV[4], id)
+end
+local update = {'seq', seq, 'updatedAt', ARGV[4]}
+local epoch = record[4]
+if record[3] ~= run then
   -- Another server process made the last write (a restart, a failover): the log may have lost its tail,
   -- and the seqs after what survived may already have been seen. A new epoch, so none is reused within one.
-  redis.call('HSET', conv, 'epoch', ARGV[9], 'run', run)
+  epoch = ARGV[9]
+  table.insert(update, 'epoch')
+  table.insert(update, epoch)
+  table.insert(update, 'run')
+  table.insert(update, run)
 end
-local seq = redis.call('HINCRBY', conv, 'seq', 1)
+if ARGV[1] == 'visitor' then
+  table.insert(update, 'status')
+  table.insert(update, 'open')
+end
+redis.call('HSET', conv, unpack(update))
 local message = {id = ARGV[5], seq = seq, author = ARGV[1], body = ARGV[3], createdAt = tonumber(ARGV[4])}
 if field ~= '' then message.clientId = ARGV[2] end
 if ARGV[10] ~= nil and ARGV[10] ~= '' then message.agent = cjson.decode(ARGV[10]) end
@@ -92,23 +134,18 @@ if field ~= '' then
     for i = 1, #gone, 2 do redis.call('HDEL', KEYS[3], gone[i]) end
   end
 end
-redis.call('HSET', conv, 'updatedAt', ARGV[4])
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
-local id = redis.call('HGET', conv, 'id')
-outbox_add(4, {'t', 'message.created', 'c', id, 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
+outbox_add(n, {'t', 'message.created', 'c', id, 's', tostring(seq), 'a', ARGV[4], 'u', ARGV[1]})
 if ARGV[1] == 'visitor' then
-  local was = redis.call('HGET', conv, 'status') or 'open'
-  redis.call('HSET', conv, 'status', 'open')
-  status_event(4, was, 'open', ARGV[4])
-  if seq > tonumber(redis.call('HGET', conv, 'aread') or '0') then redis.call('HINCRBY', conv, 'unread', 1) end
+  status_event(n, record[7] or 'open', 'open', ARGV[4])
+  if seq > tonumber(record[8] or '0') then redis.call('HINCRBY', conv, 'unread', 1) end
 end
-local epoch = redis.call('HGET', conv, 'epoch')
 local event = '{"type":"message","conversationId":' .. cjson.encode(id) .. ',"message":' .. json
 if epoch then event = event .. ',"epoch":' .. cjson.encode(epoch) end
 event = event .. '}'
 if ARGV[13] == '1' then redis.call('SPUBLISH', ARGV[11], event) else redis.call('PUBLISH', ARGV[11], event) end
 redis.call('PUBLISH', ARGV[12], event)
-return {1, json, redis.call('HGET', conv, 'owner') or '', redis.call('HGET', conv, 'key')}
+return {1, json, owner, record[6]}
 `;
 
 /**

@@ -2,20 +2,20 @@ import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../../
 import { pageCursor, readPageCursor } from '../../store/cursor.js';
 import { conversationCommunity, newConversationId, newEpoch } from '../../store/ids.js';
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
-import { luaScript, usesShardedPubSub, type RedisClient } from './client.js';
+import { luaScript, type RedisClient } from './client.js';
+import { createAppend } from './append.js';
 import { createBudget } from './budget.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { readMessage } from './message.js';
 import type { RedisOutbox } from './outbox.js';
 import type { RedisRetention } from './retention-types.js';
-import { APPEND_MESSAGE, SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
+import { SET_LAST_PAGE, TOUCH_SESSION, UPSERT_CONVERSATION } from './scripts.js';
 import { createRedisStateMethods, readState } from './state.js';
 
 export type { RedisRetention } from './retention-types.js';
 
 const upsertScript = luaScript(UPSERT_CONVERSATION);
-const appendScript = luaScript(APPEND_MESSAGE);
 const pageScript = luaScript(SET_LAST_PAGE);
 const touchScript = luaScript(TOUCH_SESSION);
 
@@ -24,7 +24,8 @@ const touchScript = luaScript(TOUCH_SESSION);
  * several keys is one Lua script on one hash slot; the agent list is a sorted
  * set per community, updated right after (a recency hint: losing an update
  * misorders the list for a moment, it loses no data). An append announces
- * itself on the bus in its own script (ConversationStore.appendMessage).
+ * itself on the bus in its own script (ConversationStore.appendMessage), and
+ * on one node charges the budget there too (append.ts).
  */
 export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention, outbox?: RedisOutbox): ConversationStore {
   /** SPEC §12: the outbox stream and its bound, appended to a script's keys and arguments when the community has webhooks. */
@@ -33,7 +34,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
   const emptyTtl = String(Math.max(1000, Math.round(Math.min(retention.emptyConversationIdleMs, retention.conversationIdleMs))));
   const budget = createBudget(client, guard, keys, retention);
   const lastTrim = new Map<string, number>();
-  const sharded = usesShardedPubSub(client);
+  const appender = createAppend(client, guard, keys, retention);
 
   function conversationKeys(id: string) {
     const community = conversationCommunity(id);
@@ -120,7 +121,9 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       const fields = await guard(() =>
         upsertScript(client, [...conversation.all, ...extra.keys], [id, community, key, JSON.stringify(identity), now, ttl, emptyTtl, owner ?? '', newEpoch(), ...extra.args]),
       );
-      const record = readConversation(pairs(fields))!;
+      const stored = pairs(fields);
+      appender.learn(stored.id!, stored.owner);
+      const record = readConversation(stored)!;
       await guard(async () => {
         // The index lives as long as its conversation: short while nobody wrote in it.
         await client.pexpire(index, record.lastSeq > 0 ? ttl : emptyTtl);
@@ -143,46 +146,30 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     async appendMessage(conversationId: string, input: NewMessage) {
       const found = conversationKeys(conversationId);
       if (!found) return undefined;
-      // The recency index is written in the same tick (one pipelined write); an entry for a conversation
-      // that turns out not to exist is dropped by the next listing. It is a hint (losing it misorders the
-      // agent list for a moment): its failure must neither fail a stored message nor, unawaited while the
-      // append fails, be left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
-      const recent = guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
-      const extra = tail(found.community);
-      const reply = (await guard(() =>
-        appendScript(client, [...found.keys.all, ...extra.keys], [
-          input.author,
-          input.clientId ?? '',
-          input.body,
-          input.createdAt,
-          crypto.randomUUID(),
-          retention.maxMessagesPerConversation,
-          retention.maxClientIdsPerConversation,
-          ttl,
-          newEpoch(),
-          input.agent === undefined ? '' : JSON.stringify(input.agent),
-          keys.channel(found.community, { conversationId }),
-          keys.channel(found.community, 'agents'),
-          sharded ? '1' : '0',
-          ...extra.args,
-        ]),
-        { write: true },
-      )) as [number, string, string?, string?] | null;
+      // On one node the append script writes the agent list (append.ts). On a Cluster (another slot) it is
+      // written in the same tick (one pipelined write); an entry for a conversation that turns out not to
+      // exist is dropped by the next listing. It is a hint there (losing it misorders the agent list for a
+      // moment): its failure must neither fail a stored message nor, unawaited while the append fails, be
+      // left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
+      const recent = appender.charged ? undefined : guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
+      const reply = await appender.append(found.community, conversationId, found.keys, input, tail(found.community));
       await recent;
       if (reply === null) return undefined;
-      const [created, json, third, key] = reply;
-      if (created === 1) {
+      if (reply[0] === 1) {
+        const [, json, owner, key] = reply;
         const message = readMessage(json);
         // The first message gives the conversation its full life: its index too, and a place in its address's quota.
         await Promise.all([
-          budget.charge(found.community, conversationId, input.body, message.seq === 1, third ?? ''), // third: the owner
+          // On a Cluster the budget is another slot: charged apart, a hint (on one node the append script charged).
+          appender.charged ? undefined : budget.charge(found.community, conversationId, input.body, message.seq === 1, owner),
           message.seq === 1 && key ? guard(() => client.pexpire(keys.conversationIndex(found.community, key), ttl)).catch(() => undefined) : undefined,
         ]);
         return { message, created: true };
       }
+      const [, json, remembered] = reply;
       if (json !== '') return { message: readMessage(json), created: false };
       // The earlier message left the kept history: rebuild it from its record and the retry's own body.
-      const [seq, id, createdAt] = third!.split('|'); // third: what is remembered of it
+      const [seq, id, createdAt] = remembered!.split('|');
       const message: ChatMessage = {
         id: id!,
         seq: Number(seq),

@@ -32,10 +32,11 @@ export function createSqliteEngine(options: SqliteEngineOptions): Engine {
   const db = openSqlite(resolved);
   const limiter = createSqliteRateLimiter(db);
   const outbox = new SqliteOutbox(db);
-  // One process owns the file, so the live bus is this process's own, and its appends announce on it (announce.ts).
+  // One process owns the file, so the live bus is this process's own, and its appends announce on it (announce.ts),
+  // with their epoch: the file keeps each log's from its creation.
   const bus = createLocalBus();
   return {
-    store: announcing(createSqliteStore(db, resolved.retention, outbox), bus),
+    store: announcing(createSqliteStore(db, resolved.retention, outbox), bus, true),
     outbox,
     bus,
     limiter,

@@ -49,6 +49,8 @@ function conversation(bounds = { messages: 100, clientIds: 100 }) {
         channels.conversation,
         channels.agents,
         '0',
+        '',
+        '',
         ...withOutbox(message.webhooks ?? false).args,
       ]) as Promise<[number, string, string?, string?] | null>,
   };
