@@ -53,6 +53,7 @@ import { startRedis } from './redis-server.mjs';
 
 const SERVER_MODULE = new URL('../dist/server.js', import.meta.url).href;
 const REDIS_MODULE = new URL('../dist/redis.js', import.meta.url).href;
+const NODE_MODULE = new URL('../dist/node.js', import.meta.url).href;
 const ORIGIN = 'https://shop.test';
 const BASE = 'http://chat.test';
 const AGENT_TOKEN = 'bench-agent-token-0123456789abcdef0123456789';
@@ -101,9 +102,15 @@ let phase = 'setup';
 const logger = { warn: (message) => warnings.push(`[${phase}] ${message}`) };
 
 export async function loadChatq() {
-  const [server, redis] = await Promise.all([import(SERVER_MODULE), import(REDIS_MODULE)]);
-  return { ...server, createRedisEngine: redis.createRedisEngine };
+  const [server, redis, node] = await Promise.all([import(SERVER_MODULE), import(REDIS_MODULE), import(NODE_MODULE)]);
+  return { ...server, createRedisEngine: redis.createRedisEngine, toNodeListener: node.toNodeListener };
 }
+
+let addresses = 0;
+const nextAddress = () => {
+  const n = addresses++;
+  return `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+};
 
 export function makeHandler(chatq, engine, limits = UNLIMITED) {
   return chatq.createMessagingHandler({
@@ -112,7 +119,9 @@ export function makeHandler(chatq, engine, limits = UNLIMITED) {
     agentToken: AGENT_TOKEN,
     engine,
     limits,
-    clientAddress: () => '127.0.0.1',
+    // Each request from an address of its own: visitors have theirs, and the per-address quotas
+    // (100 conversations an address) are not what these benches measure.
+    clientAddress: () => nextAddress(),
     logger,
   });
 }
