@@ -23,8 +23,8 @@ export function runAt(at: number, fn: () => void): () => void {
   return () => clearTimeout(handle);
 }
 
-/** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap`. */
-export function backoff(attempt: number, base: number, cap: number): number {
+/** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap` (1 s to 30 s unless told). */
+export function backoff(attempt: number, base = 1_000, cap = 30_000): number {
   const ceiling = Math.min(cap, base * 2 ** attempt);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

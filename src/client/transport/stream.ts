@@ -24,8 +24,6 @@ export interface StreamOptions {
 }
 
 const WATCHDOG_MS = 65_000;
-const RETRY_BASE = 1_000;
-const RETRY_CAP = 30_000;
 /** A stream that stayed open this long (or delivered an event) was healthy: backoff starts over. */
 const HEALTHY_MS = 30_000;
 /** A reconnect within this long (a server draining for a deploy, SPEC §8) shows the visitor no notice. */
@@ -102,7 +100,7 @@ export function openStream(options: StreamOptions): () => void {
     }
     if (closed) return;
     offline ??= setTimeout(() => options.onConnected?.(false), QUIET_MS);
-    const delay = wait ?? Math.max(serverRetry, backoff(attempt++, RETRY_BASE, RETRY_CAP));
+    const delay = wait ?? Math.max(serverRetry, backoff(attempt++));
     retryTimer = setTimeout(() => void connect(), delay);
   };
 
