@@ -9,9 +9,9 @@ import { fromDocument } from './document.js';
  */
 export function onWake(fn: () => void): () => void {
   const listening = new AbortController();
-  const { signal } = listening;
-  fromDocument('addEventListener')('visibilitychange', () => fromDocument('visibilityState') === 'visible' && fn(), { signal });
-  window.addEventListener('focus', fn, { signal });
-  window.addEventListener('online', fn, { signal });
+  const options = { signal: listening.signal };
+  fromDocument('addEventListener')('visibilitychange', () => fromDocument('visibilityState') === 'visible' && fn(), options);
+  addEventListener('focus', fn, options);
+  addEventListener('online', fn, options);
   return () => listening.abort();
 }
