@@ -62,10 +62,9 @@ export class Strings {
   }
 }
 
+/** The locale given, else the page's `lang`, else the browser's language (Strings is only made in a browser). */
 function pickLocale(locale?: string): string {
-  const page = typeof document === 'undefined' ? '' : fromDocument('documentElement').lang;
-  const nav = typeof navigator === 'undefined' ? '' : navigator.language;
-  return (locale || page || nav || 'en').toLowerCase();
+  return (locale || fromDocument('documentElement').lang || navigator.language || 'en').toLowerCase();
 }
 
 /** The notices the widget shows (SPEC §5, §10). */
