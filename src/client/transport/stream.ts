@@ -101,7 +101,7 @@ export function openStream(options: StreamOptions): () => void {
     if (closed) return;
     offline ??= setTimeout(() => options.onConnected?.(false), QUIET_MS);
     const delay = wait ?? Math.max(serverRetry, backoff(attempt++));
-    retryTimer = setTimeout(() => void connect(), delay);
+    retryTimer = setTimeout(connect, delay);
   };
 
   void connect();
