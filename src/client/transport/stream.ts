@@ -63,7 +63,9 @@ export function openStream(options: StreamOptions): () => void {
           return;
         }
         if (error.retryAfter) wait = error.retryAfter * 1000;
-      } else if (response.body) {
+      } else {
+        // A body-less answer (a 204) throws here, before the stream counts as connected: reconnect below.
+        const reader = response.body!.getReader();
         // Not on the 200 alone: a proxy answering 200 then closing at once would reconnect in a storm.
         const opened = Date.now();
         offline = clearTimeout(offline) as undefined; // re-armed by the next disconnect
@@ -83,7 +85,6 @@ export function openStream(options: StreamOptions): () => void {
           (ms) => (serverRetry = ms),
           last,
         );
-        const reader = response.body.getReader();
         const decoder = new TextDecoder();
         for (;;) {
           const { done, value } = await reader.read();
