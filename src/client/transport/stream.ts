@@ -39,12 +39,11 @@ export function openStream(options: StreamOptions): () => void {
   let offline: ReturnType<typeof setTimeout> | undefined;
 
   const connect = async (): Promise<void> => {
-    controller = new AbortController();
-    const { signal } = controller;
+    const aborter = (controller = new AbortController());
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const feed = (): void => {
       clearTimeout(watchdog);
-      watchdog = setTimeout(() => controller?.abort(), WATCHDOG_MS);
+      watchdog = setTimeout(() => aborter.abort(), WATCHDOG_MS);
     };
     let wait: number | undefined;
     try {
@@ -54,7 +53,7 @@ export function openStream(options: StreamOptions): () => void {
       if (last) headers['Last-Event-ID'] = last;
       feed();
       // The optional events the panel shows (SPEC §11; identity/wire.ts OPTIONAL_STREAM_EVENTS).
-      const response = await options.api.request('/v1/stream?events=presence,typing,read', { headers, signal });
+      const response = await options.api.request('/v1/stream?events=presence,typing,read', { headers, signal: aborter.signal });
       if (!response.ok) {
         const error = await toApiError(response);
         if (response.status !== 429 && response.status < 500) {
