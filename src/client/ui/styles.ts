@@ -37,7 +37,8 @@ export const CSS =
   '.status{position:absolute;right:0;bottom:66px;width:240px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
   ':host([position=left]) .status{right:auto;left:0}';
 
-const sheets = new Map<string, CSSStyleSheet>();
+/** One sheet per CSS text, keyed by it (no CSS text is the name of an Object.prototype member). */
+const sheets: Record<string, CSSStyleSheet> = {};
 
 /**
  * Adds `css` to `root`, one shared sheet per text for every instance (constructable sheets
@@ -45,11 +46,11 @@ const sheets = new Map<string, CSSStyleSheet>();
  */
 export function adoptStyles(root: ShadowRoot, css = CSS): void {
   try {
-    let sheet = sheets.get(css);
+    let sheet = sheets[css];
     if (!sheet) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
-      sheets.set(css, sheet);
+      sheets[css] = sheet;
     }
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   } catch {
