@@ -51,7 +51,12 @@ export async function toApiError(response: Response): Promise<ApiError> {
 }
 
 export class Api {
-  constructor(readonly base: string) {}
+  // `declare` and one assignment: no field declaration in loader.js.
+  declare readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   /**
    * `fetch` as it was when the widget started: a wrapper the host page installs later
