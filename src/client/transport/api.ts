@@ -46,7 +46,8 @@ export async function toApiError(response: Response): Promise<ApiError> {
   } catch {
     // Not the JSON error shape (a proxy's page): keep the generic message.
   }
-  const retry = Number(response.headers.get('Retry-After'));
+  // No header: +null is 0, which the bound below refuses like any non-positive or non-finite value.
+  const retry = +response.headers.get('Retry-After')!;
   return new ApiError(response.status, code, message, retry > 0 && retry < Infinity ? retry : undefined);
 }
 
