@@ -38,7 +38,7 @@ export class Strings {
    * Null-prototype tables: a host's `{"__proto__": …}` or `constructor` key is an
    * own entry like any other, never Object.prototype's (no key needs refusing).
    */
-  readonly #table: Translations = Object.create(null);
+  readonly #table = { __proto__: null } as unknown as Translations;
   declare locale: string;
 
   constructor(locale?: string) {
@@ -49,7 +49,7 @@ export class Strings {
   /** Adds texts; `under`: only where the host gave none (built-in texts that come later, the panel's). */
   add(translations: Translations, under = false): void {
     for (const [lang, dict] of Object.entries(translations)) {
-      const target = (this.#table[lang.toLowerCase()] ??= Object.create(null) as Record<string, string>);
+      const target = (this.#table[lang.toLowerCase()] ??= { __proto__: null } as unknown as Record<string, string>);
       for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !(under && name in target)) target[name] = text;
     }
   }
