@@ -47,7 +47,7 @@ export class Strings {
   }
 
   /** Adds texts; `under`: only where the host gave none (built-in texts that come later, the panel's). */
-  add(translations: Translations, under = false): void {
+  add(translations: Translations, under?: boolean): void {
     for (const [lang, dict] of Object.entries(translations)) {
       const target = (this.#table[lang.toLowerCase()] ??= { __proto__: null } as unknown as Record<string, string>);
       for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !(under && name in target)) target[name] = text;
