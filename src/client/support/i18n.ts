@@ -57,7 +57,8 @@ export class Strings {
   /** The text for `key`, with `{param}` placeholders filled (the result is set as text, never HTML). */
   t(key: TranslationKey, params?: Record<string, string | number>): string {
     const lang = this.locale;
-    const text = this.#table[lang]?.[key] ?? this.#table[lang.split('-')[0]!]?.[key] ?? this.#table.en?.[key] ?? key;
+    // English is always there: the constructor adds BUILT_IN.
+    const text = this.#table[lang]?.[key] ?? this.#table[lang.split('-')[0]!]?.[key] ?? this.#table.en![key] ?? key;
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params?.[name] ?? whole));
   }
 }
