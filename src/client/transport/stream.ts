@@ -73,7 +73,7 @@ export function openStream(options: StreamOptions): () => void {
           ({ event, data, id }) => {
             try {
               const parsed = JSON.parse(data) as StreamEvent;
-              if (parsed && parsed.type === event) {
+              if (parsed?.type === event) {
                 attempt = 0;
                 options.onEvent(parsed, id);
               }
