@@ -10,7 +10,8 @@ import { fromDocument } from './document.js';
 export function onWake(fn: () => void): () => void {
   const listening = new AbortController();
   const options = { signal: listening.signal };
-  fromDocument('addEventListener')('visibilitychange', () => fromDocument('visibilityState') === 'visible' && fn(), options);
+  // `hidden` is visibilityState === 'hidden' (the only other state, 'visible', wakes).
+  fromDocument('addEventListener')('visibilitychange', () => fromDocument('hidden') || fn(), options);
   addEventListener('focus', fn, options);
   addEventListener('online', fn, options);
   return () => listening.abort();
