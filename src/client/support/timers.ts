@@ -26,5 +26,5 @@ export function runAt(at: number, fn: () => void): () => void {
 /** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap` (1 s to 30 s unless told). */
 export function backoff(attempt: number, base = 1_000, cap = 30_000): number {
   const ceiling = Math.min(cap, base * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return (ceiling * (1 + Math.random())) / 2;
 }
