@@ -59,9 +59,7 @@ export function openStream(options: StreamOptions): () => void {
         if (response.status !== 429 && response.status < 500) {
           closed = true;
           options.onFatal(error);
-          return;
-        }
-        if (error.retryAfter) wait = error.retryAfter * 1000;
+        } else if (error.retryAfter) wait = error.retryAfter * 1000;
       } else {
         // A body-less answer (a 204) throws here, before the stream counts as connected: reconnect below.
         const reader = response.body!.getReader();
@@ -95,9 +93,8 @@ export function openStream(options: StreamOptions): () => void {
       }
     } catch {
       // Network error or the watchdog's abort: reconnect below.
-    } finally {
-      clearTimeout(watchdog);
     }
+    clearTimeout(watchdog);
     if (closed) return;
     offline ??= setTimeout(() => options.onConnected?.(false), QUIET_MS);
     const delay = wait ?? Math.max(serverRetry, backoff(attempt++));
