@@ -101,9 +101,9 @@ const DOCUMENT_CLOBBERINGS: Clobbering[] = [
     },
   },
   {
-    // The reconnect after a wake-up (a tab shown again) asked `visibilityState`, which the image answered.
-    name: 'document.visibilityState by <img name> (wake-ups)',
-    markup: () => '<img name="visibilityState" alt="">',
+    // The reconnect after a wake-up (a tab shown again) asks `hidden`, which the image would answer (truthy: no wake-up).
+    name: 'document.hidden by <img name> (wake-ups)',
+    markup: () => '<img name="hidden" alt="">',
     async check({ page, probe }, { stage }) {
       const asked = () => probe.requests.filter((r) => r.url === `${stage.chat.base}/v1/policy`).length;
       await expect.poll(asked, { timeout: TIMEOUT }).toBe(2); // refused once (routed below), then asked again on the wake-up
@@ -158,7 +158,7 @@ describeBrowser('DOM clobbering: markup in the host page neither steers nor stop
           const path = `/${embed}-${randomBytes(4).toString('hex')}.html`;
           stage.hostPage(path, pageWith(stage, embed, clobbering, attacker.origin));
           const context = await stage.newContext();
-          if (clobbering.name.includes('visibilityState')) {
+          if (clobbering.name.startsWith('document.hidden ')) {
             // The first policy request finds no server; a wake-up asks again.
             let refused = false;
             await context.route(`${stage.chat.base}/v1/policy`, (route) => (refused ? route.continue() : ((refused = true), route.abort())));
@@ -167,7 +167,7 @@ describeBrowser('DOM clobbering: markup in the host page neither steers nor stop
           const uuid = `clobber-${randomBytes(6).toString('hex')}`;
           const jwt = jwtFor(uuid);
           await waitForWidget(visit.page);
-          if (clobbering.name.includes('visibilityState')) await visit.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+          if (clobbering.name.startsWith('document.hidden ')) await visit.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
           await chatWorks(visit, stage, jwt, uuid, clobbering.embedded);
           await clobbering.check?.(visit, { stage, uuid });
           expectOnlyItsServer(visit, stage, attacker.origin, jwt);

@@ -38,7 +38,7 @@ export class Strings {
    * Null-prototype tables: a host's `{"__proto__": …}` or `constructor` key is an
    * own entry like any other, never Object.prototype's (no key needs refusing).
    */
-  readonly #table: Translations = Object.create(null);
+  readonly #table = { __proto__: null } as unknown as Translations;
   declare locale: string;
 
   constructor(locale?: string) {
@@ -47,25 +47,25 @@ export class Strings {
   }
 
   /** Adds texts; `under`: only where the host gave none (built-in texts that come later, the panel's). */
-  add(translations: Translations, under = false): void {
+  add(translations: Translations, under?: boolean): void {
     for (const [lang, dict] of Object.entries(translations)) {
-      const target = (this.#table[lang.toLowerCase()] ??= Object.create(null) as Record<string, string>);
+      const target = (this.#table[lang.toLowerCase()] ??= { __proto__: null } as unknown as Record<string, string>);
       for (const [name, text] of Object.entries(dict)) if (typeof text === 'string' && !(under && name in target)) target[name] = text;
     }
   }
 
   /** The text for `key`, with `{param}` placeholders filled (the result is set as text, never HTML). */
-  t(key: TranslationKey, params: Record<string, string | number> = {}): string {
+  t(key: TranslationKey, params?: Record<string, string | number>): string {
     const lang = this.locale;
-    const text = this.#table[lang]?.[key] ?? this.#table[lang.split('-')[0]!]?.[key] ?? this.#table.en?.[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    // English is always there: the constructor adds BUILT_IN.
+    const text = this.#table[lang]?.[key] ?? this.#table[lang.split('-')[0]!]?.[key] ?? this.#table.en![key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params?.[name] ?? whole));
   }
 }
 
+/** The locale given, else the page's `lang`, else the browser's language (Strings is only made in a browser). */
 function pickLocale(locale?: string): string {
-  const page = typeof document === 'undefined' ? '' : fromDocument('documentElement').lang;
-  const nav = typeof navigator === 'undefined' ? '' : navigator.language;
-  return (locale || page || nav || 'en').toLowerCase();
+  return (locale || fromDocument('documentElement').lang || navigator.language || 'en').toLowerCase();
 }
 
 /** The notices the widget shows (SPEC §5, §10). */

@@ -11,14 +11,14 @@ export interface Retry {
  * Retries `fn` with backoff (SPEC §10 "Outages"): a chat server that was unreachable when the
  * page loaded is asked again on its own, with no page event needed (wake-ups still ask at once).
  */
-export function createRetry(fn: () => void, base = 1_000, cap = 30_000): Retry {
+export function createRetry(fn: () => void): Retry {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stop = (): void => clearTimeout(timer);
   return {
     later(seconds = 0) {
       stop();
-      timer = setTimeout(fn, Math.max(seconds * 1000, backoff(attempt++, base, cap)));
+      timer = setTimeout(fn, Math.max(seconds * 1000, backoff(attempt++)));
     },
     stop,
   };

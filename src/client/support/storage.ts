@@ -6,7 +6,8 @@
  * the conversation (SPEC §5).
  */
 export interface SafeStorage {
-  get(key: string): string | null;
+  /** The value, or null or undefined when there is none (or no storage). */
+  get(key: string): string | null | undefined;
   set(key: string, value: string): void;
 }
 
@@ -15,8 +16,7 @@ export const safeStorage: SafeStorage = {
     try {
       return localStorage.getItem(key);
     } catch {
-      // Blocked, or no localStorage at all (a ReferenceError outside a browser).
-      return null;
+      // Blocked, or no localStorage at all (a ReferenceError outside a browser): nothing stored.
     }
   },
   set(key, value) {

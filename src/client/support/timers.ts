@@ -12,26 +12,19 @@ export const validSeconds = (value: unknown): value is number => typeof value ==
 /** Runs `fn` at local wall-clock time `at` (ms); a non-finite `at` means never. Returns a cancel function. */
 export function runAt(at: number, fn: () => void): () => void {
   let handle: ReturnType<typeof setTimeout> | undefined;
-  // NaN would re-arm a 0 ms timer forever (NaN <= 0 is false; setTimeout(f, NaN) is 0 ms).
-  if (!Number.isFinite(at)) return () => {};
   const arm = (): void => {
     const remaining = at - Date.now();
-    if (remaining <= 0) {
-      handle = undefined;
-      fn();
-      return;
-    }
-    handle = setTimeout(arm, Math.min(remaining, MAX_TIMER_DELAY));
+    if (remaining > 0) handle = setTimeout(arm, Math.min(remaining, MAX_TIMER_DELAY));
+    else fn();
   };
-  arm();
-  return () => {
-    if (handle !== undefined) clearTimeout(handle);
-    handle = undefined;
-  };
+  // NaN would re-arm a 0 ms timer forever (NaN <= 0 is false; setTimeout(f, NaN) is 0 ms): a non-finite `at` arms nothing.
+  if (Number.isFinite(at)) arm();
+  // A fired timer's handle cleared again is a no-op.
+  return () => clearTimeout(handle);
 }
 
-/** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap`. */
-export function backoff(attempt: number, base: number, cap: number): number {
+/** Exponential backoff with jitter: between half and all of `base·2^attempt`, at most `cap` (1 s to 30 s unless told). */
+export function backoff(attempt: number, base = 1_000, cap = 30_000): number {
   const ceiling = Math.min(cap, base * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return (ceiling * (1 + Math.random())) / 2;
 }

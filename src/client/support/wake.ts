@@ -9,9 +9,10 @@ import { fromDocument } from './document.js';
  */
 export function onWake(fn: () => void): () => void {
   const listening = new AbortController();
-  const { signal } = listening;
-  fromDocument('addEventListener')('visibilitychange', () => fromDocument('visibilityState') === 'visible' && fn(), { signal });
-  window.addEventListener('focus', fn, { signal });
-  window.addEventListener('online', fn, { signal });
+  const options = { signal: listening.signal };
+  // `hidden` is visibilityState === 'hidden' (the only other state, 'visible', wakes).
+  fromDocument('addEventListener')('visibilitychange', () => fromDocument('hidden') || fn(), options);
+  addEventListener('focus', fn, options);
+  addEventListener('online', fn, options);
   return () => listening.abort();
 }

@@ -46,12 +46,18 @@ export async function toApiError(response: Response): Promise<ApiError> {
   } catch {
     // Not the JSON error shape (a proxy's page): keep the generic message.
   }
-  const retry = Number(response.headers.get('Retry-After'));
+  // No header: +null is 0, which the bound below refuses like any non-positive or non-finite value.
+  const retry = +response.headers.get('Retry-After')!;
   return new ApiError(response.status, code, message, retry > 0 && retry < Infinity ? retry : undefined);
 }
 
 export class Api {
-  constructor(readonly base: string) {}
+  // `declare` and one assignment: no field declaration in loader.js.
+  declare readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   /**
    * `fetch` as it was when the widget started: a wrapper the host page installs later

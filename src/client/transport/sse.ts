@@ -1,8 +1,15 @@
 /**
- * A Server-Sent Events parser (the WHATWG "event stream interpretation"),
- * written here because the widget streams with `fetch` + `ReadableStream`:
- * `EventSource` cannot send an `Authorization` header, and the session must
- * never travel in a URL (SPEC §6).
+ * A Server-Sent Events parser, written here because the widget streams with
+ * `fetch` + `ReadableStream`: `EventSource` cannot send an `Authorization`
+ * header, and the session must never travel in a URL (SPEC §6).
+ *
+ * It reads what the chat server writes (server/handler/live/sse.ts: LF line
+ * ends, `event:` on every event, numeric ids, `retry:`, `:` comments), the
+ * WHATWG "event stream interpretation" without what that server never sends
+ * (every byte here is paid by every host page): CR and CRLF line ends, an
+ * event without `event:` (dispatched with type "", which no stream event has),
+ * ids holding NUL. A leading BOM never reaches it: the callers' TextDecoder
+ * drops it.
  */
 
 /** One dispatched event. `id` is the last event id seen so far (it persists across events). */
@@ -13,7 +20,7 @@ export interface SseEvent {
 }
 
 export interface SseParser {
-  /** Feeds decoded text; chunks may split lines (and CR from LF) anywhere. */
+  /** Feeds decoded text; chunks may split lines anywhere. */
   push(chunk: string): void;
 }
 
@@ -31,35 +38,24 @@ export function createSseParser(
   let data: string[] | undefined;
   let type = '';
   let lastEventId = initialId;
-  let first = true;
-
-  function field(line: string): void {
-    if (!line) {
-      if (data) onEvent({ event: type || 'message', data: data.join('\n'), id: lastEventId });
-      data = undefined;
-      type = '';
-      return;
-    }
-    // `name: value` (one leading space dropped), a bare `name`, or a `:` comment (no name: ignored, e.g. the heartbeat).
-    const [, name, value] = /^([^:]*):? ?(.*)$/.exec(line)!;
-    if (name === 'data') (data ??= []).push(value!);
-    else if (name === 'event') type = value!;
-    else if (name === 'id') {
-      if (!value!.includes('\0')) lastEventId = value!;
-    } else if (name === 'retry' && /^\d+$/.test(value!)) onRetry?.(Number(value));
-  }
 
   return {
     push(chunk) {
       buffer += chunk;
-      if (first && buffer) {
-        first = false;
-        buffer = buffer.replace(/^\uFEFF/, '');
-      }
-      // CRLF, CR or LF ends a line; a CR at the very end of what arrived may be the first half of a CRLF.
-      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
+      const lines = buffer.split('\n');
       buffer = lines.pop()!;
-      for (const line of lines) field(line);
+      for (const line of lines) {
+        // `name: value` (one leading space dropped), a bare `name`, or a `:` comment (no name: ignored, e.g. the heartbeat).
+        const [, name, value] = /^([^:]*):? ?(.*)$/.exec(line)!;
+        if (!line) {
+          if (data) onEvent({ event: type, data: data.join('\n'), id: lastEventId });
+          data = undefined;
+          type = '';
+        } else if (name === 'data') (data ??= []).push(value!);
+        else if (name === 'event') type = value!;
+        else if (name === 'id') lastEventId = value!;
+        else if (name === 'retry' && /^\d+$/.test(value!)) onRetry?.(+value!);
+      }
     },
   };
 }

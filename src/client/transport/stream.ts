@@ -24,8 +24,6 @@ export interface StreamOptions {
 }
 
 const WATCHDOG_MS = 65_000;
-const RETRY_BASE = 1_000;
-const RETRY_CAP = 30_000;
 /** A stream that stayed open this long (or delivered an event) was healthy: backoff starts over. */
 const HEALTHY_MS = 30_000;
 /** A reconnect within this long (a server draining for a deploy, SPEC §8) shows the visitor no notice. */
@@ -41,12 +39,11 @@ export function openStream(options: StreamOptions): () => void {
   let offline: ReturnType<typeof setTimeout> | undefined;
 
   const connect = async (): Promise<void> => {
-    controller = new AbortController();
-    const { signal } = controller;
+    const aborter = (controller = new AbortController());
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const feed = (): void => {
       clearTimeout(watchdog);
-      watchdog = setTimeout(() => controller?.abort(), WATCHDOG_MS);
+      watchdog = setTimeout(() => aborter.abort(), WATCHDOG_MS);
     };
     let wait: number | undefined;
     try {
@@ -56,16 +53,16 @@ export function openStream(options: StreamOptions): () => void {
       if (last) headers['Last-Event-ID'] = last;
       feed();
       // The optional events the panel shows (SPEC §11; identity/wire.ts OPTIONAL_STREAM_EVENTS).
-      const response = await options.api.request('/v1/stream?events=presence,typing,read', { headers, signal });
+      const response = await options.api.request('/v1/stream?events=presence,typing,read', { headers, signal: aborter.signal });
       if (!response.ok) {
         const error = await toApiError(response);
         if (response.status !== 429 && response.status < 500) {
           closed = true;
           options.onFatal(error);
-          return;
-        }
-        if (error.retryAfter) wait = error.retryAfter * 1000;
-      } else if (response.body) {
+        } else if (error.retryAfter) wait = error.retryAfter * 1000;
+      } else {
+        // A body-less answer (a 204) throws here, before the stream counts as connected: reconnect below.
+        const reader = response.body!.getReader();
         // Not on the 200 alone: a proxy answering 200 then closing at once would reconnect in a storm.
         const opened = Date.now();
         offline = clearTimeout(offline) as undefined; // re-armed by the next disconnect
@@ -74,7 +71,7 @@ export function openStream(options: StreamOptions): () => void {
           ({ event, data, id }) => {
             try {
               const parsed = JSON.parse(data) as StreamEvent;
-              if (parsed && parsed.type === event) {
+              if (parsed?.type === event) {
                 attempt = 0;
                 options.onEvent(parsed, id);
               }
@@ -85,7 +82,6 @@ export function openStream(options: StreamOptions): () => void {
           (ms) => (serverRetry = ms),
           last,
         );
-        const reader = response.body.getReader();
         const decoder = new TextDecoder();
         for (;;) {
           const { done, value } = await reader.read();
@@ -97,13 +93,12 @@ export function openStream(options: StreamOptions): () => void {
       }
     } catch {
       // Network error or the watchdog's abort: reconnect below.
-    } finally {
-      clearTimeout(watchdog);
     }
+    clearTimeout(watchdog);
     if (closed) return;
     offline ??= setTimeout(() => options.onConnected?.(false), QUIET_MS);
-    const delay = wait ?? Math.max(serverRetry, backoff(attempt++, RETRY_BASE, RETRY_CAP));
-    retryTimer = setTimeout(() => void connect(), delay);
+    const delay = wait ?? Math.max(serverRetry, backoff(attempt++));
+    retryTimer = setTimeout(connect, delay);
   };
 
   void connect();

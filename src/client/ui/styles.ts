@@ -25,7 +25,7 @@ export const CSS =
   // Left: `right` goes back to auto, so the element stays as wide as the launcher (no invisible strip over the page).
   ':host([position=left]:not([embedded])){right:auto!important;left:var(--chatq-offset-x,20px)!important}' +
   ':host([embedded]){position:relative;width:100%;height:100%;min-height:320px}' +
-  '[hidden]{display:none!important}' +
+  '[hidden],.status:empty{display:none!important}' +
   '*{box-sizing:border-box;font:inherit;color:inherit;margin:0}' +
   // The panel's buttons have their own rule (panel/styles.ts): it comes with panel.js.
   'button{cursor:pointer;border:0;background:var(--chatq-accent,#2649a6);color:var(--chatq-accent-text,#fff)}' +
@@ -35,10 +35,10 @@ export const CSS =
   'svg{display:block;width:28px;height:28px;margin:auto;fill:currentColor}' +
   '[data-unread]::after{content:attr(data-unread);position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b3261e;color:#fff;font-size:12px;font-weight:700;line-height:22px}' +
   '.status{position:absolute;right:0;bottom:66px;width:240px;padding:8px 12px;border-radius:8px;background:#fff;color:#5f1410;box-shadow:0 4px 14px #0004}' +
-  ':host([position=left]) .status{right:auto;left:0}' +
-  '.status:empty{display:none}';
+  ':host([position=left]) .status{right:auto;left:0}';
 
-const sheets = new Map<string, CSSStyleSheet>();
+/** One sheet per CSS text, keyed by it (no CSS text is the name of an Object.prototype member). */
+const sheets: Record<string, CSSStyleSheet> = {};
 
 /**
  * Adds `css` to `root`, one shared sheet per text for every instance (constructable sheets
@@ -46,11 +46,11 @@ const sheets = new Map<string, CSSStyleSheet>();
  */
 export function adoptStyles(root: ShadowRoot, css = CSS): void {
   try {
-    let sheet = sheets.get(css);
+    let sheet = sheets[css];
     if (!sheet) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
-      sheets.set(css, sheet);
+      sheets[css] = sheet;
     }
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   } catch {

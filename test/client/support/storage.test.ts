@@ -13,18 +13,18 @@ describe('safe storage', () => {
     expect(safeStorage.get('chatq:none')).toBeNull();
   });
 
-  it('reads null and stores nothing, without throwing, where storage throws', () => {
+  it('reads nothing (undefined) and stores nothing, without throwing, where storage throws', () => {
     const blocked = (): never => {
       throw new DOMException('The operation is insecure.', 'SecurityError');
     };
     vi.stubGlobal('localStorage', { getItem: blocked, setItem: blocked });
     expect(() => safeStorage.set('chatq:test', 'value')).not.toThrow();
-    expect(safeStorage.get('chatq:test')).toBeNull();
+    expect(safeStorage.get('chatq:test')).toBeUndefined();
   });
 
-  it('reads null where there is no localStorage at all', () => {
+  it('reads nothing (undefined) where there is no localStorage at all', () => {
     vi.stubGlobal('localStorage', undefined);
-    expect(safeStorage.get('chatq:test')).toBeNull();
+    expect(safeStorage.get('chatq:test')).toBeUndefined();
     expect(() => safeStorage.set('chatq:test', 'value')).not.toThrow();
   });
 });

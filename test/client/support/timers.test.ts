@@ -85,4 +85,11 @@ describe('backoff', () => {
     expect(backoff(50, 1_000, 30_000)).toBeLessThan(30_000);
     expect(backoff(50, 1_000, 30_000)).toBeGreaterThanOrEqual(15_000);
   });
+
+  it('is 1 s doubling to 30 s unless told (the stream and the retries)', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    expect(backoff(0)).toBe(500);
+    expect(backoff(3)).toBe(4_000);
+    expect(backoff(50)).toBe(15_000);
+  });
 });

@@ -13,6 +13,7 @@ afterEach(() => {
 function becomes(state: DocumentVisibilityState): void {
   visibility = state;
   stubDocumentGetter('visibilityState', () => visibility);
+  stubDocumentGetter('hidden', () => visibility === 'hidden');
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
