@@ -118,6 +118,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
    */
   function makeRoom(needed: number, newConversation: boolean, keep?: ConversationEntry): void {
     const fits = (): boolean => bytes + needed <= bounds.maxBytes && (!newConversation || conversations.size < bounds.maxConversations);
+    // Asked before any iteration: starting one walks past every entry deleted since V8 last compacted the Map.
+    if (fits()) return;
     for (const entry of empties.values()) {
       if (fits()) return;
       if (entry !== keep) dropConversation(entry);
@@ -198,9 +200,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
         bump(entry, record.lastSeenAt);
         capSessions(entry, record.id);
       }
-      for (const id of sessions.keys()) {
-        if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
-        if (id !== record.id) dropSession(id);
+      // Only over a bound is the Map iterated (an iteration starts by walking past its deleted entries).
+      const over = (): boolean => sessions.size > bounds.maxSessions || bytes > bounds.maxBytes;
+      if (over()) {
+        for (const id of sessions.keys()) {
+          if (!over()) break;
+          if (id !== record.id) dropSession(id);
+        }
       }
     },
     async deleteSession(id) {
