@@ -12,6 +12,7 @@ import { applyCorsHeaders, createRefusedOriginLog, preflightReply, type CorsAnsw
 import { errorReply, HttpError } from './http/errors.js';
 import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
+import { requestUrl } from './http/parsed-url.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
 import type { MessagingHandler, MessagingHandlerOptions } from './options.js';
@@ -115,14 +116,17 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     if (!match || (match.route.agent && ctx.agents === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
-    const allow = allowedMethods(match.route);
-    if (request.method === 'OPTIONS') return preflightReply(request, origin.origin, allow);
+    // The Allow list is built only for the answers that carry it (a preflight, a 405).
+    if (request.method === 'OPTIONS') return preflightReply(request, origin.origin, allowedMethods(match.route));
     const implementation = Object.hasOwn(match.route.methods, request.method) ? match.route.methods[request.method] : undefined;
     if (!implementation) {
-      throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}.`, { Allow: allow.join(', ') });
+      const allow = allowedMethods(match.route).join(', ');
+      throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}.`, { Allow: allow });
     }
     if (!origin.allowed && !match.route.public) throw refuseOrigin(request, origin, match.route.explainsRefusal);
-    const call: Call = { request, url, param: match.param, clientAddress: () => clientAddress(request, env) };
+    // Asked up to twice a request (a limit, then the store's per-address quota): worked out once.
+    let address: string | undefined;
+    const call: Call = { request, url, param: match.param, clientAddress: () => (address ??= clientAddress(request, env)) };
     return implementation(ctx, call);
   }
 
@@ -136,7 +140,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
         // SPEC §8: a draining instance takes nothing new; the client retries, and a balancer sends it elsewhere.
         throw new HttpError(503, 'ERR_UNAVAILABLE', 'This chat server instance is shutting down; try again.', { 'Retry-After': '1', Connection: 'close' });
       }
-      const url = new URL(request.url);
+      const url = requestUrl(request);
       origin = cors.check(request);
       result = await route(request, env, url, origin);
     } catch (error) {

@@ -3,6 +3,8 @@ import { inheritThrough } from './inherit-through.js';
 import { NodeHeaders } from './node-headers.js';
 import type { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
+import { READ_BODY } from '../http/body.js';
+import { PARSED_URL } from '../http/parsed-url.js';
 
 const decoder = new TextDecoder();
 
@@ -26,6 +28,7 @@ const decoder = new TextDecoder();
  */
 export class NodeRequest {
   readonly #req: IncomingMessage;
+  readonly #url: URL;
   readonly #href: string;
   /** Undefined when the request has no body (GET, HEAD, no Content-Length nor Transfer-Encoding). */
   readonly #body: BodyReader | undefined;
@@ -37,6 +40,7 @@ export class NodeRequest {
 
   constructor(req: IncomingMessage, url: URL, body: BodyReader | undefined) {
     this.#req = req;
+    this.#url = url;
     this.#href = url.href;
     this.#body = body;
   }
@@ -47,6 +51,11 @@ export class NodeRequest {
 
   get url(): string {
     return this.#href;
+  }
+
+  /** The URL toNodeListener parsed (and decided with): the handler's too (http/parsed-url.ts), not parsed again. */
+  get [PARSED_URL](): URL {
+    return this.#url;
   }
 
   /** The IncomingMessage, for the handler's client address (node-env.ts), also through a wrapper that drops the env. */
@@ -88,6 +97,19 @@ export class NodeRequest {
   arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real) return this.#real.arrayBuffer();
     return this.#take().then(wholeBuffer);
+  }
+
+  /**
+   * The handler's body read (http/body.ts): whole, under its cap, within its
+   * deadline, which the BodyReader keeps with its own in one timer; no
+   * `arrayBuffer()` and no second timer. Undefined once this is a real
+   * Request, or with no body: then the handler reads the usual way.
+   */
+  [READ_BODY](maxBytes: number, deadlineMs: number): Promise<Uint8Array<ArrayBuffer>> | undefined {
+    if (this.#real || this.#body === undefined) return undefined;
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    return this.#body.readAll(maxBytes, deadlineMs);
   }
 
   /** The fast path (nothing has turned this into a real Request yet): the body read whole. */
