@@ -39,6 +39,8 @@ interface ConversationEntry {
   recordBytes: number;
   /** The address key that created it ('' when the handler gave none): its per-address quota. */
   owner: string;
+  /** Its key in `byKey` (indexKey), kept so that dropping it neither builds nor hashes the text again. */
+  where: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     conversations.delete(entry.record.id);
     empties.delete(entry.record.id);
     owners.remove(entry);
-    byKey.delete(indexKey(entry.record.community, entry.record.key));
+    byKey.delete(entry.where);
     bytes -= entry.recordBytes + logBytes(entry.log);
     for (const id of entry.sessions) dropSession(id);
   }
@@ -250,6 +252,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
           sessions: new Set(),
           recordBytes,
           owner: owner ?? '',
+          where,
         };
         bytes += recordBytes;
         owners.add(entry);
