@@ -12,7 +12,6 @@ import { applyCorsHeaders, createRefusedOriginLog, preflightReply, type CorsAnsw
 import { errorReply, HttpError } from './http/errors.js';
 import { mountedPath, pathUnder } from './http/paths.js';
 import { redact } from './http/redact.js';
-import { requestUrl } from './http/parsed-url.js';
 import { isEventStream, toResponse, type Reply } from './http/reply.js';
 import { LiveHub } from './live/hub.js';
 import type { MessagingHandler, MessagingHandlerOptions } from './options.js';
@@ -140,7 +139,7 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
         // SPEC §8: a draining instance takes nothing new; the client retries, and a balancer sends it elsewhere.
         throw new HttpError(503, 'ERR_UNAVAILABLE', 'This chat server instance is shutting down; try again.', { 'Retry-After': '1', Connection: 'close' });
       }
-      const url = requestUrl(request);
+      const url = new URL(request.url);
       origin = cors.check(request);
       result = await route(request, env, url, origin);
     } catch (error) {

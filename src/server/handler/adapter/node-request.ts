@@ -4,7 +4,6 @@ import { NodeHeaders } from './node-headers.js';
 import type { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
 import { READ_BODY } from '../http/body.js';
-import { PARSED_URL } from '../http/parsed-url.js';
 
 const decoder = new TextDecoder();
 
@@ -28,7 +27,6 @@ const decoder = new TextDecoder();
  */
 export class NodeRequest {
   readonly #req: IncomingMessage;
-  readonly #url: URL;
   readonly #href: string;
   /** Undefined when the request has no body (GET, HEAD, no Content-Length nor Transfer-Encoding). */
   readonly #body: BodyReader | undefined;
@@ -40,7 +38,6 @@ export class NodeRequest {
 
   constructor(req: IncomingMessage, url: URL, body: BodyReader | undefined) {
     this.#req = req;
-    this.#url = url;
     this.#href = url.href;
     this.#body = body;
   }
@@ -51,11 +48,6 @@ export class NodeRequest {
 
   get url(): string {
     return this.#href;
-  }
-
-  /** The URL toNodeListener parsed (and decided with): the handler's too (http/parsed-url.ts), not parsed again. */
-  get [PARSED_URL](): URL {
-    return this.#url;
   }
 
   /** The IncomingMessage, for the handler's client address (node-env.ts), also through a wrapper that drops the env. */

@@ -12,15 +12,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const BODY_DEADLINE_MS = 10_000;
 
 /**
- * What an adapter's Request may offer beside `arrayBuffer()` (toNodeListener's
- * does, adapter/node-request.ts): the body read whole under `maxBytes` and
- * within `deadlineMs` from now, both kept by the adapter's own reader. A
- * request then has one body timer, the adapter's, rather than the adapter's
- * and this module's (issue 22 item 1). It answers undefined when it cannot,
- * and the body is read the usual way; it fails with the errors `readError`
- * knows (BodyTooLargeError, BodyTimeoutError, BodyConsumedError).
+ * What a Request may offer beside `arrayBuffer()`, for a runtime or adapter
+ * that bounds body reads itself: the body read whole under `maxBytes` and
+ * within `deadlineMs` from now, both kept by its own reader. The request then
+ * has one body timer rather than two, its own and this module's (issue 22
+ * item 1). It answers undefined when it cannot, and the body is read the usual
+ * way; it fails with the errors `readError` knows (BodyTooLargeError,
+ * BodyTimeoutError, BodyConsumedError). The core's own symbol, known only to
+ * who imports it (toNodeListener's Request does, adapter/node-request.ts).
  */
-export const READ_BODY: unique symbol = Symbol.for('chatq.readBody');
+export const READ_BODY: unique symbol = Symbol('chatq.readBody');
 
 export interface BodyReadingRequest {
   [READ_BODY]?(maxBytes: number, deadlineMs: number): Promise<Uint8Array> | undefined;
