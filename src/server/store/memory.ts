@@ -203,10 +203,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
         capSessions(entry, record.id);
       }
       // Only over a bound is the Map iterated (an iteration starts by walking past its deleted entries).
-      const over = (): boolean => sessions.size > bounds.maxSessions || bytes > bounds.maxBytes;
-      if (over()) {
+      if (sessions.size > bounds.maxSessions || bytes > bounds.maxBytes) {
         for (const id of sessions.keys()) {
-          if (!over()) break;
+          if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
           if (id !== record.id) dropSession(id);
         }
       }
