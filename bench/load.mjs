@@ -19,7 +19,10 @@
  * the same run, is the figure to compare; so is "server µs/req", the server
  * thread's event-loop busy time (performance.eventLoopUtilization) divided by
  * the answers it gave, which the load generator's share of the CPU moves
- * less than req/s. Rate limits are set to Infinity
+ * less than req/s ("of it kernel": its system time, mostly the loopback
+ * socket's reads and writes, which a profile's wall-time samples inflate when
+ * the core is shared). bench/load/ab.mjs compares two builds on these two
+ * routes inside one process, batch by batch. Rate limits are set to Infinity
  * (they would answer 429 after the first 30 registrations from 127.0.0.1).
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -69,13 +72,14 @@ function cannon(options) {
   });
 }
 
-function summarize(name, result, note, { activeMs, cpuUs }) {
+function summarize(name, result, note, { activeMs, cpuUs, sysUs = 0 }) {
   const ok = result['2xx'];
   const total = ok + result.non2xx;
   return {
     name,
     busyUs: total > 0 ? Math.round((activeMs * 1000) / total) : 0,
     cpuUs: total > 0 ? Number((cpuUs / total).toFixed(1)) : 0,
+    sysUs: total > 0 ? Number((sysUs / total).toFixed(1)) : 0,
     reqPerSec: Math.round(ok / (result.duration || 1)),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -151,7 +155,7 @@ async function serveScenario({ scenario, serverModule, via }) {
     const activeMs = performance.eventLoopUtilization(mark).active;
     handler?.close();
     await close(server);
-    parentPort.postMessage({ activeMs, cpuUs: cpu.user + cpu.system });
+    parentPort.postMessage({ activeMs, cpuUs: cpu.user + cpu.system, sysUs: cpu.system });
     parentPort.close();
   });
   parentPort.postMessage({ url });
@@ -413,10 +417,11 @@ function formatComparison(compared, builds) {
 }
 
 function formatTable(rows) {
-  const header = ['scenario', 'server CPU µs/req', 'vs hello (CPU)', 'per round', 'req/s', 'vs hello (req/s)', 'p50 ms', 'p99 ms', 'loop-busy µs/req', 'non-2xx/err'];
+  const header = ['scenario', 'server CPU µs/req', 'of it kernel', 'vs hello (CPU)', 'per round', 'req/s', 'vs hello (req/s)', 'p50 ms', 'p99 ms', 'loop-busy µs/req', 'non-2xx/err'];
   const lines = rows.map((r) => [
     r.name,
     String(r.cpuUs),
+    String(r.sysUs),
     `${r.ratio.toFixed(2)}×`,
     r.ratios.join(' '),
     String(r.reqPerSec),

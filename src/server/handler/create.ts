@@ -115,14 +115,17 @@ export function createHandler(options: MessagingHandlerOptions, serverEnv: Serve
     if (!match || (match.route.agent && ctx.agents === undefined)) {
       throw new HttpError(404, 'ERR_NOT_FOUND', `Nothing is served at ${url.pathname.slice(0, 200)}.`);
     }
-    const allow = allowedMethods(match.route);
-    if (request.method === 'OPTIONS') return preflightReply(request, origin.origin, allow);
+    // The Allow list is built only for the answers that carry it (a preflight, a 405).
+    if (request.method === 'OPTIONS') return preflightReply(request, origin.origin, allowedMethods(match.route));
     const implementation = Object.hasOwn(match.route.methods, request.method) ? match.route.methods[request.method] : undefined;
     if (!implementation) {
-      throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}.`, { Allow: allow.join(', ') });
+      const allow = allowedMethods(match.route).join(', ');
+      throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}.`, { Allow: allow });
     }
     if (!origin.allowed && !match.route.public) throw refuseOrigin(request, origin, match.route.explainsRefusal);
-    const call: Call = { request, url, param: match.param, clientAddress: () => clientAddress(request, env) };
+    // Asked up to twice a request (a limit, then the store's per-address quota): worked out once.
+    let address: string | undefined;
+    const call: Call = { request, url, param: match.param, clientAddress: () => (address ??= clientAddress(request, env)) };
     return implementation(ctx, call);
   }
 

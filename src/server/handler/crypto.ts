@@ -41,6 +41,11 @@ export async function sha256Base64url(text: string): Promise<string> {
   return encodeBase64url(await sha256(text));
 }
 
+/** sha256Base64url without a promise where the runtime hashes at once (node:crypto's `hash`), else undefined. */
+export function sha256Base64urlNow(text: string): string | undefined {
+  return hashOnce ? hashOnce('sha256', text, 'base64url') : undefined;
+}
+
 /**
  * Compares two secrets in time that does not depend on where they differ:
  * both are hashed first, so the comparison (constantTimeEqual, src/identity)

@@ -49,14 +49,18 @@ const CONVERSATION_ROUTES: Readonly<Record<ConversationAction, Route>> = {
   typing: { methods: { POST: agentTyping }, agent: true },
   read: { methods: { POST: readConversation }, agent: true },
 };
+/** The answer of matchRoute for each static path, made once rather than on every request. */
+const STATIC_MATCHES: ReadonlyMap<string, { route: Route; param: string }> = new Map(
+  Object.entries(STATIC_ROUTES).map(([path, route]) => [path, Object.freeze({ route, param: '' })]),
+);
 const CONVERSATION_PATH = new RegExp(`^${AGENT_PATHS.conversations}/([^/]{1,200})/([a-z]+)$`);
 
 export function matchRoute(path: string, loader: Route, panel?: Route): { route: Route; param: string } | undefined {
   if (path === VISITOR_PATHS.loader) return { route: loader, param: '' };
   // The panel (SPEC §10): a script like loader.js, not part of the API document.
   if (path === VISITOR_PATHS.panel && panel) return { route: panel, param: '' };
-  const route = Object.hasOwn(STATIC_ROUTES, path) ? STATIC_ROUTES[path] : undefined;
-  if (route) return { route, param: '' };
+  const known = STATIC_MATCHES.get(path);
+  if (known) return known;
   const match = CONVERSATION_PATH.exec(path);
   const action = match && Object.hasOwn(CONVERSATION_ROUTES, match[2]!) ? CONVERSATION_ROUTES[match[2] as ConversationAction] : undefined;
   if (!action) return undefined;

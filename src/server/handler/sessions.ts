@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../store/index.js';
 import type { HandlerContext } from './context.js';
-import { SESSION_CREDENTIAL_PATTERN, sha256Base64url } from './crypto.js';
+import { SESSION_CREDENTIAL_PATTERN, sha256Base64url, sha256Base64urlNow } from './crypto.js';
 import { readBearerToken } from './http/bearer.js';
 import { HttpError } from './http/errors.js';
 
@@ -23,7 +23,13 @@ export function readBearer(request: Request): { present: boolean; credential: st
  * handler names a record that does not exist (SPEC §6 "Sharing").
  */
 export async function sessionId(ctx: HandlerContext, credential: string): Promise<string> {
-  return `${ctx.community}.${await sha256Base64url(credential)}`;
+  return sessionIdNow(ctx, credential) ?? `${ctx.community}.${await sha256Base64url(credential)}`;
+}
+
+/** sessionId without a promise where the runtime hashes at once (Node), else undefined. */
+export function sessionIdNow(ctx: HandlerContext, credential: string): string | undefined {
+  const hash = sha256Base64urlNow(credential);
+  return hash === undefined ? undefined : `${ctx.community}.${hash}`;
 }
 
 /** When the session lapses (ms): the JWT's exp, or for an unsigned session the idle limit. */
@@ -60,7 +66,8 @@ export async function authenticate(
       'WWW-Authenticate': 'Bearer',
     });
   }
-  const record = bearer.credential === undefined ? undefined : await ctx.store.getSession(await sessionId(ctx, bearer.credential));
+  const id = bearer.credential === undefined ? undefined : (sessionIdNow(ctx, bearer.credential) ?? (await sessionId(ctx, bearer.credential)));
+  const record = id === undefined ? undefined : await ctx.store.getSession(id);
   if (!record || !honoured(ctx, record)) {
     throw new HttpError(401, 'ERR_SESSION_INVALID', 'The session is unknown or was ended. Register the identity again.', {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
@@ -68,7 +75,8 @@ export async function authenticate(
   }
   const now = ctx.now();
   if (!options.allowExpired && now >= sessionExpiry(record, ctx)) throw sessionExpiredError();
-  await touch(ctx, record, now);
+  const touched = touch(ctx, record, now);
+  if (touched) await touched;
   return { record };
 }
 
@@ -88,9 +96,9 @@ export function honoured(ctx: HandlerContext, record: SessionRecord): boolean {
 /** What touch() reads and moves of a session (an open stream keeps no more). */
 export type TouchedSession = Pick<SessionRecord, 'id' | 'lastSeenAt' | 'expiresAt'>;
 
-/** Records activity (idle expiry of unsigned sessions), at most once a minute. */
-export async function touch(ctx: HandlerContext, record: TouchedSession, now = ctx.now()): Promise<void> {
-  if (now - record.lastSeenAt < TOUCH_INTERVAL_MS) return;
+/** Records activity (idle expiry of unsigned sessions), at most once a minute: undefined, no promise, when nothing is written. */
+export function touch(ctx: HandlerContext, record: TouchedSession, now = ctx.now()): Promise<void> | undefined {
+  if (now - record.lastSeenAt < TOUCH_INTERVAL_MS) return undefined;
   record.lastSeenAt = now;
-  await ctx.store.touchSession(record.id, now, retainUntil(sessionExpiry(record, ctx), ctx));
+  return ctx.store.touchSession(record.id, now, retainUntil(sessionExpiry(record, ctx), ctx));
 }

@@ -39,6 +39,8 @@ interface ConversationEntry {
   recordBytes: number;
   /** The address key that created it ('' when the handler gave none): its per-address quota. */
   owner: string;
+  /** Its key in `byKey` (indexKey), kept so that dropping it neither builds nor hashes the text again. */
+  where: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     conversations.delete(entry.record.id);
     empties.delete(entry.record.id);
     owners.remove(entry);
-    byKey.delete(indexKey(entry.record.community, entry.record.key));
+    byKey.delete(entry.where);
     bytes -= entry.recordBytes + logBytes(entry.log);
     for (const id of entry.sessions) dropSession(id);
   }
@@ -118,6 +120,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
    */
   function makeRoom(needed: number, newConversation: boolean, keep?: ConversationEntry): void {
     const fits = (): boolean => bytes + needed <= bounds.maxBytes && (!newConversation || conversations.size < bounds.maxConversations);
+    // Asked before any iteration: starting one walks past every entry deleted since V8 last compacted the Map.
+    if (fits()) return;
     for (const entry of empties.values()) {
       if (fits()) return;
       if (entry !== keep) dropConversation(entry);
@@ -198,9 +202,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
         bump(entry, record.lastSeenAt);
         capSessions(entry, record.id);
       }
-      for (const id of sessions.keys()) {
-        if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
-        if (id !== record.id) dropSession(id);
+      // Only over a bound is the Map iterated (an iteration starts by walking past its deleted entries).
+      if (sessions.size > bounds.maxSessions || bytes > bounds.maxBytes) {
+        for (const id of sessions.keys()) {
+          if (sessions.size <= bounds.maxSessions && bytes <= bounds.maxBytes) break;
+          if (id !== record.id) dropSession(id);
+        }
       }
     },
     async deleteSession(id) {
@@ -244,6 +251,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
           sessions: new Set(),
           recordBytes,
           owner: owner ?? '',
+          where,
         };
         bytes += recordBytes;
         owners.add(entry);
@@ -272,15 +280,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       const cost = RECORD_OVERHEAD_BYTES.message + 2 * input.body.length + 2 * (input.clientId?.length ?? 0);
       makeRoom(cost, false, entry);
       const seq = entry.log.lastSeq + 1;
-      const message: ChatMessage = Object.freeze({
-        id: crypto.randomUUID(),
-        seq,
-        ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
-        author: input.author,
-        ...(input.agent === undefined ? {} : { agent: input.agent }),
-        body: input.body,
-        createdAt: input.createdAt,
-      });
+      // Field by field in the wire order, the optional ones only when set (no spread of a conditional object per message).
+      const fields: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { id: crypto.randomUUID(), seq } as ChatMessage;
+      if (input.clientId !== undefined) fields.clientId = input.clientId;
+      fields.author = input.author;
+      if (input.agent !== undefined) fields.agent = input.agent;
+      fields.body = input.body;
+      fields.createdAt = input.createdAt;
+      const message: ChatMessage = Object.freeze(fields);
       const before = logBytes(entry.log);
       entry.log.push(message);
       bytes += logBytes(entry.log) - before;

@@ -20,6 +20,14 @@ export class MessageLog {
   private messages: ChatMessage[] = [];
   private firstSeq = 1;
   private readonly sent = new Map<string, SentRecord | ChatMessage>();
+  /**
+   * The keys of `sent` in the order they were added, from `forgetAt` on: the
+   * oldest is forgotten first without iterating `sent` from its start, which
+   * walks past every entry deleted since V8 last compacted the Map (up to
+   * thousands of holes a message in a full log, issue 22 item 1).
+   */
+  private order: string[] = [];
+  private forgetAt = 0;
   /** Characters of message text held. */
   chars = 0;
 
@@ -52,7 +60,13 @@ export class MessageLog {
   /** Appends; returns how many messages were dropped from the front to stay under `max`, and how many idempotency keys were forgotten. */
   push(message: ChatMessage): { dropped: number; forgottenKeys: number } {
     this.messages.push(message);
-    if (message.clientId !== undefined) this.sent.set(`${message.author}:${message.clientId}`, message);
+    if (message.clientId !== undefined) {
+      const key = `${message.author}:${message.clientId}`;
+      const before = this.sent.size;
+      this.sent.set(key, message);
+      // A key already held keeps its place in the order, as it does in the Map.
+      if (this.sent.size > before) this.order.push(key);
+    }
     this.chars += message.body.length;
     let dropped = 0;
     // One at a time from the front (shift, no array of the dropped): a full log drops one per message.
@@ -64,12 +78,14 @@ export class MessageLog {
       if (old.clientId !== undefined) this.sent.set(`${old.author}:${old.clientId}`, { id: old.id, seq: old.seq, createdAt: old.createdAt });
     }
     let forgottenKeys = 0;
-    if (this.sent.size > this.maxKeys) {
-      for (const key of this.sent.keys()) {
-        this.sent.delete(key);
-        forgottenKeys++;
-        if (this.sent.size <= this.maxKeys) break;
-      }
+    while (this.sent.size > this.maxKeys && this.forgetAt < this.order.length) {
+      this.sent.delete(this.order[this.forgetAt++]!);
+      forgottenKeys++;
+    }
+    // The forgotten front is cut off once it is half the array: amortized O(1) a key.
+    if (this.forgetAt > 64 && this.forgetAt * 2 > this.order.length) {
+      this.order = this.order.slice(this.forgetAt);
+      this.forgetAt = 0;
     }
     return { dropped, forgottenKeys };
   }

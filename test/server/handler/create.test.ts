@@ -41,6 +41,13 @@ describe('createHandler: the client address of the per-address limits', () => {
     expect((await handler(registration(), { ip: '203.0.113.2' })).status).toBe(429);
   });
 
+  it('asks the clientAddress option once a request: the limit and the store quota of a sign-in see one address', async () => {
+    const asked: string[] = [];
+    const handler = handlerWith({ limits: { registrationsPerMinutePerAddress: 5 }, clientAddress: () => (asked.push('asked'), '192.0.2.1') });
+    expect((await handler(registration())).status).toBe(200);
+    expect(asked).toHaveLength(1);
+  });
+
   it('shares one bucket between clients without an address, and says so in the log once', async () => {
     const handler = handlerWith({ limits: { registrationsPerMinutePerAddress: 1 } });
     expect((await handler(registration())).status).toBe(200);

@@ -50,6 +50,18 @@ describe('idempotency keys outlive the kept history (SPEC §6 "Bounds")', () => 
     expect(log.find('visitor', 'c2', 'retry')).toBeDefined();
   });
 
+  it('keeps forgetting in the order keys came, over many messages and a forgotten key sent again', () => {
+    const log = filled(10, 100, 300);
+    // c1..c200 are forgotten, c201..c300 held; c5 sent again is a new key, the newest.
+    expect([log.find('visitor', 'c200', 'r'), log.find('visitor', 'c201', 'r')].map(Boolean)).toEqual([false, true]);
+    log.push(message(301, 'visitor', { clientId: 'c5' }));
+    expect(log.find('visitor', 'c201', 'r')).toBeUndefined();
+    for (let seq = 302; seq <= 400; seq++) log.push(message(seq, 'visitor', { clientId: `c${seq}` }));
+    expect(log.keys).toBe(100);
+    // c202..c300 went, in the order they came; c5, sent again after them, stays with c302..c400.
+    expect([log.find('visitor', 'c5', 'r'), log.find('visitor', 'c300', 'r'), log.find('visitor', 'c302', 'r')].map(Boolean)).toEqual([true, false, true]);
+  });
+
   it('a message without clientId holds no key', () => {
     const log = new MessageLog(3, 3);
     log.push(message(1));

@@ -31,9 +31,13 @@ export class BodyReader {
   /** The whole body, once `readAll` has been asked for it (later reads get the same bytes). */
   #whole: Promise<Uint8Array<ArrayBuffer>> | undefined;
   #streaming = false;
+  /** The whole body was taken from the stream's buffer: nothing is left to drain, whether or not its 'end' has come yet. */
+  #taken = false;
   /** Fails the read in progress (deadline). */
   #fail: ((error: Error) => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires (Date.now() ms). */
+  #deadlineAt = Infinity;
   /** The body another middleware read before the handler ran, when it left one (undefined otherwise). */
   readonly #alreadyRead: Uint8Array<ArrayBuffer> | undefined;
 
@@ -45,10 +49,7 @@ export class BodyReader {
     this.#alreadyRead = req.readableEnded && !this.isAbsent() ? alreadyReadBody(req) : undefined;
     // A timer only for a body still to come; Infinity turns the deadline off.
     // No closure per request: the reader rides along as the timer's argument.
-    if (!this.isAbsent() && !req.readableEnded && Number.isFinite(deadlineMs)) {
-      this.#timer = setTimeout(BodyReader.#expire, deadlineMs, this);
-      this.#timer.unref();
-    }
+    if (!this.isAbsent() && !req.readableEnded && Number.isFinite(deadlineMs)) this.#arm(deadlineMs);
   }
 
   /**
@@ -63,13 +64,19 @@ export class BodyReader {
   /**
    * The whole body, at most `maxBytes` (and never past the adapter's limit):
    * past them it stops reading and rejects with a `BodyTooLargeError`. Asked
-   * again, it gives the same bytes (or the same error).
+   * again, it gives the same bytes (or the same error). A `deadlineMs` (the
+   * handler's own, from now) moves the deadline earlier when it comes first:
+   * still one timer (issue 22 item 1).
    */
-  readAll(maxBytes = this.limit): Promise<Uint8Array<ArrayBuffer>> {
+  readAll(maxBytes = this.limit, deadlineMs = Infinity): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#streaming) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     const given = this.#alreadyRead;
     if (given) return given.byteLength > Math.min(maxBytes, this.limit) ? Promise.reject(tooLargeError()) : Promise.resolve(given);
-    this.#whole ??= this.#readWhole(Math.min(maxBytes, this.limit));
+    if (!this.#whole) {
+      this.#whole = this.#readWhole(Math.min(maxBytes, this.limit));
+      // Still waiting for bytes: the handler's deadline too, when it comes before the adapter's.
+      if (this.#fail && Number.isFinite(deadlineMs) && Date.now() + deadlineMs < this.#deadlineAt) this.#arm(deadlineMs);
+    }
     return this.#whole;
   }
 
@@ -119,7 +126,7 @@ export class BodyReader {
       this.#disarm();
       return false;
     }
-    if (this.req.readableEnded) {
+    if (this.req.readableEnded || this.#taken) {
       this.#disarm();
       return true;
     }
@@ -150,6 +157,9 @@ export class BodyReader {
     const { req } = this;
     // Consumed before the handler ran (a body parser mounted first) and nothing left in req.body: its 'end' is past, waiting would hang.
     if (req.readableEnded) return Promise.reject(consumedError());
+    // All of it has arrived (a small body comes in the headers' packet) and waits in the stream's buffer:
+    // taken at once, with no listeners, no flowing and no timer left (what most requests are).
+    if (this.#allBuffered()) return this.#readBuffered(cap);
     return new Promise((resolve, reject) => {
       const chunks: Uint8Array[] = [];
       let total = 0;
@@ -189,6 +199,41 @@ export class BodyReader {
       req.once('close', onClose);
       req.resume();
     });
+  }
+
+  /**
+   * Whether the whole body waits in the stream's buffer, nothing read from it
+   * yet: the message is complete, or its Content-Length bytes are all there
+   * (node's parser pushes a body in the same step as the headers, but marks
+   * the message complete only on a later turn of the event loop; it never
+   * pushes past Content-Length).
+   */
+  #allBuffered(): boolean {
+    const { req } = this;
+    if (req.readableFlowing === true) return false;
+    if (req.complete) return true;
+    const declared = req.headers['content-length'];
+    return req.headers['transfer-encoding'] === undefined && declared !== undefined && /^\d+$/.test(declared) && req.readableLength >= Number(declared);
+  }
+
+  /** The body read whole from the stream's buffer (all of it has arrived). */
+  #readBuffered(cap: number): Promise<Uint8Array<ArrayBuffer>> {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (let chunk: Uint8Array | null; (chunk = this.req.read() as Uint8Array | null) !== null; ) {
+      total += chunk.byteLength;
+      if (total > cap) {
+        this.#abandon();
+        this.#disarm();
+        return Promise.reject(tooLargeError());
+      }
+      chunks.push(chunk);
+    }
+    this.#disarm();
+    this.#taken = true;
+    // One chunk (what a small body is) as it came: a view of the socket read it arrived in, which holds
+    // little more than this request and lives no longer than it. Several are joined into one new buffer.
+    return Promise.resolve(chunks.length === 1 ? (chunks[0] as Uint8Array<ArrayBuffer>) : copyBytes(chunks, total));
   }
 
   #startStream(controller: ReadableStreamDefaultController<Uint8Array>): void {
@@ -236,6 +281,7 @@ export class BodyReader {
    */
   static #expire(reader: BodyReader): void {
     reader.#timer = undefined;
+    reader.#deadlineAt = Infinity;
     const { req } = reader;
     if (req.complete || req.destroyed) return;
     reader.timedOut = true;
@@ -244,10 +290,19 @@ export class BodyReader {
     if (reader.#discarding) req.socket.destroy();
   }
 
+  /** The deadline `ms` from now, in place of any earlier one. No closure per request: the reader rides along as the timer's argument. */
+  #arm(ms: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#deadlineAt = Date.now() + ms;
+    this.#timer = setTimeout(BodyReader.#expire, ms, this);
+    this.#timer.unref();
+  }
+
   #disarm(): void {
     if (this.#timer === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#deadlineAt = Infinity;
   }
 
   #drain(): void {

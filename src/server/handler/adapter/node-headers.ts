@@ -18,13 +18,15 @@ export class NodeHeaders extends Headers {
   }
 
   override get(name: string): string | null {
-    if (this.#raw && TOKEN.test(name)) return rawField(this.#raw, name);
+    const wanted = this.#raw && lowerToken(name);
+    if (wanted) return rawField(this.#raw!, wanted);
     this.#copy();
     return super.get(name);
   }
 
   override has(name: string): boolean {
-    if (this.#raw && TOKEN.test(name)) return rawField(this.#raw, name) !== null;
+    const wanted = this.#raw && lowerToken(name);
+    if (wanted) return rawField(this.#raw!, wanted) !== null;
     this.#copy();
     return super.has(name);
   }
@@ -99,15 +101,32 @@ export class NodeHeaders extends Headers {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
+ * The names the handler asks for ('Origin', 'Content-Type', …: a few constants), checked and
+ * lower-cased once rather than on every read. Bounded, whatever a caller asks.
+ */
+const LOWERED = new Map<string, string>();
+const LOWERED_MAX = 64;
+
+/** `name` in lower case when it is a valid field name, else undefined. */
+function lowerToken(name: string): string | undefined {
+  const known = LOWERED.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) return undefined;
+  const lower = name.toLowerCase();
+  if (LOWERED.size < LOWERED_MAX) LOWERED.set(name, lower);
+  return lower;
+}
+
+/**
  * What the copied Headers' `get(name)` answers: every field of that name (any
  * case) joined with ", " in arrival order (llhttp has already trimmed the values).
+ * `wanted` is the name in lower case.
  */
-function rawField(raw: readonly string[], name: string): string | null {
-  const wanted = name.toLowerCase();
+function rawField(raw: readonly string[], wanted: string): string | null {
   let value: string | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const field = raw[i]!;
-    if (field.length !== wanted.length || field.toLowerCase() !== wanted) continue;
+    if (field.length !== wanted.length || (field !== wanted && field.toLowerCase() !== wanted)) continue;
     value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
   }
   return value;

@@ -3,6 +3,7 @@ import { inheritThrough } from './inherit-through.js';
 import { NodeHeaders } from './node-headers.js';
 import type { BodyReader } from './node-body.js';
 import { INCOMING_KEY } from './node-env.js';
+import { READ_BODY } from '../http/body.js';
 
 const decoder = new TextDecoder();
 
@@ -88,6 +89,19 @@ export class NodeRequest {
   arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real) return this.#real.arrayBuffer();
     return this.#take().then(wholeBuffer);
+  }
+
+  /**
+   * The handler's body read (http/body.ts): whole, under its cap, within its
+   * deadline, which the BodyReader keeps with its own in one timer; no
+   * `arrayBuffer()` and no second timer. Undefined once this is a real
+   * Request, or with no body: then the handler reads the usual way.
+   */
+  [READ_BODY](maxBytes: number, deadlineMs: number): Promise<Uint8Array<ArrayBuffer>> | undefined {
+    if (this.#real || this.#body === undefined) return undefined;
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    return this.#body.readAll(maxBytes, deadlineMs);
   }
 
   /** The fast path (nothing has turned this into a real Request yet): the body read whole. */

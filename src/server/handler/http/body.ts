@@ -12,6 +12,22 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export const BODY_DEADLINE_MS = 10_000;
 
 /**
+ * What a Request may offer beside `arrayBuffer()`, for a runtime or adapter
+ * that bounds body reads itself: the body read whole under `maxBytes` and
+ * within `deadlineMs` from now, both kept by its own reader. The request then
+ * has one body timer rather than two, its own and this module's (issue 22
+ * item 1). It answers undefined when it cannot, and the body is read the usual
+ * way; it fails with the errors `readError` knows (BodyTooLargeError,
+ * BodyTimeoutError, BodyConsumedError). The core's own symbol, known only to
+ * who imports it (toNodeListener's Request does, adapter/node-request.ts).
+ */
+export const READ_BODY: unique symbol = Symbol('chatq.readBody');
+
+export interface BodyReadingRequest {
+  [READ_BODY]?(maxBytes: number, deadlineMs: number): Promise<Uint8Array> | undefined;
+}
+
+/**
  * Reads a JSON object body under SPEC §6's size limit and deadline. The cap
  * is enforced while reading (a missing or lying Content-Length changes
  * nothing), before any decoding or parsing. Nothing is read before this is
@@ -65,8 +81,10 @@ function assertJsonContentType(header: string | null): void {
 async function readCapped(request: Request, framed: boolean, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    if (framed) bytes = new Uint8Array(await withDeadline(request.arrayBuffer(), deadlineMs));
-    else if (request.body === null) return new Uint8Array(0);
+    if (framed) {
+      const read = (request as BodyReadingRequest)[READ_BODY]?.(maxBytes, deadlineMs);
+      bytes = read ? await read : new Uint8Array(await withDeadline(request.arrayBuffer(), deadlineMs));
+    } else if (request.body === null) return new Uint8Array(0);
     else bytes = await readStream(request.body, maxBytes, deadlineMs);
   } catch (error) {
     throw readError(error, maxBytes);

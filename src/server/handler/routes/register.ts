@@ -13,8 +13,8 @@ import { newSessionCredential } from '../crypto.js';
 import { readJsonObject } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { jsonReply, type Reply } from '../http/reply.js';
-import { enforceRate } from '../rate.js';
-import { honoured, readBearer, retainUntil, sessionExpiry, sessionId } from '../sessions.js';
+import { takeRate } from '../rate.js';
+import { honoured, readBearer, retainUntil, sessionExpiry, sessionId, sessionIdNow } from '../sessions.js';
 import { identityHttpError } from './shared/identity-errors.js';
 import { publicIdentity, publicPolicy } from './shared/public-views.js';
 
@@ -33,11 +33,12 @@ export function conversationKey(identity: VerifiedIdentity, automatedUuid: strin
 /** `POST {base}/v1/identity`: RegisterRequest → RegisterResponse. */
 export async function register(ctx: HandlerContext, call: Call): Promise<Reply> {
   const { request } = call;
-  await enforceRate(ctx, `register:address:${call.clientAddress()}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
+  const limited = takeRate(ctx, `register:address:${call.clientAddress()}`, ctx.limits.registrationsPerMinutePerAddress, 'identity registrations from this address');
+  if (limited) await limited;
   const body = await readJsonObject(request, ctx.limits.maxBodyBytes);
   const automatedUuid = readAutomatedUuid(body.automatedUuid);
   const previous = await previousSession(ctx, request);
-  if (previous) await enforceRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
+  if (previous) await takeRate(ctx, `register:session:${previous.id}`, ctx.limits.registrationsPerMinutePerSession, 'identity registrations for this session');
 
   const identity = await verify(ctx, { jwt: body.jwt, identity: body.identity, automatedUuid });
   refuseLargeUnsigned(identity);
@@ -61,31 +62,23 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
       ctx.publish({ type: 'session_ended', conversationId: previous.record.conversationId, sessionId: previous.id });
     }
     credential = newSessionCredential();
-    id = await sessionId(ctx, credential);
+    id = sessionIdNow(ctx, credential) ?? (await sessionId(ctx, credential));
   }
-  const record: SessionRecord = {
-    id,
-    community: ctx.community,
-    conversationId: conversation.id,
-    conversationKey: key,
-    signed: identity.signed,
-    createdAt: previous?.record.conversationKey === key ? previous.record.createdAt : now,
-    lastSeenAt: now,
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    retainUntil: 0,
-  };
+  const createdAt = previous?.record.conversationKey === key ? previous.record.createdAt : now;
+  // Two literals rather than a spread of a conditional one: the same fields in the same order, built at once.
+  const record: SessionRecord =
+    expiresAt === undefined
+      ? { id, community: ctx.community, conversationId: conversation.id, conversationKey: key, signed: identity.signed, createdAt, lastSeenAt: now, retainUntil: 0 }
+      : { id, community: ctx.community, conversationId: conversation.id, conversationKey: key, signed: identity.signed, createdAt, lastSeenAt: now, expiresAt, retainUntil: 0 };
   record.retainUntil = retainUntil(sessionExpiry(record, ctx), ctx);
   await ctx.store.saveSession(record);
   ctx.publish({ type: 'conversation', conversationId: conversation.id });
 
-  const response: RegisterResponse = {
-    session: credential,
-    conversationId: conversation.id,
-    identity: publicIdentity(identity),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    serverTime: now,
-    ...(ctx.verifier.policy ? { policy: publicPolicy(ctx.verifier.policy) } : {}),
-  };
+  // Field by field in the wire order, the optional ones only when set.
+  const response = { session: credential, conversationId: conversation.id, identity: publicIdentity(identity) } as { -readonly [K in keyof RegisterResponse]: RegisterResponse[K] };
+  if (expiresAt !== undefined) response.expiresAt = expiresAt;
+  response.serverTime = now;
+  if (ctx.verifier.policy) response.policy = publicPolicy(ctx.verifier.policy);
   return jsonReply(200, response);
 }
 

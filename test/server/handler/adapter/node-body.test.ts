@@ -136,6 +136,70 @@ describe('BodyReader: the deadline (SPEC §6: the body within 10 s)', () => {
   });
 });
 
+describe("BodyReader: the handler's deadline rides on the adapter's timer (issue 22 item 1)", () => {
+  it("fails the read at the handler's deadline when it comes first, with one timer", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const req = incoming({ 'content-length': '10' });
+    const reader = new BodyReader(req, 100, 10_000);
+    const whole = reader.readAll(100, 1_000);
+    req.arrive('slow');
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(999);
+    expect(reader.timedOut).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(reader.timedOut).toBe(true);
+    expect(await nameOf(whole)).toBe('BodyTimeoutError');
+  });
+
+  it("keeps the adapter's deadline when it comes first, and the handler's when the adapter has none", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const first = incoming({ 'content-length': '10' });
+    const adapters = new BodyReader(first, 100, 1_000);
+    const read = adapters.readAll(100, 5_000);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await nameOf(read)).toBe('BodyTimeoutError');
+    const none = new BodyReader(incoming({ 'content-length': '10' }), 100, Infinity);
+    const late = none.readAll(100, 2_000);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(2_000);
+    expect(await nameOf(late)).toBe('BodyTimeoutError');
+  });
+});
+
+describe('BodyReader: a body whose bytes have all arrived is taken from the buffer at once', () => {
+  // node's parser pushes a small body with its headers but says the message is complete only on a
+  // later turn of the event loop: the read need not wait for that turn, nor keep a timer or listeners.
+  it('resolves with its Content-Length bytes before the end of the message, disarmed, nothing left to drain', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const req = incoming({ 'content-length': '5' });
+    const reader = new BodyReader(req, 100, 1_000);
+    req.arrive('12345');
+    const whole = reader.readAll();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(req.listenerCount('data') + req.listenerCount('end')).toBe(0);
+    expect(text(await whole)).toBe('12345');
+    expect(reader.settle()).toBe(true);
+    expect(req.listenerCount('end')).toBe(0);
+  });
+
+  it('waits for the rest when only part has arrived, and refuses one over the cap', async () => {
+    const partial = incoming({ 'content-length': '10' });
+    const reader = new BodyReader(partial, 100, Infinity);
+    partial.arrive('12345');
+    const whole = reader.readAll();
+    partial.arrive('67890');
+    partial.finish();
+    expect(text(await whole)).toBe('1234567890');
+    const big = incoming({ 'content-length': '5' });
+    big.arrive('12345');
+    const capped = new BodyReader(big, 100, Infinity);
+    expect(await nameOf(capped.readAll(4))).toBe('BodyTooLargeError');
+    expect(capped.abandoned).toBe(true);
+    expect(capped.settle()).toBe(false);
+  });
+});
+
 describe('BodyReader: a body a middleware mounted first already read (SPEC §6 "Fitting")', () => {
   it("takes req.body as the parser left it, under the same limit", async () => {
     const reader = new BodyReader(await alreadyRead({ body: { clientId: 'c1' } }), 100, Infinity);

@@ -107,6 +107,34 @@ describe('SPEC §6 "Bounds": a request body must arrive within the deadline (toN
     expect(JSON.parse(answer.body).session).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it("arms one body timer a request, the adapter's: the handler's deadline rides on it (issue 22 item 1)", async () => {
+    // 7 777 ms is the adapter's deadline here, 10 000 ms the handler's own (http/body.ts): each timer says whose it is.
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    const base = await listen(makeHandler(), { bodyTimeoutMs: 7_777 });
+    const body = registration();
+    const client = rawClient(base, postHead('/v1/identity', [`Content-Length: ${body.length}`]));
+    client.socket.write(body);
+    expect((await client.answer).status).toBe(200);
+    const delays = armed.mock.calls.map(([, ms]) => ms);
+    armed.mockRestore();
+    expect(delays.filter((ms) => ms === 7_777)).toHaveLength(1);
+    expect(delays.filter((ms) => ms === 10_000)).toHaveLength(0);
+  });
+
+  it("with the adapter's deadline off (Infinity), the handler's 10 s still bound a body (one timer)", async () => {
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    const base = await listen(makeHandler(), { bodyTimeoutMs: Infinity });
+    const body = registration();
+    const client = rawClient(base, postHead('/v1/identity', [`Content-Length: ${body.length}`]));
+    client.socket.write(body.slice(0, 5));
+    // The handler reads (after its rate limit) while the rest of the body is still on its way.
+    await vi.waitFor(() => expect(armed.mock.calls.filter(([, ms]) => ms === 10_000)).toHaveLength(1));
+    client.socket.write(body.slice(5));
+    expect((await client.answer).status).toBe(200);
+    expect(armed.mock.calls.filter(([, ms]) => ms === 10_000)).toHaveLength(1);
+    armed.mockRestore();
+  });
+
   it('refuses a deadline that is not a positive number of milliseconds', () => {
     const handler = makeHandler();
     cleanups.push(() => handler.close());
