@@ -175,13 +175,9 @@ function normalizeExtraValues(value: unknown, source: string, warnings: Identity
   return out;
 }
 
-/**
- * Whether `value`, read as `record[name]`, is given: an own property (never an
- * inherited one) that is not undefined, null or '' (SPEC §2 reads those as not
- * given). The own check runs only when there is a value.
- */
-function given(record: object, name: string, value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '' && Object.hasOwn(record, name);
+/** SPEC §2: undefined, null and '' mean a field is not given. */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
 }
 
 /** `${source}.uuid` without building a string for every payload: only an error reads it. */
@@ -197,6 +193,7 @@ function stringField(
   fields: Partial<Record<PredefinedField, string>>,
   warnings: IdentityWarning[],
 ): void {
+  if (!given(value)) return;
   if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
   if (value.length > LIMITS.stringField) {
     addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`);
@@ -239,16 +236,17 @@ export function normalizeIdentityData(
     addWarning(warnings, 'W_UNKNOWN_FIELD', () => `${path}.${key.slice(0, 64)}`, UNKNOWN_FIELD);
   }
 
-  // Each field read by its name written out: a constant-name read is inline-cached (about 1 ns, present or absent),
-  // where Object.hasOwn for each of the eight names in a loop took ~90 ns per payload. Same order as before: the
-  // first wrong type is the error.
-  const { screenname, firstname, lastname, company, email, avatar_url: url, uuid: uuidValue, extra_values: extra } = record;
-  if (given(record, 'screenname', screenname)) stringField('screenname', screenname, path, fields, warnings);
-  if (given(record, 'firstname', firstname)) stringField('firstname', firstname, path, fields, warnings);
-  if (given(record, 'lastname', lastname)) stringField('lastname', lastname, path, fields, warnings);
-  if (given(record, 'company', company)) stringField('company', company, path, fields, warnings);
+  // Only own properties are read, each by its name written out and in the order of the checks (the first wrong
+  // type is the error): `'name' in record` with a constant name is inline-cached (about 1 ns, present or absent, and
+  // calls no getter), so Object.hasOwn (~10 ns) runs only for the fields the data has. Object.hasOwn for each of the
+  // eight names in a loop took ~90 ns per payload.
+  if ('screenname' in record && Object.hasOwn(record, 'screenname')) stringField('screenname', record.screenname, path, fields, warnings);
+  if ('firstname' in record && Object.hasOwn(record, 'firstname')) stringField('firstname', record.firstname, path, fields, warnings);
+  if ('lastname' in record && Object.hasOwn(record, 'lastname')) stringField('lastname', record.lastname, path, fields, warnings);
+  if ('company' in record && Object.hasOwn(record, 'company')) stringField('company', record.company, path, fields, warnings);
 
-  if (given(record, 'email', email)) {
+  const email = 'email' in record && Object.hasOwn(record, 'email') ? record.email : undefined;
+  if (given(email)) {
     if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
     const problem = oneLineProblem(email);
     if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, notPlainText(problem));
@@ -256,7 +254,8 @@ export function normalizeIdentityData(
     else addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, 'dropped: does not look like an email address (name@example.com).');
   }
 
-  if (given(record, 'avatar_url', url)) {
+  const url = 'avatar_url' in record && Object.hasOwn(record, 'avatar_url') ? record.avatar_url : undefined;
+  if (given(url)) {
     if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
     const problem = oneLineProblem(url);
     if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, notPlainText(problem));
@@ -266,12 +265,10 @@ export function normalizeIdentityData(
     }
   }
 
-  // normalizeUuid gives undefined for a uuid that is not given; extra_values '' is refused, not skipped.
-  const uuid = given(record, 'uuid', uuidValue) ? normalizeUuid(uuidValue, options?.uuidPath ?? uuidPathOf(path)) : undefined;
-  const extraValues = normalizeExtraValues(
-    extra !== undefined && extra !== null && Object.hasOwn(record, 'extra_values') ? extra : undefined,
-    path,
-    warnings,
-  );
+  // normalizeUuid gives undefined for a uuid that is not given; normalizeExtraValues refuses extra_values ''.
+  const uuidValue = 'uuid' in record && Object.hasOwn(record, 'uuid') ? record.uuid : undefined;
+  const uuid = given(uuidValue) ? normalizeUuid(uuidValue, options?.uuidPath ?? uuidPathOf(path)) : undefined;
+  const extra = 'extra_values' in record && Object.hasOwn(record, 'extra_values') ? record.extra_values : undefined;
+  const extraValues = normalizeExtraValues(extra, path, warnings);
   return uuid === undefined ? { fields, extraValues, warnings } : { uuid, fields, extraValues, warnings };
 }
