@@ -124,11 +124,16 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWarning[]): Record<string, string> {
+/**
+ * `source` is 'identity' or 'payload': the paths (`payload.extra_values.plan`)
+ * are built only for a warning or an error, as `${source}.extra_values` built
+ * for every payload was ~10% of a call.
+ */
+function normalizeExtraValues(value: unknown, source: string, warnings: IdentityWarning[]): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   if (value === undefined || value === null) return out;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(path, `must be an object of key → string/number/boolean, got ${typeName(value)}.`);
+    throw invalid(`${source}.extra_values`, `must be an object of key → string/number/boolean, got ${typeName(value)}.`);
   }
   let count = 0;
   for (const key of Object.keys(value)) {
@@ -137,34 +142,69 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
       addWarning(
         warnings,
         'W_EXTRA_KEY_INVALID',
-        () => `${path}.${key.slice(0, 64)}`,
+        () => `${source}.extra_values.${key.slice(0, 64)}`,
         // The path names the key; the message keeps to the rule so it fits SPEC §6's 128 characters.
         'dropped: keys are 1–64 characters A-Z a-z 0-9 _ . - (never __proto__, constructor, prototype).',
       );
       continue;
     }
     const raw = (value as Record<string, unknown>)[key];
+    // A finite number or a boolean in decimal is digits, '-', '.', 'e', '+' or a word of ASCII letters, at most
+    // 24 characters: within the bound and plain text by construction, so only strings take those two checks.
     let text: string;
-    if (typeof raw === 'string') text = raw;
+    const isString = typeof raw === 'string';
+    if (isString) text = raw;
     else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') text = String(raw);
-    else throw invalid(`${path}.${key}`, `extra values must be strings, finite numbers or booleans, got ${typeName(raw)}.`);
+    else throw invalid(`${source}.extra_values.${key}`, `extra values must be strings, finite numbers or booleans, got ${typeName(raw)}.`);
     if (text.length > LIMITS.extraValue) {
-      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, () => `dropped: extra values are at most ${LIMITS.extraValue} characters, got ${text.length}.`);
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${source}.extra_values.${key}`, () => `dropped: extra values are at most ${LIMITS.extraValue} characters, got ${text.length}.`);
       continue;
     }
     if (count === LIMITS.extraValueKeys) {
-      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, TOO_MANY_EXTRA_VALUES);
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${source}.extra_values.${key}`, TOO_MANY_EXTRA_VALUES);
       continue;
     }
-    const problem = oneLineProblem(text);
+    const problem = isString ? oneLineProblem(text) : undefined;
     if (problem !== undefined) {
-      addWarning(warnings, 'W_FIELD_DROPPED', () => `${path}.${key}`, () => notPlainText(problem));
+      addWarning(warnings, 'W_FIELD_DROPPED', () => `${source}.extra_values.${key}`, () => notPlainText(problem));
       continue;
     }
     out[key] = text;
     count++;
   }
   return out;
+}
+
+/** SPEC §2: undefined, null and '' mean a field is not given. */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/** `${source}.uuid` without building a string for every payload: only an error reads it. */
+function uuidPathOf(source: string): string {
+  return source === 'payload' ? 'payload.uuid' : source === 'identity' ? 'identity.uuid' : `${source}.uuid`;
+}
+
+/** screenname, firstname, lastname, company: a given value is kept, dropped with a warning, or refused. */
+function stringField(
+  name: (typeof STRING_FIELDS)[number],
+  value: unknown,
+  path: string,
+  fields: Partial<Record<PredefinedField, string>>,
+  warnings: IdentityWarning[],
+): void {
+  if (!given(value)) return;
+  if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
+  if (value.length > LIMITS.stringField) {
+    addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`);
+    return;
+  }
+  const problem = oneLineProblem(value);
+  if (problem !== undefined) {
+    addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, notPlainText(problem));
+    return;
+  }
+  fields[name] = value;
 }
 
 /**
@@ -175,11 +215,14 @@ function normalizeExtraValues(value: unknown, path: string, warnings: IdentityWa
  * are bounded as SPEC §6 says (`addWarning`: 20, then one W_MORE_DROPPED).
  * Only known keys are ever read, so `__proto__` and friends cannot reach any
  * object we build.
+ *
+ * It runs for every verified token, cached or not, and every unsigned
+ * identity: no string is built unless a warning or an error needs it.
  */
 export function normalizeIdentityData(
   data: unknown,
   path: 'identity' | 'payload',
-  options: { uuidPath?: string } = {},
+  options?: { uuidPath?: string },
 ): NormalizedIdentity {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid(path, `identity data must be an object, got ${typeName(data)}.`);
@@ -193,25 +236,17 @@ export function normalizeIdentityData(
     addWarning(warnings, 'W_UNKNOWN_FIELD', () => `${path}.${key.slice(0, 64)}`, UNKNOWN_FIELD);
   }
 
-  for (const name of STRING_FIELDS) {
-    if (!Object.hasOwn(record, name)) continue;
-    const value = record[name];
-    if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string') throw invalid(`${path}.${name}`, `must be a string, got ${typeName(value)}.`);
-    if (value.length > LIMITS.stringField) {
-      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, `dropped: at most ${LIMITS.stringField} characters, got ${value.length}.`);
-      continue;
-    }
-    const problem = oneLineProblem(value);
-    if (problem !== undefined) {
-      addWarning(warnings, 'W_FIELD_DROPPED', `${path}.${name}`, notPlainText(problem));
-      continue;
-    }
-    fields[name] = value;
-  }
+  // Only own properties are read, each by its name written out and in the order of the checks (the first wrong
+  // type is the error): `'name' in record` with a constant name is inline-cached (about 1 ns, present or absent, and
+  // calls no getter), so Object.hasOwn (~10 ns) runs only for the fields the data has. Object.hasOwn for each of the
+  // eight names in a loop took ~90 ns per payload.
+  if ('screenname' in record && Object.hasOwn(record, 'screenname')) stringField('screenname', record.screenname, path, fields, warnings);
+  if ('firstname' in record && Object.hasOwn(record, 'firstname')) stringField('firstname', record.firstname, path, fields, warnings);
+  if ('lastname' in record && Object.hasOwn(record, 'lastname')) stringField('lastname', record.lastname, path, fields, warnings);
+  if ('company' in record && Object.hasOwn(record, 'company')) stringField('company', record.company, path, fields, warnings);
 
-  if (Object.hasOwn(record, 'email') && record.email !== undefined && record.email !== null && record.email !== '') {
-    const email = record.email;
+  const email = 'email' in record && Object.hasOwn(record, 'email') ? record.email : undefined;
+  if (given(email)) {
     if (typeof email !== 'string') throw invalid(`${path}.email`, `must be a string, got ${typeName(email)}.`);
     const problem = oneLineProblem(email);
     if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, notPlainText(problem));
@@ -219,8 +254,8 @@ export function normalizeIdentityData(
     else addWarning(warnings, 'W_FIELD_DROPPED', `${path}.email`, 'dropped: does not look like an email address (name@example.com).');
   }
 
-  if (Object.hasOwn(record, 'avatar_url') && record.avatar_url !== undefined && record.avatar_url !== null && record.avatar_url !== '') {
-    const url = record.avatar_url;
+  const url = 'avatar_url' in record && Object.hasOwn(record, 'avatar_url') ? record.avatar_url : undefined;
+  if (given(url)) {
     if (typeof url !== 'string') throw invalid(`${path}.avatar_url`, `must be a string, got ${typeName(url)}.`);
     const problem = oneLineProblem(url);
     if (problem !== undefined) addWarning(warnings, 'W_FIELD_DROPPED', `${path}.avatar_url`, notPlainText(problem));
@@ -230,11 +265,10 @@ export function normalizeIdentityData(
     }
   }
 
-  const uuid = Object.hasOwn(record, 'uuid') ? normalizeUuid(record.uuid, options.uuidPath ?? `${path}.uuid`) : undefined;
-  const extraValues = normalizeExtraValues(
-    Object.hasOwn(record, 'extra_values') ? record.extra_values : undefined,
-    `${path}.extra_values`,
-    warnings,
-  );
+  // normalizeUuid gives undefined for a uuid that is not given; normalizeExtraValues refuses extra_values ''.
+  const uuidValue = 'uuid' in record && Object.hasOwn(record, 'uuid') ? record.uuid : undefined;
+  const uuid = given(uuidValue) ? normalizeUuid(uuidValue, options?.uuidPath ?? uuidPathOf(path)) : undefined;
+  const extra = 'extra_values' in record && Object.hasOwn(record, 'extra_values') ? record.extra_values : undefined;
+  const extraValues = normalizeExtraValues(extra, path, warnings);
   return uuid === undefined ? { fields, extraValues, warnings } : { uuid, fields, extraValues, warnings };
 }
