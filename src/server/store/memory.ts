@@ -280,14 +280,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       const cost = RECORD_OVERHEAD_BYTES.message + 2 * input.body.length + 2 * (input.clientId?.length ?? 0);
       makeRoom(cost, false, entry);
       const seq = entry.log.lastSeq + 1;
-      // Field by field in the wire order, the optional ones only when set (no spread of a conditional object per message).
-      const fields: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { id: crypto.randomUUID(), seq } as ChatMessage;
-      if (input.clientId !== undefined) fields.clientId = input.clientId;
-      fields.author = input.author;
-      if (input.agent !== undefined) fields.agent = input.agent;
-      fields.body = input.body;
-      fields.createdAt = input.createdAt;
-      const message: ChatMessage = Object.freeze(fields);
+      // One literal, never assignments: a setter or getter a dependency added to Object.prototype (a `body`
+      // with only a getter) must not see a message nor make every append throw (test/client/hardening.test.ts).
+      const message: ChatMessage = Object.freeze({
+        id: crypto.randomUUID(),
+        seq,
+        ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
+        author: input.author,
+        ...(input.agent === undefined ? {} : { agent: input.agent }),
+        body: input.body,
+        createdAt: input.createdAt,
+      });
       const before = logBytes(entry.log);
       entry.log.push(message);
       bytes += logBytes(entry.log) - before;

@@ -74,11 +74,15 @@ export async function register(ctx: HandlerContext, call: Call): Promise<Reply> 
   await ctx.store.saveSession(record);
   ctx.publish({ type: 'conversation', conversationId: conversation.id });
 
-  // Field by field in the wire order, the optional ones only when set.
-  const response = { session: credential, conversationId: conversation.id, identity: publicIdentity(identity) } as { -readonly [K in keyof RegisterResponse]: RegisterResponse[K] };
-  if (expiresAt !== undefined) response.expiresAt = expiresAt;
-  response.serverTime = now;
-  if (ctx.verifier.policy) response.policy = publicPolicy(ctx.verifier.policy);
+  // A literal, never assignments: a setter on Object.prototype must not see the answer that carries the credential.
+  const response: RegisterResponse = {
+    session: credential,
+    conversationId: conversation.id,
+    identity: publicIdentity(identity),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    serverTime: now,
+    ...(ctx.verifier.policy ? { policy: publicPolicy(ctx.verifier.policy) } : {}),
+  };
   return jsonReply(200, response);
 }
 
