@@ -23,13 +23,14 @@ const messageFrames = new WeakMap<ChatMessage, { summary: string; epoch: string;
  * of the frame, the bytes queued). A stream whose summary differs (it read
  * the conversation after a change) gets its own frame, as exact as before.
  */
-function messageFrame(message: ChatMessage, summary: string, epoch: string): Uint8Array {
-  const known = messageFrames.get(message);
+function messageFrame(message: ChatMessage, summary: string, epoch: string, shared: boolean): Uint8Array {
+  const known = shared ? messageFrames.get(message) : undefined;
   if (known && known.summary === summary && known.epoch === epoch) return known.frame;
   // The members in the order of { type, conversation, message, epoch }: the text JSON.stringify gives that object.
   const json = `{"type":"message","conversation":${summary},"message":${JSON.stringify(message)},"epoch":${JSON.stringify(epoch)}}`;
   const frame = sseJsonFrame('message', json);
-  messageFrames.set(message, { summary, epoch, frame });
+  // A lone agent stream has no one to share with: remembering the frame would only cost (~10% of its encoding).
+  if (shared) messageFrames.set(message, { summary, epoch, frame });
   return frame;
 }
 
@@ -106,7 +107,8 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (messages.length === 0) send({ type: 'summary', conversation });
         else {
           const summary = JSON.stringify(conversation);
-          for (const message of messages) channel.sendFrame(messageFrame(message, summary, record.epoch));
+          const shared = ctx.hub.agentStreams > 1;
+          for (const message of messages) channel.sendFrame(messageFrame(message, summary, record.epoch, shared));
         }
       }
       if (presenceLater && pending.size === 0 && !channel.closed) {
