@@ -30,15 +30,18 @@ export function createMemoryRateLimiter(): RateLimiter {
       if (perMinute <= 0) return 60;
       sweep(at);
       const ratePerMs = perMinute / 60_000;
-      const bucket = buckets.get(key) ?? { tokens: perMinute, at };
+      // Updated in place: a request allocates nothing; only a new key adds a bucket.
+      let bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, (bucket = { tokens: perMinute, at }));
       // A bucket's time never moves backwards: callers whose clocks disagree cannot refill it by taking turns.
       if (at < bucket.at) at = bucket.at;
       const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, at - bucket.at) * ratePerMs);
+      bucket.at = at;
       if (tokens >= 1) {
-        buckets.set(key, { tokens: tokens - 1, at });
+        bucket.tokens = tokens - 1;
         return 0;
       }
-      buckets.set(key, { tokens, at });
+      bucket.tokens = tokens;
       return Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000));
     },
   };

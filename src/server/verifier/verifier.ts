@@ -11,6 +11,7 @@ import {
   type DecodedJwt,
   type IdentityWarning,
   type JsonObject,
+  type NormalizedIdentity,
   type TimeClaims,
   type VerifiedIdentity,
   type VerifyInput,
@@ -216,16 +217,26 @@ export function createVerifier(community: Community, options: VerifierOptions = 
     const { payload } = attempt.token;
     const times = readTimeClaims(payload);
     checkTimes(times, attempt.nowSeconds, policy);
-    const uuid = readSignedUuid(payload);
+    // The uuid is normalised once, by normalizeIdentityData (same value, same path as readSignedUuid), yet
+    // every outcome stays as if readSignedUuid ran first: when normalisation fails, readSignedUuid throws
+    // the uuid's own ERR_JWT_UUID_MISSING if the uuid is what is wrong, and otherwise the same failure goes out.
+    let normalized: NormalizedIdentity;
+    try {
+      normalized = normalizeIdentityData(payload, 'payload');
+    } catch (error) {
+      readSignedUuid(payload);
+      throw error;
+    }
+    const uuid = normalized.uuid ?? readSignedUuid(payload);
     const verified: VerifiedToken = { dropAt: times.exp, times, key, uuid, payload };
-    const result = signedResult(verified, attempt.identityGiven);
+    const result = signedResult(verified, attempt.identityGiven, normalized);
     cache.set(attempt.jwt, verified);
     return result;
   }
 
-  /** SPEC §4 step 6 and the §3 mappings, run for every call, cached or not. */
-  function signedResult(token: VerifiedToken, identityGiven: boolean): VerifiedIdentity {
-    const { fields, extraValues, warnings } = normalizeIdentityData(token.payload, 'payload');
+  /** SPEC §4 step 6 and the §3 mappings, run for every call, cached or not (`normalized`: the payload's, when just made). */
+  function signedResult(token: VerifiedToken, identityGiven: boolean, normalized = normalizeIdentityData(token.payload, 'payload')): VerifiedIdentity {
+    const { fields, extraValues, warnings } = normalized;
     const customFields = applyMapping(plan.rules, { uuid: token.uuid, uuidIsAutomated: false, source: 'payload', extraValues, fields, warnings });
     if (identityGiven) addWarning(warnings, 'W_UNSIGNED_IGNORED', 'identity', UNSIGNED_IGNORED);
     return {

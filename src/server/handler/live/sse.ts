@@ -70,8 +70,13 @@ export function openSse(options: SseOptions): { reply: Reply; channel: SseChanne
 
 /** One event as the bytes of the wire; `id` becomes `id:` (the widget resends it as Last-Event-ID). */
 export function sseFrame(event: string, data: unknown, id?: number | string): Uint8Array {
+  return sseJsonFrame(event, JSON.stringify(data), id);
+}
+
+/** sseFrame of data already serialised: `json` must be JSON.stringify's output (it never holds a raw newline). */
+export function sseJsonFrame(event: string, json: string, id?: number | string): Uint8Array {
   // JSON.stringify never emits a raw newline, so one `data:` line is always enough.
-  return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${json}\n\n`);
 }
 
 /** A class, not closures: one object per open stream instead of ~15 functions. */

@@ -3,7 +3,7 @@ import { optedIn } from '../agents/live-events.js';
 import type { Call, HandlerContext } from '../context.js';
 import { redact } from '../http/redact.js';
 import type { Reply } from '../http/reply.js';
-import { openSse } from '../live/sse.js';
+import { openSse, sseJsonFrame } from '../live/sse.js';
 import { agentSummary, authenticateAgent, DEFAULT_PAGE_SIZE } from './shared/agent.js';
 import { tooManyStreams } from './shared/streams.js';
 
@@ -11,6 +11,28 @@ import { tooManyStreams } from './shared/streams.js';
 const MAX_PENDING_PER_CONVERSATION = 16;
 /** New messages remembered in all while behind; past it every pending conversation collapses to a summary. */
 const MAX_PENDING_MESSAGES = 256;
+
+/** The newest `message` frame of each message (the hub hands every agent stream the same message object). */
+const messageFrames = new WeakMap<ChatMessage, { summary: string; epoch: string; frame: Uint8Array }>();
+
+/**
+ * The `message` event `{ type, conversation, message, epoch }` as sseFrame
+ * would encode it, `summary` being JSON.stringify(conversation). Every agent
+ * stream of the community gets the same message, and most read the same
+ * conversation for it: those share one encoding (JSON of the message, UTF-8
+ * of the frame, the bytes queued). A stream whose summary differs (it read
+ * the conversation after a change) gets its own frame, as exact as before.
+ */
+function messageFrame(message: ChatMessage, summary: string, epoch: string, shared: boolean): Uint8Array {
+  const known = shared ? messageFrames.get(message) : undefined;
+  if (known && known.summary === summary && known.epoch === epoch) return known.frame;
+  // The members in the order of { type, conversation, message, epoch }: the text JSON.stringify gives that object.
+  const json = `{"type":"message","conversation":${summary},"message":${JSON.stringify(message)},"epoch":${JSON.stringify(epoch)}}`;
+  const frame = sseJsonFrame('message', json);
+  // A lone agent stream has no one to share with: remembering the frame would only cost (~10% of its encoding).
+  if (shared) messageFrames.set(message, { summary, epoch, frame });
+  return frame;
+}
 
 /**
  * `GET {base}/agent/v1/stream`: a `summary` for each of the newest
@@ -83,7 +105,11 @@ export async function agentStream(ctx: HandlerContext, call: Call): Promise<Repl
         if (!record || record.community !== ctx.community || channel.closed) continue;
         const conversation = agentSummary(record);
         if (messages.length === 0) send({ type: 'summary', conversation });
-        for (const message of messages) send({ type: 'message', conversation, message, epoch: record.epoch });
+        else {
+          const summary = JSON.stringify(conversation);
+          const shared = ctx.hub.agentStreams > 1;
+          for (const message of messages) channel.sendFrame(messageFrame(message, summary, record.epoch, shared));
+        }
       }
       if (presenceLater && pending.size === 0 && !channel.closed) {
         send(presenceLater);

@@ -6,9 +6,16 @@
  * budgets, and `conversation` events reach each agent stream at most once per
  * conversation per second, the last state always included.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { AGENT_PATHS } from '../../../../src/identity/index.js';
+import type { HandlerContext } from '../../../../src/server/handler/context.js';
+import type { EventStream } from '../../../../src/server/handler/http/reply.js';
 import type { MessagingHandler, MessagingHandlerOptions } from '../../../../src/server/handler/index.js';
+import { sseFrame } from '../../../../src/server/handler/live/sse.js';
+import { agentReply } from '../../../../src/server/handler/routes/agent.js';
+import { agentStream } from '../../../../src/server/handler/routes/agent-stream.js';
 import { agentReq, automatedUuid, json, req, SseReader, useHandlers } from '../helpers.js';
+import { agentContext, ALICE, call, newConversation } from './route-context.js';
 
 const handlerFor = useHandlers();
 const ADDRESS = '198.51.100.7';
@@ -144,5 +151,76 @@ describe('the last page change is the one the agent sees', () => {
     await agent.until((r) => summariesOf(r, conversationId).at(-1)?.lastPage?.url === pages.at(-1), 10_000);
     expect(summariesOf(agent, conversationId).at(-1)!.lastPage).toEqual({ url: 'https://shop.test/c', title: 'c' });
     await agent.cancel();
+  });
+});
+
+/**
+ * Issue 22 item 1: a message reaches every agent stream of the community, and
+ * the streams that read the same conversation for it queue one encoding of
+ * its frame, not one each. A stream that read the conversation later (it was
+ * behind, the summary changed) still gets its own frame, exact.
+ */
+describe('a message on many agent streams', () => {
+  const alice = { Authorization: `Bearer ${ALICE.token}` };
+
+  /** An agent stream whose consumer keeps every chunk; `hold` makes it report bytes waiting unread (a slow reader). */
+  async function recordedStream(ctx: HandlerContext) {
+    const reply = await agentStream(ctx, call(ctx, AGENT_PATHS.stream, { headers: alice }));
+    const stream = reply.body as EventStream;
+    const chunks: Uint8Array[] = [];
+    const sink = { hold: false, write: (bytes: Uint8Array) => void chunks.push(bytes), abort() {}, end() {}, get queuedBytes() { return sink.hold ? 1 << 20 : 0; } };
+    stream.attach(sink);
+    const ofEvent = (event: string) => chunks.filter((chunk) => new TextDecoder().decode(chunk).startsWith(`event: ${event}\n`));
+    return { stream, sink, messageFrames: () => ofEvent('message'), summaries: () => ofEvent('summary').length };
+  }
+
+  const reply = (ctx: HandlerContext, conversationId: string, text: string) =>
+    agentReply(ctx, call(ctx, `/agent/v1/conversations/${conversationId}/messages`, { headers: alice, body: { body: text }, param: conversationId }));
+
+  /** The frame exactly as sseFrame encodes the event the chunk carries. */
+  const reencoded = (chunk: Uint8Array) => {
+    const data = JSON.parse(new TextDecoder().decode(chunk).split('\n')[1]!.slice('data: '.length));
+    return { data, text: new TextDecoder().decode(sseFrame('message', { type: 'message', conversation: data.conversation, message: data.message, epoch: data.epoch })) };
+  };
+
+  it('is encoded once for every stream that read the same conversation: they queue the very same bytes', async () => {
+    const { ctx } = agentContext({ limits: { maxAgentStreams: 8 } });
+    const { id } = await newConversation(ctx);
+    const streams = await Promise.all(Array.from({ length: 5 }, () => recordedStream(ctx)));
+    expect((await reply(ctx, id, 'hello')).status).toBe(201);
+    await vi.waitFor(() => expect(streams.every((s) => s.messageFrames().length === 1)).toBe(true));
+    const frames = streams.map((s) => s.messageFrames()[0]!);
+    expect(new Set(frames).size).toBe(1);
+    const { data, text } = reencoded(frames[0]!);
+    expect(new TextDecoder().decode(frames[0]!)).toBe(text);
+    expect(data).toMatchObject({ type: 'message', conversation: { id, lastSeq: 1 }, message: { seq: 1, body: 'hello' } });
+    for (const s of streams) s.stream.gone();
+  });
+
+  it('a stream that read the conversation after a change gets its own frame, with its own summary', async () => {
+    const { ctx } = agentContext();
+    const { id } = await newConversation(ctx);
+    const quick = await recordedStream(ctx);
+    const slow = await recordedStream(ctx);
+    // Both write the conversation's summary on connect, then the slow one stops reading.
+    await vi.waitFor(() => expect([quick, slow].every((s) => s.summaries() === 1)).toBe(true));
+    slow.sink.hold = true;
+    expect((await reply(ctx, id, 'first')).status).toBe(201);
+    await vi.waitFor(() => expect(quick.messageFrames()).toHaveLength(1));
+    expect((await reply(ctx, id, 'second')).status).toBe(201);
+    await vi.waitFor(() => expect(quick.messageFrames()).toHaveLength(2));
+    slow.sink.hold = false;
+    slow.stream.drained();
+    await vi.waitFor(() => expect(slow.messageFrames()).toHaveLength(2));
+    const [quickFirst] = quick.messageFrames();
+    const [slowFirst, slowSecond] = slow.messageFrames();
+    // The slow stream read the conversation once for both: lastSeq 2 in each, where the quick one said 1.
+    expect(slowFirst).not.toBe(quickFirst);
+    expect(reencoded(quickFirst!).data).toMatchObject({ conversation: { lastSeq: 1 }, message: { seq: 1 } });
+    expect(reencoded(slowFirst!).data).toMatchObject({ conversation: { lastSeq: 2 }, message: { seq: 1 } });
+    expect(reencoded(slowSecond!).data).toMatchObject({ conversation: { lastSeq: 2 }, message: { seq: 2 } });
+    for (const chunk of [quickFirst!, slowFirst!, slowSecond!]) expect(new TextDecoder().decode(chunk)).toBe(reencoded(chunk).text);
+    quick.stream.gone();
+    slow.stream.gone();
   });
 });
