@@ -77,8 +77,12 @@ export class InboxModel {
   }
 
   #place(conversation: AgentConversationSummary): void {
+    const before = this.conversations.get(conversation.id);
     this.conversations.set(conversation.id, conversation);
     const at = this.order.indexOf(conversation.id);
+    // Listed, and no newer activity: it keeps its row. Placed again, it would go after every conversation of the
+    // same time, so a summary that changed nothing swapped two rows under the agent's j and k.
+    if (at >= 0 && before?.updatedAt === conversation.updatedAt && this.matches(conversation)) return;
     if (at >= 0) this.order.splice(at, 1);
     if (this.matches(conversation)) {
       const index = this.order.findIndex((id) => (this.conversations.get(id)?.updatedAt ?? 0) < conversation.updatedAt);

@@ -229,7 +229,7 @@ describe('the list', () => {
     status.value = 'away';
     status.dispatchEvent(new Event('change'));
     await until(() => expect(server.bodies.get('/agent/v1/status')).toEqual({ status: 'away' }));
-    const me = (await (await server.fetch(`${BASE}/agent/v1/me`)).json()) as { status: string };
-    expect(me.status).toBe('away');
+    // The body is recorded as the request leaves; the server has it once its answer is in: asked until then.
+    await until(async () => expect(((await (await server.fetch(`${BASE}/agent/v1/me`)).json()) as { status: string }).status).toBe('away'));
   });
 });

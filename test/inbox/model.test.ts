@@ -41,3 +41,26 @@ describe('InboxModel: a list page that was read before a change arrives after it
     expect(model.conversations.get('a')?.unread).toBe(4);
   });
 });
+
+describe('InboxModel: the order under live summaries', () => {
+  it('a summary with no newer activity keeps the row where it is, even among conversations of the same time', () => {
+    const model = new InboxModel(() => {});
+    model.addPage([summary('a', 5), summary('b', 5), summary('c', 5)], undefined, true);
+    // The stream's snapshot on connecting, and a read or a rename: the same updatedAt.
+    model.upsert(summary('a', 5, { agentReadSeq: 1 }));
+    model.upsert(summary('b', 5, { unread: 2 }));
+    expect(model.order).toEqual(['a', 'b', 'c']);
+    expect(model.conversations.get('a')?.agentReadSeq).toBe(1);
+  });
+
+  it('newer activity still moves a conversation to the top, and one that stops matching leaves the list', () => {
+    const model = new InboxModel(() => {});
+    model.addPage([summary('a', 5), summary('b', 4)], undefined, true);
+    model.upsert(summary('b', 6));
+    expect(model.order).toEqual(['b', 'a']);
+    model.upsert(summary('a', 5, { status: 'closed' }));
+    expect(model.order).toEqual(['b']);
+    model.upsert(summary('a', 5));
+    expect(model.order).toEqual(['b', 'a']);
+  });
+});
