@@ -46,13 +46,11 @@ return 'ok'
  * The charge of a new message, a Lua function the append script calls too
  * (on a single node it charges in the same step as the append: issue 22).
  * Charges `size` bytes to the conversation `id` and gives it `life` ms in
- * the community's live set from now; `owner` (the address's set, or nil)
- * gets it on the first message and is kept in step after.
+ * the community's live set from `at` (the server's clock, ms); `owner` (the
+ * address's set, or nil) gets it on the first message and is kept in step after.
  */
 export const CHARGE = `
-local function charge(live, bytes, owner, id, size, life, first)
-  local clock = redis.call('TIME')
-  local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local function charge(live, bytes, owner, id, size, life, first, at)
   redis.call('ZADD', live, at + life, id)
   redis.call('HINCRBY', bytes, id, size)
   redis.call('HINCRBY', bytes, '#total', size)
@@ -75,28 +73,75 @@ end
 export const CHARGE_MESSAGE = `${CHARGE}
 local owner = nil
 if ARGV[5] == '1' then owner = KEYS[3] end
-charge(KEYS[1], KEYS[2], owner, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1')
+local clock = redis.call('TIME')
+charge(KEYS[1], KEYS[2], owner, ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000))
 return 1
 `;
 
 /**
- * Takes back an address's least recently written conversation when it has
- * been idle long enough, so an address at its quota is not locked out by its
- * own past. KEYS: live, bytes, owner. ARGV: idle ms, full life ms.
- * Returns the conversation id to delete, or false.
+ * The candidates an address at its quota may give back: its least recently
+ * written conversations whose last charge is older than the idle time, oldest
+ * first, at most ARGV 3 of them. Only candidates: on a Cluster the charge is
+ * a step apart from the append and may have been lost, so an active
+ * conversation can look idle here. Each is checked on its own slot
+ * (TAKE_IF_IDLE) before it goes, and given back with RELEASE_IDLE.
+ * KEYS: live, bytes, owner. ARGV: idle ms, full life ms, most candidates.
  */
-export const RECLAIM_IDLE = `${PRUNE}
-local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-if not oldest[1] then return false end
+export const IDLE_CANDIDATES = `${PRUNE}
 -- Scored by when it lapses (last message + full life): idle when that message is older than the idle time.
-if tonumber(oldest[2]) - tonumber(ARGV[2]) + tonumber(ARGV[1]) > now then return false end
-local id = oldest[1]
-redis.call('ZREM', KEYS[3], id)
-redis.call('ZREM', KEYS[1], id)
-local size = tonumber(redis.call('HGET', KEYS[2], id) or '0')
-redis.call('HDEL', KEYS[2], id)
-redis.call('HINCRBY', KEYS[2], '#total', -size)
-return id
+return redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now + tonumber(ARGV[2]) - tonumber(ARGV[1]), 'LIMIT', 0, tonumber(ARGV[3]))
+`;
+
+/**
+ * Deletes a conversation (its four keys, on its own slot) if it really is
+ * idle: no message for the idle time by its own record's `wrote` (the
+ * server's clock at its last append; `updatedAt` for a record written before
+ * `wrote` existed). In the same step, so no append can land between the check
+ * and the delete. KEYS: record, messages, clientIds, clientId order. ARGV: idle ms.
+ * Returns {0} (gone already), {1, last message ms} (active: kept), or
+ * {2, its index key or '', its session ids…} (deleted: the caller deletes those).
+ */
+export const TAKE_IF_IDLE = `
+local record = redis.call('HMGET', KEYS[1], 'id', 'wrote', 'updatedAt', 'key')
+if not record[1] then return {0} end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local last = tonumber(record[2] or record[3] or '0')
+if now - last < tonumber(ARGV[1]) then return {1, last} end
+local taken = {2, record[4] or ''}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 2) == 's:' then table.insert(taken, string.sub(field, 3)) end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+return taken
+`;
+
+/**
+ * Gives back what TAKE_IF_IDLE decided: the conversation it deleted (or found
+ * gone) leaves the address's set and the community's budget; each one found
+ * active gets its score back (its last message + full life, never lowered) in
+ * the address's set and the live set, as its lost charge would have left it.
+ * KEYS: live, bytes, owner. ARGV: full life ms, the id given back or '', then
+ * pairs of an active id and its last message ms.
+ */
+export const RELEASE_IDLE = `${PRUNE}
+local life = tonumber(ARGV[1])
+local id = ARGV[2]
+if id ~= '' then
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[1], id)
+  local size = tonumber(redis.call('HGET', KEYS[2], id) or '0')
+  if redis.call('HDEL', KEYS[2], id) == 1 then redis.call('HINCRBY', KEYS[2], '#total', -size) end
+end
+for i = 3, #ARGV - 1, 2 do
+  local score = tonumber(ARGV[i + 1]) + life
+  redis.call('ZADD', KEYS[3], 'XX', 'GT', score, ARGV[i])
+  redis.call('ZADD', KEYS[1], 'XX', 'GT', score, ARGV[i])
+  if score > now then
+    for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], score - now, 'GT') end
+  end
+end
+return 1
 `;
 
 /**

@@ -1,7 +1,7 @@
 import type { VerifiedIdentity } from '../../../identity/index.js';
 import { EngineError } from '../types.js';
 import { luaScript, type RedisClient } from './client.js';
-import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE, TOUCH_SESSION_FIELD } from './budget-scripts.js';
+import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, IDLE_CANDIDATES, RELEASE_IDLE, TOUCH_SESSION_FIELD } from './budget-scripts.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import type { RedisRetention } from './retention-types.js';
@@ -9,13 +9,28 @@ import type { RedisRetention } from './retention-types.js';
 const admitScript = luaScript(ADMIT_CONVERSATION);
 const chargeScript = luaScript(CHARGE_MESSAGE);
 const capScript = luaScript(CAP_SESSIONS);
-const reclaimScript = luaScript(RECLAIM_IDLE);
+const candidatesScript = luaScript(IDLE_CANDIDATES);
+const releaseScript = luaScript(RELEASE_IDLE);
 const touchFieldScript = luaScript(TOUCH_SESSION_FIELD);
 
 /** Estimated Redis bytes of a conversation's records beyond their text (hash, index, list entry, TTLs). */
 export const CONVERSATION_OVERHEAD_BYTES = 600;
 /** Estimated Redis bytes of a message beyond its body (its JSON around it, the sorted-set entry, its clientId record). */
 export const MESSAGE_OVERHEAD_BYTES = 250;
+
+/**
+ * How many of an address's idle-looking conversations one new conversation
+ * checks at most (each on its own slot) before it is refused: a bound, so an
+ * address whose charges were lost costs a few calls, never a walk of its set.
+ */
+export const RECLAIM_CANDIDATES = 4;
+
+/**
+ * What an address's conversation turned out to be on its own slot when the
+ * quota wanted it back (TAKE_IF_IDLE): deleted as idle, gone already, or
+ * active (its last message, server ms), then kept.
+ */
+export type TakeOutcome = 'taken' | 'gone' | number;
 
 /** A message's charge in the community's budget: its body plus the overhead. */
 export function messageBytes(body: string): number {
@@ -37,13 +52,18 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
     /**
      * Refuses a new conversation with ERR_CAPACITY when its community or its
      * address is at its bound; an address at its quota first gives back its
-     * own idle conversation (`drop` deletes it).
+     * own idle conversation. The owner's set only names candidates (on a
+     * Cluster a charge may have been lost, and an active conversation look
+     * idle there): `take` checks each on its own slot and deletes it only when
+     * it really is idle. One found active gets its score back and the next is
+     * tried, at most RECLAIM_CANDIDATES.
      */
-    async admit(community: string, id: string, key: string, identity: VerifiedIdentity, owner: string | undefined, drop: (id: string) => Promise<void>): Promise<void> {
+    async admit(community: string, id: string, key: string, identity: VerifiedIdentity, owner: string | undefined, take: (id: string) => Promise<TakeOutcome>): Promise<void> {
       const size = CONVERSATION_OVERHEAD_BYTES + key.length + JSON.stringify(identity).length;
+      const keyList = budgetKeys(community, owner);
       const ask = () =>
         guard(() =>
-        admitScript(client, budgetKeys(community, owner), [
+        admitScript(client, keyList, [
           id,
           size,
           retention.emptyConversationIdleMs,
@@ -55,11 +75,27 @@ export function createBudget(client: RedisClient, guard: Guard, keys: Keys, rete
       );
       let answer = await ask();
       if (answer === 'address') {
-        const reclaimed = await guard(() => reclaimScript(client, budgetKeys(community, owner), [retention.evictIdleAfterMs, retention.conversationIdleMs]));
-        if (typeof reclaimed === 'string') {
-          await drop(reclaimed);
+        const candidates = (await guard(() =>
+          candidatesScript(client, keyList, [retention.evictIdleAfterMs, retention.conversationIdleMs, RECLAIM_CANDIDATES]),
+        )) as string[];
+        let active: (string | number)[] = [];
+        const release = async (given: string): Promise<void> => {
+          const repairs = active;
+          active = [];
+          await guard(() => releaseScript(client, keyList, [retention.conversationIdleMs, given, ...repairs]));
+        };
+        for (const candidate of candidates) {
+          const outcome = await take(candidate);
+          if (typeof outcome === 'number') {
+            // Active after all (its charge was lost): the owner's set gets the score the charge would have given.
+            active.push(candidate, outcome);
+            continue;
+          }
+          await release(candidate);
           answer = await ask();
+          if (answer !== 'address') break;
         }
+        if (active.length > 0) await release('');
       }
       if (answer === 'address') {
         throw new EngineError('ERR_CAPACITY', `This address already holds ${retention.maxConversationsPerAddress} conversations: try again later.`, 60);

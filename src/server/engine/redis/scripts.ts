@@ -63,7 +63,9 @@ return redis.call('HGETALL', conv)
  * (ConversationStore.noteVisitorMessage), before anyone hears of it. With the budget, a new message is
  * charged in the same step (issue 22: a charge apart could be lost, and an active conversation then
  * looked idle to its address's quota); the charge comes before any write, so a failing one stores nothing.
- * The agent list gets the conversation at its new updatedAt in the same step too.
+ * The agent list gets the conversation at its new updatedAt in the same step too. The record keeps its
+ * last message's time on the server's clock (`wrote`): an address's quota checks it before it takes the
+ * conversation back (budget-scripts.ts TAKE_IF_IDLE), since on a Cluster the charge may have been lost.
  * Returns nil (no conversation), {1, message JSON, owner, key} (created: the owner address and the
  * conversation key, for the budget and the index), {0, message JSON} (a retry of a kept message),
  * {0, '', 'seq|id|createdAt'} (a retry of one that left the history) or, with the budget, {2, owner}
@@ -89,6 +91,8 @@ if ARGV[2] ~= '' then
 end
 local owner = record[5] or ''
 local seq = tonumber(record[2] or '0') + 1
+local clock = redis.call('TIME')
+local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 -- n: the keys before the outbox's (the conversation's, then the budget's).
 local n = 4
 if ARGV[14] ~= '' then
@@ -99,10 +103,12 @@ if ARGV[14] ~= '' then
     owned = KEYS[8]
     n = 8
   end
-  charge(KEYS[5], KEYS[6], owned, id, tonumber(ARGV[14]), tonumber(ARGV[8]), seq == 1)
+  charge(KEYS[5], KEYS[6], owned, id, tonumber(ARGV[14]), tonumber(ARGV[8]), seq == 1, at)
   redis.call('ZADD', KEYS[7], ARGV[4], id)
 end
-local update = {'seq', seq, 'updatedAt', ARGV[4]}
+-- wrote: the last message on the server's clock, what an address's quota checks before it gives this
+-- conversation back (TAKE_IF_IDLE): on a Cluster the owner's set may have missed a charge.
+local update = {'seq', seq, 'updatedAt', ARGV[4], 'wrote', at}
 local epoch = record[4]
 if record[3] ~= run then
   -- Another server process made the last write (a restart, a failover): the log may have lost its tail,

@@ -4,7 +4,8 @@ import { conversationCommunity, newConversationId, newEpoch } from '../../store/
 import type { ConversationRecord, ConversationStore, ListMessagesOptions, NewMessage, SessionRecord } from '../../store/types.js';
 import { luaScript, type RedisClient } from './client.js';
 import { createAppend } from './append.js';
-import { createBudget } from './budget.js';
+import { createBudget, type TakeOutcome } from './budget.js';
+import { TAKE_IF_IDLE } from './budget-scripts.js';
 import type { Guard } from './faults.js';
 import type { Keys } from './keys.js';
 import { readMessage } from './message.js';
@@ -18,6 +19,7 @@ export type { RedisRetention } from './retention-types.js';
 const upsertScript = luaScript(UPSERT_CONVERSATION);
 const pageScript = luaScript(SET_LAST_PAGE);
 const touchScript = luaScript(TOUCH_SESSION);
+const takeScript = luaScript(TAKE_IF_IDLE);
 
 /**
  * The Redis engine's ConversationStore (SPEC §8). Each change that touches
@@ -50,16 +52,23 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
     await client.zadd(keys.recent(community), updatedAt, id);
   }
 
-  /** Deletes a conversation the budget took back (an address's idle one), its index and its sessions. */
-  async function dropConversation(id: string): Promise<void> {
+  /**
+   * An address's conversation its quota wants back (budget.admit): deleted on its own slot only when
+   * it really is idle there (TAKE_IF_IDLE: its record's last message, not the owner's set, whose
+   * charge may have been lost on a Cluster), then its index, sessions and list entry.
+   */
+  async function takeIfIdle(id: string): Promise<TakeOutcome> {
     const found = conversationKeys(id);
-    if (!found) return;
-    const [key, fields] = await guard(() => Promise.all([client.hget(found.keys.record, 'key'), client.hkeys(found.keys.record)]));
-    const sessionIds = fields.filter((field) => field.startsWith('s:')).map((field) => field.slice(2));
-    const doomed = [...found.keys.all, ...sessionIds.map(sessionKey).filter((k): k is string => k !== undefined)];
-    if (key !== null) doomed.push(keys.conversationIndex(found.community, key));
+    if (!found) return 'gone';
+    const reply = (await guard(() => takeScript(client, found.keys.all, [retention.evictIdleAfterMs]))) as [number, (string | number)?, ...string[]];
+    if (reply[0] === 0) return 'gone';
+    if (reply[0] === 1) return Number(reply[1]);
+    const [, key, ...sessionIds] = reply;
+    const doomed = sessionIds.map(sessionKey).filter((k): k is string => k !== undefined);
+    if (key !== '') doomed.push(keys.conversationIndex(found.community, String(key)));
     // One DEL per key: on a Cluster they live on different slots.
     await guard(() => Promise.all([...doomed.map((k) => client.del(k)), client.zrem(keys.recent(found.community), id)]));
+    return 'taken';
   }
 
   async function getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -113,7 +122,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       if (id === null) {
         // A new conversation must fit in its community's budget and its address's quota (issue 16 HIGH 2).
         const fresh = newConversationId(community);
-        await budget.admit(community, fresh, key, identity, owner, dropConversation);
+        await budget.admit(community, fresh, key, identity, owner, takeIfIdle);
         id = await guard(async () => ((await client.set(index, fresh, 'PX', emptyTtl, 'NX')) !== null ? fresh : ((await client.get(index)) ?? fresh)));
       }
       const { keys: conversation } = conversationKeys(id) ?? { keys: keys.conversation(community, newConversationId(community)) };

@@ -5,7 +5,7 @@
  * the session cap per conversation. Time is the server's (TIME).
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, RECLAIM_IDLE, TOUCH_SESSION_FIELD } from '../../../../src/server/engine/redis/budget-scripts.js';
+import { ADMIT_CONVERSATION, CAP_SESSIONS, CHARGE_MESSAGE, IDLE_CANDIDATES, RELEASE_IDLE, TAKE_IF_IDLE, TOUCH_SESSION_FIELD } from '../../../../src/server/engine/redis/budget-scripts.js';
 import { luaScript } from '../../../../src/server/engine/redis/client.js';
 import { useRealRedis } from './real-redis.js';
 
@@ -13,7 +13,9 @@ const redis = useRealRedis();
 const run = {
   admit: luaScript(ADMIT_CONVERSATION),
   charge: luaScript(CHARGE_MESSAGE),
-  reclaim: luaScript(RECLAIM_IDLE),
+  candidates: luaScript(IDLE_CANDIDATES),
+  take: luaScript(TAKE_IF_IDLE),
+  release: luaScript(RELEASE_IDLE),
   cap: luaScript(CAP_SESSIONS),
   touch: luaScript(TOUCH_SESSION_FIELD),
 };
@@ -33,7 +35,9 @@ function budget(bounds = { conversations: 10, bytes: 100_000, perAddress: 2 }) {
       run.admit(redis.client, list, [id, size, HOUR, bounds.conversations, bounds.bytes, bounds.perAddress, address ? '1' : '0']),
     charge: (id: string, size: number, first: boolean, address = true) =>
       run.charge(redis.client, list, [id, size, HOUR, first ? '1' : '0', address ? '1' : '0']),
-    reclaim: (idleMs: number) => run.reclaim(redis.client, list, [idleMs, HOUR]),
+    candidates: (idleMs: number, most = 4) => run.candidates(redis.client, list, [idleMs, HOUR, most]),
+    /** Gives back `id` ('' none) and puts each [id, last message ms] of `active` back at its score. */
+    release: (id: string, active: [string, number][] = []) => run.release(redis.client, list, [HOUR, id, ...active.flat()]),
     total: async () => Number(await redis.client.hget(bytes, '#total')),
   };
 }
@@ -102,24 +106,83 @@ describe('CHARGE_MESSAGE', () => {
   });
 });
 
-describe('RECLAIM_IDLE', () => {
-  it('gives back the address\'s least recently written conversation once it has been idle long enough', async () => {
+describe('IDLE_CANDIDATES and RELEASE_IDLE', () => {
+  it('names the address\'s least recently written conversations idle long enough, oldest first, at most the bound asked', async () => {
+    const b = budget({ conversations: 10, bytes: 100_000, perAddress: 9 });
+    for (const id of ['c1', 'c2', 'c3', 'c4']) {
+      await b.admit(id, 100);
+      await b.charge(id, 10, true);
+    }
+    const now = await serverNow();
+    // Last written 40, 30 and 20 minutes ago (a score is that moment plus the full life); c4 just now.
+    for (const [id, minutes] of [['c1', 40], ['c2', 30], ['c3', 20]] as const) await redis.client.zadd(b.owner, now - minutes * 60_000 + HOUR, id);
+    expect(await b.candidates(45 * 60_000)).toEqual([]);
+    expect(await b.candidates(25 * 60_000)).toEqual(['c1', 'c2']);
+    expect(await b.candidates(15 * 60_000, 2)).toEqual(['c1', 'c2']);
+    expect(await b.candidates(15 * 60_000)).toEqual(['c1', 'c2', 'c3']);
+    // Only names them: nothing is given back yet.
+    expect(await redis.client.zcard(b.owner)).toBe(4);
+  });
+
+  it('gives a conversation back from the address\'s set and the community\'s budget, once', async () => {
     const b = budget();
     await b.admit('c1', 100);
     await b.admit('c2', 100);
     await b.charge('c1', 10, true);
     await b.charge('c2', 10, true);
-    // c1 was last written 20 minutes ago: its score is that moment plus its full life.
-    await redis.client.zadd(b.owner, (await serverNow()) - 20 * 60_000 + HOUR, 'c1');
-    expect(await b.reclaim(30 * 60_000)).toBeNull();
-    expect(await b.reclaim(15 * 60_000)).toBe('c1');
+    await b.release('c1');
+    await b.release('c1');
     expect(await redis.client.zrange(b.owner, '0', '-1')).toEqual(['c2']);
     expect(await redis.client.zrange(b.live, '0', '-1')).toEqual(['c2']);
     expect(await b.total()).toBe(110);
   });
 
-  it('gives back nothing when the address holds no conversation', async () => {
-    expect(await budget().reclaim(0)).toBeNull();
+  it('puts a conversation found active back at its last message plus the full life, never lower, and keeps the keys that long', async () => {
+    const b = budget();
+    await b.admit('c1', 100);
+    await b.charge('c1', 10, true);
+    const now = await serverNow();
+    // A lost charge: the set still says 40 minutes ago.
+    await redis.client.zadd(b.owner, now - 40 * 60_000 + HOUR, 'c1');
+    await redis.client.zadd(b.live, now - 40 * 60_000 + HOUR, 'c1');
+    await b.release('', [['c1', now - 1_000], ['never-counted', now]]);
+    for (const key of [b.owner, b.live]) expect(Number(await redis.client.zscore(key, 'c1'))).toBe(now - 1_000 + HOUR);
+    expect(await redis.client.zscore(b.owner, 'never-counted')).toBeNull();
+    expect(await b.candidates(15 * 60_000)).toEqual([]);
+    await b.release('', [['c1', now - 50 * 60_000]]);
+    expect(Number(await redis.client.zscore(b.owner, 'c1'))).toBe(now - 1_000 + HOUR);
+    for (const key of [b.live, b.bytes, b.owner]) expect(await redis.client.pttl(key)).toBeGreaterThan(HOUR - 60_000);
+  });
+});
+
+describe('TAKE_IF_IDLE', () => {
+  const take = (keys: string[], idleMs: number) => run.take(redis.client, keys, [idleMs]) as Promise<[number, (string | number)?, ...string[]]>;
+  async function conversation(fields: Record<string, string | number>): Promise<string[]> {
+    const all = redis.fresh().keys.conversation('acme', 'acme.c1').all;
+    await redis.client.hset(all[0]!, { id: 'acme.c1', key: 'browser:k1', ...fields });
+    await redis.client.zadd(all[1]!, 1, '{"seq":1}');
+    return all;
+  }
+
+  it('keeps a conversation whose record was written within the idle time, answering its last message', async () => {
+    const last = (await serverNow()) - 1_000;
+    const all = await conversation({ wrote: last, updatedAt: 1 });
+    expect(await take(all, 60_000)).toEqual([1, last]);
+    expect(await redis.client.exists(...all)).toBe(2);
+  });
+
+  it('deletes an idle conversation\'s keys in one step, answering its index key and sessions', async () => {
+    const all = await conversation({ wrote: (await serverNow()) - 120_000, 's:acme.s1': 5, 's:acme.s2': 6, sessions: 2 });
+    const [taken, key, ...sessions] = await take(all, 60_000);
+    expect([taken, key, sessions.sort()]).toEqual([2, 'browser:k1', ['acme.s1', 'acme.s2']]);
+    expect(await redis.client.exists(...all)).toBe(0);
+  });
+
+  it('judges a record written before `wrote` existed by its updatedAt, and answers a conversation that is gone', async () => {
+    const recent = (await serverNow()) - 1_000;
+    expect(await take(await conversation({ updatedAt: recent }), 60_000)).toEqual([1, recent]);
+    expect((await take(await conversation({ updatedAt: 1_000 }), 60_000))[0]).toBe(2);
+    expect(await take(redis.fresh().keys.conversation('acme', 'acme.gone').all, 60_000)).toEqual([0]);
   });
 });
 

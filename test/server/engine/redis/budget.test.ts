@@ -5,7 +5,7 @@
  * the session cap.
  */
 import { describe, expect, it } from 'vitest';
-import { CONVERSATION_OVERHEAD_BYTES, createBudget, MESSAGE_OVERHEAD_BYTES } from '../../../../src/server/engine/redis/budget.js';
+import { CONVERSATION_OVERHEAD_BYTES, createBudget, MESSAGE_OVERHEAD_BYTES, RECLAIM_CANDIDATES, type TakeOutcome } from '../../../../src/server/engine/redis/budget.js';
 import { DEFAULT_REDIS_RETENTION } from '../../../../src/server/engine/redis/index.js';
 import type { RedisRetention } from '../../../../src/server/engine/redis/retention-types.js';
 import { isEngineError } from '../../../../src/server/engine/types.js';
@@ -19,10 +19,19 @@ function setUp(retention: Partial<RedisRetention> = {}) {
   const { keys } = redis.fresh();
   const budget = createBudget(redis.client, redis.guard, keys, { ...DEFAULT_REDIS_RETENTION, ...retention });
   const dropped: string[] = [];
-  const drop = async (id: string): Promise<void> => void dropped.push(id);
+  const asked: string[] = [];
+  /** What each conversation is on its own slot when the quota asks for it back: active ones answer their last message. */
+  const activeAt = new Map<string, number>();
+  const take = async (id: string): Promise<TakeOutcome> => {
+    asked.push(id);
+    const at = activeAt.get(id);
+    if (at !== undefined) return at;
+    dropped.push(id);
+    return 'taken';
+  };
   /** `owner` null: a conversation registered without an address. */
-  const admit = (id: string, owner: string | null = ADDRESS) => budget.admit('acme', id, 'signed:u1', identity('u1'), owner ?? undefined, drop);
-  return { keys, budget, dropped, admit };
+  const admit = (id: string, owner: string | null = ADDRESS) => budget.admit('acme', id, 'signed:u1', identity('u1'), owner ?? undefined, take);
+  return { keys, budget, dropped, asked, activeAt, admit };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {
@@ -76,6 +85,47 @@ describe('Redis budget', () => {
     await admit('c2');
     expect(dropped).toEqual(['c1']);
     expect(await redis.client.zrange(keys.budget('acme').live, '0', '-1')).toEqual(['c2']);
+  });
+
+  it('checks each idle-looking conversation on its own slot first: one found active (a lost charge) is kept, its score put back, and the next one goes', async () => {
+    const { keys, budget, admit, dropped, asked, activeAt } = setUp({ maxConversationsPerAddress: 2, evictIdleAfterMs: 60_000 });
+    const owner = keys.budget('acme').owner(ADDRESS);
+    const [seconds] = await redis.client.time();
+    const now = Number(seconds) * 1000;
+    for (const [id, minutes] of [['c1', 10], ['c2', 5]] as const) {
+      await admit(id);
+      await budget.charge('acme', id, 'hello', true, ADDRESS);
+      // Both look idle in the address's set: c1 the longer.
+      await redis.client.zadd(owner, now - minutes * 60_000 + DEFAULT_REDIS_RETENTION.conversationIdleMs, id);
+    }
+    // c1 was written a second ago: its charge was lost.
+    activeAt.set('c1', now - 1_000);
+    await admit('c3');
+    expect([asked, dropped]).toEqual([['c1', 'c2'], ['c2']]);
+    expect(Number(await redis.client.zscore(owner, 'c1'))).toBe(now - 1_000 + DEFAULT_REDIS_RETENTION.conversationIdleMs);
+    expect(await redis.client.zrange(owner, '0', '-1')).toEqual(['c1']);
+  });
+
+  it('refuses when every conversation it checks is active, checking at most RECLAIM_CANDIDATES of them, and puts each back', async () => {
+    const count = RECLAIM_CANDIDATES + 2;
+    const { keys, budget, admit, dropped, asked, activeAt } = setUp({ maxConversationsPerAddress: count, evictIdleAfterMs: 60_000 });
+    const owner = keys.budget('acme').owner(ADDRESS);
+    const [seconds] = await redis.client.time();
+    const now = Number(seconds) * 1000;
+    for (let i = 0; i < count; i++) {
+      await admit(`c${i}`);
+      await budget.charge('acme', `c${i}`, 'hello', true, ADDRESS);
+      await redis.client.zadd(owner, now - (60 - i) * 60_000 + DEFAULT_REDIS_RETENTION.conversationIdleMs, `c${i}`);
+      activeAt.set(`c${i}`, now - 1_000);
+    }
+    const error = await refusal(admit('new'));
+    expect(isEngineError(error) && error.code).toBe('ERR_CAPACITY');
+    expect(dropped).toEqual([]);
+    expect(asked).toEqual(Array.from({ length: RECLAIM_CANDIDATES }, (_, i) => `c${i}`));
+    // Put back: the next admit checks the ones not checked yet.
+    asked.length = 0;
+    await refusal(admit('new'));
+    expect(asked).toEqual([`c${RECLAIM_CANDIDATES}`, `c${RECLAIM_CANDIDATES + 1}`]);
   });
 
   it('charges a message at its body plus the overhead; a conversation without owner is no address\'s', async () => {

@@ -101,6 +101,16 @@ describe('APPEND_MESSAGE', () => {
     for (const key of c.conv.all.slice(0, 2)) expect(await redis.client.pttl(key)).toBeGreaterThan(SHORT);
   });
 
+  it('records its last message on the server\'s clock (wrote), whatever createdAt the caller gave: what the address quota checks', async () => {
+    const c = conversation();
+    await c.upsert();
+    const [seconds] = await redis.client.time();
+    await c.append({ at: 2_000 });
+    const wrote = Number(await redis.client.hget(c.conv.record, 'wrote'));
+    expect(wrote).toBeGreaterThanOrEqual(Number(seconds) * 1000);
+    expect(wrote).toBeLessThan((Number(seconds) + 60) * 1000);
+  });
+
   it('answers a retried clientId with the message it stored, and the same clientId of the other author is a new message', async () => {
     const c = conversation();
     await c.upsert();

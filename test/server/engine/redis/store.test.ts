@@ -175,6 +175,7 @@ describe('Redis store: an address at its quota', () => {
     const [seconds] = await redis.client.time();
     // Last written a second ago on the server's clock: idle past 1 ms.
     await redis.client.zadd(keys.budget('acme').owner('1.2.3.4'), (Number(seconds) - 1) * 1000 + DEFAULT_REDIS_RETENTION.conversationIdleMs, old.id);
+    await redis.client.hset(keys.conversation('acme', old.id).record, 'wrote', (Number(seconds) - 1) * 1000);
     const fresh = await store.upsertConversation('acme', 'new', identity('n'), 3_000, '1.2.3.4');
     expect(fresh.id).not.toBe(old.id);
     expect(await store.getConversation(old.id)).toBeUndefined();
