@@ -34,11 +34,11 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import autocannon from 'autocannon';
 import { floorListener } from './load/floor.mjs';
 
-const HS_KEY = { id: 'bench_key', secret: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };
-const ORIGIN = 'https://shop.test';
+export const HS_KEY = { id: 'bench_key', secret: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };
+export const ORIGIN = 'https://shop.test';
 /** Distinct tokens signed before the registration run (more than it can use on this machine). */
 const TOKENS = 60_000;
-const UNLIMITED = {
+export const UNLIMITED = {
   registrationsPerMinutePerAddress: Infinity,
   policyRequestsPerMinutePerAddress: Infinity,
   registrationsPerMinutePerSession: Infinity,

@@ -16,16 +16,8 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { HS_KEY, ORIGIN, UNLIMITED } from '../load.mjs';
 
-const HS_KEY = { id: 'bench_key', secret: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };
-const ORIGIN = 'https://shop.test';
-const UNLIMITED = {
-  registrationsPerMinutePerAddress: Infinity,
-  policyRequestsPerMinutePerAddress: Infinity,
-  registrationsPerMinutePerSession: Infinity,
-  messagesPerMinutePerSession: Infinity,
-  pageChangesPerMinutePerSession: Infinity,
-};
 const [a = '/tmp/dist-old/server.js', b = new URL('../../dist/server.js', import.meta.url).pathname] = process.argv.slice(2);
 const batch = Number(process.env.AB_BATCH ?? 15_000);
 const rounds = Number(process.env.AB_ROUNDS ?? 7);
