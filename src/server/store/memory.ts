@@ -2,6 +2,7 @@ import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../ide
 import { EngineError } from '../errors.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
 import { MessageLog } from './message-log.js';
+import { frozenJsonCopy } from './frozen-copy.js';
 import { pageCursor, readPageCursor } from './cursor.js';
 import { comesAfter, insertNewestFirst } from './newest-first.js';
 import { newConversationId, newEpoch } from './ids.js';
@@ -228,12 +229,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     },
     async upsertConversation(community: string, key: string, identity: VerifiedIdentity, now: number, owner?: string) {
       advance(now);
-      // One serialization both copies the identity (deep-frozen: no caller can change what is stored) and sizes it.
-      const json = JSON.stringify(identity);
-      identity = deepFreeze(JSON.parse(json) as VerifiedIdentity);
+      // One walk both copies the identity (deep-frozen: no caller can change what is stored) and sizes it.
+      const stored = frozenJsonCopy(identity);
+      identity = stored.copy;
       const where = indexKey(community, key);
       let entry = byKey.get(where);
-      const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityBytes(identity, json.length);
+      const recordBytes = RECORD_OVERHEAD_BYTES.conversation + 2 * key.length + identityBytes(identity, stored.jsonLength);
       if (entry) {
         makeRoom(recordBytes - entry.recordBytes, false, entry);
         bytes += recordBytes - entry.recordBytes;
@@ -333,15 +334,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       return { ...entry.record };
     },
   };
-}
-
-/** Records are handed out as shallow copies; the identity inside is frozen all the way down. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** Communities share one index: the same key in two communities is two conversations (SPEC §6 "Sharing"). */

@@ -36,4 +36,11 @@ describe('randomBytes: a pooled Web Crypto fill', () => {
     // 50 × (32 + 10) bytes = 2 100: at most one refill of the 4 KB pool (plus the first fill).
     expect(fill.mock.calls.length).toBeLessThanOrEqual(2);
   });
+
+  it('fills the same pool again in place, never a new buffer (issue 22: memory outside the heap the collector counts)', () => {
+    const fill = vi.spyOn(globalThis.crypto, 'getRandomValues');
+    for (let i = 0; i < 400; i++) randomBytes(32);
+    expect(fill.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(fill.mock.calls.map(([array]) => array)).size).toBe(1);
+  });
 });

@@ -187,7 +187,8 @@ export class BodyReader {
       const onEnd = (): void => {
         done();
         this.#disarm();
-        resolve(copyBytes(chunks, total));
+        // One chunk as it came, as #readBuffered does (a view of the socket read it arrived in).
+        resolve(chunks.length === 1 ? (chunks[0] as Uint8Array<ArrayBuffer>) : copyBytes(chunks, total));
       };
       const onClose = (): void => {
         if (!req.readableEnded) fail(new Error('The client went away before its request body arrived.'));

@@ -46,8 +46,10 @@ export async function postMessage(
   message: { author: Author; agent?: AgentIdentity; body: string; clientId: string | undefined },
   missing: () => HttpError,
 ): Promise<Reply> {
-  const { agent, ...rest } = message;
-  const input: NewMessage = { ...rest, ...(agent === undefined ? {} : { agent }), createdAt: ctx.now() };
+  // Two literals, not a rest and a spread: the same members in the same order, ~2 µs less a message under load (issue 22).
+  const { author, agent, body, clientId } = message;
+  const input: NewMessage =
+    agent === undefined ? { author, body, clientId, createdAt: ctx.now() } : { author, body, clientId, agent, createdAt: ctx.now() };
   let result: Awaited<ReturnType<HandlerContext['store']['appendMessage']>>;
   let recovered = false;
   try {
