@@ -1,7 +1,7 @@
 import type { ChatMessage, PageChangeRequest, VerifiedIdentity } from '../../identity/index.js';
 import { EngineError } from '../errors.js';
 import { resolveMemoryStoreBounds, type MemoryStoreOptions } from './memory-options.js';
-import { MessageLog } from './message-log.js';
+import { idempotencyKey, MessageLog } from './message-log.js';
 import { frozenJsonCopy } from './frozen-copy.js';
 import { pageCursor, readPageCursor } from './cursor.js';
 import { comesAfter, insertNewestFirst } from './newest-first.js';
@@ -276,7 +276,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       advance(input.createdAt);
       const entry = conversations.get(conversationId);
       if (!entry) return undefined;
-      const previous = input.clientId === undefined ? undefined : entry.log.find(input.author, input.clientId, input.body);
+      // One key for the lookup and the append that follows it (made and hashed once).
+      const { clientId } = input;
+      const key = clientId === undefined ? undefined : idempotencyKey(input.author, clientId);
+      const previous = clientId === undefined ? undefined : entry.log.find(input.author, clientId, input.body, key);
       if (previous) return { message: previous, created: false };
       const cost = RECORD_OVERHEAD_BYTES.message + 2 * input.body.length + 2 * (input.clientId?.length ?? 0);
       makeRoom(cost, false, entry);
@@ -293,7 +296,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
         createdAt: input.createdAt,
       });
       const before = logBytes(entry.log);
-      entry.log.push(message);
+      entry.log.push(message, key);
       bytes += logBytes(entry.log) - before;
       if (empties.delete(conversationId)) owners.filled(entry);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };

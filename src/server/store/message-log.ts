@@ -18,6 +18,12 @@ interface SentRecord {
  */
 export class MessageLog {
   private messages: ChatMessage[] = [];
+  /**
+   * Each kept message's idempotency key (undefined without a clientId), beside it: the same string
+   * goes back into `sent` when the message ages out, its hash already made (issue 22: a key made
+   * again was a concatenation and a hash on every append to a full log).
+   */
+  private messageKeys: (string | undefined)[] = [];
   private firstSeq = 1;
   private readonly sent = new Map<string, SentRecord | ChatMessage>();
   /**
@@ -49,19 +55,25 @@ export class MessageLog {
     return this.sent.size;
   }
 
-  /** The message an earlier send with this clientId made; `body` is what the retry carries when it aged out. */
-  find(author: Author, clientId: string, body: string): ChatMessage | undefined {
-    const found = this.sent.get(`${author}:${clientId}`);
+  /**
+   * The message an earlier send with this clientId made; `body` is what the retry carries when it aged out.
+   * `key` is idempotencyKey(author, clientId), made once by a caller that then pushes the same message.
+   */
+  find(author: Author, clientId: string, body: string, key = idempotencyKey(author, clientId)): ChatMessage | undefined {
+    const found = this.sent.get(key);
     if (found === undefined) return undefined;
     if ('body' in found) return found;
     return Object.freeze({ id: found.id, seq: found.seq, clientId, author, body, createdAt: found.createdAt });
   }
 
-  /** Appends; returns how many messages were dropped from the front to stay under `max`, and how many idempotency keys were forgotten. */
-  push(message: ChatMessage): { dropped: number; forgottenKeys: number } {
+  /**
+   * Appends; returns how many messages were dropped from the front to stay under `max`, and how many idempotency keys were forgotten.
+   * `key` is the message's idempotencyKey when the caller has made it already.
+   */
+  push(message: ChatMessage, key = message.clientId === undefined ? undefined : idempotencyKey(message.author, message.clientId)): { dropped: number; forgottenKeys: number } {
     this.messages.push(message);
-    if (message.clientId !== undefined) {
-      const key = `${message.author}:${message.clientId}`;
+    this.messageKeys.push(key);
+    if (key !== undefined) {
       const before = this.sent.size;
       this.sent.set(key, message);
       // A key already held keeps its place in the order, as it does in the Map.
@@ -72,10 +84,11 @@ export class MessageLog {
     // One at a time from the front (shift, no array of the dropped): a full log drops one per message.
     while (this.messages.length > this.max) {
       const old = this.messages.shift()!;
+      const oldKey = this.messageKeys.shift();
       dropped++;
       this.firstSeq++;
       this.chars -= old.body.length;
-      if (old.clientId !== undefined) this.sent.set(`${old.author}:${old.clientId}`, { id: old.id, seq: old.seq, createdAt: old.createdAt });
+      if (oldKey !== undefined) this.sent.set(oldKey, { id: old.id, seq: old.seq, createdAt: old.createdAt });
     }
     let forgottenKeys = 0;
     while (this.sent.size > this.maxKeys && this.forgetAt < this.order.length) {
@@ -102,4 +115,9 @@ export class MessageLog {
     if (end - start <= limit) return this.messages.slice(start, end);
     return afterSeq !== undefined ? this.messages.slice(start, start + limit) : this.messages.slice(end - limit, end);
   }
+}
+
+/** A message's key in `sent`: idempotency is per author (a visitor's clientId never matches an agent's). */
+export function idempotencyKey(author: Author, clientId: string): string {
+  return `${author}:${clientId}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageLog } from '../../../src/server/store/message-log.js';
+import { idempotencyKey, MessageLog } from '../../../src/server/store/message-log.js';
 import { message } from './fixtures.js';
 
 /** A log holding seqs 1..count, each with clientId `c<seq>`. */
@@ -39,6 +39,22 @@ describe('idempotency keys outlive the kept history (SPEC §6 "Bounds")', () => 
     const found = log.find('visitor', 'c1', 'the retry body')!;
     expect(found).toEqual({ id: 'id-1', seq: 1, clientId: 'c1', author: 'visitor', body: 'the retry body', createdAt: 1_000 });
     expect(Object.isFrozen(found)).toBe(true);
+    expect(log.keys).toBe(4);
+  });
+
+  it('takes the key a caller made once for find and push, kept and aged out alike', () => {
+    const log = new MessageLog(2, 10);
+    for (let seq = 1; seq <= 4; seq++) {
+      const key = idempotencyKey('visitor', `k${seq}`);
+      expect(log.find('visitor', `k${seq}`, 'b', key)).toBeUndefined();
+      log.push(message(seq, 'visitor', { clientId: `k${seq}` }), key);
+    }
+    // Aged out (1, 2) and kept (3, 4), found by author and clientId whether or not a key is given.
+    for (let seq = 1; seq <= 4; seq++) {
+      expect(log.find('visitor', `k${seq}`, 'retry')?.seq).toBe(seq);
+      expect(log.find('visitor', `k${seq}`, 'retry', idempotencyKey('visitor', `k${seq}`))?.seq).toBe(seq);
+      expect(log.find('agent', `k${seq}`, 'retry')).toBeUndefined();
+    }
     expect(log.keys).toBe(4);
   });
 

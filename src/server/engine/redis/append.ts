@@ -26,21 +26,21 @@ export type AppendReply = [created: 1, json: string, owner: string, key?: string
  * creation and never changes, so what is known stays true. One unknown or
  * forgotten costs one more call (the script answers which owner it is and
  * does nothing), never a wrong charge. On a Cluster the budget and the agent
- * list are other slots: `charged` is false, and the store writes both apart.
+ * list are other slots: `chargesInScript` is false, and the store writes both apart.
  */
 export function createAppend(client: RedisClient, guard: Guard, keys: Keys, retention: RedisRetention) {
   const ttl = String(Math.max(1000, Math.round(retention.conversationIdleMs)));
   const sharded = usesShardedPubSub(client);
-  const charged = !('isCluster' in client && client.isCluster);
+  const chargesInScript = !('isCluster' in client && client.isCluster);
   const owners = createRecentMap<string>(OWNER_CACHE_SIZE);
   const learn = (id: string, owner: string | undefined): void => {
-    if (charged && owner && owners.get(id) !== owner) owners.set(id, owner);
+    if (chargesInScript && owner && owners.get(id) !== owner) owners.set(id, owner);
   };
 
   /** One call, with the owner this instance believes the conversation has ('' none or not known). */
   function call(community: string, conversationId: string, conversation: ConversationKeys, input: NewMessage, owner: string, extra: { keys: string[]; args: (string | number)[] }) {
     const budget = keys.budget(community);
-    const budgetKeys = charged ? [budget.live, budget.bytes, keys.recent(community), ...(owner === '' ? [] : [budget.owner(owner)])] : [];
+    const budgetKeys = chargesInScript ? [budget.live, budget.bytes, keys.recent(community), ...(owner === '' ? [] : [budget.owner(owner)])] : [];
     return guard(
       () =>
         appendScript(client, [...conversation.all, ...budgetKeys, ...extra.keys], [
@@ -57,7 +57,7 @@ export function createAppend(client: RedisClient, guard: Guard, keys: Keys, rete
           keys.channel(community, { conversationId }),
           keys.channel(community, 'agents'),
           sharded ? '1' : '0',
-          charged ? messageBytes(input.body) : '',
+          chargesInScript ? messageBytes(input.body) : '',
           owner,
           ...extra.args,
         ]),
@@ -66,8 +66,8 @@ export function createAppend(client: RedisClient, guard: Guard, keys: Keys, rete
   }
 
   return {
-    /** Whether the append script charges the budget (one node). */
-    charged,
+    /** Whether the append script charges the budget and marks the agent list in its own step (one node; not on a Cluster). */
+    chargesInScript,
     /** Learns a conversation's owner from its record (upsertConversation). */
     learn,
     async append(community: string, conversationId: string, conversation: ConversationKeys, input: NewMessage, extra: { keys: string[]; args: (string | number)[] }): Promise<AppendReply> {

@@ -160,7 +160,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
       // exist is dropped by the next listing. It is a hint there (losing it misorders the agent list for a
       // moment): its failure must neither fail a stored message nor, unawaited while the append fails, be
       // left as an unhandled rejection — that ended the process (issue 16 HIGH 1).
-      const recent = appender.charged ? undefined : guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
+      const recent = appender.chargesInScript ? undefined : guard(() => markRecent(found.community, conversationId, input.createdAt)).catch(() => undefined);
       const reply = await appender.append(found.community, conversationId, found.keys, input, tail(found.community));
       await recent;
       if (reply === null) return undefined;
@@ -170,7 +170,7 @@ export function createRedisStore(client: RedisClient, guard: Guard, keys: Keys, 
         // The first message gives the conversation its full life: its index too, and a place in its address's quota.
         await Promise.all([
           // On a Cluster the budget is another slot: charged apart, a hint (on one node the append script charged).
-          appender.charged ? undefined : budget.charge(found.community, conversationId, input.body, message.seq === 1, owner),
+          appender.chargesInScript ? undefined : budget.charge(found.community, conversationId, input.body, message.seq === 1, owner),
           message.seq === 1 && key ? guard(() => client.pexpire(keys.conversationIndex(found.community, key), ttl)).catch(() => undefined) : undefined,
         ]);
         return { message, created: true };
