@@ -7,6 +7,7 @@ import { pageCursor, readPageCursor } from './cursor.js';
 import { comesAfter, insertNewestFirst } from './newest-first.js';
 import { newConversationId, newEpoch } from './ids.js';
 import { Owners } from './owners.js';
+import { RecencySet } from './recency-set.js';
 import { applyStateChange, countVisitorMessages, noteVisitorMessage } from './state.js';
 import type { ConversationRecord, ConversationStore, NewMessage, SessionRecord } from './types.js';
 import { statusEvent, type OutboxWriter } from './outbox-writer.js';
@@ -62,7 +63,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
   const conversations = new Map<string, ConversationEntry>(); // least recently active first
   const byKey = new Map<string, ConversationEntry>();
   /** Conversations without a message yet, least recently active first: the only ones dropped to make room. */
-  const empties = new Map<string, ConversationEntry>();
+  const empties = new RecencySet<ConversationEntry>();
   const owners = new Owners<ConversationEntry>();
   let bytes = 0;
   let clock = 0;
@@ -75,7 +76,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     lastSweep = clock;
     for (const [id, record] of sessions) if (record.retainUntil <= clock) dropSession(id);
     // A conversation nobody wrote in lives only the session idle time.
-    for (const entry of empties.values()) {
+    for (const entry of empties) {
       if (clock - entry.activeAt < bounds.emptyConversationIdleMs) break;
       dropConversation(entry);
     }
@@ -86,18 +87,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
     }
   }
 
+  /**
+   * The conversation last bumped or added: it is at the end of every order already (conversations,
+   * empties, its owner's), so bumping it again moves nothing. A sign-in bumps on upsertConversation
+   * and again on saveSession, a message on touchSession and again on appendMessage: eight Map and
+   * Set operations each time, saved (issue 22).
+   */
+  let newest: ConversationEntry | undefined;
+
   /** Marks activity: the conversation becomes the most recently active (end of the Map). */
   function bump(entry: ConversationEntry, at: number): void {
     if (at > entry.activeAt) entry.activeAt = at;
+    if (entry === newest) return;
+    newest = entry;
     conversations.delete(entry.record.id);
     conversations.set(entry.record.id, entry);
-    if (empties.delete(entry.record.id)) empties.set(entry.record.id, entry);
+    empties.renew(entry);
     owners.touch(entry);
   }
 
   function dropConversation(entry: ConversationEntry): void {
+    if (entry === newest) newest = undefined;
     conversations.delete(entry.record.id);
-    empties.delete(entry.record.id);
+    empties.delete(entry);
     owners.remove(entry);
     byKey.delete(entry.where);
     bytes -= entry.recordBytes + logBytes(entry.log);
@@ -121,9 +133,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
    */
   function makeRoom(needed: number, newConversation: boolean, keep?: ConversationEntry): void {
     const fits = (): boolean => bytes + needed <= bounds.maxBytes && (!newConversation || conversations.size < bounds.maxConversations);
-    // Asked before any iteration: starting one walks past every entry deleted since V8 last compacted the Map.
     if (fits()) return;
-    for (const entry of empties.values()) {
+    for (const entry of empties) {
       if (fits()) return;
       if (entry !== keep) dropConversation(entry);
     }
@@ -255,11 +266,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
           where,
         };
         bytes += recordBytes;
+        // Added at the end of every order: the most recently active, with nothing to move.
         owners.add(entry);
         byKey.set(where, entry);
-        empties.set(record.id, entry);
+        conversations.set(record.id, entry);
+        empties.add(entry);
+        newest = entry;
         // SPEC §12: the outbox entry in the same synchronous step as the change.
         outbox?.record(community, { type: 'conversation.created', conversationId: record.id, seq: 0, at: now });
+        return { ...record };
       }
       bump(entry, now);
       return { ...entry.record };
@@ -298,7 +313,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}, outbox?: Out
       const before = logBytes(entry.log);
       entry.log.push(message, key);
       bytes += logBytes(entry.log) - before;
-      if (empties.delete(conversationId)) owners.filled(entry);
+      if (empties.delete(entry)) owners.filled(entry);
       entry.record = { ...entry.record, lastSeq: seq, updatedAt: input.createdAt };
       outbox?.record(entry.record.community, { type: 'message.created', conversationId, seq, at: input.createdAt, author: input.author });
       bump(entry, input.createdAt);

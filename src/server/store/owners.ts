@@ -1,3 +1,5 @@
+import { RecencySet } from './recency-set.js';
+
 /**
  * Which client address (the handler's address key: IPv4, or an IPv6 /64)
  * made each conversation, for the memory store's per-address quota and its
@@ -6,16 +8,16 @@
  * give back first.
  *
  * Every question is answered without a scan (issue 22): each owner's entries
- * are kept least recently active first (a Set keeps insertion order; `touch`
- * moves an entry to the end), its empty ones in a second Set in the same
- * order, and owners are bucketed by how many entries they hold. A scan of the
- * owner's 100 conversations on every sign-in at the quota cost ~9 µs.
+ * are kept least recently active first (a RecencySet; `touch` moves an entry
+ * to the end), its empty ones in a second RecencySet in the same order, and
+ * owners are bucketed by how many entries they hold. A scan of the owner's
+ * 100 conversations on every sign-in at the quota cost ~9 µs.
  */
 export class Owners<T extends { owner: string }> {
   /** Per owner: its entries, least recently active first. */
-  readonly #held = new Map<string, Set<T>>();
+  readonly #held = new Map<string, RecencySet<T>>();
   /** Per owner: its entries nobody wrote in yet, least recently active first. */
-  readonly #empty = new Map<string, Set<T>>();
+  readonly #empty = new Map<string, RecencySet<T>>();
   /** Owners by the number of entries they hold (count → owners), and the largest count with an owner. */
   readonly #byCount = new Map<number, Set<string>>();
   #most = 0;
@@ -24,10 +26,10 @@ export class Owners<T extends { owner: string }> {
   add(entry: T): void {
     const held = this.#held.get(entry.owner);
     if (held) held.add(entry);
-    else this.#held.set(entry.owner, new Set([entry]));
+    else this.#held.set(entry.owner, new RecencySet<T>().add(entry));
     const empty = this.#empty.get(entry.owner);
     if (empty) empty.add(entry);
-    else this.#empty.set(entry.owner, new Set([entry]));
+    else this.#empty.set(entry.owner, new RecencySet<T>().add(entry));
     this.#recount(entry.owner, this.count(entry.owner) - 1);
   }
 
@@ -41,11 +43,8 @@ export class Owners<T extends { owner: string }> {
 
   /** The entry was active: it becomes its owner's most recently active. */
   touch(entry: T): void {
-    const held = this.#held.get(entry.owner);
-    if (!held?.delete(entry)) return;
-    held.add(entry);
-    const empty = this.#empty.get(entry.owner);
-    if (empty?.delete(entry)) empty.add(entry);
+    if (!this.#held.get(entry.owner)?.renew(entry)) return;
+    this.#empty.get(entry.owner)?.renew(entry);
   }
 
   /** Someone wrote in the entry: it is no longer empty. */
@@ -59,7 +58,7 @@ export class Owners<T extends { owner: string }> {
 
   /** The owner's least recently active entry nobody wrote in, if any. */
   oldestEmpty(owner: string): T | undefined {
-    return first(this.#empty.get(owner));
+    return this.#empty.get(owner)?.first();
   }
 
   /**
@@ -105,9 +104,4 @@ export class Owners<T extends { owner: string }> {
     if (now > this.#most) this.#most = now;
     while (this.#most > 0 && !this.#byCount.has(this.#most)) this.#most--;
   }
-}
-
-function first<T>(set: Set<T> | undefined): T | undefined {
-  if (set) for (const entry of set) return entry;
-  return undefined;
 }
