@@ -16,9 +16,18 @@
  * - a value nested deeper than 64 levels, and so any cycle (JSON.stringify throws).
  */
 export function frozenJsonCopy<T>(value: T): { copy: T; jsonLength: number } {
+  // Saved and restored: a getter in `value` may itself copy something (the walk reads every member).
+  const outer = length;
   length = 0;
-  const copy = copyValue(value, 0);
-  if (copy !== ROUND_TRIP && copy !== OMITTED) return { copy: copy as T, jsonLength: length };
+  let copy: unknown;
+  let counted: number;
+  try {
+    copy = copyValue(value, 0);
+  } finally {
+    counted = length;
+    length = outer;
+  }
+  if (copy !== ROUND_TRIP && copy !== OMITTED) return { copy: copy as T, jsonLength: counted };
   const json = JSON.stringify(value);
   return { copy: deepFreeze(JSON.parse(json) as T), jsonLength: json.length };
 }

@@ -128,6 +128,17 @@ describe('frozenJsonCopy: the JSON round trip, frozen', () => {
     }
   });
 
+  it('counts its own text when a getter in the value copies something else meanwhile', () => {
+    const value = {
+      a: 'first',
+      get inner() {
+        return frozenJsonCopy({ other: 'x'.repeat(50) }).jsonLength;
+      },
+      z: 'last',
+    };
+    expectSameAsRoundTrip(value);
+  });
+
   it('leaves the input as it was (unfrozen, unchanged)', () => {
     const input = { fields: { firstname: 'Ada' }, warnings: [] as unknown[] };
     const { copy } = frozenJsonCopy(input);

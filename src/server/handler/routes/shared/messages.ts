@@ -46,7 +46,7 @@ export async function postMessage(
   message: { author: Author; agent?: AgentIdentity; body: string; clientId: string | undefined },
   missing: () => HttpError,
 ): Promise<Reply> {
-  // Two literals, not a rest and a spread: the same members in the same order, ~2 µs less a message under load (issue 22).
+  // Two literals, not an object rest (a slow path in V8: 0.6 µs against 0.01): the same members in the same order (issue 22).
   const { author, agent, body, clientId } = message;
   const input: NewMessage =
     agent === undefined ? { author, body, clientId, createdAt: ctx.now() } : { author, body, clientId, agent, createdAt: ctx.now() };
