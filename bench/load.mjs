@@ -8,7 +8,7 @@
  *   CHATQ_BASELINE=/tmp/dist-old/server.js node bench/load.mjs   (before/after in one run)
  *   BENCH_WEB_REQUESTS=1 node bench/load.mjs   (also toNodeListener(h, { webRequests: true }): real undici Requests and Responses, same build)
  *   BENCH_HONO=1 node bench/load.mjs   (also @hono/node-server's getRequestListener(h), same build and handler; issue 12 item 4)
- *   BENCH_ONLY=preflight,policy,register,messages …   (only these scenarios)
+ *   BENCH_ONLY=adapter,adapter-reply,preflight,policy,register,messages …   (only these scenarios)
  *   BENCH_DURATION=4 BENCH_CONNECTIONS=32 BENCH_ROUNDS=5 …   (rounds: interleaved repeats, median row shown)
  *   BENCH_RATE=3000 …   (pin the offered rate, req/s over all connections)
  *   BENCH_FLOOR=0 …   (leave out the floor: sign-ins and messages done by hand with node:crypto, no chatq, load/floor.mjs)
@@ -120,13 +120,23 @@ async function serveScenario({ scenario, serverModule, via }) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('hello');
     };
-  } else if (scenario === 'adapter') {
-    // The web-standard floor: toNodeListener around a handler that builds nothing but a JSON Response
-    // (the adapter still turns each request into a Request and reads the Response back).
+  } else if (scenario === 'adapter' || scenario === 'adapter-reply') {
+    // The adapter's floors. 'adapter': a handler without `reply` that builds nothing but a JSON Response,
+    // the path of a function wrapping chatq's handler (the Response is read back through its stream).
+    // 'adapter-reply': a handler with `reply` that reads the body and answers a small JSON Reply, the
+    // path chatq's own handler takes, with none of its work (issue 22: the pipeline's share of a sign-in).
     const chatq = await import(serverModule);
     const empty = Object.assign(async () => new Response('{"ok":true}', { status: 201, headers: { 'Content-Type': 'application/json' } }), {
       basePath: '',
       close() {},
+      ...(scenario === 'adapter-reply'
+        ? {
+            async reply(request) {
+              await request.text();
+              return { status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+            },
+          }
+        : {}),
     });
     listener = await listen(chatq, empty);
   } else {
@@ -187,13 +197,18 @@ async function startServer(scenario, serverModule, via = 'node') {
 
 const toModuleUrl = (given) => (given.startsWith('/') ? pathToFileURL(given).href : given);
 
-/** 2. What a web-standard Request/Response costs on Node before chatq does anything. */
-async function adapterScenario(serverModule, via, connections, duration) {
-  const { url, stop, measure } = await startServer('adapter', serverModule, via);
+/**
+ * 2. What toNodeListener costs before chatq does anything, on a POST with a body: through a Response read
+ * back (`reply` false: a wrapping handler's path) or through a Reply after reading the body (chatq's own).
+ */
+async function adapterScenario(serverModule, via, connections, duration, reply = false) {
+  const { url, stop, measure } = await startServer(reply ? 'adapter-reply' : 'adapter', serverModule, via);
   await measure();
   const body = JSON.stringify({ clientId: 'bench_00000000', body: 'message number 0' });
   const result = await cannon({ url, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return summarize('toNodeListener + empty handler', result, 'Request/Response floor', await stop());
+  return reply
+    ? summarize('toNodeListener + a Reply after reading the body', result, "chatq's own path, none of its work", await stop())
+    : summarize('toNodeListener + a Response, read back', result, "a wrapping handler's path (no `reply`)", await stop());
 }
 
 /** 2b. chatq's own floor: a CORS preflight through the real handler (routing, CORS, an empty 204), what a browser sends first. */
@@ -322,6 +337,7 @@ export async function run(options = {}) {
   /** [name, scenario(module, via)] in the order they run within a round. */
   const scenarios = [
     ['adapter', (module, via) => adapterScenario(module, via, connections, duration)],
+    ['adapter-reply', (module, via) => adapterScenario(module, via, connections, duration, true)],
     ['preflight', (module, via) => preflightScenario(module, via, connections, duration)],
     ['policy', (module, via) => policyScenario(module, via, connections, duration)],
     ['register', (module, via) => registerScenario(module, via, connections, duration, bodies)],
